@@ -1,0 +1,4 @@
+import type { Command } from "commander";
+
+// Scaffolding: the owning issue replaces this with the real command(s).
+export function registerBuildCommands(_program: Command): void {}

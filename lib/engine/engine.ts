@@ -1,0 +1,103 @@
+import type { Workflow } from "../argo";
+
+/** The `Engine` port of DESIGN.md. Both engines speak Argo's exact status format. */
+export type EngineKind = "local" | "argo";
+
+/** Identifies one engine workflow. */
+export interface WorkflowRef {
+  namespace: string;
+  name: string;
+  /** When set, operations fail if the workflow with that name has another uid. */
+  uid?: string;
+}
+
+export interface SubmitRequest {
+  /** Skiff's run id; becomes the `skiff.dev/run-id` label. */
+  runId: string;
+  /** Values for `spec.arguments.parameters`; never spliced into the spec text. */
+  parameters?: Record<string, string>;
+  /** Extra labels (pipeline, version, ...). */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  /** Defaults to the engine's configured namespace. */
+  namespace?: string;
+}
+
+export interface ListOptions {
+  /** Kubernetes label selector syntax, e.g. `skiff.dev/run-id=abc,workflows.argoproj.io/completed=true`. */
+  labelSelector?: string;
+  limit?: number;
+  /** Continue token from a previous page. */
+  continue?: string;
+}
+
+export interface WorkflowList {
+  items: Workflow[];
+  continue?: string;
+}
+
+export interface RetryOptions {
+  /** Argo's `--node-field-selector`: which failed nodes to reset. */
+  nodeFieldSelector?: string;
+  /** Also re-run successful nodes matched by the selector (Argo's `restartSuccessful`). */
+  restartSuccessful?: boolean;
+  /** Override workflow parameters on retry. */
+  parameters?: Record<string, string>;
+}
+
+export interface ResubmitOptions {
+  /** The new run's id (resubmit creates a new workflow, hence a new run). */
+  runId: string;
+  parameters?: Record<string, string>;
+  /** Reuse successful steps' outputs (Argo's `--memoized`). */
+  memoized?: boolean;
+}
+
+export interface LogLine {
+  /** Node id of the step. */
+  nodeId: string;
+  /** Argo's pod name for that node (v2 naming). */
+  podName?: string;
+  /** RFC 3339 timestamp. */
+  time: string;
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export interface LogOptions {
+  /** Only this node's logs; all pods of the workflow otherwise. */
+  nodeId?: string;
+  /** Keep streaming until the step (or workflow) finishes. */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface WatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  object: Workflow;
+}
+
+export interface WatchOptions {
+  labelSelector?: string;
+  signal?: AbortSignal;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  /** Creates the workflow; returns it as stored (name, uid, labels set). */
+  submit(spec: Workflow, request: SubmitRequest): Promise<Workflow>;
+  /** The workflow with its status, or undefined when it does not exist (any more). */
+  get(ref: WorkflowRef): Promise<Workflow | undefined>;
+  list(options?: ListOptions): Promise<WorkflowList>;
+  /** Argo's stop: running steps are stopped, exit handlers still run. */
+  stop(ref: WorkflowRef, message?: string): Promise<Workflow>;
+  /** Argo's terminate: everything stops, exit handlers are skipped. */
+  terminate(ref: WorkflowRef): Promise<Workflow>;
+  suspend(ref: WorkflowRef): Promise<Workflow>;
+  resume(ref: WorkflowRef, nodeFieldSelector?: string): Promise<Workflow>;
+  retry(ref: WorkflowRef, options?: RetryOptions): Promise<Workflow>;
+  resubmit(ref: WorkflowRef, options: ResubmitOptions): Promise<Workflow>;
+  logs(ref: WorkflowRef, options?: LogOptions): AsyncIterable<LogLine>;
+  /** Emits the workflow after every change (the change feed). */
+  watch(options?: WatchOptions): AsyncIterable<WatchEvent>;
+}

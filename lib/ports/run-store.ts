@@ -1,0 +1,164 @@
+/**
+ * The `RunStore` port: pipelines, versions, runs and steps (DynamoDB). Implemented in lib/runs.
+ * Status writes are conditional and monotonic: a terminal status is never overwritten.
+ */
+export type RunStatus = "Pending" | "Running" | "Succeeded" | "Failed" | "Error" | "Stopped" | "Terminated";
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
+  "Succeeded",
+  "Failed",
+  "Error",
+  "Stopped",
+  "Terminated",
+];
+
+export interface Diagnostic {
+  severity: "error" | "warning";
+  /** Stable machine code, e.g. `schema`, `unknown-reference`, `sandbox.import`. */
+  code: string;
+  message: string;
+  /** Path into the spec, e.g. `spec.templates[2].dag.tasks[0].depends`. */
+  path?: string;
+  /** Location in user code, when the diagnostic comes from it. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface PipelineVersion {
+  pipeline: string;
+  /** `v1`, `v2`, ... in upload order. */
+  version: string;
+  contentHash: string;
+  sourceSize: number;
+  specKey?: string;
+  ok: boolean;
+  /** Declared workflow parameters (name, default, enum, description). */
+  parameters: Array<{ name: string; default?: string; enum?: string[]; description?: string }>;
+  templateCount: number;
+  diagnostics: Diagnostic[];
+  createdAt: string;
+}
+
+export interface PipelineRecord {
+  name: string;
+  latestVersion?: string;
+  /** Latest version that built successfully: what runs use by default. */
+  latestGoodVersion?: string;
+  lastBuild?: { version: string; ok: boolean; diagnostics: Diagnostic[]; at: string };
+  updatedAt: string;
+}
+
+export interface EngineInfo {
+  kind: "local" | "argo";
+  namespace: string;
+  workflowName?: string;
+  uid?: string;
+}
+
+export interface FailedStep {
+  stepId: string;
+  name: string;
+  message?: string;
+  exitCode?: number;
+}
+
+export interface RunRecord {
+  runId: string;
+  pipeline: string;
+  version: string;
+  status: RunStatus;
+  parameters: Record<string, string>;
+  outputs?: Record<string, string>;
+  message?: string;
+  failedSteps?: FailedStep[];
+  engine: EngineInfo;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Set when the run was created through an idempotency key. */
+  idempotencyKey?: string;
+  /** Resubmitted/retried from. */
+  parentRunId?: string;
+}
+
+export interface StepRecord {
+  runId: string;
+  /** Argo node id. */
+  stepId: string;
+  name: string;
+  displayName: string;
+  type: string;
+  templateName?: string;
+  phase: string;
+  message?: string;
+  exitCode?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  inputs?: Record<string, string>;
+  outputs?: Record<string, string>;
+  boundaryId?: string;
+  children?: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page; absent on the last page. */
+  cursor?: string;
+}
+
+export interface RunQuery {
+  pipeline?: string;
+  status?: RunStatus;
+  /** Runs whose parameter `name` had exactly `value`. */
+  param?: { name: string; value: string };
+  limit?: number;
+  cursor?: string;
+}
+
+export interface StatusUpdate {
+  runId: string;
+  status: RunStatus;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  outputs?: Record<string, string>;
+  failedSteps?: FailedStep[];
+  engine?: EngineInfo;
+  steps: StepRecord[];
+}
+
+export interface StatusUpdateResult {
+  /** False when the stored status was already as new or terminal (nothing written). */
+  applied: boolean;
+  /** True only for the single writer that moved the run into a terminal status. */
+  becameTerminal: boolean;
+  run: RunRecord;
+}
+
+export interface RunStore {
+  // Pipelines and versions
+  recordVersion(
+    version: Omit<PipelineVersion, "version">,
+  ): Promise<{ version: PipelineVersion; created: boolean }>;
+  getPipeline(name: string): Promise<PipelineRecord | undefined>;
+  listPipelines(options?: { limit?: number; cursor?: string }): Promise<Page<PipelineRecord>>;
+  /** Newest first. */
+  listVersions(name: string, options?: { limit?: number; cursor?: string }): Promise<Page<PipelineVersion>>;
+  getVersion(name: string, version: string): Promise<PipelineVersion | undefined>;
+
+  // Runs
+  /** Creates the run; with an idempotency key already used, returns the existing run and created=false. */
+  createRun(run: RunRecord): Promise<{ run: RunRecord; created: boolean }>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Newest first. */
+  queryRuns(query: RunQuery): Promise<Page<RunRecord>>;
+  /** Conditional, monotonic, batched write of a run's status and its steps. */
+  applyStatus(update: StatusUpdate): Promise<StatusUpdateResult>;
+  listSteps(runId: string): Promise<StepRecord[]>;
+  queryStepsByTemplate(
+    templateName: string,
+    options?: { phase?: string; limit?: number; cursor?: string },
+  ): Promise<Page<StepRecord>>;
+  /** Runs not yet terminal, for the sweep. */
+  listActiveRuns(options?: { limit?: number; cursor?: string }): Promise<Page<RunRecord>>;
+}

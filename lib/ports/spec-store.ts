@@ -1,0 +1,24 @@
+/** The `SpecStore` port: pipeline sources and compiled specs (S3 in every stage). */
+export interface StoredObject {
+  body: string;
+  etag?: string;
+  /** S3 object version, when the bucket is versioned. */
+  versionId?: string;
+  lastModified?: Date;
+}
+
+export interface SpecStore {
+  /** Reads any key; undefined when absent. */
+  get(key: string): Promise<StoredObject | undefined>;
+  put(key: string, body: string, options?: { contentType?: string }): Promise<{ etag?: string }>;
+  /** Keys under a prefix, in key order. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** S3 key layout (DESIGN.md § Data). */
+export const keys = {
+  pipelineSource: (name: string) => `pipelines/${name}.ts`,
+  spec: (name: string, version: string) => `specs/${name}/${version}.yaml`,
+  artifacts: (runId: string) => `artifacts/${runId}/`,
+  stepLog: (runId: string, stepId: string) => `logs/${runId}/${stepId}.log`,
+} as const;

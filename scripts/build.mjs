@@ -1,0 +1,41 @@
+// Bundles every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped),
+// so the CLI and the sandbox worker start as plain Node programs without a TS loader.
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function entries(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) found.push(...entries(full));
+    else if (name.endsWith(".main.ts")) found.push(full);
+  }
+  return found;
+}
+
+const entryPoints = Object.fromEntries(
+  entries(join(root, "lib")).map((file) => [
+    relative(join(root, "lib"), file).replace(/\.main\.ts$/, ""),
+    file,
+  ]),
+);
+
+await build({
+  entryPoints,
+  outdir: join(root, "dist"),
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+  alias: { skiff: join(root, "lib/dsl/index.ts") },
+  banner: {
+    js: "import { createRequire as __skiffRequire } from 'node:module'; const require = __skiffRequire(import.meta.url);",
+  },
+});
