@@ -1,5 +1,6 @@
-// Bundles every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped),
-// so the CLI and the sandbox worker start as plain Node programs without a TS loader.
+// Bundles every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped) and every
+// `bench/**/*.bench.ts` into dist/bench/, so the CLI, the sandbox worker and the benchmarks start as plain
+// Node programs without a TS loader.
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
