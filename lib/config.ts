@@ -1,0 +1,173 @@
+/**
+ * Environment → typed configuration, shared by every handler, the CLI and the local stack.
+ *
+ * AWS endpoints are NOT configured here: the SDK reads its own `AWS_ENDPOINT_URL_S3`,
+ * `AWS_ENDPOINT_URL_DYNAMODB` and `AWS_ENDPOINT_URL_EVENTBRIDGE` variables, so the same handler code
+ * talks to AWS in the cloud and to the embedded servers locally.
+ */
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+/** A named set of run-time overrides (validated by lib/runs when applied). */
+export type OverrideProfile = Record<string, unknown>;
+
+export interface Limits {
+  /** Largest accepted HTTP request body, in bytes. */
+  maxBodyBytes: number;
+  /** Most parameters one run request may carry. */
+  maxParameters: number;
+  /** Longest parameter value, in bytes. */
+  maxParameterValueBytes: number;
+  /** Largest pipeline source the build accepts, in bytes. */
+  maxSourceBytes: number;
+  /** Most sibling files one build may read. */
+  maxSourceFiles: number;
+  /** Largest page size for list endpoints. */
+  maxPageSize: number;
+  /** Default page size for list endpoints. */
+  defaultPageSize: number;
+}
+
+export interface SkiffConfig {
+  /** Deployment stage (`local`, `dev`, `prod`). */
+  stage: string;
+  region: string;
+  /** The pipelines bucket: sources, specs, artifacts, logs. */
+  bucket: string;
+  /** The single DynamoDB table of lib/runs/table.json. */
+  table: string;
+  /** Name of the Skiff event bus. */
+  eventBus: string;
+  engine: {
+    kind: "local" | "argo";
+    /** Kubernetes namespace of the workflows (also the local engine's namespace). */
+    namespace: string;
+    /** EKS cluster name (argo engine). */
+    eksCluster?: string;
+    /** Argo's controller instance id, when the cluster runs several controllers. */
+    controllerInstanceId?: string;
+    /** Argo Server base URL, when the REST API is used instead of the Kubernetes API. */
+    argoServerUrl?: string;
+  };
+  /** Named override sets a run request may select with `profile`. */
+  profiles: Record<string, OverrideProfile>;
+  limits: Limits;
+  /** True when an endpoint override points the S3 client at a local server (path-style addressing). */
+  s3PathStyle: boolean;
+}
+
+export const defaultLimits: Limits = {
+  maxBodyBytes: 256 * 1024,
+  maxParameters: 100,
+  maxParameterValueBytes: 64 * 1024,
+  maxSourceBytes: 1024 * 1024,
+  maxSourceFiles: 200,
+  maxPageSize: 100,
+  defaultPageSize: 20,
+};
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  SKIFF_STAGE: z.string().min(1).default("local"),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  SKIFF_BUCKET: z.string().min(3, "SKIFF_BUCKET must name the pipelines bucket"),
+  SKIFF_TABLE: z.string().min(3, "SKIFF_TABLE must name the DynamoDB table"),
+  SKIFF_EVENT_BUS: z.string().min(1).default("skiff"),
+  SKIFF_ENGINE: z.enum(["local", "argo"]).default("local"),
+  SKIFF_NAMESPACE: z.string().min(1).default("default"),
+  SKIFF_EKS_CLUSTER: z.string().min(1).optional(),
+  SKIFF_CONTROLLER_INSTANCE_ID: z.string().min(1).optional(),
+  ARGO_SERVER_URL: z.url().optional(),
+  SKIFF_PROFILES: z.string().optional(),
+  SKIFF_MAX_BODY_BYTES: positiveInt.optional(),
+  SKIFF_MAX_PARAMETERS: positiveInt.optional(),
+  SKIFF_MAX_PARAMETER_VALUE_BYTES: positiveInt.optional(),
+  SKIFF_MAX_SOURCE_BYTES: positiveInt.optional(),
+  SKIFF_MAX_SOURCE_FILES: positiveInt.optional(),
+  SKIFF_MAX_PAGE_SIZE: positiveInt.optional(),
+  AWS_ENDPOINT_URL: z.string().optional(),
+  AWS_ENDPOINT_URL_S3: z.string().optional(),
+  SKIFF_S3_PATH_STYLE: z.enum(["true", "false"]).optional(),
+});
+
+const profilesSchema = z.record(
+  z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "profile names are lowercase DNS labels"),
+  z.record(z.string(), z.unknown()),
+);
+
+function parseProfiles(raw: string | undefined): Record<string, OverrideProfile> {
+  if (!raw) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError("SKIFF_PROFILES is not valid JSON", { cause });
+  }
+  const parsed = profilesSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(`SKIFF_PROFILES: ${formatIssues(parsed.error)}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+}
+
+/** Reads the configuration from an environment (default `process.env`); throws `ConfigError` naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error)}`);
+  const e = parsed.data;
+  const maxPageSize = e.SKIFF_MAX_PAGE_SIZE ?? defaultLimits.maxPageSize;
+  return {
+    stage: e.SKIFF_STAGE,
+    region: e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? "us-east-1",
+    bucket: e.SKIFF_BUCKET,
+    table: e.SKIFF_TABLE,
+    eventBus: e.SKIFF_EVENT_BUS,
+    engine: {
+      kind: e.SKIFF_ENGINE,
+      namespace: e.SKIFF_NAMESPACE,
+      eksCluster: e.SKIFF_EKS_CLUSTER,
+      controllerInstanceId: e.SKIFF_CONTROLLER_INSTANCE_ID,
+      argoServerUrl: e.ARGO_SERVER_URL,
+    },
+    profiles: parseProfiles(e.SKIFF_PROFILES),
+    limits: {
+      ...defaultLimits,
+      maxBodyBytes: e.SKIFF_MAX_BODY_BYTES ?? defaultLimits.maxBodyBytes,
+      maxParameters: e.SKIFF_MAX_PARAMETERS ?? defaultLimits.maxParameters,
+      maxParameterValueBytes: e.SKIFF_MAX_PARAMETER_VALUE_BYTES ?? defaultLimits.maxParameterValueBytes,
+      maxSourceBytes: e.SKIFF_MAX_SOURCE_BYTES ?? defaultLimits.maxSourceBytes,
+      maxSourceFiles: e.SKIFF_MAX_SOURCE_FILES ?? defaultLimits.maxSourceFiles,
+      maxPageSize,
+      defaultPageSize: Math.min(defaultLimits.defaultPageSize, maxPageSize),
+    },
+    s3PathStyle:
+      e.SKIFF_S3_PATH_STYLE !== undefined
+        ? e.SKIFF_S3_PATH_STYLE === "true"
+        : Boolean(e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL),
+  };
+}
+
+let cached: SkiffConfig | undefined;
+
+/** The process-wide configuration, read once (handlers call this at init). */
+export function config(): SkiffConfig {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** Forgets the cached configuration (tests and the local stack change the environment). */
+export function resetConfig(): void {
+  cached = undefined;
+}
