@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const serveScript = fileURLToPath(new URL("../../../dist/local/serve.js", import.meta.url));
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Polls until the process is gone; false if it is still there when the patience runs out. */
+async function gone(pid: number, patienceMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + patienceMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return !isAlive(pid);
+}
+
+describe("local servers started by a process", () => {
+  it("die with it even when it is killed with SIGKILL (no orphan java or s3rver)", async () => {
+    const parent = spawn(process.execPath, [serveScript, "dynamodb", "s3", "bucket"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: parent.stdout! }).once("line", resolve);
+      parent.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const started = JSON.parse(firstLine) as Record<string, { endpoint: string; pid: number }>;
+    expect(isAlive(started.dynamodb.pid)).toBe(true);
+    expect(isAlive(started.s3.pid)).toBe(true);
+    const response = await fetch(started.s3.endpoint);
+    expect(response.status).toBeLessThan(500);
+
+    parent.kill("SIGKILL");
+
+    expect(await gone(started.dynamodb.pid)).toBe(true);
+    expect(await gone(started.s3.pid)).toBe(true);
+  });
+});
