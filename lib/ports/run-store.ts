@@ -132,6 +132,8 @@ export interface StatusUpdateResult {
   applied: boolean;
   /** True only for the single writer that moved the run into a terminal status. */
   becameTerminal: boolean;
+  /** The stored status this write replaced (only when applied): tells a status transition from progress. */
+  previousStatus?: RunStatus;
   run: RunRecord;
 }
 

@@ -1,0 +1,635 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type {
+  Page,
+  PipelineRecord,
+  PipelineVersion,
+  RunQuery,
+  RunRecord,
+  RunStatus,
+  RunStore,
+  StatusUpdate,
+  StatusUpdateResult,
+  StepRecord,
+} from "../ports/run-store";
+import { decodeCursor, encodeCursor, pageSize } from "./cursor";
+import { ContentionError, InvalidRunInputError, RunNotFoundError, RunStoreError } from "./errors";
+import {
+  ALL_RUNS_PARTITION,
+  idempotencyPk,
+  LAYOUT_ATTRIBUTES,
+  newestFirstKey,
+  PIPELINES_PARTITION,
+  paramPartition,
+  paramSk,
+  pipelinePk,
+  pipelineRunsPartition,
+  runPk,
+  SK_IDEMPOTENCY,
+  SK_PIPELINE,
+  SK_RUN,
+  STEP_PREFIX,
+  statusPartition,
+  stepSk,
+  templatePartition,
+  VERSION_PREFIX,
+  versionSk,
+} from "./keys";
+import { isTerminal, runProgress, statusRank } from "./status";
+import { INDEX } from "./table";
+
+type Item = Record<string, unknown>;
+
+export interface DynamoRunStoreOptions {
+  tableName: string;
+  /** A DynamoDB client (plain or document). Default: a new `DynamoDBClient` from the environment. */
+  client?: DynamoDBClient | DynamoDBDocumentClient;
+  /** How long an idempotency key keeps returning the same run. Default: 24 hours. */
+  idempotencyTtlSeconds?: number;
+  /** Attempts of an optimistic write under contention before giving up. Default: 25. */
+  maxAttempts?: number;
+  /** Clock, for tests. Default: `() => new Date()`. */
+  now?: () => Date;
+}
+
+const defaults = {
+  idempotencyTtlSeconds: 24 * 3600,
+  maxAttempts: 25,
+  now: () => new Date(),
+};
+
+/** A transaction holds at most 100 items: the run item plus this many steps; the rest go in batches of 25. */
+const STEPS_IN_TRANSACTION = 99;
+const BATCH_WRITE_SIZE = 25;
+const BATCH_GET_SIZE = 100;
+/** The run, its idempotency item and one item per parameter share one transaction. */
+export const MAX_PARAMETERS_PER_RUN = 98;
+const ACTIVE_STATUSES: RunStatus[] = ["Pending", "Running"];
+
+/** `RunStore` on one DynamoDB table (layout in keys.ts). */
+export class DynamoRunStore implements RunStore {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly options: Required<Omit<DynamoRunStoreOptions, "client">>;
+
+  constructor(options: DynamoRunStoreOptions) {
+    this.options = { ...defaults, ...options };
+    this.table = options.tableName;
+    const client = options.client ?? new DynamoDBClient({});
+    this.doc =
+      client instanceof DynamoDBDocumentClient
+        ? client
+        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  // ---- pipelines and versions ------------------------------------------------------------------
+
+  async recordVersion(
+    input: Omit<PipelineVersion, "version">,
+  ): Promise<{ version: PipelineVersion; created: boolean }> {
+    return this.optimistic(`recording a version of pipeline ${input.pipeline}`, async () => {
+      const current = await this.getItem(pipelinePk(input.pipeline), SK_PIPELINE);
+      if (current && current.latestHash === input.contentHash && typeof current.latestVersion === "string") {
+        const existing = await this.getVersion(input.pipeline, current.latestVersion);
+        if (existing) return { version: existing, created: false };
+      }
+      const previousCount = typeof current?.versionCount === "number" ? current.versionCount : 0;
+      const n = previousCount + 1;
+      const version: PipelineVersion = { ...input, version: `v${n}` };
+      const pipeline: PipelineRecord = {
+        name: input.pipeline,
+        latestVersion: version.version,
+        latestGoodVersion: input.ok ? version.version : (current?.latestGoodVersion as string | undefined),
+        lastBuild: {
+          version: version.version,
+          ok: input.ok,
+          diagnostics: input.diagnostics,
+          at: input.createdAt,
+        },
+        updatedAt: input.createdAt,
+      };
+      await this.transact(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...pipeline,
+                  pk: pipelinePk(input.pipeline),
+                  sk: SK_PIPELINE,
+                  kind: "pipeline",
+                  gsi1pk: PIPELINES_PARTITION,
+                  gsi1sk: input.pipeline,
+                  versionCount: n,
+                  latestHash: input.contentHash,
+                },
+                ConditionExpression: current ? "versionCount = :prev" : "attribute_not_exists(pk)",
+                ExpressionAttributeValues: current ? { ":prev": previousCount } : undefined,
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...version, pk: pipelinePk(input.pipeline), sk: versionSk(n), kind: "version" },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+      return { version, created: true };
+    });
+  }
+
+  async getPipeline(name: string): Promise<PipelineRecord | undefined> {
+    const item = await this.getItem(pipelinePk(name), SK_PIPELINE);
+    return item ? strip<PipelineRecord>(item) : undefined;
+  }
+
+  async listPipelines(options: { limit?: number; cursor?: string } = {}): Promise<Page<PipelineRecord>> {
+    return this.page<PipelineRecord>(
+      {
+        IndexName: INDEX.pipelineRuns,
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": PIPELINES_PARTITION },
+      },
+      options,
+    );
+  }
+
+  async listVersions(
+    name: string,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<PipelineVersion>> {
+    return this.page<PipelineVersion>(
+      {
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
+        ExpressionAttributeValues: { ":pk": pipelinePk(name), ":v": VERSION_PREFIX },
+        ScanIndexForward: false,
+      },
+      options,
+    );
+  }
+
+  async getVersion(name: string, version: string): Promise<PipelineVersion | undefined> {
+    const n = /^v([1-9][0-9]{0,7})$/.exec(version);
+    if (!n) return undefined;
+    const item = await this.getItem(pipelinePk(name), versionSk(Number(n[1])));
+    return item ? strip<PipelineVersion>(item) : undefined;
+  }
+
+  // ---- runs ----------------------------------------------------------------------------------
+
+  async createRun(run: RunRecord): Promise<{ run: RunRecord; created: boolean }> {
+    const parameters = Object.entries(run.parameters);
+    if (parameters.length > MAX_PARAMETERS_PER_RUN) {
+      throw new InvalidRunInputError(
+        `parameters: at most ${MAX_PARAMETERS_PER_RUN} parameters per run, got ${parameters.length}`,
+        "parameters",
+      );
+    }
+    const order = newestFirstKey(run.createdAt, run.runId);
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.runItem(run, runProgress(run.status, [])),
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      ...parameters.map(([name, value]) => ({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: runPk(run.runId),
+            sk: paramSk(name),
+            kind: "parameter",
+            runId: run.runId,
+            pipeline: run.pipeline,
+            name,
+            gsi3pk: paramPartition(name, value),
+            gsi3sk: order,
+          },
+        },
+      })),
+    ];
+    const key = run.idempotencyKey;
+    if (key !== undefined) {
+      const nowSeconds = Math.floor(this.options.now().getTime() / 1000);
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: idempotencyPk(key),
+            sk: SK_IDEMPOTENCY,
+            kind: "idempotency",
+            runId: run.runId,
+            expiresAt: nowSeconds + this.options.idempotencyTtlSeconds,
+          },
+          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+          ExpressionAttributeValues: { ":now": nowSeconds },
+        },
+      });
+    }
+    return this.optimistic(`creating run ${run.runId}`, async () => {
+      if (key !== undefined) {
+        const existing = await this.runForIdempotencyKey(key);
+        if (existing) return { run: existing, created: false };
+      }
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return { run, created: true };
+      } catch (error) {
+        const reasons = cancellationCodes(error);
+        if (!reasons || !retryable(reasons)) throw error;
+        if (reasons[0] === "ConditionalCheckFailed") {
+          const existing = await this.getRun(run.runId);
+          if (existing) return { run: existing, created: false };
+        }
+        // Lost to a concurrent identical request (or a transient conflict): look again.
+        throw new RetryableConflict();
+      }
+    });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const item = await this.getItem(runPk(runId), SK_RUN);
+    return item ? strip<RunRecord>(item) : undefined;
+  }
+
+  async queryRuns(query: RunQuery): Promise<Page<RunRecord>> {
+    const limit = pageSize(query.limit);
+    const start = query.cursor ? decodeCursor(query.cursor).key : undefined;
+    if (query.param) {
+      const filters: string[] = [];
+      const values: Item = { ":p": paramPartition(query.param.name, query.param.value) };
+      if (query.pipeline) {
+        filters.push("pipeline = :pipeline");
+        values[":pipeline"] = query.pipeline;
+      }
+      return this.collect<RunRecord>(
+        {
+          IndexName: INDEX.search,
+          KeyConditionExpression: "gsi3pk = :p",
+          FilterExpression: filters.length ? filters.join(" AND ") : undefined,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+        },
+        limit,
+        start,
+        async (hits) => {
+          const runs = await this.batchGetRuns(hits.map((h) => String(h.runId)));
+          return runs.filter((r) => !query.status || r.status === query.status);
+        },
+      );
+    }
+    if (query.pipeline) {
+      return this.collect<RunRecord>(
+        {
+          IndexName: INDEX.pipelineRuns,
+          KeyConditionExpression: "gsi1pk = :p",
+          FilterExpression: query.status ? "#status = :status" : undefined,
+          ExpressionAttributeNames: query.status ? { "#status": "status" } : undefined,
+          ExpressionAttributeValues: {
+            ":p": pipelineRunsPartition(query.pipeline),
+            ...(query.status ? { ":status": query.status } : {}),
+          },
+          ScanIndexForward: false,
+        },
+        limit,
+        start,
+      );
+    }
+    if (query.status) {
+      return this.collect<RunRecord>(
+        {
+          IndexName: INDEX.status,
+          KeyConditionExpression: "gsi2pk = :p",
+          ExpressionAttributeValues: { ":p": statusPartition(query.status) },
+          ScanIndexForward: false,
+        },
+        limit,
+        start,
+      );
+    }
+    return this.collect<RunRecord>(
+      {
+        IndexName: INDEX.allRuns,
+        KeyConditionExpression: "gsi4pk = :p",
+        ExpressionAttributeValues: { ":p": ALL_RUNS_PARTITION },
+        ScanIndexForward: false,
+      },
+      limit,
+      start,
+    );
+  }
+
+  /**
+   * Compare-and-swap on the run item's progress number (status.ts): read the run, drop the update when it
+   * is not newer, else write the run and up to 99 steps in ONE transaction conditioned on the progress read.
+   * A lost race re-reads and re-decides, so exactly one writer moves a run into a terminal status. Steps
+   * beyond 99 follow in batches of 25: writes per status change ≤ 1 + ⌈steps/25⌉.
+   */
+  async applyStatus(update: StatusUpdate): Promise<StatusUpdateResult> {
+    const progress = runProgress(
+      update.status,
+      update.steps.map((s) => s.phase),
+    );
+    return this.optimistic(`updating run ${update.runId}`, async () => {
+      const item = await this.getItem(runPk(update.runId), SK_RUN);
+      if (!item) throw new RunNotFoundError(`run ${update.runId} does not exist`);
+      const current = strip<RunRecord>(item);
+      const storedProgress = typeof item.progress === "number" ? item.progress : 0;
+      if (isTerminal(current.status) || progress <= storedProgress) {
+        return { applied: false, becameTerminal: false, run: current };
+      }
+      const terminal = isTerminal(update.status);
+      const next: RunRecord = {
+        ...current,
+        status: update.status,
+        message:
+          update.message ??
+          (statusRank(update.status) > statusRank(current.status) ? undefined : current.message),
+        startedAt: update.startedAt ?? current.startedAt,
+        finishedAt: update.finishedAt ?? (terminal ? this.options.now().toISOString() : current.finishedAt),
+        outputs: update.outputs ?? current.outputs,
+        failedSteps: update.failedSteps ?? current.failedSteps,
+        engine: { ...current.engine, ...update.engine },
+      };
+      const stepItems = update.steps.map((s) => this.stepItem({ ...s, runId: update.runId }));
+      await this.transact(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.runItem(next, progress),
+                ConditionExpression: "progress = :seen",
+                ExpressionAttributeValues: { ":seen": storedProgress },
+              },
+            },
+            ...stepItems
+              .slice(0, STEPS_IN_TRANSACTION)
+              .map((Item) => ({ Put: { TableName: this.table, Item } })),
+          ],
+        }),
+      );
+      await this.batchWrite(stepItems.slice(STEPS_IN_TRANSACTION));
+      return { applied: true, becameTerminal: terminal, previousStatus: current.status, run: next };
+    });
+  }
+
+  async listSteps(runId: string): Promise<StepRecord[]> {
+    const steps: StepRecord[] = [];
+    let key: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :s)",
+          ExpressionAttributeValues: { ":pk": runPk(runId), ":s": STEP_PREFIX },
+          ExclusiveStartKey: key,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of out.Items ?? []) steps.push(strip<StepRecord>(item));
+      key = out.LastEvaluatedKey;
+    } while (key);
+    return steps;
+  }
+
+  async queryStepsByTemplate(
+    templateName: string,
+    options: { phase?: string; limit?: number; cursor?: string } = {},
+  ): Promise<Page<StepRecord>> {
+    return this.page<StepRecord>(
+      {
+        IndexName: INDEX.search,
+        KeyConditionExpression: options.phase ? "gsi3pk = :t AND begins_with(gsi3sk, :phase)" : "gsi3pk = :t",
+        ExpressionAttributeValues: {
+          ":t": templatePartition(templateName),
+          ...(options.phase ? { ":phase": `${options.phase}#` } : {}),
+        },
+        ScanIndexForward: false,
+      },
+      options,
+    );
+  }
+
+  async listActiveRuns(options: { limit?: number; cursor?: string } = {}): Promise<Page<RunRecord>> {
+    const limit = pageSize(options.limit);
+    const state = options.cursor ? decodeCursor(options.cursor) : { part: 0, key: undefined };
+    const items: RunRecord[] = [];
+    for (let part = state.part ?? 0; part < ACTIVE_STATUSES.length; part++) {
+      const start = part === state.part && state.key && Object.keys(state.key).length ? state.key : undefined;
+      const page = await this.collect<RunRecord>(
+        {
+          IndexName: INDEX.status,
+          KeyConditionExpression: "gsi2pk = :p",
+          ExpressionAttributeValues: { ":p": statusPartition(ACTIVE_STATUSES[part]) },
+        },
+        limit - items.length,
+        start,
+      );
+      items.push(...page.items);
+      if (page.cursor) return { items, cursor: encodeCursor({ part, key: decodeCursor(page.cursor).key }) };
+      if (items.length >= limit && part + 1 < ACTIVE_STATUSES.length) {
+        return { items, cursor: encodeCursor({ part: part + 1, key: {} }) };
+      }
+    }
+    return { items };
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private runItem(run: RunRecord, progress: number): Item {
+    const order = newestFirstKey(run.createdAt, run.runId);
+    return {
+      ...run,
+      pk: runPk(run.runId),
+      sk: SK_RUN,
+      kind: "run",
+      statusRank: statusRank(run.status),
+      progress,
+      gsi1pk: pipelineRunsPartition(run.pipeline),
+      gsi1sk: order,
+      gsi2pk: statusPartition(run.status),
+      gsi2sk: order,
+      gsi4pk: ALL_RUNS_PARTITION,
+      gsi4sk: order,
+    };
+  }
+
+  private stepItem(step: StepRecord): Item {
+    return {
+      ...step,
+      pk: runPk(step.runId),
+      sk: stepSk(step.stepId),
+      kind: "step",
+      ...(step.templateName
+        ? {
+            gsi3pk: templatePartition(step.templateName),
+            gsi3sk: `${step.phase}#${step.startedAt ?? ""}#${step.runId}#${step.stepId}`,
+          }
+        : {}),
+    };
+  }
+
+  private async runForIdempotencyKey(key: string): Promise<RunRecord | undefined> {
+    const item = await this.getItem(idempotencyPk(key), SK_IDEMPOTENCY);
+    if (
+      !item ||
+      (typeof item.expiresAt === "number" && item.expiresAt < this.options.now().getTime() / 1000)
+    ) {
+      return undefined;
+    }
+    return this.getRun(String(item.runId));
+  }
+
+  private async getItem(pk: string, sk: string): Promise<Item | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
+    );
+    return out.Item;
+  }
+
+  private async batchGetRuns(runIds: string[]): Promise<RunRecord[]> {
+    const found = new Map<string, RunRecord>();
+    for (let i = 0; i < runIds.length; i += BATCH_GET_SIZE) {
+      let keys: Item[] | undefined = runIds
+        .slice(i, i + BATCH_GET_SIZE)
+        .map((id) => ({ pk: runPk(id), sk: SK_RUN }));
+      for (let attempt = 0; keys?.length; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[this.table] ?? [])
+          found.set(String(item.runId), strip<RunRecord>(item));
+        keys = out.UnprocessedKeys?.[this.table]?.Keys;
+        if (attempt >= this.options.maxAttempts)
+          throw new ContentionError("reading runs: keys left unprocessed");
+      }
+    }
+    return runIds.flatMap((id) => {
+      const run = found.get(id);
+      return run ? [run] : [];
+    });
+  }
+
+  private async batchWrite(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_WRITE_SIZE) {
+      let requests: Array<{ PutRequest?: { Item: Item } }> | undefined = items
+        .slice(i, i + BATCH_WRITE_SIZE)
+        .map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests?.length; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        if (attempt >= this.options.maxAttempts)
+          throw new ContentionError("writing steps: items left unprocessed");
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = out.UnprocessedItems?.[this.table] as typeof requests;
+      }
+    }
+  }
+
+  /** A query page without filters: DynamoDB's own page, with an opaque cursor. */
+  private async page<T>(
+    input: Omit<QueryCommandInput, "TableName">,
+    options: { limit?: number; cursor?: string },
+  ): Promise<Page<T>> {
+    const limit = pageSize(options.limit);
+    return this.collect<T>(input, limit, options.cursor ? decodeCursor(options.cursor).key : undefined);
+  }
+
+  /**
+   * Queries until `limit` records are collected or the index is exhausted. Each request asks for at most the
+   * records still missing, so nothing read is skipped and the cursor resumes exactly after the last one.
+   */
+  private async collect<T>(
+    input: Omit<QueryCommandInput, "TableName">,
+    limit: number,
+    start: Item | undefined,
+    transform: (items: Item[]) => Promise<T[]> = async (items) => items.map((i) => strip<T>(i)),
+  ): Promise<Page<T>> {
+    const items: T[] = [];
+    let key = start;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.table,
+          Limit: limit - items.length,
+          ExclusiveStartKey: key,
+        }),
+      );
+      items.push(...(await transform(out.Items ?? [])));
+      key = out.LastEvaluatedKey;
+    } while (key && items.length < limit);
+    return key ? { items, cursor: encodeCursor({ key }) } : { items };
+  }
+
+  /** A transaction whose lost races (conditions, conflicts) are retried by `optimistic`. */
+  private async transact(command: TransactWriteCommand): Promise<void> {
+    try {
+      await this.doc.send(command);
+    } catch (error) {
+      const reasons = cancellationCodes(error);
+      if (reasons && retryable(reasons)) throw new RetryableConflict();
+      throw error;
+    }
+  }
+
+  private async optimistic<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof RetryableConflict)) {
+          if (error instanceof RunStoreError) throw error;
+          throw new RunStoreError(`${what}: ${(error as Error).message}`, { cause: error });
+        }
+        if (i + 1 >= this.options.maxAttempts) {
+          throw new ContentionError(`${what}: still conflicting after ${i + 1} attempts`, { cause: error });
+        }
+        await backoff(i + 1);
+      }
+    }
+  }
+}
+
+/** Signals a lost optimistic race: the attempt is repeated from a fresh read. */
+class RetryableConflict extends Error {}
+
+function cancellationCodes(error: unknown): string[] | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === "TransactionConflictException") return ["TransactionConflict"];
+  if (error.name !== "TransactionCanceledException") return undefined;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code ?? "None");
+}
+
+/** Lost races and conflicts are retried; any other cancellation (validation, size) is a real error. */
+function retryable(codes: string[]): boolean {
+  return codes.every((c) => c === "None" || c === "ConditionalCheckFailed" || c === "TransactionConflict");
+}
+
+function strip<T>(item: Item): T {
+  const copy: Item = { ...item };
+  for (const attribute of LAYOUT_ATTRIBUTES) delete copy[attribute];
+  return copy as T;
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(1000, 10 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

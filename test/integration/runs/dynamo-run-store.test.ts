@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PipelineVersion, RunRecord, StepRecord } from "../../../lib/ports/run-store";
+import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
+import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../../../lib/runs/errors";
+import { type DynamoFixture, startDynamo } from "./dynamo-local";
+
+let dynamo: DynamoFixture;
+let store: DynamoRunStore;
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+});
+afterAll(async () => {
+  await dynamo?.stop();
+});
+beforeEach(async () => {
+  store = new DynamoRunStore({ tableName: await dynamo.newTable(), client: dynamo.client });
+});
+
+const version = (over: Partial<Omit<PipelineVersion, "version">> = {}): Omit<PipelineVersion, "version"> => ({
+  pipeline: "etl",
+  contentHash: "hash-1",
+  sourceSize: 100,
+  ok: true,
+  parameters: [{ name: "date" }],
+  templateCount: 2,
+  diagnostics: [],
+  createdAt: "2026-01-01T00:00:00.000Z",
+  ...over,
+});
+
+let seq = 0;
+const run = (over: Partial<RunRecord> = {}): RunRecord => {
+  seq++;
+  return {
+    runId: `run-${String(seq).padStart(4, "0")}`,
+    pipeline: "etl",
+    version: "v1",
+    status: "Pending",
+    parameters: { date: "2026-01-01" },
+    engine: { kind: "local", namespace: "default" },
+    createdAt: `2026-01-01T00:00:${String(seq % 60).padStart(2, "0")}.${String(seq).padStart(3, "0")}Z`,
+    ...over,
+  };
+};
+
+const step = (runId: string, id: string, phase: string, over: Partial<StepRecord> = {}): StepRecord => ({
+  runId,
+  stepId: id,
+  name: `wf.${id}`,
+  displayName: id,
+  type: "Pod",
+  templateName: "extract",
+  phase,
+  startedAt: "2026-01-01T00:00:01Z",
+  ...over,
+});
+
+describe("pipelines and versions", () => {
+  it("numbers versions v1, v2… and lists them newest first", async () => {
+    const a = await store.recordVersion(version({ contentHash: "a" }));
+    const b = await store.recordVersion(version({ contentHash: "b" }));
+    expect([a.version.version, b.version.version]).toEqual(["v1", "v2"]);
+    const page = await store.listVersions("etl");
+    expect(page.items.map((v) => v.version)).toEqual(["v2", "v1"]);
+    expect(page.items[0]).toMatchObject({ contentHash: "b", pipeline: "etl", templateCount: 2 });
+    expect(page.items[0]).not.toHaveProperty("pk");
+  });
+
+  it("creates no new version for identical content", async () => {
+    await store.recordVersion(version({ contentHash: "same" }));
+    const again = await store.recordVersion(version({ contentHash: "same" }));
+    expect(again).toMatchObject({ created: false, version: { version: "v1" } });
+    expect((await store.listVersions("etl")).items).toHaveLength(1);
+  });
+
+  it("moves latestGoodVersion only on success and keeps the last build's diagnostics", async () => {
+    await store.recordVersion(version({ contentHash: "good" }));
+    const diagnostics = [{ severity: "error" as const, code: "schema", message: "bad", line: 3, column: 1 }];
+    await store.recordVersion(version({ contentHash: "bad", ok: false, diagnostics }));
+    const pipeline = await store.getPipeline("etl");
+    expect(pipeline).toMatchObject({
+      name: "etl",
+      latestVersion: "v2",
+      latestGoodVersion: "v1",
+      lastBuild: { version: "v2", ok: false, diagnostics },
+    });
+    expect(pipeline).not.toHaveProperty("versionCount");
+  });
+
+  it("gives concurrent uploads of different content distinct versions", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.recordVersion(version({ contentHash: `c${i}` }))),
+    );
+    const numbers = results.map((r) => r.version.version).sort();
+    expect(new Set(numbers).size).toBe(8);
+    expect((await store.getPipeline("etl"))?.latestVersion).toBe(`v8`);
+  });
+
+  it("lists pipelines by name with pagination and reads one version", async () => {
+    for (const name of ["b", "a", "c"]) await store.recordVersion(version({ pipeline: name }));
+    const first = await store.listPipelines({ limit: 2 });
+    expect(first.items.map((p) => p.name)).toEqual(["a", "b"]);
+    const second = await store.listPipelines({ limit: 2, cursor: first.cursor });
+    expect(second.items.map((p) => p.name)).toEqual(["c"]);
+    expect(await store.getVersion("a", "v1")).toMatchObject({ pipeline: "a", version: "v1" });
+    expect(await store.getVersion("a", "v2")).toBeUndefined();
+    expect(await store.getVersion("a", "latest")).toBeUndefined();
+  });
+});
+
+describe("runs", () => {
+  it("creates and reads a run", async () => {
+    const r = run();
+    expect(await store.createRun(r)).toEqual({ run: r, created: true });
+    expect(await store.getRun(r.runId)).toEqual(r);
+    expect(await store.getRun("nope")).toBeUndefined();
+  });
+
+  it("100 concurrent creations with one idempotency key make one run", async () => {
+    const attempts = Array.from({ length: 100 }, () => run({ idempotencyKey: "key-1" }));
+    const results = await Promise.all(attempts.map((r) => store.createRun(r)));
+    const created = results.filter((r) => r.created);
+    expect(created).toHaveLength(1);
+    const winner = created[0].run.runId;
+    expect(new Set(results.map((r) => r.run.runId))).toEqual(new Set([winner]));
+    const all = await store.queryRuns({ pipeline: "etl", limit: 1000 });
+    expect(all.items.map((r) => r.runId)).toEqual([winner]);
+  });
+
+  it("queries runs newest first by pipeline, status, parameter value and none, with cursors", async () => {
+    const runs = [
+      run({ parameters: { date: "d1", region: "eu" } }),
+      run({ parameters: { date: "d2", region: "eu" } }),
+      run({ pipeline: "other", parameters: { date: "d1" } }),
+      run({ parameters: { date: "d1", region: "us" } }),
+    ];
+    for (const r of runs) await store.createRun(r);
+    await store.applyStatus({ runId: runs[1].runId, status: "Running", steps: [] });
+
+    const ids = (page: { items: RunRecord[] }) => page.items.map((r) => r.runId);
+    expect(ids(await store.queryRuns({ pipeline: "etl" }))).toEqual(
+      [runs[3], runs[1], runs[0]].map((r) => r.runId),
+    );
+    expect(ids(await store.queryRuns({ status: "Running" }))).toEqual([runs[1].runId]);
+    expect(ids(await store.queryRuns({ pipeline: "etl", status: "Pending" }))).toEqual([
+      runs[3].runId,
+      runs[0].runId,
+    ]);
+    expect(ids(await store.queryRuns({ param: { name: "date", value: "d1" } }))).toEqual(
+      [runs[3], runs[2], runs[0]].map((r) => r.runId),
+    );
+    expect(ids(await store.queryRuns({ param: { name: "date", value: "d1" }, pipeline: "etl" }))).toEqual(
+      [runs[3], runs[0]].map((r) => r.runId),
+    );
+    expect(ids(await store.queryRuns({ param: { name: "region", value: "eu" }, status: "Running" }))).toEqual(
+      [runs[1].runId],
+    );
+    expect(ids(await store.queryRuns({}))).toEqual([...runs].reverse().map((r) => r.runId));
+
+    const first = await store.queryRuns({ limit: 3 });
+    expect(first.cursor).toEqual(expect.any(String));
+    const rest = await store.queryRuns({ limit: 3, cursor: first.cursor });
+    expect([...ids(first), ...ids(rest)]).toEqual([...runs].reverse().map((r) => r.runId));
+    expect(rest.cursor).toBeUndefined();
+  });
+
+  it("finds runs by a long parameter value (indexed by hash)", async () => {
+    const long = "x".repeat(2000);
+    const r = run({ parameters: { blob: long } });
+    await store.createRun(r);
+    await store.createRun(run({ parameters: { blob: `${long}y` } }));
+    const found = await store.queryRuns({ param: { name: "blob", value: long } });
+    expect(found.items.map((x) => x.runId)).toEqual([r.runId]);
+  });
+
+  it("rejects a forged cursor and a bad limit with clear errors", async () => {
+    await expect(store.queryRuns({ cursor: "not-a-cursor" })).rejects.toThrow(InvalidCursorError);
+    await expect(store.queryRuns({ limit: 0 })).rejects.toThrow(InvalidRunInputError);
+    await expect(store.queryRuns({ limit: 0 })).rejects.toThrow(/limit/);
+  });
+});
+
+describe("applyStatus", () => {
+  it("writes status and steps monotonically: older snapshots and anything after terminal are dropped", async () => {
+    const r = run();
+    await store.createRun(r);
+    const running = await store.applyStatus({
+      runId: r.runId,
+      status: "Running",
+      startedAt: "2026-01-01T00:00:01Z",
+      steps: [step(r.runId, "a", "Running")],
+    });
+    expect(running).toMatchObject({ applied: true, becameTerminal: false, previousStatus: "Pending" });
+
+    const done = await store.applyStatus({
+      runId: r.runId,
+      status: "Succeeded",
+      finishedAt: "2026-01-01T00:00:09Z",
+      outputs: { rows: "42" },
+      steps: [step(r.runId, "a", "Succeeded"), step(r.runId, "b", "Succeeded")],
+    });
+    expect(done).toMatchObject({ applied: true, becameTerminal: true, previousStatus: "Running" });
+
+    // A late, older snapshot and a duplicate terminal one change nothing.
+    const late = await store.applyStatus({
+      runId: r.runId,
+      status: "Running",
+      steps: [step(r.runId, "a", "Running")],
+    });
+    expect(late).toMatchObject({ applied: false, becameTerminal: false, run: { status: "Succeeded" } });
+    const again = await store.applyStatus({
+      runId: r.runId,
+      status: "Failed",
+      steps: [step(r.runId, "a", "Failed"), step(r.runId, "b", "Failed"), step(r.runId, "c", "Failed")],
+    });
+    expect(again.applied).toBe(false);
+
+    const stored = await store.getRun(r.runId);
+    expect(stored).toMatchObject({
+      status: "Succeeded",
+      startedAt: "2026-01-01T00:00:01Z",
+      finishedAt: "2026-01-01T00:00:09Z",
+      outputs: { rows: "42" },
+    });
+    const steps = await store.listSteps(r.runId);
+    expect(steps.map((s) => [s.stepId, s.phase])).toEqual([
+      ["a", "Succeeded"],
+      ["b", "Succeeded"],
+    ]);
+  });
+
+  it("lets exactly one of many concurrent terminal writers make the transition", async () => {
+    const r = run();
+    await store.createRun(r);
+    const results = await Promise.all(
+      (["Succeeded", "Failed", "Error", "Succeeded", "Terminated", "Stopped"] as const).map((status) =>
+        store.applyStatus({ runId: r.runId, status, steps: [step(r.runId, "a", "Succeeded")] }),
+      ),
+    );
+    expect(results.filter((x) => x.becameTerminal)).toHaveLength(1);
+    const winner = results.find((x) => x.becameTerminal)?.run.status;
+    expect((await store.getRun(r.runId))?.status).toBe(winner);
+  });
+
+  it("writes a run with 260 steps completely, and finds steps by template and phase across runs", async () => {
+    const a = run();
+    const b = run();
+    await store.createRun(a);
+    await store.createRun(b);
+    const many = Array.from({ length: 260 }, (_, i) =>
+      step(a.runId, `n${String(i).padStart(3, "0")}`, i % 10 === 0 ? "Failed" : "Succeeded", {
+        templateName: i % 2 ? "load" : "extract",
+      }),
+    );
+    await store.applyStatus({ runId: a.runId, status: "Failed", steps: many });
+    await store.applyStatus({ runId: b.runId, status: "Running", steps: [step(b.runId, "x", "Failed")] });
+    expect(await store.listSteps(a.runId)).toHaveLength(260);
+
+    const failedExtract = await store.queryStepsByTemplate("extract", { phase: "Failed", limit: 1000 });
+    expect(failedExtract.items).toHaveLength(27);
+    expect(new Set(failedExtract.items.map((s) => s.runId))).toEqual(new Set([a.runId, b.runId]));
+    const page1 = await store.queryStepsByTemplate("load", { limit: 100 });
+    const page2 = await store.queryStepsByTemplate("load", { limit: 100, cursor: page1.cursor });
+    expect(page1.items.length + page2.items.length).toBe(130);
+  });
+
+  it("fails clearly for an unknown run", async () => {
+    await expect(store.applyStatus({ runId: "missing", status: "Running", steps: [] })).rejects.toThrow(
+      RunNotFoundError,
+    );
+  });
+
+  it("lists active runs across Pending and Running with cursors", async () => {
+    const runs = Array.from({ length: 5 }, () => run());
+    for (const r of runs) await store.createRun(r);
+    await store.applyStatus({ runId: runs[0].runId, status: "Running", steps: [] });
+    await store.applyStatus({ runId: runs[1].runId, status: "Running", steps: [] });
+    await store.applyStatus({ runId: runs[2].runId, status: "Succeeded", steps: [] });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listActiveRuns({ limit: 2, cursor });
+      seen.push(...page.items.map((r) => r.runId));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([runs[0], runs[1], runs[3], runs[4]].map((r) => r.runId).sort());
+  });
+});
