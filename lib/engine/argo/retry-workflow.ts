@@ -1,0 +1,213 @@
+import type { NodeStatus, Workflow } from "../../argo";
+import { WorkflowConflictError, WorkflowRejectedError } from "../errors";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
+import { nodeMatches, parseNodeFieldSelector } from "./node-field-selector";
+import { podNameFor } from "./node-ids";
+
+const LABEL_ARCHIVING = "workflows.argoproj.io/workflow-archiving-status";
+
+export interface RetryPlan {
+  workflow: Workflow;
+  /** Pods of the reset nodes, to delete before the controller recreates them under the same names. */
+  podsToDelete: string[];
+}
+
+export interface RetryInput {
+  restartSuccessful?: boolean;
+  nodeFieldSelector?: string;
+  parameters?: Record<string, string>;
+  now?: Date;
+}
+
+const isFailedOrError = (phase?: string) => phase === "Failed" || phase === "Error";
+
+/** RFC 3339 at second precision, as Argo writes times. */
+export function argoTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * Argo's retry (`FormulateRetryWorkflow`), as a pure function of the stored workflow: the same
+ * object (same uid) with failed nodes and their descendants removed, their ancestors reset to
+ * Running, the `.onExit` subtree dropped, phase/message/finishedAt cleared and shutdown undone.
+ */
+export function formulateRetry(original: Workflow, input: RetryInput = {}): RetryPlan {
+  const phase = original.status?.phase;
+  const selector = input.nodeFieldSelector?.trim() ?? "";
+  if (phase === "Succeeded") {
+    if (!(input.restartSuccessful && selector)) {
+      throw new WorkflowConflictError(
+        "To retry a succeeded workflow, set the options restartSuccessful and nodeFieldSelector",
+      );
+    }
+  } else if (!isFailedOrError(phase)) {
+    throw new WorkflowConflictError(`Cannot retry a workflow in phase ${phase || "(none yet)"}`);
+  }
+  if (original.status?.compressedNodes || original.status?.offloadNodeStatusVersion) {
+    throw new WorkflowRejectedError(
+      "cannot retry a workflow whose node status is compressed or offloaded through the Kubernetes API; configure ARGO_SERVER_URL",
+    );
+  }
+  const now = argoTime(input.now ?? new Date());
+  const name = original.metadata.name ?? "";
+  const onExitName = `${name}.onExit`;
+  const oldNodes = original.status?.nodes ?? {};
+  const wf = structuredClone(original);
+  const labels = { ...(wf.metadata.labels ?? {}) };
+  delete labels[LABEL_COMPLETED];
+  delete labels[LABEL_ARCHIVING];
+  labels[LABEL_PHASE] = "Running";
+  wf.metadata.labels = labels;
+  const status = wf.status ?? {};
+  wf.status = status;
+  status.conditions = upsertCompletedFalse(status.conditions);
+  status.phase = "Running";
+  status.message = undefined;
+  status.startedAt = now;
+  status.finishedAt = undefined;
+  status.persistentVolumeClaims = [];
+  if (status.storedWorkflowTemplateSpec) status.storedWorkflowTemplateSpec.shutdown = undefined;
+  wf.spec.shutdown = undefined;
+  if (wf.spec.activeDeadlineSeconds === 0) wf.spec.activeDeadlineSeconds = undefined;
+  if (input.parameters) overrideParameters(wf, input.parameters);
+
+  // Nodes to redo: every failed/errored node, plus nodes the selector names when restarting successes.
+  const redo = new Set<string>();
+  for (const [id, node] of Object.entries(oldNodes)) if (isFailedOrError(node.phase)) redo.add(id);
+  if (input.restartSuccessful && selector) {
+    const requirements = parseNodeFieldSelector(selector);
+    for (const node of Object.values(oldNodes)) if (nodeMatches(node, requirements)) redo.add(node.id);
+  }
+
+  const parent = new Map<string, string>();
+  for (const node of Object.values(oldNodes))
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of Object.values(oldNodes)) {
+    if (!parent.has(node.id) && node.name !== name && !node.name.startsWith(onExitName)) {
+      throw new WorkflowRejectedError(`cannot retry: node ${node.id} (${node.name}) has no parent node`);
+    }
+  }
+
+  const toReset = new Set<string>();
+  const toDelete = new Set<string>();
+  for (const id of redo) {
+    const node = oldNodes[id];
+    if (!node) continue;
+    if (node.name.startsWith(onExitName)) {
+      toDelete.add(id);
+      continue;
+    }
+    resetPath(id, oldNodes, parent, toReset, toDelete);
+  }
+
+  const nodes: Record<string, NodeStatus> = {};
+  for (const id of toReset) if (!toDelete.has(id) && oldNodes[id]) nodes[id] = resetNode(oldNodes[id], now);
+  const pods = new Set<string>();
+  for (const id of toDelete) {
+    const node = oldNodes[id];
+    if (node?.type === "Pod") pods.add(podNameFor(original, node));
+  }
+  for (const [id, node] of Object.entries(oldNodes)) {
+    const drop = toDelete.has(id) || node.name.startsWith(onExitName);
+    if (!nodes[id] && !drop) nodes[id] = structuredClone(node);
+  }
+  for (const [id, node] of Object.entries(nodes)) {
+    const old = oldNodes[id];
+    node.children = (old.children ?? []).filter((c) => !toDelete.has(c));
+    node.outboundNodes = (old.outboundNodes ?? []).filter((c) => !toDelete.has(c));
+    if (node.children.length === 0) delete node.children;
+    if (node.outboundNodes.length === 0) delete node.outboundNodes;
+  }
+  status.nodes = nodes;
+  return { workflow: wf, podsToDelete: [...pods] };
+}
+
+/** Marks `target` and everything after it for deletion and the group/retry nodes above it for reset. */
+function resetPath(
+  target: string,
+  nodes: Record<string, NodeStatus>,
+  parent: Map<string, string>,
+  toReset: Set<string>,
+  toDelete: Set<string>,
+): void {
+  markDescendants(target, nodes, toDelete);
+  toDelete.add(target);
+  const up = (id: string | undefined) => (id ? parent.get(id) : undefined);
+  const climbTo = (start: string | undefined, type: string): string => {
+    let current = start;
+    while (current) {
+      if (nodes[current]?.type === type) return current;
+      current = up(current);
+    }
+    throw new WorkflowRejectedError(`cannot retry: expected a ${type} node above ${target}`);
+  };
+  let current: string | undefined = target;
+  let mustFind: string | undefined = nodes[target]?.type === "Container" ? "Pod" : undefined;
+  while (current) {
+    const node: NodeStatus | undefined = nodes[current];
+    if (current !== target && node) {
+      if (["Steps", "StepGroup", "DAG", "TaskGroup", "Retry", "Plugin"].includes(node.type))
+        toReset.add(current);
+      if (node.type === "StepGroup") mustFind = "Steps";
+      if (node.type === "TaskGroup") mustFind = "DAG";
+    } else if (node && (node.type === "StepGroup" || node.type === "TaskGroup")) {
+      mustFind = node.type === "StepGroup" ? "Steps" : "DAG";
+    }
+    current = up(current);
+    if (!mustFind) continue;
+    if (!current)
+      throw new WorkflowRejectedError(`cannot retry: must find ${mustFind} but reached the root node`);
+    current = climbTo(current, mustFind);
+    toReset.add(current);
+    if (mustFind === "Pod") {
+      toDelete.add(current);
+      markDescendants(current, nodes, toDelete);
+    }
+    mustFind = undefined;
+  }
+}
+
+function markDescendants(id: string, nodes: Record<string, NodeStatus>, into: Set<string>): void {
+  const queue = [...(nodes[id]?.children ?? [])];
+  const seen = new Set<string>();
+  while (queue.length) {
+    const next = queue.shift()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    into.add(next);
+    queue.push(...(nodes[next]?.children ?? []));
+  }
+}
+
+function resetNode(original: NodeStatus, now: string): NodeStatus {
+  const node = structuredClone(original);
+  if (node.type === "Suspend" && node.outputs?.parameters) {
+    node.outputs.parameters = node.outputs.parameters.map((p) => ({
+      name: p.name,
+      valueFrom: { supplied: {} },
+    }));
+  }
+  if (node.phase !== "Skipped") node.phase = "Running";
+  delete node.message;
+  node.startedAt = now;
+  delete node.finishedAt;
+  return node;
+}
+
+function upsertCompletedFalse(conditions: NonNullable<Workflow["status"]>["conditions"]) {
+  const rest = (conditions ?? []).filter((c) => c.type !== "Completed");
+  return [...rest, { type: "Completed", status: "False" }];
+}
+
+/** Argo's `-p name=value` override: replaces values of declared workflow parameters only. */
+export function overrideParameters(wf: Workflow, parameters: Record<string, string>): void {
+  const declared = wf.spec.arguments?.parameters ?? [];
+  for (const [key, value] of Object.entries(parameters)) {
+    const param = declared.find((p) => p.name === key);
+    if (!param)
+      throw new WorkflowRejectedError(
+        `parameter "${key}" is not a workflow parameter (spec.arguments.parameters)`,
+      );
+    param.value = value;
+  }
+}

@@ -1,0 +1,57 @@
+import type { Workflow } from "../../argo";
+
+/** One page of workflows plus the list's resourceVersion (where a watch starts). */
+export interface WorkflowPage {
+  items: Workflow[];
+  continue?: string;
+  resourceVersion?: string;
+}
+
+export interface ListQuery {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface RawWatchEvent {
+  type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
+  object: Workflow;
+}
+
+export interface PodLogQuery {
+  container: string;
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * The few Kubernetes API calls the Argo engine makes. Errors are thrown as they come
+ * (`HttpStatusError`, `RequestTimeoutError`, network errors); the engine retries and types them.
+ */
+export interface WorkflowTransport {
+  create(namespace: string, workflow: Workflow): Promise<Workflow>;
+  /** Throws `HttpStatusError` 404 when absent. */
+  get(namespace: string, name: string): Promise<Workflow>;
+  list(namespace: string, query: ListQuery): Promise<WorkflowPage>;
+  /** `application/merge-patch+json`. */
+  mergePatch(namespace: string, name: string, patch: unknown): Promise<Workflow>;
+  /** Full PUT; carries `metadata.resourceVersion`, so a concurrent write yields 409. */
+  replace(namespace: string, name: string, workflow: Workflow): Promise<Workflow>;
+  deletePod(namespace: string, name: string): Promise<void>;
+  /** Lines of the pod's container log with RFC 3339 timestamps (`timestamps=true`). */
+  podLog(namespace: string, pod: string, query: PodLogQuery): AsyncIterable<string>;
+  /** Watch from `resourceVersion`; throws `WatchExpiredError` on 410 Gone. Ends when the server closes. */
+  watch(
+    namespace: string,
+    query: { labelSelector?: string; resourceVersion?: string; signal?: AbortSignal },
+  ): AsyncIterable<RawWatchEvent>;
+}
+
+/** The watch's resourceVersion is too old (410 Gone): the caller must relist. */
+export class WatchExpiredError extends Error {
+  constructor(message = "watch resourceVersion expired (410 Gone)") {
+    super(message);
+    this.name = "WatchExpiredError";
+  }
+}
