@@ -1,0 +1,102 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { badRequest, payloadTooLarge } from "./errors";
+
+/** A request as route logic sees it, independent of API Gateway's event shape. */
+export interface ApiRequest {
+  method: string;
+  path: string;
+  pathParameters: Record<string, string>;
+  /** Query string parameters (the last value wins for repeated names). */
+  query: Record<string, string>;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined) headers[name.toLowerCase()] = value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    // API Gateway joins repeated names with commas; a filter value is one value.
+    if (value !== undefined) query[name] = value;
+  }
+  const pathParameters: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if (value !== undefined) pathParameters[name] = safeDecode(value);
+  }
+  const body =
+    event.body === undefined || event.body === null
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, "base64").toString("utf8")
+        : event.body;
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    path: event.requestContext.http.path,
+    pathParameters,
+    query,
+    headers,
+    body,
+  };
+}
+
+export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+}
+
+// The router matches raw paths; API Gateway decodes path parameters, so both decoded and raw input work.
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function text(statusCode: number, body: string, contentType: string): ApiResponse {
+  return { statusCode, headers: { "content-type": contentType }, body };
+}
+
+/** Parses a JSON object body within a size bound; an absent body is `{}`. */
+export function jsonBody(request: ApiRequest, maxBytes: number): unknown {
+  const raw = request.body;
+  if (raw === undefined || raw.trim() === "") return {};
+  const size = Buffer.byteLength(raw, "utf8");
+  if (size > maxBytes) throw payloadTooLarge(`the request body is ${size} bytes; the limit is ${maxBytes}`);
+  const type = request.headers["content-type"];
+  if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type)) {
+    throw badRequest(`the request body must be JSON (content-type application/json), got ${type}`, [
+      {
+        field: "header.content-type",
+        message: `expected application/json, got ${type}`,
+        code: "content-type",
+      },
+    ]);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (cause) {
+    throw badRequest(
+      "the request body is not valid JSON",
+      [{ field: "body", message: cause instanceof Error ? cause.message : String(cause), code: "json" }],
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import type { ApiDeps } from "./deps";
+import type { ApiRequest, ApiResponse } from "./http";
+import { getPipeline, getSpec, listPipelines } from "./pipelines";
+import { createRun, getRun, getStepLogs, listRuns, runAction } from "./runs";
+
+export interface ApiRoute {
+  method: "GET" | "POST";
+  /** serverless.yml's `httpApi` path syntax. */
+  path: string;
+  handle(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse>;
+}
+
+/** Every route of the HTTP API; serverless.yml declares the same method and path pairs (a test checks it). */
+export const apiRoutes: ApiRoute[] = [
+  { method: "POST", path: "/pipelines/{name}/runs", handle: createRun },
+  { method: "GET", path: "/pipelines", handle: listPipelines },
+  { method: "GET", path: "/pipelines/{name}", handle: getPipeline },
+  { method: "GET", path: "/pipelines/{name}/versions/{version}/spec", handle: getSpec },
+  { method: "GET", path: "/runs", handle: listRuns },
+  { method: "GET", path: "/runs/{runId}", handle: getRun },
+  { method: "GET", path: "/runs/{runId}/steps/{stepId}/logs", handle: getStepLogs },
+  { method: "POST", path: "/runs/{runId}/stop", handle: (d, r) => runAction(d, r, "stop") },
+  { method: "POST", path: "/runs/{runId}/terminate", handle: (d, r) => runAction(d, r, "terminate") },
+  { method: "POST", path: "/runs/{runId}/retry", handle: (d, r) => runAction(d, r, "retry") },
+  { method: "POST", path: "/runs/{runId}/resubmit", handle: (d, r) => runAction(d, r, "resubmit") },
+];

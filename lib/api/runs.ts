@@ -1,0 +1,339 @@
+import { ulid } from "ulid";
+import { parse as parseYaml } from "yaml";
+import type { Workflow } from "../argo";
+import type { LogLine, WorkflowRef } from "../engine/engine";
+import { WorkflowNotFoundError } from "../engine/errors";
+import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
+import type { RunRecord, RunStatus } from "../ports/run-store";
+import { keys } from "../ports/spec-store";
+import type { ApiDeps } from "./deps";
+import { ApiError, badRequest, conflict, type ErrorDetail, notFound } from "./errors";
+import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
+import { applyRunOverrides } from "./overrides";
+import { pipelineNameParam, runIdParam } from "./params";
+import { pageQuery } from "./query";
+import { idempotencyKeyHeader, parseRunRequest, resolveParameters } from "./run-request";
+
+const RUN_STATUSES: RunStatus[] = [
+  "Pending",
+  "Running",
+  "Succeeded",
+  "Failed",
+  "Error",
+  "Stopped",
+  "Terminated",
+];
+
+export const runLinks = (run: Pick<RunRecord, "runId" | "pipeline" | "version">) => ({
+  self: `/runs/${run.runId}`,
+  logs: `/runs/${run.runId}/steps/{stepId}/logs`,
+  pipeline: `/pipelines/${run.pipeline}`,
+  spec: `/pipelines/${run.pipeline}/versions/${run.version}/spec`,
+});
+
+const newRunId = () => ulid().toLowerCase();
+
+/** `POST /pipelines/{name}/runs`: validate, record the run (idempotently), submit it to the engine. */
+export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const name = pipelineNameParam(request);
+  const idempotencyKey = idempotencyKeyHeader(request.headers);
+  const body = parseRunRequest(jsonBody(request, deps.config.limits.maxBodyBytes));
+
+  const pipeline = await deps.runs.getPipeline(name);
+  if (!pipeline) throw notFound(`pipeline ${name} does not exist; push pipelines/${name}.ts first`);
+  const versionName = body.version && body.version !== "latest" ? body.version : pipeline.latestGoodVersion;
+  if (!versionName) {
+    throw conflict(
+      `pipeline ${name} has no successful build`,
+      (pipeline.lastBuild?.diagnostics ?? []).map((d) => ({
+        field: d.file ? `${d.file}:${d.line ?? 0}:${d.column ?? 0}` : (d.path ?? "pipeline"),
+        message: d.message,
+        code: d.code,
+      })),
+    );
+  }
+  const version = await deps.runs.getVersion(name, versionName);
+  if (!version) throw notFound(`pipeline ${name} has no version ${versionName}`);
+  if (!version.ok)
+    throw conflict(`version ${versionName} of pipeline ${name} failed to build and cannot run`);
+
+  const parameters = resolveParameters(version.parameters, body.parameters, deps.config.limits);
+  const stored = await deps.specs.get(keys.spec(name, versionName));
+  if (!stored)
+    throw new ApiError(503, "spec-not-stored", `the spec of ${name} ${versionName} is not stored yet; retry`);
+  const spec = applyRunOverrides(parseSpec(stored.body, name, versionName), {
+    overrides: body.overrides,
+    profile: body.profile,
+    profiles: deps.config.profiles,
+  });
+
+  const now = (deps.now ?? (() => new Date()))();
+  const candidate: RunRecord = {
+    runId: (deps.newRunId ?? newRunId)(),
+    pipeline: name,
+    version: versionName,
+    status: "Pending",
+    parameters,
+    engine: { kind: deps.engine.kind, namespace: deps.config.engine.namespace },
+    createdAt: now.toISOString(),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
+  const { run, created } = await deps.runs.createRun(candidate);
+  if (!created) {
+    const mismatch = replayMismatch(run, candidate, body.version !== undefined);
+    if (mismatch) {
+      throw conflict("this Idempotency-Key was already used for a different request", [
+        { field: "header.Idempotency-Key", message: mismatch, code: "idempotency-mismatch" },
+      ]);
+    }
+    return json(201, runResponse(run), { "idempotent-replayed": "true" });
+  }
+
+  let submitted: Workflow;
+  try {
+    submitted = await deps.engine.submit(spec, {
+      runId: run.runId,
+      parameters,
+      labels: { [LABEL_PIPELINE]: name, [LABEL_VERSION]: versionName },
+    });
+  } catch (error) {
+    // The run exists; record why it never started so that GET /runs/{id} explains it.
+    await deps.runs
+      .applyStatus({
+        runId: run.runId,
+        status: "Error",
+        message: `submitting to the ${deps.engine.kind} engine failed: ${error instanceof Error ? error.message : String(error)}`,
+        steps: [],
+      })
+      .catch(() => undefined);
+    throw error;
+  }
+  const phase = submitted.status?.phase;
+  const result = await deps.runs.applyStatus({
+    runId: run.runId,
+    status: phase === "Running" ? "Running" : "Pending",
+    startedAt: submitted.status?.startedAt ?? undefined,
+    engine: {
+      kind: deps.engine.kind,
+      namespace: submitted.metadata?.namespace ?? deps.config.engine.namespace,
+      workflowName: submitted.metadata?.name,
+      uid: submitted.metadata?.uid,
+    },
+    steps: [],
+  });
+  const current = result.applied ? result.run : ((await deps.runs.getRun(run.runId)) ?? result.run);
+  return json(201, runResponse(current));
+}
+
+function parseSpec(body: string, name: string, version: string): Workflow {
+  try {
+    return parseYaml(body) as Workflow;
+  } catch (cause) {
+    throw new ApiError(500, "internal", `the stored spec of ${name} ${version} is not valid YAML`, [], {
+      cause,
+    });
+  }
+}
+
+/** Why a replayed request differs from the one that created the run, or undefined when it is the same. */
+function replayMismatch(
+  existing: RunRecord,
+  candidate: RunRecord,
+  versionGiven: boolean,
+): string | undefined {
+  if (existing.pipeline !== candidate.pipeline)
+    return `the key belongs to a run of pipeline ${existing.pipeline}`;
+  if (versionGiven && existing.version !== candidate.version) {
+    return `the key belongs to a run of version ${existing.version}`;
+  }
+  const a = JSON.stringify(Object.entries(existing.parameters).sort());
+  const b = JSON.stringify(Object.entries(candidate.parameters).sort());
+  return a === b ? undefined : "the key belongs to a run with other parameters";
+}
+
+function runResponse(run: RunRecord) {
+  return {
+    runId: run.runId,
+    status: run.status,
+    pipeline: run.pipeline,
+    version: run.version,
+    links: runLinks(run),
+  };
+}
+
+/** `GET /runs/{runId}`: the run with its steps. */
+export async function getRun(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const runId = runIdParam(request);
+  const run = await deps.runs.getRun(runId);
+  if (!run) throw notFound(`run ${runId} does not exist`);
+  const steps = await deps.runs.listSteps(runId);
+  return json(200, { ...run, steps, links: runLinks(run) });
+}
+
+/** `GET /runs?pipeline=&status=&param.<name>=<value>&limit=&cursor=` (newest first). */
+export async function listRuns(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const details: ErrorDetail[] = [];
+  const { pipeline, status } = request.query;
+  if (pipeline !== undefined) {
+    try {
+      pipelineNameParam({ ...request, pathParameters: { name: pipeline } });
+    } catch {
+      details.push({
+        field: "query.pipeline",
+        message: `"${pipeline.slice(0, 70)}" is not a pipeline name`,
+        code: "format",
+      });
+    }
+  }
+  if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
+    details.push({
+      field: "query.status",
+      message: `expected one of ${RUN_STATUSES.join(", ")}`,
+      code: "enum",
+    });
+  }
+  const params = Object.entries(request.query).filter(([k]) => k.startsWith("param."));
+  if (params.length > 1) {
+    details.push({ field: "query.param", message: "filter on one parameter at a time", code: "too-many" });
+  }
+  const param = params[0] ? { name: params[0][0].slice("param.".length), value: params[0][1] } : undefined;
+  if (param && param.name.length === 0) {
+    details.push({
+      field: "query.param.",
+      message: "name the parameter: param.<name>=<value>",
+      code: "format",
+    });
+  }
+  const known = new Set(["pipeline", "status", "limit", "cursor"]);
+  for (const key of Object.keys(request.query)) {
+    if (!known.has(key) && !key.startsWith("param.")) {
+      details.push({ field: `query.${key}`, message: "unknown query parameter", code: "unknown" });
+    }
+  }
+  if (details.length > 0) throw badRequest("the run query is not valid", details);
+  const page = await deps.runs.queryRuns({
+    ...pageQuery(request, deps.config.limits),
+    ...(pipeline ? { pipeline } : {}),
+    ...(status ? { status: status as RunStatus } : {}),
+    ...(param ? { param } : {}),
+  });
+  return json(200, {
+    items: page.items.map((run) => ({ ...run, links: runLinks(run) })),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  });
+}
+
+/** The engine workflow of a run: recorded on the run, or found by its run-id label. */
+async function workflowRef(deps: ApiDeps, run: RunRecord): Promise<WorkflowRef> {
+  if (run.engine.workflowName) {
+    return { namespace: run.engine.namespace, name: run.engine.workflowName, uid: run.engine.uid };
+  }
+  const found = await deps.engine.list({ labelSelector: `${LABEL_RUN_ID}=${run.runId}`, limit: 1 });
+  const workflow = found.items[0];
+  if (!workflow?.metadata?.name) throw conflict(`run ${run.runId} has no engine workflow (yet)`);
+  return {
+    namespace: workflow.metadata.namespace ?? run.engine.namespace,
+    name: workflow.metadata.name,
+    uid: workflow.metadata.uid,
+  };
+}
+
+async function loadRun(deps: ApiDeps, request: ApiRequest): Promise<RunRecord> {
+  const runId = runIdParam(request);
+  const run = await deps.runs.getRun(runId);
+  if (!run) throw notFound(`run ${runId} does not exist`);
+  return run;
+}
+
+/** `GET /runs/{runId}/steps/{stepId}/logs`: the step's lines (from the engine, or the stored log). */
+export async function getStepLogs(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const run = await loadRun(deps, request);
+  const stepId = request.pathParameters.stepId ?? "";
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(stepId)) {
+    throw badRequest(`"${stepId.slice(0, 70)}" is not a step id`, [
+      { field: "path.stepId", message: "expected an Argo node id", code: "format" },
+    ]);
+  }
+  let lines: LogLine[] | undefined;
+  try {
+    const ref = await workflowRef(deps, run);
+    lines = [];
+    for await (const line of deps.engine.logs(ref, { nodeId: stepId })) lines.push(line);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError || (error instanceof ApiError && error.status === 409)))
+      throw error;
+  }
+  if (lines === undefined || lines.length === 0) {
+    const stored = await deps.specs.get(keys.stepLog(run.runId, stepId));
+    if (stored) lines = parseLogFile(stored.body, stepId);
+  }
+  if (lines === undefined) throw notFound(`no logs for step ${stepId} of run ${run.runId}`);
+  return json(200, {
+    runId: run.runId,
+    stepId,
+    lines: lines.map((l) => ({ time: l.time, stream: l.stream, text: l.text })),
+  });
+}
+
+/** A stored step log: `<time> <stream> <text>` per line. */
+function parseLogFile(body: string, stepId: string): LogLine[] {
+  return body
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const m = /^(\S+) (stdout|stderr) (.*)$/.exec(line);
+      return m
+        ? { nodeId: stepId, time: m[1], stream: m[2] as "stdout" | "stderr", text: m[3] }
+        : { nodeId: stepId, time: "", stream: "stdout" as const, text: line };
+    });
+}
+
+export type RunAction = "stop" | "terminate" | "retry" | "resubmit";
+
+/** `POST /runs/{runId}/stop|terminate|retry|resubmit`. */
+export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunAction): Promise<ApiResponse> {
+  const run = await loadRun(deps, request);
+  jsonBody(request, deps.config.limits.maxBodyBytes); // bounded even when unused
+  const ref = await workflowRef(deps, run);
+  switch (action) {
+    case "stop":
+      await deps.engine.stop(ref);
+      return json(202, runResponse(run));
+    case "terminate":
+      await deps.engine.terminate(ref);
+      return json(202, runResponse(run));
+    case "retry":
+      await deps.engine.retry(ref);
+      return json(202, runResponse(run));
+    case "resubmit":
+      return resubmit(deps, run, ref);
+  }
+}
+
+/** Resubmit makes a new workflow, hence a new run that points at its parent. */
+async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Promise<ApiResponse> {
+  const now = (deps.now ?? (() => new Date()))();
+  const { run } = await deps.runs.createRun({
+    runId: (deps.newRunId ?? newRunId)(),
+    pipeline: parent.pipeline,
+    version: parent.version,
+    status: "Pending",
+    parameters: parent.parameters,
+    engine: { kind: deps.engine.kind, namespace: parent.engine.namespace },
+    createdAt: now.toISOString(),
+    parentRunId: parent.runId,
+  });
+  const submitted = await deps.engine.resubmit(ref, { runId: run.runId });
+  const result = await deps.runs.applyStatus({
+    runId: run.runId,
+    status: submitted.status?.phase === "Running" ? "Running" : "Pending",
+    engine: {
+      kind: deps.engine.kind,
+      namespace: submitted.metadata?.namespace ?? parent.engine.namespace,
+      workflowName: submitted.metadata?.name,
+      uid: submitted.metadata?.uid,
+    },
+    steps: [],
+  });
+  return json(201, { ...runResponse(result.run), parentRunId: parent.runId });
+}

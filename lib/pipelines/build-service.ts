@@ -1,0 +1,161 @@
+import type { Manifest } from "../argo";
+import type { SourceFiles } from "../build/source-files";
+import type { EventBus } from "../ports/event-bus";
+import type { Diagnostic, PipelineVersion, RunStore } from "../ports/run-store";
+import { keys, type SpecStore } from "../ports/spec-store";
+import { contentHash } from "./content-hash";
+import { pipelineNameProblem, uploadEntry } from "./names";
+import { declaredParameters, templateCount } from "./spec-summary";
+import { UploadTooLargeError, uploadFiles } from "./upload-files";
+
+/** What the build service needs from the compiler (lib/build's `compilePipeline`). */
+export interface CompileRequest {
+  entry: string;
+  files: SourceFiles;
+  typecheck?: boolean;
+}
+export interface CompileResult {
+  ok: boolean;
+  manifest?: Manifest;
+  yaml?: string;
+  diagnostics: Diagnostic[];
+}
+export type Compile = (request: CompileRequest) => Promise<CompileResult>;
+
+export const BUILD_SUCCEEDED = "Pipeline Build Succeeded";
+export const BUILD_FAILED = "Pipeline Build Failed";
+
+export interface BuildServiceOptions {
+  specs: SpecStore;
+  runs: RunStore;
+  bus: EventBus;
+  compile: Compile;
+  /** Run TypeScript's checker during the build. Default: false (type errors still surface when evaluated). */
+  typecheck?: boolean;
+  /** Most files one build reads. Default: 200. */
+  maxSourceFiles?: number;
+  /** Most bytes one build reads. Default: 1 MiB. */
+  maxSourceBytes?: number;
+  /** Clock. Default: `() => new Date()`. */
+  now?: () => Date;
+}
+
+const defaults = {
+  typecheck: false,
+  maxSourceFiles: 200,
+  maxSourceBytes: 1024 * 1024,
+  now: () => new Date(),
+};
+
+export type BuildOutcome =
+  | { kind: "skipped"; key: string; reason: string }
+  | { kind: "rejected"; key: string; pipeline: string; diagnostics: Diagnostic[] }
+  | { kind: "built"; key: string; version: PipelineVersion; created: boolean };
+
+/**
+ * Build on upload: compile `pipelines/<name>.ts` (its sibling files readable), record the version, store
+ * the spec, publish the outcome. Identical content records no new version and publishes nothing; a failed
+ * build is recorded (with its diagnostics) without moving the pipeline's latest good version.
+ */
+export class BuildService {
+  private readonly options: Required<BuildServiceOptions>;
+
+  constructor(options: BuildServiceOptions) {
+    this.options = { ...defaults, ...options } as Required<BuildServiceOptions>;
+  }
+
+  async buildKey(key: string): Promise<BuildOutcome> {
+    const { specs, runs, bus } = this.options;
+    const entry = uploadEntry(key);
+    if (!entry) return { kind: "skipped", key, reason: "not a pipeline entry (a module entries may import)" };
+    const nameProblem = pipelineNameProblem(entry.pipeline);
+    if (nameProblem) {
+      const diagnostics: Diagnostic[] = [
+        { severity: "error", code: "pipeline.name", message: nameProblem, file: key },
+      ];
+      await bus.publish([
+        {
+          source: "skiff",
+          detailType: BUILD_FAILED,
+          detail: { pipeline: entry.pipeline, sourceKey: key, diagnostics },
+        },
+      ]);
+      return { kind: "rejected", key, pipeline: entry.pipeline, diagnostics };
+    }
+
+    const files = uploadFiles(specs, {
+      maxFiles: this.options.maxSourceFiles,
+      maxBytes: this.options.maxSourceBytes,
+    });
+    const entrySource = await files.read(entry.entry).catch((error: unknown) => {
+      if (error instanceof UploadTooLargeError) return error;
+      throw error;
+    });
+    if (entrySource === undefined) return { kind: "skipped", key, reason: "the object no longer exists" };
+
+    const result =
+      entrySource instanceof UploadTooLargeError
+        ? tooLarge(entrySource, key)
+        : await this.compile(entry.entry, files, key);
+    const ok = result.ok && result.manifest !== undefined && result.yaml !== undefined;
+    const recorded = await runs.recordVersion({
+      pipeline: entry.pipeline,
+      contentHash: contentHash(files.files),
+      sourceSize: Object.values(files.files).reduce((n, text) => n + Buffer.byteLength(text, "utf8"), 0),
+      ok,
+      parameters: ok && result.manifest ? declaredParameters(result.manifest) : [],
+      templateCount: ok && result.manifest ? templateCount(result.manifest) : 0,
+      diagnostics: result.diagnostics,
+      createdAt: this.options.now().toISOString(),
+    });
+    const version = recorded.version;
+    const specKey = keys.spec(entry.pipeline, version.version);
+    // Stored also when the version already existed: a retried invocation repairs a spec whose write failed.
+    if (version.ok && result.yaml !== undefined) {
+      await specs.put(specKey, result.yaml, { contentType: "application/yaml" });
+    }
+    if (recorded.created) {
+      await bus.publish([
+        {
+          source: "skiff",
+          detailType: version.ok ? BUILD_SUCCEEDED : BUILD_FAILED,
+          detail: {
+            pipeline: entry.pipeline,
+            version: version.version,
+            contentHash: version.contentHash,
+            sourceKey: key,
+            ...(version.ok
+              ? { specKey, parameters: version.parameters, templateCount: version.templateCount }
+              : {}),
+            diagnostics: version.diagnostics,
+          },
+        },
+      ]);
+    }
+    return { kind: "built", key, version, created: recorded.created };
+  }
+
+  private async compile(entry: string, files: SourceFiles, key: string): Promise<CompileResult> {
+    try {
+      return await this.options.compile({ entry, files, typecheck: this.options.typecheck });
+    } catch (error) {
+      const tooBig = findCause(error, UploadTooLargeError);
+      if (tooBig) return tooLarge(tooBig, key);
+      throw error;
+    }
+  }
+}
+
+function tooLarge(error: UploadTooLargeError, key: string): CompileResult {
+  return {
+    ok: false,
+    diagnostics: [{ severity: "error", code: "upload.too-large", message: error.message, file: key }],
+  };
+}
+
+function findCause<T extends Error>(error: unknown, type: new (...args: never[]) => T): T | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (e instanceof type) return e;
+  }
+  return undefined;
+}

@@ -1,0 +1,28 @@
+import type { Manifest, WorkflowSpec } from "../argo";
+import type { PipelineVersion } from "../ports/run-store";
+
+/** The workflow spec inside any manifest kind (a CronWorkflow wraps it). */
+export function workflowSpecOf(manifest: Manifest): WorkflowSpec | undefined {
+  const spec = manifest.spec as unknown as Record<string, unknown> | undefined;
+  if (!spec) return undefined;
+  if (manifest.kind === "CronWorkflow") return spec.workflowSpec as WorkflowSpec | undefined;
+  return spec as WorkflowSpec;
+}
+
+/** The declared workflow parameters, as recorded with a version (the run endpoint validates against them). */
+export function declaredParameters(manifest: Manifest): PipelineVersion["parameters"] {
+  const parameters = workflowSpecOf(manifest)?.arguments?.parameters ?? [];
+  return parameters.map((p) => {
+    const description = (p as { description?: unknown }).description;
+    return {
+      name: p.name,
+      ...(p.value !== undefined ? { default: String(p.value) } : {}),
+      ...(p.enum ? { enum: p.enum.map(String) } : {}),
+      ...(typeof description === "string" ? { description } : {}),
+    };
+  });
+}
+
+export function templateCount(manifest: Manifest): number {
+  return workflowSpecOf(manifest)?.templates?.length ?? 0;
+}
