@@ -1,0 +1,81 @@
+// Expressions for `depends` (Argo's enhanced depends logic) and `when` (govaluate conditions). Both are strings
+// in the manifest; the helpers only decide spacing and parentheses so that precedence is what the code says.
+
+/** Anything that can stand for a task or step in an expression: the node itself, or a string already built. */
+export interface Named {
+  readonly name: string;
+}
+export type Operand = string | Named;
+
+function text(operand: Operand): string {
+  return typeof operand === "string" ? operand : operand.name;
+}
+
+function group(operand: Operand): string {
+  const value = text(operand).trim();
+  return /&&|\|\|/.test(value) && !/^\(.*\)$/.test(value) ? `(${value})` : value;
+}
+
+/** `a && b && ...`; inner `||`/`&&` groups are parenthesised. */
+export function and(...operands: Operand[]): string {
+  return operands.map(group).join(" && ");
+}
+
+/** `a || b || ...`; inner `||`/`&&` groups are parenthesised. */
+export function or(...operands: Operand[]): string {
+  return operands.map(group).join(" || ");
+}
+
+/** `!a` (or `!(a && b)`). */
+export function not(operand: Operand): string {
+  const value = group(operand);
+  return /\s/.test(value) && !value.startsWith("(") ? `!(${value})` : `!${value}`;
+}
+
+type Comparable = string | number | boolean;
+
+function comparison(operator: string) {
+  return (left: Comparable, right: Comparable): string => `${left} ${operator} ${right}`;
+}
+
+/** `left == right`, e.g. `when: eq(flip.result, "heads")` → `{{tasks.flip.outputs.result}} == heads`. */
+export const eq = comparison("==");
+export const ne = comparison("!=");
+export const lt = comparison("<");
+export const le = comparison("<=");
+export const gt = comparison(">");
+export const ge = comparison(">=");
+/** govaluate's regular-expression match: `left =~ pattern`. */
+export const matches = comparison("=~");
+
+/** An Argo expression tag: `{{=expression}}`. */
+export function expression(source: string): string {
+  return `{{=${source}}}`;
+}
+
+/** The current loop item, `{{item}}`. */
+export const item = "{{item}}";
+
+/** A field of the current loop item when items are objects: `itemField("os")` → `{{item.os}}`. */
+export function itemField(path: string): string {
+  return `{{item.${path}}}`;
+}
+
+/** Template-scope references, for use inside a template's own fields. */
+export const inputs = Object.freeze({
+  parameter: (name: string): string => `{{inputs.parameters.${name}}}`,
+  artifact: (name: string): string => `{{inputs.artifacts.${name}}}`,
+  artifactPath: (name: string): string => `{{inputs.artifacts.${name}.path}}`,
+});
+
+/** Workflow-scope references: `{{workflow.parameters.x}}`, `{{workflow.name}}`, global outputs. */
+export const workflowRef = Object.freeze({
+  parameter: (name: string): string => `{{workflow.parameters.${name}}}`,
+  outputParameter: (name: string): string => `{{workflow.outputs.parameters.${name}}}`,
+  outputArtifact: (name: string): string => `{{workflow.outputs.artifacts.${name}}}`,
+  name: "{{workflow.name}}",
+  namespace: "{{workflow.namespace}}",
+  uid: "{{workflow.uid}}",
+  status: "{{workflow.status}}",
+  failures: "{{workflow.failures}}",
+});

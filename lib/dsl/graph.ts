@@ -1,0 +1,607 @@
+import type {
+  Template as ArgoTemplate,
+  Arguments,
+  Artifact,
+  ContinueOn,
+  DAGTask,
+  Item,
+  LifecycleHook,
+  Parameter,
+  Sequence,
+  WorkflowStep,
+} from "../argo";
+import {
+  type ArtifactDecl,
+  type ArtifactKeys,
+  type ArtifactOptions,
+  type DeclMap,
+  type ParamKeys,
+  type RequiredParamKeys,
+  renderArtifact,
+  toParameterString,
+  type Value,
+} from "./data";
+import { DslError, type SourceSite } from "./errors";
+import { and, type Operand } from "./expr";
+import { clean, deepMerge } from "./merge";
+import { callSite } from "./site";
+import {
+  defineTemplate,
+  type RenderContext,
+  type Runnable,
+  SkiffTemplate,
+  type TemplateOptions,
+  TemplateRefHandle,
+} from "./template";
+
+type Empty = Record<never, never>;
+
+/** What an artifact input accepts: a reference (`a.outputs.data`, becomes `from`) or an inline artifact. */
+export type ArtifactArg = string | ArtifactOptions | ArtifactDecl;
+
+/** Arguments for a template's inputs: required parameters must be given, names must exist. */
+export type ArgValues<I> = { [K in RequiredParamKeys<I>]: Value } & {
+  [K in Exclude<ParamKeys<I>, RequiredParamKeys<I>>]?: Value;
+} & { [K in ArtifactKeys<I>]?: ArtifactArg };
+
+/** A lifecycle hook: run `template` on `exit` or when `expression` becomes true. */
+export interface Hook {
+  template: Runnable;
+  /** Arguments for the hook's template; default: none. */
+  args?: Record<string, Value | ArtifactArg>;
+  /** When to run it (for named hooks); default: on exit for the `exit` hook. */
+  expression?: string;
+}
+
+export interface NodeOptions<I> {
+  /** Values for the template's inputs (required ones must be given). */
+  args?: ArgValues<I>;
+  /** Run only when this govaluate condition holds, e.g. `eq(flip.result, "heads")`; default: always. */
+  when?: string;
+  /** Fan out over these items (`{{item}}` in arguments); default: no loop. */
+  withItems?: readonly unknown[];
+  /** Fan out over a JSON list: an expression such as `a.result`, or a literal list; default: no loop. */
+  withParam?: string | readonly unknown[];
+  /** Fan out over a numeric sequence; default: no loop. */
+  withSequence?: Sequence;
+  /** Keep going when this node fails or errors; default: the run stops scheduling dependents. */
+  continueOn?: ContinueOn;
+  /** A template run when this node ends; default: none. */
+  onExit?: SkiffTemplate;
+  /** Lifecycle hooks by name (`exit`, or any name with an `expression`); default: none. */
+  hooks?: Record<string, Hook>;
+}
+
+export interface TaskOptions<I> extends NodeOptions<I> {
+  /**
+   * The task's `depends` expression, e.g. `or(a.failed, b)`; ANDed with `before`/`after`/`chain` edges. Default: the
+   * edges, or else the tasks its arguments/`when`/`withParam` reference.
+   */
+  depends?: Operand;
+  /** Argo's older `dependencies` list (exclusive with `depends`); default: none. */
+  dependencies?: readonly Operand[];
+  /** Escape hatch: DAG task fields deep-merged last. */
+  extra?: Partial<DAGTask>;
+}
+
+export interface StepOptions<I> extends NodeOptions<I> {
+  /** Escape hatch: step fields deep-merged last. */
+  extra?: Partial<WorkflowStep>;
+}
+
+/** Options tuple: mandatory (with `args`) when the template has required parameters. */
+export type WithArgs<I, Opts> = [RequiredParamKeys<I>] extends [never]
+  ? [options?: Opts]
+  : [options: Opts & { args: ArgValues<I> }];
+
+type Scope = "tasks" | "steps";
+const STATUS_SUFFIX = /\.(Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnySucceeded|AllFailed)$/;
+
+/** The tasks of one DAG or the steps of one steps template, while and after its block runs. */
+class Graph {
+  readonly nodes: Node[] = [];
+  closed = false;
+  constructor(
+    readonly template: string,
+    readonly scope: Scope,
+  ) {}
+
+  add(node: Node): void {
+    const kind = this.scope === "tasks" ? "task" : "step";
+    if (this.closed) {
+      throw new DslError(
+        `${kind} "${node.name}" was created outside the block of ${this.scope === "tasks" ? "DAG" : "steps"} "${this.template}"; create it inside the block`,
+        { site: node.site },
+      );
+    }
+    const clash = this.nodes.find((other) => other.name === node.name);
+    if (clash) {
+      const where = clash.site
+        ? ` (first at ${clash.site.file}:${clash.site.line}:${clash.site.column})`
+        : "";
+      throw new DslError(`duplicate ${kind} name "${node.name}" in "${this.template}"${where}`, {
+        site: node.site,
+      });
+    }
+    this.nodes.push(node);
+  }
+
+  has(name: string): boolean {
+    return this.nodes.some((node) => node.name === name);
+  }
+}
+
+/** Names of the nodes an expression or argument mentions: `{{tasks.x.…}}` references, or depends operands. */
+export function referencedNodes(text: string, scope: Scope): string[] {
+  const names = new Set<string>();
+  const pattern = new RegExp(`\\{\\{\\s*${scope}\\.([^.}\\s]+)`, "g");
+  for (const match of text.matchAll(pattern)) names.add(match[1]);
+  return [...names];
+}
+
+function dependsNames(expression: string): string[] {
+  return (expression.match(/[A-Za-z0-9_][A-Za-z0-9_.-]*/g) ?? []).map((token) =>
+    token.replace(STATUS_SUFFIX, ""),
+  );
+}
+
+function operandText(operand: Operand): string {
+  return typeof operand === "string" ? operand : operand.name;
+}
+
+/** A task (in a DAG) or step (in a steps template): what it runs, its wiring, and references to its outputs. */
+export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
+  readonly skiff = "node" as const;
+  /** References to the declared outputs, e.g. `{{tasks.a.outputs.parameters.x}}`; typed by the template. */
+  readonly outputs: { readonly [K in keyof O]: string };
+  /** `{{tasks.a.outputs.result}}`: the standard output of a script/container, or an HTTP response body. */
+  readonly result: string;
+  readonly exitCode: string;
+  readonly status: string;
+  readonly id: string;
+  readonly ip: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** `depends` operands: `a.succeeded` → `a.Succeeded`, etc. */
+  readonly succeeded: string;
+  readonly failed: string;
+  readonly errored: string;
+  readonly skipped: string;
+  readonly omitted: string;
+  readonly daemoned: string;
+  readonly anySucceeded: string;
+  readonly allFailed: string;
+  /** Upstream nodes from `before`/`after`/`chain`, ANDed into `depends`. */
+  readonly upstream: Node[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly runnable: Runnable<I, O>,
+    readonly options: TaskOptions<I> & StepOptions<I>,
+    readonly site: SourceSite | undefined,
+    readonly graph: Graph,
+  ) {
+    if (!name) throw new DslError("a task or step needs a non-empty name", { site });
+    const base = `${graph.scope}.${name}`;
+    const outputs: Record<string, string> = {};
+    for (const [output, decl] of Object.entries(runnable.outputs)) {
+      outputs[output] =
+        `{{${base}.outputs.${decl.kind === "artifact" ? "artifacts" : "parameters"}.${output}}}`;
+    }
+    this.outputs = outputs as { [K in keyof O]: string };
+    this.result = `{{${base}.outputs.result}}`;
+    this.exitCode = `{{${base}.exitCode}}`;
+    this.status = `{{${base}.status}}`;
+    this.id = `{{${base}.id}}`;
+    this.ip = `{{${base}.ip}}`;
+    this.startedAt = `{{${base}.startedAt}}`;
+    this.finishedAt = `{{${base}.finishedAt}}`;
+    this.succeeded = `${name}.Succeeded`;
+    this.failed = `${name}.Failed`;
+    this.errored = `${name}.Errored`;
+    this.skipped = `${name}.Skipped`;
+    this.omitted = `${name}.Omitted`;
+    this.daemoned = `${name}.Daemoned`;
+    this.anySucceeded = `${name}.AnySucceeded`;
+    this.allFailed = `${name}.AllFailed`;
+    checkRequiredArgs(this);
+  }
+
+  /** Reference to an output parameter not declared on the template (templateRef without declared outputs). */
+  outputParameter(name: string): string {
+    return `{{${this.graph.scope}.${this.name}.outputs.parameters.${name}}}`;
+  }
+
+  /** Reference to an output artifact not declared on the template. */
+  outputArtifact(name: string): string {
+    return `{{${this.graph.scope}.${this.name}.outputs.artifacts.${name}}}`;
+  }
+
+  /**
+   * `a.before(b, [c, d], e)`: b runs after a, c and d after b, e after c and d (Hera's `a >> b >> [c, d] >> e`).
+   * Returns the last element. (Not named `then`: that would make nodes look like promises to `await`.)
+   */
+  before<T extends Node | readonly Node[]>(...next: T[]): T {
+    return chain(this, ...next) as T;
+  }
+
+  /** This node runs after all of `previous` (ANDed into `depends`). Returns this node. */
+  after(...previous: Node[]): this {
+    for (const node of previous) link(node, this);
+    return this;
+  }
+}
+
+function checkRequiredArgs(node: Node): void {
+  const given = node.options.args ?? {};
+  for (const [input, decl] of Object.entries(node.runnable.inputs)) {
+    if (decl.kind !== "parameter") continue;
+    const o = decl.options;
+    const optional = o.default !== undefined || o.value !== undefined || o.valueFrom !== undefined;
+    if (!optional && !(input in given)) {
+      throw new DslError(
+        `${node.graph.scope === "tasks" ? "task" : "step"} "${node.name}": template "${node.runnable.name}" needs argument "${input}"`,
+        { site: node.site },
+      );
+    }
+  }
+  for (const arg of Object.keys(given)) {
+    if (Object.keys(node.runnable.inputs).length > 0 && !(arg in node.runnable.inputs)) {
+      throw new DslError(
+        `${node.graph.scope === "tasks" ? "task" : "step"} "${node.name}": template "${node.runnable.name}" has no input "${arg}" (inputs: ${Object.keys(node.runnable.inputs).join(", ")})`,
+        { site: node.site },
+      );
+    }
+  }
+}
+
+function link(from: Node, to: Node): void {
+  if (from.graph !== to.graph) {
+    throw new DslError(
+      `"${to.name}" (in "${to.graph.template}") cannot depend on "${from.name}" of another DAG ("${from.graph.template}"); pass data through the DAG's inputs and outputs instead`,
+      { site: to.site },
+    );
+  }
+  if (to.graph.scope !== "tasks") {
+    throw new DslError(
+      `steps run in the order of their groups; "before"/"after"/chain only apply to DAG tasks`,
+      {
+        site: to.site,
+      },
+    );
+  }
+  if (!to.upstream.includes(from)) to.upstream.push(from);
+}
+
+/**
+ * Hera's `A >> [B, C] >> D`: each element runs after every node of the element before it. Returns the last
+ * element.
+ */
+export function chain(...elements: (Node | readonly Node[])[]): Node | readonly Node[] {
+  const groups = elements.map((element) => (Array.isArray(element) ? element : [element]) as readonly Node[]);
+  for (let index = 1; index < groups.length; index++) {
+    for (const to of groups[index]) for (const from of groups[index - 1]) link(from, to);
+  }
+  return elements[elements.length - 1];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering.
+
+function isArtifactArg(value: unknown): value is ArtifactOptions | ArtifactDecl {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    ("kind" in value ? value.kind === "artifact" : false)
+  );
+}
+
+function renderArguments(
+  runnable: Runnable,
+  args: Record<string, unknown> | undefined,
+): Arguments | undefined {
+  if (!args) return undefined;
+  const parameters: Parameter[] = [];
+  const artifacts: Artifact[] = [];
+  for (const [name, value] of Object.entries(args)) {
+    if (value === undefined) continue;
+    const declared = runnable.inputs[name];
+    if (declared?.kind === "artifact" || isArtifactArg(value)) {
+      if (typeof value === "string") artifacts.push({ name, from: value });
+      else artifacts.push(renderArtifact(name, value as ArtifactOptions | ArtifactDecl));
+    } else {
+      parameters.push({ name, value: toParameterString(value as Value) });
+    }
+  }
+  if (parameters.length === 0 && artifacts.length === 0) return undefined;
+  return clean({
+    parameters: parameters.length > 0 ? parameters : undefined,
+    artifacts: artifacts.length > 0 ? artifacts : undefined,
+  });
+}
+
+function renderHooks(hooks: Record<string, Hook> | undefined): Record<string, LifecycleHook> | undefined {
+  if (!hooks) return undefined;
+  const out: Record<string, LifecycleHook> = {};
+  for (const [name, hook] of Object.entries(hooks)) {
+    out[name] = clean({
+      ...runnableFields(hook.template),
+      arguments: renderArguments(hook.template, hook.args),
+      expression: hook.expression,
+    });
+  }
+  return out;
+}
+
+/** `template: name` or `templateRef: {...}`. */
+export function runnableFields(runnable: Runnable): {
+  template?: string;
+  templateRef?: TemplateRefHandle["ref"];
+} {
+  return runnable instanceof TemplateRefHandle ? { templateRef: runnable.ref } : { template: runnable.name };
+}
+
+/** Templates a set of hooks runs (for collection into the workflow). */
+export function hookTemplates(hooks: Record<string, Hook> | undefined): SkiffTemplate[] {
+  return Object.values(hooks ?? {})
+    .map((hook) => hook.template)
+    .filter((template): template is SkiffTemplate => template instanceof SkiffTemplate);
+}
+
+function textsReferencing(node: Node): string {
+  const { args, when, withParam } = node.options;
+  const texts: string[] = [when ?? "", typeof withParam === "string" ? withParam : ""];
+  for (const value of Object.values(args ?? {}))
+    texts.push(typeof value === "string" ? value : JSON.stringify(value));
+  return texts.join("\n");
+}
+
+function dependsOf(node: Node): string | undefined {
+  const explicit = node.options.depends;
+  const edges = node.upstream.map((upstream) => upstream.name);
+  if (explicit === undefined && edges.length === 0 && node.options.dependencies === undefined) {
+    // Argo needs an edge to read another task's outputs; add it for every referenced sibling.
+    const implicit = referencedNodes(textsReferencing(node), "tasks").filter(
+      (name) => name !== node.name && node.graph.has(name),
+    );
+    return implicit.length > 0 ? and(...implicit) : undefined;
+  }
+  const parts: Operand[] = [...(explicit === undefined ? [] : [explicit]), ...edges];
+  return parts.length > 0 ? and(...parts) : undefined;
+}
+
+function renderNode(node: Node): DAGTask | WorkflowStep {
+  const { when, withItems, withParam, withSequence, continueOn, onExit, hooks, extra, dependencies } =
+    node.options;
+  const rendered = clean({
+    name: node.name,
+    ...runnableFields(node.runnable),
+    arguments: renderArguments(node.runnable, node.options.args as Record<string, unknown> | undefined),
+    depends: node.graph.scope === "tasks" ? dependsOf(node) : undefined,
+    dependencies: dependencies?.map(operandText),
+    when,
+    withItems: withItems as Item[] | undefined,
+    withParam:
+      withParam === undefined || typeof withParam === "string" ? withParam : JSON.stringify(withParam),
+    withSequence,
+    continueOn,
+    onExit: onExit?.name,
+    hooks: renderHooks(hooks),
+  });
+  return deepMerge(rendered, extra);
+}
+
+function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
+  const used: SkiffTemplate[] = [];
+  for (const node of nodes) {
+    if (node.runnable instanceof SkiffTemplate) used.push(node.runnable);
+    if (node.options.onExit) used.push(node.options.onExit);
+    used.push(...hookTemplates(node.options.hooks));
+  }
+  return used;
+}
+
+/** Fails when a node references a sibling that is not in its own DAG/steps (across DAGs, or misspelled). */
+function checkReferences(graph: Graph): void {
+  const kind = graph.scope === "tasks" ? "task" : "step";
+  for (const node of graph.nodes) {
+    const named = [
+      ...referencedNodes(textsReferencing(node), graph.scope),
+      ...dependsNames(node.options.depends === undefined ? "" : operandText(node.options.depends)),
+      ...(node.options.dependencies ?? []).map(operandText),
+    ];
+    for (const name of named) {
+      if (graph.has(name)) continue;
+      throw new DslError(
+        `${kind} "${node.name}" references ${kind} "${name}", which is not in "${graph.template}" (a reference across templates, or a misspelled name)`,
+        { site: node.site },
+      );
+    }
+  }
+}
+
+/** Fails with the cycle's path when `depends`/`dependencies` edges loop. */
+function checkAcyclic(graph: Graph): void {
+  const edges = new Map<string, string[]>();
+  for (const node of graph.nodes) {
+    const depends = dependsOf(node) ?? "";
+    const named = [...dependsNames(depends), ...(node.options.dependencies ?? []).map(operandText)];
+    edges.set(
+      node.name,
+      named.filter((name) => graph.has(name)),
+    );
+  }
+  const state = new Map<string, "visiting" | "done">();
+  const path: string[] = [];
+  const visit = (name: string): void => {
+    if (state.get(name) === "done") return;
+    if (state.get(name) === "visiting") {
+      const cycle = [...path.slice(path.indexOf(name)), name].reverse();
+      const node = graph.nodes.find((candidate) => candidate.name === name);
+      throw new DslError(`DAG "${graph.template}" has a dependency cycle: ${cycle.join(" → ")}`, {
+        site: node?.site,
+      });
+    }
+    state.set(name, "visiting");
+    path.push(name);
+    for (const upstream of edges.get(name) ?? []) visit(upstream);
+    path.pop();
+    state.set(name, "done");
+  };
+  for (const node of graph.nodes) visit(node.name);
+}
+
+/** Inside a template's block: `{{inputs.parameters.x}}`/`{{inputs.artifacts.x}}` by declared name. */
+export type InputRefs<I> = { readonly [K in keyof I]: string };
+
+function inputRefs<I extends DeclMap>(inputs: I | undefined): InputRefs<I> {
+  const refs: Record<string, string> = {};
+  for (const [name, decl] of Object.entries(inputs ?? {})) {
+    refs[name] = `{{inputs.${decl.kind === "artifact" ? "artifacts" : "parameters"}.${name}}}`;
+  }
+  return refs as InputRefs<I>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// DAG.
+
+export interface DagBuilder<I> {
+  /** References to this DAG's own inputs. */
+  readonly inputs: InputRefs<I>;
+  /** Adds a task running `template`; its name defaults to the template's. */
+  task<TI extends DeclMap, TO extends DeclMap>(
+    name: string,
+    template: Runnable<TI, TO>,
+    ...options: WithArgs<TI, TaskOptions<TI>>
+  ): Node<TI, TO>;
+}
+
+export interface DagOptions<I extends DeclMap, O extends DeclMap> extends TemplateOptions<I, O> {
+  /** Stop scheduling new tasks once one fails; default: Argo's (true). */
+  failFast?: boolean;
+  /** Run only these tasks (and what they depend on); default: all. */
+  target?: string;
+}
+
+/**
+ * A DAG template. The block creates the tasks with `d.task(...)` and may return more output declarations
+ * (which can reference the tasks, e.g. `param({ valueFrom: { parameter: t.outputs.x } })`).
+ */
+export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R extends DeclMap = Empty>(
+  nameOrOptions: string | DagOptions<I, O>,
+  block: (d: DagBuilder<I>) => R | undefined,
+): SkiffTemplate<I, O & R> {
+  const site = callSite(dag);
+  const options: DagOptions<I, O> =
+    typeof nameOrOptions === "string" ? ({ name: nameOrOptions } as DagOptions<I, O>) : nameOrOptions;
+  const graph = new Graph(options.name, "tasks");
+  const builder: DagBuilder<I> = {
+    inputs: inputRefs(options.inputs),
+    task(name, template, ...rest) {
+      const node = new Node(name, template, rest[0] ?? {}, callSite(builder.task), graph);
+      graph.add(node);
+      return node;
+    },
+  };
+  const returned = block(builder);
+  graph.closed = true;
+  checkReferences(graph);
+  checkAcyclic(graph);
+  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
+  return defineTemplate<I, O & R>(
+    { ...options, outputs } as DagOptions<I, O & R>,
+    new Set(["failFast", "target"]),
+    (ctx: RenderContext): Partial<ArgoTemplate> => {
+      const tasks = graph.nodes.map((node, index) => {
+        if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
+        return renderNode(node) as DAGTask;
+      });
+      return { dag: clean({ tasks, failFast: options.failFast, target: options.target }) };
+    },
+    site,
+    () => nodeTemplates(graph.nodes),
+  ) as SkiffTemplate<I, O & R>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Steps.
+
+export interface StepAdder {
+  /** Adds a step running `template`. */
+  step<TI extends DeclMap, TO extends DeclMap>(
+    name: string,
+    template: Runnable<TI, TO>,
+    ...options: WithArgs<TI, StepOptions<TI>>
+  ): Node<TI, TO>;
+}
+
+export interface StepsBuilder<I> extends StepAdder {
+  readonly inputs: InputRefs<I>;
+  /** A group of steps that run in parallel: every `p.step(...)` inside `block` joins the same group. */
+  parallel<T>(block: (p: StepAdder) => T): T;
+}
+
+/** A steps template: groups run one after another; steps inside a group run in parallel. */
+export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R extends DeclMap = Empty>(
+  nameOrOptions: string | TemplateOptions<I, O>,
+  block: (s: StepsBuilder<I>) => R | undefined,
+): SkiffTemplate<I, O & R> {
+  const site = callSite(steps);
+  const options: TemplateOptions<I, O> =
+    typeof nameOrOptions === "string" ? ({ name: nameOrOptions } as TemplateOptions<I, O>) : nameOrOptions;
+  const graph = new Graph(options.name, "steps");
+  const groups: Node[][] = [];
+  let openGroup: Node[] | undefined;
+  const add = (name: string, template: Runnable, rest: unknown[], at: SourceSite | undefined): Node => {
+    const node = new Node(name, template, (rest[0] ?? {}) as StepOptions<DeclMap>, at, graph);
+    graph.add(node);
+    if (openGroup) openGroup.push(node);
+    else groups.push([node]);
+    return node;
+  };
+  const builder: StepsBuilder<I> = {
+    inputs: inputRefs(options.inputs),
+    step(name, template, ...rest) {
+      return add(name, template as Runnable, rest, callSite(builder.step)) as never;
+    },
+    parallel(inner) {
+      if (openGroup)
+        throw new DslError("parallel groups cannot be nested", { site: callSite(builder.parallel) });
+      const group: Node[] = [];
+      openGroup = group;
+      const adder: StepAdder = {
+        step(name, template, ...rest) {
+          return add(name, template as Runnable, rest, callSite(adder.step)) as never;
+        },
+      };
+      try {
+        return inner(adder);
+      } finally {
+        openGroup = undefined;
+        if (group.length > 0) groups.push(group);
+      }
+    },
+  };
+  const returned = block(builder);
+  graph.closed = true;
+  checkReferences(graph);
+  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
+  return defineTemplate<I, O & R>(
+    { ...options, outputs } as TemplateOptions<I, O & R>,
+    new Set(),
+    (ctx: RenderContext): Partial<ArgoTemplate> => ({
+      steps: groups.map((group, groupIndex) =>
+        group.map((node, index) => {
+          if (node.site) ctx.sites.set(`${ctx.path}.steps[${groupIndex}][${index}]`, node.site);
+          return renderNode(node) as WorkflowStep;
+        }),
+      ),
+    }),
+    site,
+    () => nodeTemplates(graph.nodes),
+  ) as SkiffTemplate<I, O & R>;
+}
+
+/** Every graph node of a template, for workflow-wide checks. */
+export type { Graph };

@@ -1,0 +1,82 @@
+// Skiff's pipeline DSL: what `import { ... } from "skiff"` gives a pipeline.
+export type { Manifest } from "../argo";
+export {
+  type Archive,
+  type ArtifactDecl,
+  type ArtifactOptions,
+  artifact,
+  type DeclMap,
+  type ParamDecl,
+  type ParamOptions,
+  param,
+  type Value,
+} from "./data";
+export { configMapEnv, type EnvFrom, type EnvInput, fieldEnv, resourceEnv, secretEnv } from "./env";
+export { DslError, type SourceSite } from "./errors";
+export {
+  and,
+  eq,
+  expression,
+  ge,
+  gt,
+  inputs,
+  item,
+  itemField,
+  le,
+  lt,
+  matches,
+  ne,
+  not,
+  type Operand,
+  or,
+  workflowRef,
+} from "./expr";
+export {
+  type ArgValues,
+  type ArtifactArg,
+  chain,
+  type DagBuilder,
+  type DagOptions,
+  dag,
+  type Hook,
+  Node,
+  type StepAdder,
+  type StepOptions,
+  type StepsBuilder,
+  steps,
+  type TaskOptions,
+} from "./graph";
+export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
+export {
+  type ContainerOptions,
+  container,
+  type HttpOptions,
+  http,
+  type ResourceOptions,
+  type Runnable,
+  rawTemplate,
+  resource,
+  type ScriptOptions,
+  SkiffTemplate,
+  type SuspendOptions,
+  script,
+  suspend,
+  type TemplateOptions,
+  type TemplateRefHandle,
+  templateRef,
+} from "./template";
+export {
+  type ArgumentInput,
+  type CronOptions,
+  clusterWorkflowTemplate,
+  cronWorkflow,
+  isSkiffResource,
+  manifestSites,
+  type ResourceKind,
+  SkiffResource,
+  type WorkflowArguments,
+  type WorkflowOptions,
+  workflow,
+  workflowArguments,
+  workflowTemplate,
+} from "./workflow";
