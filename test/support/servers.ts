@@ -3,11 +3,12 @@
 // guarded so they die with the test worker even if it is killed.
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
+import { type EventBusServer, type EventBusServerOptions, startEventBus } from "../../lib/local/bus/server";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../lib/local/credentials";
 import { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } from "../../lib/local/dynamodb";
 import { createS3Client, type LocalS3, type LocalS3Options, startLocalS3 } from "../../lib/local/s3";
 
-export type { DynamoDbLocal, LocalS3 };
+export type { DynamoDbLocal, EventBusServer, LocalS3 };
 export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 /** DynamoDB Local, in memory unless `path` is given. */
@@ -18,6 +19,14 @@ export function startDynamo(options: DynamoDbLocalOptions = {}): Promise<DynamoD
 /** s3rver with the given buckets, in a temporary directory unless `directory` is given. */
 export function startS3(options: LocalS3Options = {}): Promise<LocalS3> {
   return startLocalS3(options);
+}
+
+/**
+ * The embedded EventBridge (PutEvents endpoint + `GET /events` feed). Rules and webhooks may be given here or
+ * added later through `bus.router`; `await bus.router.idle()` waits for pending deliveries.
+ */
+export function startBus(options: EventBusServerOptions = {}): Promise<EventBusServer> {
+  return startEventBus({ retryDelaysMs: [50, 100], ...options });
 }
 
 /** A DynamoDB client for a local endpoint, with the local credentials and region. */
