@@ -1,0 +1,33 @@
+import type { CodeSite, Diagnostic } from "../diagnostics";
+import { isObject } from "./json";
+import { argoRules } from "./rules";
+import { validateSchema } from "./schema";
+
+export { LIMITS, TEMPLATE_TYPES } from "./rules";
+
+/** Where user code created each part of the manifest: spec path → upload file:line:col. */
+export type ManifestSites = Record<string, CodeSite>;
+
+/** The site of the deepest recorded spec path that contains `path` (the path itself, or an ancestor). */
+export function siteFor(path: string | undefined, sites: ManifestSites | undefined): CodeSite | undefined {
+  if (path === undefined || sites === undefined) return undefined;
+  let best: string | undefined;
+  for (const key of Object.keys(sites)) {
+    const contains = key === path || path.startsWith(`${key}.`) || path.startsWith(`${key}[`) || key === "";
+    if (contains && (best === undefined || key.length > best.length)) best = key;
+  }
+  return best === undefined ? undefined : sites[best];
+}
+
+/**
+ * Lints a manifest: Argo's JSON Schema for its kind, then Argo's rules the schema cannot express. Every
+ * diagnostic has a spec path; with `sites` (from the DSL), those in user code get file:line:col too.
+ */
+export function lintManifest(manifest: unknown, sites?: ManifestSites): Diagnostic[] {
+  const diagnostics = validateSchema(manifest);
+  if (isObject(manifest)) diagnostics.push(...argoRules(manifest));
+  return diagnostics.map((d) => {
+    const site = siteFor(d.path, sites);
+    return site && d.file === undefined ? { ...d, file: site.file, line: site.line, column: site.column } : d;
+  });
+}

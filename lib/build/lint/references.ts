@@ -1,0 +1,201 @@
+import type { Diagnostic } from "../diagnostics";
+import { errorAt } from "../diagnostics";
+import { parseDepends } from "./depends";
+import { asArray, isObject, type Json, keySegment, nameOf } from "./json";
+
+// `{{…}}` references Argo resolves when it validates a workflow: tasks and steps of the same template,
+// the template's inputs, and the workflow's parameters. Expressions (`{{=…}}`) are not checked.
+const TAG = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+interface Scope {
+  template: string;
+  inputs: { parameters: Set<string>; artifacts: Set<string> };
+  workflowParameters: Set<string> | undefined;
+  globalOutputs: Set<string> | undefined;
+  /** Task names referable here (DAG), or undefined outside a DAG. */
+  tasks: Set<string> | undefined;
+  allTasks: Set<string> | undefined;
+  steps: Set<string> | undefined;
+  allSteps: Set<string> | undefined;
+}
+
+function visitStrings(value: unknown, path: string, visit: (text: string, path: string) => void): void {
+  if (typeof value === "string") visit(value, path);
+  else if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      visitStrings(item, `${path}[${i}]`, visit);
+    });
+  } else if (isObject(value)) {
+    for (const [key, member] of Object.entries(value)) {
+      visitStrings(member, `${path}${keySegment(key)}`, visit);
+    }
+  }
+}
+
+function check(reference: string, scope: Scope, path: string, out: Diagnostic[]): void {
+  const parts = reference.split(".");
+  const [head, second, third] = parts;
+  const unknown = (message: string) =>
+    out.push(errorAt("reference.unknown", `{{${reference}}}: ${message}`, undefined, path));
+  if (head === "tasks" && second !== undefined && parts.length >= 3) {
+    if (scope.allTasks === undefined)
+      unknown(`template "${scope.template}" is not a DAG, so it has no tasks`);
+    else if (!scope.allTasks.has(second)) unknown(`DAG "${scope.template}" has no task "${second}"`);
+    else if (scope.tasks && !scope.tasks.has(second))
+      unknown(`task "${second}" is not a dependency of this task, so its result is not known yet`);
+  } else if (head === "steps" && second !== undefined && parts.length >= 3) {
+    if (scope.allSteps === undefined)
+      unknown(`template "${scope.template}" is not a steps template, so it has no steps`);
+    else if (!scope.allSteps.has(second))
+      unknown(`steps template "${scope.template}" has no step "${second}"`);
+    else if (scope.steps && !scope.steps.has(second))
+      unknown(`step "${second}" does not run before this step`);
+  } else if (
+    head === "inputs" &&
+    (second === "parameters" || second === "artifacts") &&
+    third !== undefined
+  ) {
+    const name = parts.slice(2).join(".");
+    const declared = scope.inputs[second];
+    const bare = name.replace(/\.path$/, "");
+    if (!declared.has(name) && !(second === "artifacts" && declared.has(bare))) {
+      unknown(
+        `template "${scope.template}" has no input ${second === "parameters" ? "parameter" : "artifact"} "${name}"`,
+      );
+    }
+  } else if (
+    head === "workflow" &&
+    second === "parameters" &&
+    third !== undefined &&
+    scope.workflowParameters
+  ) {
+    const name = parts.slice(2).join(".");
+    if (name !== "json" && !scope.workflowParameters.has(name))
+      unknown(`the workflow has no parameter "${name}" in spec.arguments`);
+  } else if (head === "workflow" && second === "outputs" && parts.length >= 4 && scope.globalOutputs) {
+    const name = parts.slice(3).join(".");
+    if (!scope.globalOutputs.has(name)) unknown(`no template exports a global output named "${name}"`);
+  }
+}
+
+function scanStrings(value: unknown, path: string, scope: Scope, out: Diagnostic[]): void {
+  visitStrings(value, path, (text, at) => {
+    if (!text.includes("{{")) return;
+    for (const match of text.matchAll(TAG)) {
+      const reference = match[1];
+      if (reference.startsWith("=")) continue;
+      check(reference, scope, at, out);
+    }
+  });
+}
+
+function directDependencies(task: Json): string[] {
+  const deps = asArray(task.dependencies).filter((d): d is string => typeof d === "string");
+  if (typeof task.depends === "string") deps.push(...(parseDepends(task.depends) ?? []).map((o) => o.task));
+  return deps;
+}
+
+function ancestors(name: string, deps: Map<string, string[]>): Set<string> {
+  const found = new Set<string>();
+  const pending = [...(deps.get(name) ?? [])];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (found.has(next)) continue;
+    found.add(next);
+    pending.push(...(deps.get(next) ?? []));
+  }
+  return found;
+}
+
+const names = (items: unknown): Set<string> =>
+  new Set(
+    asArray(items)
+      .map(nameOf)
+      .filter((n): n is string => n !== undefined),
+  );
+
+/** Unknown `{{…}}` references in every template of a workflow spec. */
+export function checkReferences(spec: Json, specPath: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const templates = asArray(spec.templates);
+  const args = isObject(spec.arguments) ? spec.arguments : {};
+  // A workflow built on a WorkflowTemplate gets parameters from it that this manifest cannot see.
+  const workflowParameters = isObject(spec.workflowTemplateRef) ? undefined : names(args.parameters);
+  const globals = new Set<string>();
+  let dynamicGlobals = false;
+  for (const template of templates) {
+    if (!isObject(template) || !isObject(template.outputs)) continue;
+    for (const kind of ["parameters", "artifacts"]) {
+      for (const output of asArray(template.outputs[kind])) {
+        if (isObject(output) && typeof output.globalName === "string") {
+          globals.add(output.globalName);
+          dynamicGlobals ||= output.globalName.includes("{{");
+        }
+      }
+    }
+  }
+  const globalOutputs = dynamicGlobals || isObject(spec.workflowTemplateRef) ? undefined : globals;
+  templates.forEach((template, i) => {
+    if (!isObject(template)) return;
+    const path = `${specPath}.templates[${i}]`;
+    const inputs = isObject(template.inputs) ? template.inputs : {};
+    const base: Scope = {
+      template: nameOf(template) ?? String(i),
+      inputs: { parameters: names(inputs.parameters), artifacts: names(inputs.artifacts) },
+      workflowParameters,
+      globalOutputs,
+      tasks: undefined,
+      allTasks: undefined,
+      steps: undefined,
+      allSteps: undefined,
+    };
+    const { dag, steps, ...rest } = template;
+    if (isObject(dag)) {
+      const tasks = asArray(dag.tasks).filter(isObject);
+      const allTasks = names(tasks);
+      const deps = new Map(tasks.map((t) => [nameOf(t) ?? "", directDependencies(t)]));
+      const { tasks: _tasks, ...dagRest } = dag;
+      scanStrings(dagRest, `${path}.dag`, { ...base, allTasks }, out);
+      tasks.forEach((task, t) => {
+        const name = nameOf(task) ?? "";
+        const { hooks, ...call } = task;
+        const known = ancestors(name, deps);
+        scanStrings(call, `${path}.dag.tasks[${t}]`, { ...base, allTasks, tasks: known }, out);
+        // Hooks run after (or while) the task runs, so they may read the task itself.
+        scanStrings(
+          hooks,
+          `${path}.dag.tasks[${t}].hooks`,
+          { ...base, allTasks, tasks: new Set([...known, name]) },
+          out,
+        );
+      });
+      scanStrings(rest, path, { ...base, allTasks }, out);
+    } else if (Array.isArray(steps)) {
+      const allSteps = new Set<string>();
+      for (const group of steps)
+        for (const step of asArray(group)) if (nameOf(step)) allSteps.add(nameOf(step)!);
+      const before = new Set<string>();
+      steps.forEach((group, g) => {
+        const groupSteps = asArray(group);
+        groupSteps.forEach((step, s) => {
+          if (!isObject(step)) return;
+          const { hooks, ...call } = step;
+          const at = `${path}.steps[${g}][${s}]`;
+          scanStrings(call, at, { ...base, allSteps, steps: new Set(before) }, out);
+          const name = nameOf(step);
+          scanStrings(
+            hooks,
+            `${at}.hooks`,
+            { ...base, allSteps, steps: new Set([...before, ...(name ? [name] : [])]) },
+            out,
+          );
+        });
+        for (const step of groupSteps) if (nameOf(step)) before.add(nameOf(step)!);
+      });
+      scanStrings(rest, path, { ...base, allSteps }, out);
+    } else {
+      scanStrings(template, path, base, out);
+    }
+  });
+  return out;
+}

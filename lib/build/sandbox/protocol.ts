@@ -1,0 +1,33 @@
+// Messages between the build (parent) and the sandbox worker (child), over the fork IPC channel.
+
+/** Parent → worker: evaluate one bundle in a fresh vm context. */
+export interface EvaluateRequest {
+  id: number;
+  /** The bundled pipeline (an IIFE assigning `__skiffBundle`). */
+  code: string;
+  /** The name V8 gives the bundle in stack frames; source-map lookups key on it. */
+  filename: string;
+  /** Build parameters as JSON text: only strings cross into the context, never host objects. */
+  parametersJson: string;
+  /** CPU-time budget for the synchronous evaluation, in ms (the parent also enforces a wall-time limit). */
+  timeoutMs: number;
+}
+
+/** What user code threw (or the evaluation found wrong), as plain data. */
+export interface EvaluationError {
+  code: string;
+  name: string;
+  message: string;
+  stack?: string;
+  site?: { file: string; line: number; column: number };
+}
+
+/** Worker → parent. `resultJson` is the bundle's own JSON output, parsed and checked by the parent. */
+export type EvaluateResponse =
+  | { id: number; ok: true; resultJson: string }
+  | { id: number; ok: false; error: EvaluationError };
+
+/** Sent once by the worker when it is ready for requests. */
+export interface ReadyMessage {
+  ready: true;
+}

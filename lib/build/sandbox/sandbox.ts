@@ -1,0 +1,248 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { BuildError } from "../diagnostics";
+import type { EvaluateRequest, EvaluateResponse, EvaluationError, ReadyMessage } from "./protocol";
+
+export interface SandboxLimits {
+  /** Wall-time budget of one evaluation, in ms; the worker is killed and respawned past it. Default 5000. */
+  timeoutMs?: number;
+  /** V8 heap limit of the worker (`--max-old-space-size`), in MB. Default 256. */
+  heapMb?: number;
+  /**
+   * Resident memory of the worker (ArrayBuffers included, which the heap limit does not count), in MB,
+   * polled from /proc on Linux; the worker is killed past it. Default 768.
+   */
+  rssMb?: number;
+}
+
+export interface SandboxOptions extends SandboxLimits {
+  /** The bundled worker script. Default: `dist/build/sandbox/worker.js` of this installation. */
+  workerPath?: string;
+}
+
+export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 5000, heapMb: 256, rssMb: 768 };
+
+export type EvaluationOutcome = { ok: true; resultJson: string } | { ok: false; error: EvaluationError };
+
+// Grace past the in-worker vm timeout before the parent kills the process (a loop in microtasks, a getter
+// on a thrown object, a blocked Atomics.wait).
+const KILL_GRACE_MS = 1000;
+const RSS_POLL_MS = 50;
+const STDERR_TAIL = 4096;
+
+/** The worker script: next to this module once bundled, or in dist/ when running from source. */
+export function defaultWorkerPath(): string {
+  const candidates = ["./worker.js", "../build/sandbox/worker.js", "../../../dist/build/sandbox/worker.js"];
+  for (const candidate of candidates) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new BuildError(
+    `the sandbox worker (dist/build/sandbox/worker.js) is missing: run \`npm run build\` first`,
+  );
+}
+
+// Node 22.13+ has the stable flag; Node 20 only the experimental one.
+function permissionFlags(): string[] {
+  const flags = process.allowedNodeEnvironmentFlags;
+  if (flags.has("--permission")) return ["--permission"];
+  if (flags.has("--experimental-permission")) return ["--experimental-permission"];
+  return [];
+}
+
+function residentMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Worker {
+  child: ChildProcess;
+  ready: Promise<void>;
+  stderr: string;
+}
+
+/**
+ * A warm sandbox worker reused across builds: one child process, one evaluation at a time, a fresh vm
+ * context per evaluation; respawned after a timeout, an out-of-memory kill or a crash.
+ */
+export class Sandbox {
+  private readonly limits: Required<SandboxLimits>;
+  private readonly workerPath: string | undefined;
+  private worker: Worker | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private workerCode: string | undefined;
+
+  constructor(options: SandboxOptions = {}) {
+    const { workerPath, ...limits } = options;
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.workerPath = workerPath;
+  }
+
+  /** Evaluates a bundle; queued behind any evaluation in flight. */
+  evaluate(code: string, filename: string, parametersJson: string): Promise<EvaluationOutcome> {
+    const run = this.queue.then(() => this.evaluateNow(code, filename, parametersJson));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts the worker ahead of the first build (optional). */
+  async warm(): Promise<void> {
+    await this.spawnWorker().ready;
+  }
+
+  /** Kills the worker; the next evaluation starts a new one. */
+  close(): void {
+    this.worker?.child.kill("SIGKILL");
+    this.worker = undefined;
+  }
+
+  /** Pid of the current worker, if any (tests use it to check reuse and respawn). */
+  get pid(): number | undefined {
+    return this.worker?.child.pid;
+  }
+
+  private spawnWorker(): Worker {
+    if (this.worker && this.worker.child.exitCode === null && this.worker.child.signalCode === null) {
+      return this.worker;
+    }
+    // The worker runs from --eval text, so under the permission model it needs no file-system access at all.
+    this.workerCode ??= readFileSync(this.workerPath ?? defaultWorkerPath(), "utf8");
+    const child = spawn(
+      process.execPath,
+      [
+        ...permissionFlags(),
+        "--no-warnings",
+        `--max-old-space-size=${this.limits.heapMb}`,
+        "--input-type=module",
+        "--eval",
+        this.workerCode,
+      ],
+      // An empty environment: no AWS credentials, no tokens, nothing of the parent's.
+      { env: {}, stdio: ["ignore", "ignore", "pipe", "ipc"], cwd: "/", windowsHide: true },
+    );
+    const worker: Worker = { child, stderr: "", ready: Promise.resolve() };
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => {
+      worker.stderr = (worker.stderr + chunk).slice(-STDERR_TAIL);
+    });
+    worker.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: ReadyMessage) => {
+        if (message?.ready) {
+          child.off("message", onMessage);
+          child.off("exit", onExit);
+          resolve();
+        }
+      };
+      const onExit = (code: number | null) =>
+        reject(
+          new BuildError(`the sandbox worker exited while starting (code ${code}): ${worker.stderr.trim()}`),
+        );
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+    });
+    this.idle(child);
+    this.worker = worker;
+    return worker;
+  }
+
+  // An idle warm worker must not keep the parent process alive.
+  private idle(child: ChildProcess): void {
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
+  }
+
+  private busy(child: ChildProcess): void {
+    child.ref();
+    (child.channel as { ref?: () => void } | undefined)?.ref?.();
+  }
+
+  private async evaluateNow(
+    code: string,
+    filename: string,
+    parametersJson: string,
+  ): Promise<EvaluationOutcome> {
+    const worker = this.spawnWorker();
+    this.busy(worker.child);
+    try {
+      await worker.ready;
+    } catch (error) {
+      this.worker = undefined;
+      throw error;
+    }
+    const { child } = worker;
+    const request: EvaluateRequest = {
+      id: this.nextId++,
+      code,
+      filename,
+      parametersJson,
+      timeoutMs: this.limits.timeoutMs,
+    };
+    return new Promise<EvaluationOutcome>((resolve) => {
+      let killedFor: "timeout" | "memory" | undefined;
+      const finish = (outcome: EvaluationOutcome) => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        if (this.worker === worker && child.exitCode === null && child.signalCode === null) this.idle(child);
+        resolve(outcome);
+      };
+      const kill = (reason: "timeout" | "memory") => {
+        killedFor = reason;
+        child.kill("SIGKILL");
+      };
+      const onMessage = (message: EvaluateResponse) => {
+        if (message?.id !== request.id) return;
+        finish(
+          message.ok ? { ok: true, resultJson: message.resultJson } : { ok: false, error: message.error },
+        );
+      };
+      const onExit = () => {
+        if (this.worker === worker) this.worker = undefined;
+        finish({ ok: false, error: this.exitError(worker, killedFor) });
+      };
+      const timer = setTimeout(() => kill("timeout"), this.limits.timeoutMs + KILL_GRACE_MS);
+      const poll = setInterval(() => {
+        const rss = child.pid === undefined ? undefined : residentMb(child.pid);
+        if (rss !== undefined && rss > this.limits.rssMb) kill("memory");
+      }, RSS_POLL_MS);
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      child.send(request);
+    });
+  }
+
+  private exitError(worker: Worker, killedFor: "timeout" | "memory" | undefined): EvaluationError {
+    const { timeoutMs, heapMb, rssMb } = this.limits;
+    if (killedFor === "timeout") {
+      return {
+        code: "sandbox.timeout",
+        name: "Error",
+        message: `the pipeline did not finish evaluating within ${timeoutMs} ms`,
+      };
+    }
+    const outOfHeap = /heap out of memory|Reached heap limit|Allocation failed/i.test(worker.stderr);
+    if (killedFor === "memory" || outOfHeap) {
+      const limit = killedFor === "memory" ? `${rssMb} MB of memory` : `the ${heapMb} MB heap limit`;
+      return {
+        code: "sandbox.memory",
+        name: "Error",
+        message: `the pipeline exceeded ${limit} while evaluating`,
+      };
+    }
+    const detail = worker.stderr.trim().split("\n").slice(-3).join(" ");
+    return {
+      code: "sandbox.crash",
+      name: "Error",
+      message: `the sandbox worker crashed${detail ? `: ${detail}` : ""}`,
+    };
+  }
+}

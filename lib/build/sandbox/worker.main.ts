@@ -1,0 +1,70 @@
+// The sandbox worker: a child process started by the build with an empty environment, a heap limit and
+// (where Node supports it) the permission model. It evaluates bundled pipelines in a fresh vm context
+// each — no `require`, `process`, timers, fs or network inside — and answers with JSON text only.
+// Kept tiny on purpose: it loads nothing but `node:vm`.
+import vm from "node:vm";
+import type { EvaluateRequest, EvaluateResponse, EvaluationError, ReadyMessage } from "./protocol";
+
+const send = (message: EvaluateResponse | ReadyMessage) => process.send?.(message);
+
+function hostError(error: unknown, fallbackCode: string): EvaluationError {
+  // Errors from inside the context are read with plain property reads; a getter that loops is stopped by
+  // the parent's wall-time limit (it kills this process).
+  const e = error as { code?: unknown; name?: unknown; message?: unknown; stack?: unknown } | null;
+  if (e !== null && typeof e === "object") {
+    const timedOut = e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+    return {
+      code: timedOut ? "sandbox.timeout" : fallbackCode,
+      name: String(e.name ?? "Error"),
+      message: String(e.message ?? e),
+      ...(typeof e.stack === "string" ? { stack: e.stack } : {}),
+    };
+  }
+  return { code: fallbackCode, name: "Error", message: `threw a non-error value: ${String(error)}` };
+}
+
+function evaluate(request: EvaluateRequest): EvaluateResponse {
+  const started = Date.now();
+  // A null-prototype sandbox object: the context's globals are its own, so `this.constructor.constructor`
+  // reaches the context's Function, never the host's.
+  const context = vm.createContext(Object.create(null), {
+    name: "skiff-pipeline",
+    codeGeneration: { strings: true, wasm: false },
+    microtaskMode: "afterEvaluate",
+  });
+  const rejectImport = () => Promise.reject(new Error("dynamic import() is not available to pipelines"));
+  try {
+    const script = new vm.Script(request.code, {
+      filename: request.filename,
+      importModuleDynamically: rejectImport as never,
+    });
+    script.runInContext(context, { timeout: request.timeoutMs, breakOnSigint: false });
+    vm.runInContext(`globalThis.__skiffParameters = ${JSON.stringify(request.parametersJson)};`, context);
+    const remaining = Math.max(1, request.timeoutMs - (Date.now() - started));
+    const result: unknown = vm.runInContext("__skiffBundle.evaluate(__skiffParameters)", context, {
+      timeout: remaining,
+      filename: "skiff-sandbox",
+    });
+    if (typeof result !== "string") {
+      return {
+        id: request.id,
+        ok: false,
+        error: {
+          code: "sandbox.output",
+          name: "Error",
+          message: "the pipeline bundle produced no JSON output",
+        },
+      };
+    }
+    return { id: request.id, ok: true, resultJson: result };
+  } catch (error) {
+    return { id: request.id, ok: false, error: hostError(error, "pipeline.throw") };
+  }
+}
+
+process.on("message", (request: EvaluateRequest) => {
+  send(evaluate(request));
+});
+// User code cannot reach these handlers, but a rejected promise it leaves behind must not kill the worker.
+process.on("unhandledRejection", () => {});
+send({ ready: true });

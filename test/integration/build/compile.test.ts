@@ -1,0 +1,87 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { closeSharedSandboxes, compilePipeline, memorySourceFiles } from "../../../lib/build";
+
+afterAll(() => closeSharedSandboxes());
+
+const HELLO = `import { container, dag, workflow } from "skiff";
+import { greeting } from "./shared/greeting";
+
+const say = container({ name: "say", image: "alpine:3.20", command: ["echo", greeting] });
+const main = dag("main", (d) => {
+  const a = d.task("a", say);
+  d.task("b", say).after(a);
+});
+export default workflow({ generateName: "hello-", entrypoint: main });
+`;
+
+describe("compilePipeline", () => {
+  it("compiles a DSL pipeline with a sibling import to linted, deterministic YAML", async () => {
+    const files = memorySourceFiles({
+      "pipeline.ts": HELLO,
+      "shared/greeting.ts": `export const greeting = "hi";\n`,
+    });
+    const first = await compilePipeline({ entry: "pipeline.ts", files });
+    expect(first.diagnostics).toEqual([]);
+    expect(first.ok).toBe(true);
+    expect(first.manifest?.kind).toBe("Workflow");
+    expect(first.yaml?.startsWith("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n")).toBe(
+      true,
+    );
+    expect(first.yaml).toContain("- name: b");
+    expect(JSON.parse(first.json ?? "")).toEqual(first.manifest);
+    const second = await compilePipeline({ entry: "pipeline.ts", files });
+    expect(second.yaml).toBe(first.yaml);
+    // DSL sites map back through the source map to the user's lines.
+    expect(first.sites?.["spec.templates[0].dag.tasks[1]"]).toMatchObject({ file: "pipeline.ts", line: 7 });
+  });
+
+  it("passes build parameters to a default-exported function", async () => {
+    const files = memorySourceFiles({
+      "pipeline.ts": `import { container, workflow } from "skiff";
+export default (p: Record<string, string>) =>
+  workflow({ name: "wf-" + p.env, entrypoint: container({ name: "main", image: "alpine:" + p.tag }) });
+`,
+    });
+    const result = await compilePipeline({
+      entry: "pipeline.ts",
+      files,
+      buildParameters: { env: "prod", tag: "3.20" },
+    });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.manifest?.metadata?.name).toBe("wf-prod");
+    expect(result.yaml).toContain("image: alpine:3.20");
+  });
+
+  it("accepts a plain Argo manifest object as the default export", async () => {
+    const files = memorySourceFiles({
+      "pipeline.ts": `export default {
+  apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", metadata: { generateName: "raw-" },
+  spec: { entrypoint: "main", templates: [{ name: "main", script: { image: "python:3.12", command: ["python"], source: "print(1)\\nprint(2)\\n" } }] },
+};
+`,
+    });
+    const result = await compilePipeline({ entry: "pipeline.ts", files });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.yaml).toContain("source: |\n");
+  });
+
+  it("reports lint errors with the user's file:line:col from DSL sites", async () => {
+    const files = memorySourceFiles({
+      "pipeline.ts": `import { container, dag, workflow } from "skiff";
+const say = container({ name: "say", image: "alpine" });
+const main = dag("main", (d) => {
+  d.task("a", say, { extra: { when: "{{tasks.nope.outputs.result}} == x" } });
+});
+export default workflow({ generateName: "x-", entrypoint: main });
+`,
+    });
+    const result = await compilePipeline({ entry: "pipeline.ts", files });
+    expect(result.ok).toBe(false);
+    const unknown = result.diagnostics.find((d) => d.code === "reference.unknown");
+    expect(unknown).toMatchObject({
+      path: "spec.templates[0].dag.tasks[0].when",
+      file: "pipeline.ts",
+      line: 4,
+    });
+  });
+});

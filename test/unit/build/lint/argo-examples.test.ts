@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { lintManifest } from "../../../../lib/build/lint";
+import { KINDS } from "../../../../lib/build/lint/schema";
+import { parseManifests } from "../../../../lib/build/manifest-file";
+
+// Argo's own examples (../shared/conformance/argo/examples, beside the project) are the reference for
+// what valid looks like: every document must lint without a single error.
+const examplesDir = fileURLToPath(
+  new URL("../../../../../shared/conformance/argo/examples/", import.meta.url),
+);
+const files = readdirSync(examplesDir).filter((f) => f.endsWith(".yaml"));
+
+// Two documents are plain Kubernetes objects (a PersistentVolumeClaim, a ResourceQuota), not Argo specs.
+const isArgoKind = (manifest: unknown) =>
+  (KINDS as readonly unknown[]).includes((manifest as { kind?: unknown }).kind);
+const documents = files.flatMap((file) => {
+  const parsed = parseManifests(readFileSync(`${examplesDir}${file}`, "utf8"), file);
+  expect(parsed.diagnostics).toEqual([]);
+  return parsed.documents
+    .map((manifest, index) => ({ file, index, manifest }))
+    .filter((d) => isArgoKind(d.manifest));
+});
+
+describe("Argo's examples lint clean", () => {
+  it("finds all 191 documents", () => {
+    expect(files.length).toBe(190);
+    expect(documents.length).toBe(191);
+  });
+
+  it.each(documents.map((d) => [`${d.file}#${d.index}`, d.manifest]))("%s", (_name, manifest) => {
+    const errors = lintManifest(manifest).filter((d) => d.severity === "error");
+    expect(errors).toEqual([]);
+  });
+});
