@@ -11,25 +11,41 @@ function text(operand: Operand): string {
   return typeof operand === "string" ? operand : operand.name;
 }
 
+/** True when the whole expression is one parenthesised group, e.g. `(a || b)` but not `(a) && (b)`. */
+function isWrapped(value: string): boolean {
+  if (!value.startsWith("(")) return false;
+  let depth = 0;
+  for (let index = 0; index < value.length; index++) {
+    if (value[index] === "(") depth++;
+    else if (value[index] === ")") depth--;
+    if (depth === 0 && index < value.length - 1) return false;
+  }
+  return true;
+}
+
 function group(operand: Operand): string {
   const value = text(operand).trim();
-  return /&&|\|\|/.test(value) && !/^\(.*\)$/.test(value) ? `(${value})` : value;
+  return /&&|\|\|/.test(value) && !isWrapped(value) ? `(${value})` : value;
+}
+
+function join(operator: string, operands: Operand[]): string {
+  return operands.length === 1 ? text(operands[0]).trim() : operands.map(group).join(` ${operator} `);
 }
 
 /** `a && b && ...`; inner `||`/`&&` groups are parenthesised. */
 export function and(...operands: Operand[]): string {
-  return operands.map(group).join(" && ");
+  return join("&&", operands);
 }
 
 /** `a || b || ...`; inner `||`/`&&` groups are parenthesised. */
 export function or(...operands: Operand[]): string {
-  return operands.map(group).join(" || ");
+  return join("||", operands);
 }
 
 /** `!a` (or `!(a && b)`). */
 export function not(operand: Operand): string {
   const value = group(operand);
-  return /\s/.test(value) && !value.startsWith("(") ? `!(${value})` : `!${value}`;
+  return /\s/.test(value) && !isWrapped(value) ? `!(${value})` : `!${value}`;
 }
 
 type Comparable = string | number | boolean;

@@ -95,6 +95,7 @@ export type WithArgs<I, Opts> = [RequiredParamKeys<I>] extends [never]
   : [options: Opts & { args: ArgValues<I> }];
 
 type Scope = "tasks" | "steps";
+type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;
 const STATUS_SUFFIX = /\.(Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnySucceeded|AllFailed)$/;
 
 /** The tasks of one DAG or the steps of one steps template, while and after its block runs. */
@@ -221,8 +222,8 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
    * `a.before(b, [c, d], e)`: b runs after a, c and d after b, e after c and d (Hera's `a >> b >> [c, d] >> e`).
    * Returns the last element. (Not named `then`: that would make nodes look like promises to `await`.)
    */
-  before<T extends Node | readonly Node[]>(...next: T[]): T {
-    return chain(this, ...next) as T;
+  before<T extends (Node | readonly Node[])[]>(...next: T): Last<T> {
+    return chain(this, ...next) as unknown as Last<T>;
   }
 
   /** This node runs after all of `previous` (ANDed into `depends`). Returns this node. */
@@ -277,12 +278,12 @@ function link(from: Node, to: Node): void {
  * Hera's `A >> [B, C] >> D`: each element runs after every node of the element before it. Returns the last
  * element.
  */
-export function chain(...elements: (Node | readonly Node[])[]): Node | readonly Node[] {
+export function chain<T extends (Node | readonly Node[])[]>(...elements: T): Last<T> {
   const groups = elements.map((element) => (Array.isArray(element) ? element : [element]) as readonly Node[]);
   for (let index = 1; index < groups.length; index++) {
     for (const to of groups[index]) for (const from of groups[index - 1]) link(from, to);
   }
-  return elements[elements.length - 1];
+  return elements[elements.length - 1] as Last<T>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
