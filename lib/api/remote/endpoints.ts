@@ -1,0 +1,96 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+/** Where the CLI reaches Skiff: the HTTP API, and (for push/events) the bucket and the bus. */
+export interface Endpoints {
+  apiUrl: string;
+  /** S3 endpoint override (the local stack's s3rver); absent for AWS. */
+  s3Endpoint?: string;
+  bucket?: string;
+  /** The local bus's HTTP endpoint (`GET /events`); absent for AWS. */
+  busUrl?: string;
+  region?: string;
+  /** True when talking to the embedded stack (fake credentials, no SigV4 against the API). */
+  local: boolean;
+}
+
+export class EndpointsError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "EndpointsError";
+  }
+}
+
+/** The local stack's state file, found from `dir` upwards (`.skiff/stack.json`). */
+export function findStackFile(dir: string = process.cwd()): string | undefined {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const candidate = join(current, ".skiff", "stack.json");
+    if (existsSync(candidate)) return candidate;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** Reads the first string found at any of the dotted paths. */
+function pick(source: unknown, ...paths: string[]): string | undefined {
+  for (const path of paths) {
+    let value: unknown = source;
+    for (const part of path.split(".")) {
+      value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+    }
+    if (typeof value === "string" && value.length > 0) return value;
+  }
+  return undefined;
+}
+
+/**
+ * `SKIFF_API_URL` (plus `SKIFF_BUCKET`, AWS credentials) for a deployed stage; otherwise the running local
+ * stack, as it describes itself in `.skiff/stack.json`.
+ */
+export function resolveEndpoints(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Endpoints {
+  if (env.SKIFF_API_URL) {
+    const apiUrl = env.SKIFF_API_URL.replace(/\/+$/, "");
+    const host = new URL(apiUrl).hostname;
+    const local = host === "localhost" || host === "127.0.0.1" || host === "::1";
+    return {
+      apiUrl,
+      bucket: env.SKIFF_BUCKET,
+      s3Endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+      busUrl: env.SKIFF_BUS_URL,
+      region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+      local,
+    };
+  }
+  const file = findStackFile(cwd);
+  if (!file) {
+    throw new EndpointsError(
+      "no Skiff stack found: start one with `npm start` (it writes .skiff/stack.json), or set SKIFF_API_URL",
+    );
+  }
+  let stack: unknown;
+  try {
+    stack = JSON.parse(readFileSync(file, "utf8"));
+  } catch (cause) {
+    throw new EndpointsError(`${file} is not valid JSON`, { cause });
+  }
+  const apiUrl = pick(stack, "apiUrl", "api.url", "api.endpoint", "api", "http.url");
+  if (!apiUrl) throw new EndpointsError(`${file} does not name the HTTP API's URL`);
+  return {
+    apiUrl: apiUrl.replace(/\/+$/, ""),
+    s3Endpoint: pick(stack, "s3Endpoint", "s3.endpoint", "s3.url", "s3"),
+    bucket: pick(stack, "bucket", "s3.bucket", "env.SKIFF_BUCKET"),
+    busUrl: pick(
+      stack,
+      "busUrl",
+      "bus.endpoint",
+      "bus.url",
+      "eventbridge.endpoint",
+      "eventBus.endpoint",
+      "bus",
+    ),
+    region: pick(stack, "region"),
+    local: true,
+  };
+}
