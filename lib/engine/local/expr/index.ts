@@ -1,0 +1,21 @@
+/**
+ * The local engine's evaluators: Argo's `{{…}}` substitution, `{{=expr}}` (expr-lang), `when` (govaluate),
+ * DAG `depends`, and the FNV-1a hash behind node ids. Pure code, no I/O.
+ */
+export {
+  type ContinueOn,
+  type DependsTaskState,
+  dependenciesToDepends,
+  dependsResolved,
+  dependsTaskNames,
+  evaluateDepends,
+  expandDepends,
+  type NodePhase,
+  validateDepends,
+} from "./depends";
+export { ExpressionError, SubstitutionError } from "./errors";
+export { evaluateExpr } from "./exprlang";
+export { fnv32a } from "./fnv";
+export { expandKeys, exprEnvOf, MapScope, type Scope } from "./scope";
+export { referencedPaths, type SubstituteOptions, substitute } from "./substitute";
+export { evaluateWhen } from "./when";

@@ -1,0 +1,196 @@
+import { ExpressionError, SubstitutionError } from "./errors";
+import { evaluateExpr, parseExpr } from "./exprlang";
+import type { Node } from "./exprlang/ast";
+import { goJsonMarshal, isNil } from "./exprlang/values";
+import { exprEnvOf, type Scope } from "./scope";
+
+export interface SubstituteOptions {
+  /**
+   * What to do with a tag whose variable is not in the scope, or an expression that fails or yields nil:
+   * "keep" leaves the tag verbatim (Argo's behaviour at run time); "error" throws a SubstitutionError.
+   * Default "keep".
+   */
+  onMissing?: "keep" | "error";
+}
+
+const defaults: Required<SubstituteOptions> = { onMissing: "keep" };
+
+/**
+ * Variables only bound late (per loop item, per retry, at exit): an expression that needs one of them and
+ * finds it missing is always left for a later pass, as Argo does.
+ */
+const lateBound = new Set([
+  "item",
+  "retries",
+  "lastRetry.exitCode",
+  "lastRetry.status",
+  "lastRetry.duration",
+  "lastRetry.message",
+  "workflow.status",
+  "workflow.failures",
+]);
+
+/**
+ * Replaces Argo template tags in `text`: `{{ key }}` with the scope's value, `{{=expr}}` with the expr-lang
+ * result (strings raw, anything else as Go-style JSON). Tags are delimited like fasttemplate does: a tag
+ * ends at the first `}}` after its `{{`.
+ */
+export function substitute(text: string, scope: Scope, options?: SubstituteOptions): string {
+  const { onMissing } = { ...defaults, ...options };
+  let out = "";
+  let rest = text;
+  for (;;) {
+    const open = rest.indexOf("{{");
+    if (open < 0) break;
+    out += rest.slice(0, open);
+    rest = rest.slice(open + 2);
+    const close = rest.indexOf("}}");
+    if (close < 0) {
+      throw new SubstitutionError(`unclosed tag: cannot find "}}" after "{{${truncate(rest)}"`, rest);
+    }
+    const tag = rest.slice(0, close);
+    rest = rest.slice(close + 2);
+    out += tag.startsWith("=")
+      ? replaceExpression(tag, scope, onMissing)
+      : replaceSimple(tag, scope, onMissing);
+  }
+  return out + rest;
+}
+
+function replaceSimple(tag: string, scope: Scope, onMissing: "keep" | "error"): string {
+  const value = scope.get(tag.trim());
+  if (value !== undefined) return value;
+  // A nested tag such as {{inputs.parameters.{{item}}}}: resolve the inner one, leaving the outer for later.
+  const inner = tag.lastIndexOf("{{");
+  if (inner > 0) {
+    const nested = scope.get(tag.slice(inner + 2));
+    if (nested !== undefined) return `{{${tag.slice(0, inner)}${nested}`;
+  }
+  if (onMissing === "error") throw new SubstitutionError(`failed to resolve {{${tag}}}`, tag);
+  return `{{${tag}}}`;
+}
+
+function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error"): string {
+  const source = tag.slice(1);
+  const verbatim = `{{${tag}}}`;
+  const env = exprEnvOf(scope);
+  let node: Node;
+  try {
+    node = parseExpr(source);
+  } catch (cause) {
+    throw new SubstitutionError(
+      `failed to evaluate expression {{${tag}}}: ${(cause as Error).message}`,
+      tag,
+      { cause },
+    );
+  }
+  const missing = referencedPaths(node).filter((path) => lateBound.has(path) && !hasPath(env, path));
+  if (missing.length > 0) {
+    if (onMissing === "error") {
+      throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: ${missing[0]} is missing`, tag);
+    }
+    return verbatim;
+  }
+  let result: unknown;
+  try {
+    result = evaluateExpr(source, env);
+  } catch (cause) {
+    if (onMissing === "keep" && cause instanceof ExpressionError) return verbatim;
+    throw new SubstitutionError(
+      `failed to evaluate expression {{${tag}}}: ${(cause as Error).message}`,
+      tag,
+      { cause },
+    );
+  }
+  if (isNil(result)) {
+    if (onMissing === "keep") return verbatim;
+    throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: the result is nil`, tag);
+  }
+  if (typeof result === "string") return result;
+  try {
+    return goJsonMarshal(result);
+  } catch (cause) {
+    throw new SubstitutionError(
+      `failed to marshal the result of {{${tag}}}: ${(cause as Error).message}`,
+      tag,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/** Identifiers and dotted member paths (`a`, `a.b.c`) an expression reads, as Argo's getIdentifiers lists them. */
+export function referencedPaths(node: Node): string[] {
+  const found = new Set<string>();
+  const visit = (n: Node | undefined): void => {
+    if (!n) return;
+    if (n.type === "identifier") found.add(n.name);
+    if (n.type === "member") {
+      const path = memberPath(n);
+      if (path) found.add(path);
+    }
+    for (const child of children(n)) visit(child);
+  };
+  visit(node);
+  return [...found];
+}
+
+function memberPath(node: Node): string | undefined {
+  const parts: string[] = [];
+  let current: Node = node;
+  while (current.type === "member") {
+    if (current.optional || current.property.type !== "string") return undefined;
+    parts.unshift(current.property.value);
+    current = current.object;
+  }
+  if (current.type !== "identifier") return undefined;
+  parts.unshift(current.name);
+  return parts.join(".");
+}
+
+function children(n: Node): Array<Node | undefined> {
+  switch (n.type) {
+    case "unary":
+      return [n.operand];
+    case "binary":
+      return [n.left, n.right];
+    case "member":
+      return [n.object, n.property];
+    case "slice":
+      return [n.object, n.from, n.to];
+    case "call":
+      return [n.callee, ...n.args];
+    case "builtin":
+      return n.args;
+    case "predicate":
+      return [n.body];
+    case "chain":
+      return [n.node];
+    case "conditional":
+      return [n.test, n.consequent, n.alternate];
+    case "array":
+      return n.items;
+    case "map":
+      return n.entries.flatMap((e) => [e.key, e.value]);
+    case "let":
+      return [n.value, n.body];
+    case "sequence":
+      return n.nodes;
+    default:
+      return [];
+  }
+}
+
+function hasPath(env: Record<string, unknown>, path: string): boolean {
+  let current: unknown = env;
+  for (const part of path.split(".")) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return false;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return true;
+}
+
+function truncate(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { expandKeys, exprEnvOf, MapScope } from "../../../../lib/engine/local/expr";
+
+describe("MapScope", () => {
+  it("gets values and lists keys", () => {
+    const scope = new MapScope({ a: "1", "b.c": "2" });
+    expect(scope.get("a")).toBe("1");
+    expect(scope.get("missing")).toBeUndefined();
+    expect([...scope.keys()].sort()).toEqual(["a", "b.c"]);
+  });
+  it("with() returns a new scope and leaves the original unchanged", () => {
+    const base = new MapScope({ a: "1" });
+    const extended = base.with({ a: "2", item: "x" });
+    expect(extended.get("a")).toBe("2");
+    expect(extended.get("item")).toBe("x");
+    expect(base.get("a")).toBe("1");
+    expect(base.get("item")).toBeUndefined();
+  });
+  it("does not see properties of Object.prototype", () => {
+    expect(new MapScope({}).get("toString")).toBeUndefined();
+  });
+});
+
+describe("expression env", () => {
+  it("nests dotted keys", () => {
+    expect(expandKeys({ "steps.a.outputs.result": "r", "steps.a.status": "Succeeded", item: "x" })).toEqual({
+      steps: { a: { outputs: { result: "r" }, status: "Succeeded" } },
+      item: "x",
+    });
+  });
+  it("drops a key that is a prefix of a longer key, as Argo's removeConflicts does", () => {
+    const env = expandKeys({
+      "inputs.parameters": '[{"name":"x","value":"1"}]',
+      "inputs.parameters.x": "1",
+    });
+    expect(env).toEqual({ inputs: { parameters: { x: "1" } } });
+  });
+  it("adds Argo's functions and sprig", () => {
+    const env = exprEnvOf(new MapScope({ a: "1" }));
+    expect(typeof env.asInt).toBe("function");
+    expect(typeof env.asFloat).toBe("function");
+    expect(typeof env.jsonpath).toBe("function");
+    expect(typeof env.toJson).toBe("function");
+    expect(typeof (env.sprig as Record<string, unknown>).add).toBe("function");
+  });
+});

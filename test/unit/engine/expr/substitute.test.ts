@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { MapScope, SubstitutionError, substitute } from "../../../../lib/engine/local/expr";
+
+const scope = new MapScope({
+  "inputs.parameters.message": "hello",
+  "inputs.parameters.my-param": "dashed",
+  "inputs.parameters.foo": "3",
+  "steps.flip-coin.outputs.result": "heads",
+  "steps.heads.outputs.result": "it was heads",
+  "tasks.a.outputs.parameters.p": "pv",
+  "workflow.name": "wf-abc",
+  "workflow.parameters.x": "1",
+  item: "apple",
+  retries: "2",
+});
+
+describe("substitute: simple tags", () => {
+  it("replaces known keys and tolerates whitespace inside the braces", () => {
+    expect(substitute("say {{inputs.parameters.message}} to {{ workflow.name }}", scope)).toBe(
+      "say hello to wf-abc",
+    );
+    expect(substitute("{{item}}-{{retries}}", scope)).toBe("apple-2");
+  });
+  it("keeps unknown tags verbatim by default", () => {
+    expect(substitute("a {{steps.nope.outputs.result}} b {{ foo }}", scope)).toBe(
+      "a {{steps.nope.outputs.result}} b {{ foo }}",
+    );
+  });
+  it("throws a SubstitutionError naming the variable with onMissing: error", () => {
+    expect(() => substitute("x {{steps.nope.outputs.result}}", scope, { onMissing: "error" })).toThrow(
+      SubstitutionError,
+    );
+    expect(() => substitute("x {{steps.nope.outputs.result}}", scope, { onMissing: "error" })).toThrow(
+      "failed to resolve {{steps.nope.outputs.result}}",
+    );
+  });
+  it("inserts values raw (no escaping in plain text)", () => {
+    const s = new MapScope({ v: 'a "quoted"\nline' });
+    expect(substitute("{{v}}", s)).toBe('a "quoted"\nline');
+  });
+  it("leaves text without tags unchanged, including single braces", () => {
+    expect(substitute("echo ${HOME} {x} }}", scope)).toBe("echo ${HOME} {x} }}");
+  });
+  it("rejects an unclosed tag", () => {
+    expect(() => substitute("echo {{inputs.parameters.message", scope)).toThrow(/unclosed tag/);
+  });
+  it("resolves the inner tag of a nested tag and leaves the outer one for a later pass", () => {
+    const s = new MapScope({ item: "message", "inputs.parameters.message": "hello" });
+    const once = substitute("{{inputs.parameters.{{item}}}}", s);
+    expect(once).toBe("{{inputs.parameters.message}}");
+    expect(substitute(once, s)).toBe("hello");
+  });
+});
+
+describe("substitute: expression tags", () => {
+  it("evaluates expr with Argo's env (nested keys, bracket access for dashes)", () => {
+    expect(substitute("{{=asInt(inputs.parameters.foo) * 10}}", scope)).toBe("30");
+    expect(substitute("{{=inputs.parameters['my-param']}}", scope)).toBe("dashed");
+    expect(
+      substitute(
+        "{{=steps['flip-coin'].outputs.result == 'heads' ? steps.heads.outputs.result : 'x'}}",
+        scope,
+      ),
+    ).toBe("it was heads");
+    expect(substitute("{{=tasks.a.outputs.parameters.p}}", scope)).toBe("pv");
+    expect(substitute("{{=workflow.parameters.x}}", scope)).toBe("1");
+  });
+  it("JSON-encodes non-string results like Go's json.Marshal", () => {
+    expect(substitute("{{=toJson(filter([1, 3], {# > 1}))}}", scope)).toBe("[3]");
+    expect(substitute("{{=filter([1, 3], {# > 1})}}", scope)).toBe("[3]");
+    expect(substitute("{{=1 + 1 == 2}}", scope)).toBe("true");
+    expect(substitute("{{=toJson({b: 1, a: 'x<y'}) }}", scope)).toBe('{"a":"x\\u003cy","b":1}');
+    expect(substitute("{{=[{b: 1, a: 2.5}] }}", scope)).toBe('[{"a":2.5,"b":1}]');
+  });
+  it("ends a tag at the first }}, like fasttemplate (so a map literal needs a space before the braces)", () => {
+    expect(() => substitute("{{={a: 1}}}", scope, { onMissing: "error" })).toThrow(SubstitutionError);
+  });
+  it("keeps an expression whose late-bound variable is missing (item, retries, workflow.status)", () => {
+    const s = new MapScope({ "inputs.parameters.foo": "1" });
+    expect(substitute("{{=item}}", s)).toBe("{{=item}}");
+    expect(substitute("{{=workflow.status == 'Succeeded'}}", s)).toBe("{{=workflow.status == 'Succeeded'}}");
+    expect(() => substitute("{{=item}}", s, { onMissing: "error" })).toThrow(/item is missing/);
+  });
+  it("keeps a failing or nil expression verbatim by default and throws in error mode", () => {
+    expect(substitute("{{=nope.x}}", scope)).toBe("{{=nope.x}}");
+    expect(substitute("{{=inputs.parameters.absent}}", scope)).toBe("{{=inputs.parameters.absent}}");
+    expect(() => substitute("{{=nope.x}}", scope, { onMissing: "error" })).toThrow(SubstitutionError);
+    expect(() => substitute("{{=inputs.parameters.absent}}", scope, { onMissing: "error" })).toThrow(/nil/);
+  });
+  it("reports a syntax error in an expression tag, naming the tag", () => {
+    expect(() => substitute("{{=1 +}}", scope)).toThrow(/failed to evaluate expression \{\{=1 \+\}\}/);
+  });
+});
