@@ -1,0 +1,54 @@
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { type ArtifactStore, ArtifactStoreError } from "./store";
+
+/** An artifact store in a local directory (for `skiff run --local` with no other infrastructure). */
+export class LocalDirArtifactStore implements ArtifactStore {
+  readonly location: string;
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    this.location = this.root;
+  }
+
+  private path(key: string): string {
+    const full = resolve(this.root, key);
+    if (full !== this.root && !full.startsWith(this.root + sep)) {
+      throw new ArtifactStoreError(`artifact key escapes the store: ${key}`);
+    }
+    return full;
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    const file = this.path(key);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, body);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.path(key));
+    } catch (error) {
+      if (
+        (error as NodeJS.ErrnoException).code === "ENOENT" ||
+        (error as NodeJS.ErrnoException).code === "EISDIR"
+      )
+        return undefined;
+      throw new ArtifactStoreError(`cannot read ${key} from ${this.location}`, { cause: error });
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = (await readdir(this.root, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => relative(this.root, join(e.parentPath, e.name)).split(sep).join("/"));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw new ArtifactStoreError(`cannot list ${this.location}`, { cause: error });
+    }
+    return entries.filter((k) => k.startsWith(prefix)).sort();
+  }
+}

@@ -1,0 +1,464 @@
+import { randomUUID } from "node:crypto";
+import type { NodeStatus, Workflow } from "../../argo";
+import type {
+  Engine,
+  ListOptions,
+  LogLine,
+  LogOptions,
+  ResubmitOptions,
+  RetryOptions,
+  SubmitRequest,
+  WatchEvent,
+  WatchOptions,
+  WorkflowList,
+  WorkflowRef,
+} from "../engine";
+import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../errors";
+import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../labels";
+import { isFulfilled } from "./nodes";
+import { type RunEnvironment, TemplateError, WorkflowRun } from "./operator";
+import { type LocalEngineOptions, type ResolvedOptions, resolveOptions } from "./options";
+import { type LabelRequirement, LabelSelectorError, matchesLabels, parseLabelSelector } from "./selector";
+import { LockManager, Semaphore } from "./semaphore";
+import { assertRunnableLocally } from "./validate";
+
+const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+function randomSuffix(): string {
+  let s = "";
+  for (let i = 0; i < 5; i++) s += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
+  return s;
+}
+
+function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function selector(text: string | undefined): LabelRequirement[] {
+  try {
+    return parseLabelSelector(text ?? "");
+  } catch (error) {
+    if (error instanceof LabelSelectorError) throw new WorkflowRejectedError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** Argo's `--node-field-selector` over suspend nodes (`displayName=x`, `templateName!=y`, `inputs.parameters.p.value=v`). */
+function nodeMatches(node: NodeStatus, fieldSelector: string | undefined): boolean {
+  if (!fieldSelector) return true;
+  return fieldSelector.split(",").every((term) => {
+    const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(term);
+    if (!m?.[1] || !m[2]) return false;
+    const field = m[1];
+    let actual: string | undefined;
+    const param = /^inputs\.parameters\.(.+)\.value$/.exec(field);
+    if (param) actual = node.inputs?.parameters?.find((p) => p.name === param[1])?.value;
+    else if (field === "templateRef.name" || field === "templateRef.template") actual = undefined;
+    else actual = (node as unknown as Record<string, unknown>)[field] as string | undefined;
+    return m[2] === "!=" ? actual !== m[3] : actual === m[3];
+  });
+}
+
+/**
+ * The local engine: runs any Argo Workflow on this machine with host processes, with Argo's semantics, and reports
+ * status in Argo's exact format. See README "The local engine".
+ */
+export class LocalEngine implements Engine {
+  readonly kind = "local" as const;
+  readonly options: ResolvedOptions;
+  private readonly runs = new Map<string, WorkflowRun>();
+  private readonly watchers = new Set<(event: WatchEvent) => void>();
+  private readonly env: RunEnvironment;
+  private readonly pending = new Set<string>();
+  private resourceVersion = 0;
+  private flushScheduled = false;
+
+  constructor(options: LocalEngineOptions = {}) {
+    this.options = resolveOptions(options);
+    this.env = {
+      options: this.options,
+      locks: new LockManager(),
+      slots: new Semaphore(this.options.concurrency),
+    };
+  }
+
+  private key(namespace: string, name: string): string {
+    return `${namespace}/${name}`;
+  }
+
+  private find(ref: WorkflowRef): WorkflowRun {
+    const run = this.runs.get(this.key(ref.namespace || this.options.namespace, ref.name));
+    if (!run || (ref.uid && run.wf.metadata.uid !== ref.uid)) {
+      throw new WorkflowNotFoundError(`workflows.argoproj.io "${ref.name}" not found`);
+    }
+    return run;
+  }
+
+  /** Marks a workflow changed; watchers get it once per tick (every status write bumps resourceVersion). */
+  private touch(run: WorkflowRun, type: WatchEvent["type"] = "MODIFIED"): void {
+    const key = this.key(run.wf.metadata.namespace ?? "", run.name);
+    if (type !== "MODIFIED") {
+      this.emit(run, type);
+      return;
+    }
+    this.pending.add(key);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const keys = [...this.pending];
+      this.pending.clear();
+      for (const k of keys) {
+        const r = this.runs.get(k);
+        if (r) this.emit(r, "MODIFIED");
+      }
+    });
+  }
+
+  private emit(run: WorkflowRun, type: WatchEvent["type"]): void {
+    run.updateProgress();
+    const meta = run.wf.metadata;
+    meta.resourceVersion = String(++this.resourceVersion);
+    meta.generation = (meta.generation ?? 0) + 1;
+    if (this.watchers.size === 0) return;
+    const object = clone(run.wf);
+    for (const w of this.watchers) w({ type, object });
+  }
+
+  async submit(spec: Workflow, request: SubmitRequest): Promise<Workflow> {
+    if (!spec || typeof spec !== "object" || !spec.spec) {
+      throw new WorkflowRejectedError("the manifest is not a Workflow (missing spec)");
+    }
+    if (spec.kind !== undefined && spec.kind !== "Workflow") {
+      throw new WorkflowRejectedError(`kind ${String(spec.kind)} is not a Workflow`);
+    }
+    if (!request?.runId) throw new WorkflowRejectedError("runId is required");
+    const wf: Workflow = clone(spec);
+    wf.apiVersion = "argoproj.io/v1alpha1";
+    wf.kind = "Workflow";
+    wf.metadata ??= {};
+    const meta = wf.metadata;
+    meta.namespace = request.namespace ?? meta.namespace ?? this.options.namespace;
+    if (!meta.name) {
+      if (!meta.generateName)
+        throw new WorkflowRejectedError("metadata.name or metadata.generateName is required");
+      do meta.name = meta.generateName + randomSuffix();
+      while (this.runs.has(this.key(meta.namespace, meta.name)));
+    }
+    if (this.runs.has(this.key(meta.namespace, meta.name))) {
+      throw new WorkflowConflictError(`workflows.argoproj.io "${meta.name}" already exists`);
+    }
+    meta.uid = randomUUID();
+    meta.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    meta.labels = { ...meta.labels, ...request.labels, [LABEL_RUN_ID]: request.runId };
+    meta.annotations = {
+      ...meta.annotations,
+      ...request.annotations,
+      "workflows.argoproj.io/pod-name-format": "v2",
+    };
+    for (const [k, v] of Object.entries(wf.spec.workflowMetadata?.labels ?? {})) meta.labels[k] = v;
+    if (request.parameters) {
+      const params = [...(wf.spec.arguments?.parameters ?? [])];
+      for (const [name, value] of Object.entries(request.parameters)) {
+        const existing = params.find((p) => p.name === name);
+        if (existing) {
+          existing.value = value;
+          delete existing.valueFrom;
+        } else params.push({ name, value });
+      }
+      wf.spec.arguments = { ...wf.spec.arguments, parameters: params };
+    }
+    for (const p of wf.spec.arguments?.parameters ?? []) {
+      if (p.enum?.length && p.value !== undefined && !p.enum.includes(p.value)) {
+        throw new WorkflowRejectedError(
+          `spec.arguments.parameters.${p.name}: value '${p.value}' is not one of ${JSON.stringify(p.enum)}`,
+        );
+      }
+    }
+    assertRunnableLocally(wf, this.options.semaphores);
+    wf.status = {};
+    const run = new WorkflowRun(wf, this.env, () => this.touch(run));
+    this.runs.set(this.key(meta.namespace, meta.name), run);
+    this.touch(run, "ADDED");
+    run.start();
+    this.afterCompletion(run);
+    return clone(run.wf);
+  }
+
+  private afterCompletion(run: WorkflowRun): void {
+    void run.done.then(() => {
+      const ttl = run.wf.spec.ttlStrategy;
+      const phase = run.wf.status?.phase;
+      const seconds =
+        phase === "Succeeded"
+          ? (ttl?.secondsAfterSuccess ?? ttl?.secondsAfterCompletion)
+          : (ttl?.secondsAfterFailure ?? ttl?.secondsAfterCompletion);
+      if (seconds === undefined) return;
+      const key = this.key(run.wf.metadata.namespace ?? "", run.name);
+      setTimeout(() => {
+        if (this.runs.get(key) !== run || run.wf.status?.finishedAt === undefined) return;
+        if (!isCompletedRun(run)) return;
+        this.runs.delete(key);
+        this.emit(run, "DELETED");
+      }, seconds * 1000).unref();
+    });
+  }
+
+  async get(ref: WorkflowRef): Promise<Workflow | undefined> {
+    try {
+      return clone(this.find(ref).wf);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Resolves with the workflow once it has completed. */
+  async wait(ref: WorkflowRef): Promise<Workflow> {
+    const run = this.find(ref);
+    await run.done;
+    return clone(run.wf);
+  }
+
+  async list(options: ListOptions = {}): Promise<WorkflowList> {
+    const reqs = selector(options.labelSelector);
+    const all = [...this.runs.values()]
+      .map((r) => r.wf)
+      .filter((wf) => matchesLabels(reqs, wf.metadata.labels))
+      .sort((a, b) => (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""));
+    const start = options.continue ? Number(options.continue) : 0;
+    if (!Number.isInteger(start) || start < 0)
+      throw new WorkflowRejectedError(`invalid continue token "${options.continue}"`);
+    const end = options.limit ? start + options.limit : all.length;
+    const items = all.slice(start, end).map(clone);
+    return end < all.length ? { items, continue: String(end) } : { items };
+  }
+
+  private assertActive(run: WorkflowRun): void {
+    if (isCompletedRun(run)) throw new WorkflowConflictError("cannot shutdown a completed workflow");
+  }
+
+  async stop(ref: WorkflowRef, message?: string): Promise<Workflow> {
+    const run = this.find(ref);
+    this.assertActive(run);
+    run.wf.spec.shutdown = "Stop";
+    if (message)
+      run.wf.metadata.annotations = { ...run.wf.metadata.annotations, "skiff.dev/stop-message": message };
+    run.halt("Stop");
+    this.touch(run);
+    return clone(run.wf);
+  }
+
+  async terminate(ref: WorkflowRef): Promise<Workflow> {
+    const run = this.find(ref);
+    this.assertActive(run);
+    run.wf.spec.shutdown = "Terminate";
+    run.halt("Terminate");
+    this.touch(run);
+    return clone(run.wf);
+  }
+
+  async suspend(ref: WorkflowRef): Promise<Workflow> {
+    const run = this.find(ref);
+    if (isCompletedRun(run)) throw new WorkflowConflictError("cannot suspend completed workflows");
+    run.wf.spec.suspend = true;
+    run.setSuspended(true);
+    this.touch(run);
+    return clone(run.wf);
+  }
+
+  async resume(ref: WorkflowRef, nodeFieldSelector?: string): Promise<Workflow> {
+    const run = this.find(ref);
+    if (isCompletedRun(run)) throw new WorkflowConflictError("cannot resume completed workflows");
+    const nodes = run.activeSuspendNodes().filter((n) => nodeMatches(n, nodeFieldSelector));
+    this.resumeNodes(run, nodes, {});
+    if (!nodeFieldSelector) {
+      delete run.wf.spec.suspend;
+      run.setSuspended(false);
+    }
+    this.touch(run);
+    return clone(run.wf);
+  }
+
+  /**
+   * Argo's `argo node set`: sets supplied output parameters of matching active suspend nodes and resumes them
+   * (phase Succeeded unless `phase` says otherwise).
+   */
+  async setNode(
+    ref: WorkflowRef,
+    nodeFieldSelector: string,
+    update: {
+      parameters?: Record<string, string>;
+      phase?: "Succeeded" | "Failed" | "Error";
+      message?: string;
+    },
+  ): Promise<Workflow> {
+    const run = this.find(ref);
+    const nodes = run.activeSuspendNodes().filter((n) => nodeMatches(n, nodeFieldSelector));
+    if (!nodes.length)
+      throw new WorkflowConflictError(`no active suspend node matches "${nodeFieldSelector}"`);
+    this.resumeNodes(run, nodes, update.parameters ?? {}, update.phase, update.message);
+    this.touch(run);
+    return clone(run.wf);
+  }
+
+  private resumeNodes(
+    run: WorkflowRun,
+    nodes: NodeStatus[],
+    values: Record<string, string>,
+    phase?: "Succeeded" | "Failed" | "Error",
+    message?: string,
+  ): void {
+    try {
+      for (const node of nodes) run.resumeNode(node, values, phase, message);
+    } catch (error) {
+      if (error instanceof TemplateError) throw new WorkflowConflictError(error.message, { cause: error });
+      throw error;
+    }
+  }
+
+  async retry(ref: WorkflowRef, options: RetryOptions = {}): Promise<Workflow> {
+    const run = this.find(ref);
+    const phase = run.wf.status?.phase;
+    if (!isCompletedRun(run)) throw new WorkflowConflictError(`workflow must be Failed/Error to retry`);
+    if (phase === "Succeeded" && !(options.restartSuccessful && options.nodeFieldSelector)) {
+      throw new WorkflowConflictError("workflow must be Failed/Error to retry");
+    }
+    const wf = clone(run.wf);
+    const nodes = wf.status?.nodes ?? {};
+    const reset = new Set<string>();
+    for (const n of Object.values(nodes)) {
+      const failed = n.phase === "Failed" || n.phase === "Error";
+      const selected =
+        options.restartSuccessful && options.nodeFieldSelector && nodeMatches(n, options.nodeFieldSelector);
+      if (failed || selected || n.name.startsWith(`${wf.metadata.name}.onExit`)) reset.add(n.id);
+    }
+    // Descendants (by boundary) of reset nodes are reset too.
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const n of Object.values(nodes)) {
+        if (!reset.has(n.id) && n.boundaryID && reset.has(n.boundaryID)) {
+          reset.add(n.id);
+          grew = true;
+        }
+      }
+    }
+    for (const id of reset) delete nodes[id];
+    for (const n of Object.values(nodes)) {
+      if (n.children) n.children = n.children.filter((c) => !reset.has(c));
+    }
+    if (options.parameters) {
+      for (const p of wf.spec.arguments?.parameters ?? []) {
+        const v = options.parameters[p.name];
+        if (v !== undefined) p.value = v;
+      }
+    }
+    delete wf.spec.shutdown;
+    if (wf.spec.activeDeadlineSeconds === 0) delete wf.spec.activeDeadlineSeconds;
+    wf.status = { nodes, ...(wf.status?.outputs ? { outputs: wf.status.outputs } : {}) };
+    const labels = wf.metadata.labels ?? {};
+    delete labels[LABEL_COMPLETED];
+    labels[LABEL_PHASE] = "Running";
+    wf.metadata.labels = { ...labels, "workflows.argoproj.io/action": "Retry" };
+    const next = new WorkflowRun(wf, this.env, () => this.touch(next));
+    this.runs.set(this.key(wf.metadata.namespace ?? "", wf.metadata.name ?? ""), next);
+    next.start();
+    this.afterCompletion(next);
+    this.touch(next);
+    return clone(next.wf);
+  }
+
+  async resubmit(ref: WorkflowRef, options: ResubmitOptions): Promise<Workflow> {
+    const run = this.find(ref);
+    const old = run.wf;
+    const spec = clone(old.spec);
+    delete spec.shutdown;
+    delete spec.suspend;
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(old.metadata.labels ?? {})) {
+      if (!k.startsWith("workflows.argoproj.io/") && k !== LABEL_RUN_ID) labels[k] = v;
+    }
+    labels["workflows.argoproj.io/resubmitted-from-workflow"] = old.metadata.name ?? "";
+    const generateName = old.metadata.generateName ?? `${old.metadata.name}-`;
+    const manifest: Workflow = {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Workflow",
+      metadata: {
+        generateName,
+        namespace: old.metadata.namespace,
+        labels,
+        annotations: Object.fromEntries(
+          Object.entries(old.metadata.annotations ?? {}).filter(
+            ([k]) => !k.startsWith("workflows.argoproj.io/"),
+          ),
+        ),
+      },
+      spec,
+    };
+    return this.submit(manifest, {
+      runId: options.runId,
+      ...(options.parameters ? { parameters: options.parameters } : {}),
+      namespace: old.metadata.namespace ?? this.options.namespace,
+    });
+  }
+
+  async *logs(ref: WorkflowRef, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const run = this.find(ref);
+    const isDone = () => {
+      if (isCompletedRun(run)) return true;
+      if (!options.nodeId) return false;
+      return isFulfilled(run.table.get(options.nodeId));
+    };
+    yield* run.logs.read({
+      ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+      follow: options.follow ?? false,
+      ...(options.signal ? { signal: options.signal } : {}),
+      isDone,
+    });
+  }
+
+  async *watch(options: WatchOptions = {}): AsyncIterable<WatchEvent> {
+    const reqs = selector(options.labelSelector);
+    const queue: WatchEvent[] = [];
+    let wake: (() => void) | undefined;
+    const listener = (event: WatchEvent) => {
+      if (!matchesLabels(reqs, event.object.metadata.labels)) return;
+      queue.push(event);
+      wake?.();
+    };
+    this.watchers.add(listener);
+    const onAbort = () => wake?.();
+    options.signal?.addEventListener("abort", onAbort);
+    try {
+      for (const run of this.runs.values()) {
+        if (matchesLabels(reqs, run.wf.metadata.labels)) queue.push({ type: "ADDED", object: clone(run.wf) });
+      }
+      while (!options.signal?.aborted) {
+        const next = queue.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    } finally {
+      this.watchers.delete(listener);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Terminates every running workflow and waits for them (no step process outlives the engine). */
+  async close(): Promise<void> {
+    const active = [...this.runs.values()].filter((r) => !isCompletedRun(r));
+    for (const run of active) run.halt("Terminate");
+    await Promise.all(active.map((r) => r.done));
+  }
+}
+
+function isCompletedRun(run: WorkflowRun): boolean {
+  return run.wf.metadata.labels?.[LABEL_COMPLETED] === "true";
+}

@@ -1,0 +1,75 @@
+/**
+ * Maps a container image to what runs on this host. A step's `command[0]` is looked up in the rule's shims first
+ * (small shell scripts put first on PATH, e.g. `python` → `python3`), then on the host's PATH.
+ */
+export interface ImageRule {
+  /** Matches the image name: a RegExp, or a string that must equal the repository (tag ignored). */
+  match: RegExp | string;
+  /** Executables provided for this image, by name → POSIX shell script body (receives the arguments as "$@"). */
+  shims?: Record<string, string>;
+  /** Used when the container has no `command` (the image's ENTRYPOINT); defaults to none (args[0] runs). */
+  entrypoint?: string[];
+}
+
+/** What a step's image resolves to. */
+export interface ResolvedImage {
+  rule: ImageRule;
+  /** Index of the rule, used to name its shim directory. */
+  index: number;
+}
+
+const ARGOSAY = `
+cmd="$1"; [ $# -gt 0 ] && shift
+case "$cmd" in
+  ""|echo)
+    text="\${1:-hello argo}"
+    if [ -n "$2" ]; then mkdir -p "$(dirname "$2")"; printf '%s' "$text" > "$2"; else printf '%s\\n' "$text"; fi ;;
+  cat) cat "$@" ;;
+  sleep) s="$1"; case "$s" in *ms) s=0.\${s%ms};; *h) s=$(( \${s%h} * 3600 ));; *m) s=$(( \${s%m} * 60 ));; *s) s=\${s%s};; esac; sleep "$s" ;;
+  exit) exit "\${1:-0}" ;;
+  assert_contains) grep -q -- "$2" "$1" || { echo "$1 does not contain $2" >&2; exit 1; } ;;
+  assert_not_contains) if grep -q -- "$2" "$1"; then echo "$1 contains $2" >&2; exit 1; fi ;;
+  *) echo "argosay: unknown command $cmd" >&2; exit 2 ;;
+esac
+`;
+
+// cowsay stand-in: the text in a speech bubble is enough for the examples that call it.
+const COWSAY = `
+text="$*"; line=$(printf '%s' "$text" | sed 's/./-/g')
+printf ' %s\\n< %s >\\n %s\\n    \\\\   ^__^\\n     \\\\  (oo)\\\\_______\\n        (__)\\\\       )\\\\/\\\\\\n            ||----w |\\n            ||     ||\\n' "$line" "$text" "$line"
+`;
+
+const PYTHON = { python: 'exec python3 "$@"' };
+
+/** The built-in rules, tried after the user's. */
+export const DEFAULT_IMAGE_RULES: readonly ImageRule[] = [
+  { match: /^(docker\.io\/)?(library\/)?python(:|@|$)/, shims: PYTHON },
+  { match: /^(docker\.io\/)?(library\/)?node(:|@|$)/, shims: { node: `exec "${process.execPath}" "$@"` } },
+  {
+    match: /^(docker\.io\/)?argoproj\/argosay(:|@|$)/,
+    shims: { argosay: ARGOSAY, cowsay: COWSAY },
+    entrypoint: ["argosay"],
+  },
+  { match: /^(docker\.io\/)?docker\/whalesay(:|@|$)/, shims: { cowsay: COWSAY } },
+  {
+    match: /^(docker\.io\/)?(library\/)?(alpine|busybox|bash|ubuntu|debian|centos|fedora)(:|@|$)/,
+    shims: PYTHON,
+  },
+];
+
+function repository(image: string): string {
+  const at = image.indexOf("@");
+  const withoutDigest = at >= 0 ? image.slice(0, at) : image;
+  const colon = withoutDigest.lastIndexOf(":");
+  return colon > withoutDigest.lastIndexOf("/") ? withoutDigest.slice(0, colon) : withoutDigest;
+}
+
+/** Finds the first rule matching `image`, or undefined when the image has no host mapping. */
+export function resolveImage(image: string, rules: readonly ImageRule[]): ResolvedImage | undefined {
+  const name = image.trim();
+  for (const [index, rule] of rules.entries()) {
+    const hit = typeof rule.match === "string" ? repository(name) === rule.match : rule.match.test(name);
+    if (hit) return { rule, index };
+  }
+  return undefined;
+}

@@ -1,0 +1,267 @@
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
+import type { ArtifactStore } from "./artifacts/store";
+import { type ImageRule, resolveImage } from "./images";
+import type { NodePhase } from "./nodes";
+import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
+import { HostProcess, type OutputChunk } from "./process";
+import { parseDurationMs } from "./time";
+
+/** Argo keeps the last 256 kB of stdout as `outputs.result`. */
+export const RESULT_LIMIT_BYTES = 256 * 1024;
+
+export interface LeafRequest {
+  node: NodeStatus;
+  /** The template with its inputs substituted. */
+  template: Template;
+  stepDir: string;
+  images: readonly ImageRule[];
+  shimRoot: string;
+  captureResult: boolean;
+  artifacts: ArtifactStore | undefined;
+  /** Key prefix for this step's output artifacts. */
+  artifactPrefix: string;
+  /** Epoch ms past which the step is killed (retryStrategy.maxDuration). */
+  maxDeadline: number | undefined;
+  onStart: (proc: HostProcess) => void;
+  onLine: (line: OutputChunk) => void;
+  /** Set by the run when it killed the process (stop, terminate, workflow deadline). */
+  haltReason: () => "Stop" | "Terminate" | "Deadline" | undefined;
+}
+
+export interface LeafOutcome {
+  phase: NodePhase;
+  message?: string;
+  outputs?: Outputs;
+}
+
+const writtenShims = new Set<string>();
+
+async function shimDirFor(root: string, index: number, rule: ImageRule): Promise<string | undefined> {
+  const shims = rule.shims ?? {};
+  if (Object.keys(shims).length === 0) return undefined;
+  const dir = join(root, String(index));
+  if (writtenShims.has(dir) && existsSync(dir)) return dir;
+  await mkdir(dir, { recursive: true });
+  for (const [name, body] of Object.entries(shims)) {
+    const file = join(dir, name);
+    await writeFile(file, `#!/bin/sh\n${body}\n`);
+    await chmod(file, 0o755);
+  }
+  writtenShims.add(dir);
+  return dir;
+}
+
+function deadlineMs(t: Template): number | undefined {
+  const limits: number[] = [];
+  if (t.activeDeadlineSeconds !== undefined) limits.push(Number(t.activeDeadlineSeconds) * 1000);
+  if (t.timeout) limits.push(parseDurationMs(t.timeout));
+  return limits.length ? Math.min(...limits) : undefined;
+}
+
+async function materializeInputs(req: LeafRequest, mapper: PathMapper): Promise<string | undefined> {
+  for (const a of req.template.inputs?.artifacts ?? []) {
+    if (!a.path) continue;
+    const target = mapper.map(a.path);
+    await mkdir(dirname(target), { recursive: true });
+    if (a.raw) {
+      await writeFile(target, a.raw.data);
+      continue;
+    }
+    if (a.s3?.key) {
+      if (!req.artifacts)
+        return `input artifact '${a.name}' needs an artifact repository; none is configured`;
+      const single = await req.artifacts.get(a.s3.key);
+      if (single) {
+        await writeFile(target, single);
+        continue;
+      }
+      const keys = await req.artifacts.list(`${a.s3.key}/`);
+      if (!keys.length && !a.optional) return `input artifact '${a.name}' not found at ${a.s3.key}`;
+      for (const key of keys) {
+        const body = await req.artifacts.get(key);
+        const file = join(target, key.slice(a.s3.key.length + 1));
+        await mkdir(dirname(file), { recursive: true });
+        if (body) await writeFile(file, body);
+      }
+    }
+  }
+  return undefined;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+async function saveArtifact(
+  req: LeafRequest,
+  a: Artifact,
+  mapper: PathMapper,
+): Promise<{ artifact?: Artifact; error?: string }> {
+  const path = a.path ?? "";
+  const source = mapper.map(path);
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(source);
+  } catch {
+    if (a.optional) return {};
+    return { error: `open ${path}: no such file or directory` };
+  }
+  if (!req.artifacts)
+    return { error: `output artifact '${a.name}' needs an artifact repository; none is configured` };
+  const key = `${req.artifactPrefix}/${a.name}`;
+  if (info.isDirectory()) {
+    for (const file of await listFiles(source)) {
+      await req.artifacts.put(`${key}/${relative(source, file).split(sep).join("/")}`, await readFile(file));
+    }
+  } else await req.artifacts.put(key, await readFile(source));
+  return {
+    artifact: {
+      name: a.name,
+      path,
+      s3: { key },
+      ...(a.globalName ? { globalName: a.globalName } : {}),
+    },
+  };
+}
+
+/** Runs a container/script template as a host process and collects its outputs as Argo does. */
+export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
+  const t = req.template;
+  const container = t.container ?? t.script;
+  if (!container) return { phase: "Error", message: "template has no container or script" };
+  const image = container.image ?? "";
+  const resolved = resolveImage(image, req.images);
+  if (!resolved) {
+    return {
+      phase: "Error",
+      message: `image "${image}" has no host mapping in the local engine (add a rule with the images option)`,
+    };
+  }
+  const mapper = new PathMapper(req.stepDir, declaredPaths(t));
+  await mkdir(mapper.map("/tmp"), { recursive: true });
+  for (const p of declaredPaths(t)) await mkdir(dirname(mapper.map(p)), { recursive: true });
+  const inputError = await materializeInputs(req, mapper);
+  if (inputError) return { phase: "Error", message: inputError };
+
+  const shimDir = await shimDirFor(req.shimRoot, resolved.index, resolved.rule);
+  let argv = [...(container.command ?? []), ...(container.args ?? [])];
+  if (t.script) {
+    const scriptPath = join(req.stepDir, "script");
+    await writeFile(scriptPath, mapper.rewrite(t.script.source));
+    argv = [...(container.command ?? []), ...(container.args ?? []), scriptPath];
+  } else if (!container.command?.length) {
+    argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];
+  }
+  argv = argv.map((a, i) => (t.script && i === argv.length - 1 ? a : mapper.rewrite(a)));
+  if (argv.length === 0)
+    return { phase: "Error", message: `no command for image "${image}" (set command or args)` };
+  argv[0] = resolveExecutable(argv[0] ?? "", shimDir, resolved.rule.shims ?? {});
+
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  env.PATH = shimDir ? `${shimDir}:${process.env.PATH ?? ""}` : (process.env.PATH ?? "");
+  env.TMPDIR = mapper.map("/tmp");
+  for (const e of container.env ?? []) env[e.name] = mapper.rewrite(e.value ?? "");
+  const workingDir = container.workingDir ? mapper.map(container.workingDir) : join(req.stepDir, "fs");
+  await mkdir(workingDir, { recursive: true });
+
+  const proc = new HostProcess({
+    argv,
+    cwd: workingDir,
+    env,
+    onLine: req.onLine,
+    keepStdoutBytes: req.captureResult ? RESULT_LIMIT_BYTES : 0,
+  });
+  req.onStart(proc);
+  let timedOut = false;
+  const limits: number[] = [];
+  const own = deadlineMs(t);
+  if (own !== undefined) limits.push(own);
+  if (req.maxDeadline !== undefined) limits.push(Math.max(0, req.maxDeadline - Date.now()));
+  const timer =
+    limits.length > 0
+      ? setTimeout(
+          () => {
+            timedOut = true;
+            proc.kill(0);
+          },
+          Math.min(...limits),
+        )
+      : undefined;
+  const result = await proc.done;
+  if (timer) clearTimeout(timer);
+
+  const outputs: Outputs = {};
+  let phase: NodePhase;
+  let message: string | undefined;
+  const halt = req.haltReason();
+  if (result.spawnError) {
+    phase = "Error";
+    message = `failed to start ${argv[0]}: ${result.spawnError.message}`;
+  } else {
+    outputs.exitCode = String(result.exitCode);
+    if (halt === "Deadline") {
+      phase = "Failed";
+      message = "Step exceeded its deadline";
+    } else if (halt) {
+      phase = "Failed";
+      message = `workflow shutdown with strategy:  ${halt}`;
+    } else if (timedOut) {
+      phase = "Failed";
+      message = "Pod was active on the node longer than the specified deadline";
+    } else if (result.exitCode === 0) {
+      phase = "Succeeded";
+    } else {
+      phase = "Failed";
+      message = `main: Error (exit code ${result.exitCode})`;
+    }
+  }
+  if (req.captureResult) {
+    outputs.result = result.stdout.endsWith("\n") ? result.stdout.slice(0, -1) : result.stdout;
+  }
+  // Outputs are collected even when main failed (a failed main keeps its own phase and message).
+  const params: Parameter[] = [];
+  for (const p of t.outputs?.parameters ?? []) {
+    const path = p.valueFrom?.path;
+    if (!path) {
+      if (p.value !== undefined) params.push(p);
+      else if (p.valueFrom?.default !== undefined) params.push({ ...p, value: p.valueFrom.default });
+      continue;
+    }
+    let value: string | undefined;
+    try {
+      const text = await readFile(mapper.map(path), "utf8");
+      value = text.endsWith("\n") ? text.slice(0, -1) : text;
+    } catch {
+      value = p.valueFrom?.default;
+      if (value === undefined && phase === "Succeeded") {
+        phase = "Error";
+        message = `open ${path}: no such file or directory`;
+      }
+    }
+    if (value !== undefined) params.push({ ...p, value });
+  }
+  if (params.length) outputs.parameters = params;
+  const artifacts: Artifact[] = [];
+  for (const a of t.outputs?.artifacts ?? []) {
+    try {
+      const saved = await saveArtifact(req, a, mapper);
+      if (saved.artifact) artifacts.push(saved.artifact);
+      else if (saved.error && phase === "Succeeded") {
+        phase = "Error";
+        message = saved.error;
+      }
+    } catch (error) {
+      if (phase === "Succeeded") {
+        phase = "Error";
+        message = `failed to save output artifact '${a.name}': ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+  }
+  if (artifacts.length) outputs.artifacts = artifacts;
+  return { phase, ...(message ? { message } : {}), outputs };
+}

@@ -1,0 +1,171 @@
+import type { NodeStatus } from "../../argo";
+import { fnv32a } from "./expr";
+import { rfc3339 } from "./time";
+
+export type NodePhase = "Pending" | "Running" | "Succeeded" | "Skipped" | "Failed" | "Error" | "Omitted";
+export type NodeType =
+  | "Pod"
+  | "Steps"
+  | "StepGroup"
+  | "DAG"
+  | "TaskGroup"
+  | "Retry"
+  | "Skipped"
+  | "Suspend"
+  | "HTTP";
+
+/** Node types counted by `progress` (Argo's executable nodes). */
+export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
+  "Pod",
+  "Container",
+  "HTTP",
+  "Plugin",
+  "Suspend",
+]);
+
+/** Argo's node id: the workflow name for the root node, `<wf>-<fnv32a(name)>` otherwise. */
+export function nodeId(workflowName: string, nodeName: string): string {
+  return nodeName === workflowName ? workflowName : `${workflowName}-${fnv32a(nodeName)}`;
+}
+
+/** `name` minus the boundary node's name, then a leading `[N].` or `.` removed. */
+export function displayName(name: string, boundaryName: string | undefined): string {
+  if (!boundaryName || !name.startsWith(boundaryName)) return name;
+  return name.slice(boundaryName.length).replace(/^(\[\d+\])?\./, "");
+}
+
+export function isFulfilled(node: NodeStatus | undefined): boolean {
+  const p = node?.phase;
+  return p === "Succeeded" || p === "Failed" || p === "Error" || p === "Skipped" || p === "Omitted";
+}
+
+export function isCompleted(node: NodeStatus | undefined): boolean {
+  const p = node?.phase;
+  return p === "Succeeded" || p === "Failed" || p === "Error";
+}
+
+export function failedOrError(phase: string | undefined): boolean {
+  return phase === "Failed" || phase === "Error";
+}
+
+/** The status.nodes map with Argo's bookkeeping (ids, display names, children edges). */
+export class NodeTable {
+  constructor(
+    readonly workflowName: string,
+    readonly nodes: Record<string, NodeStatus>,
+    private readonly onChange: () => void,
+  ) {}
+
+  id(name: string): string {
+    return nodeId(this.workflowName, name);
+  }
+
+  byName(name: string): NodeStatus | undefined {
+    return this.nodes[this.id(name)];
+  }
+
+  get(id: string): NodeStatus | undefined {
+    return this.nodes[id];
+  }
+
+  /** Creates the node (or returns the existing one with that name). */
+  init(
+    name: string,
+    type: NodeType,
+    fields: {
+      boundaryId?: string;
+      templateName?: string;
+      phase: NodePhase;
+      message?: string;
+      displayName?: string;
+      hooked?: boolean;
+      retried?: boolean;
+    },
+  ): NodeStatus {
+    const id = this.id(name);
+    const existing = this.nodes[id];
+    if (existing) return existing;
+    const boundary = fields.boundaryId ? this.nodes[fields.boundaryId] : undefined;
+    const now = rfc3339();
+    const node: NodeStatus = {
+      id,
+      name,
+      displayName: fields.displayName ?? displayName(name, boundary?.name),
+      type,
+      ...(fields.templateName
+        ? { templateName: fields.templateName, templateScope: `local/${this.workflowName}` }
+        : {}),
+      phase: fields.phase,
+      ...(fields.boundaryId ? { boundaryID: fields.boundaryId } : {}),
+      ...(fields.message ? { message: fields.message } : {}),
+      startedAt: now,
+      ...(fields.hooked || fields.retried
+        ? {
+            nodeFlag: {
+              ...(fields.hooked ? { hooked: true } : {}),
+              ...(fields.retried ? { retried: true } : {}),
+            },
+          }
+        : {}),
+    };
+    if (EXECUTABLE_TYPES.has(type)) node.progress = "0/1";
+    if (isFulfilled(node)) node.finishedAt = now;
+    this.nodes[id] = node;
+    this.onChange();
+    return node;
+  }
+
+  addChild(parentName: string, childName: string): void {
+    this.addChildId(this.id(parentName), this.id(childName));
+  }
+
+  addChildId(parentId: string, childId: string): void {
+    const parent = this.nodes[parentId];
+    if (!parent) return;
+    const children = parent.children ?? [];
+    if (children.includes(childId)) return;
+    parent.children = [...children, childId];
+    this.onChange();
+  }
+
+  /** Sets the phase (and message); fulfilled phases set finishedAt and the progress of executable nodes. */
+  mark(node: NodeStatus, phase: NodePhase, message?: string): void {
+    node.phase = phase;
+    if (message !== undefined) {
+      if (message === "") delete node.message;
+      else node.message = message;
+    }
+    if (isFulfilled(node)) {
+      node.finishedAt = rfc3339();
+      if (node.progress !== undefined) node.progress = phase === "Succeeded" ? "1/1" : "0/1";
+    }
+    this.onChange();
+  }
+
+  /** Argo's getOutboundNodes: the leaves a following step/task hangs off. */
+  outbound(id: string): string[] {
+    const node = this.nodes[id];
+    if (!node) return [];
+    switch (node.type) {
+      case "Pod":
+      case "Skipped":
+      case "Suspend":
+      case "HTTP":
+        return [id];
+      case "TaskGroup":
+        if (!node.children?.length) return [id];
+        return node.children.flatMap((c) => this.outbound(c));
+      case "Retry": {
+        const last = node.children?.at(-1);
+        return last ? [last] : [id];
+      }
+    }
+    const out: string[] = [];
+    for (const o of node.outboundNodes ?? []) {
+      const n = this.nodes[o];
+      if (n?.type === "Pod") out.push(o);
+      else out.push(...this.outbound(o));
+    }
+    return out;
+  }
+}

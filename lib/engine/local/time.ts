@@ -1,0 +1,44 @@
+/** Argo writes timestamps as RFC 3339 with second precision. */
+export function rfc3339(date: Date = new Date()): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+const UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** Argo durations: a bare number is seconds, otherwise a Go duration (`1m30s`, `2h`, `500ms`); `1d` is accepted too. */
+export function parseDurationMs(text: string | number): number {
+  if (typeof text === "number") return text * 1000;
+  const trimmed = text.trim();
+  if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
+  let total = 0;
+  let consumed = 0;
+  for (const m of trimmed.matchAll(re)) {
+    const unit = m[2] ?? "s";
+    total += Number(m[1]) * (unit === "d" ? 86_400_000 : (UNITS_MS[unit] ?? 1000));
+    consumed += m[0].length;
+  }
+  if (consumed !== trimmed.length || trimmed === "") throw new Error(`invalid duration "${text}"`);
+  return total;
+}
+
+/** Argo's humanized durations in messages (`Backoff for 2 seconds`, `1 minute 30 seconds`). */
+export function humanDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+  if (total < 60) return part(total, "second");
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  if (minutes < 60)
+    return seconds ? `${part(minutes, "minute")} ${part(seconds, "second")}` : part(minutes, "minute");
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 ? `${part(hours, "hour")} ${part(minutes % 60, "minute")}` : part(hours, "hour");
+}

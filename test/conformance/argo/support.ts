@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import type { NodeStatus, Workflow } from "../../../lib/argo";
+import type { LocalEngine } from "../../../lib/engine/local";
+
+/** The shared conformance material, resolved from the project root. */
+export const CONFORMANCE_DIR = fileURLToPath(
+  new URL("../../../../shared/conformance/argo/", import.meta.url),
+);
+
+export interface ManifestRow {
+  file: string;
+  kind: string;
+  needsCluster: boolean;
+  expectedPhase: string;
+  notes: string;
+}
+
+export function readManifest(): ManifestRow[] {
+  const lines = readFileSync(`${CONFORMANCE_DIR}MANIFEST.tsv`, "utf8").trim().split("\n");
+  const header = (lines.shift() ?? "").split("\t");
+  const col = (name: string) => header.indexOf(name);
+  return lines.map((line) => {
+    const cells = line.split("\t");
+    return {
+      file: cells[col("file")] ?? "",
+      kind: cells[col("kind")] ?? "",
+      needsCluster: cells[col("needs_cluster_feature")] === "yes",
+      expectedPhase: cells[col("expected_phase")] ?? "",
+      notes: cells[col("notes")] ?? "",
+    };
+  });
+}
+
+export function loadExample(file: string): Workflow {
+  const text = readFileSync(`${CONFORMANCE_DIR}examples/${file}`, "utf8");
+  const doc = parseAllDocuments(text);
+  const first = Array.isArray(doc) ? doc[0] : doc;
+  return first?.toJS() as Workflow;
+}
+
+/** Polls until `pick` finds something in the workflow (or it completes). */
+export async function waitFor<T>(
+  engine: LocalEngine,
+  ref: { namespace: string; name: string },
+  pick: (wf: Workflow) => T | undefined,
+  timeoutMs = 60_000,
+): Promise<T | undefined> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const wf = await engine.get(ref);
+    if (!wf) return undefined;
+    const found = pick(wf);
+    if (found !== undefined) return found;
+    if (wf.metadata.labels?.["workflows.argoproj.io/completed"] === "true") return undefined;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
+export function activeSuspend(wf: Workflow, displayName: string): NodeStatus | undefined {
+  return Object.values(wf.status?.nodes ?? {}).find(
+    (n) => n.type === "Suspend" && n.phase === "Running" && n.displayName === displayName,
+  );
+}
+
+/**
+ * The node tree in a comparable form: one line per node, `name|displayName|type|phase|children`, with the
+ * workflow name replaced by `@` and children given by name, sorted by name.
+ */
+export function treeOf(wf: Workflow): string[] {
+  const name = wf.metadata.name ?? "";
+  const nodes = wf.status?.nodes ?? {};
+  const rel = (s: string) => (s.startsWith(name) ? `@${s.slice(name.length)}` : s);
+  return Object.values(nodes)
+    .map((n) => {
+      const children = (n.children ?? [])
+        .map((id) => nodes[id]?.name ?? `?${id}`)
+        .map(rel)
+        .sort()
+        .join(",");
+      return `${rel(n.name)}|${n.displayName === name ? "@" : n.displayName}|${n.type}|${n.phase}|${children}`;
+    })
+    .sort();
+}
