@@ -8,7 +8,7 @@ import { argoValidator } from "../../unit/dsl/argo-schema";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const heraRoot = new URL("../../../../shared/conformance/hera/", import.meta.url);
 const ports = readdirSync(here)
-  .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+  .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.startsWith("_"))
   .sort();
 const validate = argoValidator();
 
