@@ -68,11 +68,12 @@ const defaults = {
 };
 
 /** A transaction holds at most 100 items: the run item plus this many steps; the rest go in batches of 25. */
-const STEPS_IN_TRANSACTION = 99;
+const TRANSACTION_ITEMS = 100;
+const STEPS_IN_TRANSACTION = TRANSACTION_ITEMS - 1;
 const BATCH_WRITE_SIZE = 25;
 const BATCH_GET_SIZE = 100;
-/** The run, its idempotency item and one item per parameter share one transaction. */
-export const MAX_PARAMETERS_PER_RUN = 98;
+/** Parameters indexed per run (each is one small item); requests are bounded well below this. */
+export const MAX_PARAMETERS_PER_RUN = 1000;
 const ACTIVE_STATUSES: RunStatus[] = ["Pending", "Running"];
 
 /** `RunStore` on one DynamoDB table (layout in keys.ts). */
@@ -199,6 +200,16 @@ export class DynamoRunStore implements RunStore {
       );
     }
     const order = newestFirstKey(run.createdAt, run.runId);
+    const parameterItems: Item[] = parameters.map(([name, value]) => ({
+      pk: runPk(run.runId),
+      sk: paramSk(name),
+      kind: "parameter",
+      runId: run.runId,
+      pipeline: run.pipeline,
+      name,
+      gsi3pk: paramPartition(name, value),
+      gsi3sk: order,
+    }));
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
       {
         Put: {
@@ -207,21 +218,6 @@ export class DynamoRunStore implements RunStore {
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
-      ...parameters.map(([name, value]) => ({
-        Put: {
-          TableName: this.table,
-          Item: {
-            pk: runPk(run.runId),
-            sk: paramSk(name),
-            kind: "parameter",
-            runId: run.runId,
-            pipeline: run.pipeline,
-            name,
-            gsi3pk: paramPartition(name, value),
-            gsi3sk: order,
-          },
-        },
-      })),
     ];
     const key = run.idempotencyKey;
     if (key !== undefined) {
@@ -241,7 +237,11 @@ export class DynamoRunStore implements RunStore {
         },
       });
     }
-    return this.optimistic(`creating run ${run.runId}`, async () => {
+    // Index entries fill the transaction; any beyond its 100 items follow in batches once the run exists.
+    const inTransaction = TRANSACTION_ITEMS - items.length;
+    for (const Item of parameterItems.slice(0, inTransaction))
+      items.push({ Put: { TableName: this.table, Item } });
+    const created = await this.optimistic(`creating run ${run.runId}`, async () => {
       if (key !== undefined) {
         const existing = await this.runForIdempotencyKey(key);
         if (existing) return { run: existing, created: false };
@@ -260,6 +260,8 @@ export class DynamoRunStore implements RunStore {
         throw new RetryableConflict();
       }
     });
+    if (created.created) await this.batchWrite(parameterItems.slice(inTransaction));
+    return created;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

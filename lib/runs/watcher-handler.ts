@@ -1,0 +1,82 @@
+import { type ScheduledEvent, type WorkflowStatusChangeEvent, watcherEventSchema } from "../events/contracts";
+import {
+  type ReconcileOutcome,
+  type SweepReport,
+  Watcher,
+  type WatcherDeps,
+  type WatcherOptions,
+} from "./watcher";
+
+/** The trigger was neither an engine status change nor the sweep schedule (or was malformed). */
+export class InvalidWatcherEventError extends Error {
+  constructor(
+    message: string,
+    readonly issues: Array<{ field: string; message: string }>,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "InvalidWatcherEventError";
+  }
+}
+
+/** Where the handler reports (Powertools' Logger fits). */
+export interface WatcherLog {
+  info(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export type WatcherResult =
+  | { kind: "status-change"; outcome: ReconcileOutcome }
+  | { kind: "sweep"; report: SweepReport };
+
+/**
+ * The watcher Lambda's logic, independent of how its dependencies are made: parses the EventBridge event,
+ * then runs either `Watcher.handleStatusChange` or `Watcher.sweep`. Dependencies are created on the first
+ * invocation and reused (Lambda keeps the container warm).
+ */
+export function createWatcherHandler(
+  makeDeps: () => WatcherDeps | Promise<WatcherDeps>,
+  options: WatcherOptions & { log?: WatcherLog } = {},
+): (event: unknown) => Promise<WatcherResult> {
+  let watcher: Promise<Watcher> | undefined;
+  const { log, ...watcherOptions } = options;
+  return async (event) => {
+    const parsed = parseWatcherEvent(event);
+    watcher ??= Promise.resolve(makeDeps()).then((deps) => new Watcher(deps, watcherOptions));
+    const w = await watcher.catch((error: unknown) => {
+      watcher = undefined; // let the next invocation try again
+      throw error;
+    });
+    if (parsed.source === "aws.events") {
+      const report = await w.sweep();
+      const summary = {
+        activeRunsChecked: report.activeRunsChecked,
+        completedWorkflowsChecked: report.completedWorkflowsChecked,
+        changed: report.outcomes.filter((o) => o.action !== "unchanged" && o.action !== "waiting").length,
+        errors: report.errors,
+      };
+      if (report.errors.length) log?.error("sweep finished with errors", summary);
+      else log?.info("sweep finished", summary);
+      return { kind: "sweep", report };
+    }
+    const outcome = await w.handleStatusChange((parsed as WorkflowStatusChangeEvent).detail);
+    log?.info("status change handled", { ...outcome });
+    return { kind: "status-change", outcome };
+  };
+}
+
+export function parseWatcherEvent(event: unknown): WorkflowStatusChangeEvent | ScheduledEvent {
+  const parsed = watcherEventSchema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({
+    field: i.path.join(".") || "(event)",
+    message: i.message,
+  }));
+  const source = (event as { source?: unknown } | null)?.source;
+  throw new InvalidWatcherEventError(
+    `the watcher takes "Workflow Status Change" events from skiff.engine and the scheduled sweep; got ${
+      typeof source === "string" ? `an event from ${source}` : "something else"
+    }: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`,
+    issues,
+  );
+}

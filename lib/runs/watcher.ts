@@ -1,0 +1,266 @@
+import type { Workflow } from "../argo";
+import { COMPLETED_SELECTOR, unstartedVerdict } from "../engine/argo/sweep";
+import type { Engine, WorkflowRef } from "../engine/engine";
+import { WorkflowNotFoundError } from "../engine/errors";
+import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
+import type { WorkflowStatusChangeDetail } from "../events/contracts";
+import { runCompletedEvent, runStatusChangeEvent } from "../events/run-events";
+import type { BusEvent, EventBus } from "../ports/event-bus";
+import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
+import { isTerminal } from "./status";
+import { type RunSnapshot, snapshotOf } from "./workflow-mapping";
+
+export interface WatcherOptions {
+  /**
+   * A run whose workflow never got a status (or was never found in the engine) this long after its creation
+   * becomes `Error`, with a message naming the likely causes. Default: 5 minutes.
+   */
+  noStatusTimeoutMs?: number;
+  /** Runs and workflows the sweep handles at the same time. Default: 8. */
+  concurrency?: number;
+  /** Page size of the sweep's listings. Default: 100. */
+  pageSize?: number;
+  /** Clock. Default: `() => new Date()`. */
+  now?: () => Date;
+}
+
+const defaults = { noStatusTimeoutMs: 5 * 60_000, concurrency: 8, pageSize: 100, now: () => new Date() };
+
+export interface WatcherDeps {
+  store: RunStore;
+  engine: Engine;
+  bus: EventBus;
+}
+
+export type ReconcileAction =
+  /** The engine's state was newer and was written. */
+  | "applied"
+  /** Nothing newer than what is stored (a duplicate or late event, or a terminal run). */
+  | "unchanged"
+  /** A workflow carrying a run id that the store did not know: recorded. */
+  | "adopted"
+  /** The workflow is gone from the engine (or never showed up): the run was closed as `Error`. */
+  | "gone"
+  /** The workflow is not visible yet and the run is within its grace period: looked at again by the sweep. */
+  | "waiting"
+  /** Neither the store nor the engine knows the run. */
+  | "unknown";
+
+export interface ReconcileOutcome {
+  runId: string;
+  action: ReconcileAction;
+  status?: RunRecord["status"];
+  /** Detail-types published for this run by this call. */
+  published: string[];
+}
+
+export interface SweepReport {
+  activeRunsChecked: number;
+  completedWorkflowsChecked: number;
+  outcomes: ReconcileOutcome[];
+  /** Failures of single runs; the sweep goes on with the others and reports them here. */
+  errors: Array<{ runId?: string; workflow?: string; message: string }>;
+}
+
+/**
+ * Keeps the run records in step with the engine. Every path reads the authoritative workflow from the engine
+ * and writes through `RunStore.applyStatus` (conditional, monotonic), so duplicate and out-of-order triggers
+ * are harmless; only the writer that moved a run into a terminal status publishes `Pipeline Run Completed`.
+ */
+export class Watcher {
+  private readonly options: Required<WatcherOptions>;
+
+  constructor(
+    private readonly deps: WatcherDeps,
+    options: WatcherOptions = {},
+  ) {
+    this.options = { ...defaults, ...options };
+  }
+
+  /** Handles one engine status-change event (`skiff.engine` / `Workflow Status Change`). */
+  async handleStatusChange(detail: WorkflowStatusChangeDetail): Promise<ReconcileOutcome> {
+    const [run, workflow] = await Promise.all([
+      this.deps.store.getRun(detail.runId),
+      this.getWorkflow({ namespace: detail.namespace, name: detail.workflowName, uid: detail.uid }),
+    ]);
+    if (workflow && workflow.metadata.labels?.[LABEL_RUN_ID] !== detail.runId) {
+      // The event names a workflow that belongs to another run (a recycled name): not this run's news.
+      return {
+        runId: detail.runId,
+        action: run ? "unchanged" : "unknown",
+        status: run?.status,
+        published: [],
+      };
+    }
+    return this.reconcile(detail.runId, run, workflow);
+  }
+
+  /**
+   * The scheduled sweep: runs that are not terminal in the store are checked against the engine (finished,
+   * gone or never started), and completed engine workflows whose run id the store does not know are recorded.
+   */
+  async sweep(): Promise<SweepReport> {
+    const report: SweepReport = {
+      activeRunsChecked: 0,
+      completedWorkflowsChecked: 0,
+      outcomes: [],
+      errors: [],
+    };
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.listActiveRuns({ limit: this.options.pageSize, cursor });
+      cursor = page.cursor;
+      report.activeRunsChecked += page.items.length;
+      await pool(page.items, this.options.concurrency, async (run) => {
+        seen.add(run.runId);
+        try {
+          report.outcomes.push(await this.reconcile(run.runId, run, await this.findWorkflow(run)));
+        } catch (error) {
+          report.errors.push({ runId: run.runId, message: (error as Error).message });
+        }
+      });
+    } while (cursor);
+
+    let token: string | undefined;
+    do {
+      const page = await this.deps.engine.list({
+        labelSelector: COMPLETED_SELECTOR,
+        limit: this.options.pageSize,
+        continue: token,
+      });
+      token = page.continue;
+      report.completedWorkflowsChecked += page.items.length;
+      await pool(page.items, this.options.concurrency, async (workflow) => {
+        const runId = workflow.metadata.labels?.[LABEL_RUN_ID];
+        if (!runId || seen.has(runId)) return;
+        try {
+          const run = await this.deps.store.getRun(runId);
+          if (run && isTerminal(run.status)) return;
+          report.outcomes.push(await this.reconcile(runId, run, workflow));
+        } catch (error) {
+          report.errors.push({ runId, workflow: workflow.metadata.name, message: (error as Error).message });
+        }
+      });
+    } while (token);
+    return report;
+  }
+
+  /** Brings one run in line with its workflow (read from the engine just before). */
+  private async reconcile(
+    runId: string,
+    run: RunRecord | undefined,
+    workflow: Workflow | undefined,
+  ): Promise<ReconcileOutcome> {
+    if (!workflow) {
+      if (!run) return { runId, action: "unknown", published: [] };
+      return this.closeMissing(run);
+    }
+    let action: ReconcileAction = "applied";
+    if (!run) {
+      await this.deps.store.createRun(this.runFromWorkflow(runId, workflow));
+      action = "adopted";
+    }
+    const snapshot = snapshotOf(workflow, runId, this.deps.engine.kind);
+    const verdict = unstartedVerdict(workflow, this.options.now(), this.options.noStatusTimeoutMs);
+    const update: StatusUpdate = verdict
+      ? { ...snapshot, status: "Error", message: verdict.message }
+      : snapshot;
+    return this.write(update, action);
+  }
+
+  /** No workflow: never created, deleted, or garbage-collected before the final status was recorded. */
+  private async closeMissing(run: RunRecord): Promise<ReconcileOutcome> {
+    if (isTerminal(run.status))
+      return { runId: run.runId, action: "unchanged", status: run.status, published: [] };
+    const age = this.options.now().getTime() - Date.parse(run.createdAt);
+    const neverSeen = run.status === "Pending" && !run.startedAt;
+    // A pending run may simply not be submitted yet: give it the same grace as a workflow without a status.
+    if (neverSeen && !(age >= this.options.noStatusTimeoutMs)) {
+      return { runId: run.runId, action: "waiting", status: run.status, published: [] };
+    }
+    const where = `${run.engine.namespace}/${run.engine.workflowName ?? `(run ${run.runId})`}`;
+    const message = neverSeen
+      ? `workflow ${where} was not found in the ${run.engine.kind} engine ${Math.round(age / 1000)}s after the run was created; likely causes: the submission failed or never happened, the Workflow CRD is missing, RBAC forbids reading workflows in namespace "${run.engine.namespace}", or the workflow was deleted`
+      : `workflow ${where} no longer exists in the ${run.engine.kind} engine (deleted or garbage-collected) and its final status was never recorded; last known status: ${run.status}`;
+    // No steps: the last recorded steps stay as they were.
+    return this.write({ runId: run.runId, status: "Error", message, steps: [] }, "gone");
+  }
+
+  private async write(update: StatusUpdate, action: ReconcileAction): Promise<ReconcileOutcome> {
+    const result = await this.deps.store.applyStatus(update);
+    const events = this.eventsFor(result);
+    if (events.length) await this.deps.bus.publish(events);
+    return {
+      runId: update.runId,
+      action: result.applied || action === "adopted" ? action : "unchanged",
+      status: result.run.status,
+      published: events.map((e) => e.detailType),
+    };
+  }
+
+  private eventsFor(result: StatusUpdateResult): BusEvent[] {
+    if (result.becameTerminal) return [runCompletedEvent(result.run, this.options.now)];
+    if (result.applied && result.previousStatus !== result.run.status) {
+      return [runStatusChangeEvent(result.run, result.previousStatus)];
+    }
+    return [];
+  }
+
+  /** The run's workflow: by name when recorded, else by the run-id label (the run may predate the submit's answer). */
+  private async findWorkflow(run: RunRecord): Promise<Workflow | undefined> {
+    if (run.engine.workflowName) {
+      return this.getWorkflow({
+        namespace: run.engine.namespace,
+        name: run.engine.workflowName,
+        uid: run.engine.uid,
+      });
+    }
+    const page = await this.deps.engine.list({ labelSelector: `${LABEL_RUN_ID}=${run.runId}`, limit: 1 });
+    return page.items[0];
+  }
+
+  private async getWorkflow(ref: WorkflowRef): Promise<Workflow | undefined> {
+    try {
+      return await this.deps.engine.get(ref);
+    } catch (error) {
+      // A uid mismatch means the name now belongs to another workflow: this run's workflow is gone.
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  private runFromWorkflow(runId: string, workflow: Workflow): RunRecord {
+    const labels = workflow.metadata.labels ?? {};
+    const parameters: Record<string, string> = {};
+    for (const p of workflow.spec?.arguments?.parameters ?? []) {
+      if (p.value !== undefined) parameters[p.name] = String(p.value);
+    }
+    const generated = workflow.metadata.generateName?.replace(/-$/, "");
+    return {
+      runId,
+      pipeline: labels[LABEL_PIPELINE] ?? generated ?? workflow.metadata.name ?? "unknown",
+      version: labels[LABEL_VERSION] ?? "unknown",
+      status: "Pending",
+      parameters,
+      engine: {
+        kind: this.deps.engine.kind,
+        namespace: workflow.metadata.namespace ?? "default",
+        workflowName: workflow.metadata.name,
+        uid: workflow.metadata.uid,
+      },
+      createdAt: workflow.metadata.creationTimestamp ?? this.options.now().toISOString(),
+    };
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+export type { RunSnapshot };
