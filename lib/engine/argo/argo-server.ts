@@ -37,7 +37,7 @@ export class ArgoServerClient {
     this.options = {
       requestTimeoutMs: 15_000,
       fetch: globalThis.fetch,
-      ...options,
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
       url: options.url.replace(/\/+$/, ""),
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     };

@@ -71,7 +71,7 @@ export class ArgoEngine implements Engine {
       namespace: "default",
       watchReconnectDelayMs: 1_000,
       clock: () => new Date(),
-      ...options,
+      ...definedOnly(options),
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     };
     this.options = merged;
@@ -485,4 +485,9 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       { once: true },
     );
   });
+}
+
+/** Drops undefined fields so they do not override defaults in `{ ...defaults, ...opts }`. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -42,8 +42,7 @@ export class KubeTransport implements WorkflowTransport {
     private readonly connection: ClusterConnection,
     options: KubeTransportOptions = {},
   ) {
-    const { requestTimeoutMs } = { requestTimeoutMs: 15_000, ...options };
-    this.timeoutMs = requestTimeoutMs;
+    this.timeoutMs = options.requestTimeoutMs ?? 15_000;
     const kc = connection.kubeConfig;
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error(`${connection.describe}: no current cluster`);

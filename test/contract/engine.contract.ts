@@ -1,0 +1,290 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NodeStatus, Workflow } from "../../lib/argo";
+import type { Engine, WorkflowRef } from "../../lib/engine/engine";
+import { WorkflowConflictError, WorkflowNotFoundError } from "../../lib/engine/errors";
+import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../../lib/engine/labels";
+
+/** What each engine's test file provides to the shared scenarios. */
+export interface ContractTarget {
+  engine: Engine;
+  teardown(): Promise<void>;
+}
+
+const TERMINAL = new Set(["Succeeded", "Failed", "Error"]);
+
+/** FNV-1a 32 (re-derived here so node ids are checked independently of either engine). */
+function fnv32a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text, "utf8")) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash;
+}
+const idOf = (wf: string, node: string) => (node === wf ? wf : `${wf}-${fnv32a(node)}`);
+
+const shell = (name: string, script: string) => ({
+  name,
+  container: { image: "alpine:3.20", command: ["sh", "-c"], args: [script] },
+});
+
+export const HELLO: Workflow = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Workflow",
+  metadata: { generateName: "contract-hello-" },
+  spec: {
+    entrypoint: "main",
+    templates: [
+      { name: "main", steps: [[{ name: "hello", template: "say" }]] },
+      shell("say", "echo hello-skiff"),
+    ],
+  },
+};
+
+export const FAILING: Workflow = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Workflow",
+  metadata: { generateName: "contract-fail-" },
+  spec: {
+    entrypoint: "main",
+    templates: [
+      { name: "main", steps: [[{ name: "ok", template: "ok" }], [{ name: "boom", template: "boom" }]] },
+      shell("ok", "echo fine"),
+      shell("boom", "echo about-to-fail; exit 3"),
+    ],
+  },
+};
+
+export const SLOW: Workflow = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Workflow",
+  metadata: { generateName: "contract-slow-" },
+  spec: {
+    entrypoint: "main",
+    templates: [{ name: "main", steps: [[{ name: "wait", template: "wait" }]] }, shell("wait", "sleep 30")],
+  },
+};
+
+const refOf = (wf: Workflow): WorkflowRef => ({
+  namespace: wf.metadata.namespace ?? "default",
+  name: wf.metadata.name ?? "",
+  uid: wf.metadata.uid,
+});
+
+async function waitFor(
+  engine: Engine,
+  ref: WorkflowRef,
+  predicate: (wf: Workflow) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<Workflow> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Workflow | undefined;
+  while (Date.now() < deadline) {
+    last = await engine.get(ref);
+    if (last && predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what} of ${ref.name}; last phase ${last?.status?.phase}`);
+}
+
+const finished = (wf: Workflow) => TERMINAL.has(wf.status?.phase ?? "");
+const running = (wf: Workflow) =>
+  wf.status?.phase === "Running" &&
+  Object.values(wf.status.nodes ?? {}).some((n) => n.type === "Pod" && n.phase === "Running");
+const node = (wf: Workflow, name: string): NodeStatus | undefined =>
+  wf.status?.nodes?.[idOf(wf.metadata.name!, name)];
+
+/** The engine contract: the same scenarios, the same assertions, for every engine. */
+export function engineContract(label: string, start: () => Promise<ContractTarget>): void {
+  describe(`engine contract: ${label}`, () => {
+    let target: ContractTarget;
+    let engine: Engine;
+    beforeAll(async () => {
+      target = await start();
+      engine = target.engine;
+    });
+    afterAll(async () => {
+      await target?.teardown();
+    });
+
+    const submit = (spec: Workflow, extra: Record<string, string> = {}) =>
+      engine.submit(spec, {
+        runId: `run-${randomUUID()}`,
+        labels: { "skiff.dev/pipeline": "contract", ...extra },
+      });
+
+    it("submits with the run-id label, a generated name and a uid, and runs to Succeeded in Argo's status format", async () => {
+      const runId = `run-${randomUUID()}`;
+      const created = await engine.submit(HELLO, { runId, labels: { "skiff.dev/pipeline": "contract" } });
+      expect(created.metadata.name).toMatch(/^contract-hello-[a-z0-9]+$/);
+      expect(created.metadata.uid).toBeTruthy();
+      expect(created.metadata.labels?.[LABEL_RUN_ID]).toBe(runId);
+      expect(created.metadata.labels?.["skiff.dev/pipeline"]).toBe("contract");
+
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      const name = done.metadata.name!;
+      expect(done.metadata.uid).toBe(created.metadata.uid);
+      expect(done.status?.phase).toBe("Succeeded");
+      expect(done.metadata.labels?.[LABEL_PHASE]).toBe("Succeeded");
+      expect(done.metadata.labels?.[LABEL_COMPLETED]).toBe("true");
+      expect(done.status?.startedAt).toBeTruthy();
+      expect(done.status?.finishedAt).toBeTruthy();
+      const root = done.status?.nodes?.[name];
+      expect(root).toMatchObject({ id: name, name, displayName: name, type: "Steps", phase: "Succeeded" });
+      const group = node(done, `${name}[0]`);
+      expect(group).toMatchObject({
+        type: "StepGroup",
+        displayName: "[0]",
+        boundaryID: name,
+        phase: "Succeeded",
+      });
+      const hello = node(done, `${name}[0].hello`);
+      expect(hello).toMatchObject({
+        type: "Pod",
+        displayName: "hello",
+        templateName: "say",
+        boundaryID: name,
+        phase: "Succeeded",
+      });
+      expect(root?.children).toEqual([group?.id]);
+      expect(group?.children).toEqual([hello?.id]);
+      expect(root?.outboundNodes).toEqual([hello?.id]);
+    });
+
+    it("reports a failed step with Argo's messages and exit code", async () => {
+      const created = await submit(FAILING);
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      const name = done.metadata.name!;
+      const boom = node(done, `${name}[1].boom`);
+      expect(done.status?.phase).toBe("Failed");
+      expect(boom).toMatchObject({ phase: "Failed", message: "main: Error (exit code 3)" });
+      expect(boom?.outputs?.exitCode).toBe("3");
+      expect(done.status?.message).toBe(`child '${boom?.id}' failed`);
+      expect(node(done, `${name}[0].ok`)?.phase).toBe("Succeeded");
+    });
+
+    it("lists by label selector with pagination", async () => {
+      const batch = `batch-${randomUUID().slice(0, 8)}`;
+      const made = await Promise.all([0, 1, 2].map(() => submit(HELLO, { "skiff.dev/batch": batch })));
+      const seen: string[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const page = await engine.list({
+          labelSelector: `skiff.dev/batch=${batch}`,
+          limit: 2,
+          continue: token,
+        });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((wf) => wf.metadata.name!));
+        token = page.continue;
+        pages++;
+      } while (token);
+      expect(pages).toBe(2);
+      expect(seen.sort()).toEqual(made.map((wf) => wf.metadata.name!).sort());
+      const one = await engine.list({
+        labelSelector: `${LABEL_RUN_ID}=${made[0].metadata.labels?.[LABEL_RUN_ID]}`,
+      });
+      expect(one.items.map((wf) => wf.metadata.uid)).toEqual([made[0].metadata.uid]);
+      for (const wf of made) await waitFor(engine, refOf(wf), finished, "completion");
+    });
+
+    it("stops a running workflow (Argo's Stop) and refuses to stop it again", async () => {
+      const created = await submit(SLOW);
+      await waitFor(engine, refOf(created), running, "a running step");
+      await engine.stop(refOf(created));
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      expect(done.status?.phase).toBe("Failed");
+      expect(done.status?.message).toBe("Stopped with strategy 'Stop'");
+      expect(done.spec.shutdown).toBe("Stop");
+      await expect(engine.stop(refOf(created))).rejects.toBeInstanceOf(WorkflowConflictError);
+    });
+
+    it("terminates a running workflow (Argo's Terminate)", async () => {
+      const created = await submit(SLOW);
+      await waitFor(engine, refOf(created), running, "a running step");
+      await engine.terminate(refOf(created));
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      expect(done.status?.phase).toBe("Failed");
+      expect(done.status?.message).toBe("Stopped with strategy 'Terminate'");
+    });
+
+    it("retries a failed workflow in place (same uid) and refuses to retry a succeeded one", async () => {
+      const created = await submit(FAILING);
+      const failed = await waitFor(engine, refOf(created), finished, "completion");
+      const okBefore = node(failed, `${failed.metadata.name}[0].ok`);
+      const retried = await engine.retry(refOf(created));
+      expect(retried.metadata.uid).toBe(created.metadata.uid);
+      expect(retried.metadata.name).toBe(created.metadata.name);
+      expect(TERMINAL.has(retried.status?.phase ?? "")).toBe(false);
+      const again = await waitFor(engine, refOf(created), finished, "completion after retry");
+      expect(again.status?.phase).toBe("Failed");
+      // The successful step was kept, not run again.
+      expect(node(again, `${again.metadata.name}[0].ok`)?.startedAt).toBe(okBefore?.startedAt);
+      expect(node(again, `${again.metadata.name}[1].boom`)?.message).toBe("main: Error (exit code 3)");
+
+      const ok = await submit(HELLO);
+      await waitFor(engine, refOf(ok), finished, "completion");
+      await expect(engine.retry(refOf(ok))).rejects.toBeInstanceOf(WorkflowConflictError);
+    });
+
+    it("resubmits as a new workflow labelled with the new run and its origin", async () => {
+      const created = await submit(HELLO);
+      await waitFor(engine, refOf(created), finished, "completion");
+      const runId = `run-${randomUUID()}`;
+      const next = await engine.resubmit(refOf(created), { runId });
+      expect(next.metadata.name).not.toBe(created.metadata.name);
+      expect(next.metadata.uid).not.toBe(created.metadata.uid);
+      expect(next.metadata.labels?.[LABEL_RUN_ID]).toBe(runId);
+      expect(next.metadata.labels?.["workflows.argoproj.io/resubmitted-from-workflow"]).toBe(
+        created.metadata.name,
+      );
+      expect(next.metadata.labels?.["skiff.dev/pipeline"]).toBe("contract");
+      const done = await waitFor(engine, refOf(next), finished, "completion");
+      expect(done.status?.phase).toBe("Succeeded");
+    });
+
+    it("returns a step's logs", async () => {
+      const created = await submit(HELLO);
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      const hello = node(done, `${done.metadata.name}[0].hello`)!;
+      const lines = [];
+      for await (const line of engine.logs(refOf(created), { nodeId: hello.id })) lines.push(line);
+      expect(lines.map((l) => l.text)).toContain("hello-skiff");
+      expect(lines.every((l) => l.nodeId === hello.id)).toBe(true);
+      expect(lines.every((l) => !Number.isNaN(Date.parse(l.time)))).toBe(true);
+    });
+
+    it("watches a run from submission to completion", async () => {
+      const runId = `run-${randomUUID()}`;
+      const controller = new AbortController();
+      const phases: string[] = [];
+      const watching = (async () => {
+        for await (const event of engine.watch({
+          labelSelector: `${LABEL_RUN_ID}=${runId}`,
+          signal: controller.signal,
+        })) {
+          phases.push(event.object.status?.phase ?? "");
+          if (event.object.metadata.labels?.[LABEL_COMPLETED] === "true") break;
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 200));
+      await engine.submit(HELLO, { runId });
+      await Promise.race([
+        watching,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`watch saw only ${phases.join(",")}`)), 30_000),
+        ),
+      ]);
+      controller.abort();
+      expect(phases.at(-1)).toBe("Succeeded");
+      expect(phases).toContain("Running");
+    });
+
+    it("answers missing workflows with undefined or WorkflowNotFoundError", async () => {
+      const ref = { namespace: (await submit(HELLO)).metadata.namespace!, name: "no-such-workflow-xyz" };
+      expect(await engine.get(ref)).toBeUndefined();
+      await expect(engine.stop(ref)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(engine.retry(ref)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    });
+  });
+}
