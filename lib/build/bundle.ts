@@ -213,13 +213,12 @@ async function findUploadFile(
 function messageDiagnostic(message: Message): Diagnostic {
   const location = message.location;
   const code = typeof message.detail === "string" ? message.detail : "build.syntax";
-  const site: CodeSite | undefined =
-    location && location.file.startsWith(`${UPLOAD_NAMESPACE}:`)
-      ? {
-          file: location.file.slice(UPLOAD_NAMESPACE.length + 1),
-          line: location.line,
-          column: location.column + 1,
-        }
-      : undefined;
+  const site: CodeSite | undefined = location?.file.startsWith(`${UPLOAD_NAMESPACE}:`)
+    ? {
+        file: location.file.slice(UPLOAD_NAMESPACE.length + 1),
+        line: location.line,
+        column: location.column + 1,
+      }
+    : undefined;
   return errorAt(code, message.text, site);
 }

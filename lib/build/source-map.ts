@@ -39,7 +39,7 @@ export class BundleSourceMap {
 
   /** A site as V8 reported it, when it lies in this bundle. */
   mapSite(site: { file: string; line: number; column: number } | undefined): CodeSite | undefined {
-    if (!site || !site.file.endsWith(this.filename)) return undefined;
+    if (!site?.file.endsWith(this.filename)) return undefined;
     return this.toUpload(site.line, site.column);
   }
 

@@ -7,14 +7,17 @@ import type { EvaluateRequest, EvaluateResponse, EvaluationError, ReadyMessage }
 
 const send = (message: EvaluateResponse | ReadyMessage) => process.send?.(message);
 
-function hostError(error: unknown, fallbackCode: string): EvaluationError {
+function hostError(error: unknown, fallbackCode: string, timeoutMs: number): EvaluationError {
   // Errors from inside the context are read with plain property reads; a getter that loops is stopped by
   // the parent's wall-time limit (it kills this process).
   const e = error as { code?: unknown; name?: unknown; message?: unknown; stack?: unknown } | null;
   if (e !== null && typeof e === "object") {
-    const timedOut = e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+    if (e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      const message = `the pipeline did not finish evaluating within ${timeoutMs} ms`;
+      return { code: "sandbox.timeout", name: "Error", message };
+    }
     return {
-      code: timedOut ? "sandbox.timeout" : fallbackCode,
+      code: fallbackCode,
       name: String(e.name ?? "Error"),
       message: String(e.message ?? e),
       ...(typeof e.stack === "string" ? { stack: e.stack } : {}),
@@ -58,7 +61,7 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
     }
     return { id: request.id, ok: true, resultJson: result };
   } catch (error) {
-    return { id: request.id, ok: false, error: hostError(error, "pipeline.throw") };
+    return { id: request.id, ok: false, error: hostError(error, "pipeline.throw", request.timeoutMs) };
   }
 }
 

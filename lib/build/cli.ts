@@ -1,0 +1,133 @@
+import { existsSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "../cli/exit";
+import { compilePipeline } from "./compile";
+import { type Diagnostic, formatDiagnostic, hasErrors } from "./diagnostics";
+import { lintManifest } from "./lint";
+import { parseManifests } from "./manifest-file";
+import { directorySourceFiles } from "./source-files";
+import { toJson, toYaml } from "./yaml";
+import { yamlLocators } from "./yaml-positions";
+
+export interface BuildCommandOptions {
+  /** Spec file to write; `.json` writes JSON, anything else YAML. Default: the YAML on stdout. */
+  output?: string;
+  /** Build parameters, already parsed from `--param k=v`. */
+  params: Record<string, string>;
+  /** Default true (`--no-typecheck` turns it off). */
+  typecheck: boolean;
+  /** `text` (default) or `json`: a machine-readable report on stdout. */
+  format: string;
+}
+
+export interface LintCommandOptions {
+  params: Record<string, string>;
+  typecheck: boolean;
+  format: string;
+}
+
+const isPipeline = (file: string) => [".ts", ".mts"].includes(extname(file));
+
+function existingFile(file: string): string {
+  const full = resolve(file);
+  if (!existsSync(full) || !statSync(full).isFile()) throw new UsageError(`no such file: ${file}`);
+  return full;
+}
+
+function checkFormat(format: string): "text" | "json" {
+  if (format !== "text" && format !== "json")
+    throw new UsageError(`--format must be text or json, got "${format}"`);
+  return format;
+}
+
+/** Diagnostics name files relative to the current directory, as compilers do. */
+function relativeTo(root: string, diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) =>
+    d.file ? { ...d, file: relative(process.cwd(), join(root, d.file)) || d.file } : d,
+  );
+}
+
+function report(diagnostics: Diagnostic[]): void {
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  if (errors > 0) process.stderr.write(`${errors} error${errors === 1 ? "" : "s"}\n`);
+}
+
+async function compileFile(file: string, params: Record<string, string>, typecheck: boolean) {
+  const root = dirname(file);
+  const result = await compilePipeline({
+    entry: basename(file),
+    files: directorySourceFiles(root),
+    buildParameters: params,
+    typecheck,
+  });
+  return { ...result, diagnostics: relativeTo(root, result.diagnostics) };
+}
+
+/** `skiff build`: compiles pipeline.ts; writes the spec only when there is no error. */
+export async function runBuild(pipeline: string, options: BuildCommandOptions): Promise<number> {
+  const format = checkFormat(options.format);
+  const file = existingFile(pipeline);
+  if (!isPipeline(file)) throw new UsageError(`skiff build takes a pipeline .ts file, got ${pipeline}`);
+  const result = await compileFile(file, options.params, options.typecheck);
+  const ok = result.ok && result.manifest !== undefined;
+  let spec: string | undefined;
+  if (ok) {
+    spec = options.output?.endsWith(".json") ? toJson(result.manifest) : toYaml(result.manifest);
+    if (options.output) await writeFile(options.output, spec);
+  }
+  if (format === "json") {
+    const out = {
+      ok,
+      diagnostics: result.diagnostics,
+      ...(ok ? { output: options.output ?? null, manifest: result.manifest } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    report(result.diagnostics);
+    if (ok && !options.output) process.stdout.write(spec ?? "");
+    if (ok && options.output) process.stderr.write(`wrote ${options.output}\n`);
+  }
+  return ok ? EXIT_OK : EXIT_FAILED;
+}
+
+/** `skiff lint`: a pipeline (compiled, then linted) or a hand-written spec (YAML/JSON, any number of documents). */
+export async function runLint(target: string, options: LintCommandOptions): Promise<number> {
+  const format = checkFormat(options.format);
+  const file = existingFile(target);
+  let diagnostics: Diagnostic[];
+  if (isPipeline(file)) {
+    diagnostics = (await compileFile(file, options.params, options.typecheck)).diagnostics;
+  } else {
+    diagnostics = lintSpecText(
+      await import("node:fs/promises").then((fs) => fs.readFile(file, "utf8")),
+      target,
+    );
+  }
+  if (format === "json") {
+    process.stdout.write(`${JSON.stringify({ ok: !hasErrors(diagnostics), diagnostics }, null, 2)}\n`);
+  } else {
+    report(diagnostics);
+    if (!hasErrors(diagnostics)) process.stderr.write(`${target}: ok\n`);
+  }
+  return hasErrors(diagnostics) ? EXIT_FAILED : EXIT_OK;
+}
+
+/** Lints every document of a spec file; multi-document files prefix paths with the document's index. */
+export function lintSpecText(text: string, file: string): Diagnostic[] {
+  const parsed = parseManifests(text, file);
+  if (parsed.diagnostics.length > 0) return parsed.diagnostics;
+  if (parsed.documents.length === 0)
+    return [{ severity: "error", code: "yaml.empty", message: "no document in the file", file }];
+  const locators = yamlLocators(text);
+  return parsed.documents.flatMap((manifest, i) =>
+    lintManifest(manifest).map((d) => {
+      const at = locators[i]?.(d.path);
+      const located: Diagnostic = at ? { ...d, file, line: at.line, column: at.column } : { ...d, file };
+      return parsed.documents.length > 1
+        ? { ...located, message: `document ${i + 1}: ${located.message}` }
+        : located;
+    }),
+  );
+}

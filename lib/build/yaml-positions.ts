@@ -1,0 +1,43 @@
+import { LineCounter, parseAllDocuments } from "yaml";
+
+/** Finds where a spec path (`spec.templates[0].name`) sits in one YAML document: 1-based line and column. */
+export type PathLocator = (path: string | undefined) => { line: number; column: number } | undefined;
+
+function segments(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)) {
+    if (match[2] !== undefined) out.push(Number(match[2]));
+    else if (match[3] !== undefined) out.push(JSON.parse(`"${match[3]}"`));
+    else out.push(match[1]);
+  }
+  return out;
+}
+
+/**
+ * Locators for each document of a YAML file, so lint diagnostics on hand-written specs get file:line:col.
+ * Documents the `yaml` parser finds malformed (Go's parser is more lenient) get a locator that finds nothing.
+ */
+export function yamlLocators(text: string): PathLocator[] {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter });
+  if (!Array.isArray(documents)) return [];
+  return documents
+    .filter((doc) => doc.contents !== null)
+    .map((doc): PathLocator => {
+      if (doc.errors.length > 0) return () => undefined;
+      return (path) => {
+        if (!path) return undefined;
+        const parts = segments(path);
+        // The deepest node that exists: a missing field is reported where its parent is.
+        for (let n = parts.length; n >= 0; n--) {
+          const node = n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true);
+          const range = (node as { range?: [number, number, number] } | undefined)?.range;
+          if (range) {
+            const pos = lineCounter.linePos(range[0]);
+            return { line: pos.line, column: pos.col };
+          }
+        }
+        return undefined;
+      };
+    });
+}
