@@ -83,9 +83,10 @@ export class ScriptedArgoController implements FakeController {
 
   private step(server: FakeKubeApiServer, wf: Workflow): boolean {
     const name = wf.metadata.name ?? "";
-    const status = (wf.status ??= {});
+    wf.status ??= {};
+    const status = wf.status;
     if (TERMINAL.has(status.phase ?? "")) return false;
-    const nodes = (status.nodes ??= {});
+    status.nodes ??= {};
     if (!status.phase) {
       status.phase = "Running";
       status.startedAt = now();
@@ -312,8 +313,8 @@ export class ScriptedArgoController implements FakeController {
 }
 
 function linkChild(parent: NodeStatus, child: string): void {
-  const children = (parent.children ??= []);
-  if (!children.includes(child)) children.push(child);
+  parent.children ??= [];
+  if (!parent.children.includes(child)) parent.children.push(child);
 }
 
 function setLabel(wf: Workflow, key: string, value: string): void {

@@ -1,0 +1,72 @@
+import { createArgoEngine } from "./argo";
+import type { ClusterAccess } from "./argo/cluster";
+import { argoConfigFromEnv, clusterAccessFromEnv } from "./argo/config";
+import type { Engine, EngineKind } from "./engine";
+import { LocalEngine, type LocalEngineOptions } from "./local";
+
+export type { Engine, EngineKind } from "./engine";
+
+/** The engine part of the configuration (compatible with `SkiffConfig["engine"]` from lib/config.ts). */
+export interface EngineConfig {
+  kind: EngineKind;
+  /** Namespace of the workflows. Default "default". */
+  namespace?: string;
+  /** EKS cluster name (argo); cluster access otherwise comes from the environment (see argoConfigFromEnv). */
+  eksCluster?: string;
+  /** Argo controller instance id (argo). */
+  controllerInstanceId?: string;
+  /** Argo Server URL: control actions through its REST API (argo). */
+  argoServerUrl?: string;
+  /** Explicit cluster access (argo); overrides `eksCluster` and the environment. */
+  cluster?: ClusterAccess;
+  /** Options of the process-wide local engine, used when it is first created (local). */
+  local?: LocalEngineOptions;
+}
+
+let sharedLocal: LocalEngine | undefined;
+
+/** The process-wide local engine: every handler in this process sees the same runs. */
+export function sharedLocalEngine(options?: LocalEngineOptions): LocalEngine {
+  sharedLocal ??= new LocalEngine(options);
+  return sharedLocal;
+}
+
+/** Forgets (and closes) the process-wide local engine, e.g. between tests or at stack shutdown. */
+export async function resetSharedLocalEngine(): Promise<void> {
+  const engine = sharedLocal;
+  sharedLocal = undefined;
+  await engine?.close();
+}
+
+/** The engine for a configuration: the shared local engine, or an Argo engine (connected on first use). */
+export function createEngine(
+  config: EngineConfig,
+  env: Record<string, string | undefined> = process.env,
+): Engine {
+  if (config.kind === "local") return sharedLocalEngine({ namespace: config.namespace, ...config.local });
+  const fromEnv = argoConfigFromEnv({
+    ...env,
+    SKIFF_EKS_CLUSTER: config.eksCluster ?? env.SKIFF_EKS_CLUSTER,
+  });
+  return createArgoEngine({
+    ...fromEnv,
+    cluster:
+      config.cluster ??
+      (config.eksCluster
+        ? { mode: "eks", cluster: config.eksCluster, region: env.AWS_REGION }
+        : fromEnv.cluster),
+    namespace: config.namespace ?? fromEnv.namespace,
+    instanceId: config.controllerInstanceId ?? fromEnv.instanceId,
+    argoServerUrl: config.argoServerUrl ?? fromEnv.argoServerUrl,
+  });
+}
+
+/** `SKIFF_ENGINE` (local|argo, default local) and the variables of `argoConfigFromEnv`. */
+export function createEngineFromEnv(env: Record<string, string | undefined> = process.env): Engine {
+  const kind = env.SKIFF_ENGINE ?? "local";
+  if (kind !== "local" && kind !== "argo") {
+    throw new Error(`SKIFF_ENGINE must be "local" or "argo", got "${kind}"`);
+  }
+  if (kind === "local") return createEngine({ kind, namespace: env.SKIFF_NAMESPACE || undefined }, env);
+  return createEngine({ kind, cluster: clusterAccessFromEnv(env) }, env);
+}
