@@ -39,7 +39,7 @@ describe("substitute: simple tags", () => {
     expect(substitute("{{v}}", s)).toBe('a "quoted"\nline');
   });
   it("leaves text without tags unchanged, including single braces", () => {
-    expect(substitute("echo ${HOME} {x} }}", scope)).toBe("echo ${HOME} {x} }}");
+    expect(substitute("echo $HOME {x} }}", scope)).toBe("echo $HOME {x} }}");
   });
   it("rejects an unclosed tag", () => {
     expect(() => substitute("echo {{inputs.parameters.message", scope)).toThrow(/unclosed tag/);
