@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { canonicalize, toJson, toYaml } from "../../../lib/build/yaml";
+
+describe("toYaml", () => {
+  const manifest = {
+    spec: {
+      templates: [
+        {
+          script: { source: "import sys\nprint(sys.argv)\n", image: "python:3.12", command: ["python"] },
+          name: "run",
+        },
+      ],
+      entrypoint: "run",
+      arguments: { parameters: [{ value: "1", name: "n" }] },
+      zeta: true,
+      alpha: undefined,
+    },
+    metadata: { labels: { b: "2", a: "1" }, generateName: "x-" },
+    kind: "Workflow",
+    apiVersion: "argoproj.io/v1alpha1",
+  };
+
+  it("orders keys the way Argo's documents do, the rest alphabetically, templates last", () => {
+    expect(Object.keys(canonicalize(manifest))).toEqual(["apiVersion", "kind", "metadata", "spec"]);
+    const spec = canonicalize(manifest).spec as Record<string, unknown>;
+    expect(Object.keys(spec)).toEqual(["entrypoint", "arguments", "zeta", "templates"]);
+    const template = (spec.templates as Record<string, unknown>[])[0];
+    expect(Object.keys(template)).toEqual(["name", "script"]);
+    expect(Object.keys(template.script as object)).toEqual(["image", "command", "source"]);
+  });
+
+  it("writes scripts as literal block scalars and round-trips", () => {
+    const text = toYaml(manifest);
+    expect(text).toContain("        source: |\n          import sys\n          print(sys.argv)\n");
+    expect(text).not.toContain("alpha:");
+    expect(parse(text)).toEqual(JSON.parse(toJson(manifest)));
+  });
+
+  it("is byte-identical for the same manifest whatever its key order", () => {
+    const shuffled = JSON.parse(JSON.stringify(manifest, Object.keys(manifest).reverse()));
+    expect(toYaml(manifest)).toBe(toYaml(manifest));
+    expect(toYaml({ ...shuffled, spec: manifest.spec, metadata: manifest.metadata })).toBe(toYaml(manifest));
+  });
+
+  it("quotes strings YAML would read as other types, and never folds long lines", () => {
+    const text = toYaml({ a: "true", b: "1.0", c: "x ".repeat(100).trim(), d: "null" });
+    expect(parse(text)).toEqual({ a: "true", b: "1.0", c: "x ".repeat(100).trim(), d: "null" });
+    expect(text.split("\n").length).toBe(5);
+  });
+});
