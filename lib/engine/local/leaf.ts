@@ -151,7 +151,8 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   let argv = [...(container.command ?? []), ...(container.args ?? [])];
   if (t.script) {
     const scriptPath = join(req.stepDir, "script");
-    await writeFile(scriptPath, mapper.rewrite(t.script.source));
+    // Executable, as Argo stages it (`sh -c <script>` runs it directly).
+    await writeFile(scriptPath, mapper.rewrite(t.script.source), { mode: 0o755 });
     argv = [...(container.command ?? []), ...(container.args ?? []), scriptPath];
   } else if (!container.command?.length) {
     argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];

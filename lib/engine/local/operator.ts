@@ -902,7 +902,7 @@ export class WorkflowRun {
             for (const o of this.table.outbound(c)) this.table.addChildId(o, sgId);
       }
       let failFastHit = false;
-      const runs: Array<Promise<{ step: WorkflowStep; child: NodeStatus }>> = [];
+      const runs: Array<Promise<{ step: WorkflowStep; child: NodeStatus } | undefined>> = [];
       for (const rawStep of group) {
         const stepName = rawStep.name ?? "";
         const baseName = `${sgName}.${stepName}`;
@@ -947,17 +947,13 @@ export class WorkflowRun {
                 ),
               }));
         for (const { name, step: s } of expanded) {
-          this.table.addChild(sgName, name);
           runs.push(
             (async () => {
               const release = parallel ? await parallel.acquire() : undefined;
               try {
-                if (failFastHit) {
-                  return {
-                    step: s,
-                    child: this.table.byName(name) ?? this.notStarted(name, node.id, s.template),
-                  };
-                }
+                // failFast: children not started yet are never created.
+                if (failFastHit) return undefined;
+                this.table.addChild(sgName, name);
                 const child = await this.runStepOrTask(
                   name,
                   s,
@@ -976,7 +972,7 @@ export class WorkflowRun {
           );
         }
       }
-      const results = await Promise.all(runs);
+      const results = (await Promise.all(runs)).filter((r) => r !== undefined);
       this.addGroupToScope(sgName, group, scope);
       lastGroupName = sgName;
       const failed = results.find(
@@ -1000,15 +996,6 @@ export class WorkflowRun {
     if (lastGroupName) node.outboundNodes = this.groupOutbound(lastGroupName);
     this.resolveTemplateOutputs(node, tmpl, scope);
     if (!isFulfilled(node)) this.table.mark(node, "Succeeded");
-  }
-
-  private notStarted(name: string, boundaryId: string, template: string | undefined): NodeStatus {
-    return this.table.init(name, "Skipped", {
-      boundaryId,
-      templateName: template,
-      phase: "Failed",
-      message: "template has failed or errored children and failFast enabled",
-    });
   }
 
   private groupOutbound(sgName: string): string[] {

@@ -80,7 +80,7 @@ export function treeOf(wf: Workflow): string[] {
         .map(rel)
         .sort()
         .join(",");
-      return `${rel(n.name)}|${n.displayName === name ? "@" : n.displayName}|${n.type}|${n.phase}|${children}`;
+      return `${rel(n.name)}|${rel(n.displayName ?? "")}|${n.type}|${n.phase}|${children}`;
     })
     .sort();
 }
