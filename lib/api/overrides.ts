@@ -1,23 +1,38 @@
 import type { Workflow } from "../argo";
 import type { OverrideProfile } from "../config";
-import { badRequest } from "./errors";
+import { applyOverrides, OverrideError, type Profile, parseProfiles } from "../runs/overrides";
+import { ApiError, badRequest } from "./errors";
 
 export interface OverrideRequest {
-  overrides?: Record<string, unknown>;
+  overrides?: unknown;
   profile?: string;
   profiles: Record<string, OverrideProfile>;
 }
 
-/** Applies a run's overrides and named profile to its spec (allow-listed); 400 listing each refused field. */
+const parsedProfiles = new WeakMap<Record<string, OverrideProfile>, Record<string, Profile>>();
+
+/** Applies a run's named profile and overrides to its spec (allow-listed by lib/runs); 400 lists each refusal. */
 export function applyRunOverrides(spec: Workflow, request: OverrideRequest): Workflow {
-  if (request.profile !== undefined && !(request.profile in request.profiles)) {
-    const known = Object.keys(request.profiles).join(", ") || "none configured";
-    throw badRequest(`unknown profile "${request.profile}"`, [
-      { field: "profile", message: `expected one of: ${known}`, code: "unknown" },
-    ]);
-  }
   if (request.overrides === undefined && request.profile === undefined) return spec;
-  throw badRequest("run-time overrides are not available yet", [
-    { field: "overrides", message: "not available yet", code: "unsupported" },
-  ]);
+  let profiles = parsedProfiles.get(request.profiles);
+  if (!profiles) {
+    try {
+      profiles = parseProfiles(request.profiles);
+    } catch (cause) {
+      throw new ApiError(500, "configuration", "the configured profiles are invalid", [], { cause });
+    }
+    parsedProfiles.set(request.profiles, profiles);
+  }
+  try {
+    return applyOverrides(spec, { overrides: request.overrides, profile: request.profile }, profiles);
+  } catch (error) {
+    if (error instanceof OverrideError) {
+      throw badRequest(
+        "the run's overrides are not allowed",
+        error.issues.map((issue) => ({ field: issue.field, message: issue.message })),
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }

@@ -1,17 +1,19 @@
 import { z } from "zod";
 import type { Limits } from "../config";
 import type { PipelineVersion } from "../ports/run-store";
-import { badRequest, type ErrorDetail } from "./errors";
+import { MAX_PARAMETERS_PER_RUN } from "../runs/dynamo-run-store";
+import { validateParameters, versionParameters } from "../runs/parameters";
+import { badRequest } from "./errors";
 import { zodDetails } from "./validation";
 
 /** Body of `POST /pipelines/{name}/runs`. Parameter values may be JSON scalars; they reach Argo as strings. */
 export const runRequestSchema = z.strictObject({
-  parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  parameters: z.unknown().optional(),
   version: z
     .string()
     .regex(/^(v[1-9]\d{0,8}|latest)$/, "version must look like v1, v2, … or be latest")
     .optional(),
-  overrides: z.record(z.string(), z.unknown()).optional(),
+  overrides: z.unknown().optional(),
   profile: z.string().min(1).max(63).optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
@@ -37,62 +39,24 @@ export function idempotencyKeyHeader(headers: Record<string, string>): string | 
 }
 
 /**
- * The run's parameter values: the request's values checked against the version's declared parameters
- * (every unknown, missing, out-of-enum and oversized value is listed), defaults filled in.
+ * The run's parameters checked against the version's declared ones (lib/runs lists every unknown, missing,
+ * out-of-enum and oversized value): `supplied` reaches the engine, `effective` (with defaults) is recorded.
  */
 export function resolveParameters(
   declared: PipelineVersion["parameters"],
-  given: Record<string, string | number | boolean>,
+  given: unknown,
   limits: Pick<Limits, "maxParameters" | "maxParameterValueBytes">,
-): Record<string, string> {
-  const details: ErrorDetail[] = [];
-  const names = Object.keys(given);
-  if (names.length > limits.maxParameters) {
-    details.push({
-      field: "parameters",
-      message: `at most ${limits.maxParameters} parameters are accepted, got ${names.length}`,
-      code: "too-many",
-    });
+): { supplied: Record<string, string>; effective: Record<string, string> } {
+  const result = validateParameters(versionParameters({ parameters: declared }), given, {
+    maxParameters: Math.min(limits.maxParameters, MAX_PARAMETERS_PER_RUN),
+    maxValueBytes: limits.maxParameterValueBytes,
+  });
+  if (!result.ok) {
+    const n = result.issues.length;
+    throw badRequest(
+      `${n} parameter problem${n === 1 ? "" : "s"}`,
+      result.issues.map((issue) => ({ field: issue.field, message: issue.message, code: issue.code })),
+    );
   }
-  const byName = new Map(declared.map((p) => [p.name, p]));
-  const values: Record<string, string> = {};
-  for (const name of names) {
-    const value = String(given[name]);
-    const field = `parameters.${name}`;
-    const spec = byName.get(name);
-    if (!spec) {
-      const known = declared.map((p) => p.name).join(", ") || "none";
-      details.push({ field, message: `unknown parameter "${name}" (declared: ${known})`, code: "unknown" });
-      continue;
-    }
-    if (Buffer.byteLength(value, "utf8") > limits.maxParameterValueBytes) {
-      details.push({
-        field,
-        message: `longer than ${limits.maxParameterValueBytes} bytes`,
-        code: "too-long",
-      });
-      continue;
-    }
-    if (spec.enum && !spec.enum.includes(value)) {
-      details.push({ field, message: `"${value}" is not one of ${spec.enum.join(", ")}`, code: "enum" });
-      continue;
-    }
-    values[name] = value;
-  }
-  for (const spec of declared) {
-    if (spec.name in given) continue;
-    if (spec.default === undefined) {
-      details.push({
-        field: `parameters.${spec.name}`,
-        message: `missing required parameter "${spec.name}"`,
-        code: "missing",
-      });
-    } else {
-      values[spec.name] = spec.default;
-    }
-  }
-  if (details.length > 0) {
-    throw badRequest(`${details.length} parameter problem${details.length === 1 ? "" : "s"}`, details);
-  }
-  return values;
+  return { supplied: result.supplied, effective: result.effective };
 }

@@ -57,7 +57,11 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   if (!version.ok)
     throw conflict(`version ${versionName} of pipeline ${name} failed to build and cannot run`);
 
-  const parameters = resolveParameters(version.parameters, body.parameters, deps.config.limits);
+  const { supplied, effective: parameters } = resolveParameters(
+    version.parameters,
+    body.parameters,
+    deps.config.limits,
+  );
   const stored = await deps.specs.get(keys.spec(name, versionName));
   if (!stored)
     throw new ApiError(503, "spec-not-stored", `the spec of ${name} ${versionName} is not stored yet; retry`);
@@ -93,7 +97,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   try {
     submitted = await deps.engine.submit(spec, {
       runId: run.runId,
-      parameters,
+      parameters: supplied,
       labels: { [LABEL_PIPELINE]: name, [LABEL_VERSION]: versionName },
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Manifest } from "../argo";
 import type { SourceFiles } from "../build/source-files";
+import { buildFailedEvent, buildSucceededEvent } from "../events/run-events";
 import type { EventBus } from "../ports/event-bus";
 import type { Diagnostic, PipelineVersion, RunStore } from "../ports/run-store";
 import { keys, type SpecStore } from "../ports/spec-store";
@@ -21,9 +22,6 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 export type Compile = (request: CompileRequest) => Promise<CompileResult>;
-
-export const BUILD_SUCCEEDED = "Pipeline Build Succeeded";
-export const BUILD_FAILED = "Pipeline Build Failed";
 
 export interface BuildServiceOptions {
   specs: SpecStore;
@@ -70,15 +68,19 @@ export class BuildService {
     if (!entry) return { kind: "skipped", key, reason: "not a pipeline entry (a module entries may import)" };
     const nameProblem = pipelineNameProblem(entry.pipeline);
     if (nameProblem) {
+      const source = await specs.get(key);
+      if (!source) return { kind: "skipped", key, reason: "the object no longer exists" };
       const diagnostics: Diagnostic[] = [
         { severity: "error", code: "pipeline.name", message: nameProblem, file: key },
       ];
       await bus.publish([
-        {
-          source: "skiff",
-          detailType: BUILD_FAILED,
-          detail: { pipeline: entry.pipeline, sourceKey: key, diagnostics },
-        },
+        buildFailedEvent({
+          pipeline: entry.pipeline,
+          contentHash: contentHash({ [entry.entry]: source.body }),
+          sourceKey: key,
+          diagnostics,
+          createdAt: this.options.now().toISOString(),
+        }),
       ]);
       return { kind: "rejected", key, pipeline: entry.pipeline, diagnostics };
     }
@@ -98,6 +100,13 @@ export class BuildService {
         ? tooLarge(entrySource, key)
         : await this.compile(entry.entry, files, key);
     const ok = result.ok && result.manifest !== undefined && result.yaml !== undefined;
+    const diagnostics: Diagnostic[] =
+      ok || result.diagnostics.some((d) => d.severity === "error")
+        ? result.diagnostics
+        : [
+            ...result.diagnostics,
+            { severity: "error", code: "build", message: "the build produced no spec", file: key },
+          ];
     const recorded = await runs.recordVersion({
       pipeline: entry.pipeline,
       contentHash: contentHash(files.files),
@@ -105,7 +114,7 @@ export class BuildService {
       ok,
       parameters: ok && result.manifest ? declaredParameters(result.manifest) : [],
       templateCount: ok && result.manifest ? templateCount(result.manifest) : 0,
-      diagnostics: result.diagnostics,
+      diagnostics,
       createdAt: this.options.now().toISOString(),
     });
     const version = recorded.version;
@@ -116,20 +125,27 @@ export class BuildService {
     }
     if (recorded.created) {
       await bus.publish([
-        {
-          source: "skiff",
-          detailType: version.ok ? BUILD_SUCCEEDED : BUILD_FAILED,
-          detail: {
-            pipeline: entry.pipeline,
-            version: version.version,
-            contentHash: version.contentHash,
-            sourceKey: key,
-            ...(version.ok
-              ? { specKey, parameters: version.parameters, templateCount: version.templateCount }
-              : {}),
-            diagnostics: version.diagnostics,
-          },
-        },
+        version.ok
+          ? buildSucceededEvent({
+              pipeline: entry.pipeline,
+              version: version.version,
+              contentHash: version.contentHash,
+              sourceSize: version.sourceSize,
+              specKey,
+              parameters: version.parameters,
+              templateCount: version.templateCount,
+              diagnostics: version.diagnostics,
+              createdAt: version.createdAt,
+            })
+          : buildFailedEvent({
+              pipeline: entry.pipeline,
+              version: version.version,
+              contentHash: version.contentHash,
+              sourceKey: key,
+              diagnostics: version.diagnostics,
+              lastGoodVersion: (await runs.getPipeline(entry.pipeline))?.latestGoodVersion,
+              createdAt: version.createdAt,
+            }),
       ]);
     }
     return { kind: "built", key, version, created: recorded.created };

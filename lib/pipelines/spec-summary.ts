@@ -14,9 +14,11 @@ export function declaredParameters(manifest: Manifest): PipelineVersion["paramet
   const parameters = workflowSpecOf(manifest)?.arguments?.parameters ?? [];
   return parameters.map((p) => {
     const description = (p as { description?: unknown }).description;
+    // A workflow argument's value is what a run uses unless it passes its own (Argo's `default` also counts).
+    const fallback = p.value ?? p.default ?? p.valueFrom?.default;
     return {
       name: p.name,
-      ...(p.value !== undefined ? { default: String(p.value) } : {}),
+      ...(fallback !== undefined ? { default: String(fallback) } : {}),
       ...(p.enum ? { enum: p.enum.map(String) } : {}),
       ...(typeof description === "string" ? { description } : {}),
     };

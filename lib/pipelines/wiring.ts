@@ -1,0 +1,19 @@
+import { compilePipeline } from "../build";
+import { config as loadConfig, type SkiffConfig } from "../config";
+import { EventBridgeBus } from "../events/eventbridge-bus";
+import { DynamoRunStore } from "../runs/dynamo-run-store";
+import { s3ClientFor } from "./aws";
+import { BuildService } from "./build-service";
+import { S3SpecStore } from "./s3-spec-store";
+
+/** The build service on the configured bucket, table and bus (one per container). */
+export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): BuildService {
+  return new BuildService({
+    specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
+    runs: new DynamoRunStore({ tableName: config.table }),
+    bus: new EventBridgeBus({ busName: config.eventBus }),
+    compile: (request) => compilePipeline(request),
+    maxSourceFiles: config.limits.maxSourceFiles,
+    maxSourceBytes: config.limits.maxSourceBytes,
+  });
+}
