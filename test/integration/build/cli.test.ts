@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+// The real CLI (bin/skiff.js → dist/cli/skiff.js, bundled by the global setup), run as a user would.
+const skiff = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "skiff-cli-"));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [skiff, ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+writeFileSync(
+  join(dir, "pipeline.ts"),
+  `import { container, workflow } from "skiff";
+import { image } from "./settings";
+
+export default (p: Record<string, string>) =>
+  workflow({ generateName: "cli-" + (p.stage ?? "dev") + "-", entrypoint: container({ name: "main", image }) });
+`,
+);
+writeFileSync(join(dir, "settings.ts"), `export const image = "alpine:3.20";\n`);
+writeFileSync(
+  join(dir, "typo.ts"),
+  `import { container, workflow } from "skiff";
+
+const hello = container({ name: "hello", image: "alpine:3.20", imagePullPolicy: 3 });
+export default workflow({ generateName: "typo-", entrypoint: hello });
+`,
+);
+writeFileSync(
+  join(dir, "bad.yaml"),
+  `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: bad-
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      dag:
+        tasks:
+          - name: a
+            template: missing
+`,
+);
+
+describe("skiff build", () => {
+  it("prints deterministic YAML on stdout and exits 0", () => {
+    const first = run("build", "pipeline.ts", "--no-typecheck", "-p", "stage=prod");
+    expect(first.code).toBe(0);
+    expect(parse(first.stdout).metadata.generateName).toBe("cli-prod-");
+    expect(run("build", "pipeline.ts", "--no-typecheck", "-p", "stage=prod").stdout).toBe(first.stdout);
+  });
+
+  it("writes the spec to -o (JSON for .json) and the spec lints clean", () => {
+    expect(run("build", "pipeline.ts", "--no-typecheck", "-o", "spec.yaml").code).toBe(0);
+    expect(parse(readFileSync(join(dir, "spec.yaml"), "utf8")).kind).toBe("Workflow");
+    expect(run("build", "pipeline.ts", "--no-typecheck", "-o", "spec.json").code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "spec.json"), "utf8")).kind).toBe("Workflow");
+    const lint = run("lint", "spec.yaml");
+    expect(lint.code).toBe(0);
+    expect(lint.stderr).toContain("spec.yaml: ok");
+  });
+
+  it("type-checks by default: exit 1, file:line:col, nothing written", () => {
+    const r = run("build", "typo.ts", "-o", "typo.yaml");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^typo\.ts:3:\d+: error typecheck: TS2322/m);
+    expect(existsSync(join(dir, "typo.yaml"))).toBe(false);
+  });
+
+  it("reports as JSON with --format json", () => {
+    const r = run("build", "typo.ts", "--format", "json");
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics[0]).toMatchObject({ code: "typecheck", file: "typo.ts", line: 3 });
+  });
+
+  it("exits 2 on usage errors", () => {
+    expect(run("build", "nope.ts").code).toBe(2);
+    expect(run("build", "pipeline.ts", "--param", "novalue").code).toBe(2);
+    expect(run("build", "pipeline.ts", "--format", "xml").code).toBe(2);
+    expect(run("build", "bad.yaml").code).toBe(2);
+  });
+});
+
+describe("skiff lint", () => {
+  it("lints hand-written YAML with file:line:col and spec paths", () => {
+    const r = run("lint", "bad.yaml");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'bad.yaml:12:23: error reference.template: task "a" calls unknown template "missing" (at spec.templates[0].dag.tasks[0].template)',
+    );
+    const json = JSON.parse(run("lint", "bad.yaml", "--format", "json").stdout);
+    expect(json.ok).toBe(false);
+    expect(json.diagnostics).toHaveLength(1);
+  });
+
+  it("lints a pipeline by compiling it", () => {
+    const r = run("lint", "typo.ts", "--format", "json");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).diagnostics[0].code).toBe("typecheck");
+    expect(run("lint", "pipeline.ts", "--no-typecheck").code).toBe(0);
+  });
+});
