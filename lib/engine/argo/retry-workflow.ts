@@ -19,6 +19,7 @@ export interface RetryInput {
   now?: Date;
 }
 
+const EXECUTION_TYPES = new Set(["Pod", "Container", "Suspend", "HTTP", "Plugin"]);
 const isFailedOrError = (phase?: string) => phase === "Failed" || phase === "Error";
 
 /** RFC 3339 at second precision, as Argo writes times. */
@@ -71,14 +72,6 @@ export function formulateRetry(original: Workflow, input: RetryInput = {}): Retr
   if (wf.spec.activeDeadlineSeconds === 0) wf.spec.activeDeadlineSeconds = undefined;
   if (input.parameters) overrideParameters(wf, input.parameters);
 
-  // Nodes to redo: every failed/errored node, plus nodes the selector names when restarting successes.
-  const redo = new Set<string>();
-  for (const [id, node] of Object.entries(oldNodes)) if (isFailedOrError(node.phase)) redo.add(id);
-  if (input.restartSuccessful && selector) {
-    const requirements = parseNodeFieldSelector(selector);
-    for (const node of Object.values(oldNodes)) if (nodeMatches(node, requirements)) redo.add(node.id);
-  }
-
   const parent = new Map<string, string>();
   for (const node of Object.values(oldNodes))
     for (const child of node.children ?? []) parent.set(child, node.id);
@@ -88,15 +81,30 @@ export function formulateRetry(original: Workflow, input: RetryInput = {}): Retr
     }
   }
 
+  // Nodes to redo: nodes the selector names (when restarting successes), plus failed/errored
+  // execution nodes (a failed retry attempt stands for its Retry node) with no succeeded descendant.
+  const redo = new Set<string>();
+  if (input.restartSuccessful && selector) {
+    const requirements = parseNodeFieldSelector(selector);
+    for (const node of Object.values(oldNodes)) if (nodeMatches(node, requirements)) redo.add(node.id);
+  }
+  const selected = new Set(redo);
+  for (const original of Object.values(oldNodes)) {
+    if (!isFailedOrError(original.phase) || !EXECUTION_TYPES.has(original.type)) continue;
+    let node = original;
+    if (node.nodeFlag?.retried) {
+      const retryParent = oldNodes[parent.get(node.id) ?? ""];
+      if (retryParent?.type === "Retry") node = retryParent;
+    }
+    if (!hasSucceededDescendant(node, oldNodes, selected)) redo.add(original.id);
+  }
+
+  // Topological (breadth-first from the root) order: a node already scheduled for deletion by an
+  // ancestor's reset is not reset again.
   const toReset = new Set<string>();
   const toDelete = new Set<string>();
-  for (const id of redo) {
-    const node = oldNodes[id];
-    if (!node) continue;
-    if (node.name.startsWith(onExitName)) {
-      toDelete.add(id);
-      continue;
-    }
+  for (const id of breadthFirst(name, oldNodes)) {
+    if (!redo.has(id) || toDelete.has(id)) continue;
     resetPath(id, oldNodes, parent, toReset, toDelete);
   }
 
@@ -106,6 +114,13 @@ export function formulateRetry(original: Workflow, input: RetryInput = {}): Retr
   for (const id of toDelete) {
     const node = oldNodes[id];
     if (node?.type === "Pod") pods.add(podNameFor(original, node));
+  }
+  // The exit handler runs again after the retry: its pods go too.
+  const exitRoot = Object.values(oldNodes).find((n) => n.name === onExitName);
+  if (exitRoot) {
+    const exitNodes = new Set<string>([exitRoot.id]);
+    markDescendants(exitRoot.id, oldNodes, exitNodes);
+    for (const id of exitNodes) if (oldNodes[id]) pods.add(podNameFor(original, oldNodes[id]));
   }
   for (const [id, node] of Object.entries(oldNodes)) {
     const drop = toDelete.has(id) || node.name.startsWith(onExitName);
@@ -210,4 +225,39 @@ export function overrideParameters(wf: Workflow, parameters: Record<string, stri
       );
     param.value = value;
   }
+}
+
+function hasSucceededDescendant(
+  node: NodeStatus,
+  nodes: Record<string, NodeStatus>,
+  excluded: Set<string>,
+): boolean {
+  const seen = new Set<string>();
+  const queue = [...(node.children ?? [])];
+  while (queue.length) {
+    const id = queue.shift()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const child = nodes[id];
+    if (!child) continue;
+    if (!excluded.has(id) && child.phase === "Succeeded") return true;
+    queue.push(...(child.children ?? []));
+  }
+  return false;
+}
+
+function breadthFirst(rootId: string, nodes: Record<string, NodeStatus>): string[] {
+  const order: string[] = [];
+  const seen = new Set<string>([rootId]);
+  const queue = nodes[rootId] ? [rootId] : [];
+  while (queue.length) {
+    const id = queue.shift()!;
+    order.push(id);
+    for (const child of nodes[id]?.children ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      queue.push(child);
+    }
+  }
+  return order;
 }
