@@ -4,15 +4,26 @@ import { argoFunctions } from "./exprlang/argo-functions";
 export interface Scope {
   get(key: string): string | undefined;
   keys(): Iterable<string>;
+  /**
+   * Whether `key` is an absent optional: the output of a Skipped/Omitted producer without a default. Such a key
+   * is nil in expressions (so `??` applies) and an error in a simple tag. Optional; default: nothing is absent.
+   */
+  isAbsent?(key: string): boolean;
 }
 
-/** An immutable Scope over a plain record. */
+/**
+ * A Scope over a plain record. The record is used as given, not copied (scopes are built per substitution
+ * on hot paths): do not mutate it while the scope is in use.
+ */
 export class MapScope implements Scope {
   private readonly values: Readonly<Record<string, string>>;
+  private readonly absent: ReadonlySet<string>;
   private env: Record<string, unknown> | undefined;
 
-  constructor(values: Record<string, string> = {}) {
-    this.values = { ...values };
+  /** `absent` lists absent optionals (see Scope.isAbsent); default none. */
+  constructor(values: Record<string, string> = {}, absent: Iterable<string> = []) {
+    this.values = values;
+    this.absent = new Set(absent);
   }
 
   get(key: string): string | undefined {
@@ -20,12 +31,16 @@ export class MapScope implements Scope {
   }
 
   keys(): Iterable<string> {
-    return Object.keys(this.values);
+    return this.absent.size === 0 ? Object.keys(this.values) : [...Object.keys(this.values), ...this.absent];
   }
 
-  /** A new scope with `extra` added (overriding same-named keys). */
-  with(extra: Record<string, string>): MapScope {
-    return new MapScope({ ...this.values, ...extra });
+  isAbsent(key: string): boolean {
+    return this.absent.has(key) && !Object.hasOwn(this.values, key);
+  }
+
+  /** A new scope with `extra` added (overriding same-named keys) and more absent optionals. */
+  with(extra: Record<string, string>, absent: Iterable<string> = []): MapScope {
+    return new MapScope({ ...this.values, ...extra }, [...this.absent, ...absent]);
   }
 
   /** The expression env for this scope, built once (the scope is immutable). */
@@ -71,6 +86,7 @@ function buildExprEnv(scope: Scope): Record<string, unknown> {
   for (const key of scope.keys()) {
     const value = scope.get(key);
     if (value !== undefined) flat[key] = value;
+    else if (scope.isAbsent?.(key)) flat[key] = null;
   }
   return { ...expandKeys(flat), ...argoFunctions };
 }

@@ -58,13 +58,27 @@ export function substitute(text: string, scope: Scope, options?: SubstituteOptio
 }
 
 function replaceSimple(tag: string, scope: Scope, onMissing: "keep" | "error"): string {
-  const value = scope.get(tag.trim());
+  const key = tag.trim();
+  const value = scope.get(key);
   if (value !== undefined) return value;
+  if (scope.isAbsent?.(key)) {
+    throw new SubstitutionError(
+      `unable to substitute {{${tag}}}: output is an absent optional (skipped/omitted node with no default)`,
+      tag,
+    );
+  }
   // A nested tag such as {{inputs.parameters.{{item}}}}: resolve the inner one, leaving the outer for later.
   const inner = tag.lastIndexOf("{{");
   if (inner > 0) {
-    const nested = scope.get(tag.slice(inner + 2));
+    const innerKey = tag.slice(inner + 2);
+    const nested = scope.get(innerKey);
     if (nested !== undefined) return `{{${tag.slice(0, inner)}${nested}`;
+    if (scope.isAbsent?.(innerKey)) {
+      throw new SubstitutionError(
+        `unable to substitute nested tag {{${tag}}}: "${innerKey}" is an absent optional`,
+        tag,
+      );
+    }
   }
   if (onMissing === "error") throw new SubstitutionError(`failed to resolve {{${tag}}}`, tag);
   return `{{${tag}}}`;

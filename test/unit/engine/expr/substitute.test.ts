@@ -91,3 +91,26 @@ describe("substitute: expression tags", () => {
     expect(() => substitute("{{=1 +}}", scope)).toThrow(/failed to evaluate expression \{\{=1 \+\}\}/);
   });
 });
+
+describe("substitute: absent optionals (outputs of skipped/omitted producers without a default)", () => {
+  const withAbsent = new MapScope({ "inputs.parameters.x": "1" }, ["steps.skipped.outputs.parameters.p"]);
+  it("are nil in expressions, so ?? supplies a fallback", () => {
+    expect(substitute("{{=steps.skipped.outputs.parameters.p ?? 'fallback'}}", withAbsent)).toBe("fallback");
+  });
+  it("fail a simple tag whatever onMissing says, with Argo's wording", () => {
+    expect(() => substitute("{{steps.skipped.outputs.parameters.p}}", withAbsent)).toThrow(
+      "unable to substitute {{steps.skipped.outputs.parameters.p}}: output is an absent optional (skipped/omitted node with no default)",
+    );
+  });
+  it("are reported by isAbsent and carried over by with()", () => {
+    expect(withAbsent.isAbsent("steps.skipped.outputs.parameters.p")).toBe(true);
+    expect(withAbsent.isAbsent("inputs.parameters.x")).toBe(false);
+    const extended = withAbsent.with({ item: "a" }, ["tasks.t.outputs.result"]);
+    expect(extended.isAbsent("steps.skipped.outputs.parameters.p")).toBe(true);
+    expect(extended.isAbsent("tasks.t.outputs.result")).toBe(true);
+  });
+  it("a value given for the key wins over the absent mark", () => {
+    const scope = withAbsent.with({ "steps.skipped.outputs.parameters.p": "set" });
+    expect(substitute("{{steps.skipped.outputs.parameters.p}}", scope)).toBe("set");
+  });
+});

@@ -1,4 +1,5 @@
 /** Tree-walking evaluator for expr-lang over the Go-like value model. */
+import { argoFunctions } from "./argo-functions";
 import type { Node } from "./ast";
 import { builtins, methodOf } from "./builtins";
 import { binary, equal, RuntimeError, toInt, unary } from "./operators";
@@ -27,7 +28,13 @@ export function evaluateNode(node: Node, env: Record<string, unknown>): unknown 
 function lookup(name: string, ctx: Context): unknown {
   if (ctx.variables.has(name)) return ctx.variables.get(name);
   if (Object.hasOwn(ctx.env, name)) return ctx.env[name] ?? null;
+  // Argo adds these to every env it evaluates (GetFuncMap); an env built by hand still gets them.
+  if (Object.hasOwn(argoFunctions, name)) return argoFunctions[name];
   throw new RuntimeError(`unknown name ${name}`);
+}
+
+function isDefined(name: string, ctx: Context): boolean {
+  return ctx.variables.has(name) || Object.hasOwn(ctx.env, name) || Object.hasOwn(argoFunctions, name);
 }
 
 function requireBool(value: unknown, what: string): boolean {
@@ -169,8 +176,7 @@ function call(callee: Node, argNodes: Node[], ctx: Context): unknown {
   const args = () => argNodes.map((a) => evaluate(a, ctx));
   if (callee.type === "identifier") {
     const name = callee.name;
-    const own = ctx.variables.has(name) || Object.hasOwn(ctx.env, name);
-    if (!own) {
+    if (!isDefined(name, ctx)) {
       const builtin = builtins[name];
       if (!builtin) throw new RuntimeError(`unknown func ${name}`);
       return invoke(name, builtin, args());

@@ -38,7 +38,8 @@ function position(source: string, offset: number): string {
 }
 
 /**
- * Evaluates an expr-lang (github.com/expr-lang/expr) expression over `env`. Unknown top-level names, type
+ * Evaluates an expr-lang (github.com/expr-lang/expr) expression over `env`. Argo's functions (asInt, asFloat,
+ * jsonpath, toJson, sprig) are available even when `env` does not define them. Unknown top-level names, type
  * errors and failing functions throw ExpressionError naming the expression.
  */
 export function evaluateExpr(source: string, env: Record<string, unknown>): unknown {

@@ -449,10 +449,20 @@ export const sprigFunctions: Record<string, ExprFunction> = {
   regexReplaceAllLiteral: (re, s, repl) =>
     strval(s).replace(new RegExp(goRegExp(strval(re)).source, "g"), () => strval(repl)),
   regexSplit: (re, s, n) => {
-    const parts = strval(s).split(new RegExp(goRegExp(strval(re)).source, "g"));
+    // Go's Regexp.Split: at most n parts, the last holding the unsplit rest.
+    const text = strval(s);
     const count = toInt64(n);
-    if (count < 0 || parts.length <= count) return parts;
-    return [...parts.slice(0, count - 1), parts.slice(count - 1).join("")];
+    if (count === 0) return [];
+    const parts: string[] = [];
+    let start = 0;
+    for (const m of text.matchAll(new RegExp(goRegExp(strval(re)).source, "g"))) {
+      if (count > 0 && parts.length === count - 1) break;
+      if (m[0] === "" && (m.index === 0 || m.index === text.length)) continue;
+      parts.push(text.slice(start, m.index));
+      start = (m.index ?? 0) + m[0].length;
+    }
+    parts.push(text.slice(start));
+    return parts;
   },
   regexQuoteMeta: (s) => strval(s).replace(/[\\.+*?()|[\]{}^$]/g, "\\$&"),
   // lists
