@@ -333,17 +333,7 @@ export class LocalEngine implements Engine {
         options.restartSuccessful && options.nodeFieldSelector && nodeMatches(n, options.nodeFieldSelector);
       if (failed || selected || n.name.startsWith(`${wf.metadata.name}.onExit`)) reset.add(n.id);
     }
-    // Descendants (by boundary) of reset nodes are reset too.
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const n of Object.values(nodes)) {
-        if (!reset.has(n.id) && n.boundaryID && reset.has(n.boundaryID)) {
-          reset.add(n.id);
-          grew = true;
-        }
-      }
-    }
+    // Succeeded nodes (also inside a failed Steps/DAG) are kept and reused; the rest runs again.
     for (const id of reset) delete nodes[id];
     for (const n of Object.values(nodes)) {
       if (n.children) n.children = n.children.filter((c) => !reset.has(c));

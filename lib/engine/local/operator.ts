@@ -666,7 +666,10 @@ export class WorkflowRun {
     extras: AttemptExtras,
   ): Promise<NodeStatus> {
     // Substitute the template with its inputs; references to siblings (steps./tasks./item) stay for later.
-    const tmpl = substDeep(rawTmpl, vars, new Set(["steps", "dag"]));
+    const tmpl: Template = {
+      ...substDeep(rawTmpl, vars, new Set(["steps", "dag"])),
+      ...(rawTmpl.inputs ? { inputs } : {}),
+    };
     const type = templateType(tmpl);
     const node = this.table.init(nodeName, type, {
       boundaryId: req.boundaryId,
