@@ -80,3 +80,17 @@ export function parseWatcherEvent(event: unknown): WorkflowStatusChangeEvent | S
     issues,
   );
 }
+
+/**
+ * `SKIFF_NO_STATUS_TIMEOUT_SECONDS`: how long a run's workflow may go without a status before the sweep closes
+ * the run as `Error`. Default: 300 s.
+ */
+export function noStatusTimeoutFromEnv(env: Record<string, string | undefined>): number {
+  const raw = env.SKIFF_NO_STATUS_TIMEOUT_SECONDS;
+  if (raw === undefined || raw === "") return 300_000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new Error(`SKIFF_NO_STATUS_TIMEOUT_SECONDS must be a positive number of seconds, got "${raw}"`);
+  }
+  return seconds * 1000;
+}

@@ -1,13 +1,12 @@
-// Test helper: one DynamoDB Local per test file and a fresh table per test (until test/support lands).
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../../lib/local/credentials";
-import { type DynamoDbLocal, startDynamoDbLocal } from "../../../lib/local/dynamodb";
+// Test helper: one DynamoDB Local per test file (test/support/servers) and a fresh table per test.
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ensureTable } from "../../../lib/runs/ensure-table";
+import { type DynamoDbLocal, dynamoClient, startDynamo as startServer } from "../../support/servers";
 
 export interface DynamoFixture {
   server: DynamoDbLocal;
   client: DynamoDBClient;
-  /** Creates a fresh, empty table and returns its name. */
+  /** Creates a fresh, empty table from lib/runs/table.json and returns its name. */
   newTable(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -15,13 +14,8 @@ export interface DynamoFixture {
 let tables = 0;
 
 export async function startDynamo(): Promise<DynamoFixture> {
-  const server = await startDynamoDbLocal();
-  const client = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 5,
-  });
+  const server = await startServer();
+  const client = dynamoClient(server.endpoint, { maxAttempts: 5 });
   return {
     server,
     client,

@@ -1,0 +1,308 @@
+import { readFileSync } from "node:fs";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { EventBridgeBus } from "../../../lib/events/eventbridge-bus";
+import type { EventEnvelope } from "../../../lib/local/bus/envelope";
+import type { RunRecord } from "../../../lib/ports/run-store";
+import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
+import { Watcher } from "../../../lib/runs/watcher";
+import { createWatcherHandler, InvalidWatcherEventError } from "../../../lib/runs/watcher-handler";
+import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
+import { dagAt, workflow } from "../../unit/runs/workflow-fixtures";
+import { type DynamoFixture, startDynamo } from "../runs/dynamo-local";
+import { MemoryEngine } from "./memory-engine";
+
+let dynamo: DynamoFixture;
+let busServer: EventBusServer;
+let eventBridge: EventBridgeClient;
+let received: EventEnvelope[];
+let store: DynamoRunStore;
+let engine: MemoryEngine;
+let bus: EventBridgeBus;
+let unsubscribe: (() => void) | undefined;
+
+const NOW = new Date("2026-01-01T01:00:00Z");
+
+beforeAll(async () => {
+  [dynamo, busServer] = await Promise.all([startDynamo(), startBus({ buses: ["skiff"], historySize: 10 })]);
+  eventBridge = new EventBridgeClient({
+    endpoint: busServer.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+});
+afterAll(async () => {
+  eventBridge?.destroy();
+  await Promise.all([dynamo?.stop(), busServer?.stop()]);
+});
+beforeEach(async () => {
+  unsubscribe?.();
+  received = [];
+  unsubscribe = busServer.router.subscribe((event, name) => {
+    if (name === "skiff") received.push(event);
+  });
+  store = new DynamoRunStore({ tableName: await dynamo.newTable(), client: dynamo.client });
+  engine = new MemoryEngine();
+  bus = new EventBridgeBus({ busName: "skiff", client: eventBridge });
+});
+
+function newRun(runId: string, workflowName: string | undefined, over: Partial<RunRecord> = {}): RunRecord {
+  return {
+    runId,
+    pipeline: "etl",
+    version: "v1",
+    status: "Pending",
+    parameters: { date: "2026-01-01" },
+    engine: { kind: "local", namespace: "default", workflowName, uid: workflowName && `uid-${workflowName}` },
+    createdAt: "2026-01-01T00:00:00.000Z",
+    ...over,
+  };
+}
+
+const completions = (runId?: string) =>
+  received.filter(
+    (e) => e["detail-type"] === "Pipeline Run Completed" && (runId === undefined || e.detail.runId === runId),
+  );
+
+/** Deterministic shuffle (mulberry32), so a failure can be replayed. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let s = seed;
+  const random = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+describe("status-change events", () => {
+  it.each([1, 2, 3])(
+    "shuffled, duplicated and concurrent events give the right final records and one completion each (seed %i)",
+    async (seed) => {
+      const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+      const runs = Array.from({ length: 12 }, (_, i) => ({
+        runId: `run-${seed}-${i}`,
+        name: `wf-${seed}-${i}`,
+        outcome: i % 3 === 0 ? ("Failed" as const) : ("Succeeded" as const),
+      }));
+      for (const r of runs) {
+        await store.createRun(newRun(r.runId, r.name));
+        engine.set(dagAt(r.name, 0, r.outcome, r.runId));
+      }
+      // Every stage change of every run emits an event; each is delivered 1-3 times, in a shuffled order.
+      const deliveries = shuffled(
+        runs.flatMap((r) =>
+          ([1, 2, 3] as const).flatMap((stage) =>
+            Array.from({ length: 1 + ((stage + seed) % 3) }, () => ({ r, stage })),
+          ),
+        ),
+        seed,
+      );
+      const engineStage = new Map<string, number>();
+      for (let i = 0; i < deliveries.length; i += 6) {
+        const batch = deliveries.slice(i, i + 6);
+        // An event exists only once the engine reached its stage; the engine never goes back.
+        for (const { r, stage } of batch) {
+          const at = Math.max(engineStage.get(r.runId) ?? 0, stage) as 1 | 2 | 3;
+          engineStage.set(r.runId, at);
+          engine.set(dagAt(r.name, at, r.outcome, r.runId));
+        }
+        await Promise.all(
+          batch.map(({ r, stage }) =>
+            watcher.handleStatusChange({
+              runId: r.runId,
+              namespace: "default",
+              workflowName: r.name,
+              uid: `uid-${r.name}`,
+              phase: stage === 3 ? r.outcome : "Running",
+            }),
+          ),
+        );
+      }
+
+      for (const r of runs) {
+        const run = await store.getRun(r.runId);
+        expect(run).toMatchObject({
+          status: r.outcome,
+          startedAt: "2026-01-01T00:00:01Z",
+          finishedAt: "2026-01-01T00:00:09Z",
+        });
+        expect(run?.outputs).toBeUndefined();
+        expect(run?.failedSteps).toEqual(
+          r.outcome === "Failed"
+            ? [{ stepId: `${r.name}-b`, name: "b", message: "main: Error (exit code 1)", exitCode: 1 }]
+            : [],
+        );
+        const steps = await store.listSteps(r.runId);
+        expect(steps.map((s) => [s.displayName, s.phase]).sort()).toEqual(
+          [
+            ["a", "Succeeded"],
+            ["b", r.outcome],
+            [r.name, r.outcome],
+          ].sort(),
+        );
+        expect(completions(r.runId)).toHaveLength(1);
+        const changes = received.filter(
+          (e) => e["detail-type"] === "Pipeline Run Status Change" && e.detail.runId === r.runId,
+        );
+        expect(changes.length).toBeLessThanOrEqual(1);
+        for (const change of changes)
+          expect(change.detail).toMatchObject({ status: "Running", previousStatus: "Pending" });
+      }
+      const completed = completions().map((e) => e.detail);
+      expect(completed.find((d) => d.status === "Failed")).toMatchObject({
+        pipeline: "etl",
+        version: "v1",
+        durationMs: 8000,
+        parameters: { date: "2026-01-01" },
+        engine: { kind: "local", namespace: "default" },
+      });
+    },
+  );
+
+  it("ignores an event whose workflow belongs to another run, and unknown runs without a workflow", async () => {
+    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+    await store.createRun(newRun("mine", "wf-x"));
+    engine.set(dagAt("wf-x", 3, "Succeeded", "someone-else"));
+    const outcome = await watcher.handleStatusChange({
+      runId: "mine",
+      namespace: "default",
+      workflowName: "wf-x",
+    });
+    expect(outcome.action).toBe("unchanged");
+    expect((await store.getRun("mine"))?.status).toBe("Pending");
+    expect(
+      (await watcher.handleStatusChange({ runId: "ghost", namespace: "default", workflowName: "nope" }))
+        .action,
+    ).toBe("unknown");
+    expect(received).toHaveLength(0);
+  });
+});
+
+describe("sweep", () => {
+  it("recovers runs whose status events were all dropped, and publishes each completion once", async () => {
+    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW, pageSize: 2 });
+    for (let i = 0; i < 5; i++) {
+      await store.createRun(newRun(`dropped-${i}`, `wf-d${i}`));
+      engine.set(dagAt(`wf-d${i}`, i === 4 ? 2 : 3, i % 2 ? "Failed" : "Succeeded", `dropped-${i}`));
+    }
+    const report = await watcher.sweep();
+    expect(report.errors).toEqual([]);
+    expect(report.activeRunsChecked).toBe(5);
+    for (let i = 0; i < 4; i++) {
+      expect((await store.getRun(`dropped-${i}`))?.status).toBe(i % 2 ? "Failed" : "Succeeded");
+      expect(completions(`dropped-${i}`)).toHaveLength(1);
+    }
+    expect((await store.getRun("dropped-4"))?.status).toBe("Running");
+    expect(await store.listSteps("dropped-4")).toHaveLength(3);
+
+    // The next sweep finds only the still-running one and publishes nothing new.
+    const again = await watcher.sweep();
+    expect(again.activeRunsChecked).toBe(1);
+    expect(completions()).toHaveLength(4);
+  });
+
+  it("records completed engine workflows whose run id the store does not know", async () => {
+    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+    const wf = dagAt("wf-orphan", 3, "Succeeded", "orphan-run");
+    wf.metadata.labels = {
+      ...wf.metadata.labels,
+      "skiff.dev/pipeline": "etl",
+      "skiff.dev/version": "v7",
+      "workflows.argoproj.io/completed": "true",
+    };
+    engine.set(wf);
+    const report = await watcher.sweep();
+    expect(report.outcomes).toEqual([
+      { runId: "orphan-run", action: "adopted", status: "Succeeded", published: ["Pipeline Run Completed"] },
+    ]);
+    expect(await store.getRun("orphan-run")).toMatchObject({
+      pipeline: "etl",
+      version: "v7",
+      status: "Succeeded",
+      parameters: { date: "2026-01-01" },
+      engine: { workflowName: "wf-orphan", uid: "uid-wf-orphan" },
+    });
+    expect(completions("orphan-run")).toHaveLength(1);
+    await watcher.sweep();
+    expect(completions("orphan-run")).toHaveLength(1);
+  });
+
+  it("closes runs whose workflow never got a status, never appeared, or vanished, and waits within the grace", async () => {
+    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW, noStatusTimeoutMs: 10 * 60_000 });
+    // Never picked up by a controller: exists, no status, created an hour ago.
+    await store.createRun(newRun("no-status", "wf-ns"));
+    engine.set(workflow("wf-ns", {}, { runId: "no-status", created: "2026-01-01T00:00:00Z" }));
+    // Never appeared in the engine at all.
+    await store.createRun(newRun("never", undefined));
+    // Was running, then deleted before its final status was recorded.
+    await store.createRun(newRun("vanished", "wf-v"));
+    await store.applyStatus({
+      runId: "vanished",
+      status: "Running",
+      startedAt: "2026-01-01T00:00:01Z",
+      steps: [
+        { runId: "vanished", stepId: "s1", name: "wf-v", displayName: "wf-v", type: "DAG", phase: "Running" },
+      ],
+    });
+    // Just created, not submitted yet.
+    await store.createRun(newRun("fresh", undefined, { createdAt: "2026-01-01T00:59:30.000Z" }));
+
+    const report = await watcher.sweep();
+    const byRun = Object.fromEntries(report.outcomes.map((o) => [o.runId, o.action]));
+    expect(byRun).toEqual({ "no-status": "applied", never: "gone", vanished: "gone", fresh: "waiting" });
+
+    const noStatus = await store.getRun("no-status");
+    expect(noStatus?.status).toBe("Error");
+    expect(noStatus?.message).toMatch(/never got a status/);
+    expect(noStatus?.message).toMatch(/instanceID|instance id/i);
+    expect(noStatus?.message).toMatch(/CRD/);
+    expect(noStatus?.message).toMatch(/RBAC/);
+    expect((await store.getRun("never"))?.message).toMatch(/was not found in the local engine .*CRD.*RBAC/);
+    const vanished = await store.getRun("vanished");
+    expect(vanished).toMatchObject({ status: "Error", startedAt: "2026-01-01T00:00:01Z" });
+    expect(vanished?.message).toMatch(/no longer exists .* last known status: Running/);
+    expect((await store.listSteps("vanished")).map((s) => s.phase)).toEqual(["Running"]);
+    expect((await store.getRun("fresh"))?.status).toBe("Pending");
+    expect(
+      completions()
+        .map((e) => e.detail.runId)
+        .sort(),
+    ).toEqual(["never", "no-status", "vanished"]);
+  });
+});
+
+describe("handler", () => {
+  const sample = (name: string) =>
+    JSON.parse(readFileSync(new URL(`../../../events/${name}`, import.meta.url), "utf8")) as Record<
+      string,
+      unknown
+    >;
+
+  it("routes the sample trigger events and refuses anything else with a clear error", async () => {
+    const handler = createWatcherHandler(() => ({ store, engine, bus }), { now: () => NOW });
+    const statusEvent = sample("workflow-status.json") as { detail: { runId: string; workflowName: string } };
+    await store.createRun(
+      newRun(statusEvent.detail.runId, statusEvent.detail.workflowName, {
+        engine: { kind: "local", namespace: "default" },
+      }),
+    );
+    const wf = dagAt(statusEvent.detail.workflowName, 3, "Succeeded", statusEvent.detail.runId);
+    wf.metadata.uid = "5f0c8a52-1e2d-4c3b-9a8f-7e6d5c4b3a21";
+    engine.set(wf);
+    expect(await handler(statusEvent)).toMatchObject({
+      kind: "status-change",
+      outcome: { action: "applied", status: "Succeeded", published: ["Pipeline Run Completed"] },
+    });
+    expect(await handler(sample("scheduled.json"))).toMatchObject({ kind: "sweep", report: { errors: [] } });
+    const wrong = sample("run-completed.json");
+    await expect(handler(wrong)).rejects.toThrow(InvalidWatcherEventError);
+    await expect(handler(wrong)).rejects.toThrow(/got an event from skiff/);
+  });
+});
