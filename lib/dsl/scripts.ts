@@ -95,6 +95,7 @@ export function pythonWithDependencies(source: string, requirements: readonly st
     "SKIFF_PYTHON_CHECK",
     ")",
     'if [ -z "$missing" ]; then exec python3 "$main"; fi',
+    'echo "skiff: installing missing Python requirements:" $missing >&2',
     'venv="$work/venv"',
     'python3 -m venv --system-site-packages "$venv"',
     '"$venv/bin/python" -m pip install --disable-pip-version-check --no-input --quiet $missing',
