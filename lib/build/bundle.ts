@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Message, Plugin } from "esbuild";
-import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
+import { BuildError, type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
+import { findInstalled } from "./install-paths";
 import { type SourceFiles, uploadPath } from "./source-files";
 
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
@@ -91,12 +90,10 @@ const LOADERS = { ts: "ts", tsx: "tsx", mts: "ts", js: "js", mjs: "js", json: "j
 
 /** The DSL entry of this installation, from the source tree or next to the bundled CLI. */
 export function defaultDslEntry(): string {
-  const candidates = ["../dsl/index.ts", "../../lib/dsl/index.ts", "../../../lib/dsl/index.ts"];
-  for (const candidate of candidates) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return fileURLToPath(new URL(candidates[0], import.meta.url));
+  const found = findInstalled("lib/dsl/index.ts");
+  if (!found)
+    throw new BuildError("the DSL sources (lib/dsl/index.ts) are not installed beside the compiler");
+  return found;
 }
 
 /** Bundles the pipeline and the DSL into one script; only `skiff` and relative imports inside the upload resolve. */

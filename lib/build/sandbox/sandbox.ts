@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { BuildError } from "../diagnostics";
+import { findInstalled } from "../install-paths";
 import type { EvaluateRequest, EvaluateResponse, EvaluationError, ReadyMessage } from "./protocol";
 
 export interface SandboxLimits {
-  /** Wall-time budget of one evaluation, in ms; the worker is killed and respawned past it. Default 5000. */
+  /** Wall-time budget of one evaluation, in ms; the worker is killed and respawned past it. Default 10000. */
   timeoutMs?: number;
   /** V8 heap limit of the worker (`--max-old-space-size`), in MB. Default 256. */
   heapMb?: number;
@@ -21,7 +21,7 @@ export interface SandboxOptions extends SandboxLimits {
   workerPath?: string;
 }
 
-export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 5000, heapMb: 256, rssMb: 768 };
+export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 10_000, heapMb: 256, rssMb: 768 };
 
 export type EvaluationOutcome = { ok: true; resultJson: string } | { ok: false; error: EvaluationError };
 
@@ -31,13 +31,10 @@ const KILL_GRACE_MS = 1000;
 const RSS_POLL_MS = 50;
 const STDERR_TAIL = 4096;
 
-/** The worker script: next to this module once bundled, or in dist/ when running from source. */
+/** The bundled worker script of this installation (dist/build/sandbox/worker.js). */
 export function defaultWorkerPath(): string {
-  const candidates = ["./worker.js", "../build/sandbox/worker.js", "../../../dist/build/sandbox/worker.js"];
-  for (const candidate of candidates) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
+  const found = findInstalled("dist/build/sandbox/worker.js");
+  if (found) return found;
   throw new BuildError(
     `the sandbox worker (dist/build/sandbox/worker.js) is missing: run \`npm run build\` first`,
   );

@@ -1,0 +1,110 @@
+// bench/compile: `skiff build` on generated pipelines of 500 and 2,000 tasks, (a) as a whole process and
+// (b) in-process with a warm sandbox, next to baselines measured in the same run: a bare `node -e 0`, the
+// CLI printing its help, and a plain esbuild transform of the same source.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { transform } from "esbuild";
+import { bundlePipeline } from "../../lib/build/bundle";
+import { closeSharedSandboxes, compilePipeline, sharedSandbox } from "../../lib/build/compile";
+import { lintManifest } from "../../lib/build/lint";
+import { memorySourceFiles } from "../../lib/build/source-files";
+import { toYaml } from "../../lib/build/yaml";
+import { generatePipeline } from "./generate";
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const skiff = join(root, "bin", "skiff.js");
+const work = join(tmpdir(), `skiff-bench-compile-${process.pid}`);
+const SIZES = [500, 2000];
+const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 7);
+const WARM_RUNS = Number(process.env.BENCH_WARM_RUNS ?? 25);
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function timeProcess(args: string[], runs = PROCESS_RUNS): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const r = spawnSync(process.execPath, args, { cwd: work, encoding: "utf8" });
+    times.push(performance.now() - start);
+    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  }
+  return median(times);
+}
+
+async function timeAsync(fn: () => Promise<unknown>, runs = WARM_RUNS): Promise<number> {
+  for (let i = 0; i < 3; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+mkdirSync(work, { recursive: true });
+try {
+  const sources = new Map(SIZES.map((n) => [n, generatePipeline(n)]));
+  for (const [n, source] of sources) {
+    mkdirSync(join(work, `p${n}`), { recursive: true });
+    writeFileSync(join(work, `p${n}`, "pipeline.ts"), source);
+  }
+
+  console.log("baselines");
+  const nodeStart = timeProcess(["-e", "0"]);
+  const cliHelp = timeProcess([skiff, "--help"]);
+  console.log(`  node -e 0                      ${ms(nodeStart)}`);
+  console.log(`  skiff --help                   ${ms(cliHelp)}`);
+
+  console.log("\n(a) whole process: node bin/skiff.js build <pipeline> -o spec.yaml");
+  const wholeProcess = new Map<number, { fast: number; typed: number }>();
+  for (const n of SIZES) {
+    const fast = timeProcess([
+      skiff,
+      "build",
+      `p${n}/pipeline.ts`,
+      "-o",
+      `p${n}/spec.yaml`,
+      "--no-typecheck",
+    ]);
+    const typed = timeProcess([skiff, "build", `p${n}/pipeline.ts`, "-o", `p${n}/spec.yaml`], 3);
+    wholeProcess.set(n, { fast, typed });
+    console.log(
+      `  ${String(n).padStart(5)} tasks  --no-typecheck ${ms(fast)} (${(fast / nodeStart).toFixed(1)}× node -e 0, ${(fast - cliHelp).toFixed(0)} ms over --help)   with typecheck ${ms(typed)}`,
+    );
+  }
+
+  console.log("\n(b) in process, warm sandbox (compilePipeline, no typecheck), and its stages");
+  sharedSandbox();
+  for (const n of SIZES) {
+    const source = sources.get(n) ?? "";
+    const files = memorySourceFiles({ "pipeline.ts": source });
+    const result = await compilePipeline({ entry: "pipeline.ts", files });
+    if (!result.ok)
+      throw new Error(
+        `generated ${n}-task pipeline failed: ${JSON.stringify(result.diagnostics.slice(0, 3))}`,
+      );
+    const whole = await timeAsync(() => compilePipeline({ entry: "pipeline.ts", files }));
+    const esbuildTransform = await timeAsync(() => transform(source, { loader: "ts" }));
+    const bundle = await timeAsync(() => bundlePipeline({ entry: "pipeline.ts", files }));
+    const lint = await timeAsync(async () => lintManifest(result.manifest, result.sites));
+    const yaml = await timeAsync(async () => toYaml(result.manifest));
+    console.log(
+      `  ${String(n).padStart(5)} tasks  compile ${ms(whole)} = ${(whole / esbuildTransform).toFixed(1)}× a plain esbuild transform (${ms(esbuildTransform)}); stages: bundle ${ms(bundle)}, lint ${ms(lint)}, yaml ${ms(yaml)}, spec ${((result.yaml?.length ?? 0) / 1024) | 0} KiB`,
+    );
+  }
+  const five = wholeProcess.get(500);
+  console.log(
+    `\ntargets for 500 tasks: (a) <= 200 ms whole process (measured ${five ? ms(five.fast) : "?"} without typecheck); (b) <= 15 ms warm`,
+  );
+} finally {
+  closeSharedSandboxes();
+  rmSync(work, { recursive: true, force: true });
+}
