@@ -1,4 +1,5 @@
 import { argoFunctions } from "./exprlang/argo-functions";
+import { setEntry } from "./exprlang/values";
 
 /** A flat map of Argo variables (`inputs.parameters.x`, `steps.a.outputs.result`, `item`, …) to their values. */
 export interface Scope {
@@ -66,12 +67,14 @@ export function expandKeys(flat: Record<string, unknown>): Record<string, unknow
     const parts = key.split(".");
     let node = root;
     for (const part of parts.slice(0, -1)) {
-      const existing = node[part];
-      if (existing === null || typeof existing !== "object") node[part] = {};
+      const existing = Object.hasOwn(node, part) ? node[part] : undefined;
+      if (existing === null || typeof existing !== "object") setEntry(node, part, {});
       node = node[part] as Record<string, unknown>;
     }
     const leaf = parts[parts.length - 1];
-    if (!(leaf in node) || typeof node[leaf] !== "object" || node[leaf] === null) node[leaf] = flat[key];
+    const existing = Object.hasOwn(node, leaf) ? node[leaf] : undefined;
+    if (existing === undefined || typeof existing !== "object" || existing === null)
+      setEntry(node, leaf, flat[key]);
   }
   return root;
 }
@@ -85,8 +88,8 @@ function buildExprEnv(scope: Scope): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const key of scope.keys()) {
     const value = scope.get(key);
-    if (value !== undefined) flat[key] = value;
-    else if (scope.isAbsent?.(key)) flat[key] = null;
+    if (value !== undefined) setEntry(flat, key, value);
+    else if (scope.isAbsent?.(key)) setEntry(flat, key, null);
   }
   return { ...expandKeys(flat), ...argoFunctions };
 }

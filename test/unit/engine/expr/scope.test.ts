@@ -44,3 +44,13 @@ describe("expression env", () => {
     expect(typeof (env.sprig as Record<string, unknown>).add).toBe("function");
   });
 });
+
+describe("hostile keys", () => {
+  it("a parameter named __proto__ is an ordinary entry, not a prototype", () => {
+    const env = expandKeys({ "inputs.parameters.__proto__": "x", "inputs.parameters.a": "1" });
+    const parameters = (env.inputs as Record<string, Record<string, unknown>>).parameters;
+    expect(Object.hasOwn(parameters, "__proto__")).toBe(true);
+    expect(parameters.a).toBe("1");
+    expect(Object.getPrototypeOf(parameters)).toBe(Object.prototype);
+  });
+});

@@ -10,6 +10,7 @@ import {
   isMap,
   isNil,
   parseDuration,
+  setEntry,
 } from "./values";
 
 function str(name: string, value: unknown): string {
@@ -324,7 +325,7 @@ export const builtins: Record<string, ExprFunction> = {
     const out: Record<string, unknown> = {};
     for (const pair of arr("fromPairs", v)) {
       const [k, val] = arr("fromPairs", pair);
-      out[goSprint(k)] = val;
+      setEntry(out, goSprint(k), val);
     }
     return out;
   },

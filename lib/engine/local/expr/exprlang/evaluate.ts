@@ -3,7 +3,7 @@ import { argoFunctions } from "./argo-functions";
 import type { Node } from "./ast";
 import { builtins, methodOf } from "./builtins";
 import { binary, equal, RuntimeError, toInt, unary } from "./operators";
-import { goTypeName, isMap, isNil } from "./values";
+import { goTypeName, isMap, isNil, setEntry } from "./values";
 
 /** Thrown inside an optional chain when `?.` meets nil; caught by the enclosing chain node. */
 class NilInChain {}
@@ -96,7 +96,7 @@ function evaluate(node: Node, ctx: Context): unknown {
       for (const { key, value } of node.entries) {
         const k = evaluate(key, ctx);
         if (typeof k !== "string") throw new RuntimeError(`map key must be a string, got ${goTypeName(k)}`);
-        out[k] = evaluate(value, ctx);
+        setEntry(out, k, evaluate(value, ctx));
       }
       return out;
     }

@@ -16,6 +16,7 @@ import {
   goTypeName,
   isMap,
   isNil,
+  setEntry,
 } from "./values";
 
 /** spf13/cast ToInt64 as Sprig uses it: lenient, 0 on failure. */
@@ -101,11 +102,13 @@ function words(s: string): string[] {
     .filter(Boolean);
 }
 
-function regexReplacement(repl: string): string {
-  // Go's Expand syntax ($1, ${1}, ${name}) to JS replacement syntax.
-  return repl.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, bare: string | undefined) => {
+/** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}` (longest word; unknown groups are empty), `$$`. */
+function expandTemplate(template: string, match: RegExpMatchArray): string {
+  return template.replace(/\$(\$|\{(\w+)\}|(\w+))/g, (whole, _all, braced?: string, bare?: string) => {
+    if (whole === "$$") return "$";
     const ref = braced ?? bare ?? "";
-    return /^\d+$/.test(ref) ? `$${ref}` : `$<${ref}>`;
+    const value = /^\d+$/.test(ref) ? match[Number(ref)] : match.groups?.[ref];
+    return value ?? "";
   });
 }
 
@@ -445,7 +448,15 @@ export const sprigFunctions: Record<string, ExprFunction> = {
     return count < 0 ? all : all.slice(0, count);
   },
   regexReplaceAll: (re, s, repl) =>
-    strval(s).replace(new RegExp(goRegExp(strval(re)).source, "g"), regexReplacement(strval(repl))),
+    strval(s).replace(new RegExp(goRegExp(strval(re)).source, "g"), (...args) => {
+      const groupsArg = args[args.length - 1];
+      const hasGroups = typeof groupsArg === "object" && groupsArg !== null;
+      const captures = args.slice(0, hasGroups ? -3 : -2) as string[];
+      const match = Object.assign([...captures], {
+        groups: hasGroups ? groupsArg : undefined,
+      }) as RegExpMatchArray;
+      return expandTemplate(strval(repl), match);
+    }),
   regexReplaceAllLiteral: (re, s, repl) =>
     strval(s).replace(new RegExp(goRegExp(strval(re)).source, "g"), () => strval(repl)),
   regexSplit: (re, s, n) => {
@@ -497,7 +508,8 @@ export const sprigFunctions: Record<string, ExprFunction> = {
   // dictionaries
   dict: (...args) => {
     const out: Record<string, unknown> = {};
-    for (let i = 0; i < args.length; i += 2) out[strval(args[i])] = i + 1 < args.length ? args[i + 1] : "";
+    for (let i = 0; i < args.length; i += 2)
+      setEntry(out, strval(args[i]), i + 1 < args.length ? args[i + 1] : "");
     return out;
   },
   get: (d, key) => {
@@ -507,7 +519,7 @@ export const sprigFunctions: Record<string, ExprFunction> = {
   },
   set: (d, key, value) => {
     const m = dict("set", d);
-    m[strval(key)] = value;
+    setEntry(m, strval(key), value);
     return m;
   },
   unset: (d, key) => {

@@ -24,6 +24,11 @@ export function isMap(value: unknown): value is ExprMap {
   return proto === Object.prototype || proto === null;
 }
 
+/** Sets a map entry as an own property, even for keys such as "__proto__". */
+export function setEntry(map: ExprMap, key: string, value: unknown): void {
+  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 export function isNil(value: unknown): value is null | undefined {
   return value === null || value === undefined;
 }

@@ -76,7 +76,9 @@ describe("sprig functions", () => {
     expect(ev("sprig.regexMatch('^a.c$', 'abc')")).toBe(true);
     expect(ev("sprig.regexFind('[0-9]+', 'ab12cd34')")).toBe("12");
     expect(ev("sprig.regexFindAll('[0-9]+', 'ab12cd34', -1)")).toEqual(["12", "34"]);
-    expect(ev("sprig.regexReplaceAll('a(x*)b', '-ab-axxb-', '${1}W')")).toBe("-W-xxW-");
+    // Go's ${1} group reference, built with "$" + "{" to keep it out of template-literal territory.
+    expect(ev(`sprig.regexReplaceAll('a(x*)b', '-ab-axxb-', '${"$"}{1}W')`)).toBe("-W-xxW-");
+    expect(ev("sprig.regexReplaceAll('a(x*)b', '-ab-axxb-', '$1W')")).toBe("---");
     expect(ev("sprig.regexSplit(',', 'a,b,c', 2)")).toEqual(["a", "b,c"]);
   });
   it("lists and dicts", () => {
