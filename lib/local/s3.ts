@@ -7,6 +7,7 @@ import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./credentials";
 import { LocalStackError } from "./errors";
+import { withDefaults } from "./options";
 import { distEntry } from "./project";
 import { toS3Notification } from "./s3-events";
 import { S3RVER_CONFIG_ENV, type S3rverConfig, type S3rverMessage } from "./s3rver-protocol";
@@ -46,7 +47,7 @@ const OUTPUT_TAIL_CHARS = 4000;
 
 /** Starts s3rver in its own process (see s3rver.main.ts for why) and waits until it listens. */
 export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
-  const opts = { ...defaults, ...options };
+  const opts = withDefaults(defaults, options);
   const temporary = opts.directory === undefined;
   const directory = temporary ? mkdtempSync(join(tmpdir(), "skiff-s3-")) : resolve(opts.directory as string);
   mkdirSync(directory, { recursive: true });

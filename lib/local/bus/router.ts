@@ -1,5 +1,6 @@
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../credentials";
 import { delay } from "../net";
+import { withDefaults } from "../options";
 import {
   busName,
   EntryError,
@@ -82,10 +83,15 @@ export class EventRouter {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: EventRouterOptions = {}) {
-    this.opts = { ...defaults, ...options };
+    this.opts = withDefaults(defaults, options);
     this.buses = new Set(["default", ...this.opts.buses.map(busName)]);
     for (const rule of this.opts.rules) this.addRule(rule);
     for (const webhook of this.opts.webhooks) this.addWebhook(webhook);
+  }
+
+  /** Creates a bus (idempotent); PutEvents to a bus that does not exist fails, as in AWS. */
+  addBus(nameOrArn: string): void {
+    this.buses.add(busName(nameOrArn));
   }
 
   /** Adds a rule; the pattern is validated now (a `PatternError` names the bad part). */

@@ -87,7 +87,8 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
         filter = compilePattern(pattern);
       } catch (error) {
         const message = error instanceof PatternError ? error.message : String(error);
-        return sendJson(res, 400, { error: "InvalidPattern", message });
+        sendJson(res, 400, { error: "InvalidPattern", message });
+        return;
       }
     }
     const follow =
@@ -95,7 +96,8 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
     if (!follow) {
       const limit = Number(url.searchParams.get("limit") ?? "100");
       const recent = router.history(bus).filter(filter);
-      return sendJson(res, 200, recent.slice(-Math.max(1, Math.min(limit, 1000))));
+      sendJson(res, 200, recent.slice(-Math.max(1, Math.min(limit, 1000))));
+      return;
     }
     res.writeHead(200, {
       "content-type": "text/event-stream",

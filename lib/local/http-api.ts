@@ -1,0 +1,209 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
+import { LOCAL_ACCOUNT_ID } from "./credentials";
+import { LocalStackError } from "./errors";
+import { withDefaults } from "./options";
+
+/** One HTTP API route: `httpApi: { method, path }` of serverless.yml, bound to a function. */
+export interface HttpRoute {
+  /** Upper-case method or `*`. */
+  method: string;
+  /** `/runs/{runId}`, `/files/{path+}` or `*`. */
+  path: string;
+  /** Called with the API Gateway v2 event; resolves to what the handler returned. */
+  invoke: (event: APIGatewayProxyEventV2) => Promise<unknown>;
+}
+
+export interface HttpApiOptions {
+  routes: HttpRoute[];
+  /** TCP port; a free one when omitted. */
+  port?: number;
+  /** Largest request body accepted (API Gateway's limit is 10 MB). */
+  maxBodyBytes?: number;
+  log?: (message: string) => void;
+}
+
+export interface HttpApiServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface CompiledRoute extends HttpRoute {
+  routeKey: string;
+  regex: RegExp;
+  names: string[];
+  /** Routes with more literal characters win, like API Gateway's most-specific match. */
+  specificity: number;
+}
+
+const defaults = {
+  port: 0,
+  maxBodyBytes: 10 * 1024 * 1024,
+  log: (m: string) => process.stderr.write(`${m}\n`),
+};
+
+function compileRoute(route: HttpRoute): CompiledRoute {
+  const routeKey =
+    route.path === "*" ? "$default" : `${route.method === "*" ? "ANY" : route.method} ${route.path}`;
+  if (route.path === "*") return { ...route, routeKey, regex: /^.*$/, names: [], specificity: -1 };
+  const names: string[] = [];
+  const source = route.path
+    .split("/")
+    .map((segment) => {
+      const greedy = /^\{(\w+)\+\}$/.exec(segment);
+      if (greedy) {
+        names.push(greedy[1]);
+        return "(.+)";
+      }
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param) {
+        names.push(param[1]);
+        return "([^/]+)";
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  const specificity = route.path.replace(/\{[^}]+\}/g, "").length;
+  return { ...route, routeKey, regex: new RegExp(`^${source}/?$`), names, specificity };
+}
+
+/** Turns the Node request into API Gateway's payload format 2.0. */
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: CompiledRoute,
+  params: Record<string, string>,
+) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name === "cookie") continue;
+    headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const textual = /^(application\/(json|.*\+json|x-www-form-urlencoded|xml|yaml|x-yaml)|text\/)/.test(
+    headers["content-type"] ?? "application/json",
+  );
+  const now = new Date();
+  const event: APIGatewayProxyEventV2 = {
+    version: "2.0",
+    routeKey: route.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: req.headers.cookie?.split(/;\s*/).filter(Boolean),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: route.names.length > 0 ? params : undefined,
+    requestContext: {
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: "local",
+      domainName: headers.host ?? "localhost",
+      domainPrefix: (headers.host ?? "localhost").split(".")[0],
+      http: {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""),
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey: route.routeKey,
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length > 0 ? (textual ? body.toString("utf8") : body.toString("base64")) : undefined,
+    isBase64Encoded: body.length > 0 && !textual,
+  };
+  return event;
+}
+
+/** Writes a handler result back the way API Gateway interprets payload format 2.0 responses. */
+function writeResult(res: ServerResponse, result: unknown): void {
+  const structured =
+    typeof result === "object" && result !== null && "statusCode" in result
+      ? (result as Exclude<APIGatewayProxyResultV2, string>)
+      : undefined;
+  if (!structured) {
+    // Anything without a statusCode is a 200 JSON body (strings are sent as they are).
+    const body = typeof result === "string" ? result : JSON.stringify(result ?? null);
+    res.writeHead(200, { "content-type": "application/json" }).end(body);
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(structured.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
+  if (structured.cookies?.length) headers["set-cookie"] = structured.cookies;
+  const body =
+    structured.body === undefined
+      ? undefined
+      : structured.isBase64Encoded
+        ? Buffer.from(structured.body, "base64")
+        : structured.body;
+  res.writeHead(structured.statusCode ?? 200, headers).end(body);
+}
+
+function sendMessage(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ message }));
+}
+
+/** A local HTTP API (API Gateway v2) in front of the functions' `httpApi` routes. */
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApiServer> {
+  const opts = withDefaults(defaults, options);
+  const routes = opts.routes.map(compileRoute).sort((a, b) => b.specificity - a.specificity);
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const method = (req.method ?? "GET").toUpperCase();
+    let params: Record<string, string> = {};
+    const route = routes.find((candidate) => {
+      if (candidate.method !== "*" && candidate.method !== method) return false;
+      const match = candidate.regex.exec(url.pathname);
+      if (!match) return false;
+      params = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+      return true;
+    });
+    if (!route) return sendMessage(res, 404, "Not Found");
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > opts.maxBodyBytes) return sendMessage(res, 413, "Request Entity Too Large");
+      chunks.push(chunk as Buffer);
+    }
+    try {
+      writeResult(res, await route.invoke(toEvent(req, url, Buffer.concat(chunks), route, params)));
+    } catch (error) {
+      opts.log(`http: ${method} ${url.pathname}: ${(error as Error).message}`);
+      if (!res.headersSent) sendMessage(res, 500, "Internal Server Error");
+      else res.end();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error) =>
+      reject(
+        new LocalStackError(`the local HTTP API could not listen on port ${opts.port}`, { cause: error }),
+      ),
+    );
+    server.listen(opts.port, "127.0.0.1", resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,474 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import type { Engine } from "../engine/engine";
+import { LocalEngine, S3ArtifactStore } from "../engine/local";
+import type { EventRouter, WebhookDefinition } from "./bus/router";
+import { type EventBusServer, startEventBus } from "./bus/server";
+import { LOCAL_CREDENTIALS } from "./credentials";
+import { startDynamoDbLocal } from "./dynamodb";
+import { createTableInput, ensureTable } from "./dynamodb-tables";
+import { provideEmbeddedEngine } from "./embedded-engine";
+import { startEngineFeed } from "./engine-feed";
+import { LocalStackError } from "./errors";
+import { type HttpApiServer, type HttpRoute, startHttpApi } from "./http-api";
+import { evaluateIntrinsic, localResourceName } from "./intrinsics";
+import { invoke, invokeAsync, type LambdaHandler } from "./lambda";
+import { projectRoot } from "./project";
+import { createS3Client, type LocalS3, startLocalS3 } from "./s3";
+import { s3TriggerMatches } from "./s3-triggers";
+import { type ScheduledJob, Scheduler, scheduledEvent } from "./schedule";
+import { type FunctionDefinition, readService, type ServiceDefinition } from "./serverless/functions";
+import { loadServerlessYaml } from "./serverless/variables";
+
+export type Handlers = Record<string, LambdaHandler>;
+
+export interface StackOptions {
+  /** Folder holding serverless.yml and examples/. Defaults to the Skiff checkout this code runs from. */
+  root?: string;
+  /** Defaults to `<root>/serverless.yml`. */
+  serverlessFile?: string;
+  /** Stage used to resolve serverless.yml. Defaults to `local`. */
+  stage?: string;
+  /**
+   * Where S3 objects, the DynamoDB database and step work directories live. Defaults to `<root>/.skiff`;
+   * state there survives a restart. Ignored when `ephemeral`.
+   */
+  stateDir?: string;
+  /** Keep nothing: in-memory DynamoDB, temporary S3 and work directories, no stack file. Defaults to false. */
+  ephemeral?: boolean;
+  /**
+   * The Lambda handlers by serverless function name, or a loader called once the environment is set (handlers
+   * read it when their module loads). Defaults to the bundled `functions/index.ts` (`dist/local/handlers.js`).
+   */
+  handlers?: Handlers | (() => Promise<Handlers>);
+  /** Ports of the HTTP API, S3, DynamoDB and the bus. Each defaults to a free port. */
+  ports?: { api?: number; s3?: number; dynamodb?: number; bus?: number };
+  /** The engine runs execute on. Defaults to a `LocalEngine` with its artifacts and logs in the local S3. */
+  engine?: Engine;
+  /** Webhooks receiving bus events (optionally filtered by an EventBridge pattern). Defaults to none. */
+  webhooks?: WebhookDefinition[];
+  /** Upload `examples/<name>/pipeline.ts` as `pipelines/<name>.ts` and wait for their builds. Defaults to true. */
+  uploadExamples?: boolean;
+  /** Run the functions' schedules (the watcher's sweep). Defaults to true. */
+  schedules?: boolean;
+  /** Delay before retrying a failed asynchronous invocation. Defaults to 1 s. */
+  retryDelayMs?: number;
+  /** Diagnostic lines (failed deliveries, retries). Defaults to stderr. */
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  apiUrl: string;
+  s3Endpoint: string;
+  dynamodbEndpoint: string;
+  /** The bus's endpoint: EventBridge PutEvents, and `GET /events` (add `?follow=true` to stream). */
+  busUrl: string;
+  bucket: string;
+  table: string;
+  eventBus: string;
+  region: string;
+  stage: string;
+  /** The environment the handlers run with (also applied to this process while the stack runs). */
+  env: Record<string, string>;
+  service: ServiceDefinition;
+  engine: Engine;
+  router: EventRouter;
+  s3: LocalS3;
+  /** Child processes (for checks that nothing outlives the stack). */
+  processes: { s3: number; dynamodb: number };
+  /** Pipelines uploaded from examples/ at start. */
+  examples: string[];
+  /** Runs every schedule now (the watcher's sweep) and waits for it. */
+  runSchedules(): Promise<void>;
+  /** Waits until S3-triggered invocations and bus deliveries started so far have finished. */
+  idle(): Promise<void>;
+  /** Stops everything (no process is left behind) and restores this process's environment. */
+  stop(): Promise<void>;
+}
+
+const STACK_FILE = "stack.json";
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Refuses to start a second stack on the same state (two DynamoDB Locals on one file corrupt it). */
+function claimStateDir(stateDir: string): void {
+  const file = join(stateDir, STACK_FILE);
+  if (!existsSync(file)) return;
+  try {
+    const { pid } = JSON.parse(readFileSync(file, "utf8")) as { pid?: number };
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new LocalStackError(
+        `a Skiff stack is already running on ${stateDir} (pid ${pid}); stop it first`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof LocalStackError) throw error;
+  }
+}
+
+async function defaultHandlers(): Promise<Handlers> {
+  const { distEntry } = await import("./project");
+  const { pathToFileURL } = await import("node:url");
+  const module = (await import(pathToFileURL(distEntry("local/handlers.js")).href)) as {
+    handlers?: Handlers;
+  };
+  if (!module.handlers) throw new LocalStackError("dist/local/handlers.js exports no `handlers`");
+  return module.handlers;
+}
+
+/** The handlers' environment: serverless.yml's, evaluated locally, plus the local endpoints and credentials. */
+function handlerEnvironment(
+  service: ServiceDefinition,
+  endpoints: { s3: string; dynamodb: string; bus: string },
+  log: (line: string) => void,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const fn of service.functions) {
+    for (const [name, value] of Object.entries(fn.environment)) {
+      // NODE_OPTIONS would leak into every step process the engine starts.
+      if (name === "NODE_OPTIONS") continue;
+      const evaluated = evaluateIntrinsic(value, service);
+      if (env[name] !== undefined && env[name] !== evaluated) {
+        log(`env: ${name} differs between functions; the handlers share one process, using "${env[name]}"`);
+        continue;
+      }
+      env[name] = evaluated;
+    }
+  }
+  return {
+    ...env,
+    SKIFF_STAGE: service.stage,
+    SKIFF_ENGINE: "local",
+    AWS_REGION: service.region,
+    AWS_DEFAULT_REGION: service.region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.bus,
+    SKIFF_S3_PATH_STYLE: "true",
+  };
+}
+
+function applyEnvironment(env: Record<string, string>): () => void {
+  const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+/**
+ * Starts the embedded stack: s3rver, DynamoDB Local, the bus, the local engine and the HTTP API, wired to the
+ * handlers exactly as serverless.yml wires them in AWS. Whatever fails half-way is stopped again.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const root = resolve(options.root ?? projectRoot());
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const ephemeral = options.ephemeral ?? false;
+  const stateDir = ephemeral
+    ? mkdtempSync(join(tmpdir(), "skiff-stack-"))
+    : resolve(options.stateDir ?? join(root, ".skiff"));
+  const serverlessFile = options.serverlessFile ?? join(root, "serverless.yml");
+  const service = readService(
+    loadServerlessYaml({ file: serverlessFile, stage: options.stage ?? "local" }),
+    serverlessFile,
+  );
+  mkdirSync(stateDir, { recursive: true });
+  if (!ephemeral) claimStateDir(stateDir);
+
+  const stops: Array<() => Promise<unknown> | unknown> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`stopping: ${(error as Error).message}`);
+      }
+    }
+    stops.length = 0;
+  };
+  if (ephemeral) stops.push(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  try {
+    const buckets = new Set<string>();
+    for (const fn of service.functions)
+      for (const t of fn.triggers) if (t.kind === "s3") buckets.add(t.bucket);
+    const providerBucket = service.functions[0]?.environment.SKIFF_BUCKET;
+    if (typeof providerBucket === "string") buckets.add(providerBucket);
+
+    // Started side by side (the JVM is slow); whichever started is stopped again if the other failed.
+    const [s3Started, dynamoStarted] = await Promise.allSettled([
+      startLocalS3({
+        directory: ephemeral ? undefined : join(stateDir, "s3"),
+        buckets: [...buckets],
+        port: options.ports?.s3,
+        region: service.region,
+      }),
+      startDynamoDbLocal({
+        path: ephemeral ? undefined : join(stateDir, "dynamodb"),
+        port: options.ports?.dynamodb,
+      }),
+    ]);
+    if (s3Started.status === "fulfilled") stops.push(() => s3Started.value.stop());
+    if (dynamoStarted.status === "fulfilled") stops.push(() => dynamoStarted.value.stop());
+    if (s3Started.status === "rejected") throw s3Started.reason;
+    if (dynamoStarted.status === "rejected") throw dynamoStarted.reason;
+    const s3 = s3Started.value;
+    const dynamo = dynamoStarted.value;
+
+    const eventBusNames = new Set<string>();
+    for (const fn of service.functions)
+      for (const t of fn.triggers) if (t.kind === "eventBridge") eventBusNames.add(t.eventBus);
+    const bus: EventBusServer = await startEventBus({
+      port: options.ports?.bus,
+      region: service.region,
+      buses: [...eventBusNames],
+      webhooks: options.webhooks,
+      log,
+    });
+    stops.push(() => bus.stop());
+
+    const env = handlerEnvironment(
+      service,
+      { s3: s3.endpoint, dynamodb: dynamo.endpoint, bus: bus.endpoint },
+      log,
+    );
+    const eventBus = env.SKIFF_EVENT_BUS ?? "default";
+    // The bus the handlers publish to must exist even if no rule listens on it.
+    bus.router.addBus(eventBus);
+    const bucket = env.SKIFF_BUCKET ?? [...buckets][0];
+    if (!bucket)
+      throw new LocalStackError(`${serverlessFile}: no bucket found (SKIFF_BUCKET or an s3 trigger)`);
+
+    // Tables from serverless.yml's resources, created as CloudFormation would.
+    const dynamoClient = new DynamoDBClient({
+      region: service.region,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: dynamo.endpoint,
+    });
+    stops.push(() => dynamoClient.destroy());
+    const tables = Object.entries(service.resources).filter(([, r]) => r.Type === "AWS::DynamoDB::Table");
+    for (const [logicalId, resource] of tables) {
+      await ensureTable(
+        dynamoClient,
+        createTableInput(localResourceName(service, logicalId), resource.Properties ?? {}),
+      );
+    }
+
+    const restoreEnv = applyEnvironment(env);
+    stops.push(restoreEnv);
+
+    const s3Client = createS3Client(s3.endpoint, { region: service.region });
+    stops.push(() => s3Client.destroy());
+    const engine =
+      options.engine ??
+      new LocalEngine({
+        namespace: env.SKIFF_NAMESPACE,
+        workDir: ephemeral ? undefined : join(stateDir, "engine"),
+        artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
+      });
+    if (!options.engine) stops.push(() => (engine as LocalEngine).close());
+    provideEmbeddedEngine(engine);
+    stops.push(() => provideEmbeddedEngine(undefined));
+
+    const loaded =
+      typeof options.handlers === "function"
+        ? await options.handlers()
+        : (options.handlers ?? (await defaultHandlers()));
+    const handlerOf = (fn: FunctionDefinition): LambdaHandler => {
+      const handler = loaded[fn.name];
+      if (typeof handler !== "function") {
+        throw new LocalStackError(
+          `serverless.yml defines function "${fn.name}" (${fn.handler}) but the handlers export none by that name`,
+        );
+      }
+      return handler;
+    };
+    const retryDelayMs = options.retryDelayMs ?? 1000;
+
+    // S3 notifications → functions, as S3 would invoke them (asynchronously, with Lambda's retries).
+    const pending = new Set<Promise<void>>();
+    const track = (work: Promise<void>) => {
+      pending.add(work);
+      work.finally(() => pending.delete(work));
+    };
+    const s3Triggers = service.functions.flatMap((fn) =>
+      fn.triggers.flatMap((t) => (t.kind === "s3" ? [{ fn, trigger: t, handler: handlerOf(fn) }] : [])),
+    );
+    s3.events.on("event", (event) => {
+      for (const record of event.Records) {
+        for (const { fn, trigger, handler } of s3Triggers) {
+          if (s3TriggerMatches(trigger, record)) {
+            track(invokeAsync(fn, handler, { Records: [record] }, { retryDelayMs, log }));
+          }
+        }
+      }
+    });
+
+    // EventBridge rules → functions.
+    for (const fn of service.functions) {
+      fn.triggers.forEach((trigger, index) => {
+        if (trigger.kind !== "eventBridge") return;
+        const handler = handlerOf(fn);
+        bus.router.addRule({
+          name: `${fn.name}-rule-${index + 1}`,
+          eventBus: trigger.eventBus,
+          pattern: trigger.pattern,
+          target: (event) => invoke(fn, handler, event),
+        });
+      });
+    }
+
+    // The engine's change feed → status-change events on the Skiff bus (the watcher's trigger).
+    const feed = startEngineFeed({ engine, router: bus.router, eventBus, log });
+    stops.push(() => feed.stop());
+
+    // Schedules (the watcher's sweep).
+    const jobs: ScheduledJob[] = service.functions.flatMap((fn) =>
+      fn.triggers.flatMap((trigger, index) => {
+        if (trigger.kind !== "schedule" || !trigger.enabled) return [];
+        const handler = handlerOf(fn);
+        const ruleName = `${service.service}-${service.stage}-${fn.name}-schedule-${index + 1}`;
+        return [
+          {
+            name: ruleName,
+            expression: trigger.expression,
+            run: () =>
+              invokeAsync(
+                fn,
+                handler,
+                trigger.input ?? scheduledEvent(ruleName, new Date(), service.region),
+                { retryDelayMs, log },
+              ),
+          },
+        ];
+      }),
+    );
+    const scheduler = new Scheduler(jobs);
+    if (options.schedules ?? true) scheduler.start();
+    stops.push(() => scheduler.stop());
+
+    // The HTTP API.
+    const routes: HttpRoute[] = service.functions.flatMap((fn) =>
+      fn.triggers.flatMap((trigger) => {
+        if (trigger.kind !== "httpApi") return [];
+        const handler = handlerOf(fn);
+        return [
+          { method: trigger.method, path: trigger.path, invoke: (event) => invoke(fn, handler, event) },
+        ];
+      }),
+    );
+    const api: HttpApiServer = await startHttpApi({ routes, port: options.ports?.api, log });
+    stops.push(() => api.stop());
+
+    const idle = async () => {
+      for (;;) {
+        await bus.router.idle();
+        if (pending.size === 0) break;
+        await Promise.allSettled([...pending]);
+      }
+    };
+
+    const examples = options.uploadExamples === false ? [] : await uploadExamples(root, bucket, s3Client);
+    await idle();
+
+    const stack: Stack = {
+      apiUrl: api.url,
+      s3Endpoint: s3.endpoint,
+      dynamodbEndpoint: dynamo.endpoint,
+      busUrl: bus.endpoint,
+      bucket,
+      table: env.SKIFF_TABLE ?? "",
+      eventBus,
+      region: service.region,
+      stage: service.stage,
+      env,
+      service,
+      engine,
+      router: bus.router,
+      s3,
+      examples,
+      processes: { s3: s3.pid, dynamodb: dynamo.pid },
+      runSchedules: () => scheduler.fireAll(),
+      idle,
+      stop: stopAll,
+    };
+
+    if (!ephemeral) {
+      const file = join(stateDir, STACK_FILE);
+      writeFileSync(
+        file,
+        `${JSON.stringify(
+          {
+            pid: process.pid,
+            startedAt: new Date().toISOString(),
+            apiUrl: stack.apiUrl,
+            s3Endpoint: stack.s3Endpoint,
+            dynamodbEndpoint: stack.dynamodbEndpoint,
+            busUrl: stack.busUrl,
+            bucket: stack.bucket,
+            table: stack.table,
+            eventBus: stack.eventBus,
+            region: stack.region,
+            stage: stack.stage,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      // First in the reversed stop order: clients stop finding a stack that is going away.
+      stops.push(() => rmSync(file, { force: true }));
+    }
+    return stack;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Uploads `examples/<name>/pipeline.ts` as `pipelines/<name>.ts`; the S3 notification builds each. */
+async function uploadExamples(
+  root: string,
+  bucket: string,
+  client: ReturnType<typeof createS3Client>,
+): Promise<string[]> {
+  const dir = join(root, "examples");
+  if (!existsSync(dir)) return [];
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "pipeline.ts")))
+    .map((entry) => entry.name)
+    .sort();
+  for (const name of names) {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `pipelines/${name}.ts`,
+        Body: readFileSync(join(dir, name, "pipeline.ts")),
+        ContentType: "text/plain; charset=utf-8",
+      }),
+    );
+  }
+  return names;
+}
