@@ -214,9 +214,16 @@ export async function listRuns(deps: ApiDeps, request: ApiRequest): Promise<ApiR
       details.push({ field: `query.${key}`, message: "unknown query parameter", code: "unknown" });
     }
   }
-  if (details.length > 0) throw badRequest("the run query is not valid", details);
+  let paging: ReturnType<typeof pageQuery> | undefined;
+  try {
+    paging = pageQuery(request, deps.config.limits);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    details.push(...error.details);
+  }
+  if (details.length > 0 || !paging) throw badRequest("the run query is not valid", details);
   const page = await deps.runs.queryRuns({
-    ...pageQuery(request, deps.config.limits),
+    ...paging,
     ...(pipeline ? { pipeline } : {}),
     ...(status ? { status: status as RunStatus } : {}),
     ...(param ? { param } : {}),

@@ -1,0 +1,121 @@
+// The pipeline function against real parts: DynamoDB Local (table.json), s3rver, the real local engine, and
+// specs compiled by the real build service. Requests are API Gateway v2 (HTTP API) events.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type { ApiDeps } from "../../../lib/api/deps";
+import { createPipelineHandler } from "../../../lib/api/handler";
+import { compilePipeline } from "../../../lib/build";
+import { defaultLimits } from "../../../lib/config";
+import { LocalEngine } from "../../../lib/engine/local";
+import { s3ClientFor } from "../../../lib/pipelines/aws";
+import { BuildService } from "../../../lib/pipelines/build-service";
+import { S3SpecStore } from "../../../lib/pipelines/s3-spec-store";
+import type { EventBus } from "../../../lib/ports/event-bus";
+import { keys } from "../../../lib/ports/spec-store";
+import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
+import { ensureTable } from "../../../lib/runs/ensure-table";
+import {
+  type DynamoDbLocal,
+  dynamoClient,
+  type LocalS3,
+  localAwsEnv,
+  startDynamo,
+  startS3,
+} from "../../support/servers";
+
+export interface ApiStack {
+  deps: ApiDeps;
+  engine: LocalEngine;
+  runs: DynamoRunStore;
+  specs: S3SpecStore;
+  /** Uploads `pipelines/<name>.ts` and builds it (as the build function would). */
+  push(name: string, source: string): Promise<void>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: string | object; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Record<string, string> }>;
+  stop(): Promise<void>;
+}
+
+const noBus: EventBus = { publish: async () => {} };
+
+export async function startApiStack(
+  options: { profiles?: Record<string, Record<string, unknown>> } = {},
+): Promise<ApiStack> {
+  const [s3, dynamo]: [LocalS3, DynamoDbLocal] = await Promise.all([
+    startS3({ buckets: ["skiff-api-test"] }),
+    startDynamo(),
+  ]);
+  const env = localAwsEnv({ s3: s3.endpoint, dynamodb: dynamo.endpoint });
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  const ddb = dynamoClient(dynamo.endpoint);
+  await ensureTable(ddb, "skiff-api-test");
+  const runs = new DynamoRunStore({ tableName: "skiff-api-test", client: ddb });
+  const specs = new S3SpecStore({ bucket: "skiff-api-test", client: s3ClientFor({ s3PathStyle: true }) });
+  const engine = new LocalEngine({ namespace: "skiff" });
+  const deps: ApiDeps = {
+    runs,
+    specs,
+    engine,
+    config: {
+      limits: { ...defaultLimits, maxBodyBytes: 4096 },
+      profiles: options.profiles ?? {},
+      engine: { kind: "local", namespace: "skiff" },
+    },
+  };
+  const handler = createPipelineHandler(() => deps);
+  const builds = new BuildService({ specs, runs, bus: noBus, compile: (r) => compilePipeline(r) });
+  return {
+    deps,
+    engine,
+    runs,
+    specs,
+    async push(name, source) {
+      await specs.put(keys.pipelineSource(name), source);
+      const outcome = await builds.buildKey(keys.pipelineSource(name));
+      if (outcome.kind !== "built") throw new Error(`push ${name}: ${outcome.kind}`);
+    },
+    async call(method, path, { body, headers = {} } = {}) {
+      const [rawPath, rawQuery = ""] = path.split("?");
+      const query = new URLSearchParams(rawQuery);
+      const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+      const event: APIGatewayProxyEventV2 = {
+        version: "2.0",
+        routeKey: "$default",
+        rawPath,
+        rawQueryString: rawQuery,
+        headers: { ...(text !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+        queryStringParameters: rawQuery ? Object.fromEntries(query) : undefined,
+        requestContext: {
+          accountId: "000000000000",
+          apiId: "local",
+          domainName: "localhost",
+          domainPrefix: "localhost",
+          http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
+          requestId: "r",
+          routeKey: "$default",
+          stage: "$default",
+          time: new Date().toISOString(),
+          timeEpoch: Date.now(),
+        },
+        body: text,
+        isBase64Encoded: false,
+      };
+      const result = (await handler(event, {} as Context)) as APIGatewayProxyStructuredResultV2;
+      const contentType = String(result.headers?.["content-type"] ?? "");
+      return {
+        status: result.statusCode ?? 0,
+        headers: result.headers as Record<string, string>,
+        body: contentType.includes("json") ? JSON.parse(result.body ?? "null") : result.body,
+      };
+    },
+    async stop() {
+      await engine.close();
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+      ddb.destroy();
+      await Promise.all([s3.stop(), dynamo.stop()]);
+    },
+  };
+}
