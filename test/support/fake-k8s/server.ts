@@ -122,8 +122,15 @@ export class FakeKubeApiServer {
 
   /** Drops the watch history: watches from an older resourceVersion now get 410 Gone. */
   compact(): void {
+    // Like an etcd compaction: every version held before now is too old to watch from.
+    this.resourceVersion++;
     this.compactedThrough = this.resourceVersion;
     this.history.length = 0;
+  }
+
+  /** Watch streams currently open. */
+  get openWatches(): number {
+    return this.watchers.size;
   }
 
   /** Ends every open watch stream (as API servers do on timeouts). */
