@@ -38,23 +38,23 @@ const lateBound = new Set([
 export function substitute(text: string, scope: Scope, options?: SubstituteOptions): string {
   const { onMissing } = { ...defaults, ...options };
   let out = "";
-  let rest = text;
+  let at = 0;
   for (;;) {
-    const open = rest.indexOf("{{");
+    const open = text.indexOf("{{", at);
     if (open < 0) break;
-    out += rest.slice(0, open);
-    rest = rest.slice(open + 2);
-    const close = rest.indexOf("}}");
+    out += text.slice(at, open);
+    const close = text.indexOf("}}", open + 2);
     if (close < 0) {
+      const rest = text.slice(open + 2);
       throw new SubstitutionError(`unclosed tag: cannot find "}}" after "{{${truncate(rest)}"`, rest);
     }
-    const tag = rest.slice(0, close);
-    rest = rest.slice(close + 2);
+    const tag = text.slice(open + 2, close);
+    at = close + 2;
     out += tag.startsWith("=")
       ? replaceExpression(tag, scope, onMissing)
       : replaceSimple(tag, scope, onMissing);
   }
-  return out + rest;
+  return at === 0 ? text : out + text.slice(at);
 }
 
 function replaceSimple(tag: string, scope: Scope, onMissing: "keep" | "error"): string {
