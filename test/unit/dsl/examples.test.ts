@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource, type SkiffResource } from "skiff";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { DAGTask, Template, Workflow } from "../../../lib/argo";
+import { closeSharedSandboxes, compilePipeline, directorySourceFiles, formatDiagnostic } from "../../../lib/build";
 import { argoValidator } from "./argo-schema";
 
 const examplesDir = fileURLToPath(new URL("../../../examples/", import.meta.url));
@@ -52,6 +53,27 @@ describe("examples", () => {
       expect(check.errors).toEqual([]);
     });
   }
+
+  describe("through the compiler (sandbox, type check, lint)", () => {
+    afterAll(() => closeSharedSandboxes());
+    for (const name of names) {
+      it(`${name} builds without diagnostics`, async () => {
+        const result = await compilePipeline({
+          entry: "pipeline.ts",
+          files: directorySourceFiles(`${examplesDir}${name}`),
+          typecheck: true,
+        });
+        expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+        expect(result.ok).toBe(true);
+        if (name === "ts-step") {
+          // In the sandbox the function's text is esbuild's output: it must still run on its own.
+          const source = template(result.manifest as Workflow, "fibonacci").script?.source ?? "";
+          const out = execFileSync(process.execPath, ["-e", source], { env: { SKIFF_INPUT_0: "5" } }).toString();
+          expect(JSON.parse(out)).toEqual([0, 1, 1, 2, 3]);
+        }
+      });
+    }
+  });
 
   it("etl fans out after download and chains parameters and artifacts by reference", async () => {
     const manifest = (await load("etl")).toManifest() as Workflow;
