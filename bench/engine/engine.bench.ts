@@ -1,0 +1,145 @@
+// The local engine against GNU make on the same generated graph of no-op steps, side by side in one run:
+// a 500-node DAG (each node runs `true`, fan-in up to 3) at parallelism 8 vs `make -j8`; then the engine's
+// peak memory on a 2,000-node DAG.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DAGTask, Workflow } from "../../lib/argo";
+import { LocalEngine } from "../../lib/engine/local";
+
+/** Deterministic PRNG (mulberry32) so every run benchmarks the same graph. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Node i depends on up to 3 distinct earlier nodes. */
+function graph(size: number): string[][] {
+  const random = prng(42);
+  const deps: string[][] = [];
+  for (let i = 0; i < size; i++) {
+    const wanted = i === 0 ? 0 : Math.floor(random() * 4);
+    const set = new Set<string>();
+    for (let k = 0; k < wanted; k++) set.add(`t${Math.floor(random() * i)}`);
+    deps.push([...set]);
+  }
+  return deps;
+}
+
+function dagWorkflow(deps: string[][], parallelism: number): Workflow {
+  const tasks: DAGTask[] = deps.map((d, i) => ({
+    name: `t${i}`,
+    template: "noop",
+    ...(d.length ? { dependencies: d } : {}),
+  }));
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Workflow",
+    metadata: { generateName: "bench-" },
+    spec: {
+      entrypoint: "main",
+      parallelism,
+      templates: [
+        { name: "main", dag: { tasks } },
+        { name: "noop", container: { image: "alpine:3.23", command: ["true"] } },
+      ],
+    },
+  };
+}
+
+function makefile(deps: string[][]): string {
+  const lines = [
+    `.PHONY: all ${deps.map((_, i) => `t${i}`).join(" ")}`,
+    `all: ${deps.map((_, i) => `t${i}`).join(" ")}`,
+  ];
+  deps.forEach((d, i) => {
+    lines.push(`t${i}: ${d.join(" ")}`, "\ttrue");
+  });
+  return `${lines.join("\n")}\n`;
+}
+
+function runMake(file: string, jobs: number): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync("make", ["-s", `-j${jobs}`, "-f", file, "all"], { stdio: "ignore" });
+  if (r.status !== 0) throw new Error(`make failed with status ${r.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function runEngine(
+  wf: Workflow,
+  workDir: string,
+  concurrency: number,
+): Promise<{ ms: number; phase: string }> {
+  const engine = new LocalEngine({ workDir, concurrency, cleanWorkDirs: true });
+  const start = process.hrtime.bigint();
+  const submitted = await engine.submit(wf, { runId: "bench" });
+  const done = await engine.wait({ namespace: "default", name: submitted.metadata.name ?? "" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  await engine.close();
+  return { ms, phase: done.status?.phase ?? "" };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "skiff-bench-engine-"));
+try {
+  const size = 500;
+  const jobs = 8;
+  const deps = graph(size);
+  const edges = deps.reduce((n, d) => n + d.length, 0);
+  const mk = join(dir, "Makefile");
+  writeFileSync(mk, makefile(deps));
+  const wf = dagWorkflow(deps, jobs);
+  // Warm-up (file cache, JIT), then alternate the two so that machine noise hits both alike.
+  runMake(mk, jobs);
+  await runEngine(wf, join(dir, "warm"), jobs);
+  const makeTimes: number[] = [];
+  const engineTimes: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    makeTimes.push(runMake(mk, jobs));
+    const r = await runEngine(wf, join(dir, `run-${round}`), jobs);
+    if (r.phase !== "Succeeded") throw new Error(`engine run ended ${r.phase}`);
+    engineTimes.push(r.ms);
+  }
+  const m = median(makeTimes);
+  const e = median(engineTimes);
+  console.log(`graph: ${size} nodes, ${edges} edges (fan-in ≤ 3), parallelism ${jobs}`);
+  console.log(
+    `make -j${jobs}:      median ${m.toFixed(0)} ms  (${makeTimes.map((t) => t.toFixed(0)).join(", ")})`,
+  );
+  console.log(
+    `local engine:   median ${e.toFixed(0)} ms  (${engineTimes.map((t) => t.toFixed(0)).join(", ")})`,
+  );
+  console.log(`ratio engine/make: ${(e / m).toFixed(2)}x  (target ≤ 1.5x)`);
+  console.log(`per node: engine ${(e / size).toFixed(2)} ms, make ${(m / size).toFixed(2)} ms`);
+
+  // Peak memory on a 2,000-node DAG: sampled RSS and heap while it runs.
+  const big = dagWorkflow(graph(2000), jobs);
+  (globalThis as { gc?: () => void }).gc?.();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage();
+    peakRss = Math.max(peakRss, now.rss);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+  }, 20);
+  const r = await runEngine(big, join(dir, "big"), jobs);
+  clearInterval(sampler);
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+  console.log(`2000-node DAG: ${r.phase} in ${r.ms.toFixed(0)} ms`);
+  console.log(
+    `peak memory: rss ${mb(peakRss)} MB (baseline ${mb(base.rss)} MB, +${mb(peakRss - base.rss)} MB), heap ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)} MB)`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
