@@ -1,0 +1,191 @@
+// `osls package` offline (no AWS credentials, no network, telemetry off) and the CloudFormation it generates.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiRoutes } from "../../../lib/api/routes";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+const osls = join(root, "node_modules/osls/bin/serverless.js");
+const scratch = mkdtempSync(join(tmpdir(), "skiff-sls-"));
+
+// No AWS_* variables at all: packaging must not need credentials.
+const offlineEnv = {
+  PATH: process.env.PATH ?? "",
+  HOME: scratch,
+  SLS_TELEMETRY_DISABLED: "1",
+  SLS_NOTIFICATIONS_MODE: "off",
+  SLS_DEPRECATION_DISABLE: "*",
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: generated CloudFormation, read loosely and asserted by value
+type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
+let resources: Record<string, Resource>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+beforeAll(async () => {
+  const out = join(scratch, "package");
+  await run(process.execPath, [osls, "package", "--stage", "test", "--package", out], {
+    cwd: root,
+    env: offlineEnv,
+    timeout: 170_000,
+  });
+  resources = JSON.parse(
+    readFileSync(join(out, "cloudformation-template-update-stack.json"), "utf8"),
+  ).Resources;
+}, 180_000);
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("serverless.yml → CloudFormation (stage test)", () => {
+  it("deploys three nodejs22.x arm64 functions, each with its own role", () => {
+    const functions = ofType("AWS::Lambda::Function");
+    expect(functions.map(([id]) => id).sort()).toEqual([
+      "BuildLambdaFunction",
+      "PipelineLambdaFunction",
+      "WatcherLambdaFunction",
+    ]);
+    const roles = new Set<string>();
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      roles.add(JSON.stringify(fn.Properties.Role));
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        SKIFF_STAGE: "test",
+        SKIFF_BUCKET: "skiff-test-pipelines",
+        SKIFF_TABLE: { Ref: "RunsTable" },
+        SKIFF_EVENT_BUS: "skiff-test",
+      });
+    }
+    expect(roles.size).toBe(3);
+  });
+
+  it("creates the pipelines bucket versioned, encrypted, not public, notifying build on pipelines/*.ts", () => {
+    const bucket = resources.S3BucketPipelines;
+    expect(bucket.Type).toBe("AWS::S3::Bucket");
+    expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: "Enabled" });
+    expect(
+      bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
+    ).toEqual({
+      SSEAlgorithm: "AES256",
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.NotificationConfiguration.LambdaConfigurations).toEqual([
+      {
+        Event: "s3:ObjectCreated:*",
+        Function: { "Fn::GetAtt": ["BuildLambdaFunction", "Arn"] },
+        Filter: {
+          S3Key: {
+            Rules: [
+              { Name: "prefix", Value: "pipelines/" },
+              { Name: "suffix", Value: ".ts" },
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  it("routes every API route to the pipeline function with IAM auth", () => {
+    const routes = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(
+      apiRoutes.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const route of routes) {
+      expect(route.AuthorizationType).toBe("AWS_IAM");
+      expect(JSON.stringify(route.Target)).toContain("HttpApiIntegrationPipeline");
+    }
+  });
+
+  it("creates the Skiff bus, a rule sending engine status changes to the watcher, and the sweep schedule", () => {
+    expect(ofType("AWS::Events::EventBus").map(([, r]) => r.Properties.Name)).toEqual(["skiff-test"]);
+    const rules = ofType("AWS::Events::Rule").map(([, r]) => r.Properties);
+    const onBus = rules.find((r) => r.EventBusName === "skiff-test");
+    expect(onBus?.EventPattern).toEqual({
+      source: ["skiff.engine"],
+      "detail-type": ["Workflow Status Change"],
+    });
+    expect(onBus?.Targets[0].Arn).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
+    expect(onBus?.Targets[0].DeadLetterConfig).toEqual({
+      Arn: { "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"] },
+    });
+    const schedule = rules.find((r) => r.ScheduleExpression);
+    expect(schedule?.ScheduleExpression).toBe("rate(1 minute)");
+    expect(schedule?.Targets[0].Arn).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
+  });
+
+  it("creates the table from lib/runs/table.json with point-in-time recovery", () => {
+    const table = resources.RunsTable;
+    expect(table.Type).toBe("AWS::DynamoDB::Table");
+    expect(table.Properties).toEqual(JSON.parse(readFileSync(join(root, "lib/runs/table.json"), "utf8")));
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it("sends failed async invocations of build and watcher to a dead-letter queue", () => {
+    const configs = Object.fromEntries(
+      ofType("AWS::Lambda::EventInvokeConfig").map(([id, r]) => [id, r.Properties]),
+    );
+    for (const id of ["BuildLambdaEvConf", "WatcherLambdaEvConf"]) {
+      expect(configs[id].DestinationConfig.OnFailure.Destination).toEqual({
+        "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
+      });
+    }
+    expect(resources.FailedInvocationsQueue.Type).toBe("AWS::SQS::Queue");
+  });
+
+  it("grants each function only what it uses (no wildcard actions or resources)", () => {
+    const statements = (role: string) =>
+      resources[role].Properties.Policies.flatMap(
+        (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+      ) as Array<{
+        Action: string | string[];
+        Resource: unknown;
+      }>;
+    const actions = (role: string) => statements(role).flatMap((s) => [s.Action].flat());
+    for (const role of ["BuildRole", "PipelineRole", "WatcherRole"]) {
+      for (const statement of statements(role)) {
+        expect([statement.Action].flat().some((a) => a.endsWith("*"))).toBe(false);
+        expect(statement.Resource).not.toBe("*");
+      }
+    }
+    expect(actions("BuildRole")).toEqual(
+      expect.arrayContaining(["s3:GetObject", "s3:PutObject", "dynamodb:PutItem", "events:PutEvents"]),
+    );
+    const buildPut = statements("BuildRole").find((s) => s.Action === "s3:PutObject");
+    expect(JSON.stringify(buildPut?.Resource)).toContain("/specs/*");
+    expect(actions("PipelineRole")).not.toContain("events:PutEvents");
+    expect(actions("PipelineRole")).not.toContain("s3:PutObject");
+    expect(actions("WatcherRole")).toContain("events:PutEvents");
+    expect(actions("WatcherRole").some((a) => a.startsWith("s3:"))).toBe(false);
+  });
+});
+
+describe("serverless.yml (stage local)", () => {
+  it("leaves the routes without IAM auth on the local stage only", async () => {
+    const print = async (stage: string) =>
+      JSON.parse(
+        (
+          await run(process.execPath, [osls, "print", "--stage", stage, "--format", "json"], {
+            cwd: root,
+            env: offlineEnv,
+            timeout: 60_000,
+          })
+        ).stdout,
+      );
+    const local = await print("local");
+    expect(local.custom.routeAuthorization).toBe("NONE");
+    const routeExtensions = Object.keys(local.resources.extensions).filter((id) =>
+      id.startsWith("HttpApiRoute"),
+    );
+    expect(routeExtensions).toHaveLength(apiRoutes.length);
+    expect((await print("prod")).custom.routeAuthorization).toBe("AWS_IAM");
+  }, 120_000);
+});
