@@ -4,7 +4,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource, type SkiffResource } from "skiff";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DAGTask, Template, Workflow } from "../../../lib/argo";
-import { closeSharedSandboxes, compilePipeline, directorySourceFiles, formatDiagnostic } from "../../../lib/build";
+import {
+  closeSharedSandboxes,
+  compilePipeline,
+  directorySourceFiles,
+  formatDiagnostic,
+} from "../../../lib/build";
 import { argoValidator } from "./argo-schema";
 
 const examplesDir = fileURLToPath(new URL("../../../examples/", import.meta.url));
@@ -68,7 +73,9 @@ describe("examples", () => {
         if (name === "ts-step") {
           // In the sandbox the function's text is esbuild's output: it must still run on its own.
           const source = template(result.manifest as Workflow, "fibonacci").script?.source ?? "";
-          const out = execFileSync(process.execPath, ["-e", source], { env: { SKIFF_INPUT_0: "5" } }).toString();
+          const out = execFileSync(process.execPath, ["-e", source], {
+            env: { SKIFF_INPUT_0: "5" },
+          }).toString();
           expect(JSON.parse(out)).toEqual([0, 1, 1, 2, 3]);
         }
       });
