@@ -4,8 +4,26 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./credentials";
 import { delay } from "./net";
 import type { FunctionDefinition } from "./serverless/functions";
 
-/** A Lambda handler as `functions/index.ts` exports it (async style; the callback is never used by Skiff). */
-export type LambdaHandler = (event: never, context: Context) => unknown;
+/** A Lambda handler as `functions/index.ts` exports it: async, or (rarely) callback style. */
+export type LambdaHandler = (
+  event: never,
+  context: Context,
+  callback: (error?: unknown, result?: unknown) => void,
+) => unknown;
+
+/** Calls the handler and settles with its promise, or with its callback when it returns no promise. */
+function call(handler: LambdaHandler, event: unknown, context: Context): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const returned = handler(event as never, context, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+    if (returned && typeof (returned as Promise<unknown>).then === "function") {
+      (returned as Promise<unknown>).then(resolve, reject);
+    } else if (handler.length < 3) {
+      resolve(returned);
+    }
+  });
+}
 
 export class InvocationError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -54,7 +72,7 @@ export async function invoke(
   });
   try {
     return await Promise.race([
-      Promise.resolve().then(() => handler(event as never, lambdaContext(fn, deadline))),
+      Promise.resolve().then(() => call(handler, event, lambdaContext(fn, deadline))),
       timedOut,
     ]);
   } catch (error) {

@@ -11,14 +11,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { resetSharedLocalEngine, sharedLocalEngine } from "../engine";
 import type { Engine } from "../engine/engine";
-import { LocalEngine, S3ArtifactStore } from "../engine/local";
+import { S3ArtifactStore } from "../engine/local";
 import type { EventRouter, WebhookDefinition } from "./bus/router";
 import { type EventBusServer, startEventBus } from "./bus/server";
 import { LOCAL_CREDENTIALS } from "./credentials";
 import { startDynamoDbLocal } from "./dynamodb";
 import { createTableInput, ensureTable } from "./dynamodb-tables";
-import { provideEmbeddedEngine } from "./embedded-engine";
 import { startEngineFeed } from "./engine-feed";
 import { LocalStackError } from "./errors";
 import { type HttpApiServer, type HttpRoute, startHttpApi } from "./http-api";
@@ -48,14 +48,12 @@ export interface StackOptions {
   /** Keep nothing: in-memory DynamoDB, temporary S3 and work directories, no stack file. Defaults to false. */
   ephemeral?: boolean;
   /**
-   * The Lambda handlers by serverless function name, or a loader called once the environment is set (handlers
-   * read it when their module loads). Defaults to the bundled `functions/index.ts` (`dist/local/handlers.js`).
+   * The Lambda handlers by serverless function name (what `functions/index.ts` exports), or a loader called
+   * once the environment is set, for handlers that read it when their module loads.
    */
-  handlers?: Handlers | (() => Promise<Handlers>);
+  handlers: Handlers | (() => Promise<Handlers>);
   /** Ports of the HTTP API, S3, DynamoDB and the bus. Each defaults to a free port. */
   ports?: { api?: number; s3?: number; dynamodb?: number; bus?: number };
-  /** The engine runs execute on. Defaults to a `LocalEngine` with its artifacts and logs in the local S3. */
-  engine?: Engine;
   /** Webhooks receiving bus events (optionally filtered by an EventBridge pattern). Defaults to none. */
   webhooks?: WebhookDefinition[];
   /** Upload `examples/<name>/pipeline.ts` as `pipelines/<name>.ts` and wait for their builds. Defaults to true. */
@@ -124,16 +122,6 @@ function claimStateDir(stateDir: string): void {
   }
 }
 
-async function defaultHandlers(): Promise<Handlers> {
-  const { distEntry } = await import("./project");
-  const { pathToFileURL } = await import("node:url");
-  const module = (await import(pathToFileURL(distEntry("local/handlers.js")).href)) as {
-    handlers?: Handlers;
-  };
-  if (!module.handlers) throw new LocalStackError("dist/local/handlers.js exports no `handlers`");
-  return module.handlers;
-}
-
 /** The handlers' environment: serverless.yml's, evaluated locally, plus the local endpoints and credentials. */
 function handlerEnvironment(
   service: ServiceDefinition,
@@ -183,7 +171,7 @@ function applyEnvironment(env: Record<string, string>): () => void {
  * Starts the embedded stack: s3rver, DynamoDB Local, the bus, the local engine and the HTTP API, wired to the
  * handlers exactly as serverless.yml wires them in AWS. Whatever fails half-way is stopped again.
  */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export async function startStack(options: StackOptions): Promise<Stack> {
   const root = resolve(options.root ?? projectRoot());
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const ephemeral = options.ephemeral ?? false;
@@ -282,21 +270,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const s3Client = createS3Client(s3.endpoint, { region: service.region });
     stops.push(() => s3Client.destroy());
-    const engine =
-      options.engine ??
-      new LocalEngine({
-        namespace: env.SKIFF_NAMESPACE,
-        workDir: ephemeral ? undefined : join(stateDir, "engine"),
-        artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
-      });
-    if (!options.engine) stops.push(() => (engine as LocalEngine).close());
-    provideEmbeddedEngine(engine);
-    stops.push(() => provideEmbeddedEngine(undefined));
+    // The process-wide local engine, created here with the stack's settings before any handler asks for it
+    // (handlers with SKIFF_ENGINE=local get the same instance from lib/engine).
+    await resetSharedLocalEngine();
+    const engine: Engine = sharedLocalEngine({
+      namespace: env.SKIFF_NAMESPACE,
+      workDir: ephemeral ? undefined : join(stateDir, "engine"),
+      artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
+    });
+    stops.push(() => resetSharedLocalEngine());
 
-    const loaded =
-      typeof options.handlers === "function"
-        ? await options.handlers()
-        : (options.handlers ?? (await defaultHandlers()));
+    const loaded = typeof options.handlers === "function" ? await options.handlers() : options.handlers;
     const handlerOf = (fn: FunctionDefinition): LambdaHandler => {
       const handler = loaded[fn.name];
       if (typeof handler !== "function") {
@@ -433,6 +417,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             eventBus: stack.eventBus,
             region: stack.region,
             stage: stack.stage,
+            processes: stack.processes,
           },
           null,
           2,

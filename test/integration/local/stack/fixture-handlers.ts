@@ -5,8 +5,8 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEventV2, S3Event } from "aws-lambda";
 import type { Workflow } from "../../../../lib/argo";
+import { sharedLocalEngine } from "../../../../lib/engine";
 import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
-import { embeddedEngine } from "../../../../lib/local/embedded-engine";
 import type { Handlers } from "../../../../lib/local/stack";
 
 export interface Calls {
@@ -60,8 +60,7 @@ export function fixtureHandlers(calls: Calls): Handlers {
   };
 
   const pipeline = async (event: APIGatewayProxyEventV2) => {
-    const engine = embeddedEngine();
-    if (!engine) throw new Error("no embedded engine");
+    const engine = sharedLocalEngine();
     if (event.routeKey === "POST /pipelines/{name}/runs") {
       const runId = `run-${Date.now().toString(36)}`;
       const body = JSON.parse(event.body ?? "{}") as { message?: string };
@@ -116,7 +115,7 @@ export function fixtureHandlers(calls: Calls): Handlers {
   const watcher = async (event: { "detail-type": string; detail: Record<string, unknown> }) => {
     calls.watcher.push(event);
     if (event["detail-type"] !== "Workflow Status Change") return;
-    const engine = embeddedEngine()!;
+    const engine = sharedLocalEngine();
     const { namespace, workflowName, runId } = event.detail as {
       namespace: string;
       workflowName: string;
