@@ -16,6 +16,7 @@ export {
 export { ExpressionError, SubstitutionError } from "./errors";
 export { evaluateExpr } from "./exprlang";
 export { fnv32a } from "./fnv";
+export { referencedPaths } from "./identifiers";
 export { expandKeys, exprEnvOf, MapScope, type Scope } from "./scope";
-export { referencedPaths, type SubstituteOptions, substitute } from "./substitute";
+export { type SubstituteOptions, substitute } from "./substitute";
 export { evaluateWhen } from "./when";

@@ -2,6 +2,7 @@ import { ExpressionError, SubstitutionError } from "./errors";
 import { evaluateExpr, parseExpr } from "./exprlang";
 import type { Node } from "./exprlang/ast";
 import { goJsonMarshal, isNil } from "./exprlang/values";
+import { missingPaths } from "./identifiers";
 import { exprEnvOf, type Scope } from "./scope";
 
 export interface SubstituteOptions {
@@ -98,18 +99,19 @@ function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error
       { cause },
     );
   }
-  const missing = referencedPaths(node).filter((path) => lateBound.has(path) && !hasPath(env, path));
-  if (missing.length > 0) {
-    if (onMissing === "error") {
-      throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: ${missing[0]} is missing`, tag);
-    }
-    return verbatim;
+  // Argo's expressionReplaceStrict: in strict mode any missing variable is an error; otherwise an
+  // expression over missing variables may fail or yield nil and is then left for a later pass.
+  const missing = missingPaths(node, env);
+  if (missing.length > 0 && onMissing === "error") {
+    throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: ${missing[0]} is missing`, tag);
   }
+  const allowUnresolved = missing.length > 0 || onMissing === "keep";
+  if (allowUnresolved && missing.some((path) => lateBound.has(path))) return verbatim;
   let result: unknown;
   try {
     result = evaluateExpr(source, env);
   } catch (cause) {
-    if (onMissing === "keep" && cause instanceof ExpressionError) return verbatim;
+    if (allowUnresolved && cause instanceof ExpressionError) return verbatim;
     throw new SubstitutionError(
       `failed to evaluate expression {{${tag}}}: ${(cause as Error).message}`,
       tag,
@@ -117,7 +119,7 @@ function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error
     );
   }
   if (isNil(result)) {
-    if (onMissing === "keep") return verbatim;
+    if (allowUnresolved) return verbatim;
     throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: the result is nil`, tag);
   }
   if (typeof result === "string") return result;
@@ -132,77 +134,6 @@ function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error
       },
     );
   }
-}
-
-/** Identifiers and dotted member paths (`a`, `a.b.c`) an expression reads, as Argo's getIdentifiers lists them. */
-export function referencedPaths(node: Node): string[] {
-  const found = new Set<string>();
-  const visit = (n: Node | undefined): void => {
-    if (!n) return;
-    if (n.type === "identifier") found.add(n.name);
-    if (n.type === "member") {
-      const path = memberPath(n);
-      if (path) found.add(path);
-    }
-    for (const child of children(n)) visit(child);
-  };
-  visit(node);
-  return [...found];
-}
-
-function memberPath(node: Node): string | undefined {
-  const parts: string[] = [];
-  let current: Node = node;
-  while (current.type === "member") {
-    if (current.optional || current.property.type !== "string") return undefined;
-    parts.unshift(current.property.value);
-    current = current.object;
-  }
-  if (current.type !== "identifier") return undefined;
-  parts.unshift(current.name);
-  return parts.join(".");
-}
-
-function children(n: Node): Array<Node | undefined> {
-  switch (n.type) {
-    case "unary":
-      return [n.operand];
-    case "binary":
-      return [n.left, n.right];
-    case "member":
-      return [n.object, n.property];
-    case "slice":
-      return [n.object, n.from, n.to];
-    case "call":
-      return [n.callee, ...n.args];
-    case "builtin":
-      return n.args;
-    case "predicate":
-      return [n.body];
-    case "chain":
-      return [n.node];
-    case "conditional":
-      return [n.test, n.consequent, n.alternate];
-    case "array":
-      return n.items;
-    case "map":
-      return n.entries.flatMap((e) => [e.key, e.value]);
-    case "let":
-      return [n.value, n.body];
-    case "sequence":
-      return n.nodes;
-    default:
-      return [];
-  }
-}
-
-function hasPath(env: Record<string, unknown>, path: string): boolean {
-  let current: unknown = env;
-  for (const part of path.split(".")) {
-    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return false;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return true;
 }
 
 function truncate(s: string): string {

@@ -85,7 +85,10 @@ describe("substitute: expression tags", () => {
     expect(substitute("{{=nope.x}}", scope)).toBe("{{=nope.x}}");
     expect(substitute("{{=inputs.parameters.absent}}", scope)).toBe("{{=inputs.parameters.absent}}");
     expect(() => substitute("{{=nope.x}}", scope, { onMissing: "error" })).toThrow(SubstitutionError);
-    expect(() => substitute("{{=inputs.parameters.absent}}", scope, { onMissing: "error" })).toThrow(/nil/);
+    expect(() => substitute("{{=inputs.parameters.absent}}", scope, { onMissing: "error" })).toThrow(
+      "failed to evaluate expression {{=inputs.parameters.absent}}: inputs.parameters.absent is missing",
+    );
+    expect(() => substitute("{{=nil}}", scope, { onMissing: "error" })).toThrow(/the result is nil/);
   });
   it("reports a syntax error in an expression tag, naming the tag", () => {
     expect(() => substitute("{{=1 +}}", scope)).toThrow(/failed to evaluate expression \{\{=1 \+\}\}/);
@@ -112,5 +115,77 @@ describe("substitute: absent optionals (outputs of skipped/omitted producers wit
   it("a value given for the key wins over the absent mark", () => {
     const scope = withAbsent.with({ "steps.skipped.outputs.parameters.p": "set" });
     expect(substitute("{{steps.skipped.outputs.parameters.p}}", scope)).toBe("set");
+  });
+});
+
+describe("substitute: Argo's own replacement cases", () => {
+  it("resolves expressions over workflow variables, sprig included", () => {
+    const wf = (status: string) => new MapScope({ "workflow.status": status });
+    const pick = '{{=workflow.status == "Succeeded" ? "SUCCESSFUL" : "FAILED"}}';
+    expect(substitute(pick, wf("Succeeded"), { onMissing: "error" })).toBe("SUCCESSFUL");
+    expect(substitute(pick, wf("Failed"), { onMissing: "error" })).toBe("FAILED");
+    expect(
+      substitute("{{=sprig.dig('status', nil, workflow)}}", wf("Succeeded"), { onMissing: "error" }),
+    ).toBe("Succeeded");
+    const failures = new MapScope({ "workflow.failures": '{"foo":"bar"}' });
+    expect(substitute('{{=workflow.failures == "{\\"foo\\":\\"bar\\"}" ? "yes" : "no"}}', failures)).toBe(
+      "yes",
+    );
+  });
+  it("keeps late-bound expressions when unresolved is allowed, and names the missing variable otherwise", () => {
+    const empty = new MapScope({});
+    expect(substitute("{{=sprig.int(retries)}}", empty)).toBe("{{=sprig.int(retries)}}");
+    expect(substitute("{{=foo}}", empty)).toBe("{{=foo}}");
+    expect(() => substitute("{{=foo}}", empty, { onMissing: "error" })).toThrow("foo is missing");
+    expect(() => substitute("{{=!}}", empty)).toThrow(/failed to evaluate expression/);
+  });
+  it("guards member accesses with ?? and ?. but not the base variable", () => {
+    const present = new MapScope({ "item.name": "a", "item.optionalKey": "value" });
+    const missing = new MapScope({ "item.name": "b" });
+    for (const tag of [
+      "{{= item.optionalKey ?? 'fallback' }}",
+      "{{= item['optionalKey'] ?? 'fallback' }}",
+      "{{= item?.optionalKey ?? 'fallback' }}",
+    ]) {
+      expect(substitute(tag, present, { onMissing: "error" })).toBe("value");
+      expect(substitute(tag, missing, { onMissing: "error" })).toBe("fallback");
+    }
+    expect(() =>
+      substitute("{{= item.optionalKey ?? 'fallback' }}", new MapScope({}), { onMissing: "error" }),
+    ).toThrow("item is missing");
+  });
+  it("resolves nested tags inside other templating syntaxes and leaves the rest", () => {
+    const s = new MapScope({ "inputs.parameters.message": "hello world" });
+    const vault =
+      '{{- with secret "{{inputs.parameters.message}}" -}}\n    {{ .Data.data.gitcreds }}\n  {{- end }}';
+    expect(substitute(vault, s)).toBe(
+      '{{- with secret "hello world" -}}\n    {{ .Data.data.gitcreds }}\n  {{- end }}',
+    );
+    const untouched = '{{- with {{ {{ }} secret "{{does-not-exist}}" -}} }}\n  {{- end }}';
+    expect(substitute(untouched, s)).toBe(untouched);
+  });
+  it("an absent nested value is an error; an empty one collapses", () => {
+    const input = "{{outer-{{steps.x.outputs.parameters.key}}}}";
+    const absent = new MapScope({ "outer-": "resolved-outer" }, ["steps.x.outputs.parameters.key"]);
+    expect(() => substitute(input, absent)).toThrow(/absent optional/);
+    const empty = new MapScope({ "outer-": "resolved-outer", "steps.x.outputs.parameters.key": "" });
+    const once = substitute(input, empty);
+    expect(once).toBe("{{outer-}}");
+    expect(substitute(once, empty)).toBe("resolved-outer");
+  });
+  it("an absent value is nil for ??, and an empty string is not", () => {
+    const absent = new MapScope({}, ["tasks.producer.outputs.parameters.msg"]);
+    const empty = new MapScope({ "tasks.producer.outputs.parameters.msg": "" });
+    const tag = "{{= tasks.producer.outputs.parameters.msg ?? 'fallback'}}";
+    expect(substitute(tag, absent, { onMissing: "error" })).toBe("fallback");
+    expect(substitute(tag, empty, { onMissing: "error" })).toBe("");
+    expect(() =>
+      substitute("{{= tasks.producer.outputs.parameters.msg}}", absent, { onMissing: "error" }),
+    ).toThrow(SubstitutionError);
+  });
+  it("sprig.trunc from both ends", () => {
+    const s = new MapScope({ "inputs.parameters.message": "hello world" });
+    expect(substitute("test {{= sprig.trunc(5, inputs.parameters.message) }}", s)).toBe("test hello");
+    expect(substitute("test {{= sprig.trunc(-5, inputs.parameters.message) }}", s)).toBe("test world");
   });
 });

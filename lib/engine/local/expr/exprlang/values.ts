@@ -46,16 +46,17 @@ export function goTypeName(value: unknown): string {
   return "map[string]interface {}";
 }
 
-/** Go's `%v` for a float64: shortest representation, exponent form when exp < -4 or exp >= 21. */
+/** Go's `%v` for a float64 (strconv 'g', shortest): exponent form when the exponent is < -4 or >= 6. */
 export function formatGoFloat(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (n === Number.POSITIVE_INFINITY) return "+Inf";
   if (n === Number.NEGATIVE_INFINITY) return "-Inf";
   if (n === 0) return Object.is(n, -0) ? "-0" : "0";
-  const exponent = Math.floor(Math.log10(Math.abs(n)));
-  if (exponent < -4 || exponent >= 21) {
-    // JS gives "1.5e+21" / "1e-7"; Go pads the exponent to two digits ("1e-07").
-    const [mantissa, exp] = n.toExponential().split("e");
+  // toExponential() gives the shortest round-tripping digits, like Go's strconv with precision -1.
+  const [mantissa, exp] = n.toExponential().split("e");
+  const exponent = Number(exp);
+  if (exponent < -4 || exponent >= 6) {
+    // Go pads the exponent to two digits ("1e-07", "1.5e+21").
     const sign = exp.startsWith("-") ? "-" : "+";
     const digits = exp.replace(/^[+-]/, "").padStart(2, "0");
     return `${mantissa}e${sign}${digits}`;
