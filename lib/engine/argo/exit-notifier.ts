@@ -40,6 +40,7 @@ const DEFAULTS = {
  * A failed entry (FailedEntryCount ≠ 0) fails the step, so Argo's retryStrategy tries again.
  */
 export const NOTIFIER_SCRIPT = `set -eu
+entries="\${TMPDIR:-/tmp}/skiff-entries-$$.json"
 esc() { printf '%s' "$1" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' | tr -d '\\n\\r'; }
 case "$SKIFF_FAILURES" in
   '"'*) failures=$(printf '%s' "$SKIFF_FAILURES" | sed -e 's/^"//' -e 's/"$//' -e 's/\\\\"/"/g' -e 's/\\\\\\\\/\\\\/g') ;;
@@ -50,8 +51,8 @@ detail=$(printf '{"runId":"%s","namespace":"%s","workflowName":"%s","uid":"%s","
   "$(esc "$SKIFF_RUN_ID")" "$(esc "$SKIFF_NAMESPACE")" "$(esc "$SKIFF_WORKFLOW_NAME")" "$(esc "$SKIFF_WORKFLOW_UID")" \\
   "$(esc "$SKIFF_STATUS")" "$(esc "$failures")")
 printf '[{"Source":"%s","DetailType":"%s","EventBusName":"%s","Detail":"%s","Resources":[]}]' \\
-  "$(esc "$SKIFF_EVENT_SOURCE")" "$(esc "$SKIFF_DETAIL_TYPE")" "$(esc "$SKIFF_EVENT_BUS")" "$(esc "$detail")" > /tmp/entries.json
-out=$(aws events put-events --entries file:///tmp/entries.json --output json)
+  "$(esc "$SKIFF_EVENT_SOURCE")" "$(esc "$SKIFF_DETAIL_TYPE")" "$(esc "$SKIFF_EVENT_BUS")" "$(esc "$detail")" > "$entries"
+out=$(aws events put-events --entries "file://$entries" --output json)
 printf '%s\\n' "$out"
 case "$out" in *'"FailedEntryCount": 0'*) ;; *) echo "skiff: PutEvents reported failed entries" >&2; exit 1 ;; esac
 `;
