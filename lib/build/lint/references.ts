@@ -11,6 +11,8 @@ interface Scope {
   template: string;
   inputs: { parameters: Set<string>; artifacts: Set<string> };
   workflowParameters: Set<string> | undefined;
+  /** WorkflowTemplates may receive parameters at submission that they do not declare: warn only. */
+  openParameters: boolean;
   globalOutputs: Set<string> | undefined;
   /** Task names referable here (DAG), or undefined outside a DAG. */
   tasks: Set<string> | undefined;
@@ -70,8 +72,12 @@ function check(reference: string, scope: Scope, path: string, out: Diagnostic[])
     scope.workflowParameters
   ) {
     const name = parts.slice(2).join(".");
-    if (name !== "json" && !scope.workflowParameters.has(name))
-      unknown(`the workflow has no parameter "${name}" in spec.arguments`);
+    if (name !== "json" && !scope.workflowParameters.has(name)) {
+      const message = `{{${reference}}}: the workflow has no parameter "${name}" in spec.arguments`;
+      // A WorkflowTemplate may be given parameters at submission that it does not declare.
+      const severity = scope.openParameters ? "warning" : "error";
+      out.push({ ...errorAt("reference.unknown", message, undefined, path), severity });
+    }
   } else if (head === "workflow" && second === "outputs" && parts.length >= 4 && scope.globalOutputs) {
     const name = parts.slice(3).join(".");
     if (!scope.globalOutputs.has(name)) unknown(`no template exports a global output named "${name}"`);
@@ -115,7 +121,7 @@ const names = (items: unknown): Set<string> =>
   );
 
 /** Unknown `{{…}}` references in every template of a workflow spec. */
-export function checkReferences(spec: Json, specPath: string): Diagnostic[] {
+export function checkReferences(spec: Json, specPath: string, kind: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const templates = asArray(spec.templates);
   const args = isObject(spec.arguments) ? spec.arguments : {};
@@ -143,6 +149,7 @@ export function checkReferences(spec: Json, specPath: string): Diagnostic[] {
       template: nameOf(template) ?? String(i),
       inputs: { parameters: names(inputs.parameters), artifacts: names(inputs.artifacts) },
       workflowParameters,
+      openParameters: kind === "WorkflowTemplate" || kind === "ClusterWorkflowTemplate",
       globalOutputs,
       tasks: undefined,
       allTasks: undefined,

@@ -78,7 +78,7 @@ export function argoRules(manifest: Json): Diagnostic[] {
   templates.forEach((template, i) => {
     if (isObject(template)) checkTemplate(template, `${path}.templates[${i}]`, byName, out);
   });
-  out.push(...checkReferences(spec, path));
+  out.push(...checkReferences(spec, path, manifest.kind));
   return out;
 }
 

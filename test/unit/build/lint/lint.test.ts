@@ -344,6 +344,16 @@ describe("lintManifest", () => {
     expect(codes).toContain("entrypoint.unknown@spec.workflowSpec.entrypoint");
   });
 
+  it("only warns about undeclared workflow parameters in a WorkflowTemplate (supplied at submission)", () => {
+    const manifest = base();
+    manifest.kind = "WorkflowTemplate";
+    manifest.metadata = { name: "tpl" };
+    manifest.spec.templates[0].dag.tasks[0].arguments.parameters[0].value = "{{workflow.parameters.whom}}";
+    const found = lintManifest(manifest).filter((d) => d.code === "reference.unknown");
+    expect(found).toHaveLength(1);
+    expect(found[0].severity).toBe("warning");
+  });
+
   it("checks steps: references only to earlier groups", () => {
     const manifest = base();
     manifest.spec.templates[0] = {
