@@ -98,10 +98,8 @@ const envSchema = z.object({
   SKIFF_S3_PATH_STYLE: z.enum(["true", "false"]).optional(),
 });
 
-const profilesSchema = z.record(
-  z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "profile names are lowercase DNS labels"),
-  z.record(z.string(), z.unknown()),
-);
+const PROFILE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const profilesSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 function parseProfiles(raw: string | undefined): Record<string, OverrideProfile> {
   if (!raw) return {};
@@ -114,6 +112,10 @@ function parseProfiles(raw: string | undefined): Record<string, OverrideProfile>
   const parsed = profilesSchema.safeParse(json);
   if (!parsed.success) {
     throw new ConfigError(`SKIFF_PROFILES: ${formatIssues(parsed.error)}`, { cause: parsed.error });
+  }
+  const badNames = Object.keys(parsed.data).filter((name) => !PROFILE_NAME.test(name));
+  if (badNames.length > 0) {
+    throw new ConfigError(`SKIFF_PROFILES: ${badNames.join(", ")}: profile names are lowercase DNS labels`);
   }
   return parsed.data;
 }

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, defaultLimits, loadConfig } from "../../../lib/config";
+
+const base = { SKIFF_BUCKET: "skiff-dev-pipelines", SKIFF_TABLE: "skiff-dev" };
+
+describe("loadConfig", () => {
+  it("fills documented defaults from a minimal environment", () => {
+    expect(loadConfig(base)).toEqual({
+      stage: "local",
+      region: "us-east-1",
+      bucket: "skiff-dev-pipelines",
+      table: "skiff-dev",
+      eventBus: "skiff",
+      engine: { kind: "local", namespace: "default" },
+      profiles: {},
+      limits: defaultLimits,
+      s3PathStyle: false,
+    });
+  });
+
+  it("reads every variable", () => {
+    const config = loadConfig({
+      ...base,
+      SKIFF_STAGE: "prod",
+      AWS_REGION: "eu-west-1",
+      SKIFF_EVENT_BUS: "skiff-prod",
+      SKIFF_ENGINE: "argo",
+      SKIFF_NAMESPACE: "pipelines",
+      SKIFF_EKS_CLUSTER: "main",
+      SKIFF_CONTROLLER_INSTANCE_ID: "skiff",
+      ARGO_SERVER_URL: "https://argo.example.com",
+      SKIFF_PROFILES: JSON.stringify({ gpu: { nodeSelector: { gpu: "true" } } }),
+      SKIFF_MAX_BODY_BYTES: "1024",
+      SKIFF_MAX_PAGE_SIZE: "10",
+      AWS_ENDPOINT_URL_S3: "http://127.0.0.1:4569",
+    });
+    expect(config).toMatchObject({
+      stage: "prod",
+      region: "eu-west-1",
+      eventBus: "skiff-prod",
+      engine: {
+        kind: "argo",
+        namespace: "pipelines",
+        eksCluster: "main",
+        controllerInstanceId: "skiff",
+        argoServerUrl: "https://argo.example.com",
+      },
+      profiles: { gpu: { nodeSelector: { gpu: "true" } } },
+      s3PathStyle: true,
+    });
+    expect(config.limits).toMatchObject({ maxBodyBytes: 1024, maxPageSize: 10, defaultPageSize: 10 });
+  });
+
+  it("names every bad variable in one error", () => {
+    const read = () =>
+      loadConfig({
+        SKIFF_TABLE: "x",
+        SKIFF_ENGINE: "k8s",
+        SKIFF_MAX_BODY_BYTES: "-3",
+        ARGO_SERVER_URL: "nope",
+      });
+    expect(read).toThrow(ConfigError);
+    expect(read).toThrow(/SKIFF_BUCKET/);
+    expect(read).toThrow(/SKIFF_TABLE: SKIFF_TABLE must name the DynamoDB table/);
+    expect(read).toThrow(/SKIFF_ENGINE/);
+    expect(read).toThrow(/SKIFF_MAX_BODY_BYTES/);
+    expect(read).toThrow(/ARGO_SERVER_URL/);
+  });
+
+  it("refuses profiles that are not JSON or not named like DNS labels", () => {
+    expect(() => loadConfig({ ...base, SKIFF_PROFILES: "{gpu" })).toThrow(/SKIFF_PROFILES is not valid JSON/);
+    expect(() => loadConfig({ ...base, SKIFF_PROFILES: JSON.stringify({ GPU_Big: {} }) })).toThrow(
+      /SKIFF_PROFILES: GPU_Big: profile names are lowercase DNS labels/,
+    );
+  });
+
+  it("lets SKIFF_S3_PATH_STYLE override the endpoint-based default", () => {
+    expect(
+      loadConfig({ ...base, AWS_ENDPOINT_URL_S3: "http://x", SKIFF_S3_PATH_STYLE: "false" }).s3PathStyle,
+    ).toBe(false);
+    expect(loadConfig({ ...base, SKIFF_S3_PATH_STYLE: "true" }).s3PathStyle).toBe(true);
+  });
+});
