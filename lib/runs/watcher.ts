@@ -7,6 +7,7 @@ import type { WorkflowStatusChangeDetail } from "../events/contracts";
 import { runCompletedEvent, runStatusChangeEvent } from "../events/run-events";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
+import { RunNotFoundError } from "./errors";
 import { isTerminal } from "./status";
 import { type RunSnapshot, snapshotOf } from "./workflow-mapping";
 
@@ -79,20 +80,23 @@ export class Watcher {
 
   /** Handles one engine status-change event (`skiff.engine` / `Workflow Status Change`). */
   async handleStatusChange(detail: WorkflowStatusChangeDetail): Promise<ReconcileOutcome> {
-    const [run, workflow] = await Promise.all([
-      this.deps.store.getRun(detail.runId),
-      this.getWorkflow({ namespace: detail.namespace, name: detail.workflowName, uid: detail.uid }),
-    ]);
-    if (workflow && workflow.metadata.labels?.[LABEL_RUN_ID] !== detail.runId) {
+    const workflow = await this.getWorkflow({
+      namespace: detail.namespace,
+      name: detail.workflowName,
+      uid: detail.uid,
+    });
+    if (!workflow) return this.reconcile(detail.runId, await this.deps.store.getRun(detail.runId), undefined);
+    if (workflow.metadata.labels?.[LABEL_RUN_ID] !== detail.runId) {
       // The event names a workflow that belongs to another run (a recycled name): not this run's news.
-      return {
-        runId: detail.runId,
-        action: run ? "unchanged" : "unknown",
-        status: run?.status,
-        published: [],
-      };
+      return { runId: detail.runId, action: "unchanged", published: [] };
     }
-    return this.reconcile(detail.runId, run, workflow);
+    // The common case needs no read of its own: applyStatus reads the run once, and says when it is unknown.
+    try {
+      return await this.apply(detail.runId, workflow, "applied");
+    } catch (error) {
+      if (!(error instanceof RunNotFoundError)) throw error;
+      return this.reconcile(detail.runId, undefined, workflow);
+    }
   }
 
   /**
@@ -161,6 +165,10 @@ export class Watcher {
       await this.deps.store.createRun(this.runFromWorkflow(runId, workflow));
       action = "adopted";
     }
+    return this.apply(runId, workflow, action);
+  }
+
+  private apply(runId: string, workflow: Workflow, action: ReconcileAction): Promise<ReconcileOutcome> {
     const snapshot = snapshotOf(workflow, runId, this.deps.engine.kind);
     const verdict = unstartedVerdict(workflow, this.options.now(), this.options.noStatusTimeoutMs);
     const update: StatusUpdate = verdict
