@@ -50,6 +50,8 @@ export interface FakeKubeApiServerOptions {
 }
 
 const WORKFLOWS = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/workflows(?:\/([^/]+))?$/;
+const ARGO_SERVER_ACTION =
+  /^\/api\/v1\/workflows\/([^/]+)\/([^/]+)\/(stop|terminate|suspend|resume|retry|resubmit)$/;
 const POD = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)(\/log)?$/;
 
 /**
@@ -175,6 +177,8 @@ export class FakeKubeApiServer {
       if (name && method === "PUT") return this.replace(ns, name, body, res);
       if (name && method === "DELETE") return this.delete(ns, name, res);
     }
+    const action = ARGO_SERVER_ACTION.exec(url.pathname);
+    if (action && method === "PUT") return this.argoServerAction(action[1], action[2], action[3], body, res);
     const podMatch = POD.exec(url.pathname);
     if (podMatch) {
       const [, ns, pod, log] = podMatch;
@@ -194,6 +198,70 @@ export class FakeKubeApiServer {
       "NotFound",
       `the server could not find the requested resource (${method} ${url.pathname})`,
     );
+  }
+
+  /**
+   * Argo Server's workflow actions (`PUT /api/v1/workflows/{ns}/{name}/{action}`), applied the way
+   * Argo Server does for stop/terminate/suspend/resume/resubmit. Retry is simplified: the status is
+   * cleared and the controller runs the whole workflow again (same object, same uid).
+   */
+  private argoServerAction(ns: string, name: string, action: string, body: string, res: ServerResponse) {
+    const current = this.workflows.get(`${ns}/${name}`);
+    if (!current) return this.notFound(res, name);
+    const request = (parseJson(body) ?? {}) as Record<string, unknown>;
+    if (request.name !== name || request.namespace !== ns) {
+      return this.status(res, 400, "BadRequest", "the request body must name the workflow (namespace, name)");
+    }
+    const completed = current.metadata.labels?.["workflows.argoproj.io/completed"] === "true";
+    const next = structuredClone(current);
+    switch (action) {
+      case "stop":
+      case "terminate":
+        if (completed) return this.status(res, 409, "Conflict", "cannot shutdown a completed workflow");
+        next.spec.shutdown = action === "stop" ? "Stop" : "Terminate";
+        break;
+      case "suspend":
+        next.spec.suspend = true;
+        break;
+      case "resume":
+        delete next.spec.suspend;
+        break;
+      case "retry": {
+        const phase = current.status?.phase;
+        if (phase !== "Failed" && phase !== "Error") {
+          return this.status(res, 409, "Conflict", `Cannot retry a workflow in phase ${phase}`);
+        }
+        next.status = {};
+        delete next.spec.shutdown;
+        const labels = { ...(next.metadata.labels ?? {}) };
+        delete labels["workflows.argoproj.io/completed"];
+        delete labels["workflows.argoproj.io/phase"];
+        next.metadata.labels = labels;
+        break;
+      }
+      case "resubmit": {
+        const labels = Object.fromEntries(
+          Object.entries(current.metadata.labels ?? {}).filter(
+            ([k]) => !k.startsWith("workflows.argoproj.io/"),
+          ),
+        );
+        const copy: Workflow = {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "Workflow",
+          metadata: {
+            name: (current.metadata.generateName || `${name}-`) + randomSuffix(),
+            namespace: ns,
+            uid: randomUUID(),
+            creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+            labels: { ...labels, "workflows.argoproj.io/resubmitted-from-workflow": name },
+          },
+          spec: { ...structuredClone(current.spec), shutdown: undefined },
+        };
+        this.created.push(structuredClone(copy));
+        return this.json(res, 200, this.store(copy, "ADDED", false));
+      }
+    }
+    this.json(res, 200, this.store(next, "MODIFIED", true));
   }
 
   private create(ns: string, body: string, req: IncomingMessage, res: ServerResponse) {
