@@ -81,7 +81,7 @@ export function referencedPaths(root: Node): string[] {
     // Post-order, like expr's ast.Walk: children first.
     if (n.type === "call") {
       visit(n.callee, true);
-      n.args.forEach((a) => visit(a, false));
+      for (const a of n.args) visit(a, false);
     } else {
       for (const child of children(n)) visit(child, false);
     }

@@ -107,4 +107,30 @@ describe("sprig functions", () => {
     expect(ev("sprig.date('2006', 'not a time')")).toBe(String(new Date().getFullYear()));
     expect(ev("sprig.duration(95)")).toBe("1m35s");
   });
+  it("quote escapes like Go's %q", () => {
+    expect(ev("sprig.quote('tab\\there', 'é')")).toBe('"tab\\there" "é"');
+    expect(ev("sprig.quote('\\x01')")).toBe('"\\x01"');
+  });
+  it("paths, chunks, abbreviations, random strings", () => {
+    expect(ev("sprig.base('/a/b.txt') + ' ' + sprig.dir('/a/b.txt') + ' ' + sprig.ext('/a/b.txt')")).toBe(
+      "b.txt /a .txt",
+    );
+    expect(ev("sprig.clean('/a/../b//c/')")).toBe("/b/c");
+    expect(ev("sprig.isAbs('/x') && !sprig.isAbs('x')")).toBe(true);
+    expect(ev("sprig.chunk(2, [1, 2, 3])")).toEqual([[1, 2], [3]]);
+    expect(ev("sprig.abbrev(5, 'hello world')")).toBe("he...");
+    expect(ev("len(sprig.randAlphaNum(12))")).toBe(12);
+    expect(ev("sprig.randNumeric(8)")).toMatch(/^[0-9]{8}$/);
+    expect(ev("sprig.biggest(1, 9, 3)")).toBe(9);
+    expect(ev("sprig.durationRound('2h5m')")).toBe("2h");
+  });
+  it("urlParse and urlJoin", () => {
+    expect(ev("sprig.urlParse('https://u@example.com:8080/p?q=1#f').host")).toBe("example.com:8080");
+    expect(ev("sprig.urlJoin({scheme: 'https', host: 'h', path: '/p', query: 'a=1'})")).toBe(
+      "https://h/p?a=1",
+    );
+  });
+  it("refuses the cryptographic helpers clearly", () => {
+    expect(() => ev("sprig.bcrypt('x')")).toThrow("sprig.bcrypt is not supported by the local engine");
+  });
 });
