@@ -2,7 +2,6 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { Workflow } from "../../argo";
-import { compilePipeline, directorySourceFiles, formatDiagnostic } from "../../build";
 import { EngineError } from "../../engine/errors";
 import { LocalDirArtifactStore, LocalEngine } from "../../engine/local";
 import { renderTree } from "../../engine/local/tree";
@@ -15,6 +14,8 @@ export const LOCAL_STATE_DIR = ".skiff/local";
 async function loadWorkflow(target: string): Promise<Workflow> {
   const ext = extname(target).toLowerCase();
   if (ext === ".ts") {
+    // Loaded only for pipelines: the compiler brings TypeScript and esbuild with it.
+    const { compilePipeline, directorySourceFiles, formatDiagnostic } = await import("../../build");
     const result = await compilePipeline({
       entry: basename(target),
       files: directorySourceFiles(dirname(resolve(target))),

@@ -116,11 +116,11 @@ export class LocalEngine implements Engine {
   }
 
   private emit(run: WorkflowRun, type: WatchEvent["type"]): void {
-    run.updateProgress();
     const meta = run.wf.metadata;
     meta.resourceVersion = String(++this.resourceVersion);
     meta.generation = (meta.generation ?? 0) + 1;
     if (this.watchers.size === 0) return;
+    run.updateProgress();
     const object = clone(run.wf);
     for (const w of this.watchers) w({ type, object });
   }
@@ -182,7 +182,7 @@ export class LocalEngine implements Engine {
     this.touch(run, "ADDED");
     run.start();
     this.afterCompletion(run);
-    return clone(run.wf);
+    return snapshot(run);
   }
 
   private afterCompletion(run: WorkflowRun): void {
@@ -206,7 +206,7 @@ export class LocalEngine implements Engine {
 
   async get(ref: WorkflowRef): Promise<Workflow | undefined> {
     try {
-      return clone(this.find(ref).wf);
+      return snapshot(this.find(ref));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return undefined;
       throw error;
@@ -217,20 +217,19 @@ export class LocalEngine implements Engine {
   async wait(ref: WorkflowRef): Promise<Workflow> {
     const run = this.find(ref);
     await run.done;
-    return clone(run.wf);
+    return snapshot(run);
   }
 
   async list(options: ListOptions = {}): Promise<WorkflowList> {
     const reqs = selector(options.labelSelector);
     const all = [...this.runs.values()]
-      .map((r) => r.wf)
-      .filter((wf) => matchesLabels(reqs, wf.metadata.labels))
-      .sort((a, b) => (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""));
+      .filter((r) => matchesLabels(reqs, r.wf.metadata.labels))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const start = options.continue ? Number(options.continue) : 0;
     if (!Number.isInteger(start) || start < 0)
       throw new WorkflowRejectedError(`invalid continue token "${options.continue}"`);
     const end = options.limit ? start + options.limit : all.length;
-    const items = all.slice(start, end).map(clone);
+    const items = all.slice(start, end).map(snapshot);
     return end < all.length ? { items, continue: String(end) } : { items };
   }
 
@@ -246,7 +245,7 @@ export class LocalEngine implements Engine {
       run.wf.metadata.annotations = { ...run.wf.metadata.annotations, "skiff.dev/stop-message": message };
     run.halt("Stop");
     this.touch(run);
-    return clone(run.wf);
+    return snapshot(run);
   }
 
   async terminate(ref: WorkflowRef): Promise<Workflow> {
@@ -255,7 +254,7 @@ export class LocalEngine implements Engine {
     run.wf.spec.shutdown = "Terminate";
     run.halt("Terminate");
     this.touch(run);
-    return clone(run.wf);
+    return snapshot(run);
   }
 
   async suspend(ref: WorkflowRef): Promise<Workflow> {
@@ -264,7 +263,7 @@ export class LocalEngine implements Engine {
     run.wf.spec.suspend = true;
     run.setSuspended(true);
     this.touch(run);
-    return clone(run.wf);
+    return snapshot(run);
   }
 
   async resume(ref: WorkflowRef, nodeFieldSelector?: string): Promise<Workflow> {
@@ -277,7 +276,7 @@ export class LocalEngine implements Engine {
       run.setSuspended(false);
     }
     this.touch(run);
-    return clone(run.wf);
+    return snapshot(run);
   }
 
   /**
@@ -299,7 +298,7 @@ export class LocalEngine implements Engine {
       throw new WorkflowConflictError(`no active suspend node matches "${nodeFieldSelector}"`);
     this.resumeNodes(run, nodes, update.parameters ?? {}, update.phase, update.message);
     this.touch(run);
-    return clone(run.wf);
+    return snapshot(run);
   }
 
   private resumeNodes(
@@ -356,7 +355,7 @@ export class LocalEngine implements Engine {
     next.start();
     this.afterCompletion(next);
     this.touch(next);
-    return clone(next.wf);
+    return snapshot(next);
   }
 
   async resubmit(ref: WorkflowRef, options: ResubmitOptions): Promise<Workflow> {
@@ -447,6 +446,12 @@ export class LocalEngine implements Engine {
     for (const run of active) run.halt("Terminate");
     await Promise.all(active.map((r) => r.done));
   }
+}
+
+/** A copy of the workflow with its progress brought up to date. */
+function snapshot(run: WorkflowRun): Workflow {
+  run.updateProgress();
+  return clone(run.wf);
 }
 
 function isCompletedRun(run: WorkflowRun): boolean {

@@ -1503,7 +1503,8 @@ export class WorkflowRun {
         schedule();
         progressed = settled.size + started.size !== before;
       }
-      phase = this.assessDag(node, targets, tasks, failFast);
+      // Every created node hangs off the DAG node, so while a task runs the BFS would stop at it: Running.
+      phase = running > 0 ? "Running" : this.assessDag(node, targets, tasks, failFast);
       if (phase !== "Running") break;
       if (running === 0) {
         phase = this.canSchedule(req.onExit) ? "Error" : "Failed";
