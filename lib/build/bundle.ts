@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Message, Plugin } from "esbuild";
 import { BuildError, type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
 import { findInstalled } from "./install-paths";
@@ -6,6 +7,7 @@ import { type SourceFiles, uploadPath } from "./source-files";
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
 export const UPLOAD_NAMESPACE = "upload";
 const ENTRY_NAMESPACE = "skiff-entry";
+const DSL_NAMESPACE = "skiff-dsl";
 /** The global the bundle assigns its exports to (an IIFE), read by the sandbox worker. */
 export const BUNDLE_GLOBAL = "__skiffBundle";
 
@@ -17,8 +19,17 @@ export interface BundleOptions {
   dslEntry?: string;
 }
 
-export interface Bundle {
+/** The DSL, bundled once per process as a script that defines `globalThis.__skiffDsl`. */
+export interface DslBundle {
+  /** Content hash: the worker compiles each DSL version once and reuses it. */
+  key: string;
   code: string;
+}
+
+export interface Bundle {
+  /** The pipeline's own code (the DSL is `dsl`), an IIFE assigning `__skiffBundle`. */
+  code: string;
+  dsl: DslBundle;
   /** esbuild's source map (JSON text) of `code`. */
   sourceMap: string;
   /** Every upload file the pipeline imports (entry included), with its text. */
@@ -96,7 +107,40 @@ export function defaultDslEntry(): string {
   return found;
 }
 
-/** Bundles the pipeline and the DSL into one script; only `skiff` and relative imports inside the upload resolve. */
+export const DSL_GLOBAL = "__skiffDsl";
+const dslBundles = new Map<string, Promise<DslBundle>>();
+
+/**
+ * The DSL as one script, bundled once per process: pipelines then bundle only their own files (a few ms
+ * instead of re-bundling the DSL every build), and the warm worker compiles the DSL once.
+ */
+export function bundleDsl(dslEntry: string): Promise<DslBundle> {
+  let bundle = dslBundles.get(dslEntry);
+  if (!bundle) {
+    bundle = (async () => {
+      const { build } = await import("esbuild");
+      const result = await build({
+        entryPoints: [dslEntry],
+        bundle: true,
+        write: false,
+        format: "iife",
+        globalName: DSL_GLOBAL,
+        platform: "neutral",
+        mainFields: ["module", "main"],
+        target: "es2022",
+        logLevel: "silent",
+        charset: "utf8",
+      });
+      const code = result.outputFiles[0]?.text ?? "";
+      return { key: createHash("sha256").update(code).digest("hex").slice(0, 16), code };
+    })();
+    bundle.catch(() => dslBundles.delete(dslEntry));
+    dslBundles.set(dslEntry, bundle);
+  }
+  return bundle;
+}
+
+/** Bundles the pipeline's files; only `skiff` (the DSL bundle's global) and relative imports inside the upload resolve. */
 export async function bundlePipeline(options: BundleOptions): Promise<BundleResult> {
   const { build } = await import("esbuild");
   const entry = uploadPath(options.entry);
@@ -104,6 +148,12 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     return { ok: false, diagnostics: [errorAt("build.entry", `bad entry path "${options.entry}"`)] };
   const sources = new Map<string, string>();
   const dslEntry = options.dslEntry ?? defaultDslEntry();
+  let dsl: DslBundle;
+  try {
+    dsl = await bundleDsl(dslEntry);
+  } catch (cause) {
+    throw new BuildError(`bundling the DSL (${dslEntry}) failed`, { cause });
+  }
   try {
     const result = await build({
       entryPoints: [`${ENTRY_NAMESPACE}:entry`],
@@ -119,11 +169,11 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
       sourcesContent: false,
       logLevel: "silent",
       charset: "utf8",
-      plugins: [uploadPlugin(entry, options.files, sources, dslEntry)],
+      plugins: [uploadPlugin(entry, options.files, sources)],
     });
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? "{}";
-    return { ok: true, bundle: { code, sourceMap, sources } };
+    return { ok: true, bundle: { code, dsl, sourceMap, sources } };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;
@@ -131,12 +181,7 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   }
 }
 
-function uploadPlugin(
-  entry: string,
-  files: SourceFiles,
-  sources: Map<string, string>,
-  dslEntry: string,
-): Plugin {
+function uploadPlugin(entry: string, files: SourceFiles, sources: Map<string, string>): Plugin {
   return {
     name: "skiff-upload",
     setup(build) {
@@ -151,7 +196,7 @@ function uploadPlugin(
       build.onResolve({ filter: /.*/ }, async (args) => {
         const fromUser = args.namespace === UPLOAD_NAMESPACE || args.namespace === ENTRY_NAMESPACE;
         if (!fromUser) return undefined; // the DSL's own imports resolve normally
-        if (args.path === "skiff") return { path: dslEntry };
+        if (args.path === "skiff") return { path: "skiff", namespace: DSL_NAMESPACE };
         if (!args.path.startsWith("./") && !args.path.startsWith("../")) {
           return {
             errors: [
@@ -176,6 +221,11 @@ function uploadPlugin(
         }
         return { path: found, namespace: UPLOAD_NAMESPACE };
       });
+      // `skiff` is the DSL bundle the worker runs first in the same context.
+      build.onLoad({ filter: /.*/, namespace: DSL_NAMESPACE }, () => ({
+        contents: `module.exports = globalThis.${DSL_GLOBAL};`,
+        loader: "js",
+      }));
       build.onLoad({ filter: /.*/, namespace: UPLOAD_NAMESPACE }, (args) => {
         const extension = args.path.split(".").pop() ?? "";
         const loader = LOADERS[extension as keyof typeof LOADERS] ?? "ts";

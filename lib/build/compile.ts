@@ -80,7 +80,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   // The checker runs here while the worker evaluates, on the other core.
   const [typeDiagnostics, outcome] = await Promise.all([
     options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],
-    sandbox.evaluate(bundle.code, BUNDLE_FILENAME, JSON.stringify(options.buildParameters ?? {})),
+    sandbox.evaluate(bundle.code, BUNDLE_FILENAME, JSON.stringify(options.buildParameters ?? {}), bundle.dsl),
   ]);
   const sourceMap = new BundleSourceMap(bundle.sourceMap, BUNDLE_FILENAME);
   if (!outcome.ok) {

@@ -5,6 +5,11 @@ export interface EvaluateRequest {
   id: number;
   /** The bundled pipeline (an IIFE assigning `__skiffBundle`). */
   code: string;
+  /**
+   * The DSL script, run first in the context. `code` is sent only the first time a worker sees `key`; the
+   * worker keeps the compiled script.
+   */
+  dsl?: { key: string; code?: string };
   /** The name V8 gives the bundle in stack frames; source-map lookups key on it. */
   filename: string;
   /** Build parameters as JSON text: only strings cross into the context, never host objects. */

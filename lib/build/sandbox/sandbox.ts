@@ -60,6 +60,8 @@ function residentMb(pid: number): number | undefined {
 
 interface Worker {
   child: ChildProcess;
+  /** DSL versions this worker has compiled. */
+  dslKeys: Set<string>;
   ready: Promise<void>;
   stderr: string;
 }
@@ -82,9 +84,14 @@ export class Sandbox {
     this.workerPath = workerPath;
   }
 
-  /** Evaluates a bundle; queued behind any evaluation in flight. */
-  evaluate(code: string, filename: string, parametersJson: string): Promise<EvaluationOutcome> {
-    const run = this.queue.then(() => this.evaluateNow(code, filename, parametersJson));
+  /** Evaluates a bundle (after the DSL script, when given); queued behind any evaluation in flight. */
+  evaluate(
+    code: string,
+    filename: string,
+    parametersJson: string,
+    dsl?: { key: string; code: string },
+  ): Promise<EvaluationOutcome> {
+    const run = this.queue.then(() => this.evaluateNow(code, filename, parametersJson, dsl));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -124,7 +131,7 @@ export class Sandbox {
       // An empty environment: no AWS credentials, no tokens, nothing of the parent's.
       { env: {}, stdio: ["ignore", "ignore", "pipe", "ipc"], cwd: "/", windowsHide: true },
     );
-    const worker: Worker = { child, stderr: "", ready: Promise.resolve() };
+    const worker: Worker = { child, stderr: "", ready: Promise.resolve(), dslKeys: new Set() };
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
       worker.stderr = (worker.stderr + chunk).slice(-STDERR_TAIL);
@@ -165,6 +172,7 @@ export class Sandbox {
     code: string,
     filename: string,
     parametersJson: string,
+    dsl: { key: string; code: string } | undefined,
   ): Promise<EvaluationOutcome> {
     const worker = this.spawnWorker();
     this.busy(worker.child);
@@ -181,7 +189,9 @@ export class Sandbox {
       filename,
       parametersJson,
       timeoutMs: this.limits.timeoutMs,
+      ...(dsl ? { dsl: worker.dslKeys.has(dsl.key) ? { key: dsl.key } : dsl } : {}),
     };
+    if (dsl) worker.dslKeys.add(dsl.key);
     return new Promise<EvaluationOutcome>((resolve) => {
       let killedFor: "timeout" | "memory" | undefined;
       const finish = (outcome: EvaluationOutcome) => {

@@ -26,6 +26,21 @@ function hostError(error: unknown, fallbackCode: string, timeoutMs: number): Eva
   return { code: fallbackCode, name: "Error", message: `threw a non-error value: ${String(error)}` };
 }
 
+// The DSL's name in stack frames: under lib/dsl/, so the DSL's call-site lookup skips its own frames.
+const DSL_FILENAME = "skiff/lib/dsl/bundle.js";
+const dslScripts = new Map<string, vm.Script>();
+
+function dslScript(dsl: NonNullable<EvaluateRequest["dsl"]>): vm.Script {
+  let script = dslScripts.get(dsl.key);
+  if (!script) {
+    if (dsl.code === undefined) throw new Error(`the sandbox has no DSL ${dsl.key}`);
+    script = new vm.Script(dsl.code, { filename: DSL_FILENAME });
+    dslScripts.clear();
+    dslScripts.set(dsl.key, script);
+  }
+  return script;
+}
+
 function evaluate(request: EvaluateRequest): EvaluateResponse {
   const started = Date.now();
   // A null-prototype sandbox object: the context's globals are its own, so `this.constructor.constructor`
@@ -37,6 +52,7 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
   });
   const rejectImport = () => Promise.reject(new Error("dynamic import() is not available to pipelines"));
   try {
+    if (request.dsl) dslScript(request.dsl).runInContext(context, { timeout: request.timeoutMs });
     const script = new vm.Script(request.code, {
       filename: request.filename,
       importModuleDynamically: rejectImport as never,

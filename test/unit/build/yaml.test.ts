@@ -43,6 +43,10 @@ describe("toYaml", () => {
     expect(toYaml({ ...shuffled, spec: manifest.spec, metadata: manifest.metadata })).toBe(toYaml(manifest));
   });
 
+  it("quotes YAML 1.1 booleans, which Go's parser (Argo, kubectl) would read as booleans", () => {
+    expect(toYaml({ a: "on", b: "yes", c: "off" })).toBe("a: 'on'\nb: 'yes'\nc: 'off'\n");
+  });
+
   it("quotes strings YAML would read as other types, and never folds long lines", () => {
     const text = toYaml({ a: "true", b: "1.0", c: "x ".repeat(100).trim(), d: "null" });
     expect(parse(text)).toEqual({ a: "true", b: "1.0", c: "x ".repeat(100).trim(), d: "null" });
