@@ -1,5 +1,5 @@
 /** expr-lang's builtin functions (builtin/builtin.go), except the predicate ones, which the evaluator runs. */
-import { formatGoTime } from "./gotime";
+import { formatGoTime, parseGoTime, zeroTime } from "./gotime";
 import { equal, RuntimeError } from "./operators";
 import {
   type ExprFunction,
@@ -80,15 +80,38 @@ function minMax(name: string, args: unknown[], pick: (a: number, b: number) => b
   return values.reduce((best, v) => (pick(v, best) ? v : best));
 }
 
-/** Common date layouts expr's `date()` tries when no layout is given. */
-function parseDate(text: string): Date {
-  const normalised = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(text)
-    ? `${text.replace(" ", "T")}Z`
-    : text;
-  const isoLike = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(normalised);
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(normalised) ? `${normalised}T00:00:00Z` : normalised);
-  if (!isoLike || Number.isNaN(date.getTime())) throw new RuntimeError(`invalid date ${text}`);
-  return date;
+/** The layouts expr's `date()` tries, in order, when none is given. */
+const defaultDateLayouts = [
+  "2006-01-02",
+  "15:04:05",
+  "2006-01-02 15:04:05",
+  "2006-01-02T15:04:05Z07:00",
+  "02 Jan 06 15:04 MST",
+  "Monday, 02-Jan-06 15:04:05 MST",
+  "Mon, 02 Jan 2006 15:04:05 MST",
+];
+
+function parseDate(args: unknown[]): Date {
+  const text = str("date", args[0]);
+  if (args.length >= 3) {
+    const zone = str("date", args[2]);
+    if (!/^(UTC|Local|)$/.test(zone)) throw new RuntimeError(`unknown time zone ${zone}`);
+  }
+  if (args.length >= 2) {
+    try {
+      return parseGoTime(text, str("date", args[1]), args[2] === "Local");
+    } catch (cause) {
+      throw new RuntimeError((cause as Error).message);
+    }
+  }
+  for (const layout of defaultDateLayouts) {
+    try {
+      return parseGoTime(text, layout);
+    } catch {
+      // try the next layout
+    }
+  }
+  throw new RuntimeError(`invalid date ${text}`);
 }
 
 function timeMethod(date: Date, name: string): ExprFunction | undefined {
@@ -117,7 +140,7 @@ function timeMethod(date: Date, name: string): ExprFunction | undefined {
     Before: (t) => t instanceof Date && date.getTime() < t.getTime(),
     After: (t) => t instanceof Date && date.getTime() > t.getTime(),
     Equal: (t) => t instanceof Date && date.getTime() === t.getTime(),
-    IsZero: () => date.getTime() === Date.UTC(1, 0, 1),
+    IsZero: () => date.getTime() === zeroTime,
     UTC: () => date,
     Local: () => date,
     String: () => goSprint(date),
@@ -287,10 +310,8 @@ export const builtins: Record<string, ExprFunction> = {
     }
   },
   date: (...args) => {
-    const value = args[0];
-    if (value instanceof Date) return value;
-    if (args.length > 1) throw new RuntimeError("date: custom layouts are not supported by the local engine");
-    return parseDate(str("date", value));
+    arity("date", args, 1, 3);
+    return args[0] instanceof Date ? args[0] : parseDate(args);
   },
   first: (v) => {
     if (Array.isArray(v)) return v.length > 0 ? v[0] : null;

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
-import { formatGoTime } from "./gotime";
+import { formatGoTime, parseGoTime, zeroTime } from "./gotime";
 import { equal, RuntimeError } from "./operators";
 import { goRegExp } from "./regexp";
 import {
@@ -606,10 +606,12 @@ export const sprigFunctions: Record<string, ExprFunction> = {
   unixEpoch: (d) => String(Math.floor(toTime(d).getTime() / 1000)),
   duration: (seconds) => formatDuration(toInt64(seconds) * 1e9),
   ago: (d) => formatDuration(Math.round((Date.now() - toTime(d).getTime()) / 1000) * 1e9),
-  toDate: (_layout, s) => {
-    const date = new Date(strval(s));
-    if (Number.isNaN(date.getTime())) throw new RuntimeError(`toDate: cannot parse ${strval(s)}`);
-    return date;
+  toDate: (layout, s) => {
+    try {
+      return parseGoTime(strval(s), strval(layout), true);
+    } catch {
+      return new Date(zeroTime);
+    }
   },
 };
 
@@ -806,5 +808,11 @@ Object.assign(sprigFunctions, variants, {
   mustRegexReplaceAll: sprigFunctions.regexReplaceAll,
   mustRegexReplaceAllLiteral: sprigFunctions.regexReplaceAllLiteral,
   mustRegexSplit: sprigFunctions.regexSplit,
-  mustToDate: sprigFunctions.toDate,
+  mustToDate: (layout: unknown, text: unknown) => {
+    try {
+      return parseGoTime(strval(text), strval(layout), true);
+    } catch (cause) {
+      throw new RuntimeError((cause as Error).message);
+    }
+  },
 });

@@ -94,6 +94,11 @@ describe("expr-lang builtins", () => {
     expect(ev("date('2024-03-01T10:00:00Z') + duration('1h') > date('2024-03-01T10:30:00Z')")).toBe(true);
     expect(ev("now() - now() < duration('1m')")).toBe(true);
     expect(ev("string(duration('90s'))")).toBe("1m30s");
+    expect(ev("date('2024-03-01 10:20:30').Minute()")).toBe(20);
+    expect(ev("date('05/03/2024', '02/01/2006').Month()")).toBe(3);
+    expect(ev("date('Fri, 01 Mar 2024 10:00:00 UTC').Day()")).toBe(1);
+    expect(() => ev("date('nope')")).toThrow(/invalid date nope/);
+    expect(() => ev("date('x', '2006', 'Mars/Olympus')")).toThrow(/unknown time zone/);
   });
   it("bit functions", () => {
     expect(ev("bitand(6, 3)")).toBe(2);

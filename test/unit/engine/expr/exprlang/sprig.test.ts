@@ -106,6 +106,9 @@ describe("sprig functions", () => {
     expect(ev("sprig.unixEpoch(t)", { t })).toBe(String(t.getTime() / 1000));
     expect(ev("sprig.date('2006', 'not a time')")).toBe(String(new Date().getFullYear()));
     expect(ev("sprig.duration(95)")).toBe("1m35s");
+    expect(ev("sprig.htmlDate(sprig.toDate('2006-01-02', '2024-02-29'))")).toBe("2024-02-29");
+    expect(ev("sprig.toDate('2006-01-02', 'garbage').IsZero()")).toBe(true);
+    expect(() => ev("sprig.mustToDate('2006-01-02', 'garbage')")).toThrow(/parsing time/);
   });
   it("quote escapes like Go's %q", () => {
     expect(ev("sprig.quote('tab\\there', 'é')")).toBe('"tab\\there" "é"');
