@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
 import { collect, UsageError } from "../exit";
 
 export interface StartOptions {
@@ -20,6 +21,34 @@ export function stackPorts(base: string): { api: number; s3: number; bus: number
   return { api: port, s3: port + 1, bus: port + 2, dynamodb: port + 3 };
 }
 
+const webhooksSchema = z.array(
+  z.object({ url: z.url({ protocol: /^https?$/ }), pattern: z.record(z.string(), z.unknown()).optional() }),
+);
+
+/**
+ * Webhooks from `--webhook <url>` (every event) and from `SKIFF_WEBHOOKS`, a JSON list of `{ url, pattern? }` whose
+ * pattern (EventBridge syntax) selects the events posted.
+ */
+export function webhooksFrom(
+  flags: string[],
+  json: string | undefined,
+): Array<{ url: string; pattern?: unknown }> {
+  const hooks: Array<{ url: string; pattern?: unknown }> = flags.map((url) => ({ url }));
+  if (!json) return hooks;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(`SKIFF_WEBHOOKS is not valid JSON: ${(error as Error).message}`);
+  }
+  const checked = webhooksSchema.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new UsageError(`SKIFF_WEBHOOKS[${issue.path.join("].")}: ${issue.message}`);
+  }
+  return [...hooks, ...checked.data];
+}
+
 /** `skiff start`: the embedded stack in the foreground until Ctrl-C. */
 export function registerStartCommand(program: Command): void {
   program
@@ -30,7 +59,12 @@ export function registerStartCommand(program: Command): void {
     .option("--port <base>", "first of four consecutive ports (HTTP API, S3, bus, DynamoDB)", "7700")
     .option("--state-dir <dir>", "where objects, tables and step work directories are kept (default: .skiff)")
     .option("--stage <stage>", "serverless.yml stage to resolve", "local")
-    .option("--webhook <url>", "POST every bus event to this URL (repeatable)", collect, [])
+    .option(
+      "--webhook <url>",
+      "POST every bus event to this URL (repeatable; SKIFF_WEBHOOKS adds filtered ones)",
+      collect,
+      [],
+    )
     .option("--no-examples", "do not upload examples/*/pipeline.ts at start")
     .option("--verbose", "keep the handlers' INFO logs")
     .action(async (options: StartOptions) => {
@@ -40,6 +74,7 @@ export function registerStartCommand(program: Command): void {
 
 async function runStart(options: StartOptions): Promise<void> {
   const ports = stackPorts(options.port);
+  const webhooks = webhooksFrom(options.webhook, process.env.SKIFF_WEBHOOKS);
   if (!options.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
   const [{ startStack }, { projectRoot }] = await Promise.all([
     import("../../local/stack"),
@@ -53,7 +88,7 @@ async function runStart(options: StartOptions): Promise<void> {
     stage: options.stage,
     stateDir: options.stateDir,
     ports,
-    webhooks: options.webhook.map((url) => ({ url })),
+    webhooks,
     uploadExamples: options.examples,
     // Loaded after the stack has set AWS endpoints and names in the environment, as Lambda would at init.
     handlers: async () => (await import("../../../functions/index")).handlers,
