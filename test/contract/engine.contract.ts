@@ -74,7 +74,8 @@ async function waitFor(
   ref: WorkflowRef,
   predicate: (wf: Workflow) => boolean,
   what: string,
-  timeoutMs = 30_000,
+  // A real cluster pulls images and schedules pods: scripts/contract-real-cluster.sh raises this.
+  timeoutMs = Number(process.env.SKIFF_CONTRACT_TIMEOUT_MS ?? 30_000),
 ): Promise<Workflow> {
   const deadline = Date.now() + timeoutMs;
   let last: Workflow | undefined;
@@ -269,12 +270,18 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       })();
       await new Promise((r) => setTimeout(r, 200));
       await engine.submit(HELLO, { runId });
-      await Promise.race([
-        watching,
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`watch saw only ${phases.join(",")}`)), 30_000),
-        ),
-      ]);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`watch saw only ${phases.join(",")}`)),
+          Number(process.env.SKIFF_CONTRACT_TIMEOUT_MS ?? 30_000),
+        );
+      });
+      try {
+        await Promise.race([watching, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
       controller.abort();
       expect(phases.at(-1)).toBe("Succeeded");
       expect(phases).toContain("Running");

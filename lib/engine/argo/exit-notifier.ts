@@ -59,7 +59,8 @@ case "$out" in *'"FailedEntryCount": 0'*) ;; *) echo "skiff: PutEvents reported 
 
 /** The container template that calls PutEvents. */
 export function notifierTemplate(options: ExitNotifierOptions): Template {
-  const o = { ...DEFAULTS, ...options };
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULTS, ...(defined as ExitNotifierOptions) };
   const env = [
     { name: "SKIFF_RUN_ID", value: `{{workflow.labels.${LABEL_RUN_ID}}}` },
     { name: "SKIFF_NAMESPACE", value: "{{workflow.namespace}}" },
@@ -135,5 +136,22 @@ function userExitTask(onExit: string | undefined, hook: LifecycleHook | undefine
     ...(hook.template ? { template: hook.template } : {}),
     ...(hook.templateRef ? { templateRef: hook.templateRef } : {}),
     ...(hook.arguments ? { arguments: hook.arguments } : {}),
+  };
+}
+
+/**
+ * Notifier options from the environment, for the build to pass to `injectExitNotifier`:
+ * `SKIFF_EVENT_BUS` (required), `SKIFF_NOTIFIER_SERVICE_ACCOUNT`, `SKIFF_NOTIFIER_IMAGE`, `AWS_REGION`.
+ * Undefined unless `SKIFF_ENGINE=argo` (the local engine's completions come from its change feed).
+ */
+export function exitNotifierOptionsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): ExitNotifierOptions | undefined {
+  if (env.SKIFF_ENGINE !== "argo" || !env.SKIFF_EVENT_BUS) return undefined;
+  return {
+    eventBusName: env.SKIFF_EVENT_BUS,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+    image: env.SKIFF_NOTIFIER_IMAGE || undefined,
+    serviceAccountName: env.SKIFF_NOTIFIER_SERVICE_ACCOUNT || undefined,
   };
 }

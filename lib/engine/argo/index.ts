@@ -10,7 +10,7 @@ export { type BearerTokenProvider, type ClusterAccess, connectCluster, describeE
 export { type ArgoEngineConfig, argoConfigFromEnv, clusterAccessFromEnv } from "./config";
 export { createEksToken, decodeEksToken, EksTokenSource } from "./eks-token";
 export { ArgoEngine, type ArgoEngineOptions, isCompleted } from "./engine";
-export { type ExitNotifierOptions, injectExitNotifier } from "./exit-notifier";
+export { type ExitNotifierOptions, exitNotifierOptionsFromEnv, injectExitNotifier } from "./exit-notifier";
 export { KubeTransport } from "./kube-transport";
 export { fnv32a, nodeId, podName } from "./node-ids";
 export { formulateResubmit } from "./resubmit-workflow";

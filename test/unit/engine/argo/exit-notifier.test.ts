@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
 import {
   COMPOSED_EXIT_TEMPLATE,
+  exitNotifierOptionsFromEnv,
   injectExitNotifier,
   NOTIFIER_TEMPLATE,
 } from "../../../../lib/engine/argo/exit-notifier";
@@ -92,6 +93,29 @@ describe("injectExitNotifier", () => {
       arguments: { parameters: [{ name: "why", value: "{{workflow.status}}" }] },
     });
     expect(workflowValidator()(out)).toBe(true);
+  });
+
+  it("reads its options from the environment only for the argo engine", () => {
+    expect(exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "local", SKIFF_EVENT_BUS: "b" })).toBeUndefined();
+    expect(
+      exitNotifierOptionsFromEnv({
+        SKIFF_ENGINE: "argo",
+        SKIFF_EVENT_BUS: "skiff-dev",
+        SKIFF_NOTIFIER_SERVICE_ACCOUNT: "skiff-notifier",
+        AWS_REGION: "eu-west-1",
+      }),
+    ).toEqual({
+      eventBusName: "skiff-dev",
+      region: "eu-west-1",
+      image: undefined,
+      serviceAccountName: "skiff-notifier",
+    });
+    const out = injectExitNotifier(
+      base(),
+      exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "b" })!,
+    );
+    const image = out.spec.templates?.find((t) => t.name === NOTIFIER_TEMPLATE)?.container?.image;
+    expect(image).toMatch(/^public\.ecr\.aws\/aws-cli\/aws-cli:/);
   });
 
   it("is idempotent and refuses a missing bus name", () => {
