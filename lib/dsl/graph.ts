@@ -23,7 +23,7 @@ import {
 } from "./data";
 import { DslError, type SourceSite } from "./errors";
 import { and, type Operand } from "./expr";
-import { clean, deepMerge } from "./merge";
+import { clean, compact, deepMerge } from "./merge";
 import { callSite } from "./site";
 import {
   defineTemplate,
@@ -101,6 +101,7 @@ const STATUS_SUFFIX = /\.(Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnyS
 /** The tasks of one DAG or the steps of one steps template, while and after its block runs. */
 class Graph {
   readonly nodes: Node[] = [];
+  private readonly byName = new Map<string, Node>();
   closed = false;
   constructor(
     readonly template: string,
@@ -115,7 +116,7 @@ class Graph {
         { site: node.site },
       );
     }
-    const clash = this.nodes.find((other) => other.name === node.name);
+    const clash = this.byName.get(node.name);
     if (clash) {
       const where = clash.site
         ? ` (first at ${clash.site.file}:${clash.site.line}:${clash.site.column})`
@@ -125,18 +126,21 @@ class Graph {
       });
     }
     this.nodes.push(node);
+    this.byName.set(node.name, node);
   }
 
   has(name: string): boolean {
-    return this.nodes.some((node) => node.name === name);
+    return this.byName.has(name);
   }
 }
 
 /** Names of the nodes an expression or argument mentions: `{{tasks.x.…}}` references, or depends operands. */
+const REFERENCE = { tasks: /\{\{\s*tasks\.([^.}\s]+)/g, steps: /\{\{\s*steps\.([^.}\s]+)/g };
+
 export function referencedNodes(text: string, scope: Scope): string[] {
+  if (!text.includes("{{")) return [];
   const names = new Set<string>();
-  const pattern = new RegExp(`\\{\\{\\s*${scope}\\.([^.}\\s]+)`, "g");
-  for (const match of text.matchAll(pattern)) names.add(match[1]);
+  for (const match of text.matchAll(REFERENCE[scope])) names.add(match[1]);
   return [...names];
 }
 
@@ -350,7 +354,18 @@ export function hookTemplates(hooks: Record<string, Hook> | undefined): SkiffTem
     .filter((template): template is SkiffTemplate => template instanceof SkiffTemplate);
 }
 
+const referenceTexts = new WeakMap<Node, string>();
+const dependsCache = new WeakMap<Node, string | undefined>();
+
 function textsReferencing(node: Node): string {
+  const cached = referenceTexts.get(node);
+  if (cached !== undefined) return cached;
+  const text = referenceText(node);
+  referenceTexts.set(node, text);
+  return text;
+}
+
+function referenceText(node: Node): string {
   const { args, when, withParam } = node.options;
   const texts: string[] = [when ?? "", typeof withParam === "string" ? withParam : ""];
   for (const value of Object.values(args ?? {}))
@@ -358,7 +373,16 @@ function textsReferencing(node: Node): string {
   return texts.join("\n");
 }
 
+/** The node's `depends`, computed once its graph is closed (edges can no longer change then). */
 function dependsOf(node: Node): string | undefined {
+  if (!node.graph.closed) return computeDepends(node);
+  if (dependsCache.has(node)) return dependsCache.get(node);
+  const depends = computeDepends(node);
+  dependsCache.set(node, depends);
+  return depends;
+}
+
+function computeDepends(node: Node): string | undefined {
   const explicit = node.options.depends;
   const edges = node.upstream.map((upstream) => upstream.name);
   if (explicit === undefined && edges.length === 0 && node.options.dependencies === undefined) {
@@ -518,7 +542,7 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
         if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
         return renderNode(node) as DAGTask;
       });
-      return { dag: clean({ tasks, failFast: options.failFast, target: options.target }) };
+      return { dag: compact({ tasks, failFast: options.failFast, target: options.target }) };
     },
     site,
     () => nodeTemplates(graph.nodes),

@@ -15,6 +15,13 @@ export function clean<T>(value: T): T {
   return value;
 }
 
+/** Drops `undefined` keys at the top level only, for objects whose values are already clean. */
+export function compact<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, entry] of Object.entries(value)) if (entry !== undefined) out[key] = entry;
+  return out as T;
+}
+
 /** Deep merge for the `extra` escape hatch: objects merge key by key, anything else (arrays too) replaces. */
 export function deepMerge<T>(base: T, patch: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(patch)) return (patch === undefined ? base : patch) as T;

@@ -12,7 +12,7 @@ import type { DeclMap } from "./data";
 import { renderIo } from "./data";
 import { type EnvInput, renderEnv } from "./env";
 import { DslError, type SourceSite } from "./errors";
-import { clean, deepMerge, nonEmpty, passthrough } from "./merge";
+import { clean, compact, deepMerge, nonEmpty, passthrough } from "./merge";
 import { callSite } from "./site";
 
 /** Collects the call sites of everything rendered, keyed by spec path (see `manifestSites`). */
@@ -174,7 +174,11 @@ export function defineTemplate<I extends DeclMap, O extends DeclMap>(
     options.inputs ?? ({} as I),
     options.outputs ?? ({} as O),
     site,
-    (ctx) => clean(deepMerge({ ...commonFields(typed, bodyKeys), ...body(ctx) }, options.extra)),
+    (ctx) => {
+      // Both parts are already clean; only a user-supplied `extra` needs a deep pass.
+      const merged = { ...commonFields(typed, bodyKeys), ...body(ctx) };
+      return options.extra === undefined ? compact(merged) : clean(deepMerge(merged, options.extra));
+    },
     uses,
   );
 }

@@ -19,7 +19,7 @@ import {
 } from "./data";
 import { DslError, type SourceSite } from "./errors";
 import { type Hook, hookTemplates, runnableFields } from "./graph";
-import { clean, deepMerge, passthrough } from "./merge";
+import { clean, compact, deepMerge, passthrough } from "./merge";
 import { callSite } from "./site";
 import { type RenderContext, SkiffTemplate, TemplateRefHandle } from "./template";
 
@@ -241,22 +241,20 @@ export class SkiffResource {
       if (template.site) sites.set(ctx.path, template.site);
       return template.render(ctx);
     });
-    const spec: WorkflowSpec = deepMerge(
-      clean({
-        ...(passthrough(o, new Set([...WORKFLOW_KEYS, ...CRON_KEYS])) as WorkflowSpec),
-        entrypoint,
-        templates: renderedTemplates.length > 0 ? renderedTemplates : undefined,
-        arguments: renderArgumentsInput(o.arguments),
-        onExit: o.onExit?.name,
-        hooks: renderWorkflowHooks(o.hooks),
-        imagePullSecrets: o.imagePullSecrets?.map((secret) =>
-          typeof secret === "string" ? { name: secret } : secret,
-        ),
-        templateDefaults: o.templateDefaults,
-        workflowTemplateRef: workflowTemplateRefOf(o.workflowTemplateRef),
-      }),
-      o.extra,
-    );
+    const generated: WorkflowSpec = compact({
+      ...(clean(passthrough(o, new Set([...WORKFLOW_KEYS, ...CRON_KEYS]))) as WorkflowSpec),
+      entrypoint,
+      templates: renderedTemplates.length > 0 ? renderedTemplates : undefined,
+      arguments: renderArgumentsInput(o.arguments),
+      onExit: o.onExit?.name,
+      hooks: renderWorkflowHooks(o.hooks),
+      imagePullSecrets: o.imagePullSecrets?.map((secret) =>
+        typeof secret === "string" ? { name: secret } : secret,
+      ),
+      templateDefaults: o.templateDefaults === undefined ? undefined : clean(o.templateDefaults),
+      workflowTemplateRef: workflowTemplateRefOf(o.workflowTemplateRef),
+    });
+    const spec = o.extra === undefined ? generated : clean(deepMerge(generated, o.extra));
     const metadata: K8SObjectMeta = clean({
       ...o.metadata,
       name: o.name,
