@@ -140,7 +140,8 @@ function marshal(value: unknown, indent: string, prefix: string): string {
     return String(value);
   }
   if (typeof value === "string") return goJsonString(value);
-  if (value instanceof Date) return goJsonString(value.toISOString().replace(".000Z", "Z"));
+  // time.Time marshals as RFC 3339 with nanoseconds, trailing zeros of the fraction trimmed.
+  if (value instanceof Date) return goJsonString(value.toISOString().replace(/\.?0*Z$/, "Z"));
   if (value instanceof GoDuration) return String(value.nanoseconds);
   if (typeof value === "function") throw new Error("json: unsupported type: func");
   const inner = prefix + indent;
