@@ -67,6 +67,8 @@ export class FakeKubeApiServer {
   /** Every workflow body accepted by create (after validation). */
   readonly created: Workflow[] = [];
   readonly deletedPods: string[] = [];
+  /** Where pod logs come from when `setPodLog` has none (e.g. a controller backed by a real engine). */
+  podLogSource?: (namespace: string, pod: string) => Promise<string[] | undefined>;
   private readonly workflows = new Map<string, Workflow>();
   private readonly podLogs = new Map<string, string[]>();
   private readonly history: StoredEvent[] = [];
@@ -183,6 +185,11 @@ export class FakeKubeApiServer {
     if (podMatch) {
       const [, ns, pod, log] = podMatch;
       if (log && method === "GET") return this.log(ns, pod, res);
+      if (!log && method === "DELETE" && !this.podLogs.has(`${ns}/${pod}`) && this.podLogSource) {
+        // Pods of an engine-backed controller are not tracked here; deleting one is accepted.
+        this.deletedPods.push(pod);
+        return this.json(res, 200, { kind: "Status", status: "Success" });
+      }
       if (!log && method === "DELETE") {
         if (!this.podLogs.has(`${ns}/${pod}`))
           return this.status(res, 404, "NotFound", `pods "${pod}" not found`);
@@ -395,8 +402,8 @@ export class FakeKubeApiServer {
     this.json(res, 200, { kind: "Status", status: "Success" });
   }
 
-  private log(ns: string, pod: string, res: ServerResponse) {
-    const lines = this.podLogs.get(`${ns}/${pod}`);
+  private async log(ns: string, pod: string, res: ServerResponse) {
+    const lines = this.podLogs.get(`${ns}/${pod}`) ?? (await this.podLogSource?.(ns, pod));
     if (!lines) return this.status(res, 404, "NotFound", `pods "${pod}" not found`);
     res.writeHead(200, { "content-type": "text/plain" });
     res.end(lines.map((l) => `${l}\n`).join(""));

@@ -1,0 +1,33 @@
+import { createArgoEngine } from "../../lib/engine/argo";
+import { LocalEngine } from "../../lib/engine/local";
+import { LocalEngineController } from "../support/fake-k8s/local-engine-controller";
+import { FakeKubeApiServer } from "../support/fake-k8s/server";
+import { engineContract } from "./engine.contract";
+
+/**
+ * The Argo engine against the fake API server whose controller executes workflows with the local
+ * engine: real steps run, and their status comes back through the Kubernetes wire protocol.
+ */
+engineContract("argo (fake API server, local engine as controller)", async () => {
+  const local = new LocalEngine({ namespace: "skiff" });
+  const controller = new LocalEngineController(local);
+  const server = new FakeKubeApiServer({ controller });
+  controller.attach(server);
+  const url = await server.start();
+  const engine = createArgoEngine({
+    cluster: {
+      mode: "server",
+      server: url,
+      skipTLSVerify: true,
+      token: { token: async () => "contract-token" },
+    },
+    namespace: "skiff",
+  });
+  return {
+    engine,
+    teardown: async () => {
+      await server.stop();
+      await local.close();
+    },
+  };
+});
