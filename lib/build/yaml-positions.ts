@@ -1,4 +1,12 @@
-import { LineCounter, parseAllDocuments } from "yaml";
+import { createRequire } from "node:module";
+import type * as YamlModule from "yaml";
+
+// Loaded on first use: only linting a hand-written file needs positions, and `skiff build` should not pay for it.
+let yamlModule: typeof YamlModule | undefined;
+const loadYaml = () => {
+  yamlModule ??= createRequire(import.meta.url)("yaml") as typeof YamlModule;
+  return yamlModule;
+};
 
 /** Finds where a spec path (`spec.templates[0].name`) sits in one YAML document: 1-based line and column. */
 export type PathLocator = (path: string | undefined) => { line: number; column: number } | undefined;
@@ -18,6 +26,7 @@ function segments(path: string): (string | number)[] {
  * Documents the `yaml` parser finds malformed (Go's parser is more lenient) get a locator that finds nothing.
  */
 export function yamlLocators(text: string): PathLocator[] {
+  const { LineCounter, parseAllDocuments } = loadYaml();
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter });
   if (!Array.isArray(documents)) return [];
