@@ -15,7 +15,15 @@ import type {
 } from "../../argo";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
 import type { ArtifactStore } from "./artifacts/store";
-import { dependenciesToDepends, dependsTaskNames, evaluateDepends, evaluateExpr, evaluateWhen } from "./expr";
+import {
+  dependenciesToDepends,
+  dependsTaskNames,
+  evaluateDepends,
+  evaluateExpr,
+  evaluateWhen,
+  exprEnvOf,
+  MapScope,
+} from "./expr";
 import { runHttp } from "./http";
 import { type LeafOutcome, runLeaf } from "./leaf";
 import { LogBook } from "./logs";
@@ -1235,9 +1243,10 @@ export class WorkflowRun {
       let value: string | undefined;
       try {
         if (p.valueFrom?.parameter !== undefined) value = subst(p.valueFrom.parameter, scope.vars, true);
-        else if (p.valueFrom?.expression !== undefined)
-          value = subst(`{{=${p.valueFrom.expression}}}`, scope.vars, true);
-        else if (p.value !== undefined) value = subst(p.value, scope.vars);
+        else if (p.valueFrom?.expression !== undefined) {
+          // Evaluated directly: an untaken branch may name a skipped step's absent output (nil, as in Argo).
+          value = exprText(evaluateExpr(p.valueFrom.expression, exprEnvOf(new MapScope(scope.vars))));
+        } else if (p.value !== undefined) value = subst(p.value, scope.vars);
       } catch {
         value = undefined;
       }
@@ -1582,6 +1591,12 @@ export class WorkflowRun {
     }
     return result;
   }
+}
+
+/** An expression's value as parameter text (strings as is, the rest as JSON). */
+function exprText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function continues(step: WorkflowStep, phase: string | undefined): boolean {
