@@ -321,6 +321,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           eventBus: trigger.eventBus,
           pattern: trigger.pattern,
           target: (event) => invoke(fn, handler, event),
+          maximumRetryAttempts: trigger.maximumRetryAttempts,
         });
       });
     }

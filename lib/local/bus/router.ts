@@ -22,6 +22,8 @@ export interface RuleDefinition {
   /** EventBridge event pattern (object or JSON text). */
   pattern: unknown;
   target: EventTarget;
+  /** Retries after a failed delivery (serverless's `retryPolicy.maximumRetryAttempts`). Defaults to the router's. */
+  maximumRetryAttempts?: number;
 }
 
 export interface WebhookDefinition {
@@ -50,6 +52,7 @@ interface CompiledRule {
   bus: string;
   matches: EventMatcher;
   target: EventTarget;
+  retries: number;
 }
 
 /** A subscriber sees every event accepted on a bus, as delivered. */
@@ -98,7 +101,13 @@ export class EventRouter {
   addRule(rule: RuleDefinition): void {
     const bus = busName(rule.eventBus);
     this.buses.add(bus);
-    this.rules.push({ name: rule.name, bus, matches: compilePattern(rule.pattern), target: rule.target });
+    this.rules.push({
+      name: rule.name,
+      bus,
+      matches: compilePattern(rule.pattern),
+      target: rule.target,
+      retries: rule.maximumRetryAttempts ?? this.opts.retryDelaysMs.length,
+    });
   }
 
   addWebhook(webhook: WebhookDefinition): void {
@@ -158,7 +167,9 @@ export class EventRouter {
     }
     for (const rule of this.rules) {
       if (rule.bus === bus && rule.matches(event)) {
-        this.track(this.deliver(`rule ${rule.name}`, event, () => rule.target(structuredClone(event))));
+        this.track(
+          this.deliver(`rule ${rule.name}`, event, () => rule.target(structuredClone(event)), rule.retries),
+        );
       }
     }
     for (const webhook of this.webhooks) {
@@ -172,10 +183,16 @@ export class EventRouter {
     delivery.finally(() => this.inFlight.delete(delivery));
   }
 
-  private async deliver(to: string, event: EventEnvelope, send: () => unknown): Promise<void> {
+  private async deliver(
+    to: string,
+    event: EventEnvelope,
+    send: () => unknown,
+    retries = this.opts.retryDelaysMs.length,
+  ): Promise<void> {
     // Start on a later tick so that PutEvents has answered before any target runs, as in AWS.
     await Promise.resolve();
-    const attempts = this.opts.retryDelaysMs.length + 1;
+    const attempts = retries + 1;
+    const delays = this.opts.retryDelaysMs;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         await send();
@@ -191,7 +208,8 @@ export class EventRouter {
         this.opts.log(
           `bus: delivering event ${event.id} to ${to} failed (attempt ${attempt}), retrying: ${message}`,
         );
-        await delay(this.opts.retryDelaysMs[attempt - 1]);
+        // Past the configured delays, the last one repeats.
+        await delay(delays[Math.min(attempt - 1, delays.length - 1)] ?? 0);
       }
     }
   }
