@@ -137,6 +137,13 @@ export interface StatusUpdateResult {
   run: RunRecord;
 }
 
+/** A run that reached a terminal status whose `Pipeline Run Completed` event is not yet confirmed published. */
+export interface PendingCompletion {
+  run: RunRecord;
+  /** When the terminal status was written. */
+  since: string;
+}
+
 export interface RunStore {
   // Pipelines and versions
   recordVersion(
@@ -163,4 +170,10 @@ export interface RunStore {
   ): Promise<Page<StepRecord>>;
   /** Runs not yet terminal, for the sweep. */
   listActiveRuns(options?: { limit?: number; cursor?: string }): Promise<Page<RunRecord>>;
+  /**
+   * Outbox of completion events: the write that makes a run terminal also records it as pending; the
+   * publisher marks it published. The sweep publishes what a crashed or failed publisher left behind.
+   */
+  listPendingCompletions(options?: { limit?: number; cursor?: string }): Promise<Page<PendingCompletion>>;
+  markCompletionPublished(runId: string): Promise<void>;
 }

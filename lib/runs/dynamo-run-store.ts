@@ -3,6 +3,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -11,6 +12,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type {
   Page,
+  PendingCompletion,
   PipelineRecord,
   PipelineVersion,
   RunQuery,
@@ -28,6 +30,7 @@ import {
   idempotencyPk,
   LAYOUT_ATTRIBUTES,
   newestFirstKey,
+  OUTBOX_PK,
   PIPELINES_PARTITION,
   paramPartition,
   paramSk,
@@ -67,7 +70,10 @@ const defaults = {
   now: () => new Date(),
 };
 
-/** A transaction holds at most 100 items: the run item plus this many steps; the rest go in batches of 25. */
+/**
+ * A transaction holds at most 100 items: the run item, the outbox entry when the run becomes terminal, and
+ * steps; the rest go in batches of 25.
+ */
 const TRANSACTION_ITEMS = 100;
 const STEPS_IN_TRANSACTION = TRANSACTION_ITEMS - 1;
 const BATCH_WRITE_SIZE = 25;
@@ -369,6 +375,7 @@ export class DynamoRunStore implements RunStore {
         engine: { ...current.engine, ...update.engine },
       };
       const stepItems = update.steps.map((s) => this.stepItem({ ...s, runId: update.runId }));
+      const stepsInTransaction = STEPS_IN_TRANSACTION - (terminal ? 1 : 0);
       await this.transact(
         new TransactWriteCommand({
           TransactItems: [
@@ -380,13 +387,15 @@ export class DynamoRunStore implements RunStore {
                 ExpressionAttributeValues: { ":seen": storedProgress },
               },
             },
+            // The completion outbox entry commits with the terminal status, so no completion can be lost.
+            ...(terminal ? [{ Put: { TableName: this.table, Item: this.outboxItem(update.runId) } }] : []),
             ...stepItems
-              .slice(0, STEPS_IN_TRANSACTION)
+              .slice(0, stepsInTransaction)
               .map((Item) => ({ Put: { TableName: this.table, Item } })),
           ],
         }),
       );
-      await this.batchWrite(stepItems.slice(STEPS_IN_TRANSACTION));
+      await this.batchWrite(stepItems.slice(stepsInTransaction));
       return { applied: true, becameTerminal: terminal, previousStatus: current.status, run: next };
     });
   }
@@ -452,6 +461,39 @@ export class DynamoRunStore implements RunStore {
     return { items };
   }
 
+  async listPendingCompletions(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<PendingCompletion>> {
+    const limit = pageSize(options.limit);
+    return this.collect<PendingCompletion>(
+      {
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": OUTBOX_PK },
+        ConsistentRead: true,
+      },
+      limit,
+      options.cursor ? decodeCursor(options.cursor).key : undefined,
+      async (entries) => {
+        const runs = await this.batchGetRuns(entries.map((e) => String(e.runId)));
+        const since = new Map(entries.map((e) => [String(e.runId), String(e.since)]));
+        return runs.map((run) => ({ run, since: since.get(run.runId) ?? run.finishedAt ?? run.createdAt }));
+      },
+    );
+  }
+
+  async markCompletionPublished(runId: string): Promise<void> {
+    try {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: OUTBOX_PK, sk: runId } }));
+    } catch (error) {
+      throw new RunStoreError(
+        `marking the completion of run ${runId} published: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private runItem(run: RunRecord, progress: number): Item {
@@ -470,6 +512,10 @@ export class DynamoRunStore implements RunStore {
       gsi4pk: ALL_RUNS_PARTITION,
       gsi4sk: order,
     };
+  }
+
+  private outboxItem(runId: string): Item {
+    return { pk: OUTBOX_PK, sk: runId, kind: "outbox", runId, since: this.options.now().toISOString() };
   }
 
   private stepItem(step: StepRecord): Item {

@@ -13,6 +13,7 @@ import type { RunStatus } from "../ports/run-store";
  * | parameter   | RUN#<runId>          | PARAM#<name>        |                                 |                 | PARAM#<name>=<value> / <t>#<id>  |                 |
  * | step        | RUN#<runId>          | STEP#<nodeId>       |                                 |                 | TEMPLATE#<tpl> / <phase>#<t>#…   |                 |
  * | idempotency | IDEMPOTENCY#<key>    | IDEMPOTENCY         |                                 |                 |                                  |                 |
+ * | outbox      | OUTBOX               | <runId>             |                                 |                 |                                  |                 |
  *
  * `<t>` is an ISO timestamp, so descending queries list newest first.
  */
@@ -24,6 +25,8 @@ export const STEP_PREFIX = "STEP#";
 export const PARAM_PREFIX = "PARAM#";
 export const PIPELINES_PARTITION = "PIPELINES";
 export const ALL_RUNS_PARTITION = "RUNS";
+/** Terminal runs whose completion event is not confirmed published yet (small: entries live for seconds). */
+export const OUTBOX_PK = "OUTBOX";
 
 export const pipelinePk = (name: string) => `PIPELINE#${name}`;
 export const versionSk = (n: number) => `${VERSION_PREFIX}${String(n).padStart(8, "0")}`;

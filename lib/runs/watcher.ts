@@ -3,7 +3,7 @@ import { COMPLETED_SELECTOR, unstartedVerdict } from "../engine/argo/sweep";
 import type { Engine, WorkflowRef } from "../engine/engine";
 import { WorkflowNotFoundError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
-import type { WorkflowStatusChangeDetail } from "../events/contracts";
+import { DETAIL_TYPES, type WorkflowStatusChangeDetail } from "../events/contracts";
 import { runCompletedEvent, runStatusChangeEvent } from "../events/run-events";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
@@ -17,6 +17,11 @@ export interface WatcherOptions {
    * becomes `Error`, with a message naming the likely causes. Default: 5 minutes.
    */
   noStatusTimeoutMs?: number;
+  /**
+   * How long a terminal run's completion may stay unconfirmed before the sweep publishes it itself (its writer
+   * crashed or could not publish). Shorter risks a duplicate with a slow writer. Default: 1 minute.
+   */
+  completionGraceMs?: number;
   /** Runs and workflows the sweep handles at the same time. Default: 8. */
   concurrency?: number;
   /** Page size of the sweep's listings. Default: 100. */
@@ -25,7 +30,13 @@ export interface WatcherOptions {
   now?: () => Date;
 }
 
-const defaults = { noStatusTimeoutMs: 5 * 60_000, concurrency: 8, pageSize: 100, now: () => new Date() };
+const defaults = {
+  noStatusTimeoutMs: 5 * 60_000,
+  completionGraceMs: 60_000,
+  concurrency: 8,
+  pageSize: 100,
+  now: () => new Date(),
+};
 
 export interface WatcherDeps {
   store: RunStore;
@@ -45,7 +56,9 @@ export type ReconcileAction =
   /** The workflow is not visible yet and the run is within its grace period: looked at again by the sweep. */
   | "waiting"
   /** Neither the store nor the engine knows the run. */
-  | "unknown";
+  | "unknown"
+  /** The sweep published a completion that its writer left unconfirmed. */
+  | "published";
 
 export interface ReconcileOutcome {
   runId: string;
@@ -110,6 +123,7 @@ export class Watcher {
       outcomes: [],
       errors: [],
     };
+    await this.publishPendingCompletions(report);
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
@@ -195,10 +209,37 @@ export class Watcher {
     return this.write({ runId: run.runId, status: "Error", message, steps: [] }, "gone");
   }
 
+  /** The outbox: completions whose writer did not confirm them within the grace period. */
+  private async publishPendingCompletions(report: SweepReport): Promise<void> {
+    const cutoff = this.options.now().getTime() - this.options.completionGraceMs;
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.listPendingCompletions({ limit: this.options.pageSize, cursor });
+      cursor = page.cursor;
+      const due = page.items.filter((p) => Date.parse(p.since) <= cutoff);
+      await pool(due, this.options.concurrency, async ({ run }) => {
+        try {
+          await this.deps.bus.publish([runCompletedEvent(run, this.options.now)]);
+          await this.deps.store.markCompletionPublished(run.runId);
+          report.outcomes.push({
+            runId: run.runId,
+            action: "published",
+            status: run.status,
+            published: [DETAIL_TYPES.runCompleted],
+          });
+        } catch (error) {
+          report.errors.push({ runId: run.runId, message: (error as Error).message });
+        }
+      });
+    } while (cursor);
+  }
+
   private async write(update: StatusUpdate, action: ReconcileAction): Promise<ReconcileOutcome> {
     const result = await this.deps.store.applyStatus(update);
     const events = this.eventsFor(result);
     if (events.length) await this.deps.bus.publish(events);
+    // Only after the bus took it: until then the outbox keeps the completion for the sweep.
+    if (result.becameTerminal) await this.deps.store.markCompletionPublished(update.runId);
     return {
       runId: update.runId,
       action: result.applied || action === "adopted" ? action : "unchanged",

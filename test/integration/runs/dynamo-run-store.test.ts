@@ -265,6 +265,20 @@ describe("applyStatus", () => {
     expect(page1.items.length + page2.items.length).toBe(130);
   });
 
+  it("records a terminal transition in the completion outbox until it is marked published", async () => {
+    const r = run();
+    await store.createRun(r);
+    await store.applyStatus({ runId: r.runId, status: "Running", steps: [] });
+    expect((await store.listPendingCompletions()).items).toEqual([]);
+    await store.applyStatus({ runId: r.runId, status: "Failed", steps: [step(r.runId, "a", "Failed")] });
+    const pending = await store.listPendingCompletions();
+    expect(pending.items).toEqual([
+      { run: expect.objectContaining({ runId: r.runId, status: "Failed" }), since: expect.any(String) },
+    ]);
+    await store.markCompletionPublished(r.runId);
+    expect((await store.listPendingCompletions()).items).toEqual([]);
+  });
+
   it("fails clearly for an unknown run", async () => {
     await expect(store.applyStatus({ runId: "missing", status: "Running", steps: [] })).rejects.toThrow(
       RunNotFoundError,

@@ -278,6 +278,46 @@ describe("sweep", () => {
   });
 });
 
+describe("completion outbox", () => {
+  it("publishes a completion whose writer failed to publish exactly once, from the sweep after the grace", async () => {
+    let failures = 1;
+    // Fault injection: the bus refuses the first publish (as an EventBridge outage would).
+    const flaky = {
+      publish: async (events: Parameters<EventBridgeBus["publish"]>[0]) => {
+        if (failures-- > 0) throw new Error("EventBridge unavailable");
+        await bus.publish(events);
+      },
+    };
+    // The store stamps outbox entries with the real clock; the watcher's clock is moved past the grace below.
+    let now = new Date();
+    const watcher = new Watcher({ store, engine, bus: flaky }, { now: () => now, completionGraceMs: 60_000 });
+    await store.createRun(newRun("outbox-run", "wf-o"));
+    engine.set(dagAt("wf-o", 3, "Succeeded", "outbox-run"));
+    const event = { runId: "outbox-run", namespace: "default", workflowName: "wf-o" };
+    await expect(watcher.handleStatusChange(event)).rejects.toThrow(/EventBridge unavailable/);
+    expect((await store.getRun("outbox-run"))?.status).toBe("Succeeded");
+    // EventBridge retries the invocation: the run is already terminal, so this writer publishes nothing.
+    expect(await watcher.handleStatusChange(event)).toMatchObject({ action: "unchanged", published: [] });
+    expect((await store.listPendingCompletions()).items.map((p) => p.run.runId)).toEqual(["outbox-run"]);
+
+    expect((await watcher.sweep()).outcomes).toEqual([]);
+    expect(completions("outbox-run")).toHaveLength(0);
+    now = new Date(Date.now() + 120_000);
+    const report = await watcher.sweep();
+    expect(report.outcomes).toEqual([
+      {
+        runId: "outbox-run",
+        action: "published",
+        status: "Succeeded",
+        published: ["Pipeline Run Completed"],
+      },
+    ]);
+    await watcher.sweep();
+    expect(completions("outbox-run")).toHaveLength(1);
+    expect((await store.listPendingCompletions()).items).toEqual([]);
+  });
+});
+
 describe("handler", () => {
   const sample = (name: string) =>
     JSON.parse(readFileSync(new URL(`../../../events/${name}`, import.meta.url), "utf8")) as Record<
