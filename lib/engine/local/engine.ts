@@ -15,7 +15,7 @@ import type {
 } from "../engine";
 import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../errors";
 import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../labels";
-import { isFulfilled } from "./nodes";
+import { isFulfilled, nodeId } from "./nodes";
 import { type RunEnvironment, TemplateError, WorkflowRun } from "./operator";
 import { type LocalEngineOptions, type ResolvedOptions, resolveOptions } from "./options";
 import { type LabelRequirement, LabelSelectorError, matchesLabels, parseLabelSelector } from "./selector";
@@ -126,6 +126,15 @@ export class LocalEngine implements Engine {
   }
 
   async submit(spec: Workflow, request: SubmitRequest): Promise<Workflow> {
+    return this.create(spec, request, undefined);
+  }
+
+  /** Submit, optionally with nodes carried over (memoized resubmit), keyed by name relative to the workflow. */
+  private async create(
+    spec: Workflow,
+    request: SubmitRequest,
+    carried: ((name: string) => Record<string, NodeStatus>) | undefined,
+  ): Promise<Workflow> {
     if (!spec || typeof spec !== "object" || !spec.spec) {
       throw new WorkflowRejectedError("the manifest is not a Workflow (missing spec)");
     }
@@ -176,7 +185,7 @@ export class LocalEngine implements Engine {
       }
     }
     assertRunnableLocally(wf, this.options.semaphores);
-    wf.status = {};
+    wf.status = carried ? { nodes: carried(meta.name) } : {};
     const run = new WorkflowRun(wf, this.env, () => this.touch(run));
     this.runs.set(this.key(meta.namespace, meta.name), run);
     this.touch(run, "ADDED");
@@ -385,10 +394,37 @@ export class LocalEngine implements Engine {
       },
       spec,
     };
-    return this.submit(manifest, {
+    const request = {
       runId: options.runId,
       ...(options.parameters ? { parameters: options.parameters } : {}),
       namespace: old.metadata.namespace ?? this.options.namespace,
+    };
+    if (!options.memoized) return this.submit(manifest, request);
+    const phase = old.status?.phase;
+    if (phase !== "Failed" && phase !== "Error") {
+      throw new WorkflowConflictError(`workflow must be Failed/Error to resubmit in memoized mode`);
+    }
+    // Argo's --memoized: previously succeeded pods are carried over as Skipped ("original pod: <id>").
+    const oldName = old.metadata.name ?? "";
+    return this.create(manifest, request, (newName) => {
+      const nodes: Record<string, NodeStatus> = {};
+      for (const n of Object.values(old.status?.nodes ?? {})) {
+        if (n.type !== "Pod" || n.phase !== "Succeeded") continue;
+        const name = newName + n.name.slice(oldName.length);
+        const id = nodeId(newName, name);
+        const boundary = n.boundaryID ? old.status?.nodes?.[n.boundaryID] : undefined;
+        nodes[id] = {
+          ...clone(n),
+          id,
+          name,
+          displayName: n.displayName === oldName ? newName : n.displayName,
+          phase: "Skipped",
+          message: `original pod: ${n.id}`,
+          children: undefined,
+          ...(boundary ? { boundaryID: nodeId(newName, newName + boundary.name.slice(oldName.length)) } : {}),
+        };
+      }
+      return nodes;
     });
   }
 

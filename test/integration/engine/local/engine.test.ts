@@ -352,6 +352,46 @@ describe("LocalEngine control", () => {
     expect((await engine.wait(refOf(again))).status?.phase).toBe("Succeeded");
   });
 
+  it("memoized resubmit carries succeeded pods over as Skipped and runs the rest", async () => {
+    const dir = await scratchDir("memo");
+    const wf = workflow(
+      "memo",
+      [
+        {
+          name: "main",
+          steps: [[{ name: "first", template: "count" }], [{ name: "second", template: "check" }]],
+        },
+        {
+          ...sh("count", `echo x >> ${dir}/runs; echo 7 > /tmp/n`),
+          outputs: { parameters: [{ name: "n", valueFrom: { path: "/tmp/n" } }] },
+        },
+        sh("check", 'test "{{workflow.parameters.ok}}" = yes'),
+      ],
+      { arguments: { parameters: [{ name: "ok", value: "no" }] } },
+    );
+    const failed = await run(wf, "run-memo");
+    expect(failed.status?.phase).toBe("Failed");
+    const again = await engine.resubmit(refOf(failed), {
+      runId: "run-memo-2",
+      memoized: true,
+      parameters: { ok: "yes" },
+    });
+    const done = await engine.wait(refOf(again));
+    expect(done.status?.phase).toBe("Succeeded");
+    const first = nodeByDisplayName(done, "first");
+    expect(first).toMatchObject({
+      type: "Pod",
+      phase: "Skipped",
+      message: `original pod: ${nodeByDisplayName(failed, "first").id}`,
+      outputs: { parameters: [{ name: "n", value: "7" }] },
+    });
+    expect(nodeByDisplayName(done, "second").phase).toBe("Succeeded");
+    expect((await readFile(join(dir, "runs"), "utf8")).trim().split("\n")).toHaveLength(1);
+    await expect(engine.resubmit(refOf(done), { runId: "x", memoized: true })).rejects.toThrow(
+      WorkflowConflictError,
+    );
+  });
+
   it("bounds concurrency: with concurrency 1 no two steps overlap", async () => {
     const dir = await scratchDir("conc");
     const one = new LocalEngine({ workDir: join(scratch, "one"), concurrency: 1 });
