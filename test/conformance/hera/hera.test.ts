@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
+import { formatDiagnostic, lintManifest, toYaml } from "../../../lib/build";
 import { argoValidator } from "../../unit/dsl/argo-schema";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -43,18 +44,19 @@ describe("Hera conformance ports", () => {
   });
 
   for (const file of ports) {
-    it(`${file} compiles to Hera's YAML and validates against Argo's schema`, async () => {
+    it(`${file} compiles to Hera's YAML, validates against Argo's schema and lints clean`, async () => {
       const port = (await import(pathToFileURL(`${here}${file}`).href)) as { hera: string; default: unknown };
       expect(typeof port.hera).toBe("string");
       expect(isSkiffResource(port.default)).toBe(true);
       if (!isSkiffResource(port.default)) return;
       const manifest = port.default.toManifest();
-      const ours = parse(stringify(manifest));
+      const ours = parse(toYaml(manifest));
       const theirs = parse(readFileSync(new URL(port.hera, heraRoot), "utf8"));
       expect(normalise(ours)).toEqual(normalise(theirs));
       const check = validate(manifest);
       expect(check.errors).toEqual([]);
       expect(check.valid).toBe(true);
+      expect(lintManifest(manifest, port.default.sites()).map(formatDiagnostic)).toEqual([]);
     });
   }
 });
