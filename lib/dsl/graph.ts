@@ -237,6 +237,11 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
   }
 }
 
+/** A task of a DAG (the same class as a step; the names read better at call sites). */
+export type Task<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> = Node<I, O>;
+/** A step of a steps template. */
+export type Step<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> = Node<I, O>;
+
 function checkRequiredArgs(node: Node): void {
   const given = node.options.args ?? {};
   for (const [input, decl] of Object.entries(node.runnable.inputs)) {

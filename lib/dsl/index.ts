@@ -40,10 +40,12 @@ export {
   dag,
   type Hook,
   Node,
+  type Step,
   type StepAdder,
   type StepOptions,
   type StepsBuilder,
   steps,
+  type Task,
   type TaskOptions,
 } from "./graph";
 export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
