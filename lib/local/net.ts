@@ -15,3 +15,13 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether something already listens on the port (on any local address). */
+export async function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EADDRINUSE"));
+    server.listen(port, () => server.close(() => resolve(false)));
+  });
+}

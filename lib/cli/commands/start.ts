@@ -76,10 +76,19 @@ async function runStart(options: StartOptions): Promise<void> {
   const ports = stackPorts(options.port);
   const webhooks = webhooksFrom(options.webhook, process.env.SKIFF_WEBHOOKS);
   if (!options.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-  const [{ startStack }, { projectRoot }] = await Promise.all([
+  const [{ startStack }, { projectRoot }, { portInUse }] = await Promise.all([
     import("../../local/stack"),
     import("../../local/project"),
+    import("../../local/net"),
   ]);
+  // Checked up front: finding a busy port only after DynamoDB Local has started would waste the user's time.
+  for (const [name, port] of Object.entries(ports)) {
+    if (await portInUse(port)) {
+      throw new UsageError(
+        `port ${port} (${name}) is already in use: is another stack running? Stop it, or pick other ports with --port`,
+      );
+    }
+  }
   const root = projectRoot();
   const out = (line = "") => process.stdout.write(`${line}\n`);
   out("skiff: starting the embedded stack (DynamoDB Local takes a few seconds) …");

@@ -1,0 +1,18 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { freePort, portInUse } from "../../../lib/local/net";
+
+describe("ports", () => {
+  it("tells a busy port from a free one", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const busy = (server.address() as AddressInfo).port;
+    try {
+      expect(await portInUse(busy)).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await portInUse(await freePort())).toBe(false);
+  });
+});
