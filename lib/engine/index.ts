@@ -1,6 +1,6 @@
 import { createArgoEngine } from "./argo";
 import type { ClusterAccess } from "./argo/cluster";
-import { argoConfigFromEnv, clusterAccessFromEnv } from "./argo/config";
+import { argoSettingsFromEnv, clusterAccessFromEnv } from "./argo/config";
 import type { Engine, EngineKind } from "./engine";
 import { LocalEngine, type LocalEngineOptions } from "./local";
 
@@ -44,21 +44,22 @@ export function createEngine(
   env: Record<string, string | undefined> = process.env,
 ): Engine {
   if (config.kind === "local") return sharedLocalEngine({ namespace: config.namespace, ...config.local });
-  const fromEnv = argoConfigFromEnv({
-    ...env,
-    SKIFF_EKS_CLUSTER: config.eksCluster ?? env.SKIFF_EKS_CLUSTER,
-  });
   return createArgoEngine({
-    ...fromEnv,
-    cluster:
-      config.cluster ??
-      (config.eksCluster
-        ? { mode: "eks", cluster: config.eksCluster, region: env.AWS_REGION }
-        : fromEnv.cluster),
-    namespace: config.namespace ?? fromEnv.namespace,
-    instanceId: config.controllerInstanceId ?? fromEnv.instanceId,
-    argoServerUrl: config.argoServerUrl ?? fromEnv.argoServerUrl,
+    ...argoSettingsFromEnv(env),
+    cluster: config.cluster ?? clusterFor(config, env),
+    ...(config.namespace ? { namespace: config.namespace } : {}),
+    ...(config.controllerInstanceId ? { instanceId: config.controllerInstanceId } : {}),
+    ...(config.argoServerUrl ? { argoServerUrl: config.argoServerUrl } : {}),
   });
+}
+
+/**
+ * Cluster access: an explicit API server (`SKIFF_KUBE_SERVER`, for proxies and tests) wins, then the
+ * configured EKS cluster, then the environment (kubeconfig, in-cluster).
+ */
+function clusterFor(config: EngineConfig, env: Record<string, string | undefined>): ClusterAccess {
+  if (env.SKIFF_KUBE_SERVER || !config.eksCluster) return clusterAccessFromEnv(env);
+  return { mode: "eks", cluster: config.eksCluster, region: env.AWS_REGION || env.AWS_DEFAULT_REGION };
 }
 
 /** `SKIFF_ENGINE` (local|argo, default local) and the variables of `argoConfigFromEnv`. */
@@ -68,5 +69,5 @@ export function createEngineFromEnv(env: Record<string, string | undefined> = pr
     throw new Error(`SKIFF_ENGINE must be "local" or "argo", got "${kind}"`);
   }
   if (kind === "local") return createEngine({ kind, namespace: env.SKIFF_NAMESPACE || undefined }, env);
-  return createEngine({ kind, cluster: clusterAccessFromEnv(env) }, env);
+  return createEngine({ kind, eksCluster: env.SKIFF_EKS_CLUSTER || undefined }, env);
 }

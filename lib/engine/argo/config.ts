@@ -25,6 +25,11 @@ type Env = Record<string, string | undefined>;
  * in-cluster when `KUBERNETES_SERVICE_HOST` is set.
  */
 export function argoConfigFromEnv(env: Env = process.env): ArgoEngineConfig {
+  return { cluster: clusterAccessFromEnv(env), ...argoSettingsFromEnv(env) };
+}
+
+/** Everything but cluster access: `SKIFF_NAMESPACE`, `SKIFF_CONTROLLER_INSTANCE_ID`, `ARGO_SERVER_URL`, `ARGO_TOKEN`, `SKIFF_KUBE_TIMEOUT_MS`. */
+export function argoSettingsFromEnv(env: Env = process.env): Omit<ArgoEngineConfig, "cluster"> {
   const timeout = env.SKIFF_KUBE_TIMEOUT_MS ? Number(env.SKIFF_KUBE_TIMEOUT_MS) : undefined;
   if (timeout !== undefined && !(timeout > 0)) {
     throw new EngineError(
@@ -32,7 +37,6 @@ export function argoConfigFromEnv(env: Env = process.env): ArgoEngineConfig {
     );
   }
   return {
-    cluster: clusterAccessFromEnv(env),
     namespace: env.SKIFF_NAMESPACE || "default",
     instanceId: env.SKIFF_CONTROLLER_INSTANCE_ID || undefined,
     argoServerUrl: env.ARGO_SERVER_URL || undefined,

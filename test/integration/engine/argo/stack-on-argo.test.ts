@@ -1,0 +1,142 @@
+import { readFileSync } from "node:fs";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngineFromEnv } from "../../../../lib/engine";
+import type { Engine } from "../../../../lib/engine/engine";
+import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
+import { LocalEngine } from "../../../../lib/engine/local";
+import { EventBridgeBus } from "../../../../lib/events/eventbridge-bus";
+import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
+import { Watcher } from "../../../../lib/runs/watcher";
+import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
+import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
+import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
+import { type ApiStack, startApiStack } from "../../api/harness";
+
+/**
+ * The product's path with SKIFF_ENGINE=argo: the run endpoint submits through the Argo engine (made
+ * by createEngineFromEnv from the environment) to the fake Kubernetes API server, the watcher follows
+ * the workflow through the engine's watch, and the run record, steps, logs and the completion event
+ * come out as with the local engine.
+ */
+const HELLO_SOURCE = readFileSync(new URL("../../../../examples/hello/pipeline.ts", import.meta.url), "utf8");
+
+let stack: ApiStack;
+let busServer: EventBusServer;
+let eventBridge: EventBridgeClient;
+let server: FakeKubeApiServer;
+let local: LocalEngine;
+let engine: Engine;
+const received: EventEnvelope[] = [];
+
+beforeAll(async () => {
+  local = new LocalEngine({ namespace: "skiff" });
+  const controller = new LocalEngineController(local);
+  server = new FakeKubeApiServer({ controller });
+  controller.attach(server);
+  const [url, bus, api] = await Promise.all([
+    server.start(),
+    startBus({ buses: ["skiff"] }),
+    startApiStack(),
+  ]);
+  busServer = bus;
+  stack = api;
+  busServer.router.subscribe((event, name) => {
+    if (name === "skiff") received.push(event);
+  });
+  eventBridge = new EventBridgeClient({
+    endpoint: busServer.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const env = {
+    SKIFF_ENGINE: "argo",
+    SKIFF_NAMESPACE: "skiff",
+    SKIFF_KUBE_SERVER: url,
+    SKIFF_KUBE_TOKEN: "lambda-token",
+    SKIFF_KUBE_INSECURE: "true",
+  };
+  engine = createEngineFromEnv({ ...process.env, ...env });
+  stack.deps.engine = engine;
+  stack.deps.config.engine = { kind: "argo", namespace: "skiff" };
+});
+afterAll(async () => {
+  eventBridge?.destroy();
+  await server?.stop();
+  await local?.close();
+  await Promise.all([stack?.stop(), busServer?.stop()]);
+});
+
+/** The stack's engine feed, on Argo: every watch event becomes a status-change event for the watcher. */
+async function follow(watcher: Watcher, runId: string): Promise<void> {
+  const controller = new AbortController();
+  for await (const event of engine.watch({
+    labelSelector: `${LABEL_RUN_ID}=${runId}`,
+    signal: controller.signal,
+  })) {
+    const wf = event.object;
+    await watcher.handleStatusChange({
+      runId,
+      namespace: wf.metadata.namespace ?? "skiff",
+      workflowName: wf.metadata.name ?? "",
+      uid: wf.metadata.uid,
+      phase: wf.status?.phase,
+    });
+    if (wf.metadata.labels?.["workflows.argoproj.io/completed"] === "true") break;
+  }
+  controller.abort();
+}
+
+describe("the stack with SKIFF_ENGINE=argo (fake API server)", () => {
+  it("runs a pushed pipeline through the run endpoint, records it and publishes its completion once", async () => {
+    expect(engine.kind).toBe("argo");
+    await stack.push("hello", HELLO_SOURCE);
+    const created = await stack.call("POST", "/pipelines/hello/runs", {
+      body: { parameters: { who: "argo" } },
+    });
+    expect(created.status).toBe(201);
+    const runId: string = created.body.runId;
+
+    const workflows = server.created.filter((wf) => wf.metadata.labels?.[LABEL_RUN_ID] === runId);
+    expect(workflows).toHaveLength(1);
+    expect(workflows[0].spec.arguments?.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "who", value: "argo" })]),
+    );
+    expect(server.requests.find((r) => r.method === "POST")?.authorization).toBe("Bearer lambda-token");
+
+    const watcher = new Watcher({
+      store: stack.runs,
+      engine,
+      bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
+    });
+    await follow(watcher, runId);
+    await busServer.router.idle();
+
+    const run = await stack.call("GET", `/runs/${runId}`);
+    expect(run.status).toBe(200);
+    expect(run.body.status).toBe("Succeeded");
+    expect(run.body.engine).toMatchObject({
+      kind: "argo",
+      namespace: "skiff",
+      workflowName: workflows[0].metadata.name,
+    });
+    const step = (run.body.steps as Array<{ stepId: string; type: string; phase: string }>).find(
+      (s) => s.type === "Pod",
+    );
+    expect(step?.phase).toBe("Succeeded");
+
+    const logs = await stack.call("GET", `/runs/${runId}/steps/${step?.stepId}/logs`);
+    expect(logs.status).toBe(200);
+    expect(JSON.stringify(logs.body)).toContain("hello, argo");
+
+    const completions = received.filter(
+      (e) => e["detail-type"] === "Pipeline Run Completed" && e.detail.runId === runId,
+    );
+    expect(completions).toHaveLength(1);
+    expect(completions[0].detail).toMatchObject({
+      status: "Succeeded",
+      pipeline: "hello",
+      engine: { kind: "argo" },
+    });
+  });
+});
