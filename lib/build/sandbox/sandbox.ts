@@ -98,7 +98,13 @@ export class Sandbox {
 
   /** Starts the worker ahead of the first build (optional). */
   async warm(): Promise<void> {
-    await this.spawnWorker().ready;
+    const worker = this.spawnWorker();
+    this.busy(worker.child);
+    try {
+      await worker.ready;
+    } finally {
+      this.idle(worker.child);
+    }
   }
 
   /** Kills the worker; the next evaluation starts a new one. */

@@ -53,6 +53,19 @@ describe("Sandbox", () => {
     expect(await sandbox.evaluate(ECHO, "b.js", "{}")).toMatchObject({ ok: true });
   });
 
+  it("stops an endless chain of microtasks too, and keeps the worker", async () => {
+    sandbox = new Sandbox({ timeoutMs: 300 });
+    await sandbox.warm();
+    const pid = sandbox.pid;
+    const spin = bundle(`const spin = () => Promise.resolve().then(spin); spin(); return "started";`);
+    expect(await sandbox.evaluate(spin, "spin.js", "{}")).toMatchObject({
+      ok: false,
+      error: { code: "sandbox.timeout" },
+    });
+    expect(await sandbox.evaluate(ECHO, "b.js", "{}")).toMatchObject({ ok: true });
+    expect(sandbox.pid).toBe(pid);
+  });
+
   it("respawns the worker after it runs out of heap", async () => {
     sandbox = new Sandbox({ heapMb: 64, timeoutMs: 20_000 });
     await sandbox.warm();
