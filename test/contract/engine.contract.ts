@@ -63,6 +63,23 @@ export const SLOW: Workflow = {
   },
 };
 
+export const APPROVAL: Workflow = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Workflow",
+  metadata: { generateName: "contract-approval-" },
+  spec: {
+    entrypoint: "main",
+    templates: [
+      {
+        name: "main",
+        steps: [[{ name: "approve", template: "approve" }], [{ name: "after", template: "after" }]],
+      },
+      { name: "approve", suspend: {} },
+      shell("after", "echo approved"),
+    ],
+  },
+};
+
 const refOf = (wf: Workflow): WorkflowRef => ({
   namespace: wf.metadata.namespace ?? "default",
   name: wf.metadata.name ?? "",
@@ -242,6 +259,28 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       expect(next.metadata.labels?.["skiff.dev/pipeline"]).toBe("contract");
       const done = await waitFor(engine, refOf(next), finished, "completion");
       expect(done.status?.phase).toBe("Succeeded");
+    });
+
+    it("waits at a suspend step until resumed; suspend and resume the whole workflow", async () => {
+      const created = await submit(APPROVAL);
+      const name = created.metadata.name!;
+      const waiting = await waitFor(
+        engine,
+        refOf(created),
+        (wf) => node(wf, `${name}[0].approve`)?.phase === "Running",
+        "the suspend step",
+      );
+      expect(node(waiting, `${name}[0].approve`)).toMatchObject({ type: "Suspend", displayName: "approve" });
+      expect(waiting.status?.phase).toBe("Running");
+      const suspended = await engine.suspend(refOf(created));
+      expect(suspended.spec.suspend).toBe(true);
+      await engine.resume(refOf(created));
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      expect(done.status?.phase).toBe("Succeeded");
+      expect(done.spec.suspend ?? false).toBe(false);
+      expect(node(done, `${name}[0].approve`)?.phase).toBe("Succeeded");
+      expect(node(done, `${name}[1].after`)?.phase).toBe("Succeeded");
+      await expect(engine.suspend(refOf(created))).rejects.toBeInstanceOf(WorkflowConflictError);
     });
 
     it("returns a step's logs", async () => {

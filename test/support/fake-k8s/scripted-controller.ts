@@ -157,7 +157,7 @@ export class ScriptedArgoController implements FakeController {
           id,
           name: nodeName,
           displayName,
-          type: template.steps ? "Steps" : "Pod",
+          type: nodeType(template),
           templateName: template.name,
           phase: "Failed",
           message: `Stopped with strategy '${context.shutdown}'`,
@@ -173,18 +173,29 @@ export class ScriptedArgoController implements FakeController {
         id,
         name: nodeName,
         displayName,
-        type: template.steps ? "Steps" : "Pod",
+        type: nodeType(template),
         templateName: template.name,
         templateScope: `local/${wfName}`,
-        phase: template.steps ? "Running" : "Pending",
+        phase: template.steps || template.suspend ? "Running" : "Pending",
         startedAt: now(),
         ...(boundaryID ? { boundaryID } : {}),
       };
       nodes[id] = node;
     }
     if (FULFILLED.has(node.phase ?? "")) return node;
+    if (template.suspend) return this.runSuspend(node, context);
     if (template.steps) return this.runSteps(server, wf, template, node, context);
     return this.runPod(server, wf, template, node, context);
+  }
+
+  /** A suspend node stays Running until a client resumes it (sets it Succeeded) or the workflow shuts down. */
+  private runSuspend(node: NodeStatus, context: { shutdown?: string }): NodeStatus {
+    if (context.shutdown) {
+      node.phase = "Failed";
+      node.message = `Stopped with strategy '${context.shutdown}'`;
+      node.finishedAt = now();
+    }
+    return node;
   }
 
   private runPod(
@@ -319,4 +330,10 @@ function linkChild(parent: NodeStatus, child: string): void {
 
 function setLabel(wf: Workflow, key: string, value: string): void {
   wf.metadata.labels = { ...(wf.metadata.labels ?? {}), [key]: value };
+}
+
+function nodeType(template: Template): string {
+  if (template.steps) return "Steps";
+  if (template.suspend) return "Suspend";
+  return "Pod";
 }
