@@ -26,20 +26,24 @@ import { type RenderContext, SkiffTemplate, TemplateRefHandle } from "./template
 /** Workflow arguments: a plain value (becomes `value`), a `param({...})`, or an `artifact({...})`. */
 export type ArgumentInput = Value | ParamDecl | ArtifactDecl;
 
-/** Workflow arguments declared once, usable as `arguments:` and as typed references. */
+/** Names of the parameter (not artifact) entries of workflow arguments. */
+export type ArgumentParamKeys<A> = { [K in keyof A]: A[K] extends ArtifactDecl ? never : K }[keyof A] &
+  string;
+
+/**
+ * Workflow arguments declared once, usable as `arguments:` and as typed references. Argument artifacts have no
+ * workflow-scope variable: Argo hands them to the entrypoint's input artifact of the same name.
+ */
 export class WorkflowArguments<A extends Record<string, ArgumentInput>> {
   readonly skiff = "arguments" as const;
-  /** `{{workflow.parameters.x}}` (or `{{workflow.artifacts.x}}`... see Argo) by declared name. */
-  readonly refs: { readonly [K in keyof A]: string };
+  /** `{{workflow.parameters.x}}` by declared parameter name. */
+  readonly refs: { readonly [K in ArgumentParamKeys<A>]: string };
   constructor(readonly values: A) {
     const refs: Record<string, string> = {};
     for (const [name, value] of Object.entries(values)) {
-      refs[name] =
-        isDecl(value) && value.kind === "artifact"
-          ? `{{workflow.artifacts.${name}}}`
-          : `{{workflow.parameters.${name}}}`;
+      if (!(isDecl(value) && value.kind === "artifact")) refs[name] = `{{workflow.parameters.${name}}}`;
     }
-    this.refs = refs as { [K in keyof A]: string };
+    this.refs = refs as { [K in ArgumentParamKeys<A>]: string };
   }
 }
 
