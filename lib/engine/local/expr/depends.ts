@@ -59,14 +59,22 @@ export function dependenciesToDepends(
   return deps.map((d) => expandName(d, continueOnOf?.(d))).join(" && ");
 }
 
+const namesCache = new Map<string, readonly string[]>();
+
 /** Task names a depends expression refers to, in order of first appearance. */
 export function dependsTaskNames(expression: string): string[] {
-  const names: string[] = [];
-  for (const match of expression.matchAll(taskReference)) {
-    const name = match[1] ? match[1].split(".")[0] : match[2];
-    if (!names.includes(name)) names.push(name);
+  let names = namesCache.get(expression);
+  if (!names) {
+    const found: string[] = [];
+    for (const match of expression.matchAll(taskReference)) {
+      const name = match[1] ? match[1].split(".")[0] : match[2];
+      if (!found.includes(name)) found.push(name);
+    }
+    names = found;
+    if (namesCache.size >= 1000) namesCache.clear();
+    namesCache.set(expression, names);
   }
-  return names;
+  return [...names];
 }
 
 /** Validates the results named in an expression (`A.Succeded` is an error), as Argo's ValidateTaskResults. */

@@ -70,8 +70,19 @@ function guardedMembers(root: Node): Set<Node> {
   return guarded;
 }
 
+const pathCache = new WeakMap<Node, string[]>();
+
 /** The identifiers and member paths (`a`, `a.b.c`) an expression reads, in order of appearance. */
 export function referencedPaths(root: Node): string[] {
+  let paths = pathCache.get(root);
+  if (!paths) {
+    paths = collectPaths(root);
+    pathCache.set(root, paths);
+  }
+  return paths;
+}
+
+function collectPaths(root: Node): string[] {
   const guarded = guardedMembers(root);
   const found: string[] = [];
   const add = (path: string) => {

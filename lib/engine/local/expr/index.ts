@@ -17,6 +17,6 @@ export { ExpressionError, SubstitutionError } from "./errors";
 export { evaluateExpr } from "./exprlang";
 export { fnv32a } from "./fnv";
 export { referencedPaths } from "./identifiers";
-export { expandKeys, exprEnvOf, MapScope, type Scope } from "./scope";
+export { expandKeys, exprEnvFor, exprEnvOf, MapScope, type Scope } from "./scope";
 export { type SubstituteOptions, substitute } from "./substitute";
 export { evaluateWhen } from "./when";

@@ -20,6 +20,7 @@ export class MapScope implements Scope {
   private readonly values: Readonly<Record<string, string>>;
   private readonly absent: ReadonlySet<string>;
   private env: Record<string, unknown> | undefined;
+  private readonly partialEnvs = new Map<string, Record<string, unknown>>();
 
   /** `absent` lists absent optionals (see Scope.isAbsent); default none. */
   constructor(values: Record<string, string> = {}, absent: Iterable<string> = []) {
@@ -49,6 +50,20 @@ export class MapScope implements Scope {
     this.env ??= buildExprEnv(this);
     return this.env;
   }
+
+  /** The expression env restricted to some top-level names, memoised per set of names. */
+  exprEnvFor(roots: Iterable<string>): Record<string, unknown> {
+    if (this.env) return this.env;
+    const wanted = [...new Set(roots)].sort();
+    const cacheKey = wanted.join("\n");
+    let env = this.partialEnvs.get(cacheKey);
+    if (!env) {
+      env = buildExprEnv(this, includeRoots(wanted));
+      if (this.partialEnvs.size >= 64) this.partialEnvs.clear();
+      this.partialEnvs.set(cacheKey, env);
+    }
+    return env;
+  }
 }
 
 /**
@@ -60,23 +75,29 @@ function removeConflicts(keys: string[]): string[] {
   return sorted.filter((k, i) => !(i + 1 < sorted.length && sorted[i + 1].startsWith(`${k}.`)));
 }
 
-/** Dotted keys → nested maps (bellows.Expand), e.g. `steps.a.outputs.result` → steps → a → outputs → result. */
-export function expandKeys(flat: Record<string, unknown>): Record<string, unknown> {
+function expandEntries(flat: Map<string, unknown>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
-  for (const key of removeConflicts(Object.keys(flat))) {
+  for (const key of removeConflicts([...flat.keys()])) {
     const parts = key.split(".");
     let node = root;
-    for (const part of parts.slice(0, -1)) {
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i];
       const existing = Object.hasOwn(node, part) ? node[part] : undefined;
       if (existing === null || typeof existing !== "object") setEntry(node, part, {});
       node = node[part] as Record<string, unknown>;
     }
     const leaf = parts[parts.length - 1];
     const existing = Object.hasOwn(node, leaf) ? node[leaf] : undefined;
-    if (existing === undefined || typeof existing !== "object" || existing === null)
-      setEntry(node, leaf, flat[key]);
+    if (existing === undefined || typeof existing !== "object" || existing === null) {
+      setEntry(node, leaf, flat.get(key));
+    }
   }
   return root;
+}
+
+/** Dotted keys → nested maps (bellows.Expand), e.g. `steps.a.outputs.result` → steps → a → outputs → result. */
+export function expandKeys(flat: Record<string, unknown>): Record<string, unknown> {
+  return expandEntries(new Map(Object.entries(flat)));
 }
 
 /** The env `{{=…}}` expressions see: the scope expanded into nested maps, plus Argo's functions. */
@@ -84,12 +105,30 @@ export function exprEnvOf(scope: Scope): Record<string, unknown> {
   return scope instanceof MapScope ? scope.exprEnv() : buildExprEnv(scope);
 }
 
-function buildExprEnv(scope: Scope): Record<string, unknown> {
-  const flat: Record<string, unknown> = {};
+/**
+ * The env restricted to the scope keys under the given top-level names (what one expression reads): the
+ * same values as exprEnvOf for those names, without expanding the whole scope on every tag.
+ */
+export function exprEnvFor(scope: Scope, roots: Iterable<string>): Record<string, unknown> {
+  if (scope instanceof MapScope) return scope.exprEnvFor(roots);
+  return buildExprEnv(scope, includeRoots(roots));
+}
+
+function includeRoots(roots: Iterable<string>): (key: string) => boolean {
+  const wanted = new Set(roots);
+  return (key) => {
+    const dot = key.indexOf(".");
+    return wanted.has(dot < 0 ? key : key.slice(0, dot));
+  };
+}
+
+function buildExprEnv(scope: Scope, include: (key: string) => boolean = () => true): Record<string, unknown> {
+  const flat = new Map<string, unknown>();
   for (const key of scope.keys()) {
+    if (!include(key)) continue;
     const value = scope.get(key);
-    if (value !== undefined) setEntry(flat, key, value);
-    else if (scope.isAbsent?.(key)) setEntry(flat, key, null);
+    if (value !== undefined) flat.set(key, value);
+    else if (scope.isAbsent?.(key)) flat.set(key, null);
   }
-  return { ...expandKeys(flat), ...argoFunctions };
+  return { ...expandEntries(flat), ...argoFunctions };
 }

@@ -2,8 +2,8 @@ import { ExpressionError, SubstitutionError } from "./errors";
 import { evaluateExpr, parseExpr } from "./exprlang";
 import type { Node } from "./exprlang/ast";
 import { goJsonMarshal, isNil } from "./exprlang/values";
-import { missingPaths } from "./identifiers";
-import { exprEnvOf, type Scope } from "./scope";
+import { missingPaths, referencedPaths } from "./identifiers";
+import { exprEnvFor, type Scope } from "./scope";
 
 export interface SubstituteOptions {
   /**
@@ -88,7 +88,6 @@ function replaceSimple(tag: string, scope: Scope, onMissing: "keep" | "error"): 
 function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error"): string {
   const source = tag.slice(1);
   const verbatim = `{{${tag}}}`;
-  const env = exprEnvOf(scope);
   let node: Node;
   try {
     node = parseExpr(source);
@@ -101,6 +100,10 @@ function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error
   }
   // Argo's expressionReplaceStrict: in strict mode any missing variable is an error; otherwise an
   // expression over missing variables may fail or yield nil and is then left for a later pass.
+  const env = exprEnvFor(
+    scope,
+    referencedPaths(node).map((path) => path.split(".")[0]),
+  );
   const missing = missingPaths(node, env);
   if (missing.length > 0 && onMissing === "error") {
     throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: ${missing[0]} is missing`, tag);

@@ -176,9 +176,18 @@ const logicalSymbols = new Set(["&&", "||"]);
 const comparatorSymbols = new Set(["==", "!=", ">", ">=", "<", "<=", "=~", "!~", "in"]);
 const ternarySymbols = new Set(["?", ":", "??"]);
 
-const isSpace = (c: string) => /\s/.test(c);
-const isDigit = (c: string) => /\p{Nd}/u.test(c);
-const isLetter = (c: string) => /\p{L}/u.test(c);
+// ASCII fast paths; the Unicode classes mirror Go's unicode.IsSpace / IsDigit / IsLetter.
+const isSpace = (c: string) =>
+  c === " " ||
+  c === "\n" ||
+  c === "\t" ||
+  c === "\r" ||
+  (c > "~" && /\s/.test(c)) ||
+  c === "\v" ||
+  c === "\f";
+const isDigit = (c: string) => (c >= "0" && c <= "9") || (c > "~" && /\p{Nd}/u.test(c));
+const isLetter = (c: string) =>
+  (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c > "~" && /\p{L}/u.test(c));
 const isQuote = (c: string) => c === "'" || c === '"';
 const isNumeric = (c: string) => isDigit(c) || c === ".";
 const isVariableChar = (c: string) => isLetter(c) || isDigit(c) || c === "_" || c === ".";
@@ -608,6 +617,28 @@ function evaluateBinary(op: string, leftNode: GNode, rightNode: GNode): unknown 
  * true. Throws ExpressionError with Argo's wording when it does not parse, fails, or is not a boolean.
  */
 export function evaluateWhen(expression: string): boolean {
+  // Pure in its input, so results (and errors) are memoised for the loops that evaluate one text many times.
+  const cached = whenCache.get(expression);
+  if (cached !== undefined) {
+    if (cached instanceof ExpressionError) throw cached;
+    return cached;
+  }
+  let outcome: boolean | ExpressionError;
+  try {
+    outcome = evaluateUncached(expression);
+  } catch (error) {
+    if (!(error instanceof ExpressionError)) throw error;
+    outcome = error;
+  }
+  if (whenCache.size >= 1000) whenCache.clear();
+  whenCache.set(expression, outcome);
+  if (outcome instanceof ExpressionError) throw outcome;
+  return outcome;
+}
+
+const whenCache = new Map<string, boolean | ExpressionError>();
+
+function evaluateUncached(expression: string): boolean {
   if (expression === "") return true;
   let tokens: GToken[];
   try {

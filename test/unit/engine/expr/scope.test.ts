@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandKeys, exprEnvOf, MapScope } from "../../../../lib/engine/local/expr";
+import { expandKeys, exprEnvFor, exprEnvOf, MapScope } from "../../../../lib/engine/local/expr";
 
 describe("MapScope", () => {
   it("gets values and lists keys", () => {
@@ -52,5 +52,19 @@ describe("hostile keys", () => {
     expect(Object.hasOwn(parameters, "__proto__")).toBe(true);
     expect(parameters.a).toBe("1");
     expect(Object.getPrototypeOf(parameters)).toBe(Object.prototype);
+  });
+});
+
+describe("exprEnvFor", () => {
+  it("holds the same values as the full env for the requested top-level names only", () => {
+    const scope = new MapScope({ "steps.a.outputs.result": "r", "inputs.parameters.x": "1", item: "i" });
+    const partial = exprEnvFor(scope, ["steps"]);
+    expect(partial.steps).toEqual(exprEnvOf(new MapScope({ "steps.a.outputs.result": "r" })).steps);
+    expect(partial.inputs).toBeUndefined();
+    expect(typeof partial.asInt).toBe("function");
+  });
+  it("is memoised per scope and set of names", () => {
+    const scope = new MapScope({ "steps.a.outputs.result": "r" });
+    expect(exprEnvFor(scope, ["steps", "item"])).toBe(exprEnvFor(scope, ["item", "steps"]));
   });
 });

@@ -37,7 +37,13 @@ const negatableWords = new Set(["in", "matches", "contains", "startsWith", "ends
 
 const isDigit = (c: string) => c >= "0" && c <= "9";
 export const isIdentChar = (c: string | undefined): boolean =>
-  c !== undefined && (c === "_" || c === "$" || isDigit(c) || /\p{L}/u.test(c));
+  c !== undefined &&
+  ((c >= "a" && c <= "z") ||
+    (c >= "A" && c <= "Z") ||
+    c === "_" ||
+    c === "$" ||
+    isDigit(c) ||
+    (c > "~" && /\p{L}/u.test(c)));
 
 const simpleEscapes: Record<string, string> = {
   a: "\x07",

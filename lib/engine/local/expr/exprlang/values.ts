@@ -26,7 +26,10 @@ export function isMap(value: unknown): value is ExprMap {
 
 /** Sets a map entry as an own property, even for keys such as "__proto__". */
 export function setEntry(map: ExprMap, key: string, value: unknown): void {
-  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+  // defineProperty is slow on hot paths; it is only needed for the one key that assignment treats specially.
+  if (key === "__proto__")
+    Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+  else map[key] = value;
 }
 
 export function isNil(value: unknown): value is null | undefined {
