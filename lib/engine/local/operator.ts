@@ -15,6 +15,7 @@ import type {
 } from "../../argo";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
 import type { ArtifactStore } from "./artifacts/store";
+import { assessDagPhase } from "./dag-phase";
 import {
   dependenciesToDepends,
   dependsTaskNames,
@@ -52,6 +53,7 @@ import {
 } from "./scope";
 import { type LockManager, Semaphore } from "./semaphore";
 import { humanDuration, parseDurationMs, rfc3339 } from "./time";
+import { workflowVariables } from "./workflow-vars";
 
 /** Facilities the engine shares between its runs. */
 export interface RunEnvironment {
@@ -382,48 +384,7 @@ export class WorkflowRun {
   }
 
   private initGlobals(): void {
-    const wf = this.wf;
-    const g = this.globals;
-    const meta = wf.metadata;
-    g["workflow.name"] = meta.name ?? "";
-    g["workflow.namespace"] = meta.namespace ?? "default";
-    g["workflow.uid"] = meta.uid ?? "";
-    g["workflow.mainEntrypoint"] = wf.spec.entrypoint ?? "";
-    g["workflow.serviceAccountName"] = wf.spec.serviceAccountName ?? "";
-    g["workflow.priority"] = String(wf.spec.priority ?? 0);
-    g["workflow.status"] = "Running";
-    const created = new Date(meta.creationTimestamp ?? Date.now());
-    g["workflow.creationTimestamp"] = rfc3339(created);
-    g["workflow.creationTimestamp.RFC3339"] = rfc3339(created);
-    const pad = (n: number) => String(n).padStart(2, "0");
-    const strftime: Record<string, string> = {
-      Y: String(created.getUTCFullYear()),
-      y: pad(created.getUTCFullYear() % 100),
-      m: pad(created.getUTCMonth() + 1),
-      d: pad(created.getUTCDate()),
-      H: pad(created.getUTCHours()),
-      M: pad(created.getUTCMinutes()),
-      S: pad(created.getUTCSeconds()),
-      s: String(Math.floor(created.getTime() / 1000)),
-      j: String(
-        Math.floor((created.getTime() - Date.UTC(created.getUTCFullYear(), 0, 1)) / 86_400_000) + 1,
-      ).padStart(3, "0"),
-    };
-    for (const [k, v] of Object.entries(strftime)) g[`workflow.creationTimestamp.${k}`] = v;
-    const params = wf.spec.arguments?.parameters ?? [];
-    for (const p of params) {
-      const value = p.value ?? p.default;
-      if (value !== undefined) {
-        g[`workflow.parameters.${p.name}`] = value;
-      }
-    }
-    const json = JSON.stringify(params.map((p) => ({ name: p.name, value: p.value ?? p.default })));
-    g["workflow.parameters.json"] = json;
-    g["workflow.parameters"] = json;
-    for (const [k, v] of Object.entries(meta.labels ?? {})) g[`workflow.labels.${k}`] = v;
-    for (const [k, v] of Object.entries(meta.annotations ?? {})) g[`workflow.annotations.${k}`] = v;
-    g["workflow.labels.json"] = JSON.stringify(meta.labels ?? {});
-    g["workflow.annotations.json"] = JSON.stringify(meta.annotations ?? {});
+    Object.assign(this.globals, workflowVariables(this.wf));
   }
 
   private failures(): string {
@@ -1513,7 +1474,7 @@ export class WorkflowRun {
         progressed = settled.size + started.size !== before;
       }
       // Every created node hangs off the DAG node, so while a task runs the BFS would stop at it: Running.
-      phase = running > 0 ? "Running" : this.assessDag(node, targets, tasks, failFast);
+      phase = running > 0 ? "Running" : assessDagPhase(this.table, node, targets, tasks, failFast);
       if (phase !== "Running") break;
       if (running === 0) {
         phase = this.canSchedule(req.onExit) ? "Error" : "Failed";
@@ -1535,61 +1496,6 @@ export class WorkflowRun {
     });
     if (phase === "Succeeded") this.resolveTemplateOutputs(node, tmpl, scope);
     if (!isFulfilled(node)) this.table.mark(node, phase);
-  }
-
-  /** Argo's assessDAGPhase: BFS from the roots carrying the branch phase. */
-  private assessDag(
-    node: NodeStatus,
-    targets: string[],
-    tasks: Map<string, DAGTask>,
-    failFast: boolean,
-  ): NodePhase {
-    const targetIds = new Map(targets.map((t) => [this.table.id(`${node.name}.${t}`), t]));
-    const targetPhases = new Map<string, string>();
-    const queue: Array<{ id: string; phase: string }> = (node.children ?? []).map((id) => ({
-      id,
-      phase: "Succeeded",
-    }));
-    const seen = new Set<string>();
-    while (queue.length) {
-      const cur = queue.shift();
-      if (!cur) break;
-      const key = `${cur.id}|${cur.phase}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const n = this.table.get(cur.id);
-      if (!n || !isFulfilled(n)) return "Running";
-      let branch = cur.phase;
-      if (isCompleted(n)) branch = n.phase ?? branch;
-      if (targetIds.has(n.id)) {
-        const prev = targetPhases.get(n.id);
-        if (!failedOrError(prev)) targetPhases.set(n.id, branch);
-      }
-      let next = n.children ?? [];
-      if (n.type === "Retry") {
-        const last = n.children?.at(-1);
-        next = last ? (this.table.get(last)?.children ?? []) : [];
-      }
-      for (const c of next) queue.push({ id: c, phase: branch });
-    }
-    let result: NodePhase = "Succeeded";
-    for (const [id, t] of targetIds) {
-      const branch = targetPhases.get(id);
-      if (branch === undefined) {
-        result = "Running";
-        if (!failFast) break;
-      } else if (failedOrError(branch)) {
-        const task = tasks.get(t);
-        if (
-          (branch === "Failed" && task?.continueOn?.failed) ||
-          (branch === "Error" && task?.continueOn?.error)
-        )
-          continue;
-        result = branch as NodePhase;
-        if (failFast) break;
-      }
-    }
-    return result;
   }
 }
 
