@@ -65,6 +65,27 @@ export default (p: Record<string, string>) =>
     expect(result.yaml).toContain("source: |\n");
   });
 
+  it("maps an error thrown in a sibling file to that file's line", async () => {
+    const files = memorySourceFiles({
+      "pipeline.ts": `import { workflow } from "skiff";\nimport { step } from "./lib/steps";\nexport default workflow({ generateName: "x-", entrypoint: step });\n`,
+      "lib/steps.ts": `import { container } from "skiff";\n\nexport const step = container({ name: "s", image: "alpine" });\nif (step) throw new RangeError("no registry configured");\n`,
+    });
+    const result = await compilePipeline({ entry: "pipeline.ts", files });
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        code: "pipeline.throw",
+        message: "RangeError: no registry configured",
+        file: "lib/steps.ts",
+        line: 4,
+      }),
+    ]);
+  });
+
+  it("reports a missing entry file", async () => {
+    const result = await compilePipeline({ entry: "pipeline.ts", files: memorySourceFiles({}) });
+    expect(result).toEqual({ ok: false, diagnostics: [expect.objectContaining({ code: "build.entry" })] });
+  });
+
   it("reports lint errors with the user's file:line:col from DSL sites", async () => {
     const files = memorySourceFiles({
       "pipeline.ts": `import { container, dag, workflow } from "skiff";
