@@ -163,6 +163,11 @@ export interface RunStore {
   queryRuns(query: RunQuery): Promise<Page<RunRecord>>;
   /** Conditional, monotonic, batched write of a run's status and its steps. */
   applyStatus(update: StatusUpdate): Promise<StatusUpdateResult>;
+  /**
+   * After an engine retry (same workflow, run again): moves a terminal run back to `Running` as a new attempt,
+   * refusing later snapshots of the earlier attempt. `startedAt`: the retried workflow's `status.startedAt`.
+   */
+  reopenRun(runId: string, options?: { startedAt?: string }): Promise<RunRecord>;
   listSteps(runId: string): Promise<StepRecord[]>;
   queryStepsByTemplate(
     templateName: string,

@@ -358,7 +358,7 @@ export class DynamoRunStore implements RunStore {
       if (!item) throw new RunNotFoundError(`run ${update.runId} does not exist`);
       const current = strip<RunRecord>(item);
       const storedProgress = typeof item.progress === "number" ? item.progress : 0;
-      if (isTerminal(current.status) || progress <= storedProgress) {
+      if (isTerminal(current.status) || progress <= storedProgress || fromEarlierAttempt(item, update)) {
         return { applied: false, becameTerminal: false, run: current };
       }
       const terminal = isTerminal(update.status);
@@ -382,7 +382,7 @@ export class DynamoRunStore implements RunStore {
             {
               Put: {
                 TableName: this.table,
-                Item: this.runItem(next, progress),
+                Item: this.runItem(next, progress, attemptOf(item)),
                 ConditionExpression: "progress = :seen",
                 ExpressionAttributeValues: { ":seen": storedProgress },
               },
@@ -397,6 +397,48 @@ export class DynamoRunStore implements RunStore {
       );
       await this.batchWrite(stepItems.slice(stepsInTransaction));
       return { applied: true, becameTerminal: terminal, previousStatus: current.status, run: next };
+    });
+  }
+
+  /**
+   * Argo's retry runs the same workflow again: the terminal run becomes `Running` as a new attempt. Its
+   * progress starts over, and snapshots of the earlier attempt (their `startedAt` precedes the retry's) are
+   * refused from then on, so a late read of the old failure cannot close the new attempt.
+   */
+  async reopenRun(runId: string, options: { startedAt?: string } = {}): Promise<RunRecord> {
+    return this.optimistic(`reopening run ${runId}`, async () => {
+      const item = await this.getItem(runPk(runId), SK_RUN);
+      if (!item) throw new RunNotFoundError(`run ${runId} does not exist`);
+      const current = strip<RunRecord>(item);
+      if (!isTerminal(current.status)) return current;
+      const startedAt = options.startedAt ?? this.options.now().toISOString();
+      const next: RunRecord = {
+        ...current,
+        status: "Running",
+        startedAt,
+        finishedAt: undefined,
+        message: undefined,
+        failedSteps: undefined,
+      };
+      const attempt = {
+        attempt: (typeof item.attempt === "number" ? item.attempt : 1) + 1,
+        attemptStartedAt: startedAt,
+      };
+      await this.transact(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.runItem(next, runProgress("Running", []), attempt),
+                ConditionExpression: "progress = :seen",
+                ExpressionAttributeValues: { ":seen": item.progress },
+              },
+            },
+          ],
+        }),
+      );
+      return next;
     });
   }
 
@@ -496,10 +538,11 @@ export class DynamoRunStore implements RunStore {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private runItem(run: RunRecord, progress: number): Item {
+  private runItem(run: RunRecord, progress: number, attempt: Item = {}): Item {
     const order = newestFirstKey(run.createdAt, run.runId);
     return {
       ...run,
+      ...attempt,
       pk: runPk(run.runId),
       sk: SK_RUN,
       kind: "run",
@@ -664,6 +707,17 @@ function cancellationCodes(error: unknown): string[] | undefined {
   if (error.name !== "TransactionCanceledException") return undefined;
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
   return reasons.map((r) => r.Code ?? "None");
+}
+
+/** The attempt bookkeeping of a run item (set by reopenRun), carried over by every later write. */
+function attemptOf(item: Item): Item {
+  return item.attempt === undefined ? {} : { attempt: item.attempt, attemptStartedAt: item.attemptStartedAt };
+}
+
+/** A snapshot of the workflow from before the run was reopened for a retry. */
+function fromEarlierAttempt(item: Item, update: StatusUpdate): boolean {
+  if (typeof item.attemptStartedAt !== "string" || !update.startedAt) return false;
+  return Date.parse(update.startedAt) < Date.parse(item.attemptStartedAt);
 }
 
 /** Lost races and conflicts are retried; any other cancellation (validation, size) is a real error. */

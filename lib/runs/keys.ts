@@ -66,4 +66,6 @@ export const LAYOUT_ATTRIBUTES = [
   "versionCount",
   "latestHash",
   "expiresAt",
+  "attempt",
+  "attemptStartedAt",
 ] as const;

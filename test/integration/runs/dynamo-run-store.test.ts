@@ -279,6 +279,43 @@ describe("applyStatus", () => {
     expect((await store.listPendingCompletions()).items).toEqual([]);
   });
 
+  it("reopens a terminal run for a retry and refuses late snapshots of the earlier attempt", async () => {
+    const r = run();
+    await store.createRun(r);
+    const failedAttempt = {
+      runId: r.runId,
+      status: "Failed" as const,
+      startedAt: "2026-01-01T00:00:01Z",
+      finishedAt: "2026-01-01T00:00:05Z",
+      failedSteps: [{ stepId: "b", name: "b", exitCode: 1 }],
+      steps: [step(r.runId, "a", "Succeeded"), step(r.runId, "b", "Failed")],
+    };
+    await store.applyStatus(failedAttempt);
+    const reopened = await store.reopenRun(r.runId, { startedAt: "2026-01-01T00:10:00Z" });
+    expect(reopened).toMatchObject({ status: "Running", startedAt: "2026-01-01T00:10:00Z" });
+    expect(reopened.finishedAt).toBeUndefined();
+    expect(reopened.failedSteps).toBeUndefined();
+
+    // A late read of the first attempt's end is refused; the retry's own progress is applied.
+    expect((await store.applyStatus(failedAttempt)).applied).toBe(false);
+    const retried = await store.applyStatus({
+      runId: r.runId,
+      status: "Succeeded",
+      startedAt: "2026-01-01T00:10:00Z",
+      finishedAt: "2026-01-01T00:10:07Z",
+      steps: [step(r.runId, "a", "Succeeded"), step(r.runId, "b", "Succeeded")],
+    });
+    expect(retried).toMatchObject({ applied: true, becameTerminal: true, previousStatus: "Running" });
+    const stored = await store.getRun(r.runId);
+    expect(stored).toMatchObject({ status: "Succeeded", finishedAt: "2026-01-01T00:10:07Z" });
+    expect(stored).not.toHaveProperty("attempt");
+    expect((await store.listSteps(r.runId)).map((s) => s.phase)).toEqual(["Succeeded", "Succeeded"]);
+    // Reopening a run that is not terminal changes nothing.
+    const other = run();
+    await store.createRun(other);
+    expect((await store.reopenRun(other.runId)).status).toBe("Pending");
+  });
+
   it("fails clearly for an unknown run", async () => {
     await expect(store.applyStatus({ runId: "missing", status: "Running", steps: [] })).rejects.toThrow(
       RunNotFoundError,
