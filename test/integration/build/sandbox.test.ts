@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { Sandbox } from "../../../lib/build";
+import { defaultWorkerPath } from "../../../lib/build/sandbox/sandbox";
 
 // Raw bundles speaking the worker's contract: a global `__skiffBundle.evaluate(parametersJson) → JSON text`.
 const bundle = (body: string) => `var __skiffBundle = { evaluate: function (parametersJson) { ${body} } };`;
@@ -12,6 +13,12 @@ let sandbox: Sandbox | undefined;
 afterEach(() => sandbox?.close());
 
 describe("Sandbox", () => {
+  it("runs a self-contained worker script (it is started with --eval, so it may import no file)", () => {
+    const worker = readFileSync(defaultWorkerPath(), "utf8");
+    expect(worker).not.toMatch(/from\s*["']\.{1,2}\//);
+    expect(worker).not.toMatch(/import\(\s*["']\.{1,2}\//);
+  });
+
   it("reuses one warm worker across evaluations, with a fresh context each time", async () => {
     sandbox = new Sandbox();
     const leak = bundle(`globalThis.count = (globalThis.count || 0) + 1; return String(globalThis.count);`);
