@@ -42,8 +42,12 @@ function structuredSite(entry: AnyFunction, frameLimit: number): SourceSite | un
   } catch {
     return null;
   } finally {
-    Error.prepareStackTrace = original;
-    Error.stackTraceLimit = limit;
+    try {
+      Error.prepareStackTrace = original;
+      Error.stackTraceLimit = limit;
+    } catch {
+      // Frozen Error statics: nothing was changed.
+    }
   }
 }
 
@@ -51,11 +55,14 @@ function structuredSite(entry: AnyFunction, frameLimit: number): SourceSite | un
 function textSite(entry: AnyFunction): SourceSite | undefined {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = FRAME_LIMITS[FRAME_LIMITS.length - 1];
   try {
+    Error.stackTraceLimit = FRAME_LIMITS[FRAME_LIMITS.length - 1];
     Error.captureStackTrace(holder, entry);
+  } catch {
+    // A host with frozen Error statics: no site, rather than a failed build.
+    return undefined;
   } finally {
-    Error.stackTraceLimit = limit;
+    if (Error.stackTraceLimit !== limit) Error.stackTraceLimit = limit;
   }
   for (const line of (holder.stack ?? "").split("\n").slice(1)) {
     const match = FRAME.exec(line);

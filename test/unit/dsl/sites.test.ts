@@ -5,11 +5,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { isSkiffResource, manifestSites, type SourceSite } from "skiff";
 import { afterAll, describe, expect, it } from "vitest";
+import { closeSharedSandboxes, compilePipeline, directorySourceFiles } from "../../../lib/build";
 
 const fixture = fileURLToPath(new URL("../../fixtures/dsl/sited-pipeline.ts", import.meta.url));
 const dslEntry = fileURLToPath(new URL("../../../lib/dsl/index.ts", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "skiff-dsl-sites-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  closeSharedSandboxes();
+});
 
 /** The text at a site: the call expression user code wrote there. */
 function textAt(source: string, site: SourceSite): string {
@@ -58,5 +62,26 @@ describe("manifestSites", () => {
     expect(textAt(bundled, sites.metadata)).toMatch(/^workflow\(\{ generateName: "sited-"/);
     expect(textAt(bundled, sites["spec.templates[0].dag.tasks[1]"])).toMatch(/^task\("b"/);
     expect(textAt(bundled, sites["spec.templates[1]"])).toMatch(/^container\(\{ name: "echo"/);
+  });
+
+  it("survives the compiler's sandbox and source map back to the pipeline's lines", async () => {
+    const result = await compilePipeline({
+      entry: "sited-pipeline.ts",
+      files: directorySourceFiles(fileURLToPath(new URL("../../fixtures/dsl", import.meta.url))),
+    });
+    expect(result.diagnostics).toEqual([]);
+    const source = readFileSync(fixture, "utf8");
+    const sites = result.sites ?? {};
+    expect(Object.keys(sites)).toEqual([
+      "metadata",
+      "spec.templates[0]",
+      "spec.templates[0].dag.tasks[0]",
+      "spec.templates[0].dag.tasks[1]",
+      "spec.templates[1]",
+    ]);
+    expect(sites.metadata.file).toBe("sited-pipeline.ts");
+    expect(textAt(source, sites.metadata)).toMatch(/^workflow\(/);
+    expect(textAt(source, sites["spec.templates[0].dag.tasks[1]"])).toMatch(/^task\("b"/);
+    expect(textAt(source, sites["spec.templates[1]"])).toMatch(/^container\(/);
   });
 });
