@@ -3,9 +3,12 @@ import type { ApiDeps } from "../lib/api/deps";
 import { createPipelineHandler } from "../lib/api/handler";
 import { apiDepsFromConfig } from "../lib/api/wiring";
 
-let deps: ApiDeps | undefined;
+let deps: Promise<ApiDeps> | undefined;
 
 export const handler = createPipelineHandler(() => {
-  deps ??= apiDepsFromConfig();
+  deps ??= apiDepsFromConfig().catch((error: unknown) => {
+    deps = undefined; // retried by the next request
+    throw error;
+  });
   return deps;
 });

@@ -4,11 +4,12 @@ import type { Workflow } from "../argo";
 import type { LogLine, WorkflowRef } from "../engine/engine";
 import { WorkflowNotFoundError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
-import type { RunRecord, RunStatus } from "../ports/run-store";
+import type { PipelineVersion, RunRecord, RunStatus } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 import type { ApiDeps } from "./deps";
 import { ApiError, badRequest, conflict, type ErrorDetail, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
+import { cacheFor } from "./immutable-cache";
 import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
@@ -52,7 +53,10 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
       })),
     );
   }
-  const version = await deps.runs.getVersion(name, versionName);
+  // Versions and their specs never change once recorded: a warm container reads each once.
+  const version = await cacheFor<PipelineVersion>(deps.runs, "versions").get(`${name}/${versionName}`, () =>
+    deps.runs.getVersion(name, versionName),
+  );
   if (!version) throw notFound(`pipeline ${name} has no version ${versionName}`);
   if (!version.ok)
     throw conflict(`version ${versionName} of pipeline ${name} failed to build and cannot run`);
@@ -62,10 +66,14 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     body.parameters,
     deps.config.limits,
   );
-  const stored = await deps.specs.get(keys.spec(name, versionName));
+  const stored = await cacheFor<Workflow>(deps.specs, "specs").get(`${name}/${versionName}`, async () => {
+    const object = await deps.specs.get(keys.spec(name, versionName));
+    return object ? parseSpec(object.body, name, versionName) : undefined;
+  });
   if (!stored)
     throw new ApiError(503, "spec-not-stored", `the spec of ${name} ${versionName} is not stored yet; retry`);
-  const spec = applyRunOverrides(parseSpec(stored.body, name, versionName), {
+  // A copy: the engine may annotate what it is given, and the cached spec must stay as built.
+  const spec = applyRunOverrides(structuredClone(stored), {
     overrides: body.overrides,
     profile: body.profile,
     profiles: deps.config.profiles,

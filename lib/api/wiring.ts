@@ -1,12 +1,16 @@
 import { config as loadConfig, type SkiffConfig } from "../config";
-import { createEngine } from "../engine";
 import { s3ClientFor } from "../pipelines/aws";
 import { S3SpecStore } from "../pipelines/s3-spec-store";
 import { DynamoRunStore } from "../runs/dynamo-run-store";
 import type { ApiDeps } from "./deps";
 
-/** The API's ports on the configured bucket, table and engine (one set per container). */
-export function apiDepsFromConfig(config: SkiffConfig = loadConfig()): ApiDeps {
+/**
+ * The API's ports on the configured bucket, table and engine (one set per container). The engine module
+ * (the Kubernetes client, the local engine) is loaded here, on the first request, not at module load: it is
+ * most of the bundle and the init phase should not pay for it.
+ */
+export async function apiDepsFromConfig(config: SkiffConfig = loadConfig()): Promise<ApiDeps> {
+  const { createEngine } = await import("../engine");
   return {
     runs: new DynamoRunStore({ tableName: config.table }),
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),

@@ -1,4 +1,3 @@
-import { compilePipeline } from "../build";
 import { config as loadConfig, type SkiffConfig } from "../config";
 import { EventBridgeBus } from "../events/eventbridge-bus";
 import { DynamoRunStore } from "../runs/dynamo-run-store";
@@ -12,7 +11,8 @@ export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): Buil
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
     runs: new DynamoRunStore({ tableName: config.table }),
     bus: new EventBridgeBus({ busName: config.eventBus }),
-    compile: (request) => compilePipeline(request),
+    // The compiler (Argo's schema validators, the sandbox) loads on the first build, not in the init phase.
+    compile: async (request) => (await import("../build")).compilePipeline(request),
     maxSourceFiles: config.limits.maxSourceFiles,
     maxSourceBytes: config.limits.maxSourceBytes,
   });
