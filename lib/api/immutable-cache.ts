@@ -23,8 +23,14 @@ const caches = new WeakMap<object, Map<string, ImmutableCache<unknown>>>();
 /** One cache per owner (e.g. per store instance) and purpose, so separate stacks never share entries. */
 export function cacheFor<V>(owner: object, purpose: string): ImmutableCache<V> {
   let byPurpose = caches.get(owner);
-  if (!byPurpose) caches.set(owner, (byPurpose = new Map()));
+  if (!byPurpose) {
+    byPurpose = new Map();
+    caches.set(owner, byPurpose);
+  }
   let cache = byPurpose.get(purpose);
-  if (!cache) byPurpose.set(purpose, (cache = new ImmutableCache<unknown>()));
+  if (!cache) {
+    cache = new ImmutableCache<unknown>();
+    byPurpose.set(purpose, cache);
+  }
   return cache as ImmutableCache<V>;
 }
