@@ -1,4 +1,9 @@
-import { type ScheduledEvent, type WorkflowStatusChangeEvent, watcherEventSchema } from "../events/contracts";
+import {
+  type ScheduledEvent,
+  scheduledEventSchema,
+  type WorkflowStatusChangeEvent,
+  workflowStatusChangeEventSchema,
+} from "../events/contracts";
 import {
   type ReconcileOutcome,
   type SweepReport,
@@ -66,13 +71,15 @@ export function createWatcherHandler(
 }
 
 export function parseWatcherEvent(event: unknown): WorkflowStatusChangeEvent | ScheduledEvent {
-  const parsed = watcherEventSchema.safeParse(event);
+  // Parse against the branch the source names, so that the issues point into that event's fields.
+  const source = (event as { source?: unknown } | null)?.source;
+  const schema = source === "aws.events" ? scheduledEventSchema : workflowStatusChangeEventSchema;
+  const parsed = schema.safeParse(event);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({
     field: i.path.join(".") || "(event)",
     message: i.message,
   }));
-  const source = (event as { source?: unknown } | null)?.source;
   throw new InvalidWatcherEventError(
     `the watcher takes "Workflow Status Change" events from skiff.engine and the scheduled sweep; got ${
       typeof source === "string" ? `an event from ${source}` : "something else"
