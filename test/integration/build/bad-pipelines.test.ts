@@ -72,6 +72,7 @@ const CASES: Record<string, Expectation> = {
     message: /ReferenceError: process is not defined/,
     line: 4,
   },
+  "escape-stack-frames": { code: "pipeline.throw", message: /^no way out through stack frames$/, line: 18 },
   "unknown-reference": { code: "reference.unknown", message: /DAG "main" has no task "missing"/, line: 5 },
   "leaves-upload": { code: "sandbox.import", message: /leaves the upload/, line: 2 },
 };
