@@ -35,7 +35,7 @@ export interface ParamOptions {
   globalName?: string;
 }
 
-/** A declared parameter. `Required` is a type-level marker: true when neither `default` nor `value` is set. */
+/** A declared parameter. `Required` is a type-level marker: true without `default`, `value` or `valueFrom`. */
 export interface ParamDecl<Required extends boolean = boolean> {
   readonly kind: "parameter";
   readonly options: ParamOptions;
@@ -43,7 +43,13 @@ export interface ParamDecl<Required extends boolean = boolean> {
   readonly required?: Required;
 }
 
-type RequiredFor<O> = O extends { default: unknown } ? false : O extends { value: unknown } ? false : true;
+type RequiredFor<O> = O extends { default: unknown }
+  ? false
+  : O extends { value: unknown }
+    ? false
+    : O extends { valueFrom: unknown }
+      ? false
+      : true;
 
 /**
  * Declares a parameter. `param()` is required, `param("x")` defaults to "x", and `param({ ... })` takes every

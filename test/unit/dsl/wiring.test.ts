@@ -81,6 +81,16 @@ describe("wiring by reference", () => {
       // @ts-expect-error: "dataset" is the declared output, not "datset".
       const wrong: string = a.outputs.datset;
       expect(wrong).toBeUndefined();
+      // A parameter with a default, value or valueFrom may be omitted.
+      const fromConfig = container({
+        name: "from-config",
+        image: "alpine",
+        inputs: {
+          a: param({ valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }),
+          b: param({ value: 1 }),
+        },
+      });
+      d.task("optional", fromConfig);
       // @ts-expect-error: "data" is required (and plain JS callers get the DslError).
       expect(() => d.task("no-args", consumer, { args: { mode: "x" } })).toThrow(/needs argument "data"/);
     });
