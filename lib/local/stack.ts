@@ -343,6 +343,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // the watcher records them as Terminated (bounded: a stuck delivery must not hold the shutdown).
     stops.push(async () => {
       await engine.close();
+      await feed.flush();
       await Promise.race([idle(), new Promise((resolve) => setTimeout(resolve, STOP_DRAIN_MS).unref())]);
     });
 

@@ -121,9 +121,19 @@ describe("startStack wires serverless.yml's triggers to the handlers", () => {
     expect(scheduled).toMatchObject({ source: "aws.events", detail: {} });
   });
 
-  it("stops every process and restores the environment", async () => {
+  it("stops every process and restores the environment, after the watcher has heard of terminated runs", async () => {
+    const response = await fetch(`${stack.apiUrl}/pipelines/slow/runs`, {
+      method: "POST",
+      body: JSON.stringify({ message: "started; sleep 300" }),
+    });
+    const { runId } = (await response.json()) as { runId: string };
+    await nextEvent(
+      (e) => e.source === "skiff.engine" && e.detail.runId === runId && e.detail.phase === "Running",
+    );
     const { s3, dynamodb } = stack.processes;
     await stack.stop();
+    const last = calls.watcher.filter((e) => e.detail.runId === runId).at(-1);
+    expect(last?.detail.phase).toBe("Failed");
     expect(isAlive(s3)).toBe(false);
     expect(isAlive(dynamodb)).toBe(false);
     expect(process.env.AWS_ENDPOINT_URL_S3).toBe(envBefore);
