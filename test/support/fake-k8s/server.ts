@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Workflow } from "../../../lib/argo";
 import { workflowValidator } from "./schema";
@@ -47,6 +48,8 @@ export interface FakeKubeApiServerOptions {
   controller?: FakeController;
   /** Validate created/replaced workflows against Argo's schema. Default true. */
   validate?: boolean;
+  /** Serve HTTPS with this key and certificate (PEM), as a real API server does. Default plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 const WORKFLOWS = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/workflows(?:\/([^/]+))?$/;
@@ -82,13 +85,15 @@ export class FakeKubeApiServer {
   constructor(private readonly options: FakeKubeApiServerOptions = {}) {}
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error) => {
         if (!res.headersSent) this.status(res, 500, "InternalError", String(error));
       });
-    });
+    };
+    this.server = this.options.tls ? createTlsServer(this.options.tls, listener) : createServer(listener);
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const scheme = this.options.tls ? "https" : "http";
+    this.url = `${scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
