@@ -148,12 +148,11 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     return { ok: false, diagnostics: [errorAt("build.entry", `bad entry path "${options.entry}"`)] };
   const sources = new Map<string, string>();
   const dslEntry = options.dslEntry ?? defaultDslEntry();
-  let dsl: DslBundle;
-  try {
-    dsl = await bundleDsl(dslEntry);
-  } catch (cause) {
+  // The DSL bundles (once per process) while the pipeline's files do.
+  const dslReady = bundleDsl(dslEntry).catch((cause: unknown) => {
     throw new BuildError(`bundling the DSL (${dslEntry}) failed`, { cause });
-  }
+  });
+  dslReady.catch(() => undefined);
   try {
     const result = await build({
       entryPoints: [`${ENTRY_NAMESPACE}:entry`],
@@ -173,7 +172,7 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     });
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? "{}";
-    return { ok: true, bundle: { code, dsl, sourceMap, sources } };
+    return { ok: true, bundle: { code, dsl: await dslReady, sourceMap, sources } };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;

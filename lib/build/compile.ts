@@ -73,10 +73,12 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   if (entry === undefined || (await options.files.read(entry)) === undefined) {
     return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
   }
+  const sandbox = options.sandbox ?? sharedSandbox(options.limits);
+  // A cold worker boots while esbuild bundles (a whole-process build pays for both).
+  sandbox.warm().catch(() => undefined);
   const bundled = await bundlePipeline({ entry, files: options.files, dslEntry: options.dslEntry });
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
-  const sandbox = options.sandbox ?? sharedSandbox(options.limits);
   // The checker runs here while the worker evaluates, on the other core.
   const [typeDiagnostics, outcome] = await Promise.all([
     options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],

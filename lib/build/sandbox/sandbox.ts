@@ -62,6 +62,8 @@ interface Worker {
   child: ChildProcess;
   /** DSL versions this worker has compiled. */
   dslKeys: Set<string>;
+  /** Callers waiting on the worker; it keeps the parent alive only while this is above zero. */
+  holds: number;
   ready: Promise<void>;
   stderr: string;
 }
@@ -99,11 +101,11 @@ export class Sandbox {
   /** Starts the worker ahead of the first build (optional). */
   async warm(): Promise<void> {
     const worker = this.spawnWorker();
-    this.busy(worker.child);
+    this.hold(worker);
     try {
       await worker.ready;
     } finally {
-      this.idle(worker.child);
+      this.release(worker);
     }
   }
 
@@ -137,7 +139,7 @@ export class Sandbox {
       // An empty environment: no AWS credentials, no tokens, nothing of the parent's.
       { env: {}, stdio: ["ignore", "ignore", "pipe", "ipc"], cwd: "/", windowsHide: true },
     );
-    const worker: Worker = { child, stderr: "", ready: Promise.resolve(), dslKeys: new Set() };
+    const worker: Worker = { child, stderr: "", ready: Promise.resolve(), dslKeys: new Set(), holds: 0 };
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
       worker.stderr = (worker.stderr + chunk).slice(-STDERR_TAIL);
@@ -157,21 +159,24 @@ export class Sandbox {
       child.on("message", onMessage);
       child.once("exit", onExit);
     });
-    this.idle(child);
     this.worker = worker;
+    this.release(worker, 0);
     return worker;
   }
 
-  // An idle warm worker must not keep the parent process alive.
-  private idle(child: ChildProcess): void {
-    child.unref();
-    (child.channel as { unref?: () => void } | undefined)?.unref?.();
-    (child.stderr as { unref?: () => void } | null)?.unref?.();
+  private hold(worker: Worker): void {
+    worker.holds++;
+    worker.child.ref();
+    (worker.child.channel as { ref?: () => void } | undefined)?.ref?.();
   }
 
-  private busy(child: ChildProcess): void {
-    child.ref();
-    (child.channel as { ref?: () => void } | undefined)?.ref?.();
+  // An idle warm worker must not keep the parent process alive.
+  private release(worker: Worker, by = 1): void {
+    worker.holds = Math.max(0, worker.holds - by);
+    if (worker.holds > 0) return;
+    worker.child.unref();
+    (worker.child.channel as { unref?: () => void } | undefined)?.unref?.();
+    (worker.child.stderr as { unref?: () => void } | null)?.unref?.();
   }
 
   private async evaluateNow(
@@ -181,10 +186,11 @@ export class Sandbox {
     dsl: { key: string; code: string } | undefined,
   ): Promise<EvaluationOutcome> {
     const worker = this.spawnWorker();
-    this.busy(worker.child);
+    this.hold(worker);
     try {
       await worker.ready;
     } catch (error) {
+      this.release(worker);
       this.worker = undefined;
       throw error;
     }
@@ -205,7 +211,7 @@ export class Sandbox {
         clearInterval(poll);
         child.off("message", onMessage);
         child.off("exit", onExit);
-        if (this.worker === worker && child.exitCode === null && child.signalCode === null) this.idle(child);
+        this.release(worker);
         resolve(outcome);
       };
       const kill = (reason: "timeout" | "memory") => {
