@@ -195,7 +195,9 @@ for (const [label, key, baseline] of rows) {
   );
 }
 
-console.log(`\none DynamoDB Local GetItem (consistent) on this machine: median ${median(dynamoRoundTrips).toFixed(0)} ms`);
+console.log(
+  `\none DynamoDB Local GetItem (consistent) on this machine: median ${median(dynamoRoundTrips).toFixed(0)} ms`,
+);
 
 closeSharedSandboxes();
 s3.destroy();

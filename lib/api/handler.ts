@@ -1,3 +1,4 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import middy from "@middy/core";
 import httpRouterHandler from "@middy/http-router";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
@@ -13,7 +14,10 @@ type Result = APIGatewayProxyStructuredResultV2;
  * The pipeline function: middy routes each HTTP API request to its route in lib/api; every error becomes
  * `{error, message, details}` with its status (5xx details stay in the log, not the response).
  */
-export function createPipelineHandler(deps: () => Promise<ApiDeps> | ApiDeps) {
+export function createPipelineHandler(
+  deps: () => Promise<ApiDeps> | ApiDeps,
+  logger = new Logger({ serviceName: "skiff-api" }),
+) {
   const router = httpRouterHandler<Event, Result>({
     routes: apiRoutes.map((route) => ({
       method: route.method,
@@ -29,15 +33,11 @@ export function createPipelineHandler(deps: () => Promise<ApiDeps> | ApiDeps) {
     onError: async (request) => {
       const { status, body } = toErrorBody(request.error);
       if (status >= 500) {
-        console.error(
-          JSON.stringify({
-            level: "ERROR",
-            message: "request failed",
-            route: request.event.routeKey,
-            path: request.event.requestContext?.http?.path,
-            error: describe(request.error),
-          }),
-        );
+        logger.error("request failed", {
+          route: request.event.routeKey,
+          path: request.event.requestContext?.http?.path,
+          error: describe(request.error),
+        });
       }
       request.response = toApiGatewayResult(json(status, body));
     },

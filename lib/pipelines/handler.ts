@@ -1,3 +1,4 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import { S3Schema } from "@aws-lambda-powertools/parser/schemas/s3";
 import type { BuildOutcome, BuildService } from "./build-service";
 import { decodeS3EventKey } from "./names";
@@ -14,7 +15,10 @@ export class InvalidTriggerError extends Error {
  * record's key URL-decoded as S3 encodes it, built in order. A thrown error makes Lambda retry the event;
  * builds are idempotent (identical content records nothing new).
  */
-export function createBuildHandler(service: () => BuildService) {
+export function createBuildHandler(
+  service: () => BuildService,
+  logger = new Logger({ serviceName: "skiff-build" }),
+) {
   return async (event: unknown): Promise<{ results: BuildOutcome[] }> => {
     const parsed = S3Schema.safeParse(event);
     if (!parsed.success) {
@@ -27,14 +31,7 @@ export function createBuildHandler(service: () => BuildService) {
     for (const record of parsed.data.Records) {
       const key = decodeS3EventKey(record.s3.object.key);
       const outcome = await service().buildKey(key);
-      console.log(
-        JSON.stringify({
-          level: "INFO",
-          message: "build",
-          bucket: record.s3.bucket.name,
-          ...summary(outcome),
-        }),
-      );
+      logger.info("build", { bucket: record.s3.bucket.name, ...summary(outcome) });
       results.push(outcome);
     }
     return { results };
