@@ -7,11 +7,14 @@ import {
   dag,
   eq,
   fieldEnv,
+  http,
   not,
   or,
   param,
+  resource,
   secretEnv,
   steps,
+  suspend,
   templateRef,
   workflow,
 } from "skiff";
@@ -269,5 +272,49 @@ describe("pod settings and workflow options", () => {
     const build = (parameters: Record<string, string>) =>
       workflow({ generateName: `${parameters.env ?? "dev"}-`, entrypoint: echo });
     expect(build({ env: "prod" }).toManifest().metadata.generateName).toBe("prod-");
+  });
+});
+
+describe("resource, http and suspend templates", () => {
+  it("render their Argo bodies, with object manifests and header records", () => {
+    const create = resource({
+      name: "create",
+      action: "create",
+      setOwnerReference: true,
+      successCondition: "status.succeeded > 0",
+      manifest: { apiVersion: "batch/v1", kind: "Job", metadata: { generateName: "job-" } },
+      outputs: { job: param({ valueFrom: { jsonPath: "{.metadata.name}" } }) },
+    });
+    const call = http({
+      name: "call",
+      url: "http://localhost:8080/health",
+      headers: { accept: "application/json" },
+      successCondition: "response.statusCode == 200",
+    });
+    const wait = suspend({ name: "wait", duration: 60 });
+    const main = dag("main", (d) => {
+      const job = d.task("create", create);
+      d.task("call", call).after(job);
+      d.task("wait", wait).after(job);
+    });
+    const manifest = workflow({ generateName: "w-", entrypoint: main }).toManifest() as Workflow;
+    const byName = Object.fromEntries((manifest.spec.templates ?? []).map((t) => [t.name, t]));
+    expect(byName.create.resource).toEqual({
+      action: "create",
+      setOwnerReference: true,
+      successCondition: "status.succeeded > 0",
+      manifest: JSON.stringify(
+        { apiVersion: "batch/v1", kind: "Job", metadata: { generateName: "job-" } },
+        null,
+        2,
+      ),
+    });
+    expect(byName.call.http).toEqual({
+      url: "http://localhost:8080/health",
+      headers: [{ name: "accept", value: "application/json" }],
+      successCondition: "response.statusCode == 200",
+    });
+    expect(byName.wait.suspend).toEqual({ duration: "60" });
+    expect(validate(manifest).errors).toEqual([]);
   });
 });
