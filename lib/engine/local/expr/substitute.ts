@@ -12,9 +12,33 @@ export interface SubstituteOptions {
    * Default "keep".
    */
   onMissing?: "keep" | "error";
+  /**
+   * Variable prefixes (e.g. `["steps", "tasks"]`) whose tags must resolve even with onMissing "keep", as
+   * Argo's ReplaceStrict: a missing `steps.x…` fails, other unknown tags stay verbatim (artifact references
+   * excepted), and an expression with nothing missing must evaluate. Default none.
+   */
+  strictPrefixes?: readonly string[];
 }
 
-const defaults: Required<SubstituteOptions> = { onMissing: "keep" };
+const defaults: Required<SubstituteOptions> = { onMissing: "keep", strictPrefixes: [] };
+
+/** How unresolved tags are treated for one substitute() call. */
+interface Mode {
+  /** Whether a missing variable of this name is an error. */
+  isStrict(name: string): boolean;
+  /** Argo's "strict regex is set": a fully resolved expression must then evaluate to a value. */
+  enforcing: boolean;
+  /** ReplaceStrict leaves unresolved artifact references to artifact resolution. */
+  exemptArtifacts: boolean;
+}
+
+function modeOf(onMissing: "keep" | "error", strictPrefixes: readonly string[]): Mode {
+  if (onMissing === "error") return { isStrict: () => true, enforcing: true, exemptArtifacts: false };
+  if (strictPrefixes.length === 0) return { isStrict: () => false, enforcing: false, exemptArtifacts: false };
+  const matches = (name: string) =>
+    strictPrefixes.some((p) => name === p || (name.startsWith(p) && name[p.length] === "."));
+  return { isStrict: matches, enforcing: true, exemptArtifacts: true };
+}
 
 /**
  * Variables only bound late (per loop item, per retry, at exit): an expression that needs one of them and
@@ -37,7 +61,8 @@ const lateBound = new Set([
  * ends at the first `}}` after its `{{`.
  */
 export function substitute(text: string, scope: Scope, options?: SubstituteOptions): string {
-  const { onMissing } = { ...defaults, ...options };
+  const { onMissing, strictPrefixes } = { ...defaults, ...options };
+  const mode = modeOf(onMissing, strictPrefixes);
   let out = "";
   let at = 0;
   for (;;) {
@@ -51,14 +76,12 @@ export function substitute(text: string, scope: Scope, options?: SubstituteOptio
     }
     const tag = text.slice(open + 2, close);
     at = close + 2;
-    out += tag.startsWith("=")
-      ? replaceExpression(tag, scope, onMissing)
-      : replaceSimple(tag, scope, onMissing);
+    out += tag.startsWith("=") ? replaceExpression(tag, scope, mode) : replaceSimple(tag, scope, mode);
   }
   return at === 0 ? text : out + text.slice(at);
 }
 
-function replaceSimple(tag: string, scope: Scope, onMissing: "keep" | "error"): string {
+function replaceSimple(tag: string, scope: Scope, mode: Mode): string {
   const key = tag.trim();
   const value = scope.get(key);
   if (value !== undefined) return value;
@@ -81,11 +104,13 @@ function replaceSimple(tag: string, scope: Scope, onMissing: "keep" | "error"): 
       );
     }
   }
-  if (onMissing === "error") throw new SubstitutionError(`failed to resolve {{${tag}}}`, tag);
+  if (mode.isStrict(key) && !(mode.exemptArtifacts && key.includes(".outputs.artifacts."))) {
+    throw new SubstitutionError(`failed to resolve {{${tag}}}`, tag);
+  }
   return `{{${tag}}}`;
 }
 
-function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error"): string {
+function replaceExpression(tag: string, scope: Scope, mode: Mode): string {
   const source = tag.slice(1);
   const verbatim = `{{${tag}}}`;
   let node: Node;
@@ -105,10 +130,11 @@ function replaceExpression(tag: string, scope: Scope, onMissing: "keep" | "error
     referencedPaths(node).map((path) => path.split(".")[0]),
   );
   const missing = missingPaths(node, env);
-  if (missing.length > 0 && onMissing === "error") {
-    throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: ${missing[0]} is missing`, tag);
+  const strictMissing = missing.find((path) => mode.isStrict(path));
+  if (strictMissing !== undefined) {
+    throw new SubstitutionError(`failed to evaluate expression {{${tag}}}: ${strictMissing} is missing`, tag);
   }
-  const allowUnresolved = missing.length > 0 || onMissing === "keep";
+  const allowUnresolved = missing.length > 0 || !mode.enforcing;
   if (allowUnresolved && missing.some((path) => lateBound.has(path))) return verbatim;
   let result: unknown;
   try {

@@ -189,3 +189,29 @@ describe("substitute: Argo's own replacement cases", () => {
     expect(substitute("test {{= sprig.trunc(-5, inputs.parameters.message) }}", s)).toBe("test world");
   });
 });
+
+describe("substitute: strictPrefixes (Argo's ReplaceStrict)", () => {
+  const scope = new MapScope({ "inputs.parameters.x": "1" });
+  const strict = { strictPrefixes: ["steps", "tasks"] };
+  it("fails a missing tag under a strict prefix and keeps other unknown tags", () => {
+    expect(() => substitute("{{steps.a.outputs.result}}", scope, strict)).toThrow(
+      "failed to resolve {{steps.a.outputs.result}}",
+    );
+    expect(substitute("{{foo}} {{workflow.x}}", scope, strict)).toBe("{{foo}} {{workflow.x}}");
+    expect(substitute("{{stepsX.y}}", scope, strict)).toBe("{{stepsX.y}}");
+  });
+  it("leaves artifact references for artifact resolution", () => {
+    expect(substitute("{{steps.a.outputs.artifacts.out}}", scope, strict)).toBe(
+      "{{steps.a.outputs.artifacts.out}}",
+    );
+  });
+  it("names a missing strict variable in an expression, and requires a fully resolved one to evaluate", () => {
+    expect(() => substitute("{{=tasks.a.outputs.result}}", scope, strict)).toThrow(
+      "tasks.a.outputs.result is missing",
+    );
+    expect(substitute("{{=foo.bar}}", scope, strict)).toBe("{{=foo.bar}}");
+    expect(() => substitute("{{=inputs.parameters.x + 1}}", scope, strict)).toThrow(
+      /mismatched types string and int/,
+    );
+  });
+});
