@@ -358,7 +358,12 @@ export class DynamoRunStore implements RunStore {
       if (!item) throw new RunNotFoundError(`run ${update.runId} does not exist`);
       const current = strip<RunRecord>(item);
       const storedProgress = typeof item.progress === "number" ? item.progress : 0;
-      if (isTerminal(current.status) || progress <= storedProgress || fromEarlierAttempt(item, update)) {
+      const enrichesEngine = progress === storedProgress && addsEngineIdentity(current, update);
+      if (
+        isTerminal(current.status) ||
+        (progress <= storedProgress && !enrichesEngine) ||
+        fromEarlierAttempt(item, update)
+      ) {
         return { applied: false, becameTerminal: false, run: current };
       }
       const terminal = isTerminal(update.status);
@@ -712,6 +717,19 @@ function cancellationCodes(error: unknown): string[] | undefined {
 /** The attempt bookkeeping of a run item (set by reopenRun), carried over by every later write. */
 function attemptOf(item: Item): Item {
   return item.attempt === undefined ? {} : { attempt: item.attempt, attemptStartedAt: item.attemptStartedAt };
+}
+
+/**
+ * The same state, but naming the workflow for the first time (the submit's answer after the run was created):
+ * worth writing, or the run would not know its workflow until the engine's first change.
+ */
+function addsEngineIdentity(current: RunRecord, update: StatusUpdate): boolean {
+  const engine = update.engine;
+  if (!engine) return false;
+  return (
+    (engine.workflowName !== undefined && current.engine.workflowName === undefined) ||
+    (engine.uid !== undefined && current.engine.uid === undefined)
+  );
 }
 
 /** A snapshot of the workflow from before the run was reopened for a retry. */

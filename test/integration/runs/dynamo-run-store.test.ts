@@ -316,6 +316,19 @@ describe("applyStatus", () => {
     expect((await store.reopenRun(other.runId)).status).toBe("Pending");
   });
 
+  it("records the workflow's identity from the submit's answer even when the status did not move", async () => {
+    const r = run();
+    await store.createRun(r);
+    const engine = { kind: "local" as const, namespace: "default", workflowName: "etl-abc", uid: "u-1" };
+    const named = await store.applyStatus({ runId: r.runId, status: "Pending", engine, steps: [] });
+    expect(named).toMatchObject({ applied: true, becameTerminal: false, previousStatus: "Pending" });
+    expect((await store.getRun(r.runId))?.engine).toEqual(engine);
+    // Saying it again is a duplicate.
+    expect((await store.applyStatus({ runId: r.runId, status: "Pending", engine, steps: [] })).applied).toBe(
+      false,
+    );
+  });
+
   it("fails clearly for an unknown run", async () => {
     await expect(store.applyStatus({ runId: "missing", status: "Running", steps: [] })).rejects.toThrow(
       RunNotFoundError,
