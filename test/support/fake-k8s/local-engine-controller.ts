@@ -36,6 +36,13 @@ export class LocalEngineController implements FakeController {
   attach(server: FakeKubeApiServer): void {
     this.server = server;
     server.podLogSource = (ns, pod) => this.podLog(ns, pod);
+    server.podActive = async (ns, pod) => {
+      const found = await this.podNode(ns, pod);
+      return (
+        found !== undefined &&
+        !["Succeeded", "Failed", "Error", "Skipped", "Omitted"].includes(found.node.phase ?? "")
+      );
+    };
     this.pump ??= this.mirror();
   }
 
@@ -137,19 +144,24 @@ export class LocalEngineController implements FakeController {
     }
   }
 
-  private async podLog(namespace: string, pod: string): Promise<string[] | undefined> {
+  private async podNode(namespace: string, pod: string) {
     for (const wf of (await this.engine.list({})).items) {
       if (wf.metadata.namespace !== namespace) continue;
       const node = Object.values(wf.status?.nodes ?? {}).find(
         (n) => n.type === "Pod" && podNameFor(wf, n) === pod,
       );
-      if (!node) continue;
-      const lines: string[] = [];
-      const ref = { namespace, name: wf.metadata.name ?? "" };
-      for await (const line of this.engine.logs(ref, { nodeId: node.id }))
-        lines.push(`${line.time} ${line.text}`);
-      return lines;
+      if (node) return { wf, node };
     }
     return undefined;
+  }
+
+  private async podLog(namespace: string, pod: string): Promise<string[] | undefined> {
+    const found = await this.podNode(namespace, pod);
+    if (!found) return undefined;
+    const lines: string[] = [];
+    const ref = { namespace, name: found.wf.metadata.name ?? "" };
+    for await (const line of this.engine.logs(ref, { nodeId: found.node.id }))
+      lines.push(`${line.time} ${line.text}`);
+    return lines;
   }
 }

@@ -72,6 +72,8 @@ export class FakeKubeApiServer {
   readonly deletedPods: string[] = [];
   /** Where pod logs come from when `setPodLog` has none (e.g. a controller backed by a real engine). */
   podLogSource?: (namespace: string, pod: string) => Promise<string[] | undefined>;
+  /** Whether the pod's main container still runs (a `follow=true` log stream stays open until it stops). */
+  podActive?: (namespace: string, pod: string) => Promise<boolean>;
   private readonly workflows = new Map<string, Workflow>();
   private readonly podLogs = new Map<string, string[]>();
   private readonly history: StoredEvent[] = [];
@@ -189,7 +191,7 @@ export class FakeKubeApiServer {
     const podMatch = POD.exec(url.pathname);
     if (podMatch) {
       const [, ns, pod, log] = podMatch;
-      if (log && method === "GET") return this.log(ns, pod, res);
+      if (log && method === "GET") return this.log(ns, pod, url.searchParams.get("follow") === "true", res);
       if (!log && method === "DELETE" && !this.podLogs.has(`${ns}/${pod}`) && this.podLogSource) {
         // Pods of an engine-backed controller are not tracked here; deleting one is accepted.
         this.deletedPods.push(pod);
@@ -407,11 +409,23 @@ export class FakeKubeApiServer {
     this.json(res, 200, { kind: "Status", status: "Success" });
   }
 
-  private async log(ns: string, pod: string, res: ServerResponse) {
-    const lines = this.podLogs.get(`${ns}/${pod}`) ?? (await this.podLogSource?.(ns, pod));
+  private async log(ns: string, pod: string, follow: boolean, res: ServerResponse) {
+    const read = async () => this.podLogs.get(`${ns}/${pod}`) ?? (await this.podLogSource?.(ns, pod));
+    let lines = await read();
     if (!lines) return this.status(res, 404, "NotFound", `pods "${pod}" not found`);
-    res.writeHead(200, { "content-type": "text/plain" });
-    res.end(lines.map((l) => `${l}\n`).join(""));
+    res.writeHead(200, { "content-type": "text/plain", "transfer-encoding": "chunked" });
+    let sent = 0;
+    const flush = (all: string[]) => {
+      for (; sent < all.length; sent++) res.write(`${all[sent]}\n`);
+    };
+    flush(lines);
+    while (follow && !res.destroyed && (await this.podActive?.(ns, pod))) {
+      await new Promise((r) => setTimeout(r, 100));
+      lines = (await read()) ?? lines;
+      flush(lines);
+    }
+    flush((await read()) ?? lines);
+    res.end();
   }
 
   private watch(ns: string, url: URL, res: ServerResponse) {
