@@ -132,7 +132,18 @@ export function resolveServerlessConfig(raw: Json, options: ResolveOptions): Jso
       let replaced = false;
       let whole: Json;
       const next = current.replace(INNERMOST, (match, body: string) => {
-        if (!SOURCES.test(body.trim())) return match;
+        const trimmed = body.trim();
+        if (!SOURCES.test(trimmed)) {
+          // `${AWS::Region}` and `${Resource.Arn}` belong to CloudFormation; `${ssm:...}` and the like are serverless
+          // sources the local stack cannot resolve, and must not pass through as literal text.
+          const other = /^([A-Za-z][\w-]*):(?!:)/.exec(trimmed);
+          if (other) {
+            throw new ServerlessConfigError(
+              `${options.file}: \${${trimmed}}: the "${other[1]}" variable source is not supported locally`,
+            );
+          }
+          return match;
+        }
         replaced = true;
         const value = resolveVariable(body);
         if (match === current) whole = value;

@@ -62,6 +62,11 @@ describe("serverless.yml variables", () => {
     expect(() => loadServerlessYaml({ file, env: {} })).toThrow(/\$\{env:SURELY_NOT_SET_ANYWHERE\}/);
   });
 
+  it("refuses variable sources it cannot resolve locally instead of passing them through", () => {
+    const file = copyFixture("unsupported-source.yml");
+    expect(() => loadServerlessYaml({ file })).toThrow(/"ssm" variable source is not supported locally/);
+  });
+
   it("reports YAML syntax errors with file:line:col", () => {
     const file = write("broken.yml", "service: x\nfunctions:\n  a: [\n");
     expect(() => loadServerlessYaml({ file })).toThrow(/broken\.yml:\d+:\d+/);
