@@ -24,11 +24,11 @@ const strip = (node) => {
     const out = {};
     for (const [k, v] of Object.entries(node)) {
       if (k === "description" || k === "title" || k === "$id") continue;
-      if (k === "$ref" && typeof v === "string") {
-        out[k] = v;
-        continue;
-      }
-      out[k] = strip(v);
+      // `properties` maps field names to schemas: keep every field name (one is called `description`).
+      out[k] =
+        k === "properties"
+          ? Object.fromEntries(Object.entries(v).map(([name, s]) => [name, strip(s)]))
+          : strip(v);
     }
     return out;
   }

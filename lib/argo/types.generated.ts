@@ -374,6 +374,7 @@ serverSideCustomerKeySecret?: K8SSecretKeySelector
 }
 export interface Parameter {
 default?: string
+description?: string
 enum?: string[]
 globalName?: string
 name: string
