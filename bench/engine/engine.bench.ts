@@ -71,12 +71,15 @@ function runMake(file: string, jobs: number): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+type Launcher = "spawn" | "shell";
+
 async function runEngine(
   wf: Workflow,
   workDir: string,
   concurrency: number,
+  launcher: Launcher,
 ): Promise<{ ms: number; phase: string }> {
-  const engine = new LocalEngine({ workDir, concurrency, cleanWorkDirs: true });
+  const engine = new LocalEngine({ workDir, concurrency, cleanWorkDirs: true, launcher });
   const start = process.hrtime.bigint();
   const submitted = await engine.submit(wf, { runId: "bench" });
   const done = await engine.wait({ namespace: "default", name: submitted.metadata.name ?? "" });
@@ -99,28 +102,29 @@ try {
   const mk = join(dir, "Makefile");
   writeFileSync(mk, makefile(deps));
   const wf = dagWorkflow(deps, jobs);
-  // Warm-up (file cache, JIT), then alternate the two so that machine noise hits both alike.
+  // Warm-up (file cache, JIT), then alternate make and both launchers so that machine noise hits all alike.
   runMake(mk, jobs);
-  await runEngine(wf, join(dir, "warm"), jobs);
+  await runEngine(wf, join(dir, "warm"), jobs, "shell");
   const makeTimes: number[] = [];
-  const engineTimes: number[] = [];
+  const engineTimes: Record<Launcher, number[]> = { spawn: [], shell: [] };
   for (let round = 0; round < 3; round++) {
     makeTimes.push(runMake(mk, jobs));
-    const r = await runEngine(wf, join(dir, `run-${round}`), jobs);
-    if (r.phase !== "Succeeded") throw new Error(`engine run ended ${r.phase}`);
-    engineTimes.push(r.ms);
+    for (const launcher of ["shell", "spawn"] as const) {
+      const r = await runEngine(wf, join(dir, `run-${round}-${launcher}`), jobs, launcher);
+      if (r.phase !== "Succeeded") throw new Error(`engine run ended ${r.phase}`);
+      engineTimes[launcher].push(r.ms);
+    }
   }
   const m = median(makeTimes);
-  const e = median(engineTimes);
+  const list = (xs: number[]) => xs.map((t) => t.toFixed(0)).join(", ");
   console.log(`graph: ${size} nodes, ${edges} edges (fan-in ≤ 3), parallelism ${jobs}`);
-  console.log(
-    `make -j${jobs}:      median ${m.toFixed(0)} ms  (${makeTimes.map((t) => t.toFixed(0)).join(", ")})`,
-  );
-  console.log(
-    `local engine:   median ${e.toFixed(0)} ms  (${engineTimes.map((t) => t.toFixed(0)).join(", ")})`,
-  );
-  console.log(`ratio engine/make: ${(e / m).toFixed(2)}x  (target ≤ 1.5x)`);
-  console.log(`per node: engine ${(e / size).toFixed(2)} ms, make ${(m / size).toFixed(2)} ms`);
+  console.log(`make -j${jobs}:               median ${m.toFixed(0)} ms  (${list(makeTimes)})`);
+  for (const launcher of ["shell", "spawn"] as const) {
+    const e = median(engineTimes[launcher]);
+    console.log(
+      `engine, ${launcher} launcher: median ${e.toFixed(0)} ms  (${list(engineTimes[launcher])})  ratio ${(e / m).toFixed(2)}x  (target ≤ 1.5x)`,
+    );
+  }
 
   // Peak memory on a 2,000-node DAG: sampled RSS and heap while it runs.
   const big = dagWorkflow(graph(2000), jobs);
@@ -133,10 +137,10 @@ try {
     peakRss = Math.max(peakRss, now.rss);
     peakHeap = Math.max(peakHeap, now.heapUsed);
   }, 20);
-  const r = await runEngine(big, join(dir, "big"), jobs);
+  const r = await runEngine(big, join(dir, "big"), jobs, "shell");
   clearInterval(sampler);
   const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
-  console.log(`2000-node DAG: ${r.phase} in ${r.ms.toFixed(0)} ms`);
+  console.log(`2000-node DAG (shell launcher): ${r.phase} in ${r.ms.toFixed(0)} ms`);
   console.log(
     `peak memory: rss ${mb(peakRss)} MB (baseline ${mb(base.rss)} MB, +${mb(peakRss - base.rss)} MB), heap ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)} MB)`,
   );

@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from "node:path";
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
 import type { ArtifactStore } from "./artifacts/store";
 import { type ImageRule, resolveImage } from "./images";
+import type { ShellLauncher, StepProcess } from "./launcher";
 import type { NodePhase } from "./nodes";
 import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
 import { HostProcess, type OutputChunk } from "./process";
@@ -25,7 +26,9 @@ export interface LeafRequest {
   artifactPrefix: string;
   /** Epoch ms past which the step is killed (retryStrategy.maxDuration). */
   maxDeadline: number | undefined;
-  onStart: (proc: HostProcess) => void;
+  onStart: (proc: StepProcess) => void;
+  /** Starts the process through this launcher instead of a direct spawn. */
+  launcher: ShellLauncher | undefined;
   onLine: (line: OutputChunk) => void;
   /** Set by the run when it killed the process (stop, terminate, workflow deadline). */
   haltReason: () => "Stop" | "Terminate" | "Deadline" | undefined;
@@ -170,13 +173,16 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const workingDir = container.workingDir ? mapper.map(container.workingDir) : join(req.stepDir, "fs");
   await mkdir(workingDir, { recursive: true });
 
-  const proc = new HostProcess({
+  const processSpec = {
     argv,
     cwd: workingDir,
     env,
     onLine: req.onLine,
     keepStdoutBytes: req.captureResult ? RESULT_LIMIT_BYTES : 0,
-  });
+  };
+  const proc: StepProcess = req.launcher
+    ? await req.launcher.start(processSpec, req.stepDir)
+    : new HostProcess(processSpec);
   req.onStart(proc);
   let timedOut = false;
   const limits: number[] = [];

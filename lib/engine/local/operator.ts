@@ -26,6 +26,7 @@ import {
   MapScope,
 } from "./expr";
 import { runHttp } from "./http";
+import type { ShellLauncher, StepProcess } from "./launcher";
 import { type LeafOutcome, runLeaf } from "./leaf";
 import { LogBook } from "./logs";
 import {
@@ -38,7 +39,6 @@ import {
   type NodeType,
 } from "./nodes";
 import type { ResolvedOptions } from "./options";
-import type { HostProcess } from "./process";
 import {
   addAggregateToScope,
   addNodeToScope,
@@ -60,6 +60,8 @@ export interface RunEnvironment {
   options: ResolvedOptions;
   locks: LockManager;
   slots: Semaphore;
+  /** Set when steps start through the shell launcher. */
+  launcher: ShellLauncher | undefined;
 }
 
 /** Why a run stops scheduling: Argo's shutdown strategies and the workflow deadline. */
@@ -114,7 +116,7 @@ export class WorkflowRun {
   readonly logs: LogBook;
   readonly dir: string;
   halted: { kind: HaltKind } | undefined;
-  private readonly processes = new Map<string, { proc: HostProcess; onExit: boolean; halt?: HaltKind }>();
+  private readonly processes = new Map<string, { proc: StepProcess; onExit: boolean; halt?: HaltKind }>();
   private readonly haltListeners = new Set<() => void>();
   private readonly resumeWaiters = new Map<string, () => void>();
   private suspendGate: { promise: Promise<void>; release: () => void } | undefined;
@@ -741,6 +743,7 @@ export class WorkflowRun {
         artifacts: this.artifacts,
         artifactPrefix: `artifacts/${this.runId}/${this.podName(node)}`,
         maxDeadline: extras.maxDeadline,
+        launcher: this.env.launcher,
         onStart: (proc) => {
           this.processes.set(node.id, { proc, onExit: req.onExit });
           if (!this.canSchedule(req.onExit)) {

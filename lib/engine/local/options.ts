@@ -24,6 +24,12 @@ export interface LocalEngineOptions {
   semaphores?: Record<string, number>;
   /** Milliseconds between SIGTERM and SIGKILL when a step is stopped. Default 2000. */
   killGraceMs?: number;
+  /**
+   * How step processes start: `"spawn"` (Node's child_process, output through pipes) or `"shell"` (through one
+   * long-lived `sh` and util-linux `setsid`, output through files read as they grow: cheaper per step).
+   * Default `"spawn"`.
+   */
+  launcher?: "spawn" | "shell";
   /** Remove a step's working directory once the workflow completes. Default false (kept for inspection). */
   cleanWorkDirs?: boolean;
 }
@@ -36,6 +42,7 @@ export interface ResolvedOptions {
   artifacts: ArtifactStore | undefined;
   semaphores: Record<string, number>;
   killGraceMs: number;
+  launcher: "spawn" | "shell";
   cleanWorkDirs: boolean;
 }
 
@@ -48,6 +55,7 @@ export function resolveOptions(options: LocalEngineOptions = {}): ResolvedOption
     artifacts: undefined,
     semaphores: {},
     killGraceMs: 2000,
+    launcher: "spawn",
     cleanWorkDirs: false,
   };
   const merged = { ...defaults, ...stripUndefined(options) } as ResolvedOptions & LocalEngineOptions;
