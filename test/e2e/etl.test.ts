@@ -1,7 +1,7 @@
 // End to end, as a user: `skiff start` (the embedded stack, a separate process), then the CLI: push
 // examples/etl, run it with --wait, and check the DynamoDB record, its steps and the completion event.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -191,6 +191,14 @@ describe("Skiff end to end (skiff start + the CLI)", () => {
     );
     const logs = await skiff("logs", runId, "report");
     expect(logs.stdout).toMatch(/50 orders, 3 regions, total \d+/);
+  });
+
+  it("prints the diagnostics of a failed build and exits 1", async () => {
+    mkdirSync(join(work, "broken"), { recursive: true });
+    writeFileSync(join(work, "broken/pipeline.ts"), `export default 42;\n`);
+    const pushed = await skiff("push", "broken/pipeline.ts");
+    expect(pushed.code).toBe(1);
+    expect(pushed.stdout).toMatch(/broken: build failed \(v1\)\n.*error/);
   });
 
   it("exits 1 from run --wait when a run does not succeed, and 2 for bad parameters", async () => {

@@ -33,6 +33,7 @@ export interface ApiStack {
     method: string,
     path: string,
     options?: { body?: string | object; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: tests read response fields loosely and assert their values
   ): Promise<{ status: number; body: any; headers: Record<string, string> }>;
   stop(): Promise<void>;
 }
