@@ -19,7 +19,7 @@ export interface CompileOptions {
   buildParameters?: Record<string, string>;
   /** Run TypeScript's checker on the upload against the DSL's types. Default: false (the CLI turns it on). */
   typecheck?: boolean;
-  /** Sandbox limits. Default: 10 s wall time, 256 MB heap, 768 MB resident. */
+  /** Sandbox limits. Default: 30 s wall time, 256 MB heap, 768 MB resident. */
   limits?: SandboxLimits;
   /** The sandbox to evaluate in. Default: a warm one shared by every build in this process with the same limits. */
   sandbox?: Sandbox;

@@ -5,7 +5,10 @@ import { findInstalled } from "../install-paths";
 import type { EvaluateRequest, EvaluateResponse, EvaluationError, ReadyMessage } from "./protocol";
 
 export interface SandboxLimits {
-  /** Wall-time budget of one evaluation, in ms; the worker is killed and respawned past it. Default 10000. */
+  /**
+   * Wall-time budget of one evaluation, in ms; the worker is killed and respawned past it. Default 30000
+   * (generous: a heavily loaded 2-core machine took over 10 s for a 2,000-task pipeline).
+   */
   timeoutMs?: number;
   /** V8 heap limit of the worker (`--max-old-space-size`), in MB. Default 256. */
   heapMb?: number;
@@ -21,7 +24,7 @@ export interface SandboxOptions extends SandboxLimits {
   workerPath?: string;
 }
 
-export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 10_000, heapMb: 256, rssMb: 768 };
+export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 30_000, heapMb: 256, rssMb: 768 };
 
 export type EvaluationOutcome = { ok: true; resultJson: string } | { ok: false; error: EvaluationError };
 
