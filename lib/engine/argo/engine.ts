@@ -213,6 +213,12 @@ export class ArgoEngine implements Engine {
     }
   }
 
+  /**
+   * Lists (every page) and emits each existing workflow as ADDED, then watches from the list's
+   * resourceVersion, tracking the version of every event (bookmarks included). A watch the server
+   * closes is reopened from the last version; 410 Gone (version compacted away) relists and emits
+   * only what changed meanwhile (MODIFIED/DELETED). Ends when `signal` aborts.
+   */
   async *watch(options: WatchOptions = {}): AsyncIterable<WatchEvent> {
     const known = new Map<string, Workflow>();
     const key = (wf: Workflow) => wf.metadata.uid ?? `${wf.metadata.namespace}/${wf.metadata.name}`;
