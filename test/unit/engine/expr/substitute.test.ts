@@ -206,9 +206,7 @@ describe("substitute: strictPrefixes (Argo's ReplaceStrict)", () => {
     );
   });
   it("names a missing strict variable in an expression, and requires a fully resolved one to evaluate", () => {
-    expect(() => substitute("{{=tasks.a.outputs.result}}", scope, strict)).toThrow(
-      "tasks is missing",
-    );
+    expect(() => substitute("{{=tasks.a.outputs.result}}", scope, strict)).toThrow("tasks is missing");
     expect(substitute("{{=foo.bar}}", scope, strict)).toBe("{{=foo.bar}}");
     expect(() => substitute("{{=inputs.parameters.x + 1}}", scope, strict)).toThrow(
       /mismatched types string and int/,
