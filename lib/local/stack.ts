@@ -58,7 +58,7 @@ export interface StackOptions {
   webhooks?: WebhookDefinition[];
   /** Upload `examples/<name>/pipeline.ts` as `pipelines/<name>.ts` and wait for their builds. Defaults to true. */
   uploadExamples?: boolean;
-  /** Run the functions' schedules (the watcher's sweep). Defaults to true. */
+  /** Run the functions' schedules (the watcher's sweep), once at start and then on schedule. Defaults to true. */
   schedules?: boolean;
   /** Delay before retrying a failed asynchronous invocation. Defaults to 1 s. */
   retryDelayMs?: number;
@@ -387,6 +387,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const examples = options.uploadExamples === false ? [] : await uploadExamples(root, bucket, s3Client);
     await idle();
+    // One sweep right away rather than a schedule period later: runs left unfinished by the previous session
+    // (the engine's state does not survive a restart) are settled as soon as the stack is up.
+    if (options.schedules ?? true) void scheduler.fireAll();
 
     const stack: Stack = {
       apiUrl: api.url,
