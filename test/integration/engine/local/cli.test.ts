@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
-import { scratchDir } from "./helpers";
+import { removeScratchDirs, scratchDir } from "./helpers";
 
 const SKIFF = fileURLToPath(new URL("../../../../bin/skiff.js", import.meta.url));
 const dir = await scratchDir("cli");
 
 afterAll(async () => {
+  await removeScratchDirs();
   await rm(dir, { recursive: true, force: true });
 });
 

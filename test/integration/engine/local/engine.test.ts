@@ -7,13 +7,23 @@ import type { WatchEvent } from "../../../../lib/engine/engine";
 import { WorkflowConflictError, WorkflowRejectedError } from "../../../../lib/engine/errors";
 import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
 import { LocalDirArtifactStore, LocalEngine } from "../../../../lib/engine/local";
-import { alive, nodeByDisplayName, refOf, scratchDir, sh, until, workflow } from "./helpers";
+import {
+  alive,
+  nodeByDisplayName,
+  refOf,
+  removeScratchDirs,
+  scratchDir,
+  sh,
+  until,
+  workflow,
+} from "./helpers";
 
 const scratch = await scratchDir("engine");
 const store = new LocalDirArtifactStore(join(scratch, "store"));
 const engine = new LocalEngine({ workDir: join(scratch, "work"), artifacts: store, killGraceMs: 500 });
 
 afterAll(async () => {
+  await removeScratchDirs();
   await engine.close();
   await rm(scratch, { recursive: true, force: true });
 });

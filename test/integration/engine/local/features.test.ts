@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
 import { WorkflowRejectedError } from "../../../../lib/engine/errors";
 import { LocalEngine } from "../../../../lib/engine/local";
-import { nodeByDisplayName, refOf, scratchDir, sh, workflow } from "./helpers";
+import { nodeByDisplayName, refOf, removeScratchDirs, scratchDir, sh, workflow } from "./helpers";
 
 const dir = await scratchDir("features");
 const engine = new LocalEngine({ workDir: join(dir, "work"), semaphores: { "limits/build": 1 } });
@@ -28,6 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await removeScratchDirs();
   await engine.close();
   await new Promise((resolve) => server.close(resolve));
   await rm(dir, { recursive: true, force: true });

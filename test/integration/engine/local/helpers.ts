@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeStatus, Template, Workflow } from "../../../../lib/argo";
 
@@ -6,7 +6,16 @@ import type { NodeStatus, Template, Workflow } from "../../../../lib/argo";
 export async function scratchDir(prefix: string): Promise<string> {
   const base = join(process.cwd(), ".skiff", "test");
   await mkdir(base, { recursive: true });
-  return mkdtemp(join(base, `${prefix}-`));
+  const dir = await mkdtemp(join(base, `${prefix}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+const scratchDirs: string[] = [];
+
+/** Removes every scratch directory this test file created (call in afterAll). */
+export async function removeScratchDirs(): Promise<void> {
+  await Promise.all(scratchDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
 export function workflow(

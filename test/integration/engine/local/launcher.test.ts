@@ -3,12 +3,22 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LocalEngine } from "../../../../lib/engine/local";
-import { alive, nodeByDisplayName, refOf, scratchDir, sh, until, workflow } from "./helpers";
+import {
+  alive,
+  nodeByDisplayName,
+  refOf,
+  removeScratchDirs,
+  scratchDir,
+  sh,
+  until,
+  workflow,
+} from "./helpers";
 
 const dir = await scratchDir("launcher");
 const engine = new LocalEngine({ workDir: join(dir, "work"), launcher: "shell", killGraceMs: 500 });
 
 afterAll(async () => {
+  await removeScratchDirs();
   await engine.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalEngine, S3ArtifactStore } from "../../../../lib/engine/local";
 import { LOCAL_CREDENTIALS, type LocalS3, startS3 } from "../../../support/servers";
-import { nodeByDisplayName, refOf, scratchDir, sh, workflow } from "./helpers";
+import { nodeByDisplayName, refOf, removeScratchDirs, scratchDir, sh, workflow } from "./helpers";
 
 let s3: LocalS3;
 let store: S3ArtifactStore;
@@ -15,6 +15,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await removeScratchDirs();
   await s3?.stop();
   await rm(dir, { recursive: true, force: true });
 });
