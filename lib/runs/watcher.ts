@@ -154,7 +154,7 @@ export class Watcher {
         if (!runId || seen.has(runId)) return;
         try {
           const run = await this.deps.store.getRun(runId);
-          if (run && isTerminal(run.status)) return;
+          if (run && isTerminal(run.status) && !isLaterAttempt(run, workflow.status?.startedAt)) return;
           report.outcomes.push(await this.reconcile(runId, run, workflow));
         } catch (error) {
           report.errors.push({ runId, workflow: workflow.metadata.name, message: (error as Error).message });
@@ -235,7 +235,12 @@ export class Watcher {
   }
 
   private async write(update: StatusUpdate, action: ReconcileAction): Promise<ReconcileOutcome> {
-    const result = await this.deps.store.applyStatus(update);
+    let result = await this.deps.store.applyStatus(update);
+    if (!result.applied && isLaterAttempt(result.run, update.startedAt)) {
+      // Argo's retry ran the same workflow again (it restarts `startedAt`): a new attempt of a finished run.
+      await this.deps.store.reopenRun(update.runId, { startedAt: update.startedAt });
+      result = await this.deps.store.applyStatus(update);
+    }
     const events = this.eventsFor(result);
     if (events.length) await this.deps.bus.publish(events);
     // Only after the bus took it: until then the outbox keeps the completion for the sweep.
@@ -301,6 +306,12 @@ export class Watcher {
       createdAt: workflow.metadata.creationTimestamp ?? this.options.now().toISOString(),
     };
   }
+}
+
+/** A terminal run whose workflow has started again since (a retry): its snapshot opens a new attempt. */
+function isLaterAttempt(run: RunRecord, workflowStartedAt: string | undefined): boolean {
+  if (!isTerminal(run.status) || !run.startedAt || !workflowStartedAt) return false;
+  return Date.parse(workflowStartedAt) > Date.parse(run.startedAt);
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */

@@ -278,6 +278,35 @@ describe("sweep", () => {
   });
 });
 
+describe("engine retries", () => {
+  it("opens a new attempt when a finished run's workflow starts again, with its own completion", async () => {
+    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+    await store.createRun(newRun("retried", "wf-r"));
+    engine.set(dagAt("wf-r", 3, "Failed", "retried"));
+    const event = { runId: "retried", namespace: "default", workflowName: "wf-r" };
+    expect((await watcher.handleStatusChange(event)).status).toBe("Failed");
+    // Argo's retry: same workflow, failed nodes reset, startedAt restarted, Running again, then Succeeded.
+    const again = dagAt("wf-r", 2, "Succeeded", "retried");
+    again.status = { ...again.status, startedAt: "2026-01-01T00:30:00Z" };
+    engine.set(again);
+    expect(await watcher.handleStatusChange(event)).toMatchObject({ action: "applied", status: "Running" });
+    const done = dagAt("wf-r", 3, "Succeeded", "retried");
+    done.status = { ...done.status, startedAt: "2026-01-01T00:30:00Z", finishedAt: "2026-01-01T00:30:09Z" };
+    engine.set(done);
+    expect((await watcher.handleStatusChange(event)).published).toEqual(["Pipeline Run Completed"]);
+    expect(await store.getRun("retried")).toMatchObject({
+      status: "Succeeded",
+      startedAt: "2026-01-01T00:30:00Z",
+      finishedAt: "2026-01-01T00:30:09Z",
+      failedSteps: [],
+    });
+    expect(completions("retried").map((e) => e.detail.status)).toEqual(["Failed", "Succeeded"]);
+    // Duplicates of the retry's end publish nothing more.
+    await watcher.handleStatusChange(event);
+    expect(completions("retried")).toHaveLength(2);
+  });
+});
+
 describe("completion outbox", () => {
   it("publishes a completion whose writer failed to publish exactly once, from the sweep after the grace", async () => {
     let failures = 1;
