@@ -193,6 +193,14 @@ describe("Skiff end to end (skiff start + the CLI)", () => {
     expect(logs.stdout).toMatch(/50 orders, 3 regions, total \d+/);
   });
 
+  it("draws the run's steps with --watch (plain blocks when not a terminal) and exits 0", async () => {
+    const watched = await skiff("run", "etl", "-p", "rows=7", "--watch");
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain("Status:     ✔ Succeeded");
+    expect(watched.stdout).toMatch(/✔ report/);
+    expect(watched.stdout).not.toContain("\x1b[");
+  });
+
   it("prints the diagnostics of a failed build and exits 1", async () => {
     mkdirSync(join(work, "broken"), { recursive: true });
     writeFileSync(join(work, "broken/pipeline.ts"), `export default 42;\n`);
