@@ -8,22 +8,26 @@ import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function entries(dir) {
+function entries(dir, suffix) {
   const found = [];
   for (const name of readdirSync(dir)) {
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) found.push(...entries(full));
-    else if (name.endsWith(".main.ts")) found.push(full);
+    if (statSync(full).isDirectory()) found.push(...entries(full, suffix));
+    else if (name.endsWith(suffix)) found.push(full);
   }
   return found;
 }
 
-const entryPoints = Object.fromEntries(
-  entries(join(root, "lib")).map((file) => [
+const entryPoints = Object.fromEntries([
+  ...entries(join(root, "lib"), ".main.ts").map((file) => [
     relative(join(root, "lib"), file).replace(/\.main\.ts$/, ""),
     file,
   ]),
-);
+  ...entries(join(root, "bench"), ".bench.ts").map((file) => [
+    join("bench", relative(join(root, "bench"), file).replace(/\.bench\.ts$/, "")),
+    file,
+  ]),
+]);
 
 await build({
   entryPoints,
