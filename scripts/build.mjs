@@ -1,7 +1,7 @@
 // Bundles every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped) and every
 // `bench/**/*.bench.ts` into dist/bench/, so the CLI, the sandbox worker and the benchmarks start as plain
 // Node programs without a TS loader.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -28,6 +28,9 @@ const entryPoints = Object.fromEntries([
     file,
   ]),
 ]);
+
+// Benchmarks are run by walking dist/bench: drop ones whose sources are gone.
+rmSync(join(root, "dist", "bench"), { recursive: true, force: true });
 
 await build({
   entryPoints,
