@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../argo";
 import type {
   Engine,
@@ -484,6 +485,7 @@ export class LocalEngine implements Engine {
     for (const run of active) run.halt("Terminate");
     await Promise.all(active.map((r) => r.done));
     this.env.launcher?.close();
+    if (this.options.cleanWorkDirs) await rm(this.options.workDir, { recursive: true, force: true });
   }
 }
 

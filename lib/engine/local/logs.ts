@@ -18,6 +18,8 @@ export class LogBook {
     let file = this.files.get(line.nodeId);
     if (!file) {
       file = createWriteStream(join(this.dir, `${line.nodeId}.log`), { flags: "a" });
+      // The file is a convenience copy; the lines stay readable in memory if it cannot be written.
+      file.on("error", () => undefined);
       this.files.set(line.nodeId, file);
     }
     file.write(`${line.time} ${line.stream} ${line.text}\n`);

@@ -363,8 +363,8 @@ export class WorkflowRun {
     labels[LABEL_COMPLETED] = "true";
     this.wf.metadata.labels = labels;
     this.notify();
-    void this.logs.close();
-    if (this.env.options.cleanWorkDirs) void rm(this.dir, { recursive: true, force: true });
+    const cleanup = this.env.options.cleanWorkDirs;
+    void this.logs.close().then(() => (cleanup ? rm(this.dir, { recursive: true, force: true }) : undefined));
   }
 
   private setPhaseLabel(phase: string): void {

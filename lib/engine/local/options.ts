@@ -30,7 +30,7 @@ export interface LocalEngineOptions {
    * Default `"spawn"`.
    */
   launcher?: "spawn" | "shell";
-  /** Remove a step's working directory once the workflow completes. Default false (kept for inspection). */
+  /** Remove each run's directory once it completes, and `workDir` itself on `close()`. Default false (kept for inspection). */
   cleanWorkDirs?: boolean;
 }
 

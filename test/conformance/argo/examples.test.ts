@@ -21,7 +21,7 @@ const EXCLUDED: Record<string, string> = {
 const NOT_A_WORKFLOW = new Set(["CronWorkflow", "WorkflowTemplate", "ClusterWorkflowTemplate"]);
 
 const rows = readManifest().filter((r) => !r.needsCluster);
-const engine = new LocalEngine({ concurrency: 96 });
+const engine = new LocalEngine({ concurrency: 96, cleanWorkDirs: true });
 
 /** Suspend examples are driven from here, as a user would with `argo resume` / `argo node set`. */
 const DRIVERS: Record<string, (ref: { namespace: string; name: string }) => Promise<void>> = {
