@@ -1,8 +1,10 @@
 import { config as loadConfig, type SkiffConfig } from "../config";
+import { exitNotifierOptionsFromEnv } from "../engine/argo/exit-notifier";
 import { EventBridgeBus } from "../events/eventbridge-bus";
 import { DynamoRunStore } from "../runs/dynamo-run-store";
 import { s3ClientFor } from "./aws";
 import { BuildService } from "./build-service";
+import { compileForEngine } from "./engine-compile";
 import { S3SpecStore } from "./s3-spec-store";
 
 /** The build service on the configured bucket, table and bus (one per container). */
@@ -12,7 +14,10 @@ export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): Buil
     runs: new DynamoRunStore({ tableName: config.table }),
     bus: new EventBridgeBus({ busName: config.eventBus }),
     // The compiler (Argo's schema validators, the sandbox) loads on the first build, not in the init phase.
-    compile: async (request) => (await import("../build")).compilePipeline(request),
+    compile: async (request) => {
+      const build = await import("../build");
+      return compileForEngine(build.compilePipeline, build.toYaml, exitNotifierOptionsFromEnv())(request);
+    },
     maxSourceFiles: config.limits.maxSourceFiles,
     maxSourceBytes: config.limits.maxSourceBytes,
   });

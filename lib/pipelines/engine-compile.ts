@@ -1,0 +1,22 @@
+import type { Manifest, Workflow } from "../argo";
+import { type ExitNotifierOptions, injectExitNotifier } from "../engine/argo/exit-notifier";
+import type { Compile, CompileRequest, CompileResult } from "./build-service";
+
+/**
+ * The compiler as the build function uses it: on the Argo engine every Workflow spec also gets the exit
+ * notifier (DESIGN.md § Engines), composed with the pipeline's own exit handler, so completion reaches
+ * EventBridge without waiting for the sweep. The stored spec is what runs, so the notifier is in it.
+ */
+export function compileForEngine(
+  compile: Compile,
+  render: (manifest: Manifest) => string,
+  notifier: ExitNotifierOptions | undefined,
+): Compile {
+  if (!notifier) return compile;
+  return async (request: CompileRequest): Promise<CompileResult> => {
+    const result = await compile(request);
+    if (!result.ok || result.manifest?.kind !== "Workflow") return result;
+    const manifest = injectExitNotifier(result.manifest as Workflow, notifier);
+    return { ...result, manifest, yaml: render(manifest) };
+  };
+}

@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { Workflow } from "../../../lib/argo";
+import {
+  closeSharedSandboxes,
+  compilePipeline,
+  lintManifest,
+  memorySourceFiles,
+  toYaml,
+} from "../../../lib/build";
+import { exitNotifierOptionsFromEnv, NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
+import { compileForEngine } from "../../../lib/pipelines/engine-compile";
+
+afterAll(() => closeSharedSandboxes());
+
+const hello = readFileSync(new URL("../../../examples/hello/pipeline.ts", import.meta.url), "utf8");
+const request = { entry: "pipeline.ts", files: memorySourceFiles({ "pipeline.ts": hello }) };
+
+describe("compileForEngine", () => {
+  it("leaves specs alone on the local engine", async () => {
+    const compile = compileForEngine(
+      compilePipeline,
+      toYaml,
+      exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "local" }),
+    );
+    const result = await compile(request);
+    expect(result.ok).toBe(true);
+    expect(result.yaml).not.toContain(NOTIFIER_TEMPLATE);
+  });
+
+  it("adds the exit notifier to every Workflow spec on the Argo engine, in the stored YAML too", async () => {
+    const notifier = exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
+    const result = await compileForEngine(compilePipeline, toYaml, notifier)(request);
+    expect(result.ok).toBe(true);
+    const stored = parse(result.yaml ?? "") as Workflow;
+    expect(stored).toEqual(result.manifest);
+    expect(stored.spec.onExit).toBe(NOTIFIER_TEMPLATE);
+    expect(stored.spec.templates?.map((t) => t.name)).toContain(NOTIFIER_TEMPLATE);
+    // The injected spec is still a valid Argo Workflow.
+    expect(lintManifest(stored).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("does not touch failed builds", async () => {
+    const notifier = exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
+    const broken = {
+      entry: "pipeline.ts",
+      files: memorySourceFiles({ "pipeline.ts": "export default 42;\n" }),
+    };
+    const result = await compileForEngine(compilePipeline, toYaml, notifier)(broken);
+    expect(result.ok).toBe(false);
+    expect(result.yaml).toBeUndefined();
+  });
+});
