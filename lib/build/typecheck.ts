@@ -47,6 +47,16 @@ export async function typecheckPipeline(
   host.fileExists = (fileName) =>
     fileName.startsWith(UPLOAD_ROOT) ? upload(fileName) !== undefined : fileExists(fileName);
   host.readFile = (fileName) => (fileName.startsWith(UPLOAD_ROOT) ? upload(fileName) : readFile(fileName));
+  // Module resolution probes directories (`./shared/steps` → /__skiff_upload__/shared); the upload's exist.
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (dir) => {
+    const path = dir.endsWith("/") ? dir : `${dir}/`;
+    if (UPLOAD_ROOT.startsWith(path)) return true;
+    if (!path.startsWith(UPLOAD_ROOT)) return directoryExists ? directoryExists(dir) : true;
+    const prefix = path.slice(UPLOAD_ROOT.length);
+    return [...sources.keys()].some((file) => file.startsWith(prefix));
+  };
+  host.realpath = (path) => path;
   host.getSourceFile = (fileName, languageVersion, onError) => {
     const text = upload(fileName);
     if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);

@@ -35,6 +35,33 @@ describe("compilePipeline", () => {
     expect(first.sites?.["spec.templates[0].dag.tasks[1]"]).toMatchObject({ file: "pipeline.ts", line: 7 });
   });
 
+  it("type-checks a valid pipeline and its sibling files without a finding", async () => {
+    const files = memorySourceFiles({
+      "pipeline.ts": HELLO,
+      "shared/greeting.ts": `export const greeting = "hi";\n`,
+    });
+    const result = await compilePipeline({ entry: "pipeline.ts", files, typecheck: true });
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it("reports a type error in a sibling file at its line (and what it breaks in the spec)", async () => {
+    const files = memorySourceFiles({
+      "pipeline.ts": HELLO,
+      "shared/greeting.ts": `export const greeting: string = 42;\n`,
+    });
+    const result = await compilePipeline({ entry: "pipeline.ts", files, typecheck: true });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: "typecheck", file: "shared/greeting.ts", line: 1, column: 14 }),
+      expect.objectContaining({
+        code: "schema",
+        path: "spec.templates[1].container.command[1]",
+        file: "pipeline.ts",
+        line: 4,
+      }),
+    ]);
+  });
+
   it("passes build parameters to a default-exported function", async () => {
     const files = memorySourceFiles({
       "pipeline.ts": `import { container, workflow } from "skiff";
