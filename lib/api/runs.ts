@@ -321,9 +321,13 @@ export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunA
     case "terminate":
       await deps.engine.terminate(ref);
       return json(202, runResponse(run));
-    case "retry":
-      await deps.engine.retry(ref);
-      return json(202, runResponse(run));
+    case "retry": {
+      const retried = await deps.engine.retry(ref);
+      // The same run goes on: reopen its terminal record so the retried attempt is recorded and completes.
+      // The attempt starts when the engine says so; snapshots of the earlier attempt are refused from then on.
+      const startedAt = retried.status?.startedAt ?? undefined;
+      return json(202, runResponse(await deps.runs.reopenRun(run.runId, { startedAt })));
+    }
     case "resubmit":
       return resubmit(deps, run, ref);
   }

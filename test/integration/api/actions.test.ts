@@ -1,9 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeSharedSandboxes } from "../../../lib/build";
 import { LABEL_RUN_ID } from "../../../lib/engine/labels";
+import { Watcher } from "../../../lib/runs/watcher";
 import { type ApiStack, startApiStack } from "./harness";
 
 let stack: ApiStack;
+
+// Fails until the marker parameter says otherwise: the retry passes a new value.
+const FLAKY = `import { container, workflow } from "skiff";
+export default workflow({
+  generateName: "flaky-",
+  arguments: { code: "3" },
+  entrypoint: container({ name: "main", image: "alpine:3.20", command: ["sh", "-c", "exit {{workflow.parameters.code}}"] }),
+});
+`;
 
 const SLOW = `import { container, workflow } from "skiff";
 export default workflow({
@@ -15,6 +25,7 @@ export default workflow({
 beforeAll(async () => {
   stack = await startApiStack();
   await stack.push("slow", SLOW);
+  await stack.push("flaky", FLAKY);
 });
 afterAll(async () => {
   closeSharedSandboxes();
@@ -60,5 +71,35 @@ describe("run actions", () => {
     expect(stopped.status).toBe(202);
     expect((await stack.engine.get(ref))?.spec.shutdown).toBe("Stop");
     expect(await finalPhase(ref)).toBe("Failed");
+  });
+
+  it("retry reopens a failed run's record, and the retried attempt is recorded to its end", async () => {
+    const published: string[] = [];
+    const watcher = new Watcher({
+      store: stack.runs,
+      engine: stack.engine,
+      bus: { publish: async (events) => void published.push(...events.map((e) => e.detailType)) },
+    });
+    const created = await stack.call("POST", "/pipelines/flaky/runs", { body: {} });
+    expect(created.body).toMatchObject({ status: expect.any(String) });
+    const runId = created.body.runId as string;
+    const ref = await workflowOf(runId);
+    expect(await finalPhase(ref)).toBe("Failed");
+    const detail = { runId, namespace: ref.namespace, workflowName: ref.name };
+    await watcher.handleStatusChange(detail);
+    expect((await stack.call("GET", `/runs/${runId}`)).body.status).toBe("Failed");
+
+    const retried = await stack.call("POST", `/runs/${runId}/retry`);
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ runId, status: "Running" });
+    // The watcher sees the retried attempt through to its end (earlier snapshots are refused).
+    let status = "Running";
+    for (let i = 0; i < 400 && status === "Running"; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await watcher.handleStatusChange(detail);
+      status = (await stack.call("GET", `/runs/${runId}`)).body.status;
+    }
+    expect(status).toBe("Failed");
+    expect(published.filter((t) => t === "Pipeline Run Completed")).toHaveLength(2);
   });
 });
