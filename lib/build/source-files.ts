@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { isAbsolute, join, normalize, sep } from "node:path";
+import { isAbsolute, join, normalize, resolve, sep } from "node:path";
 
 /**
  * Where the compiler reads a pipeline's upload from: the entry file and its sibling files, addressed by
@@ -25,13 +25,15 @@ export function uploadPath(path: string): string | undefined {
 }
 
 /** A directory on disk as the upload root (the CLI). Paths outside the root read as absent. */
-export function directorySourceFiles(root: string): SourceFiles {
+export function directorySourceFiles(directory: string): SourceFiles {
+  // resolve() drops a trailing separator, which would otherwise make every path look outside the root.
+  const root = resolve(directory);
   return {
     async read(path) {
       const inside = uploadPath(path);
       if (inside === undefined || isAbsolute(path)) return undefined;
       const full = normalize(join(root, ...inside.split("/")));
-      if (!full.startsWith(normalize(root) + sep) && full !== normalize(root)) return undefined;
+      if (!full.startsWith(root + sep) && full !== root) return undefined;
       try {
         return await readFile(full, "utf8");
       } catch (error) {

@@ -22,6 +22,10 @@ describe("source files", () => {
     expect(await files.read("lib")).toBeUndefined();
     expect(await files.read("../outside.ts")).toBeUndefined();
     expect(await files.read(join(parent, "outside.ts"))).toBeUndefined();
+    // A root given with a trailing separator reads the same files.
+    expect(await directorySourceFiles(`${join(parent, "upload")}/`).read("lib/x.ts")).toBe(
+      "export const x = 1;\n",
+    );
   });
 
   it("serves an in-memory upload by normalised path", async () => {
