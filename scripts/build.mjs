@@ -32,8 +32,7 @@ const entryPoints = Object.fromEntries([
 // Benchmarks are run by walking dist/bench: drop ones whose sources are gone.
 rmSync(join(root, "dist", "bench"), { recursive: true, force: true });
 
-await build({
-  entryPoints,
+const common = {
   outdir: join(root, "dist"),
   bundle: true,
   platform: "node",
@@ -46,4 +45,16 @@ await build({
   banner: {
     js: "import { createRequire as __skiffRequire } from 'node:module'; const require = __skiffRequire(import.meta.url);",
   },
-});
+};
+
+// Programs that must stay one self-contained file (the sandbox worker runs with fs reads restricted).
+const standalone = (key) => key.includes("sandbox/");
+const split = Object.fromEntries(Object.entries(entryPoints).filter(([key]) => !standalone(key)));
+const single = Object.fromEntries(Object.entries(entryPoints).filter(([key]) => standalone(key)));
+
+rmSync(join(root, "dist", "chunks"), { recursive: true, force: true });
+await Promise.all([
+  // Code splitting lets each command load its heavy modules (engine, SDKs) only when it runs.
+  build({ ...common, entryPoints: split, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
+  build({ ...common, entryPoints: single }),
+]);

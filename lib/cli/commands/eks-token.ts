@@ -1,6 +1,4 @@
-import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { Command } from "commander";
-import { createEksToken } from "../../engine/argo/eks-token";
 import { UsageError } from "../exit";
 
 /** The kubectl exec-plugin output (`client.authentication.k8s.io/v1beta1`). */
@@ -16,6 +14,11 @@ export async function eksExecCredential(
   region: string,
   now?: Date,
 ): Promise<ExecCredential> {
+  // Loaded on use so that other commands do not pay for the AWS SDK at start-up.
+  const [{ fromNodeProviderChain }, { createEksToken }] = await Promise.all([
+    import("@aws-sdk/credential-providers"),
+    import("../../engine/argo/eks-token"),
+  ]);
   const { token, expiresAt } = await createEksToken({
     cluster,
     region,

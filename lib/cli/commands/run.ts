@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import { collect } from "../exit";
-import { runLocal } from "./run-local";
-import { runRemote } from "./run-remote";
 
 export interface RunCommandOptions {
   param: string[];
@@ -28,6 +26,9 @@ export function registerRunCommand(program: Command): void {
     .option("--version <v>", "pipeline version (default: latest good)")
     .option("--profile <name>", "named override profile")
     .action(async (target: string, options: RunCommandOptions) => {
-      process.exitCode = options.local ? await runLocal(target, options) : await runRemote(target, options);
+      // Loaded on use: the local engine and the API client are the heavy part of the CLI's start-up.
+      process.exitCode = options.local
+        ? await (await import("./run-local")).runLocal(target, options)
+        : await (await import("./run-remote")).runRemote(target, options);
     });
 }
