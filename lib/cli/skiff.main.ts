@@ -6,6 +6,10 @@ import { registerRunCommand } from "./commands/run";
 import { registerStartCommand } from "./commands/start";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "./exit";
 
+// Skiff supports Node 20 on purpose (DESIGN.md pins it); the SDK's Node 22 notice would only clutter every
+// command's stderr. A user who wants it back sets the variable to anything else.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const program = new Command("skiff")
   .description("Pipelines written in TypeScript, run on Argo Workflows")
   .version("0.1.0")
