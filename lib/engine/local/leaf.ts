@@ -144,7 +144,7 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
       message: `image "${image}" has no host mapping in the local engine (add a rule with the images option)`,
     };
   }
-  const mapper = new PathMapper(req.stepDir, declaredPaths(t));
+  const mapper = new PathMapper(req.stepDir, declaredPaths(t), [process.cwd(), req.stepDir]);
   await mkdir(mapper.map("/tmp"), { recursive: true });
   for (const p of declaredPaths(t)) await mkdir(dirname(mapper.map(p)), { recursive: true });
   const inputError = await materializeInputs(req, mapper);

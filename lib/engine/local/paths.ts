@@ -11,7 +11,16 @@ export class PathMapper {
   readonly fsRoot: string;
   private readonly pattern: RegExp;
 
-  constructor(stepDir: string, declared: string[]) {
+  /**
+   * @param hostPaths directories that are the host's own (the project, the engine's step directory): a `/tmp`
+   *   path inside one of them is left alone, or a project checked out under /tmp would be mapped away from
+   *   itself. Declared paths are always mapped.
+   */
+  constructor(
+    stepDir: string,
+    declared: string[],
+    private readonly hostPaths: string[] = [],
+  ) {
     this.fsRoot = join(stepDir, "fs");
     const alternatives = [...new Set(declared.filter((p) => p.startsWith("/") && p.length > 1))]
       .sort((a, b) => b.length - a.length)
@@ -26,7 +35,15 @@ export class PathMapper {
   }
 
   rewrite(text: string): string {
-    return text.replace(this.pattern, (m) => this.map(m));
+    return text.replace(this.pattern, (match: string, _path: string, offset: number) => {
+      if (match === "/tmp" && this.isHostPath(text.slice(offset))) return match;
+      return this.map(match);
+    });
+  }
+
+  private isHostPath(rest: string): boolean {
+    const token = /^[^\s'"`;|&<>()]+/.exec(rest)?.[0] ?? "";
+    return this.hostPaths.some((dir) => token === dir || token.startsWith(`${dir}/`));
   }
 }
 

@@ -11,6 +11,16 @@ describe("path mapping", () => {
     );
     expect(m.rewrite("/tmpfoo /outputs a/tmp/b")).toBe("/tmpfoo /outputs a/tmp/b");
   });
+
+  it("leaves /tmp paths inside the host's own directories alone (a project checked out under /tmp)", () => {
+    const m = new PathMapper("/tmp/ci/p/.skiff/w/step", ["/out.txt"], ["/tmp/ci/p"]);
+    expect(
+      m.rewrite("date > /tmp/ci/p/.skiff/test/x/pid; echo '/tmp/ci/p' /tmp/ci/px /tmp/y > /out.txt"),
+    ).toBe(
+      "date > /tmp/ci/p/.skiff/test/x/pid; echo '/tmp/ci/p' /tmp/ci/p/.skiff/w/step/fs/tmp/ci/px " +
+        "/tmp/ci/p/.skiff/w/step/fs/tmp/y > /tmp/ci/p/.skiff/w/step/fs/out.txt",
+    );
+  });
 });
 
 describe("durations", () => {
