@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../lib/argo";
 import { WorkflowRejectedError } from "../../../lib/engine/errors";
 import { LocalEngine } from "../../../lib/engine/local";
-import { activeSuspend, loadExample, readManifest, treeOf, waitFor } from "./support";
+import { activeSuspend, exhaustedRandomRetries, loadExample, readManifest, treeOf, waitFor } from "./support";
 import { EXPECTED_TREES } from "./trees";
 
 /** Eligible examples not run here, each with its reason (internet access or more than 60 s). */
@@ -94,7 +94,8 @@ describe("Argo examples on the local engine", () => {
       const accepted = row.expectedPhase.includes("->")
         ? ["Succeeded"]
         : row.expectedPhase.split("|").map((p) => p.trim());
-      expect(accepted, `${row.file}: ${wf.status?.message ?? ""}`).toContain(wf.status?.phase);
+      if (!exhaustedRandomRetries(row.file, wf))
+        expect(accepted, `${row.file}: ${wf.status?.message ?? ""}`).toContain(wf.status?.phase);
       expect(wf.metadata.labels?.["workflows.argoproj.io/completed"]).toBe("true");
       expect(wf.metadata.labels?.["workflows.argoproj.io/phase"]).toBe(wf.status?.phase);
       const tree = EXPECTED_TREES[row.file];

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
 import { createArgoEngine } from "../../../../lib/engine/argo";
 import { LocalEngine } from "../../../../lib/engine/local";
-import { loadExample, readManifest } from "../../../conformance/argo/support";
+import { exhaustedRandomRetries, loadExample, readManifest } from "../../../conformance/argo/support";
 import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
 
@@ -97,7 +97,8 @@ describe("Argo examples through the Argo engine and the fake API server", () => 
     it(`${row.file} ends ${row.expectedPhase}`, async () => {
       const outcome = await outcomes.get(row.file)!;
       if ("error" in outcome) throw outcome.error;
-      expect(outcome.wf.status?.phase).toBe(row.expectedPhase);
+      if (!exhaustedRandomRetries(row.file, outcome.wf))
+        expect(outcome.wf.status?.phase).toBe(row.expectedPhase);
       // (A TTL strategy may already have deleted the controller's copy.)
       if (outcome.local) expect(outcome.wf.status).toEqual(outcome.local.status);
     }, 120_000);
