@@ -5,9 +5,9 @@ import { humanDuration, parseDurationMs } from "../../../../lib/engine/local/tim
 
 describe("path mapping", () => {
   it("rewrites declared paths and /tmp once, leaving other paths alone", () => {
-    const m = new PathMapper("/tmp/work/step", ["/mnt/out.txt", "/output"]);
+    const m = new PathMapper("/tmp/engine/step", ["/mnt/out.txt", "/output"]);
     expect(m.rewrite("echo hi > /tmp/x.txt && cat /etc/os-release > /mnt/out.txt; echo /output")).toBe(
-      "echo hi > /tmp/work/step/fs/tmp/x.txt && cat /etc/os-release > /tmp/work/step/fs/mnt/out.txt; echo /tmp/work/step/fs/output",
+      "echo hi > /tmp/engine/step/fs/tmp/x.txt && cat /etc/os-release > /tmp/engine/step/fs/mnt/out.txt; echo /tmp/engine/step/fs/output",
     );
     expect(m.rewrite("/tmpfoo /outputs a/tmp/b")).toBe("/tmpfoo /outputs a/tmp/b");
   });
