@@ -1,5 +1,5 @@
 import type { NodeStatus } from "../../argo";
-import { fnv32a } from "./expr";
+import { nodeId } from "../node-ids";
 import { rfc3339 } from "./time";
 
 export type NodePhase = "Pending" | "Running" | "Succeeded" | "Skipped" | "Failed" | "Error" | "Omitted";
@@ -23,10 +23,7 @@ export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
   "Suspend",
 ]);
 
-/** Argo's node id: the workflow name for the root node, `<wf>-<fnv32a(name)>` otherwise. */
-export function nodeId(workflowName: string, nodeName: string): string {
-  return nodeName === workflowName ? workflowName : `${workflowName}-${fnv32a(nodeName)}`;
-}
+export { nodeId };
 
 /** `name` minus the boundary node's name, then a leading `[N].` or `.` removed. */
 export function displayName(name: string, boundaryName: string | undefined): string {

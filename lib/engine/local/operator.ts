@@ -14,6 +14,7 @@ import type {
   WorkflowStep,
 } from "../../argo";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
+import { podName } from "../node-ids";
 import type { ArtifactStore } from "./artifacts/store";
 import { assessDagPhase } from "./dag-phase";
 import {
@@ -405,9 +406,7 @@ export class WorkflowRun {
   }
 
   podName(n: NodeStatus): string {
-    if (n.name === this.name) return this.name;
-    const hash = n.id.slice(this.name.length + 1);
-    return n.templateName ? `${this.name}-${n.templateName}-${hash}`.slice(0, 253) : `${this.name}-${hash}`;
+    return podName(this.name, n);
   }
 
   private addGlobalOutputs(outputs: Outputs | undefined): void {
