@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
 import { createArgoEngine } from "../../../../lib/engine/argo";
-import type { ArgoEngine } from "../../../../lib/engine/argo/engine";
+import { type ArgoEngine, nameForRun } from "../../../../lib/engine/argo/engine";
 import {
   EngineAuthError,
   EngineUnavailableError,
@@ -47,6 +47,36 @@ const runsOf = (runId: string) =>
   server!.allWorkflows().filter((wf) => wf.metadata.labels?.[LABEL_RUN_ID] === runId);
 
 describe("create is never duplicated", () => {
+  it("two creates of one run racing each other make one workflow (the name comes from the run id)", async () => {
+    const engine = await setup();
+    const runId = `run-${randomUUID()}`;
+    const [a, b] = await Promise.all([engine.submit(HELLO, { runId }), engine.submit(HELLO, { runId })]);
+    expect(runsOf(runId)).toHaveLength(1);
+    expect(a.metadata.uid).toBe(b.metadata.uid);
+    expect(a.metadata.name).toBe(nameForRun(HELLO.metadata.generateName ?? "", runId));
+  });
+
+  it("falls back to a server-generated name when another run holds the derived name", async () => {
+    const engine = await setup();
+    const runId = `run-${randomUUID()}`;
+    const taken = nameForRun(HELLO.metadata.generateName ?? "", runId);
+    // Another run's workflow already has that name: what a hash collision would look like.
+    const squat = await fetch(`${server!.url}/apis/argoproj.io/v1alpha1/namespaces/skiff/workflows`, {
+      method: "POST",
+      headers: { authorization: "Bearer t", "content-type": "application/json" },
+      body: JSON.stringify({
+        ...HELLO,
+        metadata: { name: taken, labels: { [LABEL_RUN_ID]: "someone-else" } },
+      }),
+    });
+    expect(squat.status).toBe(201);
+    const created = await engine.submit(HELLO, { runId });
+    expect(created.metadata.name).not.toBe(taken);
+    expect(created.metadata.name).toMatch(new RegExp(`^${HELLO.metadata.generateName}[a-z0-9]+$`));
+    expect(runsOf(runId)).toHaveLength(1);
+    expect(runsOf("someone-else")).toHaveLength(1);
+  });
+
   it("retries 429 and 500 answers and creates exactly one workflow", async () => {
     const engine = await setup();
     server!.faults.push({ method: "POST", path: "/workflows", status: 429, retryAfterSeconds: 0 });
