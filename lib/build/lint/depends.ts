@@ -1,16 +1,7 @@
 // Argo's `depends` expressions: task names, optionally with a result (`a.Succeeded`), joined by
 // `&&`, `||`, `!` and parentheses. Only the parts the linter needs: which tasks, and which results.
 
-export const TASK_RESULTS = [
-  "Succeeded",
-  "Failed",
-  "Errored",
-  "Skipped",
-  "Omitted",
-  "Daemoned",
-  "AnySucceeded",
-  "AllFailed",
-] as const;
+export { TASK_RESULTS } from "../../argo/task-results";
 
 export interface DependsOperand {
   task: string;

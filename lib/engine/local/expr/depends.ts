@@ -3,6 +3,7 @@
  * expand to `(T.Succeeded || T.Skipped || T.Daemoned)`, and the expression is evaluated with expr-lang over
  * each task's results, task names having their "-" turned into "_".
  */
+import { TASK_RESULTS } from "../../../argo/task-results";
 import { ExpressionError } from "./errors";
 import { evaluateExpr } from "./exprlang";
 
@@ -30,16 +31,7 @@ export interface ContinueOn {
   error?: boolean;
 }
 
-const results = [
-  "Succeeded",
-  "Failed",
-  "Errored",
-  "Skipped",
-  "Omitted",
-  "Daemoned",
-  "AnySucceeded",
-  "AllFailed",
-];
+const results: readonly string[] = TASK_RESULTS;
 
 // Argo's taskNameRegex: either `name.Result` or a bare name (leftmost alternative wins).
 const taskReference = /([a-zA-Z0-9][-a-zA-Z0-9]*?\.[A-Z][a-zA-Z]+)|([a-zA-Z0-9][-a-zA-Z0-9]*)/g;
