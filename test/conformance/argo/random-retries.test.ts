@@ -24,9 +24,29 @@ describe("exhaustedRandomRetries", () => {
     expect(failed.status?.phase).toBe("Failed");
     expect(exhaustedRandomRetries("retry-script.yaml", failed)).toBe(true);
     // Not for other examples, and not for a run that succeeded.
-    expect(exhaustedRandomRetries("retry-container.yaml", failed)).toBe(false);
+    expect(exhaustedRandomRetries("retry-on-error.yaml", failed)).toBe(false);
     const succeeded = await runRetryScript(0);
     expect(succeeded.status?.phase).toBe("Succeeded");
     expect(exhaustedRandomRetries("retry-script.yaml", succeeded)).toBe(false);
+  });
+
+  it("accepts a retry-with-steps run that failed because one of its three steps used up its attempts", async () => {
+    const wf = loadExample("retry-with-steps.yaml");
+    const container = wf.spec.templates?.find((t) => t.name === "random-fail")?.container;
+    if (!container) throw new Error("retry-with-steps.yaml has no random-fail template");
+    // Always fail: the first step exhausts its 11 attempts and the run stops there.
+    container.args = ["import sys; sys.exit(1)"];
+    const submitted = await engine.submit(wf, { runId: "random-retries-steps" });
+    const failed = await engine.wait({
+      namespace: submitted.metadata.namespace ?? "default",
+      name: submitted.metadata.name ?? "",
+    });
+    expect(failed.status?.phase).toBe("Failed");
+    expect(exhaustedRandomRetries("retry-with-steps.yaml", failed)).toBe(true);
+    // One attempt fewer is not an exhausted draw.
+    const nodes = failed.status?.nodes ?? {};
+    const retry = Object.values(nodes).find((n) => n.type === "Retry");
+    retry?.children?.pop();
+    expect(exhaustedRandomRetries("retry-with-steps.yaml", failed)).toBe(false);
   });
 });
