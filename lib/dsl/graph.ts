@@ -4,7 +4,6 @@ import type {
   Artifact,
   ContinueOn,
   DAGTask,
-  Item,
   LifecycleHook,
   Parameter,
   Sequence,
@@ -321,14 +320,13 @@ function renderArguments(
       if (typeof value === "string") artifacts.push({ name, from: value });
       else artifacts.push(renderArtifact(name, value as ArtifactOptions | ArtifactDecl));
     } else {
-      parameters.push({ name, value: toParameterString(value as Value) });
+      const text: string | undefined = toParameterString(value as Value);
+      parameters.push(text === undefined ? { name } : { name, value: text });
     }
   }
-  if (parameters.length === 0 && artifacts.length === 0) return undefined;
-  return clean({
-    parameters: parameters.length > 0 ? parameters : undefined,
-    artifacts: artifacts.length > 0 ? artifacts : undefined,
-  });
+  // Built clean: every entry is a fresh object without undefined members.
+  if (artifacts.length === 0) return parameters.length === 0 ? undefined : { parameters };
+  return parameters.length === 0 ? { artifacts } : { parameters, artifacts };
 }
 
 function renderHooks(hooks: Record<string, Hook> | undefined): Record<string, LifecycleHook> | undefined {
@@ -401,25 +399,39 @@ function computeDepends(node: Node): string | undefined {
   return parts.length > 0 ? and(...parts) : undefined;
 }
 
+/** Sets `key` unless `value` is undefined; objects are cleaned (user-supplied ones may hold undefined). */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (value === undefined) return;
+  out[key] = typeof value === "object" && value !== null ? clean(value) : value;
+}
+
+// Built member by member in the order the manifest always had (it reaches `--format json` unsorted), without
+// undefined members, so the 500-task hot path needs no deep clean pass; user-supplied structures are cleaned.
 function renderNode(node: Node): DAGTask | WorkflowStep {
   const { when, withItems, withParam, withSequence, continueOn, onExit, hooks, extra, dependencies } =
     node.options;
-  const rendered = clean({
-    name: node.name,
-    ...runnableFields(node.runnable),
-    arguments: renderArguments(node.runnable, node.options.args as Record<string, unknown> | undefined),
-    depends: node.graph.scope === "tasks" ? dependsOf(node) : undefined,
-    dependencies: dependencies?.map(operandText),
-    when,
-    withItems: withItems as Item[] | undefined,
-    withParam:
-      withParam === undefined || typeof withParam === "string" ? withParam : JSON.stringify(withParam),
-    withSequence,
-    continueOn,
-    onExit: onExit?.name,
-    hooks: renderHooks(hooks),
-  });
-  return deepMerge(rendered, extra);
+  const rendered: Record<string, unknown> = { name: node.name };
+  const { runnable } = node;
+  if (runnable instanceof TemplateRefHandle) put(rendered, "templateRef", runnable.ref);
+  else rendered.template = runnable.name;
+  // Arguments and hooks are rendered clean already.
+  const args = renderArguments(runnable, node.options.args as Record<string, unknown> | undefined);
+  if (args !== undefined) rendered.arguments = args;
+  if (node.graph.scope === "tasks") put(rendered, "depends", dependsOf(node));
+  put(rendered, "dependencies", dependencies?.map(operandText));
+  put(rendered, "when", when);
+  put(rendered, "withItems", withItems);
+  put(
+    rendered,
+    "withParam",
+    withParam === undefined || typeof withParam === "string" ? withParam : JSON.stringify(withParam),
+  );
+  put(rendered, "withSequence", withSequence);
+  put(rendered, "continueOn", continueOn);
+  put(rendered, "onExit", onExit?.name);
+  const renderedHooks = renderHooks(hooks);
+  if (renderedHooks !== undefined) rendered.hooks = renderedHooks;
+  return deepMerge(rendered as unknown as DAGTask | WorkflowStep, extra);
 }
 
 function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {

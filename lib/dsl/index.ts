@@ -74,6 +74,7 @@ export {
   cronWorkflow,
   isSkiffResource,
   manifestSites,
+  manifestWithSites,
   type ResourceKind,
   SkiffResource,
   type WorkflowArguments,

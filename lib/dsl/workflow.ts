@@ -220,9 +220,14 @@ export class SkiffResource {
 
   /** Spec paths (in the order `toManifest` emits them) → where user code created each object. */
   sites(): Record<string, SourceSite> {
+    return this.manifestWithSites().sites;
+  }
+
+  /** `toManifest()` and `sites()` from one rendering (the build needs both; rendering is most of its cost). */
+  manifestWithSites(): { manifest: Manifest; sites: Record<string, SourceSite> } {
     const sites = new Map<string, SourceSite>();
-    this.render(sites);
-    return Object.fromEntries(sites);
+    const manifest = this.render(sites);
+    return { manifest, sites: Object.fromEntries(sites) };
   }
 
   private render(sites: Map<string, SourceSite>): Manifest {
@@ -390,4 +395,12 @@ export function isSkiffResource(value: unknown): value is SkiffResource {
 /** Spec paths (e.g. `spec.templates[1].dag.tasks[0]`) → where user code created each object. */
 export function manifestSites(resource: SkiffResource): Record<string, SourceSite> {
   return resource.sites();
+}
+
+/** The manifest and its sites from one rendering. */
+export function manifestWithSites(resource: SkiffResource): {
+  manifest: Manifest;
+  sites: Record<string, SourceSite>;
+} {
+  return resource.manifestWithSites();
 }
