@@ -4,8 +4,10 @@ import type { Workflow } from "../argo";
 import type { LogLine, WorkflowRef } from "../engine/engine";
 import { WorkflowNotFoundError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
-import type { PipelineVersion, RunRecord, RunStatus } from "../ports/run-store";
+import type { PipelineVersion, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
+import { isTerminal } from "../runs/status";
+import { snapshotOf } from "../runs/workflow-mapping";
 import type { ApiDeps } from "./deps";
 import { ApiError, badRequest, conflict, type ErrorDetail, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
@@ -178,8 +180,27 @@ export async function getRun(deps: ApiDeps, request: ApiRequest): Promise<ApiRes
   const runId = runIdParam(request);
   const run = await deps.runs.getRun(runId);
   if (!run) throw notFound(`run ${runId} does not exist`);
-  const steps = await deps.runs.listSteps(runId);
+  const steps = (await liveSteps(deps, run)) ?? (await deps.runs.listSteps(runId));
   return json(200, { ...run, steps, links: runLinks(run) });
+}
+
+/**
+ * An active run's steps, read from its workflow in the engine: the store records steps with the terminal
+ * status only. Undefined for a finished run, or when the engine cannot say (the recorded steps stand in).
+ */
+async function liveSteps(deps: ApiDeps, run: RunRecord): Promise<StepRecord[] | undefined> {
+  if (isTerminal(run.status) || !run.engine.workflowName) return undefined;
+  try {
+    const workflow = await deps.engine.get({
+      namespace: run.engine.namespace,
+      name: run.engine.workflowName,
+      uid: run.engine.uid,
+    });
+    return workflow ? snapshotOf(workflow, run.runId, deps.engine.kind).steps : undefined;
+  } catch {
+    // Gone or unreachable: a read of the run must not fail for it; the sweep records what happened.
+    return undefined;
+  }
 }
 
 /** `GET /runs?pipeline=&status=&param.<name>=<value>&limit=&cursor=` (newest first). */

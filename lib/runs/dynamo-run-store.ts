@@ -6,10 +6,12 @@ import {
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { LRUCache } from "lru-cache";
 import type {
   Page,
   PendingCompletion,
@@ -47,7 +49,8 @@ import {
   VERSION_PREFIX,
   versionSk,
 } from "./keys";
-import { isTerminal, runProgress, statusRank } from "./status";
+import { recordingOf } from "./recording";
+import { isTerminal, statusRank } from "./status";
 import { INDEX } from "./table";
 
 type Item = Record<string, unknown>;
@@ -60,6 +63,13 @@ export interface DynamoRunStoreOptions {
   idempotencyTtlSeconds?: number;
   /** Attempts of an optimistic write under contention before giving up. Default: 25. */
   maxAttempts?: number;
+  /**
+   * Run items this store remembers from its own reads and writes, so that a status update the record would
+   * not keep (a duplicate, progress of steps only) costs no read, and a write needs no read first (it is
+   * conditioned on the remembered revision; a stale memory fails the condition and is read afresh).
+   * 0 turns it off. Default: 1,000 runs.
+   */
+  rememberedRuns?: number;
   /** Clock, for tests. Default: `() => new Date()`. */
   now?: () => Date;
 }
@@ -67,6 +77,7 @@ export interface DynamoRunStoreOptions {
 const defaults = {
   idempotencyTtlSeconds: 24 * 3600,
   maxAttempts: 25,
+  rememberedRuns: 1000,
   now: () => new Date(),
 };
 
@@ -75,7 +86,8 @@ const defaults = {
  * steps; the rest go in batches of 25.
  */
 const TRANSACTION_ITEMS = 100;
-const STEPS_IN_TRANSACTION = TRANSACTION_ITEMS - 1;
+/** The terminal record's transaction: the run item, the outbox entry, and steps. */
+const STEPS_IN_FINAL_TRANSACTION = TRANSACTION_ITEMS - 2;
 const BATCH_WRITE_SIZE = 25;
 const BATCH_GET_SIZE = 100;
 /** Parameters indexed per run (each is one small item); requests are bounded well below this. */
@@ -87,9 +99,13 @@ export class DynamoRunStore implements RunStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly options: Required<Omit<DynamoRunStoreOptions, "client">>;
+  /** Run items as last read or written by this store (see `rememberedRuns`). */
+  private readonly remembered: LRUCache<string, Item> | undefined;
 
   constructor(options: DynamoRunStoreOptions) {
     this.options = { ...defaults, ...options };
+    this.remembered =
+      this.options.rememberedRuns > 0 ? new LRUCache({ max: this.options.rememberedRuns }) : undefined;
     this.table = options.tableName;
     const client = options.client ?? new DynamoDBClient({});
     this.doc =
@@ -220,7 +236,7 @@ export class DynamoRunStore implements RunStore {
       {
         Put: {
           TableName: this.table,
-          Item: this.runItem(run, runProgress(run.status, [])),
+          Item: { ...this.runItem(run), revision: 1 },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
@@ -343,30 +359,26 @@ export class DynamoRunStore implements RunStore {
   }
 
   /**
-   * Compare-and-swap on the run item's progress number (status.ts): read the run, drop the update when it
-   * is not newer, else write the run and up to 99 steps in ONE transaction conditioned on the progress read.
-   * A lost race re-reads and re-decides, so exactly one writer moves a run into a terminal status. Steps
-   * beyond 99 follow in batches of 25: writes per status change ≤ 1 + ⌈steps/25⌉.
+   * Compare-and-swap on the run item's revision: read the run, decide what the update is worth recording
+   * (recording.ts), and write it conditioned on the revision read. A lost race re-reads and re-decides, so
+   * exactly one writer moves a run into a terminal status. A status change alone is one conditional write of
+   * the run item; the terminal record is ONE transaction of the run, the completion outbox entry and up to 98
+   * steps, with any further steps in batches of 25: writes per run ≤ 1 + ⌈steps/25⌉.
    */
   async applyStatus(update: StatusUpdate): Promise<StatusUpdateResult> {
-    const progress = runProgress(
-      update.status,
-      update.steps.map((s) => s.phase),
-    );
+    let fresh = false;
     return this.optimistic(`updating run ${update.runId}`, async () => {
-      const item = await this.getItem(runPk(update.runId), SK_RUN);
+      // A remembered item serves until a write based on it loses its condition; from then on, read.
+      const item = (!fresh && this.remembered?.get(update.runId)) || (await this.readRun(update.runId));
+      fresh = true;
       if (!item) throw new RunNotFoundError(`run ${update.runId} does not exist`);
       const current = strip<RunRecord>(item);
-      const storedProgress = typeof item.progress === "number" ? item.progress : 0;
-      const enrichesEngine = progress === storedProgress && addsEngineIdentity(current, update);
-      if (
-        isTerminal(current.status) ||
-        (progress <= storedProgress && !enrichesEngine) ||
-        fromEarlierAttempt(item, update)
-      ) {
-        return { applied: false, becameTerminal: false, run: current };
-      }
-      const terminal = isTerminal(update.status);
+      const recording = recordingOf(
+        { run: current, attemptStartedAt: stringOr(item.attemptStartedAt) },
+        update,
+      );
+      if (recording === "skip") return { applied: false, becameTerminal: false, run: current };
+      const terminal = recording === "final";
       const next: RunRecord = {
         ...current,
         status: update.status,
@@ -379,40 +391,39 @@ export class DynamoRunStore implements RunStore {
         failedSteps: update.failedSteps ?? current.failedSteps,
         engine: { ...current.engine, ...update.engine },
       };
+      const runPut = this.revisedPut(this.runItem(next, attemptOf(item)), item);
+      if (!terminal) {
+        await this.conditionalPut(runPut);
+        this.remember(runPut.Item);
+        return { applied: true, becameTerminal: false, previousStatus: current.status, run: next };
+      }
       const stepItems = update.steps.map((s) => this.stepItem({ ...s, runId: update.runId }));
-      const stepsInTransaction = STEPS_IN_TRANSACTION - (terminal ? 1 : 0);
       await this.transact(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: this.runItem(next, progress, attemptOf(item)),
-                ConditionExpression: "progress = :seen",
-                ExpressionAttributeValues: { ":seen": storedProgress },
-              },
-            },
+            { Put: runPut },
             // The completion outbox entry commits with the terminal status, so no completion can be lost.
-            ...(terminal ? [{ Put: { TableName: this.table, Item: this.outboxItem(update.runId) } }] : []),
+            { Put: { TableName: this.table, Item: this.outboxItem(update.runId) } },
             ...stepItems
-              .slice(0, stepsInTransaction)
+              .slice(0, STEPS_IN_FINAL_TRANSACTION)
               .map((Item) => ({ Put: { TableName: this.table, Item } })),
           ],
         }),
       );
-      await this.batchWrite(stepItems.slice(stepsInTransaction));
-      return { applied: true, becameTerminal: terminal, previousStatus: current.status, run: next };
+      this.remember(runPut.Item);
+      await this.batchWrite(stepItems.slice(STEPS_IN_FINAL_TRANSACTION));
+      return { applied: true, becameTerminal: true, previousStatus: current.status, run: next };
     });
   }
 
   /**
-   * Argo's retry runs the same workflow again: the terminal run becomes `Running` as a new attempt. Its
-   * progress starts over, and snapshots of the earlier attempt (their `startedAt` precedes the retry's) are
-   * refused from then on, so a late read of the old failure cannot close the new attempt.
+   * Argo's retry runs the same workflow again: the terminal run becomes `Running` as a new attempt, and
+   * snapshots of the earlier attempt (their `startedAt` precedes the retry's) are refused from then on, so a
+   * late read of the old failure cannot close the new attempt.
    */
   async reopenRun(runId: string, options: { startedAt?: string } = {}): Promise<RunRecord> {
     return this.optimistic(`reopening run ${runId}`, async () => {
-      const item = await this.getItem(runPk(runId), SK_RUN);
+      const item = await this.readRun(runId);
       if (!item) throw new RunNotFoundError(`run ${runId} does not exist`);
       const current = strip<RunRecord>(item);
       if (!isTerminal(current.status)) return current;
@@ -429,20 +440,9 @@ export class DynamoRunStore implements RunStore {
         attempt: (typeof item.attempt === "number" ? item.attempt : 1) + 1,
         attemptStartedAt: startedAt,
       };
-      await this.transact(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: this.runItem(next, runProgress("Running", []), attempt),
-                ConditionExpression: "progress = :seen",
-                ExpressionAttributeValues: { ":seen": item.progress },
-              },
-            },
-          ],
-        }),
-      );
+      const put = this.revisedPut(this.runItem(next, attempt), item);
+      await this.conditionalPut(put);
+      this.remember(put.Item);
       return next;
     });
   }
@@ -543,7 +543,7 @@ export class DynamoRunStore implements RunStore {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private runItem(run: RunRecord, progress: number, attempt: Item = {}): Item {
+  private runItem(run: RunRecord, attempt: Item = {}): Item {
     const order = newestFirstKey(run.createdAt, run.runId);
     return {
       ...run,
@@ -552,7 +552,6 @@ export class DynamoRunStore implements RunStore {
       sk: SK_RUN,
       kind: "run",
       statusRank: statusRank(run.status),
-      progress,
       gsi1pk: pipelineRunsPartition(run.pipeline),
       gsi1sk: order,
       gsi2pk: statusPartition(run.status),
@@ -560,6 +559,43 @@ export class DynamoRunStore implements RunStore {
       gsi4pk: ALL_RUNS_PARTITION,
       gsi4sk: order,
     };
+  }
+
+  /** The run item, read consistently (and remembered). */
+  private async readRun(runId: string): Promise<Item | undefined> {
+    const item = await this.getItem(runPk(runId), SK_RUN);
+    if (item) this.remember(item);
+    else this.remembered?.delete(runId);
+    return item;
+  }
+
+  private remember(item: Item): void {
+    this.remembered?.set(String(item.runId), item);
+  }
+
+  /**
+   * The run item's next revision, conditioned on the one read: every write of a run item goes through here,
+   * so a write based on a stale read fails its condition and is retried from a fresh read.
+   */
+  private revisedPut(item: Item, read: Item) {
+    const seen = read.revision;
+    return {
+      TableName: this.table,
+      Item: { ...item, revision: (typeof seen === "number" ? seen : 0) + 1 },
+      // Items written before revisions existed have none: they are at revision 0.
+      ConditionExpression: typeof seen === "number" ? "revision = :seen" : "attribute_not_exists(revision)",
+      ...(typeof seen === "number" ? { ExpressionAttributeValues: { ":seen": seen } } : {}),
+    };
+  }
+
+  /** One conditional write of a run item; a failed condition is a lost race, retried by `optimistic`. */
+  private async conditionalPut(input: ConstructorParameters<typeof PutCommand>[0]): Promise<void> {
+    try {
+      await this.doc.send(new PutCommand(input));
+    } catch (error) {
+      if ((error as Error).name === "ConditionalCheckFailedException") throw new RetryableConflict();
+      throw error;
+    }
   }
 
   private outboxItem(runId: string): Item {
@@ -719,23 +755,8 @@ function attemptOf(item: Item): Item {
   return item.attempt === undefined ? {} : { attempt: item.attempt, attemptStartedAt: item.attemptStartedAt };
 }
 
-/**
- * The same state, but naming the workflow for the first time (the submit's answer after the run was created):
- * worth writing, or the run would not know its workflow until the engine's first change.
- */
-function addsEngineIdentity(current: RunRecord, update: StatusUpdate): boolean {
-  const engine = update.engine;
-  if (!engine) return false;
-  return (
-    (engine.workflowName !== undefined && current.engine.workflowName === undefined) ||
-    (engine.uid !== undefined && current.engine.uid === undefined)
-  );
-}
-
-/** A snapshot of the workflow from before the run was reopened for a retry. */
-function fromEarlierAttempt(item: Item, update: StatusUpdate): boolean {
-  if (typeof item.attemptStartedAt !== "string" || !update.startedAt) return false;
-  return Date.parse(update.startedAt) < Date.parse(item.attemptStartedAt);
+function stringOr(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }
 
 /** Lost races and conflicts are retried; any other cancellation (validation, size) is a real error. */

@@ -30,7 +30,8 @@ export {
   validateParameters,
   versionParameters,
 } from "./parameters";
-export { isTerminal, runProgress, statusRank } from "./status";
+export { type Recording, recordingOf } from "./recording";
+export { isTerminal, statusRank } from "./status";
 export { createTableInput, INDEX, tableProperties } from "./table";
 export {
   type ReconcileAction,

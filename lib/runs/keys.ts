@@ -62,7 +62,7 @@ export const LAYOUT_ATTRIBUTES = [
   "gsi4sk",
   "kind",
   "statusRank",
-  "progress",
+  "revision",
   "versionCount",
   "latestHash",
   "expiresAt",

@@ -91,8 +91,26 @@ export class Watcher {
     this.options = { ...defaults, ...options };
   }
 
-  /** Handles one engine status-change event (`skiff.engine` / `Workflow Status Change`). */
+  /** Events of one run being handled in this process, in order (see handleStatusChange). */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  /**
+   * Handles one engine status-change event (`skiff.engine` / `Workflow Status Change`). Events of the same run
+   * that arrive while one is being handled wait for it, then read the engine afresh: a burst of events costs
+   * one write of what changed instead of a race of writers (across processes the conditional writes decide).
+   */
   async handleStatusChange(detail: WorkflowStatusChangeDetail): Promise<ReconcileOutcome> {
+    const before = this.inFlight.get(detail.runId);
+    const mine = (before ?? Promise.resolve()).catch(() => undefined).then(() => this.handleOne(detail));
+    this.inFlight.set(detail.runId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.inFlight.get(detail.runId) === mine) this.inFlight.delete(detail.runId);
+    }
+  }
+
+  private async handleOne(detail: WorkflowStatusChangeDetail): Promise<ReconcileOutcome> {
     const workflow = await this.getWorkflow({
       namespace: detail.namespace,
       name: detail.workflowName,
@@ -238,8 +256,11 @@ export class Watcher {
     let result = await this.deps.store.applyStatus(update);
     if (!result.applied && isLaterAttempt(result.run, update.startedAt)) {
       // Argo's retry ran the same workflow again (it restarts `startedAt`): a new attempt of a finished run.
-      await this.deps.store.reopenRun(update.runId, { startedAt: update.startedAt });
+      const reopened = await this.deps.store.reopenRun(update.runId, { startedAt: update.startedAt });
       result = await this.deps.store.applyStatus(update);
+      // Reopening was the write (a running snapshot adds nothing to it); the new attempt's end is recorded later.
+      if (!result.applied)
+        result = { applied: true, becameTerminal: false, previousStatus: reopened.status, run: reopened };
     }
     const events = this.eventsFor(result);
     if (events.length) await this.deps.bus.publish(events);

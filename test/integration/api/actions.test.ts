@@ -64,6 +64,21 @@ describe("run actions", () => {
     expect(await finalPhase(ref)).toBe("Failed");
   });
 
+  it("shows an active run's steps live from the engine, before any step is recorded", async () => {
+    const created = await stack.call("POST", "/pipelines/slow/runs", { body: {} });
+    const runId = created.body.runId as string;
+    const ref = await workflowOf(runId);
+    let live: Array<{ stepId: string; phase: string }> = [];
+    for (let i = 0; i < 200 && !live.some((s) => s.phase === "Running"); i++) {
+      live = (await stack.call("GET", `/runs/${runId}`)).body.steps;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(live).toEqual([expect.objectContaining({ stepId: ref.name, phase: "Running", runId })]);
+    expect(await stack.runs.listSteps(runId)).toEqual([]);
+    await stack.call("POST", `/runs/${runId}/terminate`);
+    expect(await finalPhase(ref)).toBe("Failed");
+  });
+
   it("stops a running run through the engine", async () => {
     const created = await stack.call("POST", "/pipelines/slow/runs", { body: {} });
     const ref = await workflowOf(created.body.runId);

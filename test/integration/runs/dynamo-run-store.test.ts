@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PipelineVersion, RunRecord, StepRecord } from "../../../lib/ports/run-store";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../../../lib/runs/errors";
+import { dynamoClient } from "../../support/servers";
 import { type DynamoFixture, startDynamo } from "./dynamo-local";
 
 let dynamo: DynamoFixture;
@@ -192,6 +193,15 @@ describe("applyStatus", () => {
       steps: [step(r.runId, "a", "Running")],
     });
     expect(running).toMatchObject({ applied: true, becameTerminal: false, previousStatus: "Pending" });
+    // Steps are recorded with the terminal status (live ones come from the engine); progress alone is no write.
+    expect(await store.listSteps(r.runId)).toEqual([]);
+    const progressed = await store.applyStatus({
+      runId: r.runId,
+      status: "Running",
+      startedAt: "2026-01-01T00:00:01Z",
+      steps: [step(r.runId, "a", "Succeeded"), step(r.runId, "b", "Running")],
+    });
+    expect(progressed.applied).toBe(false);
 
     const done = await store.applyStatus({
       runId: r.runId,
@@ -230,6 +240,50 @@ describe("applyStatus", () => {
     ]);
   });
 
+  it("answers from the run it remembers: nothing to keep costs no request, a stale memory is read afresh", async () => {
+    const table = await dynamo.newTable();
+    // A separate client whose requests are counted (the store under test talks only through it).
+    const counted = dynamoClient(dynamo.server.endpoint, { maxAttempts: 5 });
+    const requests: string[] = [];
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        requests.push(context.commandName ?? "?");
+        return next(args);
+      },
+      { step: "initialize", name: "countRequests" },
+    );
+    const watcherStore = new DynamoRunStore({ tableName: table, client: counted });
+    const other = new DynamoRunStore({ tableName: table, client: dynamo.client });
+    try {
+      const r = run();
+      await other.createRun(r);
+      const running = { runId: r.runId, status: "Running" as const, startedAt: "2026-01-01T00:00:01Z" };
+      expect((await watcherStore.applyStatus({ ...running, steps: [] })).applied).toBe(true);
+      expect(requests).toEqual(["GetItemCommand", "PutItemCommand"]);
+
+      // Progress of steps and duplicates: decided from memory, no request at all.
+      requests.length = 0;
+      for (const phase of ["Running", "Succeeded", "Succeeded"])
+        expect(
+          (await watcherStore.applyStatus({ ...running, steps: [step(r.runId, "a", phase)] })).applied,
+        ).toBe(false);
+      expect(requests).toEqual([]);
+
+      // Another writer finishes the run: the remembered revision is stale, so this terminal write loses its
+      // condition, reads afresh and finds nothing to do. Exactly one writer made the transition.
+      expect((await other.applyStatus({ runId: r.runId, status: "Failed", steps: [] })).becameTerminal).toBe(
+        true,
+      );
+      requests.length = 0;
+      const late = await watcherStore.applyStatus({ runId: r.runId, status: "Succeeded", steps: [] });
+      expect(late).toMatchObject({ applied: false, becameTerminal: false, run: { status: "Failed" } });
+      expect(requests).toEqual(["TransactWriteItemsCommand", "GetItemCommand"]);
+      expect((await other.getRun(r.runId))?.status).toBe("Failed");
+    } finally {
+      counted.destroy();
+    }
+  });
+
   it("lets exactly one of many concurrent terminal writers make the transition", async () => {
     const r = run();
     await store.createRun(r);
@@ -254,7 +308,7 @@ describe("applyStatus", () => {
       }),
     );
     await store.applyStatus({ runId: a.runId, status: "Failed", steps: many });
-    await store.applyStatus({ runId: b.runId, status: "Running", steps: [step(b.runId, "x", "Failed")] });
+    await store.applyStatus({ runId: b.runId, status: "Error", steps: [step(b.runId, "x", "Failed")] });
     expect(await store.listSteps(a.runId)).toHaveLength(260);
 
     const failedExtract = await store.queryStepsByTemplate("extract", { phase: "Failed", limit: 1000 });

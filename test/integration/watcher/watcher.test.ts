@@ -7,7 +7,13 @@ import type { RunRecord } from "../../../lib/ports/run-store";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { createWatcherHandler, InvalidWatcherEventError } from "../../../lib/runs/watcher-handler";
-import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
+import {
+  dynamoClient,
+  type EventBusServer,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startBus,
+} from "../../support/servers";
 import { dagAt, workflow } from "../../unit/runs/workflow-fixtures";
 import { type DynamoFixture, startDynamo } from "../runs/dynamo-local";
 import { MemoryEngine } from "./memory-engine";
@@ -17,6 +23,7 @@ let busServer: EventBusServer;
 let eventBridge: EventBridgeClient;
 let received: EventEnvelope[];
 let store: DynamoRunStore;
+let tableName: string;
 let engine: MemoryEngine;
 let bus: EventBridgeBus;
 let unsubscribe: (() => void) | undefined;
@@ -41,7 +48,8 @@ beforeEach(async () => {
   unsubscribe = busServer.router.subscribe((event, name) => {
     if (name === "skiff") received.push(event);
   });
-  store = new DynamoRunStore({ tableName: await dynamo.newTable(), client: dynamo.client });
+  tableName = await dynamo.newTable();
+  store = new DynamoRunStore({ tableName, client: dynamo.client });
   engine = new MemoryEngine();
   bus = new EventBridgeBus({ busName: "skiff", client: eventBridge });
 });
@@ -83,9 +91,12 @@ function shuffled<T>(items: T[], seed: number): T[] {
 
 describe("status-change events", () => {
   it.each([1, 2, 3])(
-    "shuffled, duplicated and concurrent events give the right final records and one completion each (seed %i)",
+    "shuffled, duplicated and concurrent events, in two watcher processes, give the right final records and one completion each (seed %i)",
     async (seed) => {
-      const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+      // Two watchers with stores of their own, as two function instances: each remembers what it wrote.
+      const watchers = [store, new DynamoRunStore({ tableName, client: dynamo.client })].map(
+        (s) => new Watcher({ store: s, engine, bus }, { now: () => NOW }),
+      );
       const runs = Array.from({ length: 12 }, (_, i) => ({
         runId: `run-${seed}-${i}`,
         name: `wf-${seed}-${i}`,
@@ -114,8 +125,8 @@ describe("status-change events", () => {
           engine.set(dagAt(r.name, at, r.outcome, r.runId));
         }
         await Promise.all(
-          batch.map(({ r, stage }) =>
-            watcher.handleStatusChange({
+          batch.map(({ r, stage }, j) =>
+            watchers[(i + j) % 2].handleStatusChange({
               runId: r.runId,
               namespace: "default",
               workflowName: r.name,
@@ -166,6 +177,34 @@ describe("status-change events", () => {
     },
   );
 
+  it("handles a burst of one run's events in one process one after another: one read, one write", async () => {
+    const counted = dynamoClient(dynamo.server.endpoint, { maxAttempts: 5 });
+    const requests: string[] = [];
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        requests.push(context.commandName ?? "?");
+        return next(args);
+      },
+      { step: "initialize", name: "countRequests" },
+    );
+    try {
+      const watcher = new Watcher(
+        { store: new DynamoRunStore({ tableName, client: counted }), engine, bus },
+        { now: () => NOW },
+      );
+      await store.createRun(newRun("burst", "wf-burst"));
+      engine.set(dagAt("wf-burst", 3, "Succeeded", "burst"));
+      const event = { runId: "burst", namespace: "default", workflowName: "wf-burst" };
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => watcher.handleStatusChange(event)));
+      expect(outcomes.map((o) => o.action).sort()).toEqual(["applied", ...Array(9).fill("unchanged")]);
+      // Read once, the terminal record, its completion confirmed; the other nine answered from memory.
+      expect(requests).toEqual(["GetItemCommand", "TransactWriteItemsCommand", "DeleteItemCommand"]);
+      expect(completions("burst")).toHaveLength(1);
+    } finally {
+      counted.destroy();
+    }
+  });
+
   it("ignores an event whose workflow belongs to another run, and unknown runs without a workflow", async () => {
     const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
     await store.createRun(newRun("mine", "wf-x"));
@@ -200,7 +239,8 @@ describe("sweep", () => {
       expect(completions(`dropped-${i}`)).toHaveLength(1);
     }
     expect((await store.getRun("dropped-4"))?.status).toBe("Running");
-    expect(await store.listSteps("dropped-4")).toHaveLength(3);
+    // An active run's steps are read live from the engine; they are recorded with its terminal status.
+    expect(await store.listSteps("dropped-4")).toEqual([]);
 
     // The next sweep finds only the still-running one and publishes nothing new.
     const again = await watcher.sweep();
@@ -268,7 +308,8 @@ describe("sweep", () => {
     const vanished = await store.getRun("vanished");
     expect(vanished).toMatchObject({ status: "Error", startedAt: "2026-01-01T00:00:01Z" });
     expect(vanished?.message).toMatch(/no longer exists .* last known status: Running/);
-    expect((await store.listSteps("vanished")).map((s) => s.phase)).toEqual(["Running"]);
+    // Its steps were never recorded (that happens with a terminal status the engine never reported).
+    expect(await store.listSteps("vanished")).toEqual([]);
     expect((await store.getRun("fresh"))?.status).toBe("Pending");
     expect(
       completions()

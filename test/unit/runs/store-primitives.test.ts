@@ -2,21 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor, pageSize } from "../../../lib/runs/cursor";
 import { InvalidCursorError, InvalidRunInputError } from "../../../lib/runs/errors";
 import { paramPartition } from "../../../lib/runs/keys";
-import { runProgress } from "../../../lib/runs/status";
 import { createTableInput, tableProperties } from "../../../lib/runs/table";
-
-describe("runProgress", () => {
-  it("grows with the status, with new steps and with advancing step phases", () => {
-    const pending = runProgress("Pending", []);
-    const running = runProgress("Running", ["Running"]);
-    const more = runProgress("Running", ["Succeeded", "Pending"]);
-    const done = runProgress("Failed", []);
-    expect(pending).toBeLessThan(running);
-    expect(running).toBeLessThan(more);
-    expect(more).toBeLessThan(done);
-    expect(runProgress("Succeeded", ["Succeeded"])).toBe(runProgress("Error", ["Failed"]));
-  });
-});
 
 describe("cursors and limits", () => {
   it("round-trips and rejects anything it did not issue", () => {
