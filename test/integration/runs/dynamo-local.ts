@@ -8,6 +8,8 @@ export interface DynamoFixture {
   client: DynamoDBClient;
   /** Creates a fresh, empty table from lib/runs/table.json and returns its name. */
   newTable(): Promise<string>;
+  /** A client of its own that lists the name of every command it sends (destroy it after use). */
+  countingClient(): { client: DynamoDBClient; requests: string[] };
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,18 @@ export async function startDynamo(): Promise<DynamoFixture> {
       const name = `skiff-test-${process.pid}-${++tables}`;
       await ensureTable(client, name);
       return name;
+    },
+    countingClient() {
+      const counted = dynamoClient(server.endpoint, { maxAttempts: 5 });
+      const requests: string[] = [];
+      counted.middlewareStack.add(
+        (next, context) => async (args) => {
+          requests.push(context.commandName ?? "?");
+          return next(args);
+        },
+        { step: "initialize", name: "countRequests" },
+      );
+      return { client: counted, requests };
     },
     async stop() {
       client.destroy();

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PipelineVersion, RunRecord, StepRecord } from "../../../lib/ports/run-store";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../../../lib/runs/errors";
-import { dynamoClient } from "../../support/servers";
 import { type DynamoFixture, startDynamo } from "./dynamo-local";
 
 let dynamo: DynamoFixture;
@@ -242,16 +241,8 @@ describe("applyStatus", () => {
 
   it("answers from the run it remembers: nothing to keep costs no request, a stale memory is read afresh", async () => {
     const table = await dynamo.newTable();
-    // A separate client whose requests are counted (the store under test talks only through it).
-    const counted = dynamoClient(dynamo.server.endpoint, { maxAttempts: 5 });
-    const requests: string[] = [];
-    counted.middlewareStack.add(
-      (next, context) => async (args) => {
-        requests.push(context.commandName ?? "?");
-        return next(args);
-      },
-      { step: "initialize", name: "countRequests" },
-    );
+    // The store under test talks only through a client of its own whose requests are listed.
+    const { client: counted, requests } = dynamo.countingClient();
     const watcherStore = new DynamoRunStore({ tableName: table, client: counted });
     const other = new DynamoRunStore({ tableName: table, client: dynamo.client });
     try {

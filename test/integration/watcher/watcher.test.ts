@@ -7,13 +7,7 @@ import type { RunRecord } from "../../../lib/ports/run-store";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { createWatcherHandler, InvalidWatcherEventError } from "../../../lib/runs/watcher-handler";
-import {
-  dynamoClient,
-  type EventBusServer,
-  LOCAL_CREDENTIALS,
-  LOCAL_REGION,
-  startBus,
-} from "../../support/servers";
+import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
 import { dagAt, workflow } from "../../unit/runs/workflow-fixtures";
 import { type DynamoFixture, startDynamo } from "../runs/dynamo-local";
 import { MemoryEngine } from "./memory-engine";
@@ -178,15 +172,7 @@ describe("status-change events", () => {
   );
 
   it("handles a burst of one run's events in one process one after another: one read, one write", async () => {
-    const counted = dynamoClient(dynamo.server.endpoint, { maxAttempts: 5 });
-    const requests: string[] = [];
-    counted.middlewareStack.add(
-      (next, context) => async (args) => {
-        requests.push(context.commandName ?? "?");
-        return next(args);
-      },
-      { step: "initialize", name: "countRequests" },
-    );
+    const { client: counted, requests } = dynamo.countingClient();
     try {
       const watcher = new Watcher(
         { store: new DynamoRunStore({ tableName, client: counted }), engine, bus },
