@@ -71,7 +71,7 @@ function runMake(file: string, jobs: number): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-type Launcher = "spawn" | "shell";
+type Launcher = "server" | "spawn";
 
 async function runEngine(
   wf: Workflow,
@@ -104,12 +104,12 @@ try {
   const wf = dagWorkflow(deps, jobs);
   // Warm-up (file cache, JIT), then alternate make and both launchers so that machine noise hits all alike.
   runMake(mk, jobs);
-  await runEngine(wf, join(dir, "warm"), jobs, "shell");
+  await runEngine(wf, join(dir, "warm"), jobs, "server");
   const makeTimes: number[] = [];
-  const engineTimes: Record<Launcher, number[]> = { spawn: [], shell: [] };
+  const engineTimes: Record<Launcher, number[]> = { server: [], spawn: [] };
   for (let round = 0; round < 3; round++) {
     makeTimes.push(runMake(mk, jobs));
-    for (const launcher of ["shell", "spawn"] as const) {
+    for (const launcher of ["server", "spawn"] as const) {
       const r = await runEngine(wf, join(dir, `run-${round}-${launcher}`), jobs, launcher);
       if (r.phase !== "Succeeded") throw new Error(`engine run ended ${r.phase}`);
       engineTimes[launcher].push(r.ms);
@@ -119,7 +119,7 @@ try {
   const list = (xs: number[]) => xs.map((t) => t.toFixed(0)).join(", ");
   console.log(`graph: ${size} nodes, ${edges} edges (fan-in ≤ 3), parallelism ${jobs}`);
   console.log(`make -j${jobs}:               median ${m.toFixed(0)} ms  (${list(makeTimes)})`);
-  for (const launcher of ["shell", "spawn"] as const) {
+  for (const launcher of ["server", "spawn"] as const) {
     const e = median(engineTimes[launcher]);
     console.log(
       `engine, ${launcher} launcher: median ${e.toFixed(0)} ms  (${list(engineTimes[launcher])})  ratio ${(e / m).toFixed(2)}x  (target ≤ 1.5x)`,
@@ -137,10 +137,10 @@ try {
     peakRss = Math.max(peakRss, now.rss);
     peakHeap = Math.max(peakHeap, now.heapUsed);
   }, 20);
-  const r = await runEngine(big, join(dir, "big"), jobs, "shell");
+  const r = await runEngine(big, join(dir, "big"), jobs, "server");
   clearInterval(sampler);
   const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
-  console.log(`2000-node DAG (shell launcher): ${r.phase} in ${r.ms.toFixed(0)} ms`);
+  console.log(`2000-node DAG (server launcher): ${r.phase} in ${r.ms.toFixed(0)} ms`);
   console.log(
     `peak memory: rss ${mb(peakRss)} MB (baseline ${mb(base.rss)} MB, +${mb(peakRss - base.rss)} MB), heap ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)} MB)`,
   );

@@ -16,7 +16,7 @@ import type {
 } from "../engine";
 import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../errors";
 import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../labels";
-import { ShellLauncher } from "./launcher";
+import { launcherFor } from "./launcher";
 import { isFulfilled, nodeId } from "./nodes";
 import { type RunEnvironment, TemplateError, WorkflowRun } from "./operator";
 import { type LocalEngineOptions, type ResolvedOptions, resolveOptions } from "./options";
@@ -81,7 +81,7 @@ export class LocalEngine implements Engine {
       options: this.options,
       locks: new LockManager(),
       slots: new Semaphore(this.options.concurrency),
-      launcher: this.options.launcher === "shell" ? new ShellLauncher() : undefined,
+      launcher: launcherFor(this.options.launcher),
     };
   }
 
@@ -484,7 +484,6 @@ export class LocalEngine implements Engine {
     const active = [...this.runs.values()].filter((r) => !isCompletedRun(r));
     for (const run of active) run.halt("Terminate");
     await Promise.all(active.map((r) => r.done));
-    this.env.launcher?.close();
     if (this.options.cleanWorkDirs) await rm(this.options.workDir, { recursive: true, force: true });
   }
 }

@@ -4,10 +4,11 @@ import { dirname, join, relative, sep } from "node:path";
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
 import type { ArtifactStore } from "./artifacts/store";
 import { type ImageRule, resolveImage } from "./images";
-import type { ShellLauncher, StepProcess } from "./launcher";
+import type { StepLauncher } from "./launcher";
 import type { NodePhase } from "./nodes";
 import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
-import { HostProcess, type OutputChunk } from "./process";
+import type { HostProcessSpec, OutputChunk, StepFile, StepProcess } from "./process";
+import { preparedLayout, type StepDirPool } from "./step-dirs";
 import { parseDurationMs } from "./time";
 
 /** Argo keeps the last 256 kB of stdout as `outputs.result`. */
@@ -17,7 +18,8 @@ export interface LeafRequest {
   node: NodeStatus;
   /** The template with its inputs substituted. */
   template: Template;
-  stepDir: string;
+  /** Lends the step its directory. */
+  stepDirs: StepDirPool;
   images: readonly ImageRule[];
   shimRoot: string;
   captureResult: boolean;
@@ -27,8 +29,8 @@ export interface LeafRequest {
   /** Epoch ms past which the step is killed (retryStrategy.maxDuration). */
   maxDeadline: number | undefined;
   onStart: (proc: StepProcess) => void;
-  /** Starts the process through this launcher instead of a direct spawn. */
-  launcher: ShellLauncher | undefined;
+  /** Starts the process. */
+  launcher: StepLauncher;
   onLine: (line: OutputChunk) => void;
   /** Set by the run when it killed the process (stop, terminate, workflow deadline). */
   haltReason: () => "Stop" | "Terminate" | "Deadline" | undefined;
@@ -144,18 +146,25 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
       message: `image "${image}" has no host mapping in the local engine (add a rule with the images option)`,
     };
   }
-  const mapper = new PathMapper(req.stepDir, declaredPaths(t), [process.cwd(), req.stepDir]);
-  await mkdir(mapper.map("/tmp"), { recursive: true });
-  for (const p of declaredPaths(t)) await mkdir(dirname(mapper.map(p)), { recursive: true });
+  const declared = declaredPaths(t);
+  // Nothing is read back from the directory of a step that declares no paths: it can be a reused one.
+  const lease = req.stepDirs.lease(req.node.id, declared.length === 0);
+  const stepDir = lease.dir;
+  const mapper = new PathMapper(stepDir, declared, [process.cwd(), stepDir]);
+  // The step's TMPDIR and working directory are made by the launcher as it starts the step (off the event
+  // loop); declared paths and input artifacts are only touched when the template has them.
+  const dirs = [mapper.map("/tmp")];
+  for (const p of declared) await mkdir(dirname(mapper.map(p)), { recursive: true });
   const inputError = await materializeInputs(req, mapper);
   if (inputError) return { phase: "Error", message: inputError };
 
   const shimDir = await shimDirFor(req.shimRoot, resolved.index, resolved.rule);
   let argv = [...(container.command ?? []), ...(container.args ?? [])];
+  const files: StepFile[] = [];
   if (t.script) {
-    const scriptPath = join(req.stepDir, "script");
+    const scriptPath = join(stepDir, "script");
     // Executable, as Argo stages it (`sh -c <script>` runs it directly).
-    await writeFile(scriptPath, mapper.rewrite(t.script.source), { mode: 0o755 });
+    files.push({ path: scriptPath, text: mapper.rewrite(t.script.source), mode: 0o755 });
     argv = [...(container.command ?? []), ...(container.args ?? []), scriptPath];
   } else if (!container.command?.length) {
     argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];
@@ -170,19 +179,28 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   env.PATH = shimDir ? `${shimDir}:${process.env.PATH ?? ""}` : (process.env.PATH ?? "");
   env.TMPDIR = mapper.map("/tmp");
   for (const e of container.env ?? []) env[e.name] = mapper.rewrite(e.value ?? "");
-  const workingDir = container.workingDir ? mapper.map(container.workingDir) : join(req.stepDir, "fs");
-  await mkdir(workingDir, { recursive: true });
+  const workingDir = container.workingDir ? mapper.map(container.workingDir) : join(stepDir, "fs");
+  dirs.push(workingDir);
 
-  const processSpec = {
+  const processSpec: HostProcessSpec = {
     argv,
     cwd: workingDir,
     env,
+    dirs,
+    files,
     onLine: req.onLine,
     keepStdoutBytes: req.captureResult ? RESULT_LIMIT_BYTES : 0,
+    ...(declared.length === 0
+      ? {
+          pristine: preparedLayout(
+            stepDir,
+            dirs,
+            files.map((f) => f.path),
+          ),
+        }
+      : {}),
   };
-  const proc: StepProcess = req.launcher
-    ? await req.launcher.start(processSpec, req.stepDir)
-    : new HostProcess(processSpec);
+  const proc: StepProcess = req.launcher.start(processSpec);
   req.onStart(proc);
   let timedOut = false;
   const limits: number[] = [];
@@ -201,6 +219,7 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
       : undefined;
   const result = await proc.done;
   if (timer) clearTimeout(timer);
+  lease.release(result.pristine === true);
 
   const outputs: Outputs = {};
   let phase: NodePhase;
@@ -209,6 +228,9 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   if (result.spawnError) {
     phase = "Error";
     message = `failed to start ${argv[0]}: ${result.spawnError.message}`;
+  } else if (result.launcherError) {
+    phase = "Error";
+    message = result.launcherError.message;
   } else {
     outputs.exitCode = String(result.exitCode);
     if (halt === "Deadline") {

@@ -27,7 +27,7 @@ import {
   MapScope,
 } from "./expr";
 import { runHttp } from "./http";
-import type { ShellLauncher, StepProcess } from "./launcher";
+import type { StepLauncher } from "./launcher";
 import { type LeafOutcome, runLeaf } from "./leaf";
 import { LogBook } from "./logs";
 import {
@@ -40,6 +40,7 @@ import {
   type NodeType,
 } from "./nodes";
 import type { ResolvedOptions } from "./options";
+import type { StepProcess } from "./process";
 import {
   addAggregateToScope,
   addNodeToScope,
@@ -53,6 +54,7 @@ import {
   substDeep,
 } from "./scope";
 import { type LockManager, Semaphore } from "./semaphore";
+import { StepDirPool } from "./step-dirs";
 import { humanDuration, parseDurationMs, rfc3339 } from "./time";
 import { workflowVariables } from "./workflow-vars";
 
@@ -61,8 +63,8 @@ export interface RunEnvironment {
   options: ResolvedOptions;
   locks: LockManager;
   slots: Semaphore;
-  /** Set when steps start through the shell launcher. */
-  launcher: ShellLauncher | undefined;
+  /** Starts the step processes. */
+  launcher: StepLauncher;
 }
 
 /** Why a run stops scheduling: Argo's shutdown strategies and the workflow deadline. */
@@ -128,6 +130,7 @@ export class WorkflowRun {
   private readonly firedHooks = new Set<string>();
   private readonly hookRuns: Promise<unknown>[] = [];
   private readonly templates: Map<string, Template>;
+  private readonly stepDirs: StepDirPool;
   done: Promise<void> = Promise.resolve();
 
   constructor(
@@ -140,6 +143,7 @@ export class WorkflowRun {
     this.table = new NodeTable(wf.metadata.name ?? "", wf.status.nodes, () => this.changed());
     this.dir = join(env.options.workDir, wf.metadata.namespace ?? "default", wf.metadata.name ?? "");
     this.logs = new LogBook(join(this.dir, "logs"));
+    this.stepDirs = new StepDirPool(this.dir);
     this.wfParallelism = wf.spec.parallelism ? new Semaphore(wf.spec.parallelism) : undefined;
     this.templates = new Map((wf.spec.templates ?? []).map((t) => [t.name ?? "", t]));
     if (wf.spec.suspend) this.setSuspended(true);
@@ -735,7 +739,7 @@ export class WorkflowRun {
       const outcome: LeafOutcome = await runLeaf({
         node,
         template: tmpl,
-        stepDir: join(this.dir, node.id),
+        stepDirs: this.stepDirs,
         images: this.env.options.images,
         shimRoot: join(this.env.options.workDir, ".shims"),
         captureResult: req.captureResult,

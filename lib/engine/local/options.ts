@@ -2,6 +2,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ArtifactStore } from "./artifacts/store";
 import { DEFAULT_IMAGE_RULES, type ImageRule } from "./images";
+import type { LauncherKind } from "./launcher";
 
 export interface LocalEngineOptions {
   /** Namespace given to submitted workflows without one. Default `"default"`. */
@@ -25,11 +26,12 @@ export interface LocalEngineOptions {
   /** Milliseconds between SIGTERM and SIGKILL when a step is stopped. Default 2000. */
   killGraceMs?: number;
   /**
-   * How step processes start: `"spawn"` (Node's child_process, output through pipes) or `"shell"` (through one
-   * long-lived `sh` and util-linux `setsid`, output through files read as they grow: cheaper per step).
-   * Default `"spawn"`.
+   * How step processes start: `"server"` (one long-lived python3 ≥ 3.8 process per Node process starts every step
+   * with posix_spawn and relays output and exits over one pipe: much cheaper per step than forking Node),
+   * `"spawn"` (Node's child_process per step), or `"auto"`: the server when this host can run it, else spawn.
+   * `"shell"` is the former name of `"server"`. Default `"auto"`.
    */
-  launcher?: "spawn" | "shell";
+  launcher?: LauncherKind | "shell";
   /** Remove each run's directory once it completes, and `workDir` itself on `close()`. Default false (kept for inspection). */
   cleanWorkDirs?: boolean;
 }
@@ -42,7 +44,7 @@ export interface ResolvedOptions {
   artifacts: ArtifactStore | undefined;
   semaphores: Record<string, number>;
   killGraceMs: number;
-  launcher: "spawn" | "shell";
+  launcher: LauncherKind;
   cleanWorkDirs: boolean;
 }
 
@@ -55,10 +57,11 @@ export function resolveOptions(options: LocalEngineOptions = {}): ResolvedOption
     artifacts: undefined,
     semaphores: {},
     killGraceMs: 2000,
-    launcher: "spawn",
+    launcher: "auto",
     cleanWorkDirs: false,
   };
   const merged = { ...defaults, ...stripUndefined(options) } as ResolvedOptions & LocalEngineOptions;
+  if (options.launcher === "shell") merged.launcher = "server";
   merged.images = options.replaceDefaultImages
     ? [...(options.images ?? [])]
     : [...(options.images ?? []), ...DEFAULT_IMAGE_RULES];

@@ -1,15 +1,26 @@
 import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { type OutputChunk, OutputCollector } from "./output";
 
-/** One chunk of output from a step's process. */
-export interface OutputChunk {
-  stream: "stdout" | "stderr";
+export type { OutputChunk };
+
+/** A file the step needs before it starts (a script template's source). */
+export interface StepFile {
+  path: string;
   text: string;
+  mode: number;
 }
 
 export interface HostProcessSpec {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Directories created (with parents) before the process starts: its working directory, its TMPDIR. */
+  dirs: string[];
+  /** Files written before the process starts (after `dirs`). */
+  files: StepFile[];
+  /** Asks the launcher to report whether these directories hold exactly these entries once the process exits. */
+  pristine?: Record<string, string[]>;
   /** Called for every complete line (and the unterminated tail at exit). */
   onLine: (line: OutputChunk) => void;
   /** Bytes of stdout kept for `outputs.result` (the tail). */
@@ -17,20 +28,40 @@ export interface HostProcessSpec {
 }
 
 export interface HostProcessResult {
-  /** Exit code; 128+signal when killed by a signal; -1 when it could not start. */
+  /** Exit code; 128+signal when killed by a signal; -1 when it could not start or its launcher died. */
   exitCode: number;
   /** Tail of stdout, at most `keepStdoutBytes`. */
   stdout: string;
   /** Set when the process could not be started. */
   spawnError?: Error;
+  /** Set when the launcher that ran the process died before reporting its exit (the process was killed). */
+  launcherError?: Error;
   /** Set when `kill()` ended it. */
   killed: boolean;
+  /** The launcher's answer to `pristine` (undefined: not checked). */
+  pristine?: boolean;
+}
+
+/** A running step process, however it was started. */
+export interface StepProcess {
+  readonly done: Promise<HostProcessResult>;
+  /** Kills the process group: SIGTERM, then SIGKILL after `graceMs`. */
+  kill(graceMs?: number): void;
 }
 
 const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
-/** A step's process, started in its own process group so that the whole tree can be killed at once. */
-export class HostProcess {
+/** Creates a step's directories and files (what a launcher does before starting the process). */
+export async function prepareStep(spec: Pick<HostProcessSpec, "dirs" | "files">): Promise<void> {
+  for (const dir of spec.dirs) await mkdir(dir, { recursive: true });
+  for (const f of spec.files) await writeFile(f.path, f.text, { mode: f.mode });
+}
+
+/**
+ * A step's process started with Node's child_process, in its own process group so that the whole tree can be
+ * killed at once.
+ */
+export class HostProcess implements StepProcess {
   readonly done: Promise<HostProcessResult>;
   private pid: number | undefined;
   private killed = false;
@@ -40,13 +71,9 @@ export class HostProcess {
     this.done = this.start(spec);
   }
 
-  /** Kills the process group: SIGTERM, then SIGKILL after `graceMs`. */
   kill(graceMs = 2000): void {
-    if (this.exited || this.pid === undefined) {
-      this.killed = true;
-      return;
-    }
     this.killed = true;
+    if (this.exited || this.pid === undefined) return;
     killGroup(this.pid, "SIGTERM");
     const pid = this.pid;
     const timer = setTimeout(() => killGroup(pid, "SIGKILL"), graceMs);
@@ -54,7 +81,13 @@ export class HostProcess {
     void this.done.then(() => clearTimeout(timer));
   }
 
-  private start(spec: HostProcessSpec): Promise<HostProcessResult> {
+  private async start(spec: HostProcessSpec): Promise<HostProcessResult> {
+    try {
+      await prepareStep(spec);
+    } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
+      return { exitCode: -1, stdout: "", killed: false, spawnError: cause };
+    }
     return new Promise((resolve) => {
       const [file, ...args] = spec.argv;
       if (file === undefined) {
@@ -69,21 +102,9 @@ export class HostProcess {
       });
       this.pid = child.pid;
       if (this.killed && this.pid !== undefined) killGroup(this.pid, "SIGKILL");
-      let tail = Buffer.alloc(0);
-      const partial: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
-      const feed = (stream: "stdout" | "stderr", chunk: Buffer) => {
-        if (stream === "stdout") {
-          tail = Buffer.concat([tail, chunk]);
-          if (tail.length > spec.keepStdoutBytes * 2)
-            tail = tail.subarray(tail.length - spec.keepStdoutBytes);
-        }
-        const text = partial[stream] + chunk.toString("utf8");
-        const lines = text.split("\n");
-        partial[stream] = lines.pop() ?? "";
-        for (const line of lines) spec.onLine({ stream, text: line });
-      };
-      child.stdout.on("data", (c: Buffer) => feed("stdout", c));
-      child.stderr.on("data", (c: Buffer) => feed("stderr", c));
+      const output = new OutputCollector(spec.onLine, spec.keepStdoutBytes);
+      child.stdout.on("data", (c: Buffer) => output.feed("stdout", c));
+      child.stderr.on("data", (c: Buffer) => output.feed("stderr", c));
       let spawnError: Error | undefined;
       child.on("error", (err) => {
         spawnError = err;
@@ -97,13 +118,10 @@ export class HostProcess {
       });
       child.on("close", () => {
         this.exited = true;
-        for (const stream of ["stdout", "stderr"] as const) {
-          if (partial[stream] !== "") spec.onLine({ stream, text: partial[stream] });
-        }
-        if (tail.length > spec.keepStdoutBytes) tail = tail.subarray(tail.length - spec.keepStdoutBytes);
+        const stdout = output.end();
         resolve({
           exitCode: spawnError ? -1 : exitCode,
-          stdout: tail.toString("utf8"),
+          stdout,
           killed: this.killed,
           ...(spawnError ? { spawnError } : {}),
         });
@@ -112,7 +130,7 @@ export class HostProcess {
   }
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+export function killGroup(pid: number, signal: NodeJS.Signals | number): void {
   try {
     process.kill(-pid, signal);
   } catch {

@@ -1,0 +1,248 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { constants } from "node:os";
+import { OutputCollector } from "./output";
+import { type HostProcessResult, type HostProcessSpec, killGroup, type StepProcess } from "./process";
+import { ReplyParser, type StepServerReply } from "./step-server-protocol";
+import { STEP_SERVER_PROTOCOL, STEP_SERVER_SOURCE } from "./step-server-source";
+
+/** The step server could not be started here (no python3, or one older than 3.8): nothing was run. */
+export class StepServerUnavailableError extends Error {}
+
+/** The step server died while the step ran; the step's process group was killed. */
+export class StepServerDiedError extends Error {}
+
+const STDERR_KEPT = 2048;
+
+/**
+ * The engine's side of the step server (step-server-source.ts): one long-lived python3 process that starts
+ * every step, so that Node never forks itself per step and no per-step file carries output or exit codes.
+ */
+export class StepServer {
+  readonly command: string;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly steps = new Map<number, ServerStep>();
+  private readonly parser = new ReplyParser();
+  private readonly baseEnv: Record<string, string>;
+  private state: "starting" | "ready" | "unavailable" | "dead" = "starting";
+  private seq = 0;
+  private stderrTail = "";
+
+  constructor(command = "python3") {
+    this.command = command;
+    this.baseEnv = currentEnv();
+    this.child = spawn(command, ["-I", "-S", "-c", STEP_SERVER_SOURCE], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: this.baseEnv,
+    });
+    const child = this.child;
+    child.stdout.on("data", (chunk: Buffer) => this.onData(chunk));
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (text: string) => {
+      this.stderrTail = (this.stderrTail + text).slice(-STDERR_KEPT);
+    });
+    // A write after the server died fails with EPIPE; the exit handler reports it to the steps.
+    child.stdin.on("error", () => undefined);
+    child.on("error", (error) => this.lost(`could not be started: ${error.message}`));
+    // "close", not "exit": replies still in the pipe are read first.
+    child.on("close", (code, signal) =>
+      this.lost(signal ? `was killed by ${signal}` : `exited with code ${code ?? "unknown"}`),
+    );
+    // Only running steps keep the engine's process alive, not an idle server.
+    child.unref();
+    unrefStream(child.stdin);
+    unrefStream(child.stdout);
+    unrefStream(child.stderr);
+  }
+
+  /** The server's pid (undefined if it could not be spawned). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** False once the server has died or turned out unavailable: start a new one. */
+  get usable(): boolean {
+    return this.state === "starting" || this.state === "ready";
+  }
+
+  get unavailable(): boolean {
+    return this.state === "unavailable";
+  }
+
+  start(spec: HostProcessSpec): StepProcess {
+    const id = ++this.seq;
+    const step = new ServerStep(id, spec, (signal) => this.send({ op: "kill", id, signal }));
+    if (!this.usable) {
+      step.lost(this.lostError(this.state === "unavailable" ? "is not available" : "is not running"));
+      return step;
+    }
+    this.steps.set(id, step);
+    if (this.steps.size === 1) refStream(this.child.stdout);
+    const { set, unset } = envChanges(this.baseEnv, spec.env);
+    this.send({
+      op: "run",
+      id,
+      argv: spec.argv,
+      cwd: spec.cwd,
+      env: set,
+      unset,
+      dirs: spec.dirs,
+      files: spec.files.map((f) => [f.path, f.text, f.mode]),
+      ...(spec.pristine ? { pristine: spec.pristine } : {}),
+    });
+    void step.done.then(() => {
+      this.steps.delete(id);
+      if (this.steps.size === 0) unrefStream(this.child.stdout);
+    });
+    return step;
+  }
+
+  /** Ends the server: it kills the process groups of steps still running and exits. */
+  close(): void {
+    this.child.stdin.end();
+  }
+
+  private send(message: Record<string, unknown>): void {
+    if (this.usable) this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private onData(chunk: Buffer): void {
+    let replies: StepServerReply[];
+    try {
+      replies = this.parser.push(chunk);
+    } catch (error) {
+      this.child.kill("SIGKILL");
+      this.lost(`sent a malformed reply (${error instanceof Error ? error.message : String(error)})`);
+      return;
+    }
+    for (const reply of replies) {
+      if (reply.kind === "ready") {
+        if (reply.protocol !== STEP_SERVER_PROTOCOL) {
+          this.child.kill("SIGKILL");
+          this.lost(`speaks protocol ${reply.protocol}, not ${STEP_SERVER_PROTOCOL}`);
+          return;
+        }
+        this.state = "ready";
+        continue;
+      }
+      const step = this.steps.get(reply.id);
+      if (!step) continue;
+      if (reply.kind === "started") step.started(reply.pid);
+      else if (reply.kind === "output") step.output(reply.stream, reply.data);
+      else if (reply.kind === "failed") step.failed(reply.code, reply.message);
+      else step.exited(reply.exitCode, reply.pristine);
+    }
+  }
+
+  private lost(reason: string): void {
+    if (!this.usable) return;
+    this.state = this.state === "starting" ? "unavailable" : "dead";
+    const error = this.lostError(reason);
+    for (const step of this.steps.values()) step.lost(error);
+    this.steps.clear();
+  }
+
+  private lostError(reason: string): Error {
+    const who = `the step server (${this.command}${this.child.pid ? `, pid ${this.child.pid}` : ""})`;
+    const detail = this.stderrTail.trim() ? `: ${this.stderrTail.trim().split("\n").at(-1)}` : "";
+    if (this.state === "unavailable")
+      return new StepServerUnavailableError(`${who} ${reason}${detail} (it needs Python 3.8 or later)`);
+    return new StepServerDiedError(`${who} ${reason}${detail}; the step's processes were killed`);
+  }
+}
+
+/** One step run by the step server. */
+class ServerStep implements StepProcess {
+  readonly done: Promise<HostProcessResult>;
+  private resolve: (result: HostProcessResult) => void = () => {};
+  private readonly collector: OutputCollector;
+  private pid: number | undefined;
+  private killed = false;
+  private finished = false;
+  private killTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: number,
+    spec: HostProcessSpec,
+    private readonly signal: (signal: number) => void,
+  ) {
+    this.collector = new OutputCollector(spec.onLine, spec.keepStdoutBytes);
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+  }
+
+  kill(graceMs = 2000): void {
+    this.killed = true;
+    if (this.finished) return;
+    // The server handles requests in order, so this reaches the step even before it has reported its start.
+    this.signal(constants.signals.SIGTERM);
+    clearTimeout(this.killTimer);
+    this.killTimer = setTimeout(() => this.signal(constants.signals.SIGKILL), graceMs);
+    this.killTimer.unref();
+  }
+
+  started(pid: number): void {
+    this.pid = pid;
+  }
+
+  output(stream: "stdout" | "stderr", data: Buffer): void {
+    this.collector.feed(stream, data);
+  }
+
+  failed(code: string, message: string): void {
+    const error = Object.assign(new Error(message), { code });
+    this.finish({ exitCode: -1, stdout: "", killed: this.killed, spawnError: error });
+  }
+
+  exited(exitCode: number, pristine: boolean | undefined): void {
+    this.finish({
+      exitCode,
+      stdout: this.collector.end(),
+      killed: this.killed,
+      ...(pristine === undefined ? {} : { pristine }),
+    });
+  }
+
+  lost(error: Error): void {
+    // The server can no longer end the step's group, so do it here.
+    if (this.pid !== undefined) killGroup(this.pid, "SIGKILL");
+    this.finish({ exitCode: -1, stdout: this.collector.end(), killed: this.killed, launcherError: error });
+  }
+
+  private finish(result: HostProcessResult): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.killTimer);
+    this.resolve(result);
+  }
+}
+
+function currentEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** What a step's environment changes relative to the server's (sent instead of the whole environment). */
+function envChanges(
+  base: Record<string, string>,
+  env: Record<string, string>,
+): { set: Record<string, string>; unset: string[] } {
+  const set: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (base[k] !== v) set[k] = v;
+  const unset = Object.keys(base).filter((k) => !Object.hasOwn(env, k));
+  return { set, unset };
+}
+
+interface Refable {
+  ref?: () => unknown;
+  unref?: () => unknown;
+}
+
+function unrefStream(stream: unknown): void {
+  (stream as Refable).unref?.();
+}
+
+function refStream(stream: unknown): void {
+  (stream as Refable).ref?.();
+}

@@ -1,0 +1,205 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { launcherFor } from "../../../../lib/engine/local/launcher";
+import type { OutputChunk } from "../../../../lib/engine/local/output";
+import type { HostProcessSpec } from "../../../../lib/engine/local/process";
+import {
+  StepServer,
+  StepServerDiedError,
+  StepServerUnavailableError,
+} from "../../../../lib/engine/local/step-server";
+
+// Real processes through a real python3: the engine's default launcher on any host that has one.
+const dir = await mkdtemp(join(tmpdir(), "skiff-step-server-"));
+const server = new StepServer();
+
+afterAll(async () => {
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function spec(
+  script: string,
+  more: Partial<HostProcessSpec> = {},
+): HostProcessSpec & { lines: OutputChunk[] } {
+  const lines: OutputChunk[] = [];
+  return {
+    argv: ["sh", "-c", script],
+    cwd: dir,
+    env: { ...(process.env as Record<string, string>) },
+    dirs: [],
+    files: [],
+    onLine: (l) => lines.push(l),
+    keepStdoutBytes: 1024,
+    lines,
+    ...more,
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+async function pidFrom(file: string): Promise<number> {
+  expect(await until(async () => existsSync(file) && (await readFile(file, "utf8")).includes("\n"))).toBe(
+    true,
+  );
+  return Number((await readFile(file, "utf8")).trim());
+}
+
+describe("the step server", () => {
+  it("reports exit codes, and 128+signal for a step killed by a signal", async () => {
+    expect((await server.start(spec("exit 0")).done).exitCode).toBe(0);
+    expect((await server.start(spec("exit 3")).done).exitCode).toBe(3);
+    expect((await server.start(spec("kill -9 $$")).done).exitCode).toBe(137);
+  });
+
+  it("captures stdout and stderr as lines and keeps the stdout tail", async () => {
+    const s = spec("printf 'one\\ntwo\\n'; echo oops >&2; printf 'no newline'", { keepStdoutBytes: 12 });
+    const result = await server.start(s).done;
+    expect(result).toMatchObject({ exitCode: 0, stdout: "o\nno newline", killed: false });
+    expect(s.lines.filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual([
+      "one",
+      "two",
+      "no newline",
+    ]);
+    expect(s.lines.filter((l) => l.stream === "stderr").map((l) => l.text)).toEqual(["oops"]);
+  });
+
+  it("relays large output intact", async () => {
+    const s = spec("seq 1 50000", { keepStdoutBytes: 0 });
+    await server.start(s).done;
+    expect(s.lines.length).toBe(50000);
+    expect(s.lines.at(-1)?.text).toBe("50000");
+  });
+
+  it("runs in the step's directory and environment (set and removed variables), with stdin empty", async () => {
+    const cwd = join(dir, "step", "fs");
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), STEP_VAR: "it's here" };
+    delete env.HOME;
+    const s = spec(
+      'pwd; echo "$STEP_VAR"; [ -n "$HOME" ] && echo "home=$HOME" || echo home=unset; cat; ls -a "$PWD/tmp" | wc -l',
+      {
+        cwd,
+        env,
+        dirs: [join(cwd, "tmp"), cwd],
+      },
+    );
+    const result = await server.start(s).done;
+    expect(result.exitCode).toBe(0);
+    expect(s.lines.map((l) => l.text)).toEqual([cwd, "it's here", "home=unset", "2"]);
+  });
+
+  it("writes the step's files and looks the command up in the step's PATH", async () => {
+    const bin = join(dir, "bin");
+    const s = spec("", {
+      argv: ["hello-step", "arg"],
+      dirs: [bin],
+      files: [{ path: join(bin, "hello-step"), text: '#!/bin/sh\necho "hello $1"\n', mode: 0o755 }],
+      env: { ...(process.env as Record<string, string>), PATH: `${bin}:${process.env.PATH ?? ""}` },
+    });
+    expect((await server.start(s).done).exitCode).toBe(0);
+    expect(s.lines.map((l) => l.text)).toEqual(["hello arg"]);
+  });
+
+  it("reports a command that cannot start as a spawn error, as Node's spawn words it", async () => {
+    const result = await server.start(spec("", { argv: ["no-such-command-here"] })).done;
+    expect(result.exitCode).toBe(-1);
+    expect(result.spawnError?.message).toBe("spawn no-such-command-here ENOENT");
+    const blocked = join(dir, "file-not-dir");
+    await writeFile(blocked, "");
+    const prep = await server.start(spec("true", { dirs: [join(blocked, "sub")] })).done;
+    expect(prep.spawnError?.message).toMatch(/^ENOTDIR: .*mkdir/);
+  });
+
+  it("says whether the step left its directories as prepared", async () => {
+    const root = join(dir, "pristine");
+    const layout = { [root]: ["tmp"], [join(root, "tmp")]: [] };
+    const clean = await server.start(spec("true", { cwd: root, dirs: [join(root, "tmp")], pristine: layout }))
+      .done;
+    expect(clean.pristine).toBe(true);
+    const dirty = await server.start(spec("touch tmp/left", { cwd: root, pristine: layout })).done;
+    expect(dirty.pristine).toBe(false);
+    expect((await server.start(spec("true")).done).pristine).toBeUndefined();
+  });
+
+  it("kill ends the step's whole process group, SIGTERM first", async () => {
+    const pids = join(dir, "kill.pid");
+    const step = server.start(spec(`trap 'echo got TERM; exit 7' TERM; sleep 300 & echo $! > ${pids}; wait`));
+    const child = await pidFrom(pids);
+    step.kill(5000);
+    const result = await step.done;
+    expect(result).toMatchObject({ exitCode: 7, killed: true });
+    expect(await until(() => !alive(child))).toBe(true);
+  });
+
+  it("kill escalates to SIGKILL after the grace period", async () => {
+    const ready = join(dir, "stubborn.pid");
+    const step = server.start(spec(`trap '' TERM; echo $$ > ${ready}; while :; do sleep 0.05; done`));
+    await pidFrom(ready);
+    step.kill(100);
+    expect(await step.done).toMatchObject({ exitCode: 137, killed: true });
+  });
+
+  it("a kill sent right after the start still reaches the step", async () => {
+    const step = server.start(spec("sleep 300"));
+    step.kill(0);
+    expect((await step.done).killed).toBe(true);
+  });
+
+  it("ends what a step left running in its group when the step exits", async () => {
+    const pids = join(dir, "leftover.pid");
+    const result = await server.start(spec(`sleep 300 >/dev/null 2>&1 & echo $! > ${pids}`)).done;
+    expect(result.exitCode).toBe(0);
+    const child = await pidFrom(pids);
+    expect(await until(() => !alive(child))).toBe(true);
+  });
+});
+
+describe("when the step server dies or cannot start", () => {
+  it("fails running steps with a clear error and kills their processes", async () => {
+    const doomed = new StepServer();
+    const pids = join(dir, "orphan.pid");
+    const step = doomed.start(spec(`echo $$ > ${pids}; sleep 300`));
+    const pid = await pidFrom(pids);
+    process.kill(doomed.pid ?? 0, "SIGKILL");
+    const result = await step.done;
+    expect(result.exitCode).toBe(-1);
+    expect(result.launcherError).toBeInstanceOf(StepServerDiedError);
+    expect(result.launcherError?.message).toMatch(
+      /^the step server \(python3, pid \d+\) was killed by SIGKILL; the step's processes were killed$/,
+    );
+    expect(await until(() => !alive(pid))).toBe(true);
+    expect(doomed.usable).toBe(false);
+    const late = await doomed.start(spec("true")).done;
+    expect(late.launcherError?.message).toMatch(/is not running/);
+  });
+
+  it("says so when python3 is missing, and the auto launcher then uses child_process", async () => {
+    const missing = new StepServer(join(dir, "no-python3"));
+    const result = await missing.start(spec("true")).done;
+    expect(result.launcherError).toBeInstanceOf(StepServerUnavailableError);
+    expect(result.launcherError?.message).toMatch(/could not be started: spawn .*no-python3 ENOENT/);
+    const auto = launcherFor("auto", () => new StepServer(join(dir, "no-python3")));
+    const s = spec("echo via spawn; exit 5");
+    expect(await auto.start(s).done).toMatchObject({ exitCode: 5 });
+    expect(s.lines.map((l) => l.text)).toEqual(["via spawn"]);
+  });
+});
