@@ -1,12 +1,15 @@
 // Bundles every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped) and every
 // `bench/**/*.bench.ts` into dist/bench/, so the CLI, the sandbox worker and the benchmarks start as plain
 // Node programs without a TS loader.
+import { execFileSync } from "node:child_process";
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// Install-relative; lib/build/dsl-bundle.ts names the same path.
+const PREBUILT_DSL = "dist/build/sandbox/dsl.json";
 
 function entries(dir, suffix) {
   const found = [];
@@ -42,6 +45,8 @@ const common = {
   sourcemap: "linked",
   logLevel: "warning",
   alias: { skiff: join(root, "lib/dsl/index.ts") },
+  // The bundled compiler reads the DSL prebuilt below instead of bundling it on every start.
+  define: { SKIFF_PREBUILT_DSL: JSON.stringify(PREBUILT_DSL) },
   banner: {
     js: "import { createRequire as __skiffRequire } from 'node:module'; const require = __skiffRequire(import.meta.url);",
   },
@@ -58,3 +63,8 @@ await Promise.all([
   build({ ...common, entryPoints: split, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
   build({ ...common, entryPoints: single }),
 ]);
+
+// Written by the compiler's own DSL bundling, so the prebuilt DSL is byte-identical to a runtime one.
+execFileSync(process.execPath, [join(root, "dist", "build", "dsl-prebuild.js"), join(root, PREBUILT_DSL)], {
+  stdio: "inherit",
+});

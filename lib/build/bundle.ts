@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Message, Plugin } from "esbuild";
-import { BuildError, type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
-import { findInstalled } from "./install-paths";
+import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
+import { bundleDsl, DSL_GLOBAL, type DslBundle, loadEsbuild } from "./dsl-bundle";
 import { type SourceFiles, uploadPath } from "./source-files";
+
+export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
 export const UPLOAD_NAMESPACE = "upload";
@@ -17,13 +18,6 @@ export interface BundleOptions {
   files: SourceFiles;
   /** The DSL's entry module on disk. Default: `lib/dsl/index.ts` of this installation. */
   dslEntry?: string;
-}
-
-/** The DSL, bundled once per process as a script that defines `globalThis.__skiffDsl`. */
-export interface DslBundle {
-  /** Content hash: the worker compiles each DSL version once and reuses it. */
-  key: string;
-  code: string;
 }
 
 export interface Bundle {
@@ -102,90 +96,15 @@ export function evaluate(parametersJson) {
 const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".js", ".mjs", "/index.ts", "/index.js"];
 const LOADERS = { ts: "ts", tsx: "tsx", mts: "ts", js: "js", mjs: "js", json: "json" } as const;
 
-/** The DSL entry of this installation, from the source tree or next to the bundled CLI. */
-export function defaultDslEntry(): string {
-  const found = findInstalled("lib/dsl/index.ts");
-  if (!found)
-    throw new BuildError("the DSL sources (lib/dsl/index.ts) are not installed beside the compiler");
-  return found;
-}
-
-export const DSL_GLOBAL = "__skiffDsl";
-
-// Intrinsics the DSL reads, bound as parameters of a wrapper function: in a vm context every global
-// lookup goes through Node's interceptors on the contextified global (~0.5 µs each, measured), which made
-// up a large share of evaluating a 500-task pipeline. A pipeline replacing a global cannot affect the DSL.
-const BOUND_INTRINSICS = [
-  "Object",
-  "Array",
-  "Error",
-  "JSON",
-  "Map",
-  "Set",
-  "WeakMap",
-  "WeakSet",
-  "String",
-  "Number",
-  "Boolean",
-  "Symbol",
-  "RegExp",
-  "Math",
-  "Promise",
-  "Reflect",
-  "TypeError",
-  "RangeError",
-];
-
-/** Wraps the DSL's IIFE so that it sees the intrinsics as locals and still defines the global. */
-export function bindIntrinsics(code: string, globalName: string): string {
-  const names = BOUND_INTRINSICS.join(", ");
-  return `(function (${names}) {\n${code}\nglobalThis.${globalName} = ${globalName};\n})(${names});\n`;
-}
-
-const dslBundles = new Map<string, Promise<DslBundle>>();
-
-/**
- * The DSL as one script, bundled once per process: pipelines then bundle only their own files (a few ms
- * instead of re-bundling the DSL every build), and the warm worker compiles the DSL once.
- */
-export function bundleDsl(dslEntry: string): Promise<DslBundle> {
-  let bundle = dslBundles.get(dslEntry);
-  if (!bundle) {
-    bundle = (async () => {
-      const { build } = await import("esbuild");
-      const result = await build({
-        entryPoints: [dslEntry],
-        bundle: true,
-        write: false,
-        format: "iife",
-        globalName: DSL_GLOBAL,
-        platform: "neutral",
-        mainFields: ["module", "main"],
-        target: "es2022",
-        logLevel: "silent",
-        charset: "utf8",
-      });
-      const code = bindIntrinsics(result.outputFiles[0]?.text ?? "", DSL_GLOBAL);
-      return { key: createHash("sha256").update(code).digest("hex").slice(0, 16), code };
-    })();
-    bundle.catch(() => dslBundles.delete(dslEntry));
-    dslBundles.set(dslEntry, bundle);
-  }
-  return bundle;
-}
-
 /** Bundles the pipeline's files; only `skiff` (the DSL bundle's global) and relative imports inside the upload resolve. */
 export async function bundlePipeline(options: BundleOptions): Promise<BundleResult> {
-  const { build } = await import("esbuild");
+  const { build } = loadEsbuild();
   const entry = uploadPath(options.entry);
   if (entry === undefined)
     return { ok: false, diagnostics: [errorAt("build.entry", `bad entry path "${options.entry}"`)] };
   const sources = new Map<string, string>();
-  const dslEntry = options.dslEntry ?? defaultDslEntry();
-  // The DSL bundles (once per process) while the pipeline's files do.
-  const dslReady = bundleDsl(dslEntry).catch((cause: unknown) => {
-    throw new BuildError(`bundling the DSL (${dslEntry}) failed`, { cause });
-  });
+  // The DSL bundles (once per process, unless prebuilt) while the pipeline's files do.
+  const dslReady = bundleDsl(options.dslEntry);
   dslReady.catch(() => undefined);
   try {
     const result = await build({

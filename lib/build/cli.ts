@@ -4,11 +4,7 @@ import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../cli/exit";
 import { compilePipeline } from "./compile";
 import { type Diagnostic, formatDiagnostic, hasErrors } from "./diagnostics";
-import { lintManifest } from "./lint";
-import { parseManifests } from "./manifest-file";
 import { directorySourceFiles } from "./source-files";
-import { toJson, toYaml } from "./yaml";
-import { yamlLocators } from "./yaml-positions";
 
 export interface BuildCommandOptions {
   /** Spec file to write; `.json` writes JSON, anything else YAML. Default: the YAML on stdout. */
@@ -62,7 +58,9 @@ async function compileFile(file: string, params: Record<string, string>, typeche
     buildParameters: params,
     typecheck,
   });
-  return { ...result, diagnostics: relativeTo(root, result.diagnostics) };
+  // Assigned, not spread: spreading would render every lazy field (YAML, JSON, sites) of the result.
+  result.diagnostics = relativeTo(root, result.diagnostics);
+  return result;
 }
 
 /** `skiff build`: compiles pipeline.ts; writes the spec only when there is no error. */
@@ -74,7 +72,10 @@ export async function runBuild(pipeline: string, options: BuildCommandOptions): 
   const ok = result.ok && result.manifest !== undefined;
   let spec: string | undefined;
   if (ok) {
-    spec = options.output?.endsWith(".json") ? toJson(result.manifest) : toYaml(result.manifest);
+    const asJson = options.output?.endsWith(".json") === true;
+    // The result renders each format once, on first read.
+    spec = asJson ? result.json : result.yaml;
+    if (spec === undefined) throw new Error("the compiler returned a manifest without its spec text");
     if (options.output) await writeFile(options.output, spec);
   }
   if (format === "json") {
@@ -100,6 +101,8 @@ export async function runLint(target: string, options: LintCommandOptions): Prom
   if (isPipeline(file)) {
     diagnostics = (await compileFile(file, options.params, options.typecheck)).diagnostics;
   } else {
+    // Loaded here: `skiff build` needs no spec parser.
+    const { lintSpecText } = await import("./lint-spec");
     diagnostics = lintSpecText(
       await import("node:fs/promises").then((fs) => fs.readFile(file, "utf8")),
       target,
@@ -112,22 +115,4 @@ export async function runLint(target: string, options: LintCommandOptions): Prom
     if (!hasErrors(diagnostics)) process.stderr.write(`${target}: ok\n`);
   }
   return hasErrors(diagnostics) ? EXIT_FAILED : EXIT_OK;
-}
-
-/** Lints every document of a spec file; multi-document files prefix paths with the document's index. */
-export function lintSpecText(text: string, file: string): Diagnostic[] {
-  const parsed = parseManifests(text, file);
-  if (parsed.diagnostics.length > 0) return parsed.diagnostics;
-  if (parsed.documents.length === 0)
-    return [{ severity: "error", code: "yaml.empty", message: "no document in the file", file }];
-  const locators = yamlLocators(text);
-  return parsed.documents.flatMap((manifest, i) =>
-    lintManifest(manifest).map((d) => {
-      const at = locators[i]?.(d.path);
-      const located: Diagnostic = at ? { ...d, file, line: at.line, column: at.column } : { ...d, file };
-      return parsed.documents.length > 1
-        ? { ...located, message: `document ${i + 1}: ${located.message}` }
-        : located;
-    }),
-  );
 }

@@ -1,14 +1,15 @@
 import type { Manifest } from "../argo";
 import { bundlePipeline } from "./bundle";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
-import { lintManifest, type ManifestSites } from "./lint";
+import { bundleDsl } from "./dsl-bundle";
+import type { ManifestSites } from "./lint";
 import type { EvaluationError } from "./sandbox/protocol";
-import { Sandbox, type SandboxLimits } from "./sandbox/sandbox";
+import type { Sandbox, SandboxLimits } from "./sandbox/sandbox";
+import { sharedSandbox } from "./sandbox/shared";
 import type { SourceFiles } from "./source-files";
 import { uploadPath } from "./source-files";
 import { BundleSourceMap } from "./source-map";
 import { typecheckPipeline } from "./typecheck";
-import { toJson, toYaml } from "./yaml";
 
 export interface CompileOptions {
   /** Upload-relative path of the pipeline module, e.g. `pipeline.ts`. */
@@ -44,24 +45,7 @@ export interface CompileResult {
 /** V8's name for the bundle in stack frames and DSL sites. */
 export const BUNDLE_FILENAME = "skiff-pipeline.bundle.js";
 
-const sandboxes = new Map<string, Sandbox>();
-
-/** The process-wide warm sandbox for these limits. */
-export function sharedSandbox(limits: SandboxLimits = {}): Sandbox {
-  const key = JSON.stringify(limits, Object.keys(limits).sort());
-  let sandbox = sandboxes.get(key);
-  if (!sandbox) {
-    sandbox = new Sandbox(limits);
-    sandboxes.set(key, sandbox);
-  }
-  return sandbox;
-}
-
-/** Stops every shared sandbox worker (tests, and long-lived hosts shutting down). */
-export function closeSharedSandboxes(): void {
-  for (const sandbox of sandboxes.values()) sandbox.close();
-  sandboxes.clear();
-}
+export { closeSharedSandboxes, sharedSandbox } from "./sandbox/shared";
 
 /**
  * Compiles a pipeline: bundles it with esbuild (only `skiff` and relative imports in the upload resolve),
@@ -74,9 +58,19 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
   }
   const sandbox = options.sandbox ?? sharedSandbox(options.limits);
-  // A cold worker boots while esbuild bundles (a whole-process build pays for both).
+  // A cold worker boots while esbuild bundles (a whole-process build pays for both), and gets the DSL as
+  // soon as it is ready, to compile and evaluate into the context this build will use.
   sandbox.warm().catch(() => undefined);
-  const bundled = await bundlePipeline({ entry, files: options.files, dslEntry: options.dslEntry });
+  bundleDsl(options.dslEntry).then(
+    (dsl) => sandbox.preload(dsl),
+    () => undefined, // reported by bundlePipeline
+  );
+  const bundling = bundlePipeline({ entry, files: options.files, dslEntry: options.dslEntry });
+  // The linter (Argo's schema validator, ~0.9 MB of code) and the YAML writer load while esbuild and the
+  // worker run: on a cold process their loading is then off the critical path.
+  const backends = Promise.all([import("./lint"), import("./yaml")]);
+  backends.catch(() => undefined);
+  const bundled = await bundling;
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
   // The checker runs here while the worker evaluates, on the other core.
@@ -84,21 +78,76 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],
     sandbox.evaluate(bundle.code, BUNDLE_FILENAME, JSON.stringify(options.buildParameters ?? {}), bundle.dsl),
   ]);
-  const sourceMap = new BundleSourceMap(bundle.sourceMap, BUNDLE_FILENAME);
+  // Parsing the source map costs more than evaluating on a cold process: only diagnostics and a caller
+  // reading `sites` need it.
+  const sourceMap = lazy(() => new BundleSourceMap(bundle.sourceMap, BUNDLE_FILENAME));
   if (!outcome.ok) {
-    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(outcome.error, sourceMap)] };
+    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(outcome.error, sourceMap())] };
   }
-  const evaluated = parseEvaluation(outcome.resultJson, sourceMap);
+  const evaluated = parseEvaluation(outcome.resultJson);
+  if ("error" in evaluated)
+    return {
+      ok: false,
+      diagnostics: [...typeDiagnostics, evaluationDiagnostic(evaluated.error, sourceMap())],
+    };
   if ("diagnostic" in evaluated)
     return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
-  const { manifest, sites } = evaluated;
+  const { manifest, rawSites } = evaluated;
+  const sites = lazy(() => mapSites(rawSites, sourceMap()));
+  const [{ lintManifest }, render] = await backends;
   const diagnostics = [...typeDiagnostics, ...lintManifest(manifest, sites)];
+  return compiled(!hasErrors(diagnostics), manifest, diagnostics, sites, render);
+}
+
+/** A value computed on first use. */
+function lazy<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/**
+ * The result of an evaluated pipeline. `yaml`, `json` and `sites` are rendered from `manifest` on first
+ * read (a CLI writing YAML needs neither JSON nor the source map); they read like plain fields and can be
+ * assigned.
+ */
+function compiled(
+  ok: boolean,
+  manifest: Manifest,
+  diagnostics: Diagnostic[],
+  sites: () => ManifestSites,
+  render: { toYaml(manifest: Manifest): string; toJson(manifest: Manifest): string },
+): CompileResult {
+  const yaml = lazy(() => render.toYaml(manifest));
+  const json = lazy(() => render.toJson(manifest));
+  const set: { yaml?: string; json?: string; sites?: ManifestSites } = {};
   return {
-    ok: !hasErrors(diagnostics),
+    ok,
     manifest,
-    yaml: toYaml(manifest),
-    json: toJson(manifest),
-    sites,
+    get yaml(): string | undefined {
+      return "yaml" in set ? set.yaml : yaml();
+    },
+    set yaml(value: string | undefined) {
+      set.yaml = value;
+    },
+    get json(): string | undefined {
+      return "json" in set ? set.json : json();
+    },
+    set json(value: string | undefined) {
+      set.json = value;
+    },
+    get sites(): ManifestSites | undefined {
+      return "sites" in set ? set.sites : sites();
+    },
+    set sites(value: ManifestSites | undefined) {
+      set.sites = value;
+    },
     diagnostics,
   };
 }
@@ -111,10 +160,12 @@ function evaluationDiagnostic(error: EvaluationError, sourceMap: BundleSourceMap
   return errorAt(error.code, `${prefix}${message}`, site);
 }
 
+/** Raw sites as the worker reports them: spec path → V8 position in the bundle. */
+type RawSites = Record<string, unknown>;
+
 function parseEvaluation(
   resultJson: string,
-  sourceMap: BundleSourceMap,
-): { manifest: Manifest; sites: ManifestSites } | { diagnostic: Diagnostic } {
+): { manifest: Manifest; rawSites: RawSites } | { error: EvaluationError } | { diagnostic: Diagnostic } {
   let result: unknown;
   try {
     result = JSON.parse(resultJson);
@@ -124,22 +175,26 @@ function parseEvaluation(
     };
   }
   const r = result as { ok?: unknown; manifest?: unknown; sites?: unknown; error?: EvaluationError };
-  if (r.ok === false && r.error) return { diagnostic: evaluationDiagnostic(r.error, sourceMap) };
+  if (r.ok === false && r.error) return { error: r.error };
   if (r.ok !== true || r.manifest === null || typeof r.manifest !== "object" || Array.isArray(r.manifest)) {
     return { diagnostic: errorAt("sandbox.output", "the pipeline produced no manifest object") };
   }
+  const rawSites = r.sites !== null && typeof r.sites === "object" ? (r.sites as RawSites) : {};
+  return { manifest: r.manifest as Manifest, rawSites };
+}
+
+/** Maps the worker's sites through the source map to upload files; sites outside the upload are dropped. */
+function mapSites(rawSites: RawSites, sourceMap: BundleSourceMap): ManifestSites {
   const sites: ManifestSites = {};
-  if (r.sites !== null && typeof r.sites === "object") {
-    for (const [path, raw] of Object.entries(r.sites as Record<string, unknown>)) {
-      const site = raw as Partial<CodeSite> | null;
-      if (!site || typeof site.file !== "string") continue;
-      const mapped = sourceMap.mapSite({
-        file: site.file,
-        line: Number(site.line),
-        column: Number(site.column),
-      });
-      if (mapped) sites[path] = mapped;
-    }
+  for (const [path, raw] of Object.entries(rawSites)) {
+    const site = raw as Partial<CodeSite> | null;
+    if (!site || typeof site.file !== "string") continue;
+    const mapped = sourceMap.mapSite({
+      file: site.file,
+      line: Number(site.line),
+      column: Number(site.column),
+    });
+    if (mapped) sites[path] = mapped;
   }
-  return { manifest: r.manifest as Manifest, sites };
+  return sites;
 }

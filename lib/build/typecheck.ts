@@ -1,6 +1,6 @@
 import type { CompilerHost, CompilerOptions, Program, SourceFile } from "typescript";
-import { defaultDslEntry } from "./bundle";
 import { type Diagnostic, errorAt } from "./diagnostics";
+import { defaultDslEntry } from "./dsl-bundle";
 
 export interface TypecheckOptions {
   /** The DSL's entry module on disk, which `skiff` resolves to. Default: this installation's lib/dsl/index.ts. */

@@ -23,11 +23,17 @@ export function siteFor(path: string | undefined, sites: ManifestSites | undefin
  * Lints a manifest: Argo's JSON Schema for its kind, then Argo's rules the schema cannot express. Every
  * diagnostic has a spec path; with `sites` (from the DSL), those in user code get file:line:col too.
  */
-export function lintManifest(manifest: unknown, sites?: ManifestSites): Diagnostic[] {
+export function lintManifest(
+  manifest: unknown,
+  sites?: ManifestSites | (() => ManifestSites | undefined),
+): Diagnostic[] {
   const diagnostics = validateSchema(manifest);
   if (isObject(manifest)) diagnostics.push(...argoRules(manifest));
+  if (diagnostics.length === 0) return diagnostics;
+  // A function is called only when there is something to place (mapping sites can cost more than linting).
+  const known = typeof sites === "function" ? sites() : sites;
   return diagnostics.map((d) => {
-    const site = siteFor(d.path, sites);
+    const site = siteFor(d.path, known);
     return site && d.file === undefined ? { ...d, file: site.file, line: site.line, column: site.column } : d;
   });
 }

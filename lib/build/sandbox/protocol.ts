@@ -18,6 +18,14 @@ export interface EvaluateRequest {
   timeoutMs: number;
 }
 
+/**
+ * Parent → worker: compile this DSL now and keep a fresh context with it evaluated for the next build, so
+ * that neither is on that build's path. Each context still serves exactly one build.
+ */
+export interface PreloadRequest {
+  preload: { key: string; code: string };
+}
+
 /** What user code threw (or the evaluation found wrong), as plain data. */
 export interface EvaluationError {
   code: string;

@@ -2,7 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { BuildError } from "../diagnostics";
 import { findInstalled } from "../install-paths";
-import type { EvaluateRequest, EvaluateResponse, EvaluationError, ReadyMessage } from "./protocol";
+import type {
+  EvaluateRequest,
+  EvaluateResponse,
+  EvaluationError,
+  PreloadRequest,
+  ReadyMessage,
+} from "./protocol";
 
 export interface SandboxLimits {
   /**
@@ -82,6 +88,8 @@ export class Sandbox {
   private queue: Promise<unknown> = Promise.resolve();
   private nextId = 1;
   private workerCode: string | undefined;
+  /** The DSL of the latest build, preloaded into every new worker. */
+  private dsl: { key: string; code: string } | undefined;
 
   constructor(options: SandboxOptions = {}) {
     const { workerPath, ...limits } = options;
@@ -110,6 +118,22 @@ export class Sandbox {
     } finally {
       this.release(worker);
     }
+  }
+
+  /**
+   * Sends the DSL to the worker (starting it if needed), which compiles it and evaluates it into a fresh
+   * context for the next build while this process is still bundling. Later workers get it on start.
+   */
+  preload(dsl: { key: string; code: string }): void {
+    this.dsl = dsl;
+    this.sendDsl(this.spawnWorker(), dsl);
+  }
+
+  private sendDsl(worker: Worker, dsl: { key: string; code: string }): void {
+    if (worker.dslKeys.has(dsl.key) || !worker.child.connected) return;
+    const message: PreloadRequest = { preload: dsl };
+    worker.child.send(message);
+    worker.dslKeys.add(dsl.key);
   }
 
   /** Kills the worker; the next evaluation starts a new one. */
@@ -164,6 +188,7 @@ export class Sandbox {
     });
     this.worker = worker;
     this.release(worker, 0);
+    if (this.dsl) this.sendDsl(worker, this.dsl);
     return worker;
   }
 
@@ -198,6 +223,7 @@ export class Sandbox {
       throw error;
     }
     const { child } = worker;
+    if (dsl) this.dsl = dsl;
     const request: EvaluateRequest = {
       id: this.nextId++,
       code,

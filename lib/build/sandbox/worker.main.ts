@@ -3,7 +3,13 @@
 // each — no `require`, `process`, timers, fs or network inside — and answers with JSON text only.
 // Kept tiny on purpose: it loads nothing but `node:vm`.
 import vm from "node:vm";
-import type { EvaluateRequest, EvaluateResponse, EvaluationError, ReadyMessage } from "./protocol";
+import type {
+  EvaluateRequest,
+  EvaluateResponse,
+  EvaluationError,
+  PreloadRequest,
+  ReadyMessage,
+} from "./protocol";
 
 const send = (message: EvaluateResponse | ReadyMessage) => process.send?.(message);
 
@@ -28,6 +34,8 @@ function hostError(error: unknown, fallbackCode: string, timeoutMs: number): Eva
 
 // The DSL's name in stack frames: under lib/dsl/, so the DSL's call-site lookup skips its own frames.
 const DSL_FILENAME = "skiff/lib/dsl/bundle.js";
+// Compiled DSL versions (immutable code; a process sees one or two). The parent sends each one's code
+// once per worker, so none is ever dropped.
 const dslScripts = new Map<string, vm.Script>();
 
 function dslScript(dsl: NonNullable<EvaluateRequest["dsl"]>): vm.Script {
@@ -35,24 +43,55 @@ function dslScript(dsl: NonNullable<EvaluateRequest["dsl"]>): vm.Script {
   if (!script) {
     if (dsl.code === undefined) throw new Error(`the sandbox has no DSL ${dsl.key}`);
     script = new vm.Script(dsl.code, { filename: DSL_FILENAME });
-    dslScripts.clear();
     dslScripts.set(dsl.key, script);
   }
   return script;
 }
 
-function evaluate(request: EvaluateRequest): EvaluateResponse {
-  const started = Date.now();
+function newContext(): vm.Context {
   // A null-prototype sandbox object: the context's globals are its own, so `this.constructor.constructor`
   // reaches the context's Function, never the host's.
-  const context = vm.createContext(Object.create(null), {
+  return vm.createContext(Object.create(null), {
     name: "skiff-pipeline",
     codeGeneration: { strings: true, wasm: false },
     microtaskMode: "afterEvaluate",
   });
+}
+
+// A never-used context with the DSL already evaluated, made while the worker is idle (at boot, and after
+// each answer). It is handed to exactly one build and then dropped: no build sees another's context, so
+// this saves the set-up time without sharing any state.
+let prepared: { key: string; context: vm.Context } | undefined;
+
+function prepare(key: string): void {
+  prepared = undefined;
+  const script = dslScripts.get(key);
+  if (!script) return;
+  try {
+    const context = newContext();
+    script.runInContext(context);
+    prepared = { key, context };
+  } catch {
+    // The build that needs it evaluates the DSL itself and reports what went wrong.
+  }
+}
+
+function contextFor(request: EvaluateRequest): vm.Context {
+  if (request.dsl && prepared?.key === request.dsl.key) {
+    const { context } = prepared;
+    prepared = undefined;
+    return context;
+  }
+  const context = newContext();
+  if (request.dsl) dslScript(request.dsl).runInContext(context, { timeout: request.timeoutMs });
+  return context;
+}
+
+function evaluate(request: EvaluateRequest): EvaluateResponse {
+  const started = Date.now();
   const rejectImport = () => Promise.reject(new Error("dynamic import() is not available to pipelines"));
   try {
-    if (request.dsl) dslScript(request.dsl).runInContext(context, { timeout: request.timeoutMs });
+    const context = contextFor(request);
     const script = new vm.Script(request.code, {
       filename: request.filename,
       importModuleDynamically: rejectImport as never,
@@ -81,8 +120,20 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
   }
 }
 
-process.on("message", (request: EvaluateRequest) => {
-  send(evaluate(request));
+process.on("message", (message: EvaluateRequest | PreloadRequest) => {
+  if ("preload" in message) {
+    try {
+      dslScript(message.preload);
+    } catch {
+      return; // reported by the first build that needs this DSL
+    }
+    prepare(message.preload.key);
+    return;
+  }
+  send(evaluate(message));
+  // The next build's context, made after answering so that it costs this build nothing.
+  const key = message.dsl?.key;
+  if (key !== undefined) setImmediate(() => prepare(key));
 });
 // User code cannot reach these handlers, but a rejected promise it leaves behind must not kill the worker.
 process.on("unhandledRejection", () => {});

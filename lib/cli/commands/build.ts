@@ -8,6 +8,12 @@ interface Flags {
   format: string;
 }
 
+/** Boots the sandbox worker (a second Node process) first, so that it starts while the compiler loads. */
+async function startSandbox(): Promise<void> {
+  const { prewarmSharedSandbox } = await import("../../build/sandbox/shared");
+  prewarmSharedSandbox();
+}
+
 /** `skiff build` and `skiff lint`. The compiler loads only when one of them runs. */
 export function registerBuildCommands(program: Command): void {
   program
@@ -23,6 +29,7 @@ export function registerBuildCommands(program: Command): void {
     .option("--no-typecheck", "skip TypeScript's type check (faster)")
     .option("--format <format>", "report format: text, or json (a machine-readable report on stdout)", "text")
     .action(async (pipeline: string, flags: Flags) => {
+      await startSandbox();
       const { runBuild } = await import("../../build/cli");
       process.exitCode = await runBuild(pipeline, {
         output: flags.output,
@@ -38,6 +45,7 @@ export function registerBuildCommands(program: Command): void {
     .option("--no-typecheck", "skip TypeScript's type check of a pipeline")
     .option("--format <format>", "report format: text, or json (on stdout)", "text")
     .action(async (file: string, flags: Flags) => {
+      if (/\.m?ts$/.test(file)) await startSandbox();
       const { runLint } = await import("../../build/cli");
       process.exitCode = await runLint(file, {
         params: parseKeyValues(flags.param, "--param"),

@@ -1,0 +1,23 @@
+// `skiff lint` of a hand-written spec (YAML/JSON), apart from the CLI so that `skiff build` never loads it.
+import type { Diagnostic } from "./diagnostics";
+import { lintManifest } from "./lint";
+import { parseManifests } from "./manifest-file";
+import { yamlLocators } from "./yaml-positions";
+
+/** Lints every document of a spec file; multi-document files prefix paths with the document's index. */
+export function lintSpecText(text: string, file: string): Diagnostic[] {
+  const parsed = parseManifests(text, file);
+  if (parsed.diagnostics.length > 0) return parsed.diagnostics;
+  if (parsed.documents.length === 0)
+    return [{ severity: "error", code: "yaml.empty", message: "no document in the file", file }];
+  const locators = yamlLocators(text);
+  return parsed.documents.flatMap((manifest, i) =>
+    lintManifest(manifest).map((d) => {
+      const at = locators[i]?.(d.path);
+      const located: Diagnostic = at ? { ...d, file, line: at.line, column: at.column } : { ...d, file };
+      return parsed.documents.length > 1
+        ? { ...located, message: `document ${i + 1}: ${located.message}` }
+        : located;
+    }),
+  );
+}

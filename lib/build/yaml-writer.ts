@@ -1,0 +1,211 @@
+// A YAML writer for JSON-like manifests that produces exactly what js-yaml's `dump(canonicalize(value),
+// { lineWidth: -1, noRefs: true })` produces, several times faster (js-yaml tests every scalar against all
+// of YAML's implicit types; on a cold process it was the slowest stage of `skiff build`). Keys are ordered
+// while writing, so there is no canonical copy either. Only the plain styles it can prove are decided
+// here; every other scalar is rendered by js-yaml itself, and a value it does not know (a function, a
+// bigint, a multi-line key) sends the whole document to js-yaml. test/unit/build/yaml-writer.test.ts
+// compares both on real specs and on generated tricky strings.
+import { dump } from "js-yaml";
+
+/** The dumper options Skiff's YAML has always used. */
+export const DUMP_OPTIONS = { lineWidth: -1, noRefs: true } as const;
+
+class Unsupported extends Error {}
+
+// Plain only if it starts with a letter, `_` or `/` (so it cannot read as a number, a date or `.inf`, nor
+// start with an indicator), is printable ASCII, and does not end with a space or `:`.
+const SIMPLE = /^[A-Za-z_/][\x20-\x7e]*$/;
+const SIMPLE_MULTILINE = /^[\x20-\x7e\n]*$/;
+// YAML 1.1 booleans and YAML 1.2 null/booleans that js-yaml quotes.
+const KEYWORDS = new Set([
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "on",
+  "On",
+  "ON",
+  "off",
+  "Off",
+  "OFF",
+  "true",
+  "True",
+  "TRUE",
+  "false",
+  "False",
+  "FALSE",
+  "null",
+  "Null",
+  "NULL",
+]);
+
+function isPlainSimple(text: string): boolean {
+  if (!SIMPLE.test(text) || KEYWORDS.has(text)) return false;
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 0x20 || last === 0x3a) return false;
+  return !text.includes(": ") && !text.includes(" #");
+}
+
+// js-yaml's isPrintable, by code point (a tab or a carriage return is not printable: double quotes).
+function isPrintable(c: number): boolean {
+  return (
+    (c >= 0x20 && c <= 0x7e) ||
+    (c >= 0xa1 && c <= 0xd7ff && c !== 0x2028 && c !== 0x2029) ||
+    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) ||
+    (c >= 0x10000 && c <= 0x10ffff)
+  );
+}
+
+function printableWithBreaks(text: string): boolean {
+  if (SIMPLE_MULTILINE.test(text)) return true;
+  for (const char of text) {
+    const c = char.codePointAt(0) ?? 0;
+    if (c !== 0x0a && !isPrintable(c)) return false;
+  }
+  return true;
+}
+
+/** js-yaml's literal block scalar (`|`), its content indented by `indent` spaces. */
+function literal(text: string, indent: number): string {
+  const indicator = /^\n* /.test(text) ? "2" : "";
+  const clip = text[text.length - 1] === "\n";
+  const keep = clip && (text[text.length - 2] === "\n" || text === "\n");
+  const chomp = keep ? "+" : clip ? "" : "-";
+  const pad = " ".repeat(indent);
+  let body = "";
+  let position = 0;
+  while (position < text.length) {
+    const next = text.indexOf("\n", position);
+    const end = next === -1 ? text.length : next + 1;
+    const line = text.slice(position, end);
+    if (line.length > 0 && line !== "\n") body += pad;
+    body += line;
+    position = end;
+  }
+  if (body[body.length - 1] === "\n") body = body.slice(0, -1);
+  return `|${indicator}${chomp}\n${body}`;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/;
+const isArrayIndex = (key: string) => ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+
+/**
+ * The order of `Object.keys` of an object built by inserting `sorted` in order (the canonical copy):
+ * JavaScript enumerates array-index keys first, ascending, then the others in insertion order.
+ */
+function ordered(sorted: string[]): string[] {
+  if (!sorted.some((key) => key.charCodeAt(0) <= 0x39 && isArrayIndex(key))) return sorted;
+  const indices = sorted.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
+  return [...indices, ...sorted.filter((key) => !isArrayIndex(key))];
+}
+
+/** js-yaml's rendering of a scalar outside a block literal (independent of depth). */
+function delegated(value: string | number): string {
+  return dump(value, DUMP_OPTIONS).slice(0, -1);
+}
+
+class Writer {
+  // Scalars js-yaml rendered, per document (specs repeat many strings).
+  private readonly rendered = new Map<string, string>();
+
+  constructor(private readonly compareKeys: (a: string, b: string) => number) {}
+
+  private singleLine(text: string): string {
+    if (text.length === 0) return "''";
+    if (isPlainSimple(text)) return text;
+    let out = this.rendered.get(text);
+    if (out === undefined) {
+      out = delegated(text);
+      this.rendered.set(text, out);
+    }
+    return out;
+  }
+
+  private key(key: string): string {
+    if (key.includes("\n")) throw new Unsupported();
+    const out = this.singleLine(key);
+    if (out.length > 1024) throw new Unsupported(); // js-yaml writes an explicit `? ` pair
+    return out;
+  }
+
+  /** A scalar at `level` (a value of a mapping or an item of a sequence at level - 1), or undefined. */
+  private scalar(value: unknown, level: number): string | undefined {
+    switch (typeof value) {
+      case "string":
+        if (!value.includes("\n")) return this.singleLine(value);
+        return printableWithBreaks(value) ? literal(value, 2 * Math.max(1, level)) : delegated(value);
+      case "number":
+        return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : delegated(value);
+      case "boolean":
+        return value ? "true" : "false";
+      case "object":
+        return value === null ? "null" : undefined;
+      default:
+        throw new Unsupported();
+    }
+  }
+
+  /** The node at `level` as js-yaml's writeNode leaves it in `state.dump`. */
+  node(value: unknown, level: number, compact: boolean): string {
+    const scalar = this.scalar(value, level);
+    if (scalar !== undefined) return scalar;
+    if (Array.isArray(value)) return this.sequence(value, level, compact);
+    return this.mapping(value as Record<string, unknown>, level, compact);
+  }
+
+  private sequence(items: readonly unknown[], level: number, compact: boolean): string {
+    if (items.length === 0) return "[]";
+    let out = "";
+    const newline = `\n${"  ".repeat(level)}`;
+    for (const item of items) {
+      if (!compact || out !== "") out += newline;
+      const written = this.node(item === undefined ? null : item, level + 1, true);
+      out += written.charCodeAt(0) === 0x0a ? "-" : "- ";
+      out += written;
+    }
+    return out;
+  }
+
+  private mapping(object: Record<string, unknown>, level: number, compact: boolean): string {
+    const keys = ordered(
+      Object.keys(object)
+        .filter((key) => object[key] !== undefined)
+        .sort(this.compareKeys),
+    );
+    if (keys.length === 0) return "{}";
+    let out = "";
+    const newline = `\n${"  ".repeat(level)}`;
+    for (const key of keys) {
+      if (!compact || out !== "") out += newline;
+      out += this.key(key);
+      const written = this.node(object[key], level + 1, false);
+      out += written.charCodeAt(0) === 0x0a ? ":" : ": ";
+      out += written;
+    }
+    return out;
+  }
+}
+
+/**
+ * `dump(canonicalized, DUMP_OPTIONS)` for a value whose objects are walked with keys in `compareKeys`
+ * order (undefined members dropped), without building the canonical copy when it can.
+ */
+export function writeYaml(
+  value: unknown,
+  compareKeys: (a: string, b: string) => number,
+  canonicalize: (value: unknown) => unknown,
+): string {
+  if (value === null || typeof value !== "object") return dump(canonicalize(value), DUMP_OPTIONS);
+  try {
+    return `${new Writer(compareKeys).node(value, 0, true)}\n`;
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    return dump(canonicalize(value), DUMP_OPTIONS);
+  }
+}
