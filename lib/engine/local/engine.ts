@@ -82,6 +82,7 @@ export class LocalEngine implements Engine {
       locks: new LockManager(),
       slots: new Semaphore(this.options.concurrency),
       launcher: launcherFor(this.options.launcher),
+      shimDirs: new Map(),
     };
   }
 

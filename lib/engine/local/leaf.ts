@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
@@ -8,7 +7,7 @@ import type { StepLauncher } from "./launcher";
 import type { NodePhase } from "./nodes";
 import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
 import type { HostProcessSpec, OutputChunk, StepFile, StepProcess } from "./process";
-import { preparedLayout, type StepDirPool } from "./step-dirs";
+import { layoutKey, preparedLayout, type StepDirPool } from "./step-dirs";
 import { parseDurationMs } from "./time";
 
 /** Argo keeps the last 256 kB of stdout as `outputs.result`. */
@@ -20,8 +19,12 @@ export interface LeafRequest {
   template: Template;
   /** Lends the step its directory. */
   stepDirs: StepDirPool;
+  /** The environment steps start from (the engine process's). */
+  hostEnv: Readonly<Record<string, string>>;
   images: readonly ImageRule[];
   shimRoot: string;
+  /** Shim directories this engine has written (or is writing). */
+  shimDirs: Map<string, Promise<string>>;
   captureResult: boolean;
   artifacts: ArtifactStore | undefined;
   /** Key prefix for this step's output artifacts. */
@@ -42,21 +45,35 @@ export interface LeafOutcome {
   outputs?: Outputs;
 }
 
-const writtenShims = new Set<string>();
-
-async function shimDirFor(root: string, index: number, rule: ImageRule): Promise<string | undefined> {
+/**
+ * Writes an image's shims once per engine (`written` is the engine's, so a work directory removed by close() is
+ * written again by the next engine) instead of checking the disk for every step.
+ */
+function shimDirFor(
+  root: string,
+  index: number,
+  rule: ImageRule,
+  written: Map<string, Promise<string>>,
+): Promise<string> | undefined {
   const shims = rule.shims ?? {};
   if (Object.keys(shims).length === 0) return undefined;
   const dir = join(root, String(index));
-  if (writtenShims.has(dir) && existsSync(dir)) return dir;
-  await mkdir(dir, { recursive: true });
-  for (const [name, body] of Object.entries(shims)) {
-    const file = join(dir, name);
-    await writeFile(file, `#!/bin/sh\n${body}\n`);
-    await chmod(file, 0o755);
+  let ready = written.get(dir);
+  if (!ready) {
+    ready = (async () => {
+      await mkdir(dir, { recursive: true });
+      for (const [name, body] of Object.entries(shims)) {
+        const file = join(dir, name);
+        await writeFile(file, `#!/bin/sh\n${body}\n`);
+        await chmod(file, 0o755);
+      }
+      return dir;
+    })();
+    written.set(dir, ready);
+    // A failed write is retried by the next step.
+    ready.catch(() => written.delete(dir));
   }
-  writtenShims.add(dir);
-  return dir;
+  return ready;
 }
 
 function deadlineMs(t: Template): number | undefined {
@@ -158,7 +175,7 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const inputError = await materializeInputs(req, mapper);
   if (inputError) return { phase: "Error", message: inputError };
 
-  const shimDir = await shimDirFor(req.shimRoot, resolved.index, resolved.rule);
+  const shimDir = await shimDirFor(req.shimRoot, resolved.index, resolved.rule, req.shimDirs);
   let argv = [...(container.command ?? []), ...(container.args ?? [])];
   const files: StepFile[] = [];
   if (t.script) {
@@ -174,31 +191,27 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
     return { phase: "Error", message: `no command for image "${image}" (set command or args)` };
   argv[0] = resolveExecutable(argv[0] ?? "", shimDir, resolved.rule.shims ?? {});
 
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  env.PATH = shimDir ? `${shimDir}:${process.env.PATH ?? ""}` : (process.env.PATH ?? "");
+  // Copied from a snapshot: reading process.env goes to the C environment on every access.
+  const env: Record<string, string> = { ...req.hostEnv };
+  env.PATH = shimDir ? `${shimDir}:${req.hostEnv.PATH ?? ""}` : (req.hostEnv.PATH ?? "");
   env.TMPDIR = mapper.map("/tmp");
   for (const e of container.env ?? []) env[e.name] = mapper.rewrite(e.value ?? "");
   const workingDir = container.workingDir ? mapper.map(container.workingDir) : join(stepDir, "fs");
   dirs.push(workingDir);
 
+  // A reused directory already has the layout when it was prepared for the same dirs and files.
+  const filePaths = files.map((f) => f.path);
+  const reused = lease.layout?.key === layoutKey(dirs, filePaths) ? lease.layout : undefined;
+  const layout = declared.length === 0 ? (reused ?? preparedLayout(stepDir, dirs, filePaths)) : undefined;
   const processSpec: HostProcessSpec = {
     argv,
     cwd: workingDir,
     env,
-    dirs,
+    dirs: reused ? [] : dirs,
     files,
     onLine: req.onLine,
     keepStdoutBytes: req.captureResult ? RESULT_LIMIT_BYTES : 0,
-    ...(declared.length === 0
-      ? {
-          pristine: preparedLayout(
-            stepDir,
-            dirs,
-            files.map((f) => f.path),
-          ),
-        }
-      : {}),
+    ...(layout ? { pristine: layout.entries } : {}),
   };
   const proc: StepProcess = req.launcher.start(processSpec);
   req.onStart(proc);
@@ -219,7 +232,7 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
       : undefined;
   const result = await proc.done;
   if (timer) clearTimeout(timer);
-  lease.release(result.pristine === true);
+  lease.release(result.pristine === true, layout);
 
   const outputs: Outputs = {};
   let phase: NodePhase;

@@ -47,6 +47,9 @@ export function failedOrError(phase: string | undefined): boolean {
 
 /** The status.nodes map with Argo's bookkeeping (ids, display names, children edges). */
 export class NodeTable {
+  /** Node ids by name: hashing a name (UTF-8 encode + FNV) on every lookup was a hot spot. */
+  private readonly ids = new Map<string, string>();
+
   constructor(
     readonly workflowName: string,
     readonly nodes: Record<string, NodeStatus>,
@@ -54,7 +57,12 @@ export class NodeTable {
   ) {}
 
   id(name: string): string {
-    return nodeId(this.workflowName, name);
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = nodeId(this.workflowName, name);
+      this.ids.set(name, id);
+    }
+    return id;
   }
 
   byName(name: string): NodeStatus | undefined {

@@ -65,6 +65,8 @@ export interface RunEnvironment {
   slots: Semaphore;
   /** Starts the step processes. */
   launcher: StepLauncher;
+  /** Image shim directories written so far. */
+  shimDirs: Map<string, Promise<string>>;
 }
 
 /** Why a run stops scheduling: Argo's shutdown strategies and the workflow deadline. */
@@ -131,6 +133,9 @@ export class WorkflowRun {
   private readonly hookRuns: Promise<unknown>[] = [];
   private readonly templates: Map<string, Template>;
   private readonly stepDirs: StepDirPool;
+  private readonly podNames = new Map<string, string>();
+  /** The engine process's environment when the run started, the base of every step's environment. */
+  private readonly hostEnv: Readonly<Record<string, string>> = hostEnvironment();
   done: Promise<void> = Promise.resolve();
 
   constructor(
@@ -410,7 +415,13 @@ export class WorkflowRun {
   }
 
   podName(n: NodeStatus): string {
-    return podName(this.name, n);
+    // Asked for every log line: hashed once per node (the template name is fixed when the node is made).
+    let name = this.podNames.get(n.id);
+    if (name === undefined) {
+      name = podName(this.name, n);
+      this.podNames.set(n.id, name);
+    }
+    return name;
   }
 
   private addGlobalOutputs(outputs: Outputs | undefined): void {
@@ -740,8 +751,10 @@ export class WorkflowRun {
         node,
         template: tmpl,
         stepDirs: this.stepDirs,
+        hostEnv: this.hostEnv,
         images: this.env.options.images,
         shimRoot: join(this.env.options.workDir, ".shims"),
+        shimDirs: this.env.shimDirs,
         captureResult: req.captureResult,
         artifacts: this.artifacts,
         artifactPrefix: `artifacts/${this.runId}/${this.podName(node)}`,
@@ -1299,6 +1312,32 @@ export class WorkflowRun {
     const taskName = (t: string) => `${node.name}.${t}`;
     const started = new Set<string>();
     const settled = new Set<string>();
+    // Which tasks to look at: rescanning every task each time one settles was O(tasks²). A task is looked at on
+    // the first pass, when its last dependency settles, and again while it waits (for a dependency's exit hook,
+    // or after a halt). Within a pass tasks go in declaration order, as a full scan would take them.
+    const order = new Map(dag.tasks.map((t, i) => [t.name, i]));
+    const unsettledDeps = new Map<string, number>();
+    const dependants = new Map<string, string[]>();
+    for (const t of needed) {
+      const task = tasks.get(t);
+      const deps = new Set(task ? depsOf(task) : []);
+      unsettledDeps.set(t, deps.size);
+      for (const d of deps) {
+        const list = dependants.get(d);
+        if (list) list.push(t);
+        else dependants.set(d, [t]);
+      }
+    }
+    let candidates = new Set<string>(needed);
+    const settle = (t: string) => {
+      if (settled.has(t)) return;
+      settled.add(t);
+      for (const d of dependants.get(t) ?? []) {
+        const left = (unsettledDeps.get(d) ?? 0) - 1;
+        unsettledDeps.set(d, left);
+        if (left === 0) candidates.add(d);
+      }
+    };
     let wake: () => void = () => {};
     let running = 0;
 
@@ -1392,19 +1431,34 @@ export class WorkflowRun {
       return !exit || isFulfilled(exit);
     };
 
+    const byOrder = (a: string, b: string) => (order.get(a) ?? 0) - (order.get(b) ?? 0);
     const schedule = () => {
-      for (const task of dag.tasks) {
-        const t = task.name;
-        if (!needed.has(t) || started.has(t) || settled.has(t)) continue;
+      const queue = [...candidates].sort(byOrder);
+      candidates = new Set();
+      const waiting: string[] = [];
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        const t = next;
+        // Tasks that became ready behind this one join this pass; those ahead of it wait for the next.
+        for (const c of candidates) {
+          if (byOrder(c, t) <= 0) continue;
+          candidates.delete(c);
+          const at = queue.findIndex((q) => byOrder(q, c) > 0);
+          queue.splice(at < 0 ? queue.length : at, 0, c);
+        }
+        const task = tasks.get(t);
+        if (!task || started.has(t) || settled.has(t)) continue;
         const existing = taskNode(t);
         if (existing && isFulfilled(existing) && !failedOrError(existing.phase)) {
-          settled.add(t);
+          settle(t);
           addTaskToScope(t);
           continue;
         }
+        if ((unsettledDeps.get(t) ?? 0) > 0) continue;
         const deps = depsOf(task);
-        if (!deps.every((d) => settled.has(d) && hookFulfilled(d))) continue;
-        if (!this.canSchedule(req.onExit)) continue;
+        if (!deps.every(hookFulfilled) || !this.canSchedule(req.onExit)) {
+          waiting.push(t);
+          continue;
+        }
         const logic = dependsLogic(task);
         if (logic) {
           const states: Record<
@@ -1436,7 +1490,7 @@ export class WorkflowRun {
               phase: "Error",
               message: error instanceof Error ? error.message : String(error),
             });
-            settled.add(t);
+            settle(t);
             continue;
           }
           if (!execute) {
@@ -1447,7 +1501,7 @@ export class WorkflowRun {
               phase: "Omitted",
               message: "omitted: depends condition not met",
             });
-            settled.add(t);
+            settle(t);
             continue;
           }
         }
@@ -1463,11 +1517,12 @@ export class WorkflowRun {
           .finally(() => {
             running--;
             started.delete(t);
-            settled.add(t);
+            settle(t);
             addTaskToScope(t);
             wake();
           });
       }
+      for (const t of waiting) candidates.add(t);
     };
 
     const failFast = dag.failFast !== false;
@@ -1503,6 +1558,12 @@ export class WorkflowRun {
     if (phase === "Succeeded") this.resolveTemplateOutputs(node, tmpl, scope);
     if (!isFulfilled(node)) this.table.mark(node, phase);
   }
+}
+
+function hostEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return env;
 }
 
 /** An expression's value as parameter text (strings as is, the rest as JSON). */

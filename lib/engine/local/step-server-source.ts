@@ -21,7 +21,7 @@
 export const STEP_SERVER_PROTOCOL = "1";
 
 export const STEP_SERVER_SOURCE = String.raw`
-import errno, json, os, selectors, signal, sys
+import errno, json, os, selectors, signal, sys, time
 
 if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
     sys.exit(3)
@@ -62,15 +62,35 @@ def finish(step):
         emit("X %d %d%s\n" % (step.id, step.code, step.pristine))
 
 
-def executable(name, env):
-    # Looked up in the step's own PATH, as Node's spawn does.
+found = {}
+
+
+def executable(name, env, cached=True):
+    # Looked up in the step's own PATH, as Node's spawn does; a lookup is reused for a second (a PATH search is a
+    # dozen syscalls, more than the rest of a start), and redone when the file it found is gone.
     if "/" in name:
         return name
-    for d in env.get("PATH", os.defpath).split(":"):
+    path = env.get("PATH", os.defpath)
+    hit = found.get((path, name))
+    now = time.monotonic()
+    if cached and hit is not None and now - hit[1] < 1.0:
+        return hit[0]
+    for d in path.split(":"):
         p = os.path.join(d or ".", name)
         if os.access(p, os.X_OK) and not os.path.isdir(p):
+            if len(found) > 1000:
+                found.clear()
+            found[(path, name)] = (p, now)
             return p
     raise FileNotFoundError(errno.ENOENT, "no such file or directory")
+
+
+def spawn(argv, env, out_w, err_w):
+    actions = [(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
+    try:
+        return os.posix_spawn(executable(argv[0], env), argv, env, file_actions=actions, setsid=True, setsigdef=RESET)
+    except FileNotFoundError:
+        return os.posix_spawn(executable(argv[0], env, False), argv, env, file_actions=actions, setsid=True, setsigdef=RESET)
 
 
 def fail(id, e, what):
@@ -104,18 +124,7 @@ def run(req):
         fds += [out_r, out_w]
         err_r, err_w = os.pipe()
         fds += [err_r, err_w]
-        pid = os.posix_spawn(
-            executable(argv[0], env),
-            argv,
-            env,
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, null, 0),
-                (os.POSIX_SPAWN_DUP2, out_w, 1),
-                (os.POSIX_SPAWN_DUP2, err_w, 2),
-            ],
-            setsid=True,
-            setsigdef=RESET,
-        )
+        pid = spawn(argv, env, out_w, err_w)
     except OSError as e:
         for fd in fds:
             os.close(fd)

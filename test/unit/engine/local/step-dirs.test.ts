@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { preparedLayout, StepDirPool } from "../../../../lib/engine/local/step-dirs";
+import { layoutKey, preparedLayout, StepDirPool } from "../../../../lib/engine/local/step-dirs";
 
 describe("StepDirPool", () => {
   it("gives a step that declares paths its own directory, named by node id", () => {
@@ -16,10 +16,13 @@ describe("StepDirPool", () => {
     const a = pool.lease("wf-a", true);
     const b = pool.lease("wf-b", true);
     expect([a.dir, b.dir]).toEqual([join("/run", "wf-a"), join("/run", "wf-b")]);
-    a.release(true);
-    a.release(true); // a second release does not lend it twice
-    b.release(false);
-    expect(pool.lease("wf-c", true).dir).toBe(join("/run", "wf-a"));
+    expect(a.layout).toBeUndefined();
+    const layout = { key: "k", entries: {} };
+    a.release(true, layout);
+    a.release(true, layout); // a second release does not lend it twice
+    b.release(false, layout);
+    const c = pool.lease("wf-c", true);
+    expect(c).toMatchObject({ dir: join("/run", "wf-a"), layout });
     expect(pool.lease("wf-d", true).dir).toBe(join("/run", "wf-d"));
   });
 });
@@ -27,13 +30,16 @@ describe("StepDirPool", () => {
 describe("preparedLayout", () => {
   it("lists what each directory holds after the dirs are made and the files written", () => {
     const root = "/run/s";
-    expect(preparedLayout(root, [`${root}/fs/tmp`, `${root}/fs/src/app`], [`${root}/script`])).toEqual({
+    const layout = preparedLayout(root, [`${root}/fs/tmp`, `${root}/fs/src/app`], [`${root}/script`]);
+    expect(layout.entries).toEqual({
       [root]: ["fs", "script"],
       [`${root}/fs`]: ["src", "tmp"],
       [`${root}/fs/tmp`]: [],
       [`${root}/fs/src`]: ["app"],
       [`${root}/fs/src/app`]: [],
     });
+    expect(layout.key).toBe(layoutKey([`${root}/fs/tmp`, `${root}/fs/src/app`], [`${root}/script`]));
+    expect(layout.key).not.toBe(layoutKey([`${root}/fs/tmp`], [`${root}/script`]));
   });
 
   it("refuses a path outside the step directory", () => {
