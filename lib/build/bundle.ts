@@ -78,10 +78,11 @@ export function evaluate(parametersJson) {
   }
   try {
     if (isResource(value)) {
-      // One rendering for both (a resource from another copy of the DSL may only have the older methods).
+      // One rendering for both, sites as [path, site] pairs (a resource from another copy of the DSL may
+      // only have the older methods).
       const { manifest, sites } =
-        typeof value.manifestWithSites === "function"
-          ? value.manifestWithSites()
+        typeof value.manifestWithSiteList === "function"
+          ? value.manifestWithSiteList()
           : { manifest: value.toManifest(), sites: typeof dsl.manifestSites === "function" ? dsl.manifestSites(value) : {} };
       return JSON.stringify({ ok: true, manifest, sites });
     }

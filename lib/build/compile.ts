@@ -160,8 +160,8 @@ function evaluationDiagnostic(error: EvaluationError, sourceMap: BundleSourceMap
   return errorAt(error.code, `${prefix}${message}`, site);
 }
 
-/** Raw sites as the worker reports them: spec path → V8 position in the bundle. */
-type RawSites = Record<string, unknown>;
+/** Raw sites as the worker reports them: `[spec path, V8 position in the bundle]` pairs, or a record. */
+type RawSites = [unknown, unknown][] | Record<string, unknown>;
 
 function parseEvaluation(
   resultJson: string,
@@ -186,9 +186,14 @@ function parseEvaluation(
 /** Maps the worker's sites through the source map to upload files; sites outside the upload are dropped. */
 function mapSites(rawSites: RawSites, sourceMap: BundleSourceMap): ManifestSites {
   const sites: ManifestSites = {};
-  for (const [path, raw] of Object.entries(rawSites)) {
+  // The worker's output is data from user code's realm: anything malformed is skipped, never thrown.
+  const pairs: unknown[] = Array.isArray(rawSites) ? rawSites : Object.entries(rawSites);
+  for (const pair of pairs) {
+    if (!Array.isArray(pair)) continue;
+    const [path, raw] = pair as [unknown, unknown];
     const site = raw as Partial<CodeSite> | null;
-    if (!site || typeof site.file !== "string") continue;
+    if (typeof path !== "string" || !site || typeof site !== "object" || typeof site.file !== "string")
+      continue;
     const mapped = sourceMap.mapSite({
       file: site.file,
       line: Number(site.line),

@@ -12,9 +12,6 @@ export const DUMP_OPTIONS = { lineWidth: -1, noRefs: true } as const;
 
 class Unsupported extends Error {}
 
-// Plain only if it starts with a letter, `_` or `/` (so it cannot read as a number, a date or `.inf`, nor
-// start with an indicator), is printable ASCII, and does not end with a space or `:`.
-const SIMPLE = /^[A-Za-z_/][\x20-\x7e]*$/;
 const SIMPLE_MULTILINE = /^[\x20-\x7e\n]*$/;
 // YAML 1.1 booleans and YAML 1.2 null/booleans that js-yaml quotes.
 const KEYWORDS = new Set([
@@ -45,11 +42,23 @@ const KEYWORDS = new Set([
   "NULL",
 ]);
 
+/**
+ * Plain for sure: starts with a letter, `_` or `/` (so it cannot read as a number, a date or `.inf`, nor
+ * start with an indicator), is printable ASCII without `: ` or ` #`, does not end with a space or `:`,
+ * and is no keyword.
+ */
 function isPlainSimple(text: string): boolean {
-  if (!SIMPLE.test(text) || KEYWORDS.has(text)) return false;
-  const last = text.charCodeAt(text.length - 1);
-  if (last === 0x20 || last === 0x3a) return false;
-  return !text.includes(": ") && !text.includes(" #");
+  const first = text.charCodeAt(0) | 0x20; // lower-cases letters
+  if (!((first >= 0x61 && first <= 0x7a) || first === 0x7f || first === 0x2f)) return false;
+  let previous = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+    if ((c === 0x20 && previous === 0x3a) || (c === 0x23 && previous === 0x20)) return false;
+    previous = c;
+  }
+  if (previous === 0x20 || previous === 0x3a) return false;
+  return text.length > 5 || !KEYWORDS.has(text);
 }
 
 // js-yaml's isPrintable, by code point (a tab or a carriage return is not printable: double quotes).
@@ -172,12 +181,22 @@ class Writer {
     return out;
   }
 
+  // Sorted key lists by the object's own key list: a spec repeats a few shapes (tasks, parameters).
+  private readonly shapes = new Map<string, string[]>();
+
+  private sortedKeys(object: Record<string, unknown>): string[] {
+    const own = Object.keys(object).filter((key) => object[key] !== undefined);
+    const shape = JSON.stringify(own);
+    let keys = this.shapes.get(shape);
+    if (keys === undefined) {
+      keys = ordered(own.sort(this.compareKeys));
+      this.shapes.set(shape, keys);
+    }
+    return keys;
+  }
+
   private mapping(object: Record<string, unknown>, level: number, compact: boolean): string {
-    const keys = ordered(
-      Object.keys(object)
-        .filter((key) => object[key] !== undefined)
-        .sort(this.compareKeys),
-    );
+    const keys = this.sortedKeys(object);
     if (keys.length === 0) return "{}";
     let out = "";
     const newline = `\n${"  ".repeat(level)}`;

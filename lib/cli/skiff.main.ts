@@ -1,38 +1,10 @@
-import { Command, CommanderError } from "commander";
-import { registerBuildCommands } from "./commands/build";
-import { registerEksTokenCommand } from "./commands/eks-token";
-import { registerRemoteCommands } from "./commands/remote";
-import { registerRunCommand } from "./commands/run";
-import { registerStartCommand } from "./commands/start";
-import { EXIT_FAILED, EXIT_USAGE, UsageError } from "./exit";
+// `skiff`: `build` and `lint` start without loading the other commands' modules (zod, the AWS SDK, the
+// Kubernetes client): the compiler-only program (lib/build/cli.main.ts) registers the very same commands.
+// Every other command, and `--version` (a whole-program option), goes through the whole program.
+export {};
 
-// Skiff supports Node 20 on purpose (DESIGN.md pins it); the SDK's Node 22 notice would only clutter every
-// command's stderr. A user who wants it back sets the variable to anything else.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-const program = new Command("skiff")
-  .description("Pipelines written in TypeScript, run on Argo Workflows")
-  .version("0.1.0")
-  .showHelpAfterError()
-  .exitOverride();
-
-registerBuildCommands(program);
-registerRunCommand(program);
-registerRemoteCommands(program);
-registerStartCommand(program);
-registerEksTokenCommand(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Help and version are not errors; every other parse failure is a usage error.
-    process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
-  }
-  if (error instanceof UsageError) {
-    process.stderr.write(`skiff: ${error.message}\n`);
-    process.exit(EXIT_USAGE);
-  }
-  process.stderr.write(`skiff: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(EXIT_FAILED);
-}
+const [command, ...rest] = process.argv.slice(2);
+const buildOnly =
+  (command === "build" || command === "lint") && !rest.some((arg) => arg === "-V" || arg === "--version");
+if (buildOnly) await import("../build/cli.main");
+else await import("./program");

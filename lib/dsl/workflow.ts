@@ -225,9 +225,18 @@ export class SkiffResource {
 
   /** `toManifest()` and `sites()` from one rendering (the build needs both; rendering is most of its cost). */
   manifestWithSites(): { manifest: Manifest; sites: Record<string, SourceSite> } {
+    const { manifest, sites } = this.manifestWithSiteList();
+    return { manifest, sites: Object.fromEntries(sites) };
+  }
+
+  /**
+   * The same with the sites as `[path, site]` pairs in emission order: what the compiler sends out of
+   * its sandbox (a record of thousands of paths costs more to build than the rendering itself).
+   */
+  manifestWithSiteList(): { manifest: Manifest; sites: [string, SourceSite][] } {
     const sites = new Map<string, SourceSite>();
     const manifest = this.render(sites);
-    return { manifest, sites: Object.fromEntries(sites) };
+    return { manifest, sites: [...sites] };
   }
 
   private render(sites: Map<string, SourceSite>): Manifest {

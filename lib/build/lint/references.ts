@@ -21,17 +21,31 @@ interface Scope {
   allSteps: Set<string> | undefined;
 }
 
-function visitStrings(value: unknown, path: string, visit: (text: string, path: string) => void): void {
-  if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) {
-    value.forEach((item, i) => {
-      visitStrings(item, `${path}[${i}]`, visit);
-    });
-  } else if (isObject(value)) {
-    for (const [key, member] of Object.entries(value)) {
-      visitStrings(member, `${path}${keySegment(key)}`, visit);
+/**
+ * Calls `visit` for every string under `value` that holds a `{{`, with its spec path. Paths are spelled
+ * only for those strings: a 500-task spec has thousands of strings and few references.
+ */
+function visitTemplated(value: unknown, path: string, visit: (text: string, path: string) => void): void {
+  const segments: (string | number)[] = [];
+  const spell = () => path + segments.map((s) => (typeof s === "number" ? `[${s}]` : keySegment(s))).join("");
+  const walk = (node: unknown): void => {
+    if (typeof node === "string") {
+      if (node.includes("{{")) visit(node, spell());
+    } else if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        segments.push(i);
+        walk(node[i]);
+        segments.pop();
+      }
+    } else if (isObject(node)) {
+      for (const key of Object.keys(node)) {
+        segments.push(key);
+        walk(node[key]);
+        segments.pop();
+      }
     }
-  }
+  };
+  walk(value);
 }
 
 function check(reference: string, scope: Scope, path: string, out: Diagnostic[]): void {
@@ -85,8 +99,7 @@ function check(reference: string, scope: Scope, path: string, out: Diagnostic[])
 }
 
 function scanStrings(value: unknown, path: string, scope: Scope, out: Diagnostic[]): void {
-  visitStrings(value, path, (text, at) => {
-    if (!text.includes("{{")) return;
+  visitTemplated(value, path, (text, at) => {
     for (const match of text.matchAll(TAG)) {
       const reference = match[1];
       if (reference.startsWith("=")) continue;

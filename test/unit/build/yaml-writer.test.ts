@@ -215,6 +215,26 @@ describe("the YAML writer", () => {
     }
   });
 
+  it("tells apart objects whose key lists join alike", () => {
+    for (const value of [
+      { list: [{ "": 1 }, {}] },
+      {
+        list: [
+          { "a\u0000b": 1, c: 2 },
+          { a: 3, "b\u0000c": 4 },
+        ],
+      },
+      {
+        list: [
+          { b: 1, a: 2 },
+          { a: 1, b: 2 },
+          { 2: "x", 10: "y", a: "z" },
+        ],
+      },
+    ])
+      expect(toYaml(value)).toBe(reference(value));
+  });
+
   it("leaves values js-yaml refuses to js-yaml (same error)", () => {
     const value = { run: () => 1 };
     expect(() => toYaml(value)).toThrow(/unacceptable kind of an object to dump/);
