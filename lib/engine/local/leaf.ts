@@ -191,9 +191,9 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
     return { phase: "Error", message: `no command for image "${image}" (set command or args)` };
   argv[0] = resolveExecutable(argv[0] ?? "", shimDir, resolved.rule.shims ?? {});
 
-  // Copied from a snapshot: reading process.env goes to the C environment on every access.
-  const env: Record<string, string> = { ...req.hostEnv };
-  env.PATH = shimDir ? `${shimDir}:${req.hostEnv.PATH ?? ""}` : (req.hostEnv.PATH ?? "");
+  // Only what the step changes: its base is the run's snapshot of the engine's environment.
+  const env: Record<string, string> = {};
+  if (shimDir) env.PATH = `${shimDir}:${req.hostEnv.PATH ?? ""}`;
   env.TMPDIR = mapper.map("/tmp");
   for (const e of container.env ?? []) env[e.name] = mapper.rewrite(e.value ?? "");
   const workingDir = container.workingDir ? mapper.map(container.workingDir) : join(stepDir, "fs");
@@ -206,6 +206,7 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const processSpec: HostProcessSpec = {
     argv,
     cwd: workingDir,
+    baseEnv: req.hostEnv,
     env,
     dirs: reused ? [] : dirs,
     files,

@@ -18,6 +18,7 @@ import { podName } from "../node-ids";
 import type { ArtifactStore } from "./artifacts/store";
 import { assessDagPhase } from "./dag-phase";
 import {
+  dependenciesSatisfied,
   dependenciesToDepends,
   dependsTaskNames,
   evaluateDepends,
@@ -1341,7 +1342,18 @@ export class WorkflowRun {
     let wake: () => void = () => {};
     let running = 0;
 
-    const taskNode = (t: string) => this.table.byName(taskName(t));
+    // Ids by task name, looked up for every scheduling decision.
+    const taskIds = new Map<string, string>();
+    const hookIds = new Map<string, string>();
+    const idOf = (ids: Map<string, string>, t: string, name: () => string) => {
+      let id = ids.get(t);
+      if (id === undefined) {
+        id = this.table.id(name());
+        ids.set(t, id);
+      }
+      return id;
+    };
+    const taskNode = (t: string) => this.table.get(idOf(taskIds, t, () => taskName(t)));
     const connect = (t: string, name: string) => {
       const task = tasks.get(t);
       const deps = task ? depsOf(task) : [];
@@ -1427,7 +1439,7 @@ export class WorkflowRun {
     };
 
     const hookFulfilled = (t: string) => {
-      const exit = this.table.byName(`${taskName(t)}.onExit`);
+      const exit = this.table.get(idOf(hookIds, t, () => `${taskName(t)}.onExit`));
       return !exit || isFulfilled(exit);
     };
 
@@ -1459,8 +1471,8 @@ export class WorkflowRun {
           waiting.push(t);
           continue;
         }
-        const logic = dependsLogic(task);
-        if (logic) {
+        // As `if (logic)` on the depends expression, without building it for a `dependencies` list.
+        if (task.depends !== undefined ? task.depends !== "" : deps.length > 0) {
           const states: Record<
             string,
             { phase: NodePhase; loop?: { anySucceeded: boolean; allFailed: boolean } }
@@ -1481,7 +1493,9 @@ export class WorkflowRun {
           }
           let execute: boolean;
           try {
-            execute = evaluateDepends(logic, states, continueOnOf);
+            execute =
+              (task.depends === undefined ? dependenciesSatisfied(deps, states, continueOnOf) : undefined) ??
+              evaluateDepends(dependsLogic(task), states, continueOnOf);
           } catch (error) {
             connect(t, taskName(t));
             this.table.init(taskName(t), "Skipped", {

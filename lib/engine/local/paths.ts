@@ -26,7 +26,7 @@ export class PathMapper {
       .sort((a, b) => b.length - a.length)
       .map(escapeRegExp);
     alternatives.push("/tmp");
-    this.pattern = new RegExp(`(?<![\\w.\\-/])(${alternatives.join("|")})(?![\\w.\\-])`, "g");
+    this.pattern = pathPattern(alternatives.join("|"));
   }
 
   /** Where an absolute path of the step lives on the host. */
@@ -45,6 +45,20 @@ export class PathMapper {
     const token = /^[^\s'"`;|&<>()]+/.exec(rest)?.[0] ?? "";
     return this.hostPaths.some((dir) => token === dir || token.startsWith(`${dir}/`));
   }
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** Compiled once per set of paths (usually just /tmp): a RegExp per step was a measurable cost. */
+function pathPattern(alternatives: string): RegExp {
+  let pattern = patterns.get(alternatives);
+  if (!pattern) {
+    // Global, but only used by replace(), which starts from lastIndex 0 and runs to the end synchronously.
+    pattern = new RegExp(`(?<![\\w.\\-/])(${alternatives})(?![\\w.\\-])`, "g");
+    if (patterns.size >= 1000) patterns.clear();
+    patterns.set(alternatives, pattern);
+  }
+  return pattern;
 }
 
 function escapeRegExp(s: string): string {

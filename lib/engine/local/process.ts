@@ -14,6 +14,9 @@ export interface StepFile {
 export interface HostProcessSpec {
   argv: string[];
   cwd: string;
+  /** The environment the step starts from (shared between steps: never modified). */
+  baseEnv: Readonly<Record<string, string>>;
+  /** Variables the step sets on top of `baseEnv`. */
   env: Record<string, string>;
   /** Directories created (with parents) before the process starts: its working directory, its TMPDIR. */
   dirs: string[];
@@ -96,7 +99,7 @@ export class HostProcess implements StepProcess {
       }
       const child = spawn(file, args, {
         cwd: spec.cwd,
-        env: spec.env,
+        env: { ...spec.baseEnv, ...spec.env },
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       });

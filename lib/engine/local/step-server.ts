@@ -23,6 +23,8 @@ export class StepServer {
   private readonly steps = new Map<number, ServerStep>();
   private readonly parser = new ReplyParser();
   private readonly baseEnv: Record<string, string>;
+  /** How each base environment steps use (one per run) differs from the server's. */
+  private readonly baseChanges = new WeakMap<object, { set: Record<string, string>; unset: string[] }>();
   private state: "starting" | "ready" | "unavailable" | "dead" = "starting";
   private seq = 0;
   private stderrTail = "";
@@ -77,7 +79,7 @@ export class StepServer {
     }
     this.steps.set(id, step);
     if (this.steps.size === 1) refStream(this.child.stdout);
-    const { set, unset } = envChanges(this.baseEnv, spec.env);
+    const { set, unset } = this.envChanges(spec);
     this.send({
       op: "run",
       id,
@@ -99,6 +101,18 @@ export class StepServer {
   /** Ends the server: it kills the process groups of steps still running and exits. */
   close(): void {
     this.child.stdin.end();
+  }
+
+  /** The step's environment as changes to the server's, which the server applies. */
+  private envChanges(spec: HostProcessSpec): { set: Record<string, string>; unset: string[] } {
+    let base = this.baseChanges.get(spec.baseEnv);
+    if (!base) {
+      base = diffEnv(this.baseEnv, spec.baseEnv);
+      this.baseChanges.set(spec.baseEnv, base);
+    }
+    const set = Object.keys(base.set).length ? { ...base.set, ...spec.env } : spec.env;
+    const unset = base.unset.length ? base.unset.filter((k) => !Object.hasOwn(spec.env, k)) : base.unset;
+    return { set, unset };
   }
 
   private send(message: Record<string, unknown>): void {
@@ -223,10 +237,10 @@ function currentEnv(): Record<string, string> {
   return env;
 }
 
-/** What a step's environment changes relative to the server's (sent instead of the whole environment). */
-function envChanges(
-  base: Record<string, string>,
-  env: Record<string, string>,
+/** What `env` changes relative to `base`. */
+function diffEnv(
+  base: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string>>,
 ): { set: Record<string, string>; unset: string[] } {
   const set: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (base[k] !== v) set[k] = v;

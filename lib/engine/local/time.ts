@@ -1,6 +1,15 @@
+let cachedSecond = Number.NaN;
+let cachedText = "";
+
 /** Argo writes timestamps as RFC 3339 with second precision. */
-export function rfc3339(date: Date = new Date()): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+export function rfc3339(date?: Date): string {
+  // Formatted once per second: every node change stamps a time.
+  const second = Math.floor((date ? date.getTime() : Date.now()) / 1000);
+  if (second !== cachedSecond) {
+    cachedText = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+    cachedSecond = second;
+  }
+  return cachedText;
 }
 
 const UNITS_MS: Record<string, number> = {

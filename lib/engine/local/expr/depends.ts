@@ -149,3 +149,50 @@ export function evaluateDepends(
   }
   return result;
 }
+
+// Names that read as expr-lang identifiers (after "-" → "_") and are not its operators or literals.
+const plainName = /^[a-zA-Z_][-a-zA-Z0-9_]*$/;
+const reserved = new Set([
+  "and",
+  "or",
+  "not",
+  "in",
+  "matches",
+  "contains",
+  "startsWith",
+  "endsWith",
+  "true",
+  "false",
+  "nil",
+  "let",
+  "if",
+  "else",
+]);
+
+/**
+ * A legacy `dependencies` list decided without building and parsing its depends expression: the answer
+ * evaluateDepends(dependenciesToDepends(deps, continueOnOf), tasks) gives (checked by a test over every phase),
+ * undefined when a name needs the real evaluation (it does not read as an identifier).
+ */
+export function dependenciesSatisfied(
+  deps: readonly string[],
+  tasks: Record<string, DependsTaskState>,
+  continueOnOf?: (task: string) => ContinueOn | undefined,
+): boolean | undefined {
+  let satisfied = true;
+  for (const name of deps) {
+    const state = tasks[name];
+    if (!state || !plainName.test(name) || reserved.has(name.replaceAll("-", "_"))) return undefined;
+    const phase = state.phase;
+    const continueOn = continueOnOf?.(name);
+    const ok =
+      phase === "Succeeded" ||
+      phase === "Skipped" ||
+      phase === "Daemoned" ||
+      (state.daemoned === true && phase !== "Pending") ||
+      (continueOn?.error === true && phase === "Error") ||
+      (continueOn?.failed === true && phase === "Failed");
+    if (!ok) satisfied = false;
+  }
+  return satisfied;
+}

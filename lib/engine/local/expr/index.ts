@@ -5,6 +5,7 @@
 export {
   type ContinueOn,
   type DependsTaskState,
+  dependenciesSatisfied,
   dependenciesToDepends,
   dependsResolved,
   dependsTaskNames,

@@ -15,6 +15,7 @@ import {
 // Real processes through a real python3: the engine's default launcher on any host that has one.
 const dir = await mkdtemp(join(tmpdir(), "skiff-step-server-"));
 const server = new StepServer();
+const hostEnv = { ...(process.env as Record<string, string>) };
 
 afterAll(async () => {
   server.close();
@@ -29,7 +30,8 @@ function spec(
   return {
     argv: ["sh", "-c", script],
     cwd: dir,
-    env: { ...(process.env as Record<string, string>) },
+    baseEnv: hostEnv,
+    env: {},
     dirs: [],
     files: [],
     onLine: (l) => lines.push(l),
@@ -92,13 +94,14 @@ describe("the step server", () => {
 
   it("runs in the step's directory and environment (set and removed variables), with stdin empty", async () => {
     const cwd = join(dir, "step", "fs");
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), STEP_VAR: "it's here" };
-    delete env.HOME;
+    const baseEnv = { ...hostEnv };
+    delete baseEnv.HOME;
     const s = spec(
       'pwd; echo "$STEP_VAR"; [ -n "$HOME" ] && echo "home=$HOME" || echo home=unset; cat; ls -a "$PWD/tmp" | wc -l',
       {
         cwd,
-        env,
+        baseEnv,
+        env: { STEP_VAR: "it's here" },
         dirs: [join(cwd, "tmp"), cwd],
       },
     );
@@ -113,7 +116,7 @@ describe("the step server", () => {
       argv: ["hello-step", "arg"],
       dirs: [bin],
       files: [{ path: join(bin, "hello-step"), text: '#!/bin/sh\necho "hello $1"\n', mode: 0o755 }],
-      env: { ...(process.env as Record<string, string>), PATH: `${bin}:${process.env.PATH ?? ""}` },
+      env: { PATH: `${bin}:${process.env.PATH ?? ""}` },
     });
     expect((await server.start(s).done).exitCode).toBe(0);
     expect(s.lines.map((l) => l.text)).toEqual(["hello arg"]);
