@@ -1,9 +1,18 @@
 // `skiff build` and `skiff lint` alone (bundled to dist/build/cli.js): the compiler's commands without the
 // rest of the CLI's modules, for callers that only build (CI steps, the compile benchmark). Same flags,
 // output and exit codes as `skiff build` / `skiff lint`.
-import { Command, CommanderError } from "commander";
-import { registerBuildCommands } from "../cli/commands/build";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "../cli/exit";
+
+// The sandbox worker (a second Node process) and esbuild's service start first, while this process loads
+// commander and the compiler; the command starts them anyway, so a wrong guess costs only idle processes.
+const [command, ...rest] = process.argv.slice(2);
+if (command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)))) {
+  const { prewarmCompiler } = await import("./prewarm");
+  prewarmCompiler();
+}
+
+const { Command, CommanderError } = await import("commander");
+const { registerBuildCommands } = await import("../cli/commands/build");
 
 const program = new Command("skiff").showHelpAfterError().exitOverride();
 registerBuildCommands(program);

@@ -1,5 +1,4 @@
-import { existsSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../cli/exit";
 import { compilePipeline } from "./compile";
@@ -76,7 +75,8 @@ export async function runBuild(pipeline: string, options: BuildCommandOptions): 
     // The result renders each format once, on first read.
     spec = asJson ? result.json : result.yaml;
     if (spec === undefined) throw new Error("the compiler returned a manifest without its spec text");
-    if (options.output) await writeFile(options.output, spec);
+    // One synchronous write: the CLI has nothing else to do meanwhile (and no thread-pool round trips).
+    if (options.output) writeFileSync(options.output, spec);
   }
   if (format === "json") {
     const out = {

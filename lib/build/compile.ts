@@ -65,18 +65,18 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     (dsl) => sandbox.preload(dsl),
     () => undefined, // reported by bundlePipeline
   );
-  const bundling = bundlePipeline({ entry, files: options.files, dslEntry: options.dslEntry });
-  // The linter (Argo's schema validator, ~0.9 MB of code) and the YAML writer load while esbuild and the
-  // worker run: on a cold process their loading is then off the critical path.
-  const backends = Promise.all([import("./lint"), import("./yaml")]);
-  backends.catch(() => undefined);
-  const bundled = await bundling;
+  const bundled = await bundlePipeline({ entry, files: options.files, dslEntry: options.dslEntry });
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
-  // The checker runs here while the worker evaluates, on the other core.
+  const parametersJson = JSON.stringify(options.buildParameters ?? {});
+  const evaluation = sandbox.evaluate(bundle.code, BUNDLE_FILENAME, parametersJson, bundle.dsl);
+  // The linter (Argo's schema validator, ~0.9 MB of code) and the YAML writer load while the worker
+  // evaluates: on a cold process this process is idle then. The checker runs then too.
+  const backends = Promise.all([import("./lint"), import("./yaml")]);
+  backends.catch(() => undefined);
   const [typeDiagnostics, outcome] = await Promise.all([
     options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],
-    sandbox.evaluate(bundle.code, BUNDLE_FILENAME, JSON.stringify(options.buildParameters ?? {}), bundle.dsl),
+    evaluation,
   ]);
   // Parsing the source map costs more than evaluating on a cold process: only diagnostics and a caller
   // reading `sites` need it.

@@ -60,6 +60,21 @@ export function loadEsbuild(): typeof import("esbuild") {
   return createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
 }
 
+let esbuildStarted = false;
+
+/** Starts esbuild's service process now (it otherwise starts on the first bundle), without waiting. */
+export function startEsbuild(): void {
+  if (esbuildStarted) return;
+  esbuildStarted = true;
+  try {
+    loadEsbuild()
+      .initialize({})
+      .catch(() => undefined);
+  } catch {
+    // Already initialized elsewhere: the service is running. Not installed: the build reports it.
+  }
+}
+
 /** The DSL entry of this installation, from the source tree or next to the bundled CLI. */
 export function defaultDslEntry(): string {
   const found = findInstalled("lib/dsl/index.ts");

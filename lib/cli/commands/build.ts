@@ -8,10 +8,10 @@ interface Flags {
   format: string;
 }
 
-/** Boots the sandbox worker (a second Node process) first, so that it starts while the compiler loads. */
+/** Boots the sandbox worker and esbuild's service first, so that they start while the compiler loads. */
 async function startSandbox(): Promise<void> {
-  const { prewarmSharedSandbox } = await import("../../build/sandbox/shared");
-  prewarmSharedSandbox();
+  const { prewarmCompiler } = await import("../../build/prewarm");
+  prewarmCompiler();
 }
 
 /** `skiff build` and `skiff lint`. The compiler loads only when one of them runs. */
