@@ -27,8 +27,8 @@ export interface LeafRequest {
   shimDirs: Map<string, Promise<string>>;
   captureResult: boolean;
   artifacts: ArtifactStore | undefined;
-  /** Key prefix for this step's output artifacts. */
-  artifactPrefix: string;
+  /** Key prefix for this step's output artifacts (asked only when it has some: it hashes the pod name). */
+  artifactPrefix: () => string;
   /** Epoch ms past which the step is killed (retryStrategy.maxDuration). */
   maxDeadline: number | undefined;
   onStart: (proc: StepProcess) => void;
@@ -134,7 +134,7 @@ async function saveArtifact(
   }
   if (!req.artifacts)
     return { error: `output artifact '${a.name}' needs an artifact repository; none is configured` };
-  const key = `${req.artifactPrefix}/${a.name}`;
+  const key = `${req.artifactPrefix()}/${a.name}`;
   if (info.isDirectory()) {
     for (const file of await listFiles(source)) {
       await req.artifacts.put(`${key}/${relative(source, file).split(sep).join("/")}`, await readFile(file));

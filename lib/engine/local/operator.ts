@@ -758,7 +758,7 @@ export class WorkflowRun {
         shimDirs: this.env.shimDirs,
         captureResult: req.captureResult,
         artifacts: this.artifacts,
-        artifactPrefix: `artifacts/${this.runId}/${this.podName(node)}`,
+        artifactPrefix: () => `artifacts/${this.runId}/${this.podName(node)}`,
         maxDeadline: extras.maxDeadline,
         launcher: this.env.launcher,
         onStart: (proc) => {

@@ -182,7 +182,11 @@ def is_pristine(expect):
 def request(line):
     req = json.loads(line)
     if req["op"] == "run":
-        run(req)
+        try:
+            run(req)
+        except Exception as e:
+            # Not a failure of the step's command (those are OSErrors): say what broke instead of dying.
+            emit("F %d EINVAL step server: %s\n" % (req.get("id", 0), repr(e).replace("\n", " ")))
     elif req["op"] == "kill":
         step = steps.get(req["id"])
         if step is not None and step.pid is not None:
@@ -195,6 +199,13 @@ def shutdown():
             killgroup(step.pid, signal.SIGKILL)
     sys.exit(0)
 
+
+# What every step needs must work here, or the engine uses another launcher: try it once.
+try:
+    probe = os.posix_spawn("/bin/sh", ["sh", "-c", "exit 0"], base, file_actions=[(os.POSIX_SPAWN_DUP2, null, 0)], setsid=True, setsigdef=RESET)
+    os.waitpid(probe, 0)
+except Exception:
+    sys.exit(3)
 
 wake_r, wake_w = os.pipe()
 os.set_blocking(wake_r, False)
