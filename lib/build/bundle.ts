@@ -60,8 +60,11 @@ const isRawManifest = (value) =>
   value !== null && typeof value === "object" && typeof value.apiVersion === "string" && typeof value.kind === "string";
 const describeValue = (value) =>
   value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object that is not a Skiff resource" : "a " + typeof value;
+let pendingSites;
 export function evaluate(parametersJson) {
   const parameters = Object.freeze(JSON.parse(parametersJson));
+  // Call sites are resolved by sites(), after the manifest has left the sandbox.
+  if (typeof dsl.deferCallSites === "function") dsl.deferCallSites();
   let value;
   try {
     const pipeline = require(${JSON.stringify(`./${entry}`)});
@@ -84,13 +87,24 @@ export function evaluate(parametersJson) {
         typeof value.manifestWithSiteList === "function"
           ? value.manifestWithSiteList()
           : { manifest: value.toManifest(), sites: typeof dsl.manifestSites === "function" ? dsl.manifestSites(value) : {} };
-      return JSON.stringify({ ok: true, manifest, sites });
+      pendingSites = sites;
+      return JSON.stringify({ ok: true, manifest });
     }
     if (isRawManifest(value)) return JSON.stringify({ ok: true, manifest: value, sites: {} });
   } catch (error) {
     return JSON.stringify({ ok: false, error: describe(error, "pipeline.throw") });
   }
   return fail("pipeline.default-export", "the default export must be a Skiff Workflow, WorkflowTemplate or CronWorkflow (or a function of build parameters returning one), got " + describeValue(value));
+}
+// The sites of the manifest evaluate() returned, as JSON [path, site] pairs (resolving them here).
+export function sites() {
+  const list = pendingSites;
+  pendingSites = undefined;
+  try {
+    return JSON.stringify(list ?? []);
+  } catch {
+    return "[]";
+  }
 }
 `;
 

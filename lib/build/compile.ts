@@ -92,11 +92,13 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     };
   if ("diagnostic" in evaluated)
     return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
-  const { manifest, rawSites } = evaluated;
+  const [{ lintManifest, placeDiagnostics }, render] = await backends;
+  // The worker resolves the call sites meanwhile (they only place diagnostics, and cost about as much).
+  const found = lintManifest(evaluated.manifest);
+  const rawSites = outcome.sites ? parseSites(await outcome.sites) : evaluated.rawSites;
   const sites = lazy(() => mapSites(rawSites, sourceMap()));
-  const [{ lintManifest }, render] = await backends;
-  const diagnostics = [...typeDiagnostics, ...lintManifest(manifest, sites)];
-  return compiled(!hasErrors(diagnostics), manifest, diagnostics, sites, render);
+  const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
+  return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, render);
 }
 
 /** A value computed on first use. */
@@ -181,6 +183,17 @@ function parseEvaluation(
   }
   const rawSites = r.sites !== null && typeof r.sites === "object" ? (r.sites as RawSites) : {};
   return { manifest: r.manifest as Manifest, rawSites };
+}
+
+/** The worker's sites JSON (pairs); anything malformed reads as none. */
+function parseSites(sitesJson: string | undefined): RawSites {
+  if (sitesJson === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(sitesJson);
+    return parsed !== null && typeof parsed === "object" ? (parsed as RawSites) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Maps the worker's sites through the source map to upload files; sites outside the upload are dropped. */

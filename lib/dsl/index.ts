@@ -49,6 +49,7 @@ export {
   type TaskOptions,
 } from "./graph";
 export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
+export { deferCallSites } from "./site";
 export {
   type ContainerOptions,
   container,

@@ -75,6 +75,88 @@ function textSite(entry: AnyFunction): SourceSite | undefined {
   return undefined;
 }
 
+// Frames a deferred capture keeps: the user frame is almost always the first; a builtin (`forEach`) or
+// a DSL helper may come first.
+const DEFERRED_FRAMES = 4;
+let deferred = false;
+
+/**
+ * From now on in this realm, call sites are captured when the DSL is called but resolved to file:line:col
+ * only when first read. Resolving a frame costs more than capturing it, and grows with the size of the
+ * calling function (V8 scans the function's position table), so the compiler reads them only after it
+ * has sent the manifest out of its sandbox. Called by the compiler's bundle entry in its fresh realm.
+ */
+export function deferCallSites(): void {
+  deferred = true;
+}
+
+/** Reads the first user frame of a deferred capture (`undefined` fields when there is none). */
+function resolveCaptured(holder: { stack?: unknown }): SourceSite | undefined {
+  const original = Error.prepareStackTrace;
+  let replaced = false;
+  let frames: unknown;
+  try {
+    Error.prepareStackTrace = (_error, structured) => structured;
+    replaced = true;
+  } catch {
+    // Frozen Error statics: the frames come formatted.
+  }
+  try {
+    frames = holder.stack;
+  } catch {
+    frames = undefined;
+  } finally {
+    if (replaced) Error.prepareStackTrace = original;
+  }
+  if (Array.isArray(frames)) {
+    for (const frame of frames as V8CallSite[]) {
+      const file = frame.getFileName();
+      if (!file || !isUserFile(file)) continue;
+      const line = frame.getLineNumber();
+      const column = frame.getColumnNumber();
+      if (line !== null && column !== null) return { file, line, column };
+    }
+    return undefined;
+  }
+  // A formatter that could not be replaced: its text, if it looks like V8's.
+  for (const line of (typeof frames === "string" ? frames : "").split("\n")) {
+    const match = FRAME.exec(line);
+    if (match && isUserFile(match[1]))
+      return { file: match[1], line: Number(match[2]), column: Number(match[3]) };
+  }
+  return undefined;
+}
+
+/**
+ * A site whose `file`, `line` and `column` are read from the captured frames on first access (own
+ * enumerable accessors, so `JSON.stringify` resolves it). Without a user frame they read "", 0, 0, which
+ * the compiler does not map to any file.
+ */
+function deferredSite(entry: AnyFunction): SourceSite | undefined {
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = DEFERRED_FRAMES;
+    Error.captureStackTrace(holder, entry);
+  } catch {
+    return undefined;
+  } finally {
+    if (Error.stackTraceLimit !== limit) Error.stackTraceLimit = limit;
+  }
+  let resolved: SourceSite | null | undefined = null;
+  const read = (): SourceSite | undefined => {
+    if (resolved === null) resolved = resolveCaptured(holder);
+    return resolved;
+  };
+  const site = {} as SourceSite;
+  Object.defineProperties(site, {
+    file: { get: () => read()?.file ?? "", enumerable: true },
+    line: { get: () => read()?.line ?? 0, enumerable: true },
+    column: { get: () => read()?.column ?? 0, enumerable: true },
+  });
+  return site;
+}
+
 /**
  * The call site of `entry` in user code, as the host reports it. `Error.captureStackTrace` drops every frame from `entry` up, so the
  * answer is right even when the DSL and the pipeline are bundled into one file; DSL frames are skipped too.
@@ -82,6 +164,7 @@ function textSite(entry: AnyFunction): SourceSite | undefined {
 export function callSite(entry: AnyFunction): SourceSite | undefined {
   // A host that formats stacks itself (source-map support, test runners) reports positions its own way;
   // honour it. Plain V8 (the build sandbox) gets the fast structured path.
+  if (deferred) return deferredSite(entry);
   const custom = Error.prepareStackTrace;
   if (custom !== undefined && custom.name !== NODE_DEFAULT_FORMATTER) return textSite(entry);
   for (const limit of FRAME_LIMITS) {

@@ -29,8 +29,18 @@ export function lintManifest(
 ): Diagnostic[] {
   const diagnostics = validateSchema(manifest);
   if (isObject(manifest)) diagnostics.push(...argoRules(manifest));
-  if (diagnostics.length === 0) return diagnostics;
-  // A function is called only when there is something to place (mapping sites can cost more than linting).
+  return placeDiagnostics(diagnostics, sites);
+}
+
+/**
+ * Gives diagnostics without a file the site of their spec path. A function is called only when there is
+ * something to place (mapping sites can cost more than linting).
+ */
+export function placeDiagnostics(
+  diagnostics: Diagnostic[],
+  sites?: ManifestSites | (() => ManifestSites | undefined),
+): Diagnostic[] {
+  if (diagnostics.length === 0 || sites === undefined) return diagnostics;
   const known = typeof sites === "function" ? sites() : sites;
   return diagnostics.map((d) => {
     const site = siteFor(d.path, known);

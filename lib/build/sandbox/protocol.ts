@@ -35,10 +35,20 @@ export interface EvaluationError {
   site?: { file: string; line: number; column: number };
 }
 
-/** Worker → parent. `resultJson` is the bundle's own JSON output, parsed and checked by the parent. */
+/**
+ * Worker → parent. `resultJson` is the bundle's own JSON output, parsed and checked by the parent. With
+ * `sitesFollow`, a `SitesResponse` for the same id comes next: the worker resolves the call sites while
+ * the parent lints.
+ */
 export type EvaluateResponse =
-  | { id: number; ok: true; resultJson: string }
+  | { id: number; ok: true; resultJson: string; sitesFollow?: boolean }
   | { id: number; ok: false; error: EvaluationError };
+
+/** Worker → parent, after an `EvaluateResponse` with `sitesFollow`: the bundle's sites JSON, if it made any. */
+export interface SitesResponse {
+  id: number;
+  sitesJson?: string;
+}
 
 /** Sent once by the worker when it is ready for requests. */
 export interface ReadyMessage {

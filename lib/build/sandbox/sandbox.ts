@@ -8,6 +8,7 @@ import type {
   EvaluationError,
   PreloadRequest,
   ReadyMessage,
+  SitesResponse,
 } from "./protocol";
 
 export interface SandboxLimits {
@@ -32,7 +33,13 @@ export interface SandboxOptions extends SandboxLimits {
 
 export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 30_000, heapMb: 256, rssMb: 768 };
 
-export type EvaluationOutcome = { ok: true; resultJson: string } | { ok: false; error: EvaluationError };
+/**
+ * What an evaluation gave. `sites` is the bundle's call sites (JSON), which the worker resolves after
+ * answering, when the bundle has a `sites()` phase; it resolves undefined if the worker has none to give.
+ */
+export type EvaluationOutcome =
+  | { ok: true; resultJson: string; sites?: Promise<string | undefined> }
+  | { ok: false; error: EvaluationError };
 
 // Grace past the in-worker vm timeout before the parent kills the process (a loop in microtasks, a getter
 // on a thrown object, a blocked Atomics.wait).
@@ -105,7 +112,11 @@ export class Sandbox {
     dsl?: { key: string; code: string },
   ): Promise<EvaluationOutcome> {
     const run = this.queue.then(() => this.evaluateNow(code, filename, parametersJson, dsl));
-    this.queue = run.catch(() => undefined);
+    // The next evaluation waits for this one's sites too: the worker is busy with them until then.
+    this.queue = run.then(
+      (outcome) => (outcome.ok ? outcome.sites : undefined),
+      () => undefined,
+    );
     return run;
   }
 
@@ -235,27 +246,43 @@ export class Sandbox {
     if (dsl) worker.dslKeys.add(dsl.key);
     return new Promise<EvaluationOutcome>((resolve) => {
       let killedFor: "timeout" | "memory" | undefined;
-      const finish = (outcome: EvaluationOutcome) => {
+      // Set while the worker resolves the sites of an answered evaluation (limits still apply).
+      let sitesDone: ((sitesJson: string | undefined) => void) | undefined;
+      const stop = () => {
         clearTimeout(timer);
         clearInterval(poll);
         child.off("message", onMessage);
         child.off("exit", onExit);
         this.release(worker);
-        resolve(outcome);
       };
       const kill = (reason: "timeout" | "memory") => {
         killedFor = reason;
         child.kill("SIGKILL");
       };
-      const onMessage = (message: EvaluateResponse) => {
+      const onMessage = (message: EvaluateResponse | SitesResponse) => {
         if (message?.id !== request.id) return;
-        finish(
-          message.ok ? { ok: true, resultJson: message.resultJson } : { ok: false, error: message.error },
-        );
+        if (sitesDone) {
+          const sitesJson = (message as SitesResponse).sitesJson;
+          stop();
+          sitesDone(typeof sitesJson === "string" ? sitesJson : undefined);
+          return;
+        }
+        const answer = message as EvaluateResponse;
+        if (answer.ok && answer.sitesFollow === true) {
+          const sites = new Promise<string | undefined>((done) => {
+            sitesDone = done;
+          });
+          resolve({ ok: true, resultJson: answer.resultJson, sites });
+          return;
+        }
+        stop();
+        resolve(answer.ok ? { ok: true, resultJson: answer.resultJson } : { ok: false, error: answer.error });
       };
       const onExit = () => {
         if (this.worker === worker) this.worker = undefined;
-        finish({ ok: false, error: this.exitError(worker, killedFor) });
+        stop();
+        if (sitesDone) sitesDone(undefined);
+        else resolve({ ok: false, error: this.exitError(worker, killedFor) });
       };
       const timer = setTimeout(() => kill("timeout"), this.limits.timeoutMs + KILL_GRACE_MS);
       const poll = setInterval(() => {
