@@ -34,15 +34,19 @@ const median = (values: number[]) => {
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-function timeProcess(args: string[], runs = PROCESS_RUNS): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: work, encoding: "utf8" });
-    times.push(performance.now() - start);
-    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  }
-  return median(times);
+function timeOnce(args: string[]): number {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: work, encoding: "utf8" });
+  const elapsed = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return elapsed;
+}
+
+/** Median wall time of each command, run in turns: a load change on a shared machine hits all alike. */
+function timeProcesses(commands: string[][], runs = PROCESS_RUNS): number[] {
+  const times = commands.map((): number[] => []);
+  for (let i = 0; i < runs; i++) commands.forEach((args, c) => times[c].push(timeOnce(args)));
+  return times.map(median);
 }
 
 async function timeAsync(fn: () => Promise<unknown>, runs = WARM_RUNS): Promise<number> {
@@ -64,27 +68,32 @@ try {
     writeFileSync(join(work, `p${n}`, "pipeline.ts"), source);
   }
 
-  console.log("baselines");
-  const nodeStart = timeProcess(["-e", "0"]);
-  const cliHelp = timeProcess([skiff, "--help"]);
-  const buildOnlyHelp = timeProcess([buildOnly, "--help"]);
+  const buildArgs = (n: number) => ["build", `p${n}/pipeline.ts`, "-o", `p${n}/spec.yaml`];
+  const [nodeStart, cliHelp, buildOnlyHelp, ...builds] = timeProcesses([
+    ["-e", "0"],
+    [skiff, "--help"],
+    [buildOnly, "--help"],
+    ...SIZES.flatMap((n) => [
+      [skiff, ...buildArgs(n), "--no-typecheck"],
+      [buildOnly, ...buildArgs(n), "--no-typecheck"],
+    ]),
+  ]);
+  console.log(`baselines (median of ${PROCESS_RUNS}, every command of this table run in turns)`);
   console.log(`  node -e 0                         ${ms(nodeStart)}`);
   console.log(`  node bin/skiff.js --help          ${ms(cliHelp)}   (the whole CLI loading)`);
   console.log(`  node dist/build/cli.js --help     ${ms(buildOnlyHelp)}   (build/lint commands only)`);
 
   console.log("\n(a) whole process: build <pipeline> -o spec.yaml");
   const wholeProcess = new Map<number, { fast: number; typed: number; alone: number }>();
-  for (const n of SIZES) {
-    const args = ["build", `p${n}/pipeline.ts`, "-o", `p${n}/spec.yaml`];
-    const fast = timeProcess([skiff, ...args, "--no-typecheck"]);
-    const alone = timeProcess([buildOnly, ...args, "--no-typecheck"]);
-    const typed = timeProcess([skiff, ...args], 3);
+  SIZES.forEach((n, i) => {
+    const [fast, alone] = [builds[2 * i], builds[2 * i + 1]];
+    const [typed] = timeProcesses([[skiff, ...buildArgs(n)]], 3);
     wholeProcess.set(n, { fast, typed, alone });
     const times = (t: number) => `${ms(t)} (${(t / nodeStart).toFixed(1)}× node -e 0)`;
     console.log(`  ${String(n).padStart(5)} tasks  bin/skiff.js --no-typecheck     ${times(fast)}`);
     console.log(`               dist/build/cli.js --no-typecheck ${times(alone)}`);
     console.log(`               bin/skiff.js with typecheck      ${times(typed)}`);
-  }
+  });
 
   console.log("\n(b) in process, warm sandbox (compilePipeline, no typecheck), and its stages");
   sharedSandbox();
