@@ -128,10 +128,43 @@ function resolveCaptured(holder: { stack?: unknown }): SourceSite | undefined {
 }
 
 /**
- * A site whose `file`, `line` and `column` are read from the captured frames on first access (own
- * enumerable accessors, so `JSON.stringify` resolves it). Without a user frame they read "", 0, 0, which
- * the compiler does not map to any file.
+ * A site whose `file`, `line` and `column` are read from the captured frames on first access. Without a
+ * user frame they read "", 0, 0, which the compiler maps to no file. (Prototype accessors: cheap to make;
+ * readers copy the three fields out, as the compiler's entry does.)
  */
+class DeferredSite implements SourceSite {
+  #holder: { stack?: unknown } | undefined;
+  #site: SourceSite | undefined;
+
+  constructor(holder: { stack?: unknown }) {
+    this.#holder = holder;
+  }
+
+  #read(): SourceSite | undefined {
+    if (this.#holder !== undefined) {
+      this.#site = resolveCaptured(this.#holder);
+      this.#holder = undefined;
+    }
+    return this.#site;
+  }
+
+  get file(): string {
+    return this.#read()?.file ?? "";
+  }
+
+  get line(): number {
+    return this.#read()?.line ?? 0;
+  }
+
+  get column(): number {
+    return this.#read()?.column ?? 0;
+  }
+
+  toJSON(): SourceSite {
+    return { file: this.file, line: this.line, column: this.column };
+  }
+}
+
 function deferredSite(entry: AnyFunction): SourceSite | undefined {
   const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
@@ -143,18 +176,7 @@ function deferredSite(entry: AnyFunction): SourceSite | undefined {
   } finally {
     if (Error.stackTraceLimit !== limit) Error.stackTraceLimit = limit;
   }
-  let resolved: SourceSite | null | undefined = null;
-  const read = (): SourceSite | undefined => {
-    if (resolved === null) resolved = resolveCaptured(holder);
-    return resolved;
-  };
-  const site = {} as SourceSite;
-  Object.defineProperties(site, {
-    file: { get: () => read()?.file ?? "", enumerable: true },
-    line: { get: () => read()?.line ?? 0, enumerable: true },
-    column: { get: () => read()?.column ?? 0, enumerable: true },
-  });
-  return site;
+  return new DeferredSite(holder);
 }
 
 /**
