@@ -95,10 +95,21 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const [{ lintManifest, placeDiagnostics }, render] = await backends;
   // The worker resolves the call sites meanwhile (they only place diagnostics, and cost about as much).
   const found = lintManifest(evaluated.manifest);
-  const rawSites = outcome.sites ? parseSites(await outcome.sites) : evaluated.rawSites;
+  const yaml = lazy(() => render.toYaml(evaluated.manifest));
+  let rawSites = evaluated.rawSites;
+  if (outcome.sites) {
+    let arrived = false;
+    const sitesJson = outcome.sites.finally(() => {
+      arrived = true;
+    });
+    // Still waiting: render the YAML now (nearly every caller reads it) rather than sit idle.
+    await Promise.resolve();
+    if (!arrived && !hasErrors(found)) yaml();
+    rawSites = parseSites(await sitesJson);
+  }
   const sites = lazy(() => mapSites(rawSites, sourceMap()));
   const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
-  return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, render);
+  return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml, render);
 }
 
 /** A value computed on first use. */
@@ -124,9 +135,9 @@ function compiled(
   manifest: Manifest,
   diagnostics: Diagnostic[],
   sites: () => ManifestSites,
-  render: { toYaml(manifest: Manifest): string; toJson(manifest: Manifest): string },
+  yaml: () => string,
+  render: { toJson(manifest: Manifest): string },
 ): CompileResult {
-  const yaml = lazy(() => render.toYaml(manifest));
   const json = lazy(() => render.toJson(manifest));
   const set: { yaml?: string; json?: string; sites?: ManifestSites } = {};
   return {
