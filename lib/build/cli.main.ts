@@ -1,6 +1,7 @@
 // `skiff build` and `skiff lint` alone (bundled to dist/build/cli.js): the compiler's commands without the
 // rest of the CLI's modules, for callers that only build (CI steps, the compile benchmark). Same flags,
 // output and exit codes as `skiff build` / `skiff lint`.
+import { createRequire } from "node:module";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "../cli/exit";
 
 // The sandbox worker (a second Node process) and esbuild's service start first, while this process loads
@@ -11,7 +12,8 @@ if (command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.t
   prewarmCompiler();
 }
 
-const { Command, CommanderError } = await import("commander");
+// `require`d: importing it as ESM first runs Node's CommonJS export scanner over it.
+const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof import("commander");
 const { registerBuildCommands } = await import("../cli/commands/build");
 
 const program = new Command("skiff").showHelpAfterError().exitOverride();
