@@ -45,7 +45,11 @@ function timeOnce(args: string[]): number {
 /** Median wall time of each command, run in turns: a load change on a shared machine hits all alike. */
 function timeProcesses(commands: string[][], runs = PROCESS_RUNS): number[] {
   const times = commands.map((): number[] => []);
-  for (let i = 0; i < runs; i++) commands.forEach((args, c) => times[c].push(timeOnce(args)));
+  for (let i = 0; i < runs; i++) {
+    commands.forEach((args, c) => {
+      times[c].push(timeOnce(args));
+    });
+  }
   return times.map(median);
 }
 
