@@ -7,7 +7,8 @@ import { EXIT_FAILED, EXIT_USAGE, UsageError } from "../cli/exit";
 // The sandbox worker (a second Node process) and esbuild's service start first, while this process loads
 // commander and the compiler; the command starts them anyway, so a wrong guess costs only idle processes.
 const [command, ...rest] = process.argv.slice(2);
-if (command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)))) {
+const compiles = command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)));
+if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) {
   const { prewarmCompiler } = await import("./prewarm");
   prewarmCompiler();
 }
