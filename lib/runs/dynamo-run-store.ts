@@ -11,7 +11,6 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { LRUCache } from "lru-cache";
 import type {
   Page,
   PendingCompletion,
@@ -49,6 +48,7 @@ import {
   VERSION_PREFIX,
   versionSk,
 } from "./keys";
+import { RecentEntries } from "./recent";
 import { recordingOf } from "./recording";
 import { isTerminal, statusRank } from "./status";
 import { INDEX } from "./table";
@@ -100,12 +100,12 @@ export class DynamoRunStore implements RunStore {
   private readonly table: string;
   private readonly options: Required<Omit<DynamoRunStoreOptions, "client">>;
   /** Run items as last read or written by this store (see `rememberedRuns`). */
-  private readonly remembered: LRUCache<string, Item> | undefined;
+  private readonly remembered: RecentEntries<string, Item> | undefined;
 
   constructor(options: DynamoRunStoreOptions) {
     this.options = { ...defaults, ...options };
     this.remembered =
-      this.options.rememberedRuns > 0 ? new LRUCache({ max: this.options.rememberedRuns }) : undefined;
+      this.options.rememberedRuns > 0 ? new RecentEntries(this.options.rememberedRuns) : undefined;
     this.table = options.tableName;
     const client = options.client ?? new DynamoDBClient({});
     this.doc =
