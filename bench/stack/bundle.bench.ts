@@ -3,14 +3,17 @@
 // clients: bundle size, and cold init (a fresh Node process importing the module), side by side in one run.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 // Bundled to dist/bench/stack/: the project is three levels up.
 const projectRoot = fileURLToPath(new URL("../../..", import.meta.url)).replace(/\/$/, "");
 const out = mkdtempSync(join(tmpdir(), "skiff-bundle-bench-"));
+/** The plugins serverless.yml bundles with (custom.esbuild.plugins). */
+const plugins = createRequire(import.meta.url)(join(projectRoot, "scripts/esbuild-plugins.cjs")) as Plugin[];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 
 /** The SDK clients each handler constructs (its baseline imports exactly these). */
@@ -55,6 +58,7 @@ async function bundle(entry: string, outfile: string): Promise<{ entry: number; 
     banner: {
       js: "import { createRequire as __skiffRequire } from 'node:module'; const require = __skiffRequire(import.meta.url);",
     },
+    plugins,
     logLevel: "error",
   });
   const total = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
