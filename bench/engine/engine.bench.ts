@@ -8,21 +8,11 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DAGTask, Workflow } from "../../lib/argo";
 import { LocalEngine } from "../../lib/engine/local";
-
-/** Deterministic PRNG (mulberry32) so every run benchmarks the same graph. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../test/support/seeded-random";
 
 /** Node i depends on up to 3 distinct earlier nodes. */
 function graph(size: number): string[][] {
-  const random = prng(42);
+  const random = seededRandom(42);
   const deps: string[][] = [];
   for (let i = 0; i < size; i++) {
     const wanted = i === 0 ? 0 : Math.floor(random() * 4);

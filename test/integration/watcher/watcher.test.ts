@@ -7,6 +7,7 @@ import type { RunRecord } from "../../../lib/ports/run-store";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { createWatcherHandler, InvalidWatcherEventError } from "../../../lib/runs/watcher-handler";
+import { shuffled } from "../../support/seeded-random";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
 import { dagAt, workflow } from "../../unit/runs/workflow-fixtures";
 import { type DynamoFixture, startDynamo } from "../runs/dynamo-local";
@@ -65,23 +66,6 @@ const completions = (runId?: string) =>
   received.filter(
     (e) => e["detail-type"] === "Pipeline Run Completed" && (runId === undefined || e.detail.runId === runId),
   );
-
-/** Deterministic shuffle (mulberry32), so a failure can be replayed. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let s = seed;
-  const random = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 describe("status-change events", () => {
   it.each([1, 2, 3])(

@@ -7,20 +7,10 @@ import { describe, expect, it } from "vitest";
 import { generatePipeline } from "../../../bench/compile/generate";
 import { canonicalize, toYaml } from "../../../lib/build/yaml";
 import { DUMP_OPTIONS } from "../../../lib/build/yaml-writer";
+import { seededRandom } from "../../support/seeded-random";
 
 // The reference: what toYaml always produced (js-yaml's dump of the canonical manifest).
 const reference = (value: unknown) => dump(canonicalize(value), DUMP_OPTIONS);
-
-// Deterministic pseudo-random numbers (mulberry32), so a failure reproduces.
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Strings that each hit one of YAML's scalar rules: implicit types, indicators, quoting, block scalars.
 const TRICKY = [
@@ -208,7 +198,7 @@ describe("the YAML writer", () => {
   });
 
   it("writes exactly what js-yaml dumps, on 3,000 random documents", () => {
-    const next = random(20261123);
+    const next = seededRandom(20261123);
     for (let i = 0; i < 3000; i++) {
       const value = { doc: randomValue(next, 0), other: randomValue(next, 1) };
       expect(toYaml(value)).toBe(reference(value));
