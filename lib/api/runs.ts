@@ -186,16 +186,13 @@ export async function getRun(deps: ApiDeps, request: ApiRequest): Promise<ApiRes
 
 /**
  * An active run's steps, read from its workflow in the engine: the store records steps with the terminal
- * status only. Undefined for a finished run, or when the engine cannot say (the recorded steps stand in).
+ * status only. Undefined for a finished run, or when the engine cannot say (no workflow yet, gone, unreachable: the
+ * recorded steps stand in).
  */
 async function liveSteps(deps: ApiDeps, run: RunRecord): Promise<StepRecord[] | undefined> {
-  if (isTerminal(run.status) || !run.engine.workflowName) return undefined;
+  if (isTerminal(run.status)) return undefined;
   try {
-    const workflow = await deps.engine.get({
-      namespace: run.engine.namespace,
-      name: run.engine.workflowName,
-      uid: run.engine.uid,
-    });
+    const workflow = await deps.engine.get(await workflowRef(deps, run));
     return workflow ? snapshotOf(workflow, run.runId, deps.engine.kind).steps : undefined;
   } catch {
     // Gone or unreachable: a read of the run must not fail for it; the sweep records what happened.
