@@ -60,11 +60,13 @@ const isRawManifest = (value) =>
   value !== null && typeof value === "object" && typeof value.apiVersion === "string" && typeof value.kind === "string";
 const describeValue = (value) =>
   value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object that is not a Skiff resource" : "a " + typeof value;
-let pendingSites;
-export function evaluate(parametersJson) {
+const sitePairs = (sites) =>
+  sites.map(([path, site]) => [path, { file: site.file, line: site.line, column: site.column }]);
+// withSites: record where user code created each part, as [path, site] pairs beside the manifest (the
+// compiler asks only when a diagnostic needs placing; recording them costs a fifth of the evaluation).
+export function evaluate(parametersJson, withSites) {
   const parameters = Object.freeze(JSON.parse(parametersJson));
-  // Call sites are resolved by sites(), after the manifest has left the sandbox.
-  if (typeof dsl.deferCallSites === "function") dsl.deferCallSites();
+  if (typeof dsl.setCallSiteCapture === "function") dsl.setCallSiteCapture(withSites ? "defer" : "skip");
   let value;
   try {
     const pipeline = require(${JSON.stringify(`./${entry}`)});
@@ -81,30 +83,15 @@ export function evaluate(parametersJson) {
   }
   try {
     if (isResource(value)) {
-      // One rendering for both, sites as [path, site] pairs (a resource from another copy of the DSL may
-      // only have the older methods).
-      const { manifest, sites } =
-        typeof value.manifestWithSiteList === "function"
-          ? value.manifestWithSiteList()
-          : { manifest: value.toManifest(), sites: typeof dsl.manifestSites === "function" ? dsl.manifestSites(value) : {} };
-      pendingSites = sites;
-      return JSON.stringify({ ok: true, manifest });
+      if (!withSites) return JSON.stringify({ ok: true, manifest: value.toManifest() });
+      const { manifest, sites } = value.manifestWithSiteList();
+      return JSON.stringify({ ok: true, manifest, sites: sitePairs(sites) });
     }
-    if (isRawManifest(value)) return JSON.stringify({ ok: true, manifest: value, sites: {} });
+    if (isRawManifest(value)) return JSON.stringify({ ok: true, manifest: value });
   } catch (error) {
     return JSON.stringify({ ok: false, error: describe(error, "pipeline.throw") });
   }
   return fail("pipeline.default-export", "the default export must be a Skiff Workflow, WorkflowTemplate or CronWorkflow (or a function of build parameters returning one), got " + describeValue(value));
-}
-// The sites of the manifest evaluate() returned, as JSON [path, site] pairs (resolving them here).
-export function sites() {
-  const list = pendingSites;
-  pendingSites = undefined;
-  try {
-    return JSON.stringify(list ?? []);
-  } catch {
-    return "[]";
-  }
 }
 `;
 

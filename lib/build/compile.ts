@@ -4,7 +4,7 @@ import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostic
 import { bundleDsl } from "./dsl-bundle";
 import type { ManifestSites } from "./lint";
 import type { EvaluationError } from "./sandbox/protocol";
-import type { Sandbox, SandboxLimits } from "./sandbox/sandbox";
+import type { EvaluationOutcome, Sandbox, SandboxLimits } from "./sandbox/sandbox";
 import { sharedSandbox } from "./sandbox/shared";
 import type { SourceFiles } from "./source-files";
 import { uploadPath } from "./source-files";
@@ -26,6 +26,12 @@ export interface CompileOptions {
   sandbox?: Sandbox;
   /** The DSL's entry module on disk. Default: this installation's lib/dsl/index.ts. */
   dslEntry?: string;
+  /**
+   * Record where user code created each part of the manifest (`sites`) even for a clean build. Default:
+   * false: sites are recorded, by evaluating the pipeline a second time, only when a diagnostic needs
+   * placing, so a clean build never pays for them.
+   */
+  callSites?: boolean;
 }
 
 export interface CompileResult {
@@ -37,7 +43,10 @@ export interface CompileResult {
   yaml?: string;
   /** Canonical JSON text of `manifest`. */
   json?: string;
-  /** Where user code created each part of the manifest (spec path → file:line:col). */
+  /**
+   * Where user code created each part of the manifest (spec path → file:line:col): filled when a diagnostic
+   * needed placing or `callSites` was set, else empty.
+   */
   sites?: ManifestSites;
   diagnostics: Diagnostic[];
 }
@@ -69,7 +78,10 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
   const parametersJson = JSON.stringify(options.buildParameters ?? {});
-  const evaluation = sandbox.evaluate(bundle.code, BUNDLE_FILENAME, parametersJson, bundle.dsl);
+  const evaluate = (callSites: boolean) =>
+    sandbox.evaluate(bundle.code, BUNDLE_FILENAME, parametersJson, bundle.dsl, { callSites });
+  const wantSites = options.callSites === true;
+  const evaluation = evaluate(wantSites);
   // The linter (Argo's schema validator, ~0.9 MB of code) and the YAML writer load while the worker
   // evaluates: on a cold process this process is idle then. The checker runs then too.
   const backends = Promise.all([import("./lint"), import("./yaml")]);
@@ -81,35 +93,41 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   // Parsing the source map costs more than evaluating on a cold process: only diagnostics and a caller
   // reading `sites` need it.
   const sourceMap = lazy(() => new BundleSourceMap(bundle.sourceMap, BUNDLE_FILENAME));
-  if (!outcome.ok) {
-    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(outcome.error, sourceMap())] };
-  }
+  const failed = async (error: EvaluationError) => {
+    // A misuse of the DSL names the call sites involved only when they were recorded: evaluate again
+    // with them (a deterministic pipeline fails the same way), keeping the first error otherwise.
+    let placed = error;
+    if (error.code === "dsl" && !wantSites) {
+      const again = await evaluate(true);
+      const retried = again.ok ? parseEvaluation(again.resultJson) : { error: again.error };
+      if ("error" in retried && retried.error.code === "dsl") placed = retried.error;
+    }
+    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(placed, sourceMap())] };
+  };
+  if (!outcome.ok) return failed(outcome.error);
   const evaluated = parseEvaluation(outcome.resultJson);
-  if ("error" in evaluated)
-    return {
-      ok: false,
-      diagnostics: [...typeDiagnostics, evaluationDiagnostic(evaluated.error, sourceMap())],
-    };
+  if ("error" in evaluated) return failed(evaluated.error);
   if ("diagnostic" in evaluated)
     return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
   const [{ lintManifest, placeDiagnostics }, render] = await backends;
-  // The worker resolves the call sites meanwhile (they only place diagnostics, and cost about as much).
   const found = lintManifest(evaluated.manifest);
-  const yaml = lazy(() => render.toYaml(evaluated.manifest));
   let rawSites = evaluated.rawSites;
-  if (outcome.sites) {
-    let arrived = false;
-    const sitesJson = outcome.sites.finally(() => {
-      arrived = true;
-    });
-    // Still waiting: render the YAML now (nearly every caller reads it) rather than sit idle.
-    await Promise.resolve();
-    if (!arrived && !hasErrors(found)) yaml();
-    rawSites = parseSites(await sitesJson);
-  }
+  if (!wantSites && found.length > 0) rawSites = await sitesOf(evaluated.manifest, await evaluate(true));
   const sites = lazy(() => mapSites(rawSites, sourceMap()));
   const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
+  const yaml = lazy(() => render.toYaml(evaluated.manifest));
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml, render);
+}
+
+/**
+ * The call sites from a second evaluation (with sites), when it rendered the same manifest as the first;
+ * none when it did not (a pipeline that is not deterministic), rather than sites pointing at wrong code.
+ */
+async function sitesOf(manifest: Manifest, again: EvaluationOutcome): Promise<RawSites> {
+  if (!again.ok) return [];
+  const evaluated = parseEvaluation(again.resultJson);
+  if (!("manifest" in evaluated)) return [];
+  return JSON.stringify(evaluated.manifest) === JSON.stringify(manifest) ? evaluated.rawSites : [];
 }
 
 /** A value computed on first use. */
@@ -194,17 +212,6 @@ function parseEvaluation(
   }
   const rawSites = r.sites !== null && typeof r.sites === "object" ? (r.sites as RawSites) : {};
   return { manifest: r.manifest as Manifest, rawSites };
-}
-
-/** The worker's sites JSON (pairs); anything malformed reads as none. */
-function parseSites(sitesJson: string | undefined): RawSites {
-  if (sitesJson === undefined) return [];
-  try {
-    const parsed: unknown = JSON.parse(sitesJson);
-    return parsed !== null && typeof parsed === "object" ? (parsed as RawSites) : [];
-  } catch {
-    return [];
-  }
 }
 
 /** Maps the worker's sites through the source map to upload files; sites outside the upload are dropped. */

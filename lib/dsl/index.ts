@@ -49,7 +49,7 @@ export {
   type TaskOptions,
 } from "./graph";
 export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
-export { deferCallSites } from "./site";
+export { type CallSiteCapture, setCallSiteCapture } from "./site";
 export {
   type ContainerOptions,
   container,

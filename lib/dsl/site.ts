@@ -78,16 +78,21 @@ function textSite(entry: AnyFunction): SourceSite | undefined {
 // Frames a deferred capture keeps: the user frame is almost always the first; a builtin (`forEach`) or
 // a DSL helper may come first.
 const DEFERRED_FRAMES = 4;
-let deferred = false;
 
 /**
- * From now on in this realm, call sites are captured when the DSL is called but resolved to file:line:col
- * only when first read. Resolving a frame costs more than capturing it, and grows with the size of the
- * calling function (V8 scans the function's position table), so the compiler reads them only after it
- * has sent the manifest out of its sandbox. Called by the compiler's bundle entry in its fresh realm.
+ * How the DSL records where user code called it, in this realm:
+ * - `resolve` (the default): file:line:col right away;
+ * - `defer`: frames captured at the call, resolved when first read (resolving costs more than capturing,
+ *   and grows with the size of the calling function, as V8 scans its position table);
+ * - `skip`: not at all. The compiler evaluates a pipeline this way first, and again with `defer` only
+ *   when a diagnostic needs placing: a clean build never pays for its call sites.
  */
-export function deferCallSites(): void {
-  deferred = true;
+export type CallSiteCapture = "resolve" | "defer" | "skip";
+let capture: CallSiteCapture = "resolve";
+
+/** Sets how call sites are recorded from now on in this realm (the compiler's bundle entry sets it). */
+export function setCallSiteCapture(mode: CallSiteCapture): void {
+  capture = mode;
 }
 
 /** Reads the first user frame of a deferred capture (`undefined` fields when there is none). */
@@ -186,7 +191,8 @@ function deferredSite(entry: AnyFunction): SourceSite | undefined {
 export function callSite(entry: AnyFunction): SourceSite | undefined {
   // A host that formats stacks itself (source-map support, test runners) reports positions its own way;
   // honour it. Plain V8 (the build sandbox) gets the fast structured path.
-  if (deferred) return deferredSite(entry);
+  if (capture === "skip") return undefined;
+  if (capture === "defer") return deferredSite(entry);
   const custom = Error.prepareStackTrace;
   if (custom !== undefined && custom.name !== NODE_DEFAULT_FORMATTER) return textSite(entry);
   for (const limit of FRAME_LIMITS) {

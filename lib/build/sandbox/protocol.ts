@@ -14,6 +14,8 @@ export interface EvaluateRequest {
   filename: string;
   /** Build parameters as JSON text: only strings cross into the context, never host objects. */
   parametersJson: string;
+  /** Ask the bundle for the call sites of the manifest's parts too (they only place diagnostics). */
+  callSites?: boolean;
   /** CPU-time budget for the synchronous evaluation, in ms (the parent also enforces a wall-time limit). */
   timeoutMs: number;
 }
@@ -35,20 +37,10 @@ export interface EvaluationError {
   site?: { file: string; line: number; column: number };
 }
 
-/**
- * Worker → parent. `resultJson` is the bundle's own JSON output, parsed and checked by the parent. With
- * `sitesFollow`, a `SitesResponse` for the same id comes next: the worker resolves the call sites while
- * the parent lints.
- */
+/** Worker → parent. `resultJson` is the bundle's own JSON output, parsed and checked by the parent. */
 export type EvaluateResponse =
-  | { id: number; ok: true; resultJson: string; sitesFollow?: boolean }
+  | { id: number; ok: true; resultJson: string }
   | { id: number; ok: false; error: EvaluationError };
-
-/** Worker → parent, after an `EvaluateResponse` with `sitesFollow`: the bundle's sites JSON, if it made any. */
-export interface SitesResponse {
-  id: number;
-  sitesJson?: string;
-}
 
 /** Sent once by the worker when it is ready for requests. */
 export interface ReadyMessage {

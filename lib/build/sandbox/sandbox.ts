@@ -8,7 +8,6 @@ import type {
   EvaluationError,
   PreloadRequest,
   ReadyMessage,
-  SitesResponse,
 } from "./protocol";
 
 export interface SandboxLimits {
@@ -33,13 +32,13 @@ export interface SandboxOptions extends SandboxLimits {
 
 export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 30_000, heapMb: 256, rssMb: 768 };
 
-/**
- * What an evaluation gave. `sites` is the bundle's call sites (JSON), which the worker resolves after
- * answering, when the bundle has a `sites()` phase; it resolves undefined if the worker has none to give.
- */
-export type EvaluationOutcome =
-  | { ok: true; resultJson: string; sites?: Promise<string | undefined> }
-  | { ok: false; error: EvaluationError };
+/** What an evaluation gave: the bundle's JSON text, or what went wrong. */
+export type EvaluationOutcome = { ok: true; resultJson: string } | { ok: false; error: EvaluationError };
+
+export interface EvaluateOptions {
+  /** Ask the bundle for the call sites of the manifest's parts too. Default: false (a clean build needs none). */
+  callSites?: boolean;
+}
 
 // Grace past the in-worker vm timeout before the parent kills the process (a loop in microtasks, a getter
 // on a thrown object, a blocked Atomics.wait).
@@ -110,13 +109,10 @@ export class Sandbox {
     filename: string,
     parametersJson: string,
     dsl?: { key: string; code: string },
+    options: EvaluateOptions = {},
   ): Promise<EvaluationOutcome> {
-    const run = this.queue.then(() => this.evaluateNow(code, filename, parametersJson, dsl));
-    // The next evaluation waits for this one's sites too: the worker is busy with them until then.
-    this.queue = run.then(
-      (outcome) => (outcome.ok ? outcome.sites : undefined),
-      () => undefined,
-    );
+    const run = this.queue.then(() => this.evaluateNow(code, filename, parametersJson, dsl, options));
+    this.queue = run.catch(() => undefined);
     return run;
   }
 
@@ -223,6 +219,7 @@ export class Sandbox {
     filename: string,
     parametersJson: string,
     dsl: { key: string; code: string } | undefined,
+    options: EvaluateOptions,
   ): Promise<EvaluationOutcome> {
     const worker = this.spawnWorker();
     this.hold(worker);
@@ -241,13 +238,12 @@ export class Sandbox {
       filename,
       parametersJson,
       timeoutMs: this.limits.timeoutMs,
+      ...(options.callSites ? { callSites: true } : {}),
       ...(dsl ? { dsl: worker.dslKeys.has(dsl.key) ? { key: dsl.key } : dsl } : {}),
     };
     if (dsl) worker.dslKeys.add(dsl.key);
     return new Promise<EvaluationOutcome>((resolve) => {
       let killedFor: "timeout" | "memory" | undefined;
-      // Set while the worker resolves the sites of an answered evaluation (limits still apply).
-      let sitesDone: ((sitesJson: string | undefined) => void) | undefined;
       const stop = () => {
         clearTimeout(timer);
         clearInterval(poll);
@@ -259,30 +255,15 @@ export class Sandbox {
         killedFor = reason;
         child.kill("SIGKILL");
       };
-      const onMessage = (message: EvaluateResponse | SitesResponse) => {
-        if (message?.id !== request.id) return;
-        if (sitesDone) {
-          const sitesJson = (message as SitesResponse).sitesJson;
-          stop();
-          sitesDone(typeof sitesJson === "string" ? sitesJson : undefined);
-          return;
-        }
-        const answer = message as EvaluateResponse;
-        if (answer.ok && answer.sitesFollow === true) {
-          const sites = new Promise<string | undefined>((done) => {
-            sitesDone = done;
-          });
-          resolve({ ok: true, resultJson: answer.resultJson, sites });
-          return;
-        }
+      const onMessage = (answer: EvaluateResponse) => {
+        if (answer?.id !== request.id) return;
         stop();
         resolve(answer.ok ? { ok: true, resultJson: answer.resultJson } : { ok: false, error: answer.error });
       };
       const onExit = () => {
         if (this.worker === worker) this.worker = undefined;
         stop();
-        if (sitesDone) sitesDone(undefined);
-        else resolve({ ok: false, error: this.exitError(worker, killedFor) });
+        resolve({ ok: false, error: this.exitError(worker, killedFor) });
       };
       const timer = setTimeout(() => kill("timeout"), this.limits.timeoutMs + KILL_GRACE_MS);
       const poll = setInterval(() => {

@@ -9,10 +9,9 @@ import type {
   EvaluationError,
   PreloadRequest,
   ReadyMessage,
-  SitesResponse,
 } from "./protocol";
 
-const send = (message: EvaluateResponse | SitesResponse | ReadyMessage) => process.send?.(message);
+const send = (message: EvaluateResponse | ReadyMessage) => process.send?.(message);
 
 function hostError(error: unknown, fallbackCode: string, timeoutMs: number): EvaluationError {
   // Errors from inside the context are read with plain property reads; a getter that loops is stopped by
@@ -88,12 +87,8 @@ function contextFor(request: EvaluateRequest): vm.Context {
   return context;
 }
 
-/** The evaluated build's context and time left, for its second phase (sites). */
-let last: { id: number; context: vm.Context; deadline: number } | undefined;
-
 function evaluate(request: EvaluateRequest): EvaluateResponse {
   const started = Date.now();
-  last = undefined;
   const rejectImport = () => Promise.reject(new Error("dynamic import() is not available to pipelines"));
   try {
     const context = contextFor(request);
@@ -102,12 +97,10 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
       importModuleDynamically: rejectImport as never,
     });
     script.runInContext(context, { timeout: request.timeoutMs, breakOnSigint: false });
-    vm.runInContext(`globalThis.__skiffParameters = ${JSON.stringify(request.parametersJson)};`, context);
     const remaining = Math.max(1, request.timeoutMs - (Date.now() - started));
-    const result: unknown = vm.runInContext("__skiffBundle.evaluate(__skiffParameters)", context, {
-      timeout: remaining,
-      filename: "skiff-sandbox",
-    });
+    // Only strings and booleans cross into the context, as literals: never a host object.
+    const call = `__skiffBundle.evaluate(${JSON.stringify(request.parametersJson)}, ${request.callSites === true})`;
+    const result: unknown = vm.runInContext(call, context, { timeout: remaining, filename: "skiff-sandbox" });
     if (typeof result !== "string") {
       return {
         id: request.id,
@@ -119,28 +112,9 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
         },
       };
     }
-    const deadline = started + request.timeoutMs;
-    const sitesFollow =
-      vm.runInContext(`typeof __skiffBundle.sites === "function"`, context, {
-        timeout: Math.max(1, deadline - Date.now()),
-      }) === true;
-    if (sitesFollow) last = { id: request.id, context, deadline };
-    return { id: request.id, ok: true, resultJson: result, ...(sitesFollow ? { sitesFollow } : {}) };
+    return { id: request.id, ok: true, resultJson: result };
   } catch (error) {
     return { id: request.id, ok: false, error: hostError(error, "pipeline.throw", request.timeoutMs) };
-  }
-}
-
-function sites(id: number, context: vm.Context, deadline: number): SitesResponse {
-  try {
-    const sitesJson: unknown = vm.runInContext("__skiffBundle.sites()", context, {
-      timeout: Math.max(1, deadline - Date.now()),
-      filename: "skiff-sandbox",
-    });
-    return typeof sitesJson === "string" ? { id, sitesJson } : { id };
-  } catch {
-    // Sites only place diagnostics: a pipeline that breaks them (or runs out of time) builds without.
-    return { id };
   }
 }
 
@@ -155,12 +129,6 @@ process.on("message", (message: EvaluateRequest | PreloadRequest) => {
     return;
   }
   send(evaluate(message));
-  // Second phase, while the parent lints: the call sites, resolved in the build's own context.
-  if (last) {
-    const { id, context, deadline } = last;
-    last = undefined;
-    send(sites(id, context, deadline));
-  }
   // The next build's context, made after answering so that it costs this build nothing.
   const key = message.dsl?.key;
   if (key !== undefined) setImmediate(() => prepare(key));

@@ -20,7 +20,7 @@ describe("compilePipeline", () => {
       "pipeline.ts": HELLO,
       "shared/greeting.ts": `export const greeting = "hi";\n`,
     });
-    const first = await compilePipeline({ entry: "pipeline.ts", files });
+    const first = await compilePipeline({ entry: "pipeline.ts", files, callSites: true });
     expect(first.diagnostics).toEqual([]);
     expect(first.ok).toBe(true);
     expect(first.manifest?.kind).toBe("Workflow");

@@ -68,6 +68,7 @@ describe("manifestSites", () => {
     const result = await compilePipeline({
       entry: "sited-pipeline.ts",
       files: directorySourceFiles(fileURLToPath(new URL("../../fixtures/dsl", import.meta.url))),
+      callSites: true,
     });
     expect(result.diagnostics).toEqual([]);
     const source = readFileSync(fixture, "utf8");
