@@ -1,16 +1,13 @@
 import type { Message, Plugin } from "esbuild";
 import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
-import { bundleDsl, DSL_GLOBAL, type DslBundle, loadEsbuild } from "./dsl-bundle";
+import { bundleDsl, type DslBundle, loadEsbuild } from "./dsl-bundle";
+import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { type SourceFiles, uploadPath } from "./source-files";
 
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
 export const UPLOAD_NAMESPACE = "upload";
-const ENTRY_NAMESPACE = "skiff-entry";
-const DSL_NAMESPACE = "skiff-dsl";
-/** The global the bundle assigns its exports to (an IIFE), read by the sandbox worker. */
-export const BUNDLE_GLOBAL = "__skiffBundle";
 
 export interface BundleOptions {
   /** Upload-relative path of the pipeline module. */
@@ -21,7 +18,10 @@ export interface BundleOptions {
 }
 
 export interface Bundle {
-  /** The pipeline's own code (the DSL is `dsl`), an IIFE assigning `__skiffBundle`. */
+  /**
+   * The pipeline's own code, as one CommonJS function the script assigns to `__skiffPipeline.load`; the
+   * harness in the DSL script (`dsl`) calls it with a `require` that gives only `skiff`.
+   */
   code: string;
   dsl: DslBundle;
   /** esbuild's source map (JSON text) of `code`. */
@@ -32,99 +32,42 @@ export interface Bundle {
 
 export type BundleResult = { ok: true; bundle: Bundle } | { ok: false; diagnostics: Diagnostic[] };
 
-// The bundle's entry: runs inside the sandbox's vm context, so it may use nothing from the host. The
-// pipeline module is `require`d, not imported, so esbuild initialises it lazily inside `evaluate` and a
-// top-level throw is caught here with the user's frames on its stack. Its only output is one JSON string.
-const ENTRY_SOURCE = (entry: string) => `
-import * as dsl from "skiff";
-function describe(error, code) {
-  if (error === null || typeof error !== "object") {
-    return { code, name: "Error", message: "threw a non-error value: " + String(error) };
-  }
-  let site;
-  const raw = error.site;
-  if (raw && typeof raw === "object" && typeof raw.file === "string") {
-    site = { file: raw.file, line: Number(raw.line), column: Number(raw.column) };
-  }
-  return {
-    code: error.name === "DslError" ? "dsl" : code,
-    name: String(error.name ?? "Error"),
-    message: String(error.message ?? error),
-    stack: typeof error.stack === "string" ? error.stack : undefined,
-    site,
-  };
-}
-const fail = (code, message) => JSON.stringify({ ok: false, error: { code, name: "Error", message } });
-const isResource = (value) => typeof dsl.isSkiffResource === "function" && dsl.isSkiffResource(value) === true;
-const isRawManifest = (value) =>
-  value !== null && typeof value === "object" && typeof value.apiVersion === "string" && typeof value.kind === "string";
-const describeValue = (value) =>
-  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object that is not a Skiff resource" : "a " + typeof value;
-const sitePairs = (sites) =>
-  sites.map(([path, site]) => [path, { file: site.file, line: site.line, column: site.column }]);
-// withSites: record where user code created each part, as [path, site] pairs beside the manifest (the
-// compiler asks only when a diagnostic needs placing; recording them costs a fifth of the evaluation).
-export function evaluate(parametersJson, withSites) {
-  const parameters = Object.freeze(JSON.parse(parametersJson));
-  if (typeof dsl.setCallSiteCapture === "function") dsl.setCallSiteCapture(withSites ? "defer" : "skip");
-  let value;
-  try {
-    const pipeline = require(${JSON.stringify(`./${entry}`)});
-    if (!("default" in pipeline) || pipeline.default === undefined) {
-      return fail("pipeline.default-export", ${JSON.stringify(`${entry} has no default export: export default the workflow, or a function of build parameters that returns it`)});
-    }
-    value = pipeline.default;
-    if (typeof value === "function" && !isResource(value)) value = value(parameters);
-  } catch (error) {
-    return JSON.stringify({ ok: false, error: describe(error, "pipeline.throw") });
-  }
-  if (value !== null && typeof value === "object" && typeof value.then === "function") {
-    return fail("pipeline.default-export", "the default export returned a Promise: build functions must return the workflow synchronously");
-  }
-  try {
-    if (isResource(value)) {
-      if (!withSites) return JSON.stringify({ ok: true, manifest: value.toManifest() });
-      const { manifest, sites } = value.manifestWithSiteList();
-      return JSON.stringify({ ok: true, manifest, sites: sitePairs(sites) });
-    }
-    if (isRawManifest(value)) return JSON.stringify({ ok: true, manifest: value });
-  } catch (error) {
-    return JSON.stringify({ ok: false, error: describe(error, "pipeline.throw") });
-  }
-  return fail("pipeline.default-export", "the default export must be a Skiff Workflow, WorkflowTemplate or CronWorkflow (or a function of build parameters returning one), got " + describeValue(value));
-}
-`;
-
 const RESOLVE_EXTENSIONS = ["", ".ts", ".tsx", ".mts", ".js", ".mjs", "/index.ts", "/index.js"];
 const LOADERS = { ts: "ts", tsx: "tsx", mts: "ts", js: "js", mjs: "js", json: "json" } as const;
 
-/** Bundles the pipeline's files; only `skiff` (the DSL bundle's global) and relative imports inside the upload resolve. */
+const notAvailable = (path: string) =>
+  `import "${path}" is not available to pipelines: only "skiff" and relative imports of files in the upload resolve`;
+
+/**
+ * Bundles the pipeline's files; only `skiff` and relative imports inside the upload resolve. esbuild
+ * reads the entry from stdin and leaves every bare import outside the bundle, so a single-file pipeline
+ * costs no round trip to this process; a bare import other than `skiff` is an error, placed by a second
+ * pass that resolves them here.
+ */
 export async function bundlePipeline(options: BundleOptions): Promise<BundleResult> {
-  const { build } = loadEsbuild();
   const entry = uploadPath(options.entry);
   if (entry === undefined)
     return { ok: false, diagnostics: [errorAt("build.entry", `bad entry path "${options.entry}"`)] };
-  const sources = new Map<string, string>();
+  const entrySource = await options.files.read(entry);
+  if (entrySource === undefined)
+    return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
+  const sources = new Map([[entry, entrySource]]);
   // The DSL bundles (once per process, unless prebuilt) while the pipeline's files do.
   const dslReady = bundleDsl(options.dslEntry);
   dslReady.catch(() => undefined);
   try {
-    const result = await build({
-      entryPoints: [`${ENTRY_NAMESPACE}:entry`],
-      bundle: true,
-      write: false,
-      outfile: "pipeline.bundle.js",
-      format: "iife",
-      globalName: BUNDLE_GLOBAL,
-      platform: "neutral",
-      mainFields: ["module", "main"],
-      target: "es2022",
-      sourcemap: "external",
-      sourcesContent: false,
-      logLevel: "silent",
-      charset: "utf8",
-      plugins: [uploadPlugin(entry, options.files, sources)],
-    });
+    const result = await bundleUpload(entry, options.files, sources, "external");
+    const outside = Object.values(result.metafile?.inputs ?? {}).flatMap((input) =>
+      input.imports.filter((imported) => imported.external === true && imported.path !== "skiff"),
+    );
+    if (outside.length > 0) {
+      // Rare: bundle again resolving bare imports here, so that esbuild places each refusal.
+      await bundleUpload(entry, options.files, sources, "refuse");
+      return {
+        ok: false,
+        diagnostics: outside.map((imported) => errorAt("sandbox.import", notAvailable(imported.path))),
+      };
+    }
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? "{}";
     return { ok: true, bundle: { code, dsl: await dslReady, sourceMap, sources } };
@@ -135,35 +78,61 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   }
 }
 
-function uploadPlugin(entry: string, files: SourceFiles, sources: Map<string, string>): Plugin {
+function bundleUpload(
+  entry: string,
+  files: SourceFiles,
+  sources: Map<string, string>,
+  bareImports: "external" | "refuse",
+) {
+  return loadEsbuild().build({
+    stdin: {
+      contents: sources.get(entry) ?? "",
+      sourcefile: `${UPLOAD_NAMESPACE}:${entry}`,
+      loader: loaderOf(entry),
+    },
+    bundle: true,
+    write: false,
+    outfile: "pipeline.bundle.js",
+    format: "cjs",
+    // Every import no plugin resolves (bare ones) stays a `require` the harness answers for `skiff` only.
+    external: ["*"],
+    platform: "neutral",
+    target: "es2022",
+    sourcemap: "external",
+    sourcesContent: false,
+    metafile: true,
+    logLevel: "silent",
+    charset: "utf8",
+    banner: {
+      js: `globalThis.${PIPELINE_GLOBAL} = { entry: ${JSON.stringify(entry)}, load(module, exports, require) {`,
+    },
+    footer: { js: "} };" },
+    plugins: [uploadPlugin(entry, files, sources, bareImports)],
+  });
+}
+
+function loaderOf(path: string) {
+  const extension = path.split(".").pop() ?? "";
+  return LOADERS[extension as keyof typeof LOADERS] ?? "ts";
+}
+
+function uploadPlugin(
+  entry: string,
+  files: SourceFiles,
+  sources: Map<string, string>,
+  bareImports: "external" | "refuse",
+): Plugin {
   return {
     name: "skiff-upload",
     setup(build) {
-      build.onResolve({ filter: new RegExp(`^${ENTRY_NAMESPACE}:entry$`) }, () => ({
-        path: "entry",
-        namespace: ENTRY_NAMESPACE,
-      }));
-      build.onLoad({ filter: /.*/, namespace: ENTRY_NAMESPACE }, () => ({
-        contents: ENTRY_SOURCE(entry),
-        loader: "js",
-      }));
-      build.onResolve({ filter: /.*/ }, async (args) => {
-        const fromUser = args.namespace === UPLOAD_NAMESPACE || args.namespace === ENTRY_NAMESPACE;
-        if (!fromUser) return undefined; // the DSL's own imports resolve normally
-        if (args.path === "skiff") return { path: "skiff", namespace: DSL_NAMESPACE };
+      // Relative and absolute paths always come here: esbuild must never read the host's files.
+      build.onResolve({ filter: bareImports === "refuse" ? /.*/ : /^[./]/ }, async (args) => {
+        if (args.path === "skiff") return { path: "skiff", external: true };
         if (!args.path.startsWith("./") && !args.path.startsWith("../")) {
-          return {
-            errors: [
-              {
-                text: `import "${args.path}" is not available to pipelines: only "skiff" and relative imports of files in the upload resolve`,
-                detail: "sandbox.import",
-              },
-            ],
-          };
+          return { errors: [{ text: notAvailable(args.path), detail: "sandbox.import" }] };
         }
-        const importerDir =
-          args.namespace === UPLOAD_NAMESPACE ? args.importer.split("/").slice(0, -1).join("/") : "";
-        const target = uploadPath(`${importerDir}/${args.path}`);
+        const importer = args.namespace === UPLOAD_NAMESPACE ? args.importer : entry;
+        const target = uploadPath(`${importer.split("/").slice(0, -1).join("/")}/${args.path}`);
         if (target === undefined) {
           return { errors: [{ text: `import "${args.path}" leaves the upload`, detail: "sandbox.import" }] };
         }
@@ -175,16 +144,10 @@ function uploadPlugin(entry: string, files: SourceFiles, sources: Map<string, st
         }
         return { path: found, namespace: UPLOAD_NAMESPACE };
       });
-      // `skiff` is the DSL bundle the worker runs first in the same context.
-      build.onLoad({ filter: /.*/, namespace: DSL_NAMESPACE }, () => ({
-        contents: `module.exports = globalThis.${DSL_GLOBAL};`,
-        loader: "js",
+      build.onLoad({ filter: /.*/, namespace: UPLOAD_NAMESPACE }, (args) => ({
+        contents: sources.get(args.path) ?? "",
+        loader: loaderOf(args.path),
       }));
-      build.onLoad({ filter: /.*/, namespace: UPLOAD_NAMESPACE }, (args) => {
-        const extension = args.path.split(".").pop() ?? "";
-        const loader = LOADERS[extension as keyof typeof LOADERS] ?? "ts";
-        return { contents: sources.get(args.path) ?? "", loader };
-      });
     },
   };
 }

@@ -62,10 +62,6 @@ export { closeSharedSandboxes, sharedSandbox } from "./sandbox/shared";
  * for a bad pipeline: everything wrong with it comes back as diagnostics.
  */
 export async function compilePipeline(options: CompileOptions): Promise<CompileResult> {
-  const entry = uploadPath(options.entry);
-  if (entry === undefined || (await options.files.read(entry)) === undefined) {
-    return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
-  }
   const sandbox = options.sandbox ?? sharedSandbox(options.limits);
   // A cold worker boots while esbuild bundles (a whole-process build pays for both), and gets the DSL as
   // soon as it is ready, to compile and evaluate into the context this build will use.
@@ -74,7 +70,11 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     (dsl) => sandbox.preload(dsl),
     () => undefined, // reported by bundlePipeline
   );
-  const bundled = await bundlePipeline({ entry, files: options.files, dslEntry: options.dslEntry });
+  const bundled = await bundlePipeline({
+    entry: options.entry,
+    files: options.files,
+    dslEntry: options.dslEntry,
+  });
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
   const parametersJson = JSON.stringify(options.buildParameters ?? {});

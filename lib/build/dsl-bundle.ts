@@ -5,8 +5,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { BuildError } from "./diagnostics";
 import { findInstalled } from "./install-paths";
+import { harnessSource } from "./sandbox/harness";
 
-/** The DSL, as a script that defines `globalThis.__skiffDsl`. */
+/** The DSL, as a script that defines `globalThis.__skiffDsl`, and the build harness that runs pipelines with it. */
 export interface DslBundle {
   /** Content hash: the worker compiles each DSL version once and reuses it. */
   key: string;
@@ -98,7 +99,7 @@ export async function bundleDslFromSource(dslEntry: string): Promise<DslBundle> 
     logLevel: "silent",
     charset: "utf8",
   });
-  const code = bindIntrinsics(result.outputFiles[0]?.text ?? "", DSL_GLOBAL);
+  const code = bindIntrinsics(result.outputFiles[0]?.text ?? "", DSL_GLOBAL) + harnessSource(DSL_GLOBAL);
   return { key: createHash("sha256").update(code).digest("hex").slice(0, 16), code };
 }
 
