@@ -110,7 +110,10 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   if ("diagnostic" in evaluated)
     return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
   const [{ lintManifest, placeDiagnostics }, render] = await backends;
-  const found = lintManifest(evaluated.manifest);
+  // The manifest's JSON is part of the worker's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
+  const found = lintManifest(evaluated.manifest, undefined, {
+    jsonBytesAtMost: outcome.resultJson.length * 3,
+  });
   let rawSites = evaluated.rawSites;
   if (!wantSites && found.length > 0) rawSites = await sitesOf(evaluated.manifest, await evaluate(true));
   const sites = lazy(() => mapSites(rawSites, sourceMap()));

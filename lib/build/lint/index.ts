@@ -1,9 +1,9 @@
 import type { CodeSite, Diagnostic } from "../diagnostics";
 import { isObject } from "./json";
-import { argoRules } from "./rules";
+import { argoRules, type LintOptions } from "./rules";
 import { validateSchema } from "./schema";
 
-export { LIMITS, TEMPLATE_TYPES } from "./rules";
+export { LIMITS, type LintOptions, TEMPLATE_TYPES } from "./rules";
 
 /** Where user code created each part of the manifest: spec path → upload file:line:col. */
 export type ManifestSites = Record<string, CodeSite>;
@@ -26,9 +26,10 @@ export function siteFor(path: string | undefined, sites: ManifestSites | undefin
 export function lintManifest(
   manifest: unknown,
   sites?: ManifestSites | (() => ManifestSites | undefined),
+  options: LintOptions = {},
 ): Diagnostic[] {
   const diagnostics = validateSchema(manifest);
-  if (isObject(manifest)) diagnostics.push(...argoRules(manifest));
+  if (isObject(manifest)) diagnostics.push(...argoRules(manifest, options));
   return placeDiagnostics(diagnostics, sites);
 }
 

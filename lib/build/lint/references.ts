@@ -14,10 +14,13 @@ interface Scope {
   /** WorkflowTemplates may receive parameters at submission that they do not declare: warn only. */
   openParameters: boolean;
   globalOutputs: Set<string> | undefined;
-  /** Task names referable here (DAG), or undefined outside a DAG. */
-  tasks: Set<string> | undefined;
+  /**
+   * Task names referable here (DAG), or undefined outside a DAG: computed only when a reference needs them
+   * (most tasks reference no sibling, and a task's ancestors cost as much as the chain is long).
+   */
+  tasks: (() => Set<string>) | undefined;
   allTasks: Set<string> | undefined;
-  steps: Set<string> | undefined;
+  steps: (() => Set<string>) | undefined;
   allSteps: Set<string> | undefined;
 }
 
@@ -57,14 +60,14 @@ function check(reference: string, scope: Scope, path: string, out: Diagnostic[])
     if (scope.allTasks === undefined)
       unknown(`template "${scope.template}" is not a DAG, so it has no tasks`);
     else if (!scope.allTasks.has(second)) unknown(`DAG "${scope.template}" has no task "${second}"`);
-    else if (scope.tasks && !scope.tasks.has(second))
+    else if (scope.tasks && !scope.tasks().has(second))
       unknown(`task "${second}" is not a dependency of this task, so its result is not known yet`);
   } else if (head === "steps" && second !== undefined && parts.length >= 3) {
     if (scope.allSteps === undefined)
       unknown(`template "${scope.template}" is not a steps template, so it has no steps`);
     else if (!scope.allSteps.has(second))
       unknown(`steps template "${scope.template}" has no step "${second}"`);
-    else if (scope.steps && !scope.steps.has(second))
+    else if (scope.steps && !scope.steps().has(second))
       unknown(`step "${second}" does not run before this step`);
   } else if (
     head === "inputs" &&
@@ -112,6 +115,15 @@ function directDependencies(task: Json): string[] {
   const deps = asArray(task.dependencies).filter((d): d is string => typeof d === "string");
   if (typeof task.depends === "string") deps.push(...(parseDepends(task.depends) ?? []).map((o) => o.task));
   return deps;
+}
+
+/** A value computed on first use. */
+function once<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= compute();
+    return value;
+  };
 }
 
 function ancestors(name: string, deps: Map<string, string[]>): Set<string> {
@@ -179,15 +191,13 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
       tasks.forEach((task, t) => {
         const name = nameOf(task) ?? "";
         const { hooks, ...call } = task;
-        const known = ancestors(name, deps);
+        const known = once(() => ancestors(name, deps));
         scanStrings(call, `${path}.dag.tasks[${t}]`, { ...base, allTasks, tasks: known }, out);
         // Hooks run after (or while) the task runs, so they may read the task itself.
-        scanStrings(
-          hooks,
-          `${path}.dag.tasks[${t}].hooks`,
-          { ...base, allTasks, tasks: new Set([...known, name]) },
-          out,
-        );
+        if (hooks !== undefined) {
+          const withItself = once(() => new Set([...known(), name]));
+          scanStrings(hooks, `${path}.dag.tasks[${t}].hooks`, { ...base, allTasks, tasks: withItself }, out);
+        }
       });
       scanStrings(rest, path, { ...base, allTasks }, out);
     } else if (Array.isArray(steps)) {
@@ -201,14 +211,14 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
           if (!isObject(step)) return;
           const { hooks, ...call } = step;
           const at = `${path}.steps[${g}][${s}]`;
-          scanStrings(call, at, { ...base, allSteps, steps: new Set(before) }, out);
-          const name = nameOf(step);
-          scanStrings(
-            hooks,
-            `${at}.hooks`,
-            { ...base, allSteps, steps: new Set([...before, ...(name ? [name] : [])]) },
-            out,
-          );
+          // Read only while this step is scanned, before this group joins \`before\`.
+          const earlier = () => before;
+          scanStrings(call, at, { ...base, allSteps, steps: earlier }, out);
+          if (hooks !== undefined) {
+            const name = nameOf(step);
+            const withItself = once(() => new Set([...earlier(), ...(name ? [name] : [])]));
+            scanStrings(hooks, `${at}.hooks`, { ...base, allSteps, steps: withItself }, out);
+          }
         });
         for (const step of groupSteps) if (nameOf(step)) before.add(nameOf(step)!);
       });

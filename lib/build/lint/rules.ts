@@ -45,9 +45,9 @@ export function workflowSpec(manifest: Json): { spec: Json; path: string } | und
   return { spec, path: "spec" };
 }
 
-export function argoRules(manifest: Json): Diagnostic[] {
+export function argoRules(manifest: Json, options: LintOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  checkSize(manifest, out);
+  checkSize(manifest, options.jsonBytesAtMost, out);
   checkMetadata(manifest, out);
   const found = workflowSpec(manifest);
   if (!found) return out;
@@ -82,7 +82,16 @@ export function argoRules(manifest: Json): Diagnostic[] {
   return out;
 }
 
-function checkSize(manifest: Json, out: Diagnostic[]): void {
+export interface LintOptions {
+  /**
+   * A bound the caller knows on the size of the manifest's JSON, in bytes (the compiler has the JSON text
+   * the manifest was parsed from). Default: none; the manifest is serialized to measure it.
+   */
+  jsonBytesAtMost?: number;
+}
+
+function checkSize(manifest: Json, bytesAtMost: number | undefined, out: Diagnostic[]): void {
+  if (bytesAtMost !== undefined && bytesAtMost <= LIMITS.manifestBytes) return;
   const bytes = Buffer.byteLength(JSON.stringify(manifest), "utf8");
   if (bytes > LIMITS.manifestBytes) {
     out.push(

@@ -108,6 +108,22 @@ export default (p: Record<string, string>) =>
     ]);
   });
 
+  it("reports a manifest over etcd's 1 MB, and a smaller one with non-ASCII text not", async () => {
+    const withCommand = (text: string) =>
+      memorySourceFiles({
+        "pipeline.ts": `import { container, workflow } from "skiff";
+export default workflow({ generateName: "big-", entrypoint: container({ name: "a", image: "alpine", command: ["echo", ${text}] }) });
+`,
+      });
+    const big = await compilePipeline({ entry: "pipeline.ts", files: withCommand(`"x".repeat(1_100_000)`) });
+    expect(big.diagnostics.map((d) => d.code)).toEqual(["limits.size"]);
+    // 350,000 characters of 3 UTF-8 bytes each: over 1 MB in bytes though far under it in characters.
+    const wide = await compilePipeline({ entry: "pipeline.ts", files: withCommand(`"€".repeat(350_000)`) });
+    expect(wide.diagnostics.map((d) => d.code)).toEqual(["limits.size"]);
+    const small = await compilePipeline({ entry: "pipeline.ts", files: withCommand(`"€".repeat(300_000)`) });
+    expect(small.diagnostics).toEqual([]);
+  });
+
   it("reports a missing entry file", async () => {
     const result = await compilePipeline({ entry: "pipeline.ts", files: memorySourceFiles({}) });
     expect(result).toEqual({ ok: false, diagnostics: [expect.objectContaining({ code: "build.entry" })] });
