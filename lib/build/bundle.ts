@@ -9,12 +9,17 @@ export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
 export const UPLOAD_NAMESPACE = "upload";
 
+/** A source map that maps nothing. */
+export const EMPTY_SOURCE_MAP = JSON.stringify({ version: 3, sources: [], names: [], mappings: "" });
+
 export interface BundleOptions {
   /** Upload-relative path of the pipeline module. */
   entry: string;
   files: SourceFiles;
   /** The DSL's entry module on disk. Default: `lib/dsl/index.ts` of this installation. */
   dslEntry?: string;
+  /** Make the source map (`Bundle.sourceMap`). Default: true. Without it the code is the same. */
+  sourceMap?: boolean;
 }
 
 export interface Bundle {
@@ -24,7 +29,7 @@ export interface Bundle {
    */
   code: string;
   dsl: DslBundle;
-  /** esbuild's source map (JSON text) of `code`. */
+  /** esbuild's source map (JSON text) of `code`; an empty one with `sourceMap: false`. */
   sourceMap: string;
   /** Every upload file the pipeline imports (entry included), with its text. */
   sources: Map<string, string>;
@@ -56,20 +61,21 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   const dslReady = bundleDsl(options.dslEntry);
   dslReady.catch(() => undefined);
   try {
-    const result = await bundleUpload(entry, options.files, sources, "external");
+    const withMap = options.sourceMap !== false;
+    const result = await bundleUpload(entry, options.files, sources, "external", withMap);
     const outside = Object.values(result.metafile?.inputs ?? {}).flatMap((input) =>
       input.imports.filter((imported) => imported.external === true && imported.path !== "skiff"),
     );
     if (outside.length > 0) {
       // Rare: bundle again resolving bare imports here, so that esbuild places each refusal.
-      await bundleUpload(entry, options.files, sources, "refuse");
+      await bundleUpload(entry, options.files, sources, "refuse", false);
       return {
         ok: false,
         diagnostics: outside.map((imported) => errorAt("sandbox.import", notAvailable(imported.path))),
       };
     }
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
-    const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? "{}";
+    const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? EMPTY_SOURCE_MAP;
     return { ok: true, bundle: { code, dsl: await dslReady, sourceMap, sources } };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
@@ -83,6 +89,7 @@ function bundleUpload(
   files: SourceFiles,
   sources: Map<string, string>,
   bareImports: "external" | "refuse",
+  sourceMap: boolean,
 ) {
   return loadEsbuild().build({
     stdin: {
@@ -98,8 +105,7 @@ function bundleUpload(
     external: ["*"],
     platform: "neutral",
     target: "es2022",
-    sourcemap: "external",
-    sourcesContent: false,
+    ...(sourceMap ? { sourcemap: "external" as const, sourcesContent: false } : {}),
     metafile: true,
     logLevel: "silent",
     charset: "utf8",

@@ -1,5 +1,5 @@
 import type { Manifest } from "../argo";
-import { bundlePipeline } from "./bundle";
+import { type BundleOptions, bundlePipeline, EMPTY_SOURCE_MAP } from "./bundle";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { bundleDsl } from "./dsl-bundle";
 import type { ManifestSites } from "./lint";
@@ -70,11 +70,9 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     (dsl) => sandbox.preload(dsl),
     () => undefined, // reported by bundlePipeline
   );
-  const bundled = await bundlePipeline({
-    entry: options.entry,
-    files: options.files,
-    dslEntry: options.dslEntry,
-  });
+  const bundleOptions = { entry: options.entry, files: options.files, dslEntry: options.dslEntry };
+  // Without a source map: only diagnostics need one, and they bundle again for it.
+  const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
   const parametersJson = JSON.stringify(options.buildParameters ?? {});
@@ -90,9 +88,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],
     evaluation,
   ]);
-  // Parsing the source map costs more than evaluating on a cold process: only diagnostics and a caller
-  // reading `sites` need it.
-  const sourceMap = lazy(() => new BundleSourceMap(bundle.sourceMap, BUNDLE_FILENAME));
+  const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));
   const failed = async (error: EvaluationError) => {
     // A misuse of the DSL names the call sites involved only when they were recorded: evaluate again
     // with them (a deterministic pipeline fails the same way), keeping the first error otherwise.
@@ -102,7 +98,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
       const retried = again.ok ? parseEvaluation(again.resultJson) : { error: again.error };
       if ("error" in retried && retried.error.code === "dsl") placed = retried.error;
     }
-    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(placed, sourceMap())] };
+    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(placed, await sourceMap())] };
   };
   if (!outcome.ok) return failed(outcome.error);
   const evaluated = parseEvaluation(outcome.resultJson);
@@ -114,12 +110,27 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const found = lintManifest(evaluated.manifest, undefined, {
     jsonBytesAtMost: outcome.resultJson.length * 3,
   });
-  let rawSites = evaluated.rawSites;
-  if (!wantSites && found.length > 0) rawSites = await sitesOf(evaluated.manifest, await evaluate(true));
-  const sites = lazy(() => mapSites(rawSites, sourceMap()));
+  let sites: ManifestSites = {};
+  if (wantSites || found.length > 0) {
+    const [rawSites, map] = await Promise.all([
+      wantSites ? evaluated.rawSites : evaluate(true).then((again) => sitesOf(evaluated.manifest, again)),
+      sourceMap(),
+    ]);
+    sites = mapSites(rawSites, map);
+  }
   const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
   const yaml = lazy(() => render.toYaml(evaluated.manifest));
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml, render);
+}
+
+/**
+ * The source map of a bundle made without one: the same bundle again, with it. When the code differs
+ * (it should not: esbuild is deterministic), an empty map, so that nothing is placed at a wrong position.
+ */
+async function sourceMapOf(code: string, options: BundleOptions): Promise<BundleSourceMap> {
+  const again = await bundlePipeline({ ...options, sourceMap: true });
+  const json = again.ok && again.bundle.code === code ? again.bundle.sourceMap : EMPTY_SOURCE_MAP;
+  return new BundleSourceMap(json, BUNDLE_FILENAME);
 }
 
 /**
@@ -155,7 +166,7 @@ function compiled(
   ok: boolean,
   manifest: Manifest,
   diagnostics: Diagnostic[],
-  sites: () => ManifestSites,
+  sites: ManifestSites,
   yaml: () => string,
   render: { toJson(manifest: Manifest): string },
 ): CompileResult {
@@ -177,7 +188,7 @@ function compiled(
       set.json = value;
     },
     get sites(): ManifestSites | undefined {
-      return "sites" in set ? set.sites : sites();
+      return "sites" in set ? set.sites : sites;
     },
     set sites(value: ManifestSites | undefined) {
       set.sites = value;
