@@ -156,27 +156,9 @@ function operandText(operand: Operand): string {
 /** A task (in a DAG) or step (in a steps template): what it runs, its wiring, and references to its outputs. */
 export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
   readonly skiff = "node" as const;
-  /** References to the declared outputs, e.g. `{{tasks.a.outputs.parameters.x}}`; typed by the template. */
-  readonly outputs: { readonly [K in keyof O]: string };
-  /** `{{tasks.a.outputs.result}}`: the standard output of a script/container, or an HTTP response body. */
-  readonly result: string;
-  readonly exitCode: string;
-  readonly status: string;
-  readonly id: string;
-  readonly ip: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  /** `depends` operands: `a.succeeded` → `a.Succeeded`, etc. */
-  readonly succeeded: string;
-  readonly failed: string;
-  readonly errored: string;
-  readonly skipped: string;
-  readonly omitted: string;
-  readonly daemoned: string;
-  readonly anySucceeded: string;
-  readonly allFailed: string;
   /** Upstream nodes from `before`/`after`/`chain`, ANDed into `depends`. */
   readonly upstream: Node[] = [];
+  #outputs: { readonly [K in keyof O]: string } | undefined;
 
   constructor(
     readonly name: string,
@@ -186,29 +168,74 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
     readonly graph: Graph,
   ) {
     if (!name) throw new DslError("a task or step needs a non-empty name", { site });
-    const base = `${graph.scope}.${name}`;
-    const outputs: Record<string, string> = {};
-    for (const [output, decl] of Object.entries(runnable.outputs)) {
-      outputs[output] =
-        `{{${base}.outputs.${decl.kind === "artifact" ? "artifacts" : "parameters"}.${output}}}`;
-    }
-    this.outputs = outputs as { [K in keyof O]: string };
-    this.result = `{{${base}.outputs.result}}`;
-    this.exitCode = `{{${base}.exitCode}}`;
-    this.status = `{{${base}.status}}`;
-    this.id = `{{${base}.id}}`;
-    this.ip = `{{${base}.ip}}`;
-    this.startedAt = `{{${base}.startedAt}}`;
-    this.finishedAt = `{{${base}.finishedAt}}`;
-    this.succeeded = `${name}.Succeeded`;
-    this.failed = `${name}.Failed`;
-    this.errored = `${name}.Errored`;
-    this.skipped = `${name}.Skipped`;
-    this.omitted = `${name}.Omitted`;
-    this.daemoned = `${name}.Daemoned`;
-    this.anySucceeded = `${name}.AnySucceeded`;
-    this.allFailed = `${name}.AllFailed`;
     checkRequiredArgs(this);
+  }
+
+  // References are spelled when read (most nodes are never referenced): `{{tasks.a.…}}` or `{{steps.a.…}}`.
+  #ref(path: string): string {
+    return `{{${this.graph.scope}.${this.name}.${path}}}`;
+  }
+
+  /** References to the declared outputs, e.g. `{{tasks.a.outputs.parameters.x}}`; typed by the template. */
+  get outputs(): { readonly [K in keyof O]: string } {
+    if (this.#outputs === undefined) {
+      const outputs: Record<string, string> = {};
+      for (const [output, decl] of Object.entries(this.runnable.outputs)) {
+        outputs[output] = this.#ref(
+          `outputs.${decl.kind === "artifact" ? "artifacts" : "parameters"}.${output}`,
+        );
+      }
+      this.#outputs = outputs as { [K in keyof O]: string };
+    }
+    return this.#outputs;
+  }
+
+  /** `{{tasks.a.outputs.result}}`: the standard output of a script/container, or an HTTP response body. */
+  get result(): string {
+    return this.#ref("outputs.result");
+  }
+  get exitCode(): string {
+    return this.#ref("exitCode");
+  }
+  get status(): string {
+    return this.#ref("status");
+  }
+  get id(): string {
+    return this.#ref("id");
+  }
+  get ip(): string {
+    return this.#ref("ip");
+  }
+  get startedAt(): string {
+    return this.#ref("startedAt");
+  }
+  get finishedAt(): string {
+    return this.#ref("finishedAt");
+  }
+  /** `depends` operands: `a.succeeded` → `a.Succeeded`, etc. */
+  get succeeded(): string {
+    return `${this.name}.Succeeded`;
+  }
+  get failed(): string {
+    return `${this.name}.Failed`;
+  }
+  get errored(): string {
+    return `${this.name}.Errored`;
+  }
+  get skipped(): string {
+    return `${this.name}.Skipped`;
+  }
+  get omitted(): string {
+    return `${this.name}.Omitted`;
+  }
+  get daemoned(): string {
+    return `${this.name}.Daemoned`;
+  }
+  get anySucceeded(): string {
+    return `${this.name}.AnySucceeded`;
+  }
+  get allFailed(): string {
+    return `${this.name}.AllFailed`;
   }
 
   /** Reference to an output parameter not declared on the template (templateRef without declared outputs). */
@@ -463,15 +490,28 @@ function checkReferences(graph: Graph): void {
   }
 }
 
+/**
+ * The siblings a task waits for, by name: the operands of its `depends` (as `computeDepends` makes it,
+ * read without spelling and parsing it) and its `dependencies`.
+ */
+function upstreamNames(node: Node): string[] {
+  const { depends, dependencies } = node.options;
+  const names = node.upstream.map((upstream) => upstream.name);
+  if (depends !== undefined) names.push(...dependsNames(operandText(depends)));
+  else if (names.length === 0 && dependencies === undefined) {
+    names.push(...referencedNodes(textsReferencing(node), "tasks").filter((name) => name !== node.name));
+  }
+  if (dependencies !== undefined) names.push(...dependencies.map(operandText));
+  return names;
+}
+
 /** Fails with the cycle's path when `depends`/`dependencies` edges loop. */
 function checkAcyclic(graph: Graph): void {
   const edges = new Map<string, string[]>();
   for (const node of graph.nodes) {
-    const depends = dependsOf(node) ?? "";
-    const named = [...dependsNames(depends), ...(node.options.dependencies ?? []).map(operandText)];
     edges.set(
       node.name,
-      named.filter((name) => graph.has(name)),
+      upstreamNames(node).filter((name) => graph.has(name)),
     );
   }
   const state = new Map<string, "visiting" | "done">();

@@ -170,8 +170,16 @@ export class Sandbox {
         "--eval",
         this.workerCode,
       ],
-      // An empty environment: no AWS credentials, no tokens, nothing of the parent's.
-      { env: {}, stdio: ["ignore", "ignore", "pipe", "ipc"], cwd: "/", windowsHide: true },
+      // An empty environment: no AWS credentials, no tokens, nothing of the parent's. Messages go as V8
+      // serialized data: a pipeline's code and its manifest's JSON are long strings, which the default
+      // JSON channel escapes and copies once more each way.
+      {
+        env: {},
+        stdio: ["ignore", "ignore", "pipe", "ipc"],
+        serialization: "advanced",
+        cwd: "/",
+        windowsHide: true,
+      },
     );
     const worker: Worker = { child, stderr: "", ready: Promise.resolve(), dslKeys: new Set(), holds: 0 };
     child.stderr?.setEncoding("utf8");
