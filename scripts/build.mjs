@@ -61,7 +61,9 @@ rmSync(join(root, "dist", "chunks"), { recursive: true, force: true });
 await Promise.all([
   // Code splitting lets each command load its heavy modules (engine, SDKs) only when it runs.
   build({ ...common, entryPoints: split, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
-  build({ ...common, entryPoints: single }),
+  // Packages bundled in: the worker runs from --eval text and may read no file.
+  // Minified: the worker's start-up parses it on the build's path.
+  build({ ...common, entryPoints: single, packages: undefined, minify: true }),
 ]);
 
 // Written by the compiler's own DSL bundling, so the prebuilt DSL is byte-identical to a runtime one.

@@ -76,10 +76,11 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
   const parametersJson = JSON.stringify(options.buildParameters ?? {});
-  const evaluate = (callSites: boolean) =>
-    sandbox.evaluate(bundle.code, BUNDLE_FILENAME, parametersJson, bundle.dsl, { callSites });
+  const evaluate = (callSites: boolean, yaml = false) =>
+    sandbox.evaluate(bundle.code, BUNDLE_FILENAME, parametersJson, bundle.dsl, { callSites, yaml });
   const wantSites = options.callSites === true;
-  const evaluation = evaluate(wantSites);
+  // The worker renders the YAML after answering, while this process lints.
+  const evaluation = evaluate(wantSites, true);
   // The linter (Argo's schema validator, ~0.9 MB of code) and the YAML writer load while the worker
   // evaluates: on a cold process this process is idle then. The checker runs then too.
   const backends = Promise.all([import("./lint"), import("./yaml")]);
@@ -119,7 +120,8 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     sites = mapSites(rawSites, map);
   }
   const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
-  const yaml = lazy(() => render.toYaml(evaluated.manifest));
+  const rendered = outcome.yaml === undefined ? undefined : await outcome.yaml;
+  const yaml = rendered === undefined ? lazy(() => render.toYaml(evaluated.manifest)) : () => rendered;
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml, render);
 }
 

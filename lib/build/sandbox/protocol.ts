@@ -16,6 +16,8 @@ export interface EvaluateRequest {
   parametersJson: string;
   /** Ask the bundle for the call sites of the manifest's parts too (they only place diagnostics). */
   callSites?: boolean;
+  /** After answering, render the manifest's YAML and send it as a `YamlResponse` (the parent lints meanwhile). */
+  yaml?: boolean;
   /** CPU-time budget for the synchronous evaluation, in ms (the parent also enforces a wall-time limit). */
   timeoutMs: number;
 }
@@ -41,6 +43,15 @@ export interface EvaluationError {
 export type EvaluateResponse =
   | { id: number; ok: true; resultJson: string }
   | { id: number; ok: false; error: EvaluationError };
+
+/**
+ * Worker → parent, after a successful `EvaluateResponse` to a request with `yaml`: the manifest's YAML,
+ * rendered from the answer's JSON text (plain data, never the context's objects); none if it has none.
+ */
+export interface YamlResponse {
+  id: number;
+  yaml?: string;
+}
 
 /** Sent once by the worker when it is ready for requests. */
 export interface ReadyMessage {

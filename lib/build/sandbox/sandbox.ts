@@ -8,6 +8,7 @@ import type {
   EvaluationError,
   PreloadRequest,
   ReadyMessage,
+  YamlResponse,
 } from "./protocol";
 
 export interface SandboxLimits {
@@ -32,12 +33,19 @@ export interface SandboxOptions extends SandboxLimits {
 
 export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 30_000, heapMb: 256, rssMb: 768 };
 
-/** What an evaluation gave: the bundle's JSON text, or what went wrong. */
-export type EvaluationOutcome = { ok: true; resultJson: string } | { ok: false; error: EvaluationError };
+/**
+ * What an evaluation gave: the bundle's JSON text, or what went wrong. With the `yaml` option, `yaml` is
+ * the manifest's YAML, which the worker renders after answering; it resolves undefined when it has none.
+ */
+export type EvaluationOutcome =
+  | { ok: true; resultJson: string; yaml?: Promise<string | undefined> }
+  | { ok: false; error: EvaluationError };
 
 export interface EvaluateOptions {
   /** Ask the bundle for the call sites of the manifest's parts too. Default: false (a clean build needs none). */
   callSites?: boolean;
+  /** Have the worker render the manifest's YAML after answering. Default: false. */
+  yaml?: boolean;
 }
 
 // Grace past the in-worker vm timeout before the parent kills the process (a loop in microtasks, a getter
@@ -112,7 +120,11 @@ export class Sandbox {
     options: EvaluateOptions = {},
   ): Promise<EvaluationOutcome> {
     const run = this.queue.then(() => this.evaluateNow(code, filename, parametersJson, dsl, options));
-    this.queue = run.catch(() => undefined);
+    // The next evaluation waits for this one's YAML too: the worker is busy with it until then.
+    this.queue = run.then(
+      (outcome) => (outcome.ok ? outcome.yaml : undefined),
+      () => undefined,
+    );
     return run;
   }
 
@@ -247,11 +259,14 @@ export class Sandbox {
       parametersJson,
       timeoutMs: this.limits.timeoutMs,
       ...(options.callSites ? { callSites: true } : {}),
+      ...(options.yaml ? { yaml: true } : {}),
       ...(dsl ? { dsl: worker.dslKeys.has(dsl.key) ? { key: dsl.key } : dsl } : {}),
     };
     if (dsl) worker.dslKeys.add(dsl.key);
     return new Promise<EvaluationOutcome>((resolve) => {
       let killedFor: "timeout" | "memory" | undefined;
+      // Set once the evaluation is answered and its YAML is still to come (limits still apply).
+      let yamlDone: ((yaml: string | undefined) => void) | undefined;
       const stop = () => {
         clearTimeout(timer);
         clearInterval(poll);
@@ -263,15 +278,30 @@ export class Sandbox {
         killedFor = reason;
         child.kill("SIGKILL");
       };
-      const onMessage = (answer: EvaluateResponse) => {
-        if (answer?.id !== request.id) return;
+      const onMessage = (message: EvaluateResponse | YamlResponse) => {
+        if (message?.id !== request.id) return;
+        if (yamlDone) {
+          const { yaml } = message as YamlResponse;
+          stop();
+          yamlDone(typeof yaml === "string" ? yaml : undefined);
+          return;
+        }
+        const answer = message as EvaluateResponse;
+        if (answer.ok && request.yaml) {
+          const yaml = new Promise<string | undefined>((done) => {
+            yamlDone = done;
+          });
+          resolve({ ok: true, resultJson: answer.resultJson, yaml });
+          return;
+        }
         stop();
         resolve(answer.ok ? { ok: true, resultJson: answer.resultJson } : { ok: false, error: answer.error });
       };
       const onExit = () => {
         if (this.worker === worker) this.worker = undefined;
         stop();
-        resolve({ ok: false, error: this.exitError(worker, killedFor) });
+        if (yamlDone) yamlDone(undefined);
+        else resolve({ ok: false, error: this.exitError(worker, killedFor) });
       };
       const timer = setTimeout(() => kill("timeout"), this.limits.timeoutMs + KILL_GRACE_MS);
       const poll = setInterval(() => {

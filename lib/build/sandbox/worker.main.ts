@@ -1,17 +1,19 @@
 // The sandbox worker: a child process started by the build with an empty environment, a heap limit and
 // (where Node supports it) the permission model. It evaluates bundled pipelines in a fresh vm context
 // each — no `require`, `process`, timers, fs or network inside — and answers with JSON text only.
-// Kept tiny on purpose: it loads nothing but `node:vm`.
+// Kept small on purpose: `node:vm` and the YAML writer, bundled in (it has no file access).
 import vm from "node:vm";
+import { toYaml } from "../yaml";
 import type {
   EvaluateRequest,
   EvaluateResponse,
   EvaluationError,
   PreloadRequest,
   ReadyMessage,
+  YamlResponse,
 } from "./protocol";
 
-const send = (message: EvaluateResponse | ReadyMessage) => process.send?.(message);
+const send = (message: EvaluateResponse | YamlResponse | ReadyMessage) => process.send?.(message);
 
 function hostError(error: unknown, fallbackCode: string, timeoutMs: number): EvaluationError {
   // Errors from inside the context are read with plain property reads; a getter that loops is stopped by
@@ -118,6 +120,19 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
   }
 }
 
+function renderYaml(id: number, resultJson: string): YamlResponse {
+  try {
+    const result: unknown = JSON.parse(resultJson);
+    const manifest = (result as { ok?: unknown; manifest?: unknown } | null)?.manifest;
+    if ((result as { ok?: unknown }).ok !== true || manifest === null || typeof manifest !== "object") {
+      return { id };
+    }
+    return { id, yaml: toYaml(manifest) };
+  } catch {
+    return { id }; // the parent renders it, or reports what is wrong with the answer
+  }
+}
+
 process.on("message", (message: EvaluateRequest | PreloadRequest) => {
   if ("preload" in message) {
     try {
@@ -128,7 +143,10 @@ process.on("message", (message: EvaluateRequest | PreloadRequest) => {
     prepare(message.preload.key);
     return;
   }
-  send(evaluate(message));
+  const answer = evaluate(message);
+  send(answer);
+  // While the parent lints: the YAML, from the JSON text just sent (parsed here, outside the context).
+  if (message.yaml === true && answer.ok) send(renderYaml(message.id, answer.resultJson));
   // The next build's context, made after answering so that it costs this build nothing.
   const key = message.dsl?.key;
   if (key !== undefined) setImmediate(() => prepare(key));

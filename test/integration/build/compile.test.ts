@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { closeSharedSandboxes, compilePipeline, memorySourceFiles } from "../../../lib/build";
+import { toYaml } from "../../../lib/build/yaml";
 
 afterAll(() => closeSharedSandboxes());
 
@@ -31,6 +32,8 @@ describe("compilePipeline", () => {
     expect(JSON.parse(first.json ?? "")).toEqual(first.manifest);
     const second = await compilePipeline({ entry: "pipeline.ts", files });
     expect(second.yaml).toBe(first.yaml);
+    // The worker renders it while the compiler lints: the same text this process renders.
+    expect(first.yaml).toBe(toYaml(first.manifest));
     // DSL sites map back through the source map to the user's lines.
     expect(first.sites?.["spec.templates[0].dag.tasks[1]"]).toMatchObject({ file: "pipeline.ts", line: 7 });
   });

@@ -10,6 +10,7 @@ import {
   directorySourceFiles,
   formatDiagnostic,
 } from "../../../lib/build";
+import { toYaml } from "../../../lib/build/yaml";
 import { argoValidator } from "./argo-schema";
 
 const examplesDir = fileURLToPath(new URL("../../../examples/", import.meta.url));
@@ -70,6 +71,8 @@ describe("examples", () => {
         });
         expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
         expect(result.ok).toBe(true);
+        // Rendered by the sandbox worker: byte for byte what this process renders.
+        expect(result.yaml).toBe(toYaml(result.manifest));
         if (name === "ts-step") {
           // In the sandbox the function's text is esbuild's output: it must still run on its own.
           const source = template(result.manifest as Workflow, "fibonacci").script?.source ?? "";
