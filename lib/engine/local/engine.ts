@@ -114,7 +114,9 @@ export class LocalEngine implements Engine {
 
   /** Marks a workflow changed; watchers get it once per tick (every status write bumps resourceVersion). */
   private touch(run: WorkflowRun, type: WatchEvent["type"] = "MODIFIED"): void {
-    const key = this.key(run.wf.metadata.namespace ?? "", run.name);
+    // Every node change of a run comes here: its key is made once.
+    run.feedKey ??= this.key(run.wf.metadata.namespace ?? "", run.name);
+    const key = run.feedKey;
     if (type !== "MODIFIED") {
       this.emit(run, type);
       return;

@@ -64,8 +64,24 @@ function repository(image: string): string {
   return colon > withoutDigest.lastIndexOf("/") ? withoutDigest.slice(0, colon) : withoutDigest;
 }
 
+/** Answers by rule list and image: the same few images are resolved for every step. */
+const resolved = new WeakMap<readonly ImageRule[], Map<string, ResolvedImage | undefined>>();
+
 /** Finds the first rule matching `image`, or undefined when the image has no host mapping. */
 export function resolveImage(image: string, rules: readonly ImageRule[]): ResolvedImage | undefined {
+  let known = resolved.get(rules);
+  if (!known) {
+    known = new Map();
+    resolved.set(rules, known);
+  }
+  if (known.has(image)) return known.get(image);
+  const found = findRule(image, rules);
+  if (known.size >= 1000) known.clear();
+  known.set(image, found);
+  return found;
+}
+
+function findRule(image: string, rules: readonly ImageRule[]): ResolvedImage | undefined {
   const name = image.trim();
   for (const [index, rule] of rules.entries()) {
     const hit = typeof rule.match === "string" ? repository(name) === rule.match : rule.match.test(name);

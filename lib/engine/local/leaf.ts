@@ -49,30 +49,36 @@ export interface LeafOutcome {
  * Writes an image's shims once per engine (`written` is the engine's, so a work directory removed by close() is
  * written again by the next engine) instead of checking the disk for every step.
  */
+/** Shim directories already written, by the promise that wrote them: steps after the first need not wait. */
+const writtenShims = new WeakMap<Promise<string>, string>();
+
 function shimDirFor(
   root: string,
   index: number,
   rule: ImageRule,
   written: Map<string, Promise<string>>,
 ): Promise<string> | undefined {
-  const shims = rule.shims ?? {};
+  const shims = rule.shims;
+  if (!shims) return undefined;
+  const dir = `${root}${sep}${index}`;
+  const known = written.get(dir);
+  if (known) return known;
   if (Object.keys(shims).length === 0) return undefined;
-  const dir = join(root, String(index));
-  let ready = written.get(dir);
-  if (!ready) {
-    ready = (async () => {
-      await mkdir(dir, { recursive: true });
-      for (const [name, body] of Object.entries(shims)) {
-        const file = join(dir, name);
-        await writeFile(file, `#!/bin/sh\n${body}\n`);
-        await chmod(file, 0o755);
-      }
-      return dir;
-    })();
-    written.set(dir, ready);
-    // A failed write is retried by the next step.
-    ready.catch(() => written.delete(dir));
-  }
+  const ready = (async () => {
+    await mkdir(dir, { recursive: true });
+    for (const [name, body] of Object.entries(shims)) {
+      const file = join(dir, name);
+      await writeFile(file, `#!/bin/sh\n${body}\n`);
+      await chmod(file, 0o755);
+    }
+    return dir;
+  })();
+  written.set(dir, ready);
+  // A failed write is retried by the next step.
+  ready.then(
+    (done) => writtenShims.set(ready, done),
+    () => written.delete(dir),
+  );
   return ready;
 }
 
@@ -172,10 +178,11 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   // loop); declared paths and input artifacts are only touched when the template has them.
   const dirs = [mapper.map("/tmp")];
   for (const p of declared) await mkdir(dirname(mapper.map(p)), { recursive: true });
-  const inputError = await materializeInputs(req, mapper);
+  const inputError = t.inputs?.artifacts?.length ? await materializeInputs(req, mapper) : undefined;
   if (inputError) return { phase: "Error", message: inputError };
 
-  const shimDir = await shimDirFor(req.shimRoot, resolved.index, resolved.rule, req.shimDirs);
+  const shimsReady = shimDirFor(req.shimRoot, resolved.index, resolved.rule, req.shimDirs);
+  const shimDir = shimsReady && (writtenShims.get(shimsReady) ?? (await shimsReady));
   let argv = [...(container.command ?? []), ...(container.args ?? [])];
   const files: StepFile[] = [];
   if (t.script) {
@@ -196,7 +203,7 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   if (shimDir) env.PATH = `${shimDir}:${req.hostEnv.PATH ?? ""}`;
   env.TMPDIR = mapper.map("/tmp");
   for (const e of container.env ?? []) env[e.name] = mapper.rewrite(e.value ?? "");
-  const workingDir = container.workingDir ? mapper.map(container.workingDir) : join(stepDir, "fs");
+  const workingDir = container.workingDir ? mapper.map(container.workingDir) : mapper.fsRoot;
   dirs.push(workingDir);
 
   // A reused directory already has the layout when it was prepared for the same dirs and files.

@@ -49,6 +49,7 @@ import {
   itemVars,
   LoopError,
   loopItems,
+  needsSubst,
   newScope,
   type Scope,
   subst,
@@ -95,6 +96,17 @@ interface AttemptExtras {
 
 class TemplateError extends Error {}
 
+const NO_LOCKS: ReadonlyArray<() => void> = [];
+const NO_VARS: Record<string, string> = Object.freeze({});
+/** The arguments of a step or task that passes none (one object, so that substDeep knows it has no tags). */
+const NO_ARGS: Arguments = Object.freeze({});
+
+// Left unsubstituted: sibling references are resolved when a child runs; items and dependencies as written.
+// Constants, so that substDeep remembers which objects have no tags.
+const KEEP_CHILDREN: ReadonlySet<string> = new Set(["steps", "dag"]);
+const KEEP_ITEMS: ReadonlySet<string> = new Set(["withItems"]);
+const KEEP_TASK_LOGIC: ReadonlySet<string> = new Set(["withItems", "depends", "dependencies"]);
+
 /** Names of sibling steps/tasks whose outputs.result a steps/DAG template references. */
 function resultReferences(t: Template): Set<string> {
   const text = JSON.stringify(t.steps ?? t.dag ?? {}) + JSON.stringify(t.outputs ?? {});
@@ -135,6 +147,11 @@ export class WorkflowRun {
   private readonly templates: Map<string, Template>;
   private readonly stepDirs: StepDirPool;
   private readonly podNames = new Map<string, string>();
+  private readonly shimRoot: string;
+  /** `spec.hooks` with an expression (not exit), looked at on every change of the run. */
+  private readonly workflowHooks: Array<[string, LifecycleHook]>;
+  /** The engine's key for this run (namespace/name), set by the engine. */
+  feedKey: string | undefined;
   /** The engine process's environment when the run started, the base of every step's environment. */
   private readonly hostEnv: Readonly<Record<string, string>> = hostEnvironment();
   done: Promise<void> = Promise.resolve();
@@ -152,6 +169,8 @@ export class WorkflowRun {
     this.stepDirs = new StepDirPool(this.dir);
     this.wfParallelism = wf.spec.parallelism ? new Semaphore(wf.spec.parallelism) : undefined;
     this.templates = new Map((wf.spec.templates ?? []).map((t) => [t.name ?? "", t]));
+    this.shimRoot = join(env.options.workDir, ".shims");
+    this.workflowHooks = Object.entries(wf.spec.hooks ?? {}).filter(([k, h]) => k !== "exit" && h.expression);
     if (wf.spec.suspend) this.setSuspended(true);
   }
 
@@ -460,7 +479,12 @@ export class WorkflowRun {
     return defaults ? { ...defaults, ...named } : named;
   }
 
-  private resolveInputs(tmpl: Template, args: Arguments | undefined, scope: Scope): Inputs {
+  /** `known`: the artifacts an input artifact's `from` can name (read only). */
+  private resolveInputs(
+    tmpl: Template,
+    args: Arguments | undefined,
+    known: Readonly<Record<string, Artifact>>,
+  ): Inputs {
     const inputs: Inputs = {};
     const params: Parameter[] = [];
     for (const p of tmpl.inputs?.parameters ?? []) {
@@ -481,7 +505,7 @@ export class WorkflowRun {
       let source: Artifact | undefined = arg;
       if (arg?.from) {
         const key = arg.from.replace(/^\{\{\s*|\s*\}\}$/g, "");
-        source = scope.artifacts[key];
+        source = known[key];
         if (!source) {
           if (a.optional || arg.optional) continue;
           throw new TemplateError(`Unable to resolve: {{${key}}}`);
@@ -509,8 +533,10 @@ export class WorkflowRun {
     try {
       tmpl = this.resolveTemplate(req);
       const args = req.args ? substDeep(req.args, this.globals) : undefined;
-      inputs = this.resolveInputs(tmpl, args, this.baseScope());
-      vars = this.inputVars(tmpl, inputs);
+      inputs = this.resolveInputs(tmpl, args, this.globalArtifacts);
+      // Variables for substitution: a leaf template without tags (most) has no use for them.
+      const needsVars = tmpl.retryStrategy || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
+      vars = needsVars ? this.inputVars(tmpl, inputs) : NO_VARS;
     } catch (error) {
       const node = this.table.init(req.nodeName, "Skipped", {
         boundaryId: req.boundaryId,
@@ -653,7 +679,7 @@ export class WorkflowRun {
   ): Promise<NodeStatus> {
     // Substitute the template with its inputs; references to siblings (steps./tasks./item) stay for later.
     const tmpl: Template = {
-      ...substDeep(rawTmpl, vars, new Set(["steps", "dag"])),
+      ...substDeep(rawTmpl, vars, KEEP_CHILDREN),
       ...(rawTmpl.inputs ? { inputs } : {}),
     };
     const type = templateType(tmpl);
@@ -671,10 +697,12 @@ export class WorkflowRun {
       this.table.mark(node, type === "Pod" ? "Pending" : "Running", "");
     }
     if (inputs.parameters?.length || inputs.artifacts?.length) node.inputs = inputs;
-    const releases = await this.acquireLocks(tmpl.synchronization, (key) => {
-      this.table.mark(node, "Pending", `Waiting for ${key} lock. Lock status: 0/1`);
-      node.synchronizationStatus = { waiting: key };
-    });
+    const releases = !tmpl.synchronization
+      ? NO_LOCKS
+      : await this.acquireLocks(tmpl.synchronization, (key) => {
+          this.table.mark(node, "Pending", `Waiting for ${key} lock. Lock status: 0/1`);
+          node.synchronizationStatus = { waiting: key };
+        });
     if (node.synchronizationStatus) {
       delete node.synchronizationStatus;
       this.table.mark(node, type === "Pod" ? "Pending" : "Running", "");
@@ -741,8 +769,9 @@ export class WorkflowRun {
     req: ExecRequest,
     extras: AttemptExtras,
   ): Promise<void> {
-    const releaseWf = this.wfParallelism ? await this.wfParallelism.acquire() : undefined;
-    const releaseSlot = await this.env.slots.acquire();
+    const wfSlots = this.wfParallelism;
+    const releaseWf = wfSlots ? (wfSlots.tryAcquire() ?? (await wfSlots.acquire())) : undefined;
+    const releaseSlot = this.env.slots.tryAcquire() ?? (await this.env.slots.acquire());
     try {
       if (!this.canSchedule(req.onExit)) {
         this.table.mark(node, "Failed", this.haltMessage());
@@ -754,7 +783,7 @@ export class WorkflowRun {
         stepDirs: this.stepDirs,
         hostEnv: this.hostEnv,
         images: this.env.options.images,
-        shimRoot: join(this.env.options.workDir, ".shims"),
+        shimRoot: this.shimRoot,
         shimDirs: this.env.shimDirs,
         captureResult: req.captureResult,
         artifacts: this.artifacts,
@@ -901,7 +930,7 @@ export class WorkflowRun {
         let step: WorkflowStep;
         let items: unknown[] | undefined;
         try {
-          step = substDeep(rawStep, scope.vars, new Set(["withItems"]));
+          step = substDeep(rawStep, scope.vars, KEEP_ITEMS);
           items = loopItems(step);
         } catch (error) {
           const child = this.table.init(baseName, "Skipped", {
@@ -1167,9 +1196,7 @@ export class WorkflowRun {
 
   /** Workflow-level lifecycle hooks (`spec.hooks.<name>` other than exit), each fired at most once. */
   private evaluateWorkflowHooks(): void {
-    const hooks = Object.entries(this.wf.spec.hooks ?? {}).filter(([k, h]) => k !== "exit" && h.expression);
-    if (!hooks.length) return;
-    for (const [name, hook] of hooks) {
+    for (const [name, hook] of this.workflowHooks) {
       const key = `${this.name}.hooks.${name}`;
       if (this.firedHooks.has(key)) continue;
       if (!this.hookFires(hook, this.baseScope())) continue;
@@ -1180,7 +1207,7 @@ export class WorkflowRun {
 
   /** Substitutes a step's/task's arguments; a pure reference to an absent output is dropped (input default applies). */
   private resolveArguments(args: Arguments | undefined, scope: Scope): Arguments | Error {
-    if (!args) return {};
+    if (!args) return NO_ARGS;
     const parameters: Parameter[] = [];
     for (const p of args.parameters ?? []) {
       if (p.value === undefined) {
@@ -1307,7 +1334,25 @@ export class WorkflowRun {
     };
     for (const t of targets) visit(t);
 
-    const scope = newScope(vars, this.globalArtifacts);
+    // The scope gets a settled task's outputs only when something reads it: most DAGs never do (no task has
+    // a tag or an argument), and adding five variables per task to a scope of thousands was a hot spot.
+    const eager = newScope(vars, this.globalArtifacts);
+    let unscoped: string[] = [];
+    const addUnscoped = () => {
+      const pending = unscoped;
+      unscoped = [];
+      for (const t of pending) addTaskToScope(t);
+    };
+    const scope: Scope = {
+      get vars() {
+        if (unscoped.length) addUnscoped();
+        return eager.vars;
+      },
+      get artifacts() {
+        if (unscoped.length) addUnscoped();
+        return eager.artifacts;
+      },
+    };
     const refs = resultReferences(tmpl);
     const parallel = tmpl.parallelism ? new Semaphore(tmpl.parallelism) : undefined;
     const taskName = (t: string) => `${node.name}.${t}`;
@@ -1374,9 +1419,9 @@ export class WorkflowRun {
           .map((id) => this.table.get(id))
           .filter((c): c is NodeStatus => !!c)
           .sort((a, b) => loopIndex(a.name) - loopIndex(b.name));
-        addAggregateToScope(scope, `tasks.${t}`, children);
-        addNodeToScope(scope, `tasks.${t}`, n);
-      } else this.addProducerToScope(scope, `tasks.${t}`, n, tasks.get(t)?.template);
+        addAggregateToScope(eager, `tasks.${t}`, children);
+        addNodeToScope(eager, `tasks.${t}`, n);
+      } else this.addProducerToScope(eager, `tasks.${t}`, n, tasks.get(t)?.template);
     };
 
     const runTask = async (t: string, task: DAGTask): Promise<void> => {
@@ -1384,7 +1429,7 @@ export class WorkflowRun {
       let resolved: DAGTask;
       let items: unknown[] | undefined;
       try {
-        resolved = substDeep(task, scope.vars, new Set(["withItems", "depends", "dependencies"]));
+        resolved = needsSubst(task, KEEP_TASK_LOGIC) ? substDeep(task, scope.vars, KEEP_TASK_LOGIC) : task;
         items = loopItems(resolved);
       } catch (error) {
         connect(t, name);
@@ -1465,7 +1510,7 @@ export class WorkflowRun {
         const existing = taskNode(t);
         if (existing && isFulfilled(existing) && !failedOrError(existing.phase)) {
           settle(t);
-          addTaskToScope(t);
+          unscoped.push(t);
           continue;
         }
         if ((unsettledDeps.get(t) ?? 0) > 0) continue;
@@ -1535,7 +1580,7 @@ export class WorkflowRun {
             running--;
             started.delete(t);
             settle(t);
-            addTaskToScope(t);
+            unscoped.push(t);
             wake();
           });
       }

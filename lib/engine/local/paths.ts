@@ -21,7 +21,12 @@ export class PathMapper {
     declared: string[],
     private readonly hostPaths: string[] = [],
   ) {
-    this.fsRoot = join(stepDir, "fs");
+    this.fsRoot = isNormalAbsolute(stepDir) ? `${stepDir}/fs` : join(stepDir, "fs");
+    if (declared.length === 0) {
+      // Most steps declare nothing: only /tmp is mapped.
+      this.pattern = pathPattern("/tmp");
+      return;
+    }
     const alternatives = [...new Set(declared.filter((p) => p.startsWith("/") && p.length > 1))]
       .sort((a, b) => b.length - a.length)
       .map(escapeRegExp);
@@ -31,10 +36,12 @@ export class PathMapper {
 
   /** Where an absolute path of the step lives on the host. */
   map(path: string): string {
-    return join(this.fsRoot, path);
+    // `join` only to normalize: not needed for `/tmp` and the like, and this runs several times per step.
+    return isNormalAbsolute(path) ? this.fsRoot + path : join(this.fsRoot, path);
   }
 
   rewrite(text: string): string {
+    if (!text.includes("/")) return text;
     return text.replace(this.pattern, (match: string, _path: string, offset: number) => {
       if (match === "/tmp" && this.isHostPath(text.slice(offset))) return match;
       return this.map(match);
@@ -45,6 +52,11 @@ export class PathMapper {
     const token = /^[^\s'"`;|&<>()]+/.exec(rest)?.[0] ?? "";
     return this.hostPaths.some((dir) => token === dir || token.startsWith(`${dir}/`));
   }
+}
+
+/** An absolute path that normalizing leaves as it is (a `.` path segment is not told apart from a dot file). */
+function isNormalAbsolute(path: string): boolean {
+  return path.startsWith("/") && !path.includes("//") && !path.includes("/.") && !path.endsWith("/");
 }
 
 const patterns = new Map<string, RegExp>();

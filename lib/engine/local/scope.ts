@@ -17,12 +17,48 @@ export function subst(text: string, vars: Record<string, string>, strict = false
   return substitute(text, new MapScope(vars), { onMissing: strict ? "error" : "keep" });
 }
 
-/** Substitutes every string inside a JSON-like value (Argo substitutes the JSON text of templates and steps). */
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** Whether a value has a `{{` outside `skipKeys`, remembered per object (and skip set). */
+const tagged = new WeakMap<ReadonlySet<string>, WeakMap<object, boolean>>();
+
+function hasTags(value: unknown, skipKeys: ReadonlySet<string>): boolean {
+  if (typeof value === "string") return value.includes("{{");
+  if (Array.isArray(value)) return value.some((v) => hasTags(v, skipKeys));
+  if (value && typeof value === "object") {
+    for (const [k, inner] of Object.entries(value))
+      if (!skipKeys.has(k) && hasTags(inner, skipKeys)) return true;
+  }
+  return false;
+}
+
+/** Whether substDeep would change anything in `value` (a `{{` outside `skipKeys`); remembered per object. */
+export function needsSubst(value: unknown, skipKeys: ReadonlySet<string> = NO_KEYS): boolean {
+  if (!value || typeof value !== "object") return typeof value === "string" && value.includes("{{");
+  let known = tagged.get(skipKeys);
+  if (!known) {
+    known = new WeakMap();
+    tagged.set(skipKeys, known);
+  }
+  let tags = known.get(value);
+  if (tags === undefined) {
+    tags = hasTags(value, skipKeys);
+    known.set(value, tags);
+  }
+  return tags;
+}
+
+/**
+ * Substitutes every string inside a JSON-like value (Argo substitutes the JSON text of templates and steps). A
+ * value without tags is returned as it is, not copied: templates and tasks are substituted for every step, and
+ * most have none. Callers never modify the result.
+ */
 export function substDeep<T>(
   value: T,
   vars: Record<string, string>,
-  skipKeys: ReadonlySet<string> = new Set(),
+  skipKeys: ReadonlySet<string> = NO_KEYS,
 ): T {
+  if (!needsSubst(value, skipKeys)) return value;
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return subst(v, vars);
     if (Array.isArray(v)) return v.map(walk);

@@ -28,9 +28,8 @@ export class StepDirPool {
   constructor(private readonly root: string) {}
 
   lease(nodeId: string, reusable: boolean): StepDirLease {
-    const own = join(this.root, nodeId);
-    if (!reusable) return { dir: own, layout: undefined, release: () => {} };
-    const { dir, layout } = this.free.pop() ?? { dir: own, layout: undefined };
+    if (!reusable) return { dir: join(this.root, nodeId), layout: undefined, release: () => {} };
+    const { dir, layout } = this.free.pop() ?? { dir: join(this.root, nodeId), layout: undefined };
     let released = false;
     return {
       dir,

@@ -13,6 +13,9 @@ export class StepServerDiedError extends Error {}
 
 const STDERR_KEPT = 2048;
 
+/** The JSON of each directory layout sent with a step (a layout is kept and sent again while its directory is reused). */
+const layoutJson = new WeakMap<object, string>();
+
 /**
  * The engine's side of the step server (step-server-source.ts): one long-lived python3 process that starts
  * every step, so that Node never forks itself per step and no per-step file carries output or exit codes.
@@ -80,17 +83,22 @@ export class StepServer {
     this.steps.set(id, step);
     if (this.steps.size === 1) refStream(this.child.stdout);
     const { set, unset } = this.envChanges(spec);
-    this.send({
-      op: "run",
-      id,
-      argv: spec.argv,
-      cwd: spec.cwd,
-      env: set,
-      unset,
-      dirs: spec.dirs,
-      files: spec.files.map((f) => [f.path, f.text, f.mode]),
-      ...(spec.pristine ? { pristine: spec.pristine } : {}),
-    });
+    // Written out by hand: the layout to check (long paths) is the same object for every step that reuses a
+    // directory, and is serialized once.
+    let request = `{"op":"run","id":${id},"argv":${JSON.stringify(spec.argv)},"cwd":${JSON.stringify(spec.cwd)},"env":${JSON.stringify(set)}`;
+    if (unset.length) request += `,"unset":${JSON.stringify(unset)}`;
+    if (spec.dirs.length) request += `,"dirs":${JSON.stringify(spec.dirs)}`;
+    if (spec.files.length)
+      request += `,"files":${JSON.stringify(spec.files.map((f) => [f.path, f.text, f.mode]))}`;
+    if (spec.pristine) {
+      let layout = layoutJson.get(spec.pristine);
+      if (layout === undefined) {
+        layout = JSON.stringify(spec.pristine);
+        layoutJson.set(spec.pristine, layout);
+      }
+      request += `,"pristine":${layout}`;
+    }
+    this.write(`${request}}\n`);
     void step.done.then(() => {
       this.steps.delete(id);
       if (this.steps.size === 0) unrefStream(this.child.stdout);
@@ -116,7 +124,11 @@ export class StepServer {
   }
 
   private send(message: Record<string, unknown>): void {
-    if (this.usable) this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private write(line: string): void {
+    if (this.usable) this.child.stdin.write(line);
   }
 
   private onData(chunk: Buffer): void {
