@@ -3,15 +3,15 @@
 // output and exit codes as `skiff build` / `skiff lint`.
 import { createRequire } from "node:module";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "../cli/exit";
+// Static, not imported on demand: the worker's spawn is the first thing this process does (its start-up
+// is the longest step of a build), and the prewarm modules are small.
+import { prewarmCompiler } from "./prewarm";
 
 // The sandbox worker (a second Node process) and esbuild's service start first, while this process loads
 // commander and the compiler; the command starts them anyway, so a wrong guess costs only idle processes.
 const [command, ...rest] = process.argv.slice(2);
 const compiles = command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)));
-if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) {
-  const { prewarmCompiler } = await import("./prewarm");
-  prewarmCompiler();
-}
+if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) prewarmCompiler();
 
 // `require`d: importing it as ESM first runs Node's CommonJS export scanner over it.
 const { Command, CommanderError } = createRequire(import.meta.url)("commander") as typeof import("commander");

@@ -1,5 +1,6 @@
 import type { Manifest } from "../argo";
 import { type BundleOptions, bundlePipeline, EMPTY_SOURCE_MAP } from "./bundle";
+import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { bundleDsl } from "./dsl-bundle";
 import type { ManifestSites } from "./lint";
@@ -81,10 +82,10 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const wantSites = options.callSites === true;
   // The worker renders the YAML after answering, while this process lints.
   const evaluation = evaluate(wantSites, true);
-  // The linter (Argo's schema validator, ~0.9 MB of code) and the YAML writer load while the worker
-  // evaluates: on a cold process this process is idle then. The checker runs then too.
-  const backends = Promise.all([import("./lint"), import("./yaml")]);
-  backends.catch(() => undefined);
+  // The linter (Argo's schema validator, ~0.9 MB of code) loads while the worker evaluates: on a cold
+  // process this process is idle then. The checker runs then too.
+  const linter = import("./lint");
+  linter.catch(() => undefined);
   const [typeDiagnostics, outcome] = await Promise.all([
     options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],
     evaluation,
@@ -106,7 +107,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   if ("error" in evaluated) return failed(evaluated.error);
   if ("diagnostic" in evaluated)
     return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
-  const [{ lintManifest, placeDiagnostics }, render] = await backends;
+  const { lintManifest, placeDiagnostics } = await linter;
   // The manifest's JSON is part of the worker's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
   const found = lintManifest(evaluated.manifest, undefined, {
     jsonBytesAtMost: outcome.resultJson.length * 3,
@@ -121,8 +122,10 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   }
   const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
   const rendered = outcome.yaml === undefined ? undefined : await outcome.yaml;
-  const yaml = rendered === undefined ? lazy(() => render.toYaml(evaluated.manifest)) : () => rendered;
-  return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml, render);
+  // The YAML writer (and js-yaml) loads here only when the worker sent no YAML.
+  const { toYaml } = rendered === undefined ? await import("./yaml") : { toYaml: () => rendered };
+  const yaml = lazy(() => toYaml(evaluated.manifest));
+  return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml);
 }
 
 /**
@@ -170,9 +173,8 @@ function compiled(
   diagnostics: Diagnostic[],
   sites: ManifestSites,
   yaml: () => string,
-  render: { toJson(manifest: Manifest): string },
 ): CompileResult {
-  const json = lazy(() => render.toJson(manifest));
+  const json = lazy(() => toJson(manifest));
   const set: { yaml?: string; json?: string; sites?: ManifestSites } = {};
   return {
     ok,
