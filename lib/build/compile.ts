@@ -11,6 +11,7 @@ import type { SourceFiles } from "./source-files";
 import { uploadPath } from "./source-files";
 import { BundleSourceMap } from "./source-map";
 import { typecheckPipeline } from "./typecheck";
+import { warmUpLinter } from "./warm-up";
 
 export interface CompileOptions {
   /** Upload-relative path of the pipeline module, e.g. `pipeline.ts`. */
@@ -85,7 +86,18 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   // The linter (Argo's schema validator, ~0.9 MB of code) loads while the worker evaluates: on a cold
   // process this process is idle then. The checker runs then too.
   const linter = import("./lint");
-  linter.catch(() => undefined);
+  let answered = false;
+  evaluation.then(
+    () => {
+      answered = true;
+    },
+    () => undefined,
+  );
+  // Still waiting on the worker: compile the linter's code now, on a sample (once per process).
+  linter.then(
+    (lint) => answered || warmUpLinter(lint),
+    () => undefined,
+  );
   const [typeDiagnostics, outcome] = await Promise.all([
     options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],
     evaluation,
