@@ -6,13 +6,13 @@ import type * as Lint from "./lint";
 
 /** The sample: a valid Workflow with a DAG, references and a container template. */
 export function sampleManifest() {
-  const task = (name: string, depends?: string) => ({
+  const task = (name: string, ...after: string[]) => ({
     name,
     template: "work",
     arguments: {
-      parameters: [{ name: "msg", value: depends ? `{{tasks.${depends}.outputs.parameters.out}}` : "hi" }],
+      parameters: [{ name: "msg", value: after[0] ? `{{tasks.${after[0]}.outputs.parameters.out}}` : "hi" }],
     },
-    ...(depends ? { depends } : {}),
+    ...(after.length > 0 ? { depends: after.join(" && ") } : {}),
   });
   return {
     apiVersion: "argoproj.io/v1alpha1",
@@ -22,7 +22,7 @@ export function sampleManifest() {
       entrypoint: "main",
       arguments: { parameters: [{ name: "size", value: "3" }] },
       templates: [
-        { name: "main", dag: { tasks: [task("a"), task("b", "a"), task("c", "a"), task("d", "b && c")] } },
+        { name: "main", dag: { tasks: [task("a"), task("b", "a"), task("c", "a"), task("d", "b", "c")] } },
         {
           name: "work",
           inputs: { parameters: [{ name: "msg" }] },
