@@ -88,7 +88,9 @@ function warmUp(key: string): void {
   try {
     const scratch = newContext();
     script.runInContext(scratch);
-    vm.runInContext("__skiffBundle.warmUp()", scratch, { timeout: 5000 });
+    const sampleJson: unknown = vm.runInContext("__skiffBundle.warmUp()", scratch, { timeout: 5000 });
+    // And the YAML writer, which renders every build's manifest here.
+    if (typeof sampleJson === "string") toYaml(JSON.parse(sampleJson));
   } catch {
     // Only a head start: a DSL that cannot build the sample is reported by the first real build.
   }
