@@ -10,10 +10,13 @@ export interface OutputChunk {
  * Turns a step's raw stdout/stderr chunks into lines (a UTF-8 character split across chunks stays whole) and
  * keeps the tail of stdout for `outputs.result`.
  */
+const EMPTY = Buffer.alloc(0);
+
 export class OutputCollector {
-  private readonly decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+  // Made on the first output: most steps print nothing, and every step has a collector.
+  private decoders: Record<"stdout" | "stderr", StringDecoder> | undefined;
   private readonly partial = { stdout: "", stderr: "" };
-  private tail: Buffer = Buffer.alloc(0);
+  private tail: Buffer = EMPTY;
 
   constructor(
     private readonly onLine: (line: OutputChunk) => void,
@@ -27,6 +30,7 @@ export class OutputCollector {
       if (this.tail.length > this.keepStdoutBytes * 2)
         this.tail = this.tail.subarray(this.tail.length - this.keepStdoutBytes);
     }
+    this.decoders ??= { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
     const lines = (this.partial[stream] + this.decoders[stream].write(chunk)).split("\n");
     this.partial[stream] = lines.pop() ?? "";
     for (const text of lines) this.onLine({ stream, text });
@@ -34,6 +38,7 @@ export class OutputCollector {
 
   /** Emits the unterminated last lines and returns the stdout tail (at most `keepStdoutBytes`). */
   end(): string {
+    if (!this.decoders) return "";
     for (const stream of ["stdout", "stderr"] as const) {
       const rest = this.partial[stream] + this.decoders[stream].end();
       this.partial[stream] = "";

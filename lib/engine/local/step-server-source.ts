@@ -10,7 +10,8 @@
  *   {"op":"kill","id":N,"signal":S}   signals the step's process group (ignored once it has exited).
  * Replies on stdout:
  *   "R <protocol>"                      ready
- *   "S <id> <pid>"                      started (the pid is also the process group and session id)
+ *   "S <id> <pid>"                      started (the pid is also the process group id, and the session id when
+ *                                       the engine has a controlling terminal)
  *   "F <id> <CODE> <message>"           could not start (CODE: errno name)
  *   "O <id> <1|2> <length>\n<bytes>"    output on stdout (1) or stderr (2)
  *   "X <id> <exit code> [0|1]"          exited (128+signal when killed by one), after all its output; with
@@ -30,6 +31,15 @@ if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
 # handles) are reset for the steps, as a fresh process would have them.
 RESET = [getattr(signal, n) for n in ("SIGPIPE", "SIGXFSZ", "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, n)]
 base = dict(os.environ)
+# Every step gets its own process group (what kills end). Its own session as well only when the engine has a
+# controlling terminal, to keep steps off it as a pod is: a session per step also puts each step in a scheduling
+# autogroup of its own (kernel.sched_autogroup_enabled), where it weighs as much as the engine and this server
+# together, which then fall behind in starting and reaping steps whenever the cores are busy.
+try:
+    os.close(os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY))
+    SESSION = {"setsid": True}
+except OSError:
+    SESSION = {"setpgroup": 0}
 null = os.open(os.devnull, os.O_RDONLY)
 # poll(), not selectors: it is a measurable share of the server's time per step, and portable.
 poller = select.poll()
@@ -90,9 +100,9 @@ def executable(name, env, cached=True):
 def spawn(argv, env, out_w, err_w):
     actions = [(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
     try:
-        return os.posix_spawn(executable(argv[0], env), argv, env, file_actions=actions, setsid=True, setsigdef=RESET)
+        return os.posix_spawn(executable(argv[0], env), argv, env, file_actions=actions, setsigdef=RESET, **SESSION)
     except FileNotFoundError:
-        return os.posix_spawn(executable(argv[0], env, False), argv, env, file_actions=actions, setsid=True, setsigdef=RESET)
+        return os.posix_spawn(executable(argv[0], env, False), argv, env, file_actions=actions, setsigdef=RESET, **SESSION)
 
 
 def fail(id, e, what):
@@ -222,7 +232,7 @@ def shutdown():
 
 # What every step needs must work here, or the engine uses another launcher: try it once.
 try:
-    probe = os.posix_spawn("/bin/sh", ["sh", "-c", "exit 0"], base, file_actions=[(os.POSIX_SPAWN_DUP2, null, 0)], setsid=True, setsigdef=RESET)
+    probe = os.posix_spawn("/bin/sh", ["sh", "-c", "exit 0"], base, file_actions=[(os.POSIX_SPAWN_DUP2, null, 0)], setsigdef=RESET, **SESSION)
     os.waitpid(probe, 0)
 except Exception:
     sys.exit(3)

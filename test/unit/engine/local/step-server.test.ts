@@ -161,6 +161,12 @@ describe("the step server", () => {
     expect(await run("rm other")).toBe(true);
   });
 
+  it("starts a step as the leader of its own process group, with no controlling terminal", async () => {
+    // Field 5 of /proc/<pid>/stat is the process group; opening /dev/tty fails without a controlling terminal.
+    const check = 'set -- $(cat /proc/$$/stat); [ "$5" = "$$" ] && ! (exec 3</dev/tty) 2>/dev/null';
+    expect((await server.start(spec(check)).done).exitCode).toBe(0);
+  });
+
   it("kill ends the step's whole process group, SIGTERM first", async () => {
     const pids = join(dir, "kill.pid");
     const step = server.start(spec(`trap 'echo got TERM; exit 7' TERM; sleep 300 & echo $! > ${pids}; wait`));
