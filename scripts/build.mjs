@@ -2,7 +2,7 @@
 // `bench/**/*.bench.ts` into dist/bench/, so the CLI, the sandbox worker and the benchmarks start as plain
 // Node programs without a TS loader.
 import { execFileSync } from "node:child_process";
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -57,14 +57,53 @@ const standalone = (key) => key.includes("sandbox/");
 const split = Object.fromEntries(Object.entries(entryPoints).filter(([key]) => !standalone(key)));
 const single = Object.fromEntries(Object.entries(entryPoints).filter(([key]) => standalone(key)));
 
+// The bundled compiler loads Argo's schema validator from a script with V8's code cache (written below)
+// instead of bundling the generated module.
+const installedValidator = {
+  name: "installed-validator",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\/argo-validate\.generated$/ }, () => ({
+      path: join(root, "lib/build/lint/argo-validate.installed.ts"),
+    }));
+  },
+};
+
 rmSync(join(root, "dist", "chunks"), { recursive: true, force: true });
 await Promise.all([
   // Code splitting lets each command load its heavy modules (engine, SDKs) only when it runs.
-  build({ ...common, entryPoints: split, splitting: true, chunkNames: "chunks/[name]-[hash]" }),
+  build({
+    ...common,
+    entryPoints: split,
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    plugins: [installedValidator],
+  }),
   // Packages bundled in: the worker runs from --eval text and may read no file.
   // Minified: the worker's start-up parses it on the build's path.
   build({ ...common, entryPoints: single, packages: undefined, minify: true }),
 ]);
+
+// Argo's schema validator as a script, and V8's code cache for it, made by a plain `node` as the CLI runs.
+const validator = await build({
+  entryPoints: [join(root, "lib/build/lint/argo-validate.generated.ts")],
+  bundle: false,
+  write: false,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+});
+const VALIDATOR_SCRIPT = join(root, "dist/build/argo-validate.js");
+writeFileSync(VALIDATOR_SCRIPT, `(function (module) {\n${validator.outputFiles[0].text}\n})`);
+execFileSync(
+  process.execPath,
+  [
+    join(root, "dist/build/lint/validator-cache.js"),
+    VALIDATOR_SCRIPT,
+    join(root, "dist/build/argo-validate.cache"),
+  ],
+  { stdio: "inherit" },
+);
 
 // Written by the compiler's own DSL bundling, so the prebuilt DSL is byte-identical to a runtime one.
 execFileSync(process.execPath, [join(root, "dist", "build", "dsl-prebuild.js"), join(root, PREBUILT_DSL)], {
