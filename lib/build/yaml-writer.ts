@@ -48,18 +48,16 @@ const KEYWORDS = new Set([
  * and is no keyword.
  */
 function isPlainSimple(text: string): boolean {
-  const first = text.charCodeAt(0) | 0x20; // lower-cases letters
-  if (!((first >= 0x61 && first <= 0x7a) || first === 0x7f || first === 0x2f)) return false;
-  let previous = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return false;
-    if ((c === 0x20 && previous === 0x3a) || (c === 0x23 && previous === 0x20)) return false;
-    previous = c;
-  }
-  if (previous === 0x20 || previous === 0x3a) return false;
+  // Built-ins only (a regular expression and substring searches): this runs for every scalar of a
+  // spec, mostly on a cold process, where they are far faster than a loop over the characters.
+  if (!PLAIN_SIMPLE.test(text) || text.includes(": ") || text.includes(" #")) return false;
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 0x20 || last === 0x3a) return false;
   return text.length > 5 || !KEYWORDS.has(text);
 }
+
+// A letter, `_` or `/` first, then printable ASCII.
+const PLAIN_SIMPLE = /^[A-Za-z_/][\x20-\x7e]*$/;
 
 // js-yaml's isPrintable, by code point (a tab or a carriage return is not printable: double quotes).
 function isPrintable(c: number): boolean {
@@ -136,10 +134,17 @@ class Writer {
     return out;
   }
 
+  // Keys as written, per document: a spec repeats a few dozen keys thousands of times.
+  private readonly keys = new Map<string, string>();
+
   private key(key: string): string {
-    if (key.includes("\n")) throw new Unsupported();
-    const out = this.singleLine(key);
-    if (out.length > 1024) throw new Unsupported(); // js-yaml writes an explicit `? ` pair
+    let out = this.keys.get(key);
+    if (out === undefined) {
+      if (key.includes("\n")) throw new Unsupported();
+      out = this.singleLine(key);
+      if (out.length > 1024) throw new Unsupported(); // js-yaml writes an explicit `? ` pair
+      this.keys.set(key, out);
+    }
     return out;
   }
 
