@@ -58,6 +58,36 @@ describe("skiff build", () => {
     expect(run("build", "pipeline.ts", "--no-typecheck", "-p", "stage=prod").stdout).toBe(first.stdout);
   });
 
+  it("prints a spec larger than a pipe's buffer whole (the CLI exits only once stdout has drained)", () => {
+    // 180 tasks (Argo allows 200 per DAG), each with a long argument: about 100 KB of YAML.
+    const tasks = Array.from(
+      { length: 180 },
+      (_, i) => `  d.task("t${i}", say, { args: { msg: "message ${i} ${"x".repeat(400)}" } });`,
+    );
+    writeFileSync(
+      join(dir, "wide.ts"),
+      `import { container, dag, param, workflow } from "skiff";
+const say = container({ name: "say", image: "alpine:3.20", inputs: { msg: param() }, args: ["{{inputs.parameters.msg}}"] });
+const main = dag("main", (d) => {
+${tasks.join("\n")}
+});
+export default workflow({ generateName: "wide-", entrypoint: main });
+`,
+    );
+    // Through a pipe whose reader starts late: the CLI fills the pipe's buffer and must wait for it.
+    const printed = spawnSync(
+      "sh",
+      ["-c", `"${process.execPath}" "${skiff}" build wide.ts --no-typecheck | (sleep 0.5; cat)`],
+      { cwd: dir, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(printed.stderr).toBe("");
+    expect(printed.status).toBe(0);
+    expect(run("build", "wide.ts", "--no-typecheck", "-o", "wide.yaml").code).toBe(0);
+    const written = readFileSync(join(dir, "wide.yaml"), "utf8");
+    expect(written.length).toBeGreaterThan(65_536);
+    expect(printed.stdout).toBe(written);
+  });
+
   it("writes the spec to -o (JSON for .json) and the spec lints clean", () => {
     expect(run("build", "pipeline.ts", "--no-typecheck", "-o", "spec.yaml").code).toBe(0);
     expect(parse(readFileSync(join(dir, "spec.yaml"), "utf8")).kind).toBe("Workflow");
