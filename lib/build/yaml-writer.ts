@@ -190,8 +190,14 @@ class Writer {
   private readonly shapes = new Map<string, string[]>();
 
   private sortedKeys(object: Record<string, unknown>): string[] {
-    const own = Object.keys(object).filter((key) => object[key] !== undefined);
-    const shape = JSON.stringify(own);
+    // One pass, no callback: this runs for every object of a spec, mostly on a cold process.
+    const own: string[] = [];
+    let shape = "";
+    for (const key of Object.keys(object)) {
+      if (object[key] === undefined) continue;
+      own.push(key);
+      shape += `${key.length}:${key}`; // length-prefixed: no two key lists spell the same shape
+    }
     let keys = this.shapes.get(shape);
     if (keys === undefined) {
       keys = ordered(own.sort(this.compareKeys));

@@ -208,6 +208,8 @@ describe("the YAML writer", () => {
   it("tells apart objects whose key lists join alike", () => {
     for (const value of [
       { list: [{ "": 1 }, {}] },
+      // Keys that look like the writer's own length-prefixed shape keys.
+      { list: [{ "1:a1:b": 1 }, { a: 1, b: 2 }, { "2:ab": 1 }, { ab: 1, "": 2 }] },
       {
         list: [
           { "a\u0000b": 1, c: 2 },
