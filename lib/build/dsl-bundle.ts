@@ -1,5 +1,6 @@
 // The DSL as one script for the sandbox: bundled once per process from lib/dsl, or read prebuilt from
 // dist/ when the compiler itself runs bundled (scripts/build.mjs writes both in the same run).
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { BuildError } from "./diagnostics";
@@ -99,8 +100,6 @@ export async function bundleDslFromSource(dslEntry: string): Promise<DslBundle> 
     charset: "utf8",
   });
   const code = bindIntrinsics(result.outputFiles[0]?.text ?? "", DSL_GLOBAL) + harnessSource(DSL_GLOBAL);
-  // node:crypto loaded here: a CLI running the prebuilt DSL never needs it (its start-up is on the clock).
-  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   return { key: createHash("sha256").update(code).digest("hex").slice(0, 16), code };
 }
 

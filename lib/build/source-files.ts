@@ -1,4 +1,4 @@
-import { readFile } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { isAbsolute, join, normalize, resolve, sep } from "node:path";
 
 /**
@@ -34,15 +34,13 @@ export function directorySourceFiles(directory: string): SourceFiles {
       if (inside === undefined || isAbsolute(path)) return undefined;
       const full = normalize(join(root, ...inside.split("/")));
       if (!full.startsWith(root + sep) && full !== root) return undefined;
-      // The callback API: node:fs/promises would be one more internal module for a cold CLI to load.
-      return new Promise((resolve, reject) => {
-        readFile(full, "utf8", (error, text) => {
-          const code = error?.code;
-          if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR") resolve(undefined);
-          else if (error) reject(error);
-          else resolve(text);
-        });
-      });
+      try {
+        return await readFile(full, "utf8");
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "EISDIR" || code === "ENOTDIR") return undefined;
+        throw error;
+      }
     },
   };
 }
