@@ -22,7 +22,7 @@
 export const STEP_SERVER_PROTOCOL = "1";
 
 export const STEP_SERVER_SOURCE = String.raw`
-import errno, json, os, select, signal, sys, time
+import errno, json, json.scanner, os, select, signal, sys, time
 
 if sys.version_info < (3, 8) or not hasattr(os, "posix_spawn"):
     sys.exit(3)
@@ -209,8 +209,12 @@ def is_pristine(expect):
         return False
 
 
+# One C call per request (json.loads adds an encoding check and two Python-level calls).
+scan = json.scanner.make_scanner(json.JSONDecoder())
+
+
 def request(line):
-    req = json.loads(line)
+    req = scan(line.decode("utf-8"), 0)[0]
     if req["op"] == "run":
         try:
             run(req)
@@ -247,6 +251,7 @@ os.set_blocking(0, False)
 poller.register(0, select.POLLIN)
 poller.register(wake_r, select.POLLIN)
 inbox = b""
+exited = False
 emit("R ${STEP_SERVER_PROTOCOL}\n")
 flush()
 while True:
@@ -268,6 +273,8 @@ while True:
                 os.read(wake_r, 4096)
             except BlockingIOError:
                 pass
+            # Only a signal (SIGCHLD) writes here: children are looked for then, not at every wake-up.
+            exited = True
         else:
             step, stream = readers[fd]
             data = os.read(fd, 1 << 16)
@@ -280,6 +287,8 @@ while True:
                 os.close(fd)
                 step.open -= 1
                 finish(step)
-    reap()
+    if exited:
+        exited = False
+        reap()
     flush()
 `;
