@@ -8,7 +8,6 @@ import type { EvaluationError } from "./sandbox/protocol";
 import type { EvaluationOutcome, Sandbox, SandboxLimits } from "./sandbox/sandbox";
 import { sharedSandbox } from "./sandbox/shared";
 import type { SourceFiles } from "./source-files";
-import { uploadPath } from "./source-files";
 import { BundleSourceMap } from "./source-map";
 import { typecheckPipeline } from "./typecheck";
 import { warmUpLinter } from "./warm-up";

@@ -127,6 +127,48 @@ export default workflow({ generateName: "big-", entrypoint: container({ name: "a
     expect(small.diagnostics).toEqual([]);
   });
 
+  it("refuses an outside import even unused, and builds a file that only mentions one in a comment", async () => {
+    const unused = await compilePipeline({
+      entry: "pipeline.ts",
+      files: memorySourceFiles({
+        "pipeline.ts": `import { container, workflow } from "skiff";
+import { readFileSync } from "fs";
+export default workflow({ generateName: "x-", entrypoint: container({ name: "a", image: "alpine" }) });
+`,
+      }),
+    });
+    expect(unused.diagnostics).toEqual([
+      expect.objectContaining({ code: "sandbox.import", file: "pipeline.ts", line: 2, column: 30 }),
+    ]);
+    const mentioned = await compilePipeline({
+      entry: "pipeline.ts",
+      files: memorySourceFiles({
+        "pipeline.ts": `import { container, workflow } from "skiff";
+// Not require("fs"): pipelines cannot read files.
+export default workflow({ generateName: "x-", entrypoint: container({ name: "a", image: "alpine" }) });
+`,
+      }),
+    });
+    expect(mentioned.diagnostics).toEqual([]);
+  });
+
+  it("places a throw in a one-file pipeline (transformed, not bundled) at its line", async () => {
+    const result = await compilePipeline({
+      entry: "pipeline.ts",
+      files: memorySourceFiles({
+        "pipeline.ts": `import { workflow } from "skiff";
+const size: number = 3;
+
+if (size > 2) throw new RangeError("too big");
+export default workflow({ generateName: "x-" });
+`,
+      }),
+    });
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({ code: "pipeline.throw", file: "pipeline.ts", line: 4, column: 21 }),
+    ]);
+  });
+
   it("reports a missing entry file", async () => {
     const result = await compilePipeline({ entry: "pipeline.ts", files: memorySourceFiles({}) });
     expect(result).toEqual({ ok: false, diagnostics: [expect.objectContaining({ code: "build.entry" })] });
