@@ -3,6 +3,7 @@ import { type BundleOptions, bundlePipeline, EMPTY_SOURCE_MAP } from "./bundle";
 import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { bundleDsl } from "./dsl-bundle";
+import { lazy } from "./lazy";
 import type { ManifestSites } from "./lint";
 import type { EvaluationError } from "./sandbox/protocol";
 import type { EvaluationOutcome, Sandbox, SandboxLimits } from "./sandbox/sandbox";
@@ -158,19 +159,6 @@ async function sitesOf(manifest: Manifest, again: EvaluationOutcome): Promise<Ra
   const evaluated = parseEvaluation(again.resultJson);
   if (!("manifest" in evaluated)) return [];
   return JSON.stringify(evaluated.manifest) === JSON.stringify(manifest) ? evaluated.rawSites : [];
-}
-
-/** A value computed on first use. */
-function lazy<T>(compute: () => T): () => T {
-  let done = false;
-  let value: T;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value;
-  };
 }
 
 /**

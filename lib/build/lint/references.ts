@@ -1,5 +1,6 @@
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
+import { lazy } from "../lazy";
 import { parseDepends } from "./depends";
 import { asArray, isObject, type Json, keySegment, nameOf } from "./json";
 
@@ -117,15 +118,6 @@ function directDependencies(task: Json): string[] {
   return deps;
 }
 
-/** A value computed on first use. */
-function once<T>(compute: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= compute();
-    return value;
-  };
-}
-
 function ancestors(name: string, deps: Map<string, string[]>): Set<string> {
   const found = new Set<string>();
   const pending = [...(deps.get(name) ?? [])];
@@ -191,11 +183,11 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
       tasks.forEach((task, t) => {
         const name = nameOf(task) ?? "";
         const { hooks, ...call } = task;
-        const known = once(() => ancestors(name, deps));
+        const known = lazy(() => ancestors(name, deps));
         scanStrings(call, `${path}.dag.tasks[${t}]`, { ...base, allTasks, tasks: known }, out);
         // Hooks run after (or while) the task runs, so they may read the task itself.
         if (hooks !== undefined) {
-          const withItself = once(() => new Set([...known(), name]));
+          const withItself = lazy(() => new Set([...known(), name]));
           scanStrings(hooks, `${path}.dag.tasks[${t}].hooks`, { ...base, allTasks, tasks: withItself }, out);
         }
       });
@@ -216,7 +208,7 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
           scanStrings(call, at, { ...base, allSteps, steps: earlier }, out);
           if (hooks !== undefined) {
             const name = nameOf(step);
-            const withItself = once(() => new Set([...earlier(), ...(name ? [name] : [])]));
+            const withItself = lazy(() => new Set([...earlier(), ...(name ? [name] : [])]));
             scanStrings(hooks, `${at}.hooks`, { ...base, allSteps, steps: withItself }, out);
           }
         });
