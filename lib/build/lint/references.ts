@@ -29,7 +29,13 @@ interface Scope {
  * Calls `visit` for every string under `value` that holds a `{{`, with its spec path. Paths are spelled
  * only for those strings: a 500-task spec has thousands of strings and few references.
  */
-function visitTemplated(value: unknown, path: string, visit: (text: string, path: string) => void): void {
+function visitTemplated(
+  value: unknown,
+  path: string,
+  visit: (text: string, path: string) => void,
+  /** A member of `value` itself not to visit (scanned on its own with another scope). */
+  skipKey?: string,
+): void {
   const segments: (string | number)[] = [];
   const spell = () => path + segments.map((s) => (typeof s === "number" ? `[${s}]` : keySegment(s))).join("");
   const walk = (node: unknown): void => {
@@ -43,6 +49,7 @@ function visitTemplated(value: unknown, path: string, visit: (text: string, path
       }
     } else if (isObject(node)) {
       for (const key of Object.keys(node)) {
+        if (key === skipKey && node === value) continue;
         segments.push(key);
         walk(node[key]);
         segments.pop();
@@ -102,14 +109,27 @@ function check(reference: string, scope: Scope, path: string, out: Diagnostic[])
   }
 }
 
-function scanStrings(value: unknown, path: string, scope: Scope, out: Diagnostic[]): void {
-  visitTemplated(value, path, (text, at) => {
+/**
+ * Checks the references in the strings under `value`. The scope may be given as a function: it is made
+ * only if a reference needs it (most tasks of a big DAG reference nothing).
+ */
+function scanStrings(
+  value: unknown,
+  path: string,
+  scope: Scope | (() => Scope),
+  out: Diagnostic[],
+  skipKey?: string,
+): void {
+  let resolved: Scope | undefined = typeof scope === "function" ? undefined : scope;
+  const visit = (text: string, at: string) => {
     for (const match of text.matchAll(TAG)) {
       const reference = match[1];
       if (reference.startsWith("=")) continue;
-      check(reference, scope, at, out);
+      resolved ??= (scope as () => Scope)();
+      check(reference, resolved, at, out);
     }
-  });
+  };
+  visitTemplated(value, path, visit, skipKey);
 }
 
 function directDependencies(task: Json): string[] {
@@ -177,21 +197,21 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
     if (isObject(dag)) {
       const tasks = asArray(dag.tasks).filter(isObject);
       const allTasks = names(tasks);
-      const deps = new Map(tasks.map((t) => [nameOf(t) ?? "", directDependencies(t)]));
-      const { tasks: _tasks, ...dagRest } = dag;
-      scanStrings(dagRest, `${path}.dag`, { ...base, allTasks }, out);
+      const deps = lazy(() => new Map(tasks.map((t) => [nameOf(t) ?? "", directDependencies(t)])));
+      const inDag: Scope = { ...base, allTasks };
+      scanStrings(dag, `${path}.dag`, inDag, out, "tasks");
       tasks.forEach((task, t) => {
         const name = nameOf(task) ?? "";
-        const { hooks, ...call } = task;
-        const known = lazy(() => ancestors(name, deps));
-        scanStrings(call, `${path}.dag.tasks[${t}]`, { ...base, allTasks, tasks: known }, out);
+        const known = lazy(() => ancestors(name, deps()));
+        const at = `${path}.dag.tasks[${t}]`;
+        scanStrings(task, at, () => ({ ...inDag, tasks: known }), out, "hooks");
         // Hooks run after (or while) the task runs, so they may read the task itself.
-        if (hooks !== undefined) {
+        if (task.hooks !== undefined) {
           const withItself = lazy(() => new Set([...known(), name]));
-          scanStrings(hooks, `${path}.dag.tasks[${t}].hooks`, { ...base, allTasks, tasks: withItself }, out);
+          scanStrings(task.hooks, `${at}.hooks`, () => ({ ...inDag, tasks: withItself }), out);
         }
       });
-      scanStrings(rest, path, { ...base, allTasks }, out);
+      scanStrings(rest, path, inDag, out);
     } else if (Array.isArray(steps)) {
       const allSteps = new Set<string>();
       for (const group of steps)
