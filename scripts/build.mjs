@@ -54,8 +54,12 @@ const common = {
 
 // Programs that must stay one self-contained file (the sandbox worker runs with fs reads restricted).
 const standalone = (key) => key.includes("sandbox/");
-const split = Object.fromEntries(Object.entries(entryPoints).filter(([key]) => !standalone(key)));
-const single = Object.fromEntries(Object.entries(entryPoints).filter(([key]) => standalone(key)));
+// Programs whose start is on the path of a whole-process build, bundled as CommonJS (.cjs): a CommonJS main
+// module spares Node 20 its ES module loader (~15 ms of start-up, measured), and a single file spares
+// resolving and reading chunks. The same modules are in the ES chunks for the other commands.
+const commonJs = (key) => key === "build/cli";
+const pick = (test) => Object.fromEntries(Object.entries(entryPoints).filter(([key]) => test(key)));
+const split = pick((key) => !standalone(key) && !commonJs(key));
 
 // The bundled compiler loads Argo's schema validator from a script with V8's code cache (written below)
 // instead of bundling the generated module.
@@ -68,6 +72,14 @@ const installedValidator = {
   },
 };
 
+// `import.meta.url` has no CommonJS counterpart in esbuild: each file defines it from its own path.
+const commonJsOutput = {
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  define: { ...common.define, "import.meta.url": "__skiffModuleUrl" },
+  banner: { js: 'const __skiffModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
 rmSync(join(root, "dist", "chunks"), { recursive: true, force: true });
 await Promise.all([
   // Code splitting lets each command load its heavy modules (engine, SDKs) only when it runs.
@@ -78,9 +90,18 @@ await Promise.all([
     chunkNames: "chunks/[name]-[hash]",
     plugins: [installedValidator],
   }),
-  // Packages bundled in: the worker runs from --eval text and may read no file.
-  // Minified: the worker's start-up parses it on the build's path.
-  build({ ...common, entryPoints: single, packages: undefined, minify: true }),
+  build({ ...common, ...commonJsOutput, entryPoints: pick(commonJs), plugins: [installedValidator] }),
+  // Packages bundled in: the worker runs from --eval text and may read no file. CommonJS: --eval text
+  // starts without the ES module loader too. Minified: the worker's start-up parses it on the build's path.
+  build({
+    ...common,
+    entryPoints: pick(standalone),
+    format: "cjs",
+    outExtension: { ".js": ".cjs" },
+    banner: undefined,
+    packages: undefined,
+    minify: true,
+  }),
 ]);
 
 // Argo's schema validator as a script, and V8's code cache for it, made by a plain `node` as the CLI runs.

@@ -22,7 +22,7 @@ import { generatePipeline } from "./generate";
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const skiff = join(root, "bin", "skiff.js");
 // The build/lint commands alone, without the rest of the CLI's modules.
-const buildOnly = join(root, "dist", "build", "cli.js");
+const buildOnly = join(root, "dist", "build", "cli.cjs");
 const work = join(tmpdir(), `skiff-bench-compile-${process.pid}`);
 const SIZES = [500, 2000];
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 7);
@@ -85,7 +85,7 @@ try {
   console.log(`baselines (median of ${PROCESS_RUNS}, every command of this table run in turns)`);
   console.log(`  node -e 0                         ${ms(nodeStart)}`);
   console.log(`  node bin/skiff.js --help          ${ms(cliHelp)}   (the whole CLI loading)`);
-  console.log(`  node dist/build/cli.js --help     ${ms(buildOnlyHelp)}   (build/lint commands only)`);
+  console.log(`  node dist/build/cli.cjs --help    ${ms(buildOnlyHelp)}   (build/lint commands only)`);
 
   console.log("\n(a) whole process: build <pipeline> -o spec.yaml");
   const wholeProcess = new Map<number, { fast: number; typed: number; alone: number }>();
@@ -95,7 +95,7 @@ try {
     wholeProcess.set(n, { fast, typed, alone });
     const times = (t: number) => `${ms(t)} (${(t / nodeStart).toFixed(1)}× node -e 0)`;
     console.log(`  ${String(n).padStart(5)} tasks  bin/skiff.js --no-typecheck     ${times(fast)}`);
-    console.log(`               dist/build/cli.js --no-typecheck ${times(alone)}`);
+    console.log(`               dist/build/cli.cjs --no-typecheck ${times(alone)}`);
     console.log(`               bin/skiff.js with typecheck      ${times(typed)}`);
   });
 

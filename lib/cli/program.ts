@@ -1,4 +1,4 @@
-// The whole `skiff` program (lib/cli/skiff.main.ts loads it for every command but build and lint).
+// The whole `skiff` program (bin/skiff.js runs it for every command but build and lint).
 import { Command, CommanderError } from "commander";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";

@@ -27,7 +27,7 @@ export interface SandboxLimits {
 }
 
 export interface SandboxOptions extends SandboxLimits {
-  /** The bundled worker script. Default: `dist/build/sandbox/worker.js` of this installation. */
+  /** The bundled worker script. Default: `dist/build/sandbox/worker.cjs` of this installation. */
   workerPath?: string;
 }
 
@@ -54,12 +54,12 @@ const KILL_GRACE_MS = 1000;
 const RSS_POLL_MS = 50;
 const STDERR_TAIL = 4096;
 
-/** The bundled worker script of this installation (dist/build/sandbox/worker.js). */
+/** The bundled worker script of this installation (dist/build/sandbox/worker.cjs). */
 export function defaultWorkerPath(): string {
-  const found = findInstalled("dist/build/sandbox/worker.js");
+  const found = findInstalled("dist/build/sandbox/worker.cjs");
   if (found) return found;
   throw new BuildError(
-    `the sandbox worker (dist/build/sandbox/worker.js) is missing: run \`npm run build\` first`,
+    `the sandbox worker (dist/build/sandbox/worker.cjs) is missing: run \`npm run build\` first`,
   );
 }
 
@@ -178,7 +178,6 @@ export class Sandbox {
         ...permissionFlags(),
         "--no-warnings",
         `--max-old-space-size=${this.limits.heapMb}`,
-        "--input-type=module",
         "--eval",
         this.workerCode,
       ],
