@@ -90,7 +90,16 @@ await Promise.all([
     chunkNames: "chunks/[name]-[hash]",
     plugins: [installedValidator],
   }),
-  build({ ...common, ...commonJsOutput, entryPoints: pick(commonJs), plugins: [installedValidator] }),
+  // Packages bundled in too (but esbuild, which refuses to be, and TypeScript, only for --typecheck): the
+  // code cache below then covers them.
+  build({
+    ...common,
+    ...commonJsOutput,
+    entryPoints: pick(commonJs),
+    packages: undefined,
+    external: ["esbuild", "typescript"],
+    plugins: [installedValidator],
+  }),
   // Packages bundled in: the worker runs from --eval text and may read no file. CommonJS: --eval text
   // starts without the ES module loader too. Minified: the worker's start-up parses it on the build's path.
   build({
@@ -130,3 +139,18 @@ execFileSync(
 execFileSync(process.execPath, [join(root, "dist", "build", "dsl-prebuild.js"), join(root, PREBUILT_DSL)], {
   stdio: "inherit",
 });
+
+// V8's code cache of the compiler's program (bin/skiff.js loads it), written by the launcher at the end of a
+// real build of an example, so that it holds the functions a build runs. Only a head start: without it the
+// CLI compiles its code as usual, so a failure here is a warning.
+const cliCache = join(root, "dist/build/cli.cjs.cache");
+try {
+  rmSync(cliCache, { force: true });
+  execFileSync(
+    process.execPath,
+    [join(root, "bin/skiff.js"), "build", join(root, "examples/etl/pipeline.ts"), "--no-typecheck"],
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, SKIFF_WRITE_CODE_CACHE: cliCache } },
+  );
+} catch (error) {
+  process.stderr.write(`warning: no code cache for the CLI (it works without): ${error.stderr ?? error}\n`);
+}
