@@ -1,6 +1,6 @@
 // `osls package` offline (no AWS credentials, no network, telemetry off) and the CloudFormation it generates.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,11 +12,15 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const osls = join(root, "node_modules/osls/bin/serverless.js");
 const scratch = mkdtempSync(join(tmpdir(), "skiff-sls-"));
+// osls's own temp dir, to see what packaging leaves there.
+const packagingTmp = join(scratch, "tmp");
+mkdirSync(packagingTmp);
 
 // No AWS_* variables at all: packaging must not need credentials.
 const offlineEnv = {
   PATH: process.env.PATH ?? "",
   HOME: scratch,
+  TMPDIR: packagingTmp,
   SLS_TELEMETRY_DISABLED: "1",
   SLS_NOTIFICATIONS_MODE: "off",
   SLS_DEPRECATION_DISABLE: "*",
@@ -41,6 +45,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("serverless.yml → CloudFormation (stage test)", () => {
+  it("leaves no zip staging directory in the temp dir (scripts/serverless-esbuild-tmp.cjs)", () => {
+    // serverless-esbuild stages each zip in <tmpdir>/<function>-<pid>-<ms>-<hex>/ and never removes it.
+    const staging = /^(build|pipeline|watcher|skiff)-\d+-\d+-[0-9a-f]{8}$/;
+    expect(readdirSync(packagingTmp).filter((name) => staging.test(name))).toEqual([]);
+  });
+
   it("deploys three nodejs22.x arm64 functions, each with its own role", () => {
     const functions = ofType("AWS::Lambda::Function");
     expect(functions.map(([id]) => id).sort()).toEqual([
