@@ -10,45 +10,66 @@ const { dirname, join } = require("node:path");
 const { pathToFileURL } = require("node:url");
 const vm = require("node:vm");
 
-// V8's code cache of the compiler's program, written by `npm run build` after one build (so it holds the
-// functions a build runs, not only the top level): the program then starts without compiling its code.
-// V8 checks its own version and flags; the source's digest up front guards against a stale file, which
-// V8 would only notice by its length.
-const CODE_CACHE_SUFFIX = ".cache";
+const dist = join(__dirname, "..", "dist");
+// V8's code caches of the compiler's program and of esbuild's JavaScript API, written by `npm run build`
+// after one build (so they hold the functions a build runs, not only the top level): a build then starts
+// without compiling either. V8 checks its own version and flags; the source's digest up front guards
+// against a stale file, which V8 would only notice by its length.
+const codeCacheOf = (name) => join(dist, "build", "code-cache", `${name}.cache`);
 const DIGEST_BYTES = 20;
-// Set by scripts/build.mjs only: write the code cache to this path when the process exits.
-const WRITE_CODE_CACHE = "SKIFF_WRITE_CODE_CACHE";
+// Set by scripts/build.mjs only: write the code caches when the process exits.
+const writeCodeCaches = process.env.SKIFF_WRITE_CODE_CACHE === "1";
 
-/** Runs a CommonJS file as `require` would, compiled with its code cache when there is a valid one. */
-function runWithCodeCache(file) {
+/** `require(file)`, compiled with its code cache when there is a valid one. */
+function requireWithCodeCache(file, cacheFile) {
   const source = readFileSync(file, "utf8");
   const digest = createHash("sha1").update(source).digest();
-  const writeTo = process.env[WRITE_CODE_CACHE];
   let cachedData;
-  if (!writeTo) {
+  if (!writeCodeCaches) {
     try {
-      const cache = readFileSync(file + CODE_CACHE_SUFFIX);
+      const cache = readFileSync(cacheFile);
       if (digest.equals(cache.subarray(0, DIGEST_BYTES))) cachedData = cache.subarray(DIGEST_BYTES);
     } catch {
       // No cache: compile as usual.
     }
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  if (writeTo) {
-    process.once("exit", () => writeFileSync(writeTo, Buffer.concat([digest, script.createCachedData()])));
+  if (writeCodeCaches) {
+    process.once("exit", () => writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])));
   }
-  const module = { exports: {}, filename: file };
-  const run = script.runInThisContext();
-  run.call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+  const module = new Module(file, null);
+  module.filename = file;
+  require.cache[file] = module;
+  try {
+    const run = script.runInThisContext();
+    run.call(module.exports, module.exports, Module.createRequire(file), module, file, dirname(file));
+  } catch (error) {
+    delete require.cache[file];
+    throw error;
+  }
+  module.loaded = true;
+  return module.exports;
 }
 
 const [command, ...rest] = process.argv.slice(2);
 const compilerOnly =
   (command === "build" || command === "lint") && !rest.some((arg) => arg === "-V" || arg === "--version");
-const entry = join(__dirname, "..", "dist", compilerOnly ? "build/cli.cjs" : "cli/skiff.js");
+const entry = join(dist, compilerOnly ? "build/cli.cjs" : "cli/skiff.js");
 if (!existsSync(entry)) {
   process.stderr.write("skiff: dist/ is missing; run `npm install` (or `npm run build`) first\n");
   process.exit(2);
 }
-if (compilerOnly) runWithCodeCache(entry);
-else import(pathToFileURL(entry).href);
+if (compilerOnly) {
+  // esbuild first, into the require cache, where the program's `require("esbuild")` finds it. Not
+  // installed: the program reports that itself.
+  let esbuild;
+  try {
+    esbuild = require.resolve("esbuild", { paths: [dirname(entry)] });
+  } catch {
+    esbuild = undefined;
+  }
+  if (esbuild) requireWithCodeCache(esbuild, codeCacheOf("esbuild"));
+  requireWithCodeCache(entry, codeCacheOf("cli"));
+} else {
+  import(pathToFileURL(entry).href);
+}

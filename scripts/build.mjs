@@ -2,7 +2,7 @@
 // `bench/**/*.bench.ts` into dist/bench/, so the CLI, the sandbox worker and the benchmarks start as plain
 // Node programs without a TS loader.
 import { execFileSync } from "node:child_process";
-import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -140,16 +140,17 @@ execFileSync(process.execPath, [join(root, "dist", "build", "dsl-prebuild.js"), 
   stdio: "inherit",
 });
 
-// V8's code cache of the compiler's program (bin/skiff.js loads it), written by the launcher at the end of a
-// real build of an example, so that it holds the functions a build runs. Only a head start: without it the
-// CLI compiles its code as usual, so a failure here is a warning.
-const cliCache = join(root, "dist/build/cli.cjs.cache");
+// V8's code caches of the compiler's program and esbuild's API (bin/skiff.js loads them), written by the
+// launcher at the end of a real build of an example, so that they hold the functions a build runs. Only a
+// head start: without them the CLI compiles its code as usual, so a failure here is a warning.
+const codeCaches = join(root, "dist/build/code-cache");
+rmSync(codeCaches, { recursive: true, force: true });
+mkdirSync(codeCaches, { recursive: true });
 try {
-  rmSync(cliCache, { force: true });
   execFileSync(
     process.execPath,
     [join(root, "bin/skiff.js"), "build", join(root, "examples/etl/pipeline.ts"), "--no-typecheck"],
-    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, SKIFF_WRITE_CODE_CACHE: cliCache } },
+    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, SKIFF_WRITE_CODE_CACHE: "1" } },
   );
 } catch (error) {
   process.stderr.write(`warning: no code cache for the CLI (it works without): ${error.stderr ?? error}\n`);

@@ -15,9 +15,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 // bin/skiff.js runs the compiler's program (dist/build/cli.cjs) with the V8 code cache `npm run build`
-// writes beside it. A cache that does not belong to the program on disk must never change what runs.
-// Each case gets an installation of its own: the real bin/ and dist/build/cli.cjs copied; the rest of
-// dist/build, lib/ (the DSL's sources) and node_modules linked.
+// writes (dist/build/code-cache/cli.cache). A cache that does not belong to the program on disk must never change what runs.
+// Each case gets an installation of its own: the real bin/, dist/build/cli.cjs and the code caches
+// copied; the rest of dist/build, lib/ (the DSL's sources) and node_modules linked.
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "skiff-code-cache-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -35,9 +35,15 @@ function install(name: string): string {
     copyFileSync(join(root, "bin", file), join(home, "bin", file));
   for (const entry of readdirSync(join(root, "dist", "build"))) {
     const from = join(root, "dist", "build", entry);
-    if (entry === "cli.cjs" || entry === "cli.cjs.cache")
-      copyFileSync(from, join(home, "dist", "build", entry));
-    else symlinkSync(from, join(home, "dist", "build", entry));
+    if (entry === "cli.cjs") copyFileSync(from, join(home, "dist", "build", entry));
+    else if (entry !== "code-cache") symlinkSync(from, join(home, "dist", "build", entry));
+  }
+  mkdirSync(join(home, "dist", "build", "code-cache"));
+  for (const cache of readdirSync(join(root, "dist", "build", "code-cache"))) {
+    copyFileSync(
+      join(root, "dist", "build", "code-cache", cache),
+      join(home, "dist", "build", "code-cache", cache),
+    );
   }
   for (const dir of ["lib", "node_modules"]) symlinkSync(join(root, dir), join(home, dir));
   return home;
@@ -56,18 +62,24 @@ const reference = skiff(install("reference"), "build", "pipeline.ts", "--no-type
 
 describe("the CLI's code cache", () => {
   it("is written by the build, and a build with it prints the spec", () => {
-    expect(readFileSync(join(root, "dist", "build", "cli.cjs.cache")).length).toBeGreaterThan(20_000);
+    for (const name of ["cli", "esbuild"]) {
+      expect(readFileSync(join(root, "dist", "build", "code-cache", `${name}.cache`)).length).toBeGreaterThan(
+        20_000,
+      );
+    }
     expect(reference.code).toBe(0);
     expect(reference.stdout).toContain("generateName: cached-");
   });
 
-  it("is ignored when V8 rejects it (a corrupt cache), and the build is the same", () => {
+  it("is ignored when V8 rejects it (corrupt caches), and the build is the same", () => {
     const home = install("corrupt");
-    const cache = join(home, "dist", "build", "cli.cjs.cache");
-    const bytes = readFileSync(cache);
-    // The source digest (the first 20 bytes) still matches; V8's own data is garbage.
-    bytes.fill(0x5a, 20);
-    writeFileSync(cache, bytes);
+    for (const name of ["cli", "esbuild"]) {
+      const cache = join(home, "dist", "build", "code-cache", `${name}.cache`);
+      const bytes = readFileSync(cache);
+      // The source digest (the first 20 bytes) still matches; V8's own data is garbage.
+      bytes.fill(0x5a, 20);
+      writeFileSync(cache, bytes);
+    }
     expect(skiff(home, "build", "pipeline.ts", "--no-typecheck")).toEqual(reference);
   });
 
@@ -88,7 +100,7 @@ describe("the CLI's code cache", () => {
 
   it("is optional: without one the build is the same", () => {
     const home = install("none");
-    rmSync(join(home, "dist", "build", "cli.cjs.cache"));
+    rmSync(join(home, "dist", "build", "code-cache"), { recursive: true });
     expect(skiff(home, "build", "pipeline.ts", "--no-typecheck")).toEqual(reference);
   });
 });
