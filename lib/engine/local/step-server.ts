@@ -73,6 +73,11 @@ export class StepServer {
     return this.state === "unavailable";
   }
 
+  /** Steps sent and not yet finished. */
+  get running(): number {
+    return this.steps.size;
+  }
+
   start(spec: HostProcessSpec): StepProcess {
     const id = ++this.seq;
     const step = new ServerStep(id, spec, (signal) => this.send({ op: "kill", id, signal }));

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { launcherFor } from "../../../../lib/engine/local/launcher";
+import { launcherFor, StepServerPool } from "../../../../lib/engine/local/launcher";
 import type { OutputChunk } from "../../../../lib/engine/local/output";
 import type { HostProcessSpec } from "../../../../lib/engine/local/process";
 import {
@@ -197,6 +197,42 @@ describe("the step server", () => {
     expect(result.exitCode).toBe(0);
     const child = await pidFrom(pids);
     expect(await until(() => !alive(child))).toBe(true);
+  });
+});
+
+describe("a pool of step servers", () => {
+  it("starts another server only while every one has a step running, and replaces a dead one", async () => {
+    const pool = new StepServerPool(2);
+    const first = pool.get();
+    expect((await first.start(spec("true")).done).exitCode).toBe(0);
+    // Idle: the same server again.
+    expect(pool.get()).toBe(first);
+    const longRunning = first.start(spec("sleep 300"));
+    const second = pool.get();
+    expect(second).not.toBe(first);
+    expect(second.pid).not.toBe(first.pid);
+    const started = join(dir, "pool-second.pid");
+    const other = second.start(spec(`echo $$ > ${started}; sleep 300`));
+    // Both busy and the pool full: the one with the fewest steps.
+    expect([first, second]).toContain(pool.get());
+    expect(pool.started).toHaveLength(2);
+    await pidFrom(started);
+    process.kill(second.pid ?? 0, "SIGKILL");
+    expect((await other.done).launcherError).toBeInstanceOf(StepServerDiedError);
+    const third = pool.get();
+    expect(third).not.toBe(second);
+    expect(third).not.toBe(first);
+    expect((await third.start(spec("exit 4")).done).exitCode).toBe(4);
+    longRunning.kill(0);
+    expect((await longRunning.done).killed).toBe(true);
+    for (const s of pool.started) s.close();
+  });
+
+  it("keeps answering with an unavailable server, so that steps fall back to child_process", async () => {
+    const pool = new StepServerPool(2, () => new StepServer(join(dir, "no-python3")));
+    const s = pool.get();
+    expect((await s.start(spec("true")).done).launcherError).toBeInstanceOf(StepServerUnavailableError);
+    expect(pool.get()).toBe(s);
   });
 });
 
