@@ -42,10 +42,14 @@ export interface StackOptions {
   stage?: string;
   /**
    * Where S3 objects, the DynamoDB database and step work directories live. Defaults to `<root>/.skiff`;
-   * state there survives a restart. Ignored when `ephemeral`.
+   * state there survives a restart, except the step work directories, which the next start clears. Ignored
+   * when `ephemeral`.
    */
   stateDir?: string;
-  /** Keep nothing: in-memory DynamoDB, temporary S3 and work directories, no stack file. Defaults to false. */
+  /**
+   * Keep nothing: in-memory DynamoDB, S3 objects and step work directories in temporary directories that `stop()`
+   * removes, no stack file. Defaults to false.
+   */
   ephemeral?: boolean;
   /**
    * The Lambda handlers by serverless function name (what `functions/index.ts` exports), or a loader called
@@ -187,6 +191,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   );
   mkdirSync(stateDir, { recursive: true });
   if (!ephemeral) claimStateDir(stateDir);
+  // The engine's work directory: each step's files and log. A stop keeps it, so that the last session's steps
+  // can still be looked at; the next start on the same state clears it, as the engine does not resume those
+  // runs and their logs are served from the bucket (`logs/<runId>/<nodeId>.log`, kept with the rest of the state).
+  // So it holds one session at most. An ephemeral stack's is inside its temporary state directory, removed on stop.
+  const engineDir = join(stateDir, "engine");
+  if (!ephemeral) rmSync(engineDir, { recursive: true, force: true });
 
   const stops: Array<() => Promise<unknown> | unknown> = [];
   const stopAll = async () => {
@@ -273,11 +283,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const s3Client = createS3Client(s3.endpoint, { region: service.region });
     stops.push(() => s3Client.destroy());
     // The process-wide local engine, created here with the stack's settings before any handler asks for it
-    // (handlers with SKIFF_ENGINE=local get the same instance from lib/engine).
+    // (handlers with SKIFF_ENGINE=local get the same instance from lib/engine). Its work directory is under the
+    // state directory (see engineDir above), never the engine's default: a directory in the OS temp dir that
+    // nothing removes.
     await resetSharedLocalEngine();
     const engine = sharedLocalEngine({
       namespace: env.SKIFF_NAMESPACE,
-      workDir: ephemeral ? undefined : join(stateDir, "engine"),
+      workDir: engineDir,
       artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
     });
     stops.push(() => resetSharedLocalEngine());

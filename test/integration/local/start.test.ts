@@ -1,7 +1,7 @@
 // `skiff start` as a user runs it: a separate process, the banner, a run through the CLI, Ctrl-C, and a
 // restart that finds the state of the first session.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,12 +103,21 @@ describe("skiff start", () => {
     expect(await interrupt(first.child)).toBe(0);
     expect(await gone(stackFile.processes.dynamodb)).toBe(true);
     expect(await gone(stackFile.processes.s3)).toBe(true);
+    // The session's step directories are kept after the stop, to be looked at.
+    const engineDir = join(stateDir, "engine");
+    const stepDirs = (readdirSync(engineDir, { recursive: true }) as string[]).filter((entry) =>
+      entry.includes("/"),
+    );
+    expect(stepDirs.length).toBeGreaterThan(0);
 
     // A second session on the same state: the run and the pipeline's single version are still there.
     const second = await start(port);
     children.push(second.child);
     const { stdout: got } = await skiff("get", record.runId, "-o", "json");
     expect(JSON.parse(got)).toMatchObject({ runId: record.runId, status: "Succeeded" });
+    // The start cleared the last session's step directories; the run's log is still served (from the bucket).
+    expect(stepDirs.filter((entry) => existsSync(join(engineDir, entry)))).toEqual([]);
+    expect((await skiff("logs", record.runId)).stdout).toContain("hello, world");
     const pipeline = (await (await fetch(`http://127.0.0.1:${port}/pipelines/hello`)).json()) as {
       versions?: unknown[];
     };

@@ -1,8 +1,10 @@
+import { readdirSync } from "node:fs";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
 import { createS3Client } from "../../../../lib/local/s3";
 import { type Stack, startStack } from "../../../../lib/local/stack";
+import { tempDir } from "../../../support/temp-dir";
 import { type Calls, fixtureHandlers } from "./fixture-handlers";
 
 const isAlive = (pid: number) => {
@@ -19,6 +21,9 @@ describe("startStack wires serverless.yml's triggers to the handlers", () => {
   const calls: Calls = { build: [], watcher: [] };
   const events: EventEnvelope[] = [];
   const envBefore = process.env.AWS_ENDPOINT_URL_S3;
+  // The OS temp dir the stack sees (os.tmpdir() reads TMPDIR), to check that an ephemeral stack leaves nothing.
+  const tmp = tempDir("stack-tmp");
+  const tmpBefore = process.env.TMPDIR;
 
   /** Resolves with the first bus event satisfying `test` (already seen or still to come). */
   const nextEvent = (test: (e: EventEnvelope) => boolean) =>
@@ -34,6 +39,7 @@ describe("startStack wires serverless.yml's triggers to the handlers", () => {
     });
 
   beforeAll(async () => {
+    process.env.TMPDIR = tmp.path;
     stack = await startStack({
       ephemeral: true,
       handlers: fixtureHandlers(calls),
@@ -47,6 +53,9 @@ describe("startStack wires serverless.yml's triggers to the handlers", () => {
 
   afterAll(async () => {
     await stack?.stop();
+    if (tmpBefore === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmpBefore;
+    tmp.remove();
   });
 
   it("gives the handlers the local endpoints and serverless.yml's names", () => {
@@ -137,5 +146,7 @@ describe("startStack wires serverless.yml's triggers to the handlers", () => {
     expect(isAlive(s3)).toBe(false);
     expect(isAlive(dynamodb)).toBe(false);
     expect(process.env.AWS_ENDPOINT_URL_S3).toBe(envBefore);
+    // Ephemeral: the S3 objects, the state directory and the engine's step directories went with it.
+    expect(readdirSync(tmp.path)).toEqual([]);
   });
 });
