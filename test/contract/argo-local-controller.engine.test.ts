@@ -2,6 +2,7 @@ import { createArgoEngine } from "../../lib/engine/argo";
 import { LocalEngine } from "../../lib/engine/local";
 import { LocalEngineController } from "../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../support/fake-k8s/server";
+import { tempDir } from "../support/temp-dir";
 import { engineContract } from "./engine.contract";
 
 /**
@@ -9,7 +10,8 @@ import { engineContract } from "./engine.contract";
  * engine: real steps run, and their status comes back through the Kubernetes wire protocol.
  */
 engineContract("argo (fake API server, local engine as controller)", async () => {
-  const local = new LocalEngine({ namespace: "skiff" });
+  const work = tempDir("contract-engine");
+  const local = new LocalEngine({ namespace: "skiff", workDir: work.path });
   const controller = new LocalEngineController(local);
   const server = new FakeKubeApiServer({ controller });
   controller.attach(server);
@@ -28,6 +30,7 @@ engineContract("argo (fake API server, local engine as controller)", async () =>
     teardown: async () => {
       await server.stop();
       await local.close();
+      work.remove();
     },
   };
 });

@@ -21,6 +21,7 @@ import {
   startDynamo,
   startS3,
 } from "../../support/servers";
+import { tempDir } from "../../support/temp-dir";
 
 export interface ApiStack {
   deps: ApiDeps;
@@ -54,7 +55,8 @@ export async function startApiStack(
   await ensureTable(ddb, "skiff-api-test");
   const runs = new DynamoRunStore({ tableName: "skiff-api-test", client: ddb });
   const specs = new S3SpecStore({ bucket: "skiff-api-test", client: s3ClientFor({ s3PathStyle: true }) });
-  const engine = new LocalEngine({ namespace: "skiff" });
+  const work = tempDir("engine");
+  const engine = new LocalEngine({ namespace: "skiff", workDir: work.path });
   const deps: ApiDeps = {
     runs,
     specs,
@@ -113,6 +115,7 @@ export async function startApiStack(
     },
     async stop() {
       await engine.close();
+      work.remove();
       for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
       Object.assign(process.env, saved);
       ddb.destroy();

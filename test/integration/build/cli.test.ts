@@ -1,14 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 // The real CLI (bin/skiff.js → dist/cli/skiff.js, bundled by the global setup), run as a user would.
 const skiff = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "skiff-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [skiff, ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });

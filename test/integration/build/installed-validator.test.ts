@@ -1,6 +1,6 @@
 // The bundled compiler validates with dist/build/argo-validate.js and its V8 code cache (npm run build
 // writes both): the same answers as the generated module, and a cache this Node accepts.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,10 +47,15 @@ describe("installed schema validator", () => {
     expect(script.cachedDataRejected).toBeUndefined();
     expect((exports.Workflow as Validate)(sampleManifest())).toBe(true);
     // A script changed since its cache was made (a new source for V8, so no in-memory compile either).
-    const changed = join(mkdtempSync(join(tmpdir(), "skiff-validator-")), "argo-validate.js");
-    writeFileSync(changed, `${readFileSync(file as string, "utf8")}\n// changed\n`);
-    const stale = runValidatorScript(changed, cache);
-    expect(stale.script.cachedDataRejected).toBe(true);
-    expect((stale.exports.Workflow as Validate)(sampleManifest())).toBe(true);
+    const scratch = mkdtempSync(join(tmpdir(), "skiff-validator-"));
+    try {
+      const changed = join(scratch, "argo-validate.js");
+      writeFileSync(changed, `${readFileSync(file as string, "utf8")}\n// changed\n`);
+      const stale = runValidatorScript(changed, cache);
+      expect(stale.script.cachedDataRejected).toBe(true);
+      expect((stale.exports.Workflow as Validate)(sampleManifest())).toBe(true);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

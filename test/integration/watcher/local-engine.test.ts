@@ -8,6 +8,7 @@ import type { EventEnvelope } from "../../../lib/local/bus/envelope";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
+import { tempDir } from "../../support/temp-dir";
 import { type DynamoFixture, startDynamo } from "../runs/dynamo-local";
 
 // The watcher driven by the real local engine's change feed: every workflow change becomes a status event
@@ -16,6 +17,7 @@ let dynamo: DynamoFixture;
 let busServer: EventBusServer;
 let eventBridge: EventBridgeClient;
 let engine: LocalEngine;
+const work = tempDir("engine");
 let store: DynamoRunStore;
 let watcher: Watcher;
 const received: EventEnvelope[] = [];
@@ -30,7 +32,7 @@ beforeAll(async () => {
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  engine = new LocalEngine({ namespace: "skiff" });
+  engine = new LocalEngine({ namespace: "skiff", workDir: work.path });
   store = new DynamoRunStore({ tableName: await dynamo.newTable(), client: dynamo.client });
   watcher = new Watcher({
     store,
@@ -41,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   eventBridge?.destroy();
   await engine?.close();
+  work.remove();
   await Promise.all([dynamo?.stop(), busServer?.stop()]);
 });
 

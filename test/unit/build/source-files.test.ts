@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,19 +13,23 @@ describe("source files", () => {
 
   it("reads a directory, and nothing outside it", async () => {
     const parent = mkdtempSync(join(tmpdir(), "skiff-src-"));
-    mkdirSync(join(parent, "upload", "lib"), { recursive: true });
-    writeFileSync(join(parent, "upload", "lib", "x.ts"), "export const x = 1;\n");
-    writeFileSync(join(parent, "outside.ts"), "secret\n");
-    const files = directorySourceFiles(join(parent, "upload"));
-    expect(await files.read("lib/x.ts")).toBe("export const x = 1;\n");
-    expect(await files.read("missing.ts")).toBeUndefined();
-    expect(await files.read("lib")).toBeUndefined();
-    expect(await files.read("../outside.ts")).toBeUndefined();
-    expect(await files.read(join(parent, "outside.ts"))).toBeUndefined();
-    // A root given with a trailing separator reads the same files.
-    expect(await directorySourceFiles(`${join(parent, "upload")}/`).read("lib/x.ts")).toBe(
-      "export const x = 1;\n",
-    );
+    try {
+      mkdirSync(join(parent, "upload", "lib"), { recursive: true });
+      writeFileSync(join(parent, "upload", "lib", "x.ts"), "export const x = 1;\n");
+      writeFileSync(join(parent, "outside.ts"), "secret\n");
+      const files = directorySourceFiles(join(parent, "upload"));
+      expect(await files.read("lib/x.ts")).toBe("export const x = 1;\n");
+      expect(await files.read("missing.ts")).toBeUndefined();
+      expect(await files.read("lib")).toBeUndefined();
+      expect(await files.read("../outside.ts")).toBeUndefined();
+      expect(await files.read(join(parent, "outside.ts"))).toBeUndefined();
+      // A root given with a trailing separator reads the same files.
+      expect(await directorySourceFiles(`${join(parent, "upload")}/`).read("lib/x.ts")).toBe(
+        "export const x = 1;\n",
+      );
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it("serves an in-memory upload by normalised path", async () => {

@@ -5,6 +5,7 @@ import { LocalEngine } from "../../../../lib/engine/local";
 import { exhaustedRandomRetries, loadExample, readManifest } from "../../../conformance/argo/support";
 import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
+import { tempDir } from "../../../support/temp-dir";
 
 /**
  * Argo's own examples submitted through the Argo engine to the fake API server (every create is
@@ -42,7 +43,8 @@ const rows = readManifest()
       loadExample(r.file).metadata?.labels?.["workflows.argoproj.io/no-test"] !== "duration",
   );
 
-const local = new LocalEngine({ namespace: "argo", concurrency: 32 });
+const work = tempDir("engine");
+const local = new LocalEngine({ namespace: "argo", concurrency: 32, workDir: work.path });
 const controller = new LocalEngineController(local);
 const server = new FakeKubeApiServer({ controller });
 controller.attach(server);
@@ -87,6 +89,7 @@ for (const row of rows) {
 afterAll(async () => {
   await server.stop();
   await local.close();
+  work.remove();
 });
 
 describe("Argo examples through the Argo engine and the fake API server", () => {

@@ -5,6 +5,7 @@ import type { Workflow } from "../../../../lib/argo";
 import { injectExitNotifier, NOTIFIER_TEMPLATE } from "../../../../lib/engine/argo/exit-notifier";
 import { LocalEngine } from "../../../../lib/engine/local";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
+import { tempDir } from "../../../support/temp-dir";
 
 /**
  * The injected exit notifier, executed for real: the local engine runs the notifier's shell script
@@ -15,16 +16,19 @@ const STAND_IN = fileURLToPath(new URL("./aws-cli-stand-in.mjs", import.meta.url
 
 let bus: EventBusServer;
 let engine: LocalEngine;
+const work = tempDir("engine");
 
 beforeAll(async () => {
   bus = await startBus({ buses: ["skiff-test"] });
   engine = new LocalEngine({
     namespace: "skiff",
+    workDir: work.path,
     images: [{ match: /aws-cli/, shims: { aws: `exec "${process.execPath}" "${STAND_IN}" "$@"` } }],
   });
 });
 afterAll(async () => {
   await engine?.close();
+  work.remove();
   await bus?.stop();
 });
 

@@ -7,14 +7,16 @@ import { WorkflowNotFoundError } from "../../../../lib/engine/errors";
 import { LocalEngine } from "../../../../lib/engine/local";
 import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
+import { tempDir } from "../../../support/temp-dir";
 
 /** Step logs through the pod log API (v2 pod names, container `main`), also followed while the step runs. */
 let local: LocalEngine;
+const work = tempDir("engine");
 let server: FakeKubeApiServer;
 let engine: Engine;
 
 beforeAll(async () => {
-  local = new LocalEngine({ namespace: "skiff" });
+  local = new LocalEngine({ namespace: "skiff", workDir: work.path });
   const controller = new LocalEngineController(local);
   server = new FakeKubeApiServer({ controller });
   controller.attach(server);
@@ -27,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
   await local.close();
+  work.remove();
 });
 
 const TICKER: Workflow = {

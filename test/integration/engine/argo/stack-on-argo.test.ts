@@ -11,6 +11,7 @@ import { Watcher } from "../../../../lib/runs/watcher";
 import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
+import { tempDir } from "../../../support/temp-dir";
 import { type ApiStack, startApiStack } from "../../api/harness";
 
 /**
@@ -26,11 +27,12 @@ let busServer: EventBusServer;
 let eventBridge: EventBridgeClient;
 let server: FakeKubeApiServer;
 let local: LocalEngine;
+const work = tempDir("engine");
 let engine: Engine;
 const received: EventEnvelope[] = [];
 
 beforeAll(async () => {
-  local = new LocalEngine({ namespace: "skiff" });
+  local = new LocalEngine({ namespace: "skiff", workDir: work.path });
   const controller = new LocalEngineController(local);
   server = new FakeKubeApiServer({ controller });
   controller.attach(server);
@@ -65,6 +67,7 @@ afterAll(async () => {
   await server?.stop();
   await local?.close();
   await Promise.all([stack?.stop(), busServer?.stop()]);
+  work.remove();
 });
 
 /** The stack's engine feed, on Argo: every watch event becomes a status-change event for the watcher. */

@@ -14,6 +14,7 @@ import { Watcher } from "../../../../lib/runs/watcher";
 import { FAILING, HELLO, SLOW } from "../../../contract/engine.contract";
 import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
+import { tempDir } from "../../../support/temp-dir";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
 import { type DynamoFixture, startDynamo } from "../../runs/dynamo-local";
 
@@ -27,6 +28,7 @@ let busServer: EventBusServer;
 let eventBridge: EventBridgeClient;
 let server: FakeKubeApiServer;
 let local: LocalEngine;
+const work = tempDir("engine");
 let engine: Engine;
 const received: EventEnvelope[] = [];
 
@@ -40,7 +42,7 @@ beforeAll(async () => {
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  local = new LocalEngine({ namespace: "skiff" });
+  local = new LocalEngine({ namespace: "skiff", workDir: work.path });
   const controller = new LocalEngineController(local);
   server = new FakeKubeApiServer({ controller });
   controller.attach(server);
@@ -54,6 +56,7 @@ afterAll(async () => {
   eventBridge?.destroy();
   await server?.stop();
   await local?.close();
+  work.remove();
   await Promise.all([dynamo?.stop(), busServer?.stop()]);
 });
 
