@@ -78,6 +78,9 @@ const commonJsOutput = {
   outExtension: { ".js": ".cjs" },
   define: { ...common.define, "import.meta.url": "__skiffModuleUrl" },
   banner: { js: 'const __skiffModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // `import()` of an outside module becomes `require`: bin/skiff.js compiles the program as a script (for
+  // its code cache), where `import()` has no module loader to call.
+  supported: { "dynamic-import": false },
 };
 
 rmSync(join(root, "dist", "chunks"), { recursive: true, force: true });
