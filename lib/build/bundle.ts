@@ -1,6 +1,7 @@
 import type { Message, Plugin } from "esbuild";
 import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
-import { bundleDsl, type DslBundle, loadEsbuild } from "./dsl-bundle";
+import { bundleDsl, type DslBundle } from "./dsl-bundle";
+import { esbuild } from "./esbuild-service";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { type SourceFiles, uploadPath } from "./source-files";
 
@@ -65,7 +66,7 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     if (importsOnlySkiff(entrySource)) {
       // One file importing nothing but skiff: esbuild's transform gives the same CommonJS function
       // without the resolver, the linker and the metafile (about 2 ms of a 500-task build).
-      const { code, map } = await loadEsbuild().transform(entrySource, {
+      const { code, map } = await esbuild().transform(entrySource, {
         ...OUTPUT_OPTIONS,
         sourcefile: `${UPLOAD_NAMESPACE}:${entry}`,
         loader: loaderOf(entry),
@@ -137,7 +138,7 @@ function importDiagnostic(input: string, path: string, sources: Map<string, stri
 }
 
 function bundleUpload(entry: string, files: SourceFiles, sources: Map<string, string>, sourceMap: boolean) {
-  return loadEsbuild().build({
+  return esbuild().build({
     stdin: {
       contents: sources.get(entry) ?? "",
       sourcefile: `${UPLOAD_NAMESPACE}:${entry}`,

@@ -2,8 +2,8 @@
 // dist/ when the compiler itself runs bundled (scripts/build.mjs writes both in the same run).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { BuildError } from "./diagnostics";
+import { esbuild } from "./esbuild-service";
 import { findInstalled } from "./install-paths";
 import { harnessSource } from "./sandbox/harness";
 
@@ -53,29 +53,6 @@ export function bindIntrinsics(code: string, globalName: string): string {
   return `(function (${names}) {\n${code}\nglobalThis.${globalName} = ${globalName};\n})(${names});\n`;
 }
 
-/**
- * esbuild, loaded with `require`: importing it as ESM first runs Node's CommonJS export scanner over its
- * 95 KB entry, which a whole-process build pays on its critical path.
- */
-export function loadEsbuild(): typeof import("esbuild") {
-  return createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
-}
-
-let esbuildStarted = false;
-
-/** Starts esbuild's service process now (it otherwise starts on the first bundle), without waiting. */
-export function startEsbuild(): void {
-  if (esbuildStarted) return;
-  esbuildStarted = true;
-  try {
-    loadEsbuild()
-      .initialize({})
-      .catch(() => undefined);
-  } catch {
-    // Already initialized elsewhere: the service is running. Not installed: the build reports it.
-  }
-}
-
 /** The DSL entry of this installation, from the source tree or next to the bundled CLI. */
 export function defaultDslEntry(): string {
   const found = findInstalled("lib/dsl/index.ts");
@@ -86,7 +63,7 @@ export function defaultDslEntry(): string {
 
 /** Bundles the DSL at `dslEntry` with esbuild. */
 export async function bundleDslFromSource(dslEntry: string): Promise<DslBundle> {
-  const { build } = loadEsbuild();
+  const { build } = esbuild();
   const result = await build({
     entryPoints: [dslEntry],
     bundle: true,
