@@ -53,6 +53,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   mkdirSync(directory, { recursive: true });
   const config: S3rverConfig = {
     directory,
+    temporary,
     address: "127.0.0.1",
     port: opts.port,
     buckets: opts.buckets,

@@ -3,6 +3,11 @@ import type { S3Event } from "aws-lambda";
 /** What the parent tells the S3 emulator process, in the `SKIFF_S3RVER_CONFIG` environment variable. */
 export interface S3rverConfig {
   directory: string;
+  /**
+   * The directory is a temporary one: the emulator removes it as it exits. The parent removes it too once the
+   * emulator has stopped; this covers a parent that is killed (the emulator exits when it loses its parent).
+   */
+  temporary?: boolean;
   address: string;
   port: number;
   buckets: string[];

@@ -1,6 +1,7 @@
 // The S3 emulator's own process. s3rver signs its ListObjectsV2 continuation tokens with single DES, which
 // OpenSSL 3 only offers through its legacy provider; running it here, started with --openssl-legacy-provider,
 // keeps that flag out of the CLI, the handlers and the test workers. It exits when its parent goes away.
+import { rmSync } from "node:fs";
 import S3rver from "s3rver";
 import { DUMMY_ACCOUNT } from "s3rver/lib/models/account.js";
 import { S3RVER_CONFIG_ENV, type S3rverConfig, type S3rverMessage } from "./s3rver-protocol";
@@ -9,6 +10,8 @@ const send = (message: S3rverMessage) => process.send?.(message);
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env[S3RVER_CONFIG_ENV] ?? "") as S3rverConfig;
+  // However this process ends short of SIGKILL (parent gone, SIGTERM, a failed start), a temporary directory goes.
+  if (config.temporary) process.on("exit", () => rmSync(config.directory, { recursive: true, force: true }));
   DUMMY_ACCOUNT.createKeyPair(config.credentials.accessKeyId, config.credentials.secretAccessKey);
   const server = new S3rver({
     address: config.address,

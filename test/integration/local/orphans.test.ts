@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -30,9 +31,14 @@ describe("local servers started by a process", () => {
       createInterface({ input: parent.stdout! }).once("line", resolve);
       parent.once("exit", (code) => reject(new Error(`serve exited with ${code}`)));
     });
-    const started = JSON.parse(firstLine) as Record<string, { endpoint: string; pid: number }>;
+    const started = JSON.parse(firstLine) as Record<
+      string,
+      { endpoint: string; pid: number; directory?: string }
+    >;
     expect(isAlive(started.dynamodb.pid)).toBe(true);
     expect(isAlive(started.s3.pid)).toBe(true);
+    const s3Directory = started.s3.directory as string;
+    expect(existsSync(s3Directory)).toBe(true);
     const response = await fetch(started.s3.endpoint);
     expect(response.status).toBeLessThan(500);
 
@@ -40,5 +46,7 @@ describe("local servers started by a process", () => {
 
     expect(await gone(started.dynamodb.pid)).toBe(true);
     expect(await gone(started.s3.pid)).toBe(true);
+    // Nor the emulator's temporary directory, which the killed parent made and could not remove.
+    expect(existsSync(s3Directory)).toBe(false);
   });
 });
