@@ -83,31 +83,34 @@ function coldInit(file: string): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 
-console.log(`cold init: median of ${ROUNDS} fresh processes each, handler and baseline alternated\n`);
-console.log(
-  "| handler | loaded at init | with lazy chunks | baseline bundle | size ratio (init) | cold init | baseline init | init ratio |",
-);
-console.log("|---|---|---|---|---|---|---|---|");
-for (const [name, { entry, clients }] of Object.entries(handlers)) {
-  const handlerFile = join(out, `${name}.mjs`);
-  const baselineSource = join(out, `${name}-baseline.ts`);
-  const baselineFile = join(out, `${name}-baseline.mjs`);
-  writeFileSync(
-    baselineSource,
-    `${clients.map((c) => clientCode[c][0]).join("\n")}\nconst clients = [${clients.map((c) => clientCode[c][1]).join(", ")}];\nexport const handler = async () => clients.length;\n`,
-  );
-  const size = await bundle(join(projectRoot, entry), handlerFile);
-  const baselineSize = await bundle(baselineSource, baselineFile);
-  const handlerInit: number[] = [];
-  const baselineInit: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    handlerInit.push(coldInit(handlerFile));
-    baselineInit.push(coldInit(baselineFile));
-  }
-  const h = median(handlerInit);
-  const b = median(baselineInit);
+try {
+  console.log(`cold init: median of ${ROUNDS} fresh processes each, handler and baseline alternated\n`);
   console.log(
-    `| ${name} | ${kb(size.entry)} | ${kb(size.total)} | ${kb(baselineSize.entry)} | ${(size.entry / baselineSize.entry).toFixed(2)}× | ${h.toFixed(0)} ms | ${b.toFixed(0)} ms | ${(h / b).toFixed(2)}× |`,
+    "| handler | loaded at init | with lazy chunks | baseline bundle | size ratio (init) | cold init | baseline init | init ratio |",
   );
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const [name, { entry, clients }] of Object.entries(handlers)) {
+    const handlerFile = join(out, `${name}.mjs`);
+    const baselineSource = join(out, `${name}-baseline.ts`);
+    const baselineFile = join(out, `${name}-baseline.mjs`);
+    writeFileSync(
+      baselineSource,
+      `${clients.map((c) => clientCode[c][0]).join("\n")}\nconst clients = [${clients.map((c) => clientCode[c][1]).join(", ")}];\nexport const handler = async () => clients.length;\n`,
+    );
+    const size = await bundle(join(projectRoot, entry), handlerFile);
+    const baselineSize = await bundle(baselineSource, baselineFile);
+    const handlerInit: number[] = [];
+    const baselineInit: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      handlerInit.push(coldInit(handlerFile));
+      baselineInit.push(coldInit(baselineFile));
+    }
+    const h = median(handlerInit);
+    const b = median(baselineInit);
+    console.log(
+      `| ${name} | ${kb(size.entry)} | ${kb(size.total)} | ${kb(baselineSize.entry)} | ${(size.entry / baselineSize.entry).toFixed(2)}× | ${h.toFixed(0)} ms | ${b.toFixed(0)} ms | ${(h / b).toFixed(2)}× |`,
+    );
+  }
+} finally {
+  rmSync(out, { recursive: true, force: true });
 }
-rmSync(out, { recursive: true, force: true });
