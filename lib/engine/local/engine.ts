@@ -39,8 +39,10 @@ function randomSuffix(): string {
 function clone<T>(value: T): T {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = clone(value[i]);
+    // Pushed, not preallocated: `new Array(n)` makes a holey array, a second shape for the engine's code to meet
+    // beside the packed arrays of literals and JSON (each new shape deoptimizes the hot code that reads them).
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(clone(value[i]));
     return out as T;
   }
   const proto = Object.getPrototypeOf(value);

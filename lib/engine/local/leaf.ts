@@ -193,7 +193,15 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   } else if (!container.command?.length) {
     argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];
   }
-  argv = argv.map((a, i) => (t.script && i === argv.length - 1 ? a : mapper.rewrite(a)));
+  // A loop, not argv.map: map's result is a holey array, another shape for this hot function to meet (it was
+  // deoptimized there in the first runs of a process).
+  const last = t.script ? argv.length - 1 : -1;
+  const mapped: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    mapped.push(i === last ? a : mapper.rewrite(a));
+  }
+  argv = mapped;
   if (argv.length === 0)
     return { phase: "Error", message: `no command for image "${image}" (set command or args)` };
   argv[0] = resolveExecutable(argv[0] ?? "", shimDir, resolved.rule.shims ?? {});

@@ -1588,29 +1588,48 @@ export class WorkflowRun {
     };
 
     const failFast = dag.failFast !== false;
-    let phase: NodePhase = "Running";
-    while (true) {
+    const pump = () => {
       let progressed = true;
       while (progressed) {
         const before = settled.size + started.size;
         schedule();
         progressed = settled.size + started.size !== before;
       }
-      // Every created node hangs off the DAG node, so while a task runs the BFS would stop at it: Running.
-      phase = running > 0 ? "Running" : assessDagPhase(this.table, node, targets, tasks, failFast);
-      if (phase !== "Running") break;
-      if (running === 0) {
-        phase = this.canSchedule(req.onExit) ? "Error" : "Failed";
-        if (phase === "Error") {
-          this.table.mark(node, "Error", "deadlock: no task of the DAG can run");
-          return;
-        }
-        this.table.mark(node, "Failed", this.haltMessage());
+    };
+    pump();
+    if (running > 0) {
+      // Tasks are scheduled from a microtask queued when one settles (as soon as this function would have resumed
+      // from an await), not by resuming this function once per task: resumed that often, the whole of it became
+      // hot and V8 compiled it, and compiled it again, in the first runs of every process.
+      await new Promise<void>((resolve, reject) => {
+        let queued = false;
+        const step = () => {
+          queued = false;
+          try {
+            pump();
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          if (running === 0) resolve();
+        };
+        wake = () => {
+          if (queued) return;
+          queued = true;
+          queueMicrotask(step);
+        };
+      });
+    }
+    // Nothing runs now (while a task runs, the BFS would stop at it: Running).
+    const phase = assessDagPhase(this.table, node, targets, tasks, failFast);
+    if (phase === "Running") {
+      // Nothing runs and nothing more can start.
+      if (this.canSchedule(req.onExit)) {
+        this.table.mark(node, "Error", "deadlock: no task of the DAG can run");
         return;
       }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
+      this.table.mark(node, "Failed", this.haltMessage());
+      return;
     }
     // A target with no node (e.g. never reached) has no outbound nodes.
     node.outboundNodes = targets.flatMap((t) => {
