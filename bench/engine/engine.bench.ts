@@ -3,11 +3,12 @@
 // launcher (the default where python3 is available) and with child_process spawns; the same with the engine's code
 // warm; then the engine's peak memory on a 2,000-node DAG.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DAGTask, Workflow } from "../../lib/argo";
 import { LocalEngine } from "../../lib/engine/local";
+import { sharedStepServers } from "../../lib/engine/local/launcher";
 import { seededRandom } from "../../test/support/seeded-random";
 
 /** Node i depends on up to 3 distinct earlier nodes. */
@@ -169,6 +170,16 @@ try {
   console.log(
     `peak memory: rss ${mb(peakRss)} MB (baseline ${mb(base.rss)} MB, +${mb(peakRss - base.rss)} MB), heap ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)} MB)`,
   );
+  // The step servers are processes of their own: their peak RSS over the whole bench (Linux's VmHWM).
+  const servers = sharedStepServers().map((s) => {
+    try {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${s.pid}/status`, "utf8"))?.[1];
+      return kb ? `${(Number(kb) / 1024).toFixed(0)} MB` : "?";
+    } catch {
+      return "?";
+    }
+  });
+  console.log(`step servers: ${servers.length}, peak rss ${servers.join(" + ")}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -55,6 +55,11 @@ export function sharedStepServer(): StepServer {
   return shared.get();
 }
 
+/** The shared servers started so far (for measurements). */
+export function sharedStepServers(): readonly StepServer[] {
+  return shared.started;
+}
+
 /**
  * `spawn`: Node's child_process for every step. `server`: every step through the step server (steps fail with
  * phase Error when it cannot run here). `auto`: the step server when this host can run it (python3 ≥ 3.8),
