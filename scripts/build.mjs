@@ -72,6 +72,19 @@ const installedValidator = {
   },
 };
 
+// The compiler's program shares one module with bin/skiff.js, which starts the sandbox worker with it before
+// it loads the program: the program requires it from beside itself instead of bundling a copy.
+const WORKER_PROCESS = "lib/build/sandbox/worker-process.ts";
+const sharedWorkerProcess = {
+  name: "shared-worker-process",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\/worker-process$/ }, () => ({
+      path: "./sandbox/worker-process.cjs",
+      external: true,
+    }));
+  },
+};
+
 // `import.meta.url` has no CommonJS counterpart in esbuild: each file defines it from its own path.
 const commonJsOutput = {
   format: "cjs",
@@ -101,7 +114,12 @@ await Promise.all([
     entryPoints: pick(commonJs),
     packages: undefined,
     external: ["esbuild", "typescript"],
-    plugins: [installedValidator],
+    plugins: [installedValidator, sharedWorkerProcess],
+  }),
+  build({
+    ...common,
+    ...commonJsOutput,
+    entryPoints: { "build/sandbox/worker-process": join(root, WORKER_PROCESS) },
   }),
   // Packages bundled in: the worker runs from --eval text and may read no file. CommonJS: --eval text
   // starts without the ES module loader too. Minified: the worker's start-up parses it on the build's path.

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { BuildError } from "../diagnostics";
 import { findInstalled } from "../install-paths";
@@ -7,9 +7,15 @@ import type {
   EvaluateResponse,
   EvaluationError,
   PreloadRequest,
-  ReadyMessage,
   YamlResponse,
 } from "./protocol";
+import {
+  DEFAULT_HEAP_MB,
+  startWorkerProcess,
+  takeEarlyWorker,
+  WorkerExitError,
+  type WorkerProcess,
+} from "./worker-process";
 
 export interface SandboxLimits {
   /**
@@ -31,7 +37,11 @@ export interface SandboxOptions extends SandboxLimits {
   workerPath?: string;
 }
 
-export const DEFAULT_LIMITS: Required<SandboxLimits> = { timeoutMs: 30_000, heapMb: 256, rssMb: 768 };
+export const DEFAULT_LIMITS: Required<SandboxLimits> = {
+  timeoutMs: 30_000,
+  heapMb: DEFAULT_HEAP_MB,
+  rssMb: 768,
+};
 
 /**
  * What an evaluation gave: the bundle's JSON text, or what went wrong. With the `yaml` option, `yaml` is
@@ -52,7 +62,6 @@ export interface EvaluateOptions {
 // on a thrown object, a blocked Atomics.wait).
 const KILL_GRACE_MS = 1000;
 const RSS_POLL_MS = 50;
-const STDERR_TAIL = 4096;
 
 /** The bundled worker script of this installation (dist/build/sandbox/worker.cjs). */
 export function defaultWorkerPath(): string {
@@ -61,14 +70,6 @@ export function defaultWorkerPath(): string {
   throw new BuildError(
     `the sandbox worker (dist/build/sandbox/worker.cjs) is missing: run \`npm run build\` first`,
   );
-}
-
-// Node 22.13+ has the stable flag; Node 20 only the experimental one.
-function permissionFlags(): string[] {
-  const flags = process.allowedNodeEnvironmentFlags;
-  if (flags.has("--permission")) return ["--permission"];
-  if (flags.has("--experimental-permission")) return ["--experimental-permission"];
-  return [];
 }
 
 function residentMb(pid: number): number | undefined {
@@ -83,12 +84,12 @@ function residentMb(pid: number): number | undefined {
 
 interface Worker {
   child: ChildProcess;
+  process: WorkerProcess;
   /** DSL versions this worker has compiled. */
   dslKeys: Set<string>;
   /** Callers waiting on the worker; it keeps the parent alive only while this is above zero. */
   holds: number;
   ready: Promise<void>;
-  stderr: string;
 }
 
 /**
@@ -170,48 +171,24 @@ export class Sandbox {
     if (this.worker && this.worker.child.exitCode === null && this.worker.child.signalCode === null) {
       return this.worker;
     }
-    // The worker runs from --eval text, so under the permission model it needs no file-system access at all.
-    this.workerCode ??= readFileSync(this.workerPath ?? defaultWorkerPath(), "utf8");
-    const child = spawn(
-      process.execPath,
-      [
-        ...permissionFlags(),
-        "--no-warnings",
-        `--max-old-space-size=${this.limits.heapMb}`,
-        "--eval",
-        this.workerCode,
-      ],
-      // An empty environment: no AWS credentials, no tokens, nothing of the parent's. Messages go as V8
-      // serialized data: a pipeline's code and its manifest's JSON are long strings, which the default
-      // JSON channel escapes and copies once more each way.
-      {
-        env: {},
-        stdio: ["ignore", "ignore", "pipe", "ipc"],
-        serialization: "advanced",
-        cwd: "/",
-        windowsHide: true,
-      },
-    );
-    const worker: Worker = { child, stderr: "", ready: Promise.resolve(), dslKeys: new Set(), holds: 0 };
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => {
-      worker.stderr = (worker.stderr + chunk).slice(-STDERR_TAIL);
-    });
-    worker.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: ReadyMessage) => {
-        if (message?.ready) {
-          child.off("message", onMessage);
-          child.off("exit", onExit);
-          resolve();
-        }
-      };
-      const onExit = (code: number | null) =>
-        reject(
-          new BuildError(`the sandbox worker exited while starting (code ${code}): ${worker.stderr.trim()}`),
-        );
-      child.on("message", onMessage);
-      child.once("exit", onExit);
-    });
+    const workerPath = this.workerPath ?? defaultWorkerPath();
+    // A worker bin/skiff.js started before it loaded the compiler, if it runs the same script.
+    const early = takeEarlyWorker(workerPath, this.limits.heapMb);
+    if (early) this.workerCode ??= early.code;
+    this.workerCode ??= readFileSync(workerPath, "utf8");
+    const started = early?.worker ?? startWorkerProcess(this.workerCode, this.limits.heapMb);
+    const worker: Worker = {
+      child: started.child,
+      process: started,
+      dslKeys: new Set(),
+      holds: 0,
+      ready: started.ready.catch((error: unknown) => {
+        const detail = error instanceof WorkerExitError ? `: ${started.stderr().trim()}` : "";
+        throw new BuildError(`${error instanceof Error ? error.message : String(error)}${detail}`, {
+          cause: error,
+        });
+      }),
+    };
     this.worker = worker;
     this.release(worker, 0);
     if (this.dsl) this.sendDsl(worker, this.dsl);
@@ -322,7 +299,9 @@ export class Sandbox {
         message: `the pipeline did not finish evaluating within ${timeoutMs} ms`,
       };
     }
-    const outOfHeap = /heap out of memory|Reached heap limit|Allocation failed/i.test(worker.stderr);
+    const outOfHeap = /heap out of memory|Reached heap limit|Allocation failed/i.test(
+      worker.process.stderr(),
+    );
     if (killedFor === "memory" || outOfHeap) {
       const limit = killedFor === "memory" ? `${rssMb} MB of memory` : `the ${heapMb} MB heap limit`;
       return {
@@ -331,7 +310,7 @@ export class Sandbox {
         message: `the pipeline exceeded ${limit} while evaluating`,
       };
     }
-    const detail = worker.stderr.trim().split("\n").slice(-3).join(" ");
+    const detail = worker.process.stderr().trim().split("\n").slice(-3).join(" ");
     return {
       code: "sandbox.crash",
       name: "Error",
