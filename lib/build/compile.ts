@@ -93,9 +93,9 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     },
     () => undefined,
   );
-  // Still waiting on the worker: compile and warm the linter's code now, on a sample (once per process).
+  // Still waiting on the worker: compile the linter's code now, on a sample (once per process).
   linter.then(
-    (lint) => warmUpLinter(lint, () => answered),
+    (lint) => answered || warmUpLinter(lint),
     () => undefined,
   );
   const [typeDiagnostics, outcome] = await Promise.all([
