@@ -1,4 +1,5 @@
-// Messages between the build (parent) and the sandbox worker (child), over the fork IPC channel.
+// Messages between the build (parent) and the sandbox worker (child), as frames over the worker's stdin
+// and stdout (./frames.ts).
 
 /** Parent → worker: evaluate one bundle in a fresh vm context. */
 export interface EvaluateRequest {

@@ -150,10 +150,9 @@ export class Sandbox {
   }
 
   private sendDsl(worker: Worker, dsl: { key: string; code: string }): void {
-    if (worker.dslKeys.has(dsl.key) || !worker.child.connected) return;
+    if (worker.dslKeys.has(dsl.key)) return;
     const message: PreloadRequest = { preload: dsl };
-    worker.child.send(message);
-    worker.dslKeys.add(dsl.key);
+    if (worker.process.send(message)) worker.dslKeys.add(dsl.key);
   }
 
   /** Kills the worker; the next evaluation starts a new one. */
@@ -197,17 +196,14 @@ export class Sandbox {
 
   private hold(worker: Worker): void {
     worker.holds++;
-    worker.child.ref();
-    (worker.child.channel as { ref?: () => void } | undefined)?.ref?.();
+    worker.process.hold();
   }
 
   // An idle warm worker must not keep the parent process alive.
   private release(worker: Worker, by = 1): void {
     worker.holds = Math.max(0, worker.holds - by);
     if (worker.holds > 0) return;
-    worker.child.unref();
-    (worker.child.channel as { unref?: () => void } | undefined)?.unref?.();
-    (worker.child.stderr as { unref?: () => void } | null)?.unref?.();
+    worker.process.release();
   }
 
   private async evaluateNow(
@@ -246,7 +242,7 @@ export class Sandbox {
       const stop = () => {
         clearTimeout(timer);
         clearInterval(poll);
-        child.off("message", onMessage);
+        unlisten();
         child.off("exit", onExit);
         this.release(worker);
       };
@@ -284,9 +280,9 @@ export class Sandbox {
         const rss = child.pid === undefined ? undefined : residentMb(child.pid);
         if (rss !== undefined && rss > this.limits.rssMb) kill("memory");
       }, RSS_POLL_MS);
-      child.on("message", onMessage);
+      const unlisten = worker.process.listen(onMessage as (message: unknown) => void);
       child.once("exit", onExit);
-      child.send(request);
+      worker.process.send(request);
     });
   }
 

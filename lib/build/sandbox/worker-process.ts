@@ -4,6 +4,7 @@
 // overlaps the program's loading; the program's Sandbox takes it over.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { encodeFrame, FrameReader } from "./frames";
 import type { ReadyMessage } from "./protocol";
 
 /** V8 heap limit of a worker (`--max-old-space-size`) unless a Sandbox sets another, in MB. */
@@ -15,6 +16,13 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** Resolves when the worker says it is ready; rejects (with its exit code) if it exits first. */
   ready: Promise<void>;
+  /** Sends a message (a frame on the worker's stdin). False if the worker's stdin is closed. */
+  send(message: unknown): boolean;
+  /** Calls `listener` with each message the worker sends from now on, until the returned function is called. */
+  listen(listener: (message: unknown) => void): () => void;
+  /** Lets this process exit while the worker is idle (`hold` undoes it). */
+  release(): void;
+  hold(): void;
   /** The last 4 KB of what the worker wrote to stderr. */
   stderr(): string;
 }
@@ -33,36 +41,59 @@ export function startWorkerProcess(code: string, heapMb: number): WorkerProcess 
   const child = spawn(
     process.execPath,
     [...permissionFlags(), "--no-warnings", `--max-old-space-size=${heapMb}`, "--eval", code],
-    // An empty environment: no AWS credentials, no tokens, nothing of the parent's. Messages go as V8
-    // serialized data: a pipeline's code and its manifest's JSON are long strings, which the default
-    // JSON channel escapes and copies once more each way.
-    {
-      env: {},
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-      serialization: "advanced",
-      cwd: "/",
-      windowsHide: true,
-    },
+    // An empty environment: no AWS credentials, no tokens, nothing of the parent's. Messages go as
+    // frames over stdin and stdout (./frames.ts).
+    { env: {}, stdio: ["pipe", "pipe", "pipe"], cwd: "/", windowsHide: true },
   );
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_TAIL);
   });
+  const listeners = new Set<(message: unknown) => void>();
+  const reader = new FrameReader();
+  child.stdout?.on("data", (chunk: Buffer) => {
+    for (const message of reader.push(chunk)) for (const listener of [...listeners]) listener(message);
+  });
+  // A worker that dies takes its pipes with it: a write then fails, which its exit reports.
+  child.stdin?.on("error", () => undefined);
+  const listen = (listener: (message: unknown) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
   // Listening from the start: a worker started early may be ready before anyone waits for it.
   const ready = new Promise<void>((resolve, reject) => {
-    const onMessage = (message: ReadyMessage) => {
-      if (!message?.ready) return;
-      child.off("message", onMessage);
+    const onExit = (exitCode: number | null) => reject(new WorkerExitError(exitCode));
+    const stop = listen((message) => {
+      if (!(message as ReadyMessage | null)?.ready) return;
+      stop();
       child.off("exit", onExit);
       resolve();
-    };
-    const onExit = (exitCode: number | null) => reject(new WorkerExitError(exitCode));
-    child.on("message", onMessage);
+    });
     child.once("exit", onExit);
   });
   ready.catch(() => undefined); // handled by whoever waits; an early worker may have no one yet
-  return { child, ready, stderr: () => stderr };
+  const streams = () =>
+    [child.stdin, child.stdout, child.stderr] as ({ ref?(): void; unref?(): void } | null)[];
+  return {
+    child,
+    ready,
+    send: (message) => {
+      if (child.stdin?.writable !== true) return false;
+      child.stdin.write(encodeFrame(message));
+      return true;
+    },
+    listen,
+    release: () => {
+      child.unref();
+      for (const stream of streams()) stream?.unref?.();
+    },
+    hold: () => {
+      child.ref();
+      for (const stream of streams()) stream?.ref?.();
+    },
+    stderr: () => stderr,
+  };
 }
 
 /** The worker exited before it was ready. */
@@ -77,15 +108,13 @@ let early: { workerPath: string; heapMb: number; code: string; worker: WorkerPro
 
 /**
  * Starts a worker now for a Sandbox to take over (once per process). It does not keep this process alive;
- * one nobody takes is stopped when this process exits (its IPC channel closes).
+ * one nobody takes stops when this process exits (its stdin closes).
  */
 export function startEarlyWorker(workerPath: string, heapMb = DEFAULT_HEAP_MB): void {
   if (early) return;
   const code = readFileSync(workerPath, "utf8");
   const worker = startWorkerProcess(code, heapMb);
-  worker.child.unref();
-  (worker.child.channel as { unref?: () => void } | undefined)?.unref?.();
-  (worker.child.stderr as { unref?: () => void } | null)?.unref?.();
+  worker.release();
   early = { workerPath, heapMb, code, worker };
 }
 

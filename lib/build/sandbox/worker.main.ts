@@ -1,9 +1,13 @@
 // The sandbox worker: a child process started by the build with an empty environment, a heap limit and
 // (where Node supports it) the permission model. It evaluates bundled pipelines in a fresh vm context
 // each — no `require`, `process`, timers, fs or network inside — and answers with JSON text only.
-// Kept small on purpose: `node:vm` and the YAML writer, bundled in (it has no file access).
+// Kept small on purpose: `node:vm` and the YAML writer, bundled in (it has no file access). Requests come
+// as frames on stdin, answers go as frames on stdout (./frames.ts), read and written synchronously: the
+// worker does one thing at a time, and waits in `read` when it has nothing to do.
+import { readSync, writeSync } from "node:fs";
 import vm from "node:vm";
 import { toYaml } from "../yaml";
+import { encodeFrame, FrameReader } from "./frames";
 import type {
   EvaluateRequest,
   EvaluateResponse,
@@ -13,7 +17,27 @@ import type {
   YamlResponse,
 } from "./protocol";
 
-const send = (message: EvaluateResponse | YamlResponse | ReadyMessage) => process.send?.(message);
+function send(message: EvaluateResponse | YamlResponse | ReadyMessage): void {
+  const frame = encodeFrame(message);
+  for (let at = 0; at < frame.length; ) at += writeSync(1, frame, at);
+}
+
+const reader = new FrameReader();
+const received: unknown[] = [];
+const chunk = Buffer.allocUnsafe(1 << 16);
+
+/** The next request, waiting for it; undefined once the build's end of the pipe is closed. */
+function nextRequest(): EvaluateRequest | PreloadRequest | undefined {
+  while (received.length === 0) {
+    const read = readSync(0, chunk, 0, chunk.length, null);
+    if (read === 0) return undefined;
+    received.push(...reader.push(Buffer.from(chunk.subarray(0, read))));
+  }
+  return received.shift() as EvaluateRequest | PreloadRequest;
+}
+
+/** Whether (part of) another request has arrived already. */
+const requestWaiting = () => received.length > 0 || reader.pending;
 
 function hostError(error: unknown, fallbackCode: string, timeoutMs: number): EvaluationError {
   // Errors from inside the context are read with plain property reads; a getter that loops is stopped by
@@ -151,7 +175,7 @@ function renderYaml(id: number, resultJson: string): YamlResponse {
   }
 }
 
-process.on("message", (message: EvaluateRequest | PreloadRequest) => {
+function handle(message: EvaluateRequest | PreloadRequest): void {
   if ("preload" in message) {
     try {
       dslScript(message.preload);
@@ -159,8 +183,8 @@ process.on("message", (message: EvaluateRequest | PreloadRequest) => {
       return; // reported by the first build that needs this DSL
     }
     prepare(message.preload.key);
-    // After any build request already waiting (messages are read before immediates run).
-    setImmediate(() => warmUp(message.preload.key));
+    // Not while a build waits: it comes first, and warms the same code.
+    if (!requestWaiting()) warmUp(message.preload.key);
     return;
   }
   const answer = evaluate(message);
@@ -168,9 +192,8 @@ process.on("message", (message: EvaluateRequest | PreloadRequest) => {
   // While the parent lints: the YAML, from the JSON text just sent (parsed here, outside the context).
   if (message.yaml === true && answer.ok) send(renderYaml(message.id, answer.resultJson));
   // The next build's context, made after answering so that it costs this build nothing.
-  const key = message.dsl?.key;
-  if (key !== undefined) setImmediate(() => prepare(key));
-});
-// User code cannot reach these handlers, but a rejected promise it leaves behind must not kill the worker.
-process.on("unhandledRejection", () => {});
+  if (message.dsl?.key !== undefined) prepare(message.dsl.key);
+}
+
 send({ ready: true });
+for (let message = nextRequest(); message !== undefined; message = nextRequest()) handle(message);

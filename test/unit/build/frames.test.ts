@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { encodeFrame, FrameReader } from "../../../lib/build/sandbox/frames";
+
+const long = (seed: string) => `${seed} ü “quoted” \\ \n\u0000 ${"é😀".repeat(200)} ${"x".repeat(3000)}`;
+const MESSAGES = [
+  { ready: true },
+  { id: 1, code: long("code"), dsl: { key: "k", code: long("dsl") }, filename: "a.js", parametersJson: "{}" },
+  { id: 1, ok: true, resultJson: long("json") },
+  {
+    id: 2,
+    ok: false,
+    error: { code: "pipeline.throw", name: "Error", message: "boom", stack: long("stack") },
+  },
+  { id: 3 },
+  { preload: { key: "k2", code: long("second dsl") } },
+];
+
+describe("sandbox frames", () => {
+  it("carries messages, long strings and all, through one chunk", () => {
+    const reader = new FrameReader();
+    expect(reader.push(Buffer.concat(MESSAGES.map(encodeFrame)))).toEqual(MESSAGES);
+    expect(reader.pending).toBe(false);
+  });
+
+  it("carries them however the bytes are cut", () => {
+    const bytes = Buffer.concat(MESSAGES.map(encodeFrame));
+    for (const size of [1, 3, 7, 4096]) {
+      const reader = new FrameReader();
+      const got: unknown[] = [];
+      for (let at = 0; at < bytes.length; at += size) got.push(...reader.push(bytes.subarray(at, at + size)));
+      expect(got).toEqual(MESSAGES);
+    }
+  });
+
+  it("says when part of a frame is waiting", () => {
+    const reader = new FrameReader();
+    const frame = encodeFrame(MESSAGES[1]);
+    expect(reader.push(frame.subarray(0, 10))).toEqual([]);
+    expect(reader.pending).toBe(true);
+    expect(reader.push(frame.subarray(10))).toEqual([MESSAGES[1]]);
+    expect(reader.pending).toBe(false);
+  });
+});
