@@ -75,11 +75,6 @@ export class FrameReader {
     return messages;
   }
 
-  /** Whether part of a next frame has arrived already. */
-  get pending(): boolean {
-    return this.bufferedBytes > 0;
-  }
-
   private joined(): Buffer {
     if (this.buffered.length > 1) this.buffered = [Buffer.concat(this.buffered, this.bufferedBytes)];
     return this.buffered[0];

@@ -76,31 +76,6 @@ export const harnessSource = (dslGlobal: string): string => `
     }
     return fail("pipeline.default-export", "the default export must be a Skiff Workflow, WorkflowTemplate or CronWorkflow (or a function of build parameters returning one), got " + describeValue(value));
   }
-  // A small pipeline of the usual shape, built and rendered (to JSON text) in a throwaway context while
-  // the worker waits for its first build: V8 compiles the DSL's functions once per worker (the compiled
-  // code is shared by every context running the same DSL script), so that build does not pay for it.
-  function warmUp() {
-    dsl.setCallSiteCapture("skip");
-    const work = dsl.container({
-      name: "work",
-      image: "alpine:3.20",
-      inputs: { msg: dsl.param() },
-      command: ["sh", "-c"],
-      args: ["echo {{inputs.parameters.msg}}"],
-    });
-    const part = dsl.dag("part", (d) => {
-      let previous;
-      for (let i = 0; i < 30; i++) {
-        const task = d.task("t" + i, work, { args: { msg: "task " + i } });
-        if (previous) task.after(previous);
-        previous = task;
-      }
-    });
-    const main = dsl.dag("main", (d) => {
-      d.task("b", part).after(d.task("a", part));
-    });
-    return JSON.stringify(dsl.workflow({ generateName: "warm-up-", entrypoint: main }).toManifest());
-  }
-  globalThis.${HARNESS_GLOBAL} = { evaluate, warmUp };
+  globalThis.${HARNESS_GLOBAL} = { evaluate };
 })(globalThis.${dslGlobal}, Object, JSON, String, Number, Array, Error);
 `;

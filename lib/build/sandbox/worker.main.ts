@@ -36,9 +36,6 @@ function nextRequest(): EvaluateRequest | PreloadRequest | undefined {
   return received.shift() as EvaluateRequest | PreloadRequest;
 }
 
-/** Whether (part of) another request has arrived already. */
-const requestWaiting = () => received.length > 0 || reader.pending;
-
 function hostError(error: unknown, fallbackCode: string, timeoutMs: number): EvaluationError {
   // Errors from inside the context are read with plain property reads; a getter that loops is stopped by
   // the parent's wall-time limit (it kills this process).
@@ -99,24 +96,6 @@ function prepare(key: string): void {
     prepared = { key, context };
   } catch {
     // The build that needs it evaluates the DSL itself and reports what went wrong.
-  }
-}
-
-// DSL versions this worker has warmed up (see the harness's warmUp): once each.
-const warmed = new Set<string>();
-
-function warmUp(key: string): void {
-  const script = dslScripts.get(key);
-  if (!script || warmed.has(key)) return;
-  warmed.add(key);
-  try {
-    const scratch = newContext();
-    script.runInContext(scratch);
-    const sampleJson: unknown = vm.runInContext("__skiffBundle.warmUp()", scratch, { timeout: 5000 });
-    // And the YAML writer, which renders every build's manifest here.
-    if (typeof sampleJson === "string") toYaml(JSON.parse(sampleJson));
-  } catch {
-    // Only a head start: a DSL that cannot build the sample is reported by the first real build.
   }
 }
 
@@ -183,8 +162,6 @@ function handle(message: EvaluateRequest | PreloadRequest): void {
       return; // reported by the first build that needs this DSL
     }
     prepare(message.preload.key);
-    // Not while a build waits: it comes first, and warms the same code.
-    if (!requestWaiting()) warmUp(message.preload.key);
     return;
   }
   const answer = evaluate(message);
