@@ -114,7 +114,7 @@ try {
     console.log(`  ${String(n).padStart(5)} tasks  bin/skiff.js --no-typecheck     ${times(fast)}`);
     console.log(`               dist/build/cli.cjs --no-typecheck ${times(alone)} (no code cache)`);
     if (n === 500 && extraCa) {
-      const bare = `${ms(bareBuild)} (${(bareBuild / bareNodeStart).toFixed(1)}× node -e 0 alike)`;
+      const bare = `${ms(bareBuild)} (${(bareBuild / bareNodeStart).toFixed(1)}× node -e 0 without it)`;
       console.log(`               bin/skiff.js --no-typecheck, without ${EXTRA_CA}: ${bare}`);
     }
     console.log(`               bin/skiff.js with typecheck      ${times(typed)}`);
