@@ -14,8 +14,8 @@ import { Watcher } from "../../../../lib/runs/watcher";
 import { FAILING, HELLO, SLOW } from "../../../contract/engine.contract";
 import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
-import { tempDir } from "../../../support/temp-dir";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
+import { tempDir } from "../../../support/temp-dir";
 import { type DynamoFixture, startDynamo } from "../../runs/dynamo-local";
 
 /**
