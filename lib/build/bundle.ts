@@ -4,6 +4,7 @@ import { bundleDsl, type DslBundle } from "./dsl-bundle";
 import { esbuild } from "./esbuild-service";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { type SourceFiles, uploadPath } from "./source-files";
+import { transpileSkiffModule } from "./transpile";
 
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
@@ -21,6 +22,11 @@ export interface BundleOptions {
   dslEntry?: string;
   /** Make the source map (`Bundle.sourceMap`). Default: true. Without it the code is the same. */
   sourceMap?: boolean;
+  /**
+   * Transpile a single file that imports only `skiff` in this process with oxc (./transpile.ts). Default:
+   * true; false always uses esbuild, as does any file the fast path leaves to it.
+   */
+  fastPath?: boolean;
 }
 
 export interface Bundle {
@@ -63,6 +69,18 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   dslReady.catch(() => undefined);
   try {
     const withMap = options.sourceMap !== false;
+    const lang = loaderOf(entry);
+    if (options.fastPath !== false && importsOnlySkiff(entrySource) && (lang === "ts" || lang === "js")) {
+      const fast = transpileSkiffModule(`${UPLOAD_NAMESPACE}:${entry}`, entrySource, {
+        lang,
+        sourceMap: withMap,
+      });
+      if (fast) {
+        const code = `${pipelineBanner(entry)}${fast.code}\n${PIPELINE_FOOTER}\n`;
+        const bundle = { code, dsl: await dslReady, sourceMap: fast.map ?? EMPTY_SOURCE_MAP, sources };
+        return { ok: true, bundle };
+      }
+    }
     if (importsOnlySkiff(entrySource)) {
       // One file importing nothing but skiff: esbuild's transform gives the same CommonJS function
       // without the resolver, the linker and the metafile (about 2 ms of a 500-task build).
