@@ -3,14 +3,35 @@
 // CommonJS (bin/package.json): `build` and `lint` go to the compiler's own program, a CommonJS bundle, so a
 // whole-process build never starts Node's ES module loader (~15 ms on Node 20). Every other command, and
 // `--version` (a whole-program option), goes to the whole program (ES modules).
-const { createHash } = require("node:crypto");
+// node:fs and node:path first: Node's own module loader has loaded them already, so they cost nothing.
 const { existsSync, readFileSync, writeFileSync } = require("node:fs");
-const Module = require("node:module");
 const { dirname, join } = require("node:path");
+
+const dist = join(__dirname, "..", "dist");
+const [command, ...rest] = process.argv.slice(2);
+const compilerOnly =
+  (command === "build" || command === "lint") && !rest.some((arg) => arg === "-V" || arg === "--version");
+const entry = join(dist, compilerOnly ? "build/cli.cjs" : "cli/skiff.js");
+if (!existsSync(entry)) {
+  process.stderr.write("skiff: dist/ is missing; run `npm install` (or `npm run build`) first\n");
+  process.exit(2);
+}
+if (compilerOnly) {
+  // The sandbox worker before this launcher loads anything else (node:crypto alone takes ~5 ms): its Node
+  // start-up is the longest step of a build, and it overlaps the rest of this process's loading. The
+  // program's sandbox takes it over (the same module, from its dist/).
+  const compiles = command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)));
+  if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) {
+    const sandbox = join(dist, "build", "sandbox");
+    require(join(sandbox, "worker-process.cjs")).startEarlyWorker(join(sandbox, "worker.cjs"));
+  }
+}
+
+const { createHash } = require("node:crypto");
+const Module = require("node:module");
 const { pathToFileURL } = require("node:url");
 const vm = require("node:vm");
 
-const dist = join(__dirname, "..", "dist");
 // V8's code caches of the compiler's program and of esbuild's JavaScript API, written by `npm run build`
 // after one build (so they hold the functions a build runs, not only the top level): a build then starts
 // without compiling either. V8 checks its own version and flags; the source's digest up front guards
@@ -51,22 +72,7 @@ function requireWithCodeCache(file, cacheFile) {
   return module.exports;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-const compilerOnly =
-  (command === "build" || command === "lint") && !rest.some((arg) => arg === "-V" || arg === "--version");
-const entry = join(dist, compilerOnly ? "build/cli.cjs" : "cli/skiff.js");
-if (!existsSync(entry)) {
-  process.stderr.write("skiff: dist/ is missing; run `npm install` (or `npm run build`) first\n");
-  process.exit(2);
-}
 if (compilerOnly) {
-  // The sandbox worker first: its Node start-up is the longest step of a build, and it overlaps the rest
-  // of this process's loading. The program's sandbox takes it over (the same module, from its dist/).
-  const compiles = command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)));
-  if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) {
-    const sandbox = join(dist, "build", "sandbox");
-    require(join(sandbox, "worker-process.cjs")).startEarlyWorker(join(sandbox, "worker.cjs"));
-  }
   // esbuild next, into the require cache, where the program's `require("esbuild")` finds it. Not
   // installed: the program reports that itself.
   let esbuild;

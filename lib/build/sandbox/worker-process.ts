@@ -27,8 +27,11 @@ export interface WorkerProcess {
   stderr(): string;
 }
 
-// Node 22.13+ has the stable flag; Node 20 only the experimental one.
+// Node 22.13+ has the stable flag; Node 20 only the experimental one. Node 20 and 21 by their version:
+// `process.allowedNodeEnvironmentFlags` builds a set of every flag (~1.5 ms, before the worker's spawn).
 function permissionFlags(): string[] {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major === 20 || major === 21) return ["--experimental-permission"];
   const flags = process.allowedNodeEnvironmentFlags;
   if (flags.has("--permission")) return ["--permission"];
   if (flags.has("--experimental-permission")) return ["--experimental-permission"];
