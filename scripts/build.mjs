@@ -161,9 +161,11 @@ execFileSync(process.execPath, [join(root, "dist", "build", "dsl-prebuild.js"), 
   stdio: "inherit",
 });
 
-// V8's code caches of the compiler's program and esbuild's API (bin/skiff.js loads them), written by the
-// launcher at the end of a real build of an example, so that they hold the functions a build runs. Only a
-// head start: without them the CLI compiles its code as usual, so a failure here is a warning.
+// V8's code caches of the compiler's program and esbuild's API (bin/skiff.js loads them), and of the sandbox
+// worker's program and the DSL (the build's Sandbox sends them to its worker, which makes them on request),
+// written at the end of a real build of an example, so that they hold the functions a build runs. Only a
+// head start: without them the CLI and the worker compile their code as usual, so a failure here is a
+// warning.
 const codeCaches = join(root, "dist/build/code-cache");
 rmSync(codeCaches, { recursive: true, force: true });
 mkdirSync(codeCaches, { recursive: true });

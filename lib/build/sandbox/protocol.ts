@@ -10,7 +10,7 @@ export interface EvaluateRequest {
    * The DSL script, run first in the context. `code` is sent only the first time a worker sees `key`; the
    * worker keeps the compiled script.
    */
-  dsl?: { key: string; code?: string };
+  dsl?: { key: string; code?: string; cache?: Uint8Array };
   /** The name V8 gives the bundle in stack frames; source-map lookups key on it. */
   filename: string;
   /** Build parameters as JSON text: only strings cross into the context, never host objects. */
@@ -28,7 +28,26 @@ export interface EvaluateRequest {
  * that neither is on that build's path. Each context still serves exactly one build.
  */
 export interface PreloadRequest {
-  preload: { key: string; code: string };
+  /** `cache`: V8's code cache for `code`, when the parent has one (a rejected one only costs speed). */
+  preload: { key: string; code: string; cache?: Uint8Array };
+}
+
+/**
+ * Parent → worker, when `npm run build` writes the code caches (SKIFF_WRITE_CODE_CACHE=1), after a real
+ * build: V8's code caches of the worker's own program and of the DSL versions it compiled, which now hold
+ * the functions a build runs. The worker cannot write files; the parent does.
+ */
+export interface CodeCacheRequest {
+  id: number;
+  codeCache: true;
+}
+
+/** Worker → parent: the answer to a `CodeCacheRequest`. */
+export interface CodeCacheResponse {
+  id: number;
+  /** Of the worker's program as the bootstrap compiled it (absent if it was not started by one). */
+  worker?: Uint8Array;
+  dsl: { key: string; cache: Uint8Array }[];
 }
 
 /** What user code threw (or the evaluation found wrong), as plain data. */

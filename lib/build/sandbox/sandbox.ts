@@ -1,8 +1,10 @@
 import type { ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { BuildError } from "../diagnostics";
 import { findInstalled } from "../install-paths";
 import type {
+  CodeCacheRequest,
+  CodeCacheResponse,
   EvaluateRequest,
   EvaluateResponse,
   EvaluationError,
@@ -10,11 +12,16 @@ import type {
   YamlResponse,
 } from "./protocol";
 import {
+  codeCacheFile,
   DEFAULT_HEAP_MB,
+  readCodeCache,
   startWorkerProcess,
   takeEarlyWorker,
   WorkerExitError,
   type WorkerProcess,
+  workerCodeCacheFiles,
+  wrapWorkerProgram,
+  writingCodeCaches,
 } from "./worker-process";
 
 export interface SandboxLimits {
@@ -89,6 +96,8 @@ interface Worker {
   dslKeys: Set<string>;
   /** Callers waiting on the worker; it keeps the parent alive only while this is above zero. */
   holds: number;
+  /** Its code caches were asked for (only when `npm run build` writes them). */
+  codeCachesAsked?: boolean;
   ready: Promise<void>;
 }
 
@@ -105,6 +114,8 @@ export class Sandbox {
   private workerCode: string | undefined;
   /** The DSL of the latest build, preloaded into every new worker. */
   private dsl: { key: string; code: string } | undefined;
+  /** V8's code cache of each DSL version seen (undefined: none that fits), read once. */
+  private readonly dslCaches = new Map<string, Buffer | undefined>();
 
   constructor(options: SandboxOptions = {}) {
     const { workerPath, ...limits } = options;
@@ -151,8 +162,18 @@ export class Sandbox {
 
   private sendDsl(worker: Worker, dsl: { key: string; code: string }): void {
     if (worker.dslKeys.has(dsl.key)) return;
-    const message: PreloadRequest = { preload: dsl };
+    const message: PreloadRequest = { preload: this.withDslCache(dsl) };
     if (worker.process.send(message)) worker.dslKeys.add(dsl.key);
+  }
+
+  /** The DSL with its code cache from this installation's dist/build/code-cache/, when that one is for it. */
+  private withDslCache(dsl: { key: string; code: string }): { key: string; code: string; cache?: Buffer } {
+    if (!this.dslCaches.has(dsl.key)) {
+      const file = workerCodeCacheFiles(this.workerPath ?? defaultWorkerPath()).dsl;
+      this.dslCaches.set(dsl.key, readCodeCache(file, dsl.code));
+    }
+    const cache = this.dslCaches.get(dsl.key);
+    return cache ? { key: dsl.key, code: dsl.code, cache } : { key: dsl.key, code: dsl.code };
   }
 
   /** Kills the worker; the next evaluation starts a new one. */
@@ -175,7 +196,9 @@ export class Sandbox {
     const early = takeEarlyWorker(workerPath, this.limits.heapMb);
     if (early) this.workerCode ??= early.code;
     this.workerCode ??= readFileSync(workerPath, "utf8");
-    const started = early?.worker ?? startWorkerProcess(this.workerCode, this.limits.heapMb);
+    const started =
+      early?.worker ??
+      startWorkerProcess(this.workerCode, this.limits.heapMb, workerCodeCacheFiles(workerPath).worker);
     const worker: Worker = {
       child: started.child,
       process: started,
@@ -232,13 +255,15 @@ export class Sandbox {
       timeoutMs: this.limits.timeoutMs,
       ...(options.callSites ? { callSites: true } : {}),
       ...(options.yaml ? { yaml: true } : {}),
-      ...(dsl ? { dsl: worker.dslKeys.has(dsl.key) ? { key: dsl.key } : dsl } : {}),
+      ...(dsl ? { dsl: worker.dslKeys.has(dsl.key) ? { key: dsl.key } : this.withDslCache(dsl) } : {}),
     };
     if (dsl) worker.dslKeys.add(dsl.key);
     return new Promise<EvaluationOutcome>((resolve) => {
       let killedFor: "timeout" | "memory" | undefined;
       // Set once the evaluation is answered and its YAML is still to come (limits still apply).
       let yamlDone: ((yaml: string | undefined) => void) | undefined;
+      // Set while the worker's code caches are asked for, to finish with once they are written.
+      let finishing: (() => void) | undefined;
       const stop = () => {
         clearTimeout(timer);
         clearInterval(poll);
@@ -250,12 +275,33 @@ export class Sandbox {
         killedFor = reason;
         child.kill("SIGKILL");
       };
+      // The request's last answer: when `npm run build` writes the code caches, the worker's first (this
+      // process exits right after its build) once they are written.
+      const finish = (done: () => void) => {
+        if (!writingCodeCaches() || worker.codeCachesAsked) {
+          stop();
+          done();
+          return;
+        }
+        worker.codeCachesAsked = true;
+        finishing = done;
+        const ask: CodeCacheRequest = { id: this.nextId++, codeCache: true };
+        const unlistenCaches = worker.process.listen((message) => {
+          if ((message as CodeCacheResponse | null)?.id !== ask.id) return;
+          unlistenCaches();
+          this.writeCodeCaches(message as CodeCacheResponse, dsl);
+          finishing = undefined;
+          stop();
+          done();
+        });
+        worker.process.send(ask);
+      };
       const onMessage = (message: EvaluateResponse | YamlResponse) => {
         if (message?.id !== request.id) return;
         if (yamlDone) {
           const { yaml } = message as YamlResponse;
-          stop();
-          yamlDone(typeof yaml === "string" ? yaml : undefined);
+          const done = yamlDone;
+          finish(() => done(typeof yaml === "string" ? yaml : undefined));
           return;
         }
         const answer = message as EvaluateResponse;
@@ -266,13 +312,17 @@ export class Sandbox {
           resolve({ ok: true, resultJson: answer.resultJson, yaml });
           return;
         }
-        stop();
-        resolve(answer.ok ? { ok: true, resultJson: answer.resultJson } : { ok: false, error: answer.error });
+        finish(() =>
+          resolve(
+            answer.ok ? { ok: true, resultJson: answer.resultJson } : { ok: false, error: answer.error },
+          ),
+        );
       };
       const onExit = () => {
         if (this.worker === worker) this.worker = undefined;
         stop();
-        if (yamlDone) yamlDone(undefined);
+        if (finishing) finishing();
+        else if (yamlDone) yamlDone(undefined);
         else resolve({ ok: false, error: this.exitError(worker, killedFor) });
       };
       const timer = setTimeout(() => kill("timeout"), this.limits.timeoutMs + KILL_GRACE_MS);
@@ -284,6 +334,21 @@ export class Sandbox {
       child.once("exit", onExit);
       worker.process.send(request);
     });
+  }
+
+  /** Writes the worker's code caches (of its program, and of this build's DSL) where it reads them. */
+  private writeCodeCaches(caches: CodeCacheResponse, dsl: { key: string; code: string } | undefined): void {
+    const workerPath = this.workerPath ?? defaultWorkerPath();
+    const files = workerCodeCacheFiles(workerPath);
+    const dslCache = dsl && caches.dsl.find((cache) => cache.key === dsl.key);
+    try {
+      if (caches.worker && this.workerCode !== undefined) {
+        writeFileSync(files.worker, codeCacheFile(wrapWorkerProgram(this.workerCode), caches.worker));
+      }
+      if (dsl && dslCache) writeFileSync(files.dsl, codeCacheFile(dsl.code, dslCache.cache));
+    } catch (error) {
+      process.stderr.write(`skiff: the sandbox's code caches were not written: ${String(error)}\n`);
+    }
   }
 
   private exitError(worker: Worker, killedFor: "timeout" | "memory" | undefined): EvaluationError {

@@ -4,6 +4,8 @@
 // overlaps the program's loading; the program's Sandbox takes it over.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { encodeFrame, FrameReader } from "./frames";
 import type { ReadyMessage } from "./protocol";
 
@@ -38,16 +40,113 @@ function permissionFlags(): string[] {
   return [];
 }
 
-/** Starts a worker running `code` (the bundled worker script) with a heap limit. */
-export function startWorkerProcess(code: string, heapMb: number): WorkerProcess {
-  // The worker runs from --eval text, so under the permission model it needs no file-system access at all.
+// V8's code caches of the worker's program and of the DSL, written by `npm run build` after one real build
+// (so that they hold the functions a build runs, not only the top level) into dist/build/code-cache/, beside
+// the CLI's: a worker then compiles neither. Each file is the source's SHA-1 digest (V8 itself only checks
+// the source's length), then V8's data; V8 rejects data made by another version or under other flags (a
+// worker with another heap limit). A missing, stale or rejected cache only costs the compile.
+const DIGEST_BYTES = 20;
+
+/** The code cache files of the worker at `workerPath` (dist/build/sandbox/worker.cjs): dist/build/code-cache/. */
+export function workerCodeCacheFiles(workerPath: string): { worker: string; dsl: string } {
+  const dir = join(dirname(workerPath), "..", "code-cache");
+  return { worker: join(dir, "worker.cache"), dsl: join(dir, "dsl.cache") };
+}
+
+/** Set by scripts/build.mjs only: write the code caches after a build instead of reading them. */
+export function writingCodeCaches(): boolean {
+  return process.env.SKIFF_WRITE_CODE_CACHE === "1";
+}
+
+// node:crypto on demand: loading it takes ~5 ms, which must not delay the worker's spawn.
+const requireBuiltin = createRequire(import.meta.url);
+
+/** The digest a code cache file starts with. */
+export function sourceDigest(source: string): Buffer {
+  const { createHash } = requireBuiltin("node:crypto") as typeof import("node:crypto");
+  return createHash("sha1").update(source).digest();
+}
+
+/** V8's data in the code cache file `file` if it was made for `source`; undefined otherwise. */
+export function readCodeCache(file: string, source: string): Buffer | undefined {
+  if (writingCodeCaches()) return undefined;
+  let cache: Buffer;
+  try {
+    cache = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (cache.length <= DIGEST_BYTES) return undefined;
+  return sourceDigest(source).equals(cache.subarray(0, DIGEST_BYTES))
+    ? cache.subarray(DIGEST_BYTES)
+    : undefined;
+}
+
+/** The contents of a code cache file: the source's digest, then V8's data. */
+export function codeCacheFile(source: string, data: Uint8Array): Buffer {
+  return Buffer.concat([sourceDigest(source), data]);
+}
+
+// The worker's program runs as a function of `require` and of its own compiled script (whose code cache it
+// makes when asked): the --eval text is only this bootstrap, which compiles the program (the argument after
+// `--`) with the code cache the parent sends first on stdin (u32 length, little-endian, then the bytes;
+// length 0 for none). The bootstrap reads exactly that much, so the frames that follow stay on stdin.
+const WRAP_HEAD = "(function (require, __skiffWorkerScript) {";
+const WRAP_TAIL = "\n})";
+
+/** The worker's program as the bootstrap compiles it (its code cache is made for this text). */
+export function wrapWorkerProgram(code: string): string {
+  return WRAP_HEAD + code + WRAP_TAIL;
+}
+
+const BOOTSTRAP = `"use strict";
+const { readSync } = require("node:fs");
+const { Script } = require("node:vm");
+const read = (length) => {
+  const bytes = Buffer.allocUnsafe(length);
+  for (let at = 0; at < length; ) {
+    const got = readSync(0, bytes, at, length - at, null);
+    if (got === 0) process.exit(0);
+    at += got;
+  }
+  return bytes;
+};
+const cacheLength = read(4).readUInt32LE(0);
+const script = new Script(${JSON.stringify(WRAP_HEAD)} + process.argv[1] + ${JSON.stringify(WRAP_TAIL)}, {
+  filename: "skiff-sandbox-worker.js",
+  cachedData: cacheLength > 0 ? read(cacheLength) : undefined,
+});
+script.runInThisContext()(require, script);
+`;
+
+/**
+ * Starts a worker running `code` (the bundled worker script) with a heap limit, and with the code cache in
+ * `codeCache` (a file as `npm run build` writes it) when that one was made for `code`.
+ */
+export function startWorkerProcess(code: string, heapMb: number, codeCache?: string): WorkerProcess {
+  // The worker runs from --eval text and an argument, so under the permission model it needs no
+  // file-system access at all.
   const child = spawn(
     process.execPath,
-    [...permissionFlags(), "--no-warnings", `--max-old-space-size=${heapMb}`, "--eval", code],
+    [
+      ...permissionFlags(),
+      "--no-warnings",
+      `--max-old-space-size=${heapMb}`,
+      "--eval",
+      BOOTSTRAP,
+      "--",
+      code,
+    ],
     // An empty environment: no AWS credentials, no tokens, nothing of the parent's. Messages go as
     // frames over stdin and stdout (./frames.ts).
     { env: {}, stdio: ["pipe", "pipe", "pipe"], cwd: "/", windowsHide: true },
   );
+  // After the spawn (the worker needs it only once Node has started): the program's code cache. The pipe
+  // takes it at once (~200 KB fit), so the worker never waits for this process's event loop.
+  const cache = codeCache === undefined ? undefined : readCodeCache(codeCache, wrapWorkerProgram(code));
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(cache?.length ?? 0, 0);
+  child.stdin?.write(cache ? Buffer.concat([head, cache]) : head);
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (chunk: string) => {
@@ -116,7 +215,7 @@ let early: { workerPath: string; heapMb: number; code: string; worker: WorkerPro
 export function startEarlyWorker(workerPath: string, heapMb = DEFAULT_HEAP_MB): void {
   if (early) return;
   const code = readFileSync(workerPath, "utf8");
-  const worker = startWorkerProcess(code, heapMb);
+  const worker = startWorkerProcess(code, heapMb, workerCodeCacheFiles(workerPath).worker);
   worker.release();
   early = { workerPath, heapMb, code, worker };
 }

@@ -9,6 +9,8 @@ import vm from "node:vm";
 import { toYaml } from "../yaml";
 import { encodeFrame, FrameReader } from "./frames";
 import type {
+  CodeCacheRequest,
+  CodeCacheResponse,
   EvaluateRequest,
   EvaluateResponse,
   EvaluationError,
@@ -17,7 +19,14 @@ import type {
   YamlResponse,
 } from "./protocol";
 
-function send(message: EvaluateResponse | YamlResponse | ReadyMessage): void {
+type Request = EvaluateRequest | PreloadRequest | CodeCacheRequest;
+
+// This program's own compiled script, a parameter of the function the bootstrap (./worker-process.ts) makes
+// of it; undefined when it runs otherwise.
+declare const __skiffWorkerScript: vm.Script | undefined;
+const programScript = typeof __skiffWorkerScript === "undefined" ? undefined : __skiffWorkerScript;
+
+function send(message: EvaluateResponse | YamlResponse | ReadyMessage | CodeCacheResponse): void {
   const frame = encodeFrame(message);
   for (let at = 0; at < frame.length; ) at += writeSync(1, frame, at);
 }
@@ -27,13 +36,13 @@ const received: unknown[] = [];
 const chunk = Buffer.allocUnsafe(1 << 16);
 
 /** The next request, waiting for it; undefined once the build's end of the pipe is closed. */
-function nextRequest(): EvaluateRequest | PreloadRequest | undefined {
+function nextRequest(): Request | undefined {
   while (received.length === 0) {
     const read = readSync(0, chunk, 0, chunk.length, null);
     if (read === 0) return undefined;
     received.push(...reader.push(Buffer.from(chunk.subarray(0, read))));
   }
-  return received.shift() as EvaluateRequest | PreloadRequest;
+  return received.shift() as Request;
 }
 
 function hostError(error: unknown, fallbackCode: string, timeoutMs: number): EvaluationError {
@@ -65,7 +74,8 @@ function dslScript(dsl: NonNullable<EvaluateRequest["dsl"]>): vm.Script {
   let script = dslScripts.get(dsl.key);
   if (!script) {
     if (dsl.code === undefined) throw new Error(`the sandbox has no DSL ${dsl.key}`);
-    script = new vm.Script(dsl.code, { filename: DSL_FILENAME });
+    // With V8's code cache when the parent sent one: V8 checks it (and compiles anew if it rejects it).
+    script = new vm.Script(dsl.code, { filename: DSL_FILENAME, cachedData: dsl.cache });
     dslScripts.set(dsl.key, script);
   }
   return script;
@@ -154,7 +164,17 @@ function renderYaml(id: number, resultJson: string): YamlResponse {
   }
 }
 
-function handle(message: EvaluateRequest | PreloadRequest): void {
+/** V8's code caches of this program and of the DSL versions compiled, with what has run so far. */
+function codeCaches(id: number): CodeCacheResponse {
+  const dsl = [...dslScripts].map(([key, script]) => ({ key, cache: script.createCachedData() }));
+  return { id, ...(programScript ? { worker: programScript.createCachedData() } : {}), dsl };
+}
+
+function handle(message: Request): void {
+  if ("codeCache" in message) {
+    send(codeCaches(message.id));
+    return;
+  }
   if ("preload" in message) {
     try {
       dslScript(message.preload);

@@ -15,6 +15,20 @@ const MESSAGES = [
   { preload: { key: "k2", code: long("second dsl") } },
 ];
 
+describe("sandbox frames (byte arrays)", () => {
+  it("carry byte arrays (Buffers and Uint8Arrays) as raw bytes, decoded as Buffers", () => {
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256));
+    const message = { preload: { key: "k", code: long("dsl"), cache: bytes }, small: new Uint8Array([0, 1]) };
+    const frame = encodeFrame(message);
+    expect(frame.length).toBeLessThan(bytes.length + Buffer.byteLength(long("dsl")) + 200);
+    const [decoded] = new FrameReader().push(frame) as [typeof message];
+    expect(Buffer.isBuffer(decoded.preload.cache)).toBe(true);
+    expect(decoded.preload.cache.equals(bytes)).toBe(true);
+    expect(decoded.preload.code).toBe(message.preload.code);
+    expect([...decoded.small]).toEqual([0, 1]);
+  });
+});
+
 describe("sandbox frames", () => {
   it("carries messages, long strings and all, through one chunk", () => {
     const reader = new FrameReader();
