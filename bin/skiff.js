@@ -73,15 +73,9 @@ function requireWithCodeCache(file, cacheFile) {
 }
 
 if (compilerOnly) {
-  // esbuild next, into the require cache, where the program's `require("esbuild")` finds it. Not
-  // installed: the program reports that itself.
-  let esbuild;
-  try {
-    esbuild = require.resolve("esbuild", { paths: [dirname(entry)] });
-  } catch {
-    esbuild = undefined;
-  }
-  if (esbuild) requireWithCodeCache(esbuild, codeCacheOf("esbuild"));
+  // esbuild loads only when a build needs it (a one-file pipeline is transpiled in process without it):
+  // the program calls this with esbuild's resolved path (lib/build/esbuild-service.ts).
+  globalThis[Symbol.for("skiff.loadEsbuild")] = (file) => requireWithCodeCache(file, codeCacheOf("esbuild"));
   requireWithCodeCache(entry, codeCacheOf("cli"));
 } else {
   import(pathToFileURL(entry).href);

@@ -170,11 +170,16 @@ const codeCaches = join(root, "dist/build/code-cache");
 rmSync(codeCaches, { recursive: true, force: true });
 mkdirSync(codeCaches, { recursive: true });
 try {
-  execFileSync(
-    process.execPath,
-    [join(root, "bin/skiff.js"), "build", join(root, "examples/etl/pipeline.ts"), "--no-typecheck"],
-    { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, SKIFF_WRITE_CODE_CACHE: "1" } },
-  );
+  // Each build writes the caches of what it loaded. ts-step goes through esbuild (its tsStep functions
+  // are shipped as esbuild prints them), etl through the in-process fast path, which never loads esbuild:
+  // esbuild's cache comes from the first, every other from the second.
+  for (const example of ["ts-step", "etl"]) {
+    execFileSync(
+      process.execPath,
+      [join(root, "bin/skiff.js"), "build", join(root, `examples/${example}/pipeline.ts`), "--no-typecheck"],
+      { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, SKIFF_WRITE_CODE_CACHE: "1" } },
+    );
+  }
 } catch (error) {
   process.stderr.write(`warning: no code cache for the CLI (it works without): ${error.stderr ?? error}\n`);
 }

@@ -69,8 +69,8 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   dslReady.catch(() => undefined);
   try {
     const withMap = options.sourceMap !== false;
-    const lang = loaderOf(entry);
-    if (options.fastPath !== false && importsOnlySkiff(entrySource) && (lang === "ts" || lang === "js")) {
+    const lang = options.fastPath === false ? undefined : fastPathLanguage(entry, entrySource);
+    if (lang) {
       const fast = transpileSkiffModule(`${UPLOAD_NAMESPACE}:${entry}`, entrySource, {
         lang,
         sourceMap: withMap,
@@ -110,6 +110,15 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     if (!Array.isArray(messages)) throw error;
     return { ok: false, diagnostics: messages.map(messageDiagnostic) };
   }
+}
+
+/**
+ * The language the in-process fast path (./transpile.ts) would read an entry as, when it is one file that
+ * imports only `skiff`; undefined when it goes to esbuild (which then also has the last word on the rest).
+ */
+export function fastPathLanguage(entry: string, source: string): "ts" | "js" | undefined {
+  const loader = loaderOf(entry);
+  return (loader === "ts" || loader === "js") && importsOnlySkiff(source) ? loader : undefined;
 }
 
 // What a pipeline compiles to, bundled or transformed: one CommonJS function the harness calls.

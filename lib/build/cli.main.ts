@@ -9,6 +9,17 @@ import { prewarmCompiler } from "./prewarm";
 // commander and the compiler; the command starts them anyway, so a wrong guess costs only idle processes.
 const [command, ...rest] = process.argv.slice(2);
 const compiles = command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)));
-if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) prewarmCompiler();
+if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) prewarmCompiler(pipelineArg(rest));
+
+/** The pipeline file of `build <pipeline>` or `lint <file.ts>`: the first argument no option takes. */
+function pipelineArg(args: string[]): string | undefined {
+  const takesValue = new Set(["-o", "--output", "-p", "--param", "--format"]);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (takesValue.has(arg)) i++;
+    else if (!arg.startsWith("-")) return arg;
+  }
+  return undefined;
+}
 
 void import("./cli-program").then(({ runCompilerProgram }) => runCompilerProgram(process.argv));

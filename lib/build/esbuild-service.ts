@@ -17,13 +17,26 @@ let started = false;
  * 95 KB entry, on a whole-process build's critical path), its service started on first use.
  */
 export function esbuild(): Esbuild {
-  const api = createRequire(import.meta.url)("esbuild") as Esbuild;
+  const api = loadEsbuild();
   if (!started) {
     started = true;
     startService(api);
   }
   return api;
 }
+
+/**
+ * esbuild's API: through bin/skiff.js's loader when there is one (it compiles esbuild with the code cache
+ * `npm run build` writes, and leaves it in the require cache), else a plain `require`.
+ */
+function loadEsbuild(): Esbuild {
+  const require = createRequire(import.meta.url);
+  const loader = (globalThis as Record<symbol, unknown>)[LOADER];
+  if (typeof loader === "function" && !started) return loader(require.resolve("esbuild")) as Esbuild;
+  return require("esbuild") as Esbuild;
+}
+
+const LOADER = Symbol.for("skiff.loadEsbuild");
 
 /** Starts esbuild's service process now (it otherwise starts on the first bundle), without waiting. */
 export function startEsbuild(): void {
