@@ -12,7 +12,16 @@ const dir = mkdtempSync(join(tmpdir(), "skiff-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [skiff, ...args], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  return runWith({}, ...args);
+}
+
+function runWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [skiff, ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,6 +61,23 @@ spec:
 );
 
 describe("skiff build", () => {
+  it("builds a one-file pipeline without esbuild (in process), and a pipeline importing a sibling with it", () => {
+    writeFileSync(
+      join(dir, "alone.ts"),
+      `import { container, workflow } from "skiff";\nexport default workflow({ generateName: "alone-", entrypoint: container({ name: "main", image: "alpine:3.20" }) });\n`,
+    );
+    // esbuild's API starts its service from this binary: one that exits at once fails every esbuild call.
+    const noEsbuild = { ESBUILD_BINARY_PATH: "/bin/false" };
+    const alone = runWith(noEsbuild, "build", "alone.ts", "--no-typecheck");
+    expect(alone.stderr).toBe("");
+    expect(alone.code).toBe(0);
+    expect(parse(alone.stdout).metadata.generateName).toBe("alone-");
+    expect(alone.stdout).toBe(run("build", "alone.ts", "--no-typecheck").stdout);
+    const bundled = runWith(noEsbuild, "build", "pipeline.ts", "--no-typecheck");
+    expect(bundled.code).not.toBe(0);
+    expect(run("build", "pipeline.ts", "--no-typecheck").code).toBe(0);
+  });
+
   it("prints deterministic YAML on stdout and exits 0", () => {
     const first = run("build", "pipeline.ts", "--no-typecheck", "-p", "stage=prod");
     expect(first.code).toBe(0);
