@@ -4,7 +4,7 @@ import { bundleDsl, type DslBundle } from "./dsl-bundle";
 import { esbuild } from "./esbuild-service";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { type SourceFiles, uploadPath } from "./source-files";
-import { transpileSkiffModule } from "./transpile";
+import { shipsFunctionSource, transpileSkiffModule } from "./transpile";
 
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
@@ -118,7 +118,8 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
  */
 export function fastPathLanguage(entry: string, source: string): "ts" | "js" | undefined {
   const loader = loaderOf(entry);
-  return (loader === "ts" || loader === "js") && importsOnlySkiff(source) ? loader : undefined;
+  const candidate = (loader === "ts" || loader === "js") && importsOnlySkiff(source);
+  return candidate && !shipsFunctionSource(source) ? loader : undefined;
 }
 
 // What a pipeline compiles to, bundled or transformed: one CommonJS function the harness calls.

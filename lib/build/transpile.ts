@@ -70,6 +70,14 @@ const NAMED_DECLARATION = /^export (?:const|let|var|class|function|async functio
 const DEFAULT_DECLARATION = /^export default (?:async function|function|class)\b\s*\*?\s*([A-Za-z_$][\w$]*)?/;
 
 /**
+ * Whether the source uses tsStep, which ships a function's source text as its step's script: that text
+ * is the transpiler's printing of it, so such pipelines keep esbuild's (as when they import sibling files).
+ */
+export function shipsFunctionSource(source: string): boolean {
+  return TS_STEP.test(source);
+}
+
+/**
  * A one-file module importing only `skiff`, as a CommonJS function body, or undefined when it needs
  * esbuild. `file` names the source in the map (`upload:<path>`).
  */
@@ -78,9 +86,7 @@ export function transpileSkiffModule(
   source: string,
   options: { lang: "ts" | "js"; sourceMap: boolean },
 ): TranspiledModule | undefined {
-  // tsStep ships a function's source text as its step's script: that text is the transpiler's printing
-  // of it, so such pipelines keep esbuild's, the same as when they import sibling files.
-  if (TS_STEP.test(source)) return undefined;
+  if (shipsFunctionSource(source)) return undefined;
   const tools = fastTranspiler();
   if (!tools) return undefined;
   const result = tools.oxc.transformSync(file, source, {
