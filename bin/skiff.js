@@ -16,18 +16,21 @@ if (!existsSync(entry)) {
   process.stderr.write("skiff: dist/ is missing; run `npm install` (or `npm run build`) first\n");
   process.exit(2);
 }
+// The sandbox worker's module: it starts the worker, and it knows the code cache files' format (the same for
+// the worker's, the DSL's and the two below).
+let workerProcess;
 if (compilerOnly) {
   // The sandbox worker before this launcher loads anything else (node:crypto alone takes ~5 ms): its Node
   // start-up is the longest step of a build, and it overlaps the rest of this process's loading. The
   // program's sandbox takes it over (the same module, from its dist/).
   const compiles = command === "build" || (command === "lint" && rest.some((arg) => /\.m?ts$/.test(arg)));
+  const sandbox = join(dist, "build", "sandbox");
+  workerProcess = require(join(sandbox, "worker-process.cjs"));
   if (compiles && !rest.some((arg) => arg === "-h" || arg === "--help")) {
-    const sandbox = join(dist, "build", "sandbox");
-    require(join(sandbox, "worker-process.cjs")).startEarlyWorker(join(sandbox, "worker.cjs"));
+    workerProcess.startEarlyWorker(join(sandbox, "worker.cjs"));
   }
 }
 
-const { createHash } = require("node:crypto");
 const Module = require("node:module");
 const { pathToFileURL } = require("node:url");
 const vm = require("node:vm");
@@ -37,26 +40,15 @@ const vm = require("node:vm");
 // without compiling either. V8 checks its own version and flags; the source's digest up front guards
 // against a stale file, which V8 would only notice by its length.
 const codeCacheOf = (name) => join(dist, "build", "code-cache", `${name}.cache`);
-const DIGEST_BYTES = 20;
-// Set by scripts/build.mjs only: write the code caches when the process exits.
-const writeCodeCaches = process.env.SKIFF_WRITE_CODE_CACHE === "1";
 
 /** `require(file)`, compiled with its code cache when there is a valid one. */
 function requireWithCodeCache(file, cacheFile) {
   const source = readFileSync(file, "utf8");
-  const digest = createHash("sha1").update(source).digest();
-  let cachedData;
-  if (!writeCodeCaches) {
-    try {
-      const cache = readFileSync(cacheFile);
-      if (digest.equals(cache.subarray(0, DIGEST_BYTES))) cachedData = cache.subarray(DIGEST_BYTES);
-    } catch {
-      // No cache: compile as usual.
-    }
-  }
+  const { codeCacheFile, readCodeCache, writingCodeCaches } = workerProcess;
+  const cachedData = readCodeCache(cacheFile, source);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  if (writeCodeCaches) {
-    process.once("exit", () => writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()])));
+  if (writingCodeCaches()) {
+    process.once("exit", () => writeFileSync(cacheFile, codeCacheFile(source, script.createCachedData())));
   }
   const module = new Module(file, null);
   module.filename = file;

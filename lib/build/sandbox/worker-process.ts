@@ -44,7 +44,8 @@ function permissionFlags(): string[] {
 // (so that they hold the functions a build runs, not only the top level) into dist/build/code-cache/, beside
 // the CLI's: a worker then compiles neither. Each file is the source's SHA-1 digest (V8 itself only checks
 // the source's length), then V8's data; V8 rejects data made by another version or under other flags (a
-// worker with another heap limit). A missing, stale or rejected cache only costs the compile.
+// worker with another heap limit). A missing, stale or rejected cache only costs the compile. bin/skiff.js
+// reads and writes the CLI's and esbuild's caches with these same functions.
 const DIGEST_BYTES = 20;
 
 /** The code cache files of the worker at `workerPath` (dist/build/sandbox/worker.cjs): dist/build/code-cache/. */
