@@ -66,7 +66,7 @@ export { closeSharedSandboxes, sharedSandbox } from "./sandbox/shared";
 export async function compilePipeline(options: CompileOptions): Promise<CompileResult> {
   const sandbox = options.sandbox ?? sharedSandbox(options.limits);
   // A cold worker boots while esbuild bundles (a whole-process build pays for both), and gets the DSL as
-  // soon as it is ready, to compile and evaluate into the context this build will use.
+  // soon as it is ready, to compile and evaluate into the sealed realm it lends to builds.
   sandbox.warm().catch(() => undefined);
   bundleDsl(options.dslEntry).then(
     (dsl) => sandbox.preload(dsl),

@@ -1,12 +1,17 @@
-// The build harness: plain JavaScript appended to the DSL script, so the worker compiles it once and every
-// fresh context has it before the pipeline runs. It loads the pipeline (a CommonJS function the bundler
-// wraps in `__skiffPipeline.load`), calls a default export that is a function with the build parameters,
-// and renders the manifest. It runs inside the sandbox's vm context, so it may use nothing from the host;
-// its only output is one JSON string. Its frames are named like the DSL's, so call-site lookups skip them.
+// The build harness: plain JavaScript appended to the DSL script (with the seal after it, ./seal.ts), so
+// the worker compiles it once with the DSL. It loads the pipeline (a CommonJS function the bundler wraps in
+// `__skiffPipeline.load`, run in the build's own context and handed over with `bind`), calls a default
+// export that is a function with the build parameters, and renders the manifest. It runs inside the
+// DSL's vm context, so it may use nothing from the host; its only output is one JSON string. Its frames
+// are named like the DSL's, so call-site lookups skip them.
+import { sealSource } from "./seal";
 
 /** The global the pipeline script assigns: `{ entry, load(module, exports, require) }`. */
 export const PIPELINE_GLOBAL = "__skiffPipeline";
-/** The global the harness assigns, read by the sandbox worker: `{ evaluate(parametersJson, withSites) }`. */
+/**
+ * The global the harness assigns, read by the sandbox worker: `{ bind(pipeline), evaluateBound(parametersJson,
+ * withSites), intact() }`, and `evaluate(parametersJson, withSites)` for a pipeline run in the same context.
+ */
 export const HARNESS_GLOBAL = "__skiffBundle";
 
 /** The harness's source, reading the DSL from the global `dslGlobal` the DSL script assigns. */
@@ -43,10 +48,9 @@ export const harnessSource = (dslGlobal: string): string => `
   };
   // withSites: record where user code created each part, as [path, site] pairs beside the manifest (the
   // compiler asks only when a diagnostic needs placing; recording them costs a fifth of the evaluation).
-  function evaluate(parametersJson, withSites) {
+  function run(pipeline, parametersJson, withSites) {
     const parameters = Object.freeze(JSON.parse(parametersJson));
     dsl.setCallSiteCapture(withSites ? "defer" : "skip");
-    const pipeline = globalThis.${PIPELINE_GLOBAL};
     const entry = String(pipeline && pipeline.entry);
     let value;
     try {
@@ -76,6 +80,19 @@ export const harnessSource = (dslGlobal: string): string => `
     }
     return fail("pipeline.default-export", "the default export must be a Skiff Workflow, WorkflowTemplate or CronWorkflow (or a function of build parameters returning one), got " + describeValue(value));
   }
-  globalThis.${HARNESS_GLOBAL} = { evaluate };
+  // The pipeline a worker hands over from the build's own context, taken by the next evaluateBound.
+  let bound;
+  globalThis.${HARNESS_GLOBAL} = {
+    // The pipeline script ran in this same context.
+    evaluate: (parametersJson, withSites) => run(globalThis.${PIPELINE_GLOBAL}, parametersJson, withSites),
+    bind(pipeline) {
+      bound = pipeline;
+    },
+    evaluateBound(parametersJson, withSites) {
+      const pipeline = bound;
+      bound = undefined;
+      return run(pipeline, parametersJson, withSites);
+    },
+  };
 })(globalThis.${dslGlobal}, Object, JSON, String, Number, Array, Error);
-`;
+${sealSource(dslGlobal, HARNESS_GLOBAL)}`;

@@ -1,14 +1,18 @@
 // Messages between the build (parent) and the sandbox worker (child), as frames over the worker's stdin
 // and stdout (./frames.ts).
 
-/** Parent → worker: evaluate one bundle in a fresh vm context. */
+/**
+ * Parent → worker: evaluate one bundle in a fresh vm context. With `dsl`, the bundle assigns the pipeline
+ * module to `__skiffPipeline` and the DSL's harness, in the worker's sealed realm of that DSL, evaluates it;
+ * without, the bundle itself defines `__skiffBundle.evaluate(parametersJson, withSites)`.
+ */
 export interface EvaluateRequest {
   id: number;
-  /** The bundled pipeline (an IIFE assigning `__skiffBundle`). */
+  /** The bundled pipeline. */
   code: string;
   /**
-   * The DSL script, run first in the context. `code` is sent only the first time a worker sees `key`; the
-   * worker keeps the compiled script.
+   * The DSL script with its harness and seal (../sandbox/harness.ts). `code` is sent only the first time a
+   * worker sees `key`; the worker keeps the compiled script and its realm.
    */
   dsl?: { key: string; code?: string; cache?: Uint8Array };
   /** The name V8 gives the bundle in stack frames; source-map lookups key on it. */
@@ -24,8 +28,8 @@ export interface EvaluateRequest {
 }
 
 /**
- * Parent → worker: compile this DSL now and keep a fresh context with it evaluated for the next build, so
- * that neither is on that build's path. Each context still serves exactly one build.
+ * Parent → worker: compile this DSL now and make its sealed realm, so that neither is on the next build's
+ * path.
  */
 export interface PreloadRequest {
   /** `cache`: V8's code cache for `code`, when the parent has one (a rejected one only costs speed). */
@@ -61,7 +65,8 @@ export interface EvaluationError {
 
 /** Worker → parent. `resultJson` is the bundle's own JSON output, parsed and checked by the parent. */
 export type EvaluateResponse =
-  | { id: number; ok: true; resultJson: string }
+  /** `realmUses`: how many builds, this one included, the DSL's realm has served (absent without a DSL). */
+  | { id: number; ok: true; resultJson: string; realmUses?: number }
   | { id: number; ok: false; error: EvaluationError };
 
 /**

@@ -55,7 +55,13 @@ export const DEFAULT_LIMITS: Required<SandboxLimits> = {
  * the manifest's YAML, which the worker renders after answering; it resolves undefined when it has none.
  */
 export type EvaluationOutcome =
-  | { ok: true; resultJson: string; yaml?: Promise<string | undefined> }
+  | {
+      ok: true;
+      resultJson: string;
+      yaml?: Promise<string | undefined>;
+      /** How many builds, this one included, the worker's realm of this DSL has served (with a DSL only). */
+      realmUses?: number;
+    }
   | { ok: false; error: EvaluationError };
 
 export interface EvaluateOptions {
@@ -305,16 +311,19 @@ export class Sandbox {
           return;
         }
         const answer = message as EvaluateResponse;
+        const uses = answer.ok && answer.realmUses !== undefined ? { realmUses: answer.realmUses } : {};
         if (answer.ok && request.yaml) {
           const yaml = new Promise<string | undefined>((done) => {
             yamlDone = done;
           });
-          resolve({ ok: true, resultJson: answer.resultJson, yaml });
+          resolve({ ok: true, resultJson: answer.resultJson, yaml, ...uses });
           return;
         }
         finish(() =>
           resolve(
-            answer.ok ? { ok: true, resultJson: answer.resultJson } : { ok: false, error: answer.error },
+            answer.ok
+              ? { ok: true, resultJson: answer.resultJson, ...uses }
+              : { ok: false, error: answer.error },
           ),
         );
       };

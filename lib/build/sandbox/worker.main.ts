@@ -1,6 +1,7 @@
 // The sandbox worker: a child process started by the build with an empty environment, a heap limit and
 // (where Node supports it) the permission model. It evaluates bundled pipelines in a fresh vm context
-// each — no `require`, `process`, timers, fs or network inside — and answers with JSON text only.
+// each — no `require`, `process`, timers, fs or network inside — with the DSL's code in a sealed realm it
+// lends to every build (./seal.ts), and answers with JSON text only.
 // Kept small on purpose: `node:vm` and the YAML writer, bundled in (it has no file access). Requests come
 // as frames on stdin, answers go as frames on stdout (./frames.ts), read and written synchronously: the
 // worker does one thing at a time, and waits in `read` when it has nothing to do.
@@ -8,6 +9,7 @@ import { readSync, writeSync } from "node:fs";
 import vm from "node:vm";
 import { toYaml } from "../yaml";
 import { encodeFrame, FrameReader } from "./frames";
+import { HARNESS_GLOBAL, PIPELINE_GLOBAL } from "./harness";
 import type {
   CodeCacheRequest,
   CodeCacheResponse,
@@ -70,7 +72,7 @@ const DSL_FILENAME = "skiff/lib/dsl/bundle.js";
 // once per worker, so none is ever dropped.
 const dslScripts = new Map<string, vm.Script>();
 
-function dslScript(dsl: NonNullable<EvaluateRequest["dsl"]>): vm.Script {
+function dslScript(dsl: { key: string; code?: string; cache?: Uint8Array }): vm.Script {
   let script = dslScripts.get(dsl.key);
   if (!script) {
     if (dsl.code === undefined) throw new Error(`the sandbox has no DSL ${dsl.key}`);
@@ -81,59 +83,113 @@ function dslScript(dsl: NonNullable<EvaluateRequest["dsl"]>): vm.Script {
   return script;
 }
 
+const NO_LATER_CALLBACKS = new vm.Script(
+  "delete globalThis.WeakRef; delete globalThis.FinalizationRegistry;",
+);
+
 function newContext(): vm.Context {
   // A null-prototype sandbox object: the context's globals are its own, so `this.constructor.constructor`
   // reaches the context's Function, never the host's.
-  return vm.createContext(Object.create(null), {
+  const context = vm.createContext(Object.create(null), {
     name: "skiff-pipeline",
     codeGeneration: { strings: true, wasm: false },
     microtaskMode: "afterEvaluate",
   });
-}
-
-// A never-used context with the DSL already evaluated, made while the worker is idle (at boot, and after
-// each answer). It is handed to exactly one build and then dropped: no build sees another's context, so
-// this saves the set-up time without sharing any state.
-let prepared: { key: string; context: vm.Context } | undefined;
-
-function prepare(key: string): void {
-  prepared = undefined;
-  const script = dslScripts.get(key);
-  if (!script) return;
-  try {
-    const context = newContext();
-    script.runInContext(context);
-    prepared = { key, context };
-  } catch {
-    // The build that needs it evaluates the DSL itself and reports what went wrong.
-  }
-}
-
-function contextFor(request: EvaluateRequest): vm.Context {
-  if (request.dsl && prepared?.key === request.dsl.key) {
-    const { context } = prepared;
-    prepared = undefined;
-    return context;
-  }
-  const context = newContext();
-  if (request.dsl) dslScript(request.dsl).runInContext(context, { timeout: request.timeoutMs });
+  // A finalization callback is the one way a pipeline's code could run after its build (the DSL realm's
+  // seal removes these too).
+  NO_LATER_CALLBACKS.runInContext(context);
   return context;
 }
 
+/** The harness of a sealed DSL realm (./harness.ts, ./seal.ts). */
+interface RealmHarness {
+  /** Hands over the pipeline module of the build about to be evaluated. */
+  bind(pipeline: unknown): void;
+  /** False once anything shared in the realm was changed. */
+  intact(): boolean;
+}
+
+/**
+ * One realm per DSL version with the DSL evaluated and sealed (./seal.ts), lent to every build: the DSL's
+ * code stays compiled and keeps its type feedback across builds, while each pipeline runs in a fresh
+ * context of its own. A realm a build changed, or whose evaluation did not end normally, is dropped before
+ * the next build.
+ */
+const realms = new Map<string, { context: vm.Context; harness: RealmHarness; uses: number }>();
+
+function realmFor(dsl: { key: string; code?: string; cache?: Uint8Array }, timeoutMs?: number) {
+  let realm = realms.get(dsl.key);
+  if (!realm) {
+    const context = newContext();
+    dslScript(dsl).runInContext(context, timeoutMs === undefined ? {} : { timeout: timeoutMs });
+    const harness = vm.runInContext(`globalThis.${HARNESS_GLOBAL}`, context) as RealmHarness;
+    if (typeof harness?.bind !== "function" || typeof harness.intact !== "function") {
+      throw new Error(`the DSL ${dsl.key} defines no sealed build harness`);
+    }
+    realm = { context, harness, uses: 0 };
+    realms.set(dsl.key, realm);
+  }
+  return realm;
+}
+
+/** Drops the realm if its last build changed it, and makes it anew while the worker is idle. */
+function renewRealm(key: string): void {
+  const realm = realms.get(key);
+  let intact = false;
+  try {
+    intact = realm?.harness.intact() === true;
+  } catch {
+    // treated as changed
+  }
+  if (!intact) realms.delete(key);
+  const script = dslScripts.get(key);
+  if (!realms.has(key) && script) {
+    try {
+      realmFor({ key });
+    } catch {
+      // The build that needs it evaluates the DSL itself and reports what went wrong.
+    }
+  }
+}
+
+// The next build's pipeline context, made while the worker is idle (at boot, and after each answer). It is
+// handed to exactly one build and then dropped.
+let prepared: vm.Context | undefined;
+
+function pipelineContext(): vm.Context {
+  const context = prepared ?? newContext();
+  prepared = undefined;
+  return context;
+}
+
+const READ_PIPELINE = new vm.Script(`globalThis.${PIPELINE_GLOBAL}`);
+
 function evaluate(request: EvaluateRequest): EvaluateResponse {
   const started = Date.now();
+  const remaining = () => Math.max(1, request.timeoutMs - (Date.now() - started));
   const rejectImport = () => Promise.reject(new Error("dynamic import() is not available to pipelines"));
+  const { dsl } = request;
   try {
-    const context = contextFor(request);
+    const realm = dsl ? realmFor(dsl, request.timeoutMs) : undefined;
+    const context = pipelineContext();
     const script = new vm.Script(request.code, {
       filename: request.filename,
       importModuleDynamically: rejectImport as never,
     });
-    script.runInContext(context, { timeout: request.timeoutMs, breakOnSigint: false });
-    const remaining = Math.max(1, request.timeoutMs - (Date.now() - started));
-    // Only strings and booleans cross into the context, as literals: never a host object.
-    const call = `__skiffBundle.evaluate(${JSON.stringify(request.parametersJson)}, ${request.callSites === true})`;
-    const result: unknown = vm.runInContext(call, context, { timeout: remaining, filename: "skiff-sandbox" });
+    script.runInContext(context, { timeout: remaining(), breakOnSigint: false });
+    // Only strings and booleans cross into a context, as literals: never a host object. The one object
+    // handed across is the pipeline module, from its own context to the DSL's harness.
+    const args = `${JSON.stringify(request.parametersJson)}, ${request.callSites === true}`;
+    let result: unknown;
+    if (realm) {
+      realm.uses++;
+      realm.harness.bind(READ_PIPELINE.runInContext(context, { timeout: remaining() }));
+      const call = `${HARNESS_GLOBAL}.evaluateBound(${args})`;
+      result = vm.runInContext(call, realm.context, { timeout: remaining(), filename: "skiff-sandbox" });
+    } else {
+      const call = `${HARNESS_GLOBAL}.evaluate(${args})`;
+      result = vm.runInContext(call, context, { timeout: remaining(), filename: "skiff-sandbox" });
+    }
     if (typeof result !== "string") {
       return {
         id: request.id,
@@ -145,8 +201,11 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
         },
       };
     }
-    return { id: request.id, ok: true, resultJson: result };
+    return { id: request.id, ok: true, resultJson: result, ...(realm ? { realmUses: realm.uses } : {}) };
   } catch (error) {
+    // The harness answers for everything user code throws: what reaches here stopped the realm mid-way (a
+    // timeout may leave jobs queued in it), so it is not lent again.
+    if (dsl) realms.delete(dsl.key);
     return { id: request.id, ok: false, error: hostError(error, "pipeline.throw", request.timeoutMs) };
   }
 }
@@ -177,19 +236,21 @@ function handle(message: Request): void {
   }
   if ("preload" in message) {
     try {
-      dslScript(message.preload);
+      realmFor(message.preload);
     } catch {
-      return; // reported by the first build that needs this DSL
+      // reported by the first build that needs this DSL
     }
-    prepare(message.preload.key);
+    prepared ??= newContext();
     return;
   }
   const answer = evaluate(message);
   send(answer);
   // While the parent lints: the YAML, from the JSON text just sent (parsed here, outside the context).
   if (message.yaml === true && answer.ok) send(renderYaml(message.id, answer.resultJson));
-  // The next build's context, made after answering so that it costs this build nothing.
-  if (message.dsl?.key !== undefined) prepare(message.dsl.key);
+  // Made after answering, so that they cost this build nothing: the check of the DSL's realm (and a new
+  // one if the build changed it), and the next build's context.
+  if (message.dsl?.key !== undefined) renewRealm(message.dsl.key);
+  prepared = newContext();
 }
 
 send({ ready: true });

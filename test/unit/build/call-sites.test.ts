@@ -109,14 +109,14 @@ export default workflow({ generateName: "x-", entrypoint: main });
     expect(result.sites).toEqual({});
   });
 
+  // The DSL runs in a realm of its own, which a pipeline reaches through the constructor of a DSL function.
+  const inDslRealm = (body: string) =>
+    `(container as unknown as { constructor: (body: string) => () => void }).constructor(${JSON.stringify(body)})();\nconst say =`;
+
   it("a pipeline that hangs the second pass gets its diagnostics without sites, and the worker goes on", async () => {
     sandbox = new RecordingSandbox({ timeoutMs: 1000 });
-    const result = await compile(
-      WITH_LINT_ERROR.replace(
-        `const say =`,
-        `Object.defineProperty(Error, "prepareStackTrace", { get() { for (;;) {} }, set() {} });\nconst say =`,
-      ),
-    );
+    const hang = `Object.defineProperty(Error, "prepareStackTrace", { get() { for (;;) {} }, set() {} });`;
+    const result = await compile(WITH_LINT_ERROR.replace(`const say =`, inDslRealm(hang)));
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map((d) => d.path)).toContain("spec.templates[0].dag.tasks[1].template");
     expect(result.sites).toEqual({});
@@ -124,12 +124,28 @@ export default workflow({ generateName: "x-", entrypoint: main });
     expect(next.diagnostics).toContainEqual(lintErrorAtLine5);
   });
 
-  it("a pipeline that freezes Error builds, and its diagnostics come without sites", async () => {
+  it("a pipeline that freezes the DSL realm's Error builds, and its diagnostics come without sites", async () => {
     sandbox = new RecordingSandbox();
-    const result = await compile(
-      WITH_LINT_ERROR.replace(`const say =`, `Object.freeze(Error);\nconst say =`),
-    );
+    const result = await compile(WITH_LINT_ERROR.replace(`const say =`, inDslRealm("Object.freeze(Error);")));
     expect(result.diagnostics.map((d) => d.path)).toContain("spec.templates[0].dag.tasks[1].template");
     expect(result.diagnostics.every((d) => d.file === undefined)).toBe(true);
+    // The next build gets a realm with a working Error again.
+    const next = await compile(WITH_LINT_ERROR);
+    expect(next.diagnostics).toContainEqual(lintErrorAtLine5);
+  });
+
+  it("a pipeline sabotaging its own context's Error does not touch the DSL's sites", async () => {
+    sandbox = new RecordingSandbox({ timeoutMs: 1000 });
+    const sabotage = `Object.defineProperty(Error, "prepareStackTrace", { get() { for (;;) {} }, set() {} });
+Object.freeze(Error);
+const say =`;
+    const result = await compile(WITH_LINT_ERROR.replace(`const say =`, sabotage));
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        path: "spec.templates[0].dag.tasks[1].template",
+        file: "pipeline.ts",
+        line: 7,
+      }),
+    );
   });
 });
