@@ -101,51 +101,70 @@ function newContext(): vm.Context {
   return context;
 }
 
-/** The harness of a sealed DSL realm (./harness.ts, ./seal.ts). */
+/** The harness of a DSL realm (./harness.ts), before and after `seal()` (./seal.ts). */
 interface RealmHarness {
   /** Hands over the pipeline module of the build about to be evaluated. */
   bind(pipeline: unknown): void;
-  /** False once anything shared in the realm was changed. */
-  intact(): boolean;
+  /** Seals the realm and returns the harness that replaces this one (an unsealed harness only). */
+  seal?(): RealmHarness;
+  /** False once anything shared in the realm was changed (a sealed harness only). */
+  intact?(): boolean;
+}
+
+interface Realm {
+  context: vm.Context;
+  harness: RealmHarness;
+  /** Lent to every build until a build changes it; else it serves one build and is dropped. */
+  sealed: boolean;
+  uses: number;
 }
 
 /**
- * One realm per DSL version with the DSL evaluated and sealed (./seal.ts), lent to every build: the DSL's
+ * One realm per DSL version with the DSL evaluated, lent to every build once sealed (./seal.ts): the DSL's
  * code stays compiled and keeps its type feedback across builds, while each pipeline runs in a fresh
  * context of its own. A realm a build changed, or whose evaluation did not end normally, is dropped before
- * the next build.
+ * the next build. Sealing costs a cold process ~10-15 ms, so the first realm is not sealed: it serves the
+ * first build only (a CLI build needs no more), and the sealed one is made after that build's answer.
  */
-const realms = new Map<string, { context: vm.Context; harness: RealmHarness; uses: number }>();
+const realms = new Map<string, Realm>();
 
-function realmFor(dsl: { key: string; code?: string; cache?: Uint8Array }, timeoutMs?: number) {
+function realmFor(
+  dsl: { key: string; code?: string; cache?: Uint8Array },
+  seal: boolean,
+  timeoutMs?: number,
+) {
   let realm = realms.get(dsl.key);
   if (!realm) {
     const context = newContext();
     dslScript(dsl).runInContext(context, timeoutMs === undefined ? {} : { timeout: timeoutMs });
-    const harness = vm.runInContext(`globalThis.${HARNESS_GLOBAL}`, context) as RealmHarness;
-    if (typeof harness?.bind !== "function" || typeof harness.intact !== "function") {
-      throw new Error(`the DSL ${dsl.key} defines no sealed build harness`);
+    let harness = vm.runInContext(`globalThis.${HARNESS_GLOBAL}`, context) as RealmHarness;
+    if (typeof harness?.bind !== "function" || typeof harness.seal !== "function") {
+      throw new Error(`the DSL ${dsl.key} defines no build harness that can be sealed`);
     }
-    realm = { context, harness, uses: 0 };
+    // Before any build ran in it: nothing but the DSL's own code runs here.
+    if (seal) harness = harness.seal();
+    realm = { context, harness, sealed: seal, uses: 0 };
     realms.set(dsl.key, realm);
   }
   return realm;
 }
 
-/** Drops the realm if its last build changed it, and makes it anew while the worker is idle. */
+/**
+ * After a build: drops its realm if it was not sealed, or if the build changed it, and makes a sealed one
+ * while the worker is idle.
+ */
 function renewRealm(key: string): void {
   const realm = realms.get(key);
-  let intact = false;
+  let keep = false;
   try {
-    intact = realm?.harness.intact() === true;
+    keep = realm !== undefined && realm.sealed && realm.harness.intact?.() === true;
   } catch {
     // treated as changed
   }
-  if (!intact) realms.delete(key);
-  const script = dslScripts.get(key);
-  if (!realms.has(key) && script) {
+  if (!keep) realms.delete(key);
+  if (!realms.has(key) && dslScripts.has(key)) {
     try {
-      realmFor({ key });
+      realmFor({ key }, true);
     } catch {
       // The build that needs it evaluates the DSL itself and reports what went wrong.
     }
@@ -170,7 +189,7 @@ function evaluate(request: EvaluateRequest): EvaluateResponse {
   const rejectImport = () => Promise.reject(new Error("dynamic import() is not available to pipelines"));
   const { dsl } = request;
   try {
-    const realm = dsl ? realmFor(dsl, request.timeoutMs) : undefined;
+    const realm = dsl ? realmFor(dsl, false, request.timeoutMs) : undefined;
     const context = pipelineContext();
     const script = new vm.Script(request.code, {
       filename: request.filename,
@@ -236,7 +255,7 @@ function handle(message: Request): void {
   }
   if ("preload" in message) {
     try {
-      realmFor(message.preload);
+      realmFor(message.preload, false);
     } catch {
       // reported by the first build that needs this DSL
     }

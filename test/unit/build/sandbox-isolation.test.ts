@@ -77,6 +77,8 @@ async function evaluate(source: string) {
 
 describe("sandbox isolation between builds", () => {
   it("lends clean builds one DSL realm, and replaces it after a build that changed it", async () => {
+    // The worker's first build gets a realm of its own, not sealed, which is then dropped.
+    expect((await evaluate(HELLO)).realmUses).toBe(1);
     const before = await evaluate(PROBE);
     expect(before.args).toEqual([
       "undefined",
@@ -123,6 +125,7 @@ describe("sandbox isolation between builds", () => {
     ["a prototype replaced", "Object.setPrototypeOf(Math, null);"],
     ["the stack trace hook set", "Error.prepareStackTrace = () => 'hooked';"],
   ])("replaces the realm after %s", async (_what, change) => {
+    await evaluate(HELLO); // the first build's realm, not sealed
     expect((await evaluate(HELLO)).realmUses).toBe(1);
     const changed = await evaluate(reporting(`inDslRealm(${JSON.stringify(change)});`, []));
     expect(changed.realmUses).toBe(2);
@@ -130,6 +133,7 @@ describe("sandbox isolation between builds", () => {
   });
 
   it("refuses changes to the DSL's own objects, which stay shared", async () => {
+    await evaluate(HELLO); // the first build's realm, not sealed
     await evaluate(HELLO);
     const attempts = reporting(
       `const resource = skiff.SkiffResource.prototype as any;
@@ -146,10 +150,11 @@ attempt(() => { (skiff.container as any).extra = 1; });`,
         `"extra" in skiff.inputs`,
         `"extra" in skiff.container`,
         "Object.isFrozen(resource)",
+        `inDslRealm("return typeof globalThis.__skiffBundle.seal")`,
       ],
     );
     const tried = await evaluate(attempts);
-    expect(tried.args).toEqual(["true", "true", "false", "false", "true"]);
+    expect(tried.args).toEqual(["true", "true", "false", "false", "true", "undefined"]);
     // Nothing shared changed: the realm is lent again.
     expect(tried.realmUses).toBe(2);
     const hello = await evaluate(HELLO);
@@ -159,6 +164,7 @@ attempt(() => { (skiff.container as any).extra = 1; });`,
 
   it("drops the realm when a build's evaluation is stopped in it", async () => {
     sandbox = new Sandbox({ timeoutMs: 1000 });
+    await evaluate(HELLO); // the first build's realm, not sealed
     expect((await evaluate(HELLO)).realmUses).toBe(1);
     // Promise jobs of the DSL's realm that never end: they run after the harness returned, and the time
     // limit stops them; the realm may still hold some.
@@ -198,8 +204,8 @@ attempt(() => { (skiff.container as any).extra = 1; });`,
     // Minimal DSL scripts with the harness contract the worker needs.
     const dsl = (n: number) => ({
       key: `test-dsl-${n}`,
-      code: `let bound; globalThis.__skiffBundle = { bind(p) { bound = p; }, intact: () => true,
-        evaluateBound() { return "${n}:" + bound.entry; } };`,
+      code: `let bound; const harness = { bind(p) { bound = p; }, intact: () => true, seal: () => harness,
+        evaluateBound() { return "${n}:" + bound.entry; } }; globalThis.__skiffBundle = harness;`,
     });
     const bundle = `globalThis.__skiffPipeline = { entry: "a.ts" };`;
     sandbox.preload(dsl(1));
@@ -211,14 +217,29 @@ attempt(() => { (skiff.container as any).extra = 1; });`,
       ok: true,
       resultJson: "1:a.ts",
     });
-    expect(await sandbox.evaluate(bundle, "a.js", "{}", dsl(2))).toMatchObject({
-      ok: true,
-      resultJson: "2:a.ts",
-      realmUses: 2,
-    });
+    // dsl(2)'s first realm served one build; the sealed one made after it serves the next ones.
+    for (const uses of [1, 2]) {
+      expect(await sandbox.evaluate(bundle, "a.js", "{}", dsl(2))).toMatchObject({
+        ok: true,
+        resultJson: "2:a.ts",
+        realmUses: uses,
+      });
+    }
   });
 
-  it("reports a DSL script without the sealed harness as the build's error", async () => {
+  it("never lends the first build's realm, which is not sealed, even if that build seals it", async () => {
+    const tamperAndSeal = TAMPER.replace(
+      "export default",
+      `inDslRealm("globalThis.__skiffBundle.seal();");\nexport default`,
+    );
+    const first = await evaluate(tamperAndSeal);
+    expect(first.args).toEqual(["dsl realm", "yes", "false"]);
+    const probe = await evaluate(PROBE);
+    expect(probe.realmUses).toBe(1);
+    expect(probe.args?.slice(2, 6)).toEqual(["undefined", "undefined", "true", "undefined"]);
+  });
+
+  it("reports a DSL script without a harness that can be sealed as the build's error", async () => {
     sandbox = new Sandbox();
     const outcome = await sandbox.evaluate("globalThis.__skiffPipeline = {};", "a.js", "{}", {
       key: "no-harness",
@@ -226,7 +247,7 @@ attempt(() => { (skiff.container as any).extra = 1; });`,
     });
     expect(outcome).toMatchObject({
       ok: false,
-      error: { message: expect.stringContaining("no sealed build harness") },
+      error: { message: expect.stringContaining("defines no build harness that can be sealed") },
     });
   });
 });
