@@ -157,7 +157,7 @@ function renewRealm(key: string): void {
   const realm = realms.get(key);
   let keep = false;
   try {
-    keep = realm !== undefined && realm.sealed && realm.harness.intact?.() === true;
+    keep = realm?.sealed === true && realm.harness.intact?.() === true;
   } catch {
     // treated as changed
   }
