@@ -125,7 +125,7 @@ try {
   });
 
   console.log(
-    `\n(b) in process, warm sandbox (compilePipeline, no typecheck): median of ${WARM_RUNS} builds after ${WARM_UP_BUILDS + WARM_RUNS + 3}, and its stages`,
+    `\n(b) in process, warm sandbox (compilePipeline, no typecheck): median of ${WARM_RUNS} builds after ${1 + 3 + WARM_RUNS + WARM_UP_BUILDS} others, and its stages`,
   );
   sharedSandbox();
   for (const n of SIZES) {
