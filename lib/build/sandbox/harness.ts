@@ -10,7 +10,7 @@ import { sealSource } from "./seal";
 export const PIPELINE_GLOBAL = "__skiffPipeline";
 /**
  * The global the harness assigns, read by the sandbox worker: `{ bind(pipeline), evaluateBound(parametersJson,
- * withSites), intact() }`, and `evaluate(parametersJson, withSites)` for a pipeline run in the same context.
+ * withSites), seal() }` (./seal.ts).
  */
 export const HARNESS_GLOBAL = "__skiffBundle";
 
@@ -83,8 +83,6 @@ export const harnessSource = (dslGlobal: string): string => `
   // The pipeline a worker hands over from the build's own context, taken by the next evaluateBound.
   let bound;
   globalThis.${HARNESS_GLOBAL} = {
-    // The pipeline script ran in this same context.
-    evaluate: (parametersJson, withSites) => run(globalThis.${PIPELINE_GLOBAL}, parametersJson, withSites),
     bind(pipeline) {
       bound = pipeline;
     },

@@ -76,7 +76,7 @@ export const sealSource = (dslGlobal: string, harnessGlobal: string): string => 
       }
       return true;
     }
-    sealed = { evaluate: harness.evaluate, bind: harness.bind, evaluateBound: harness.evaluateBound, intact };
+    sealed = { bind: harness.bind, evaluateBound: harness.evaluateBound, intact };
     global.${harnessGlobal} = sealed;
     // The namespace's exports are getters (esbuild's): their values are read here, before any build.
     const dslRoots = [dsl, sealed, ...ownKeys(dsl).map((key) => dsl[key])];

@@ -1,4 +1,4 @@
-// The harness appended to the DSL script, run in a fresh context with the DSL as the worker runs it.
+// The harness appended to the DSL script, in a context with the DSL, the pipeline handed over as the worker does.
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { bundleDsl } from "../../../lib/build/bundle";
@@ -15,13 +15,23 @@ describe("build harness", () => {
       } };`,
       context,
     );
-    const result = JSON.parse(vm.runInContext(`__skiffBundle.evaluate("{}", false)`, context) as string);
+    const result = JSON.parse(
+      vm.runInContext(
+        `__skiffBundle.bind(__skiffPipeline); __skiffBundle.evaluateBound("{}", false)`,
+        context,
+      ) as string,
+    );
     expect(result).toMatchObject({ ok: true, manifest: { kind: "Workflow", spec: { entrypoint: "a" } } });
     vm.runInContext(
       `globalThis.__skiffPipeline = { entry: "p.ts", load(module) { module.exports = {}; } };`,
       context,
     );
-    const missing = JSON.parse(vm.runInContext(`__skiffBundle.evaluate("{}", false)`, context) as string);
+    const missing = JSON.parse(
+      vm.runInContext(
+        `__skiffBundle.bind(__skiffPipeline); __skiffBundle.evaluateBound("{}", false)`,
+        context,
+      ) as string,
+    );
     expect(missing).toMatchObject({ ok: false, error: { code: "pipeline.default-export" } });
     expect(missing.error.message).toContain("p.ts has no default export");
   });
