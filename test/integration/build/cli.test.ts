@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -165,5 +165,38 @@ describe("skiff lint", () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).diagnostics[0].code).toBe("typecheck");
     expect(run("lint", "pipeline.ts", "--no-typecheck").code).toBe(0);
+  });
+});
+
+describe("bin/skiff.js run as a command (its sh prologue)", () => {
+  // How `skiff …` runs once installed: the kernel starts the file's interpreter, /bin/sh, which starts Node.
+  const command = (...args: string[]) => {
+    const r = spawnSync(skiff, args, {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        // The Node these tests run on, first on PATH; and certificates Node cannot load, which it warns about
+        // at start-up whenever the variable is set.
+        PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+        NODE_EXTRA_CA_CERTS: join(dir, "no-such-bundle.pem"),
+      },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it("starts build and lint without NODE_EXTRA_CA_CERTS, and every other command with it", () => {
+    const built = command("build", "pipeline.ts", "--no-typecheck", "-o", "as-command.yaml");
+    expect(built.code).toBe(0);
+    expect(built.stderr).not.toContain("extra certs");
+    expect(parse(readFileSync(join(dir, "as-command.yaml"), "utf8")).kind).toBe("Workflow");
+    const linted = command("lint", "bad.yaml");
+    expect(linted.code).toBe(1);
+    expect(linted.stderr + linted.stdout).not.toContain("extra certs");
+    const version = command("--version");
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(version.stderr).toContain("Ignoring extra certs");
   });
 });
