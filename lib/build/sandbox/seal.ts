@@ -9,8 +9,8 @@
 //   gets the realm thrown away before the next build runs. The intrinsics are not frozen because freezing
 //   them invalidates V8's fast-path guards (protectors) for the whole process: builds got ~1 ms slower;
 // - RegExp's legacy statics (`RegExp.$1`, `RegExp.input`, …) are deleted: they hold the last match of any
-//   regular expression in the realm, one build's data for the next to read. `WeakRef` and
-//   `FinalizationRegistry` are deleted too: a cleanup callback is the one way code could run later.
+//   regular expression in the realm, one build's data for the next to read. (The worker removes `WeakRef`
+//   and `FinalizationRegistry` from every context it makes, this one included.)
 // The DSL keeps module-level state only in closures the namespace does not expose (the call-site mode,
 // which the harness sets on every build, and WeakMaps keyed by a build's own objects).
 // Sealing costs ~10-15 ms on a cold process, so the worker's first realm serves its first build unsealed
@@ -55,8 +55,6 @@ export const sealSource = (dslGlobal: string, harnessGlobal: string): string => 
       const descriptor = getOwnPropertyDescriptor(RegExp, key);
       if (typeof key === "string" && descriptor && descriptor.get) delete RegExp[key];
     }
-    delete global.WeakRef;
-    delete global.FinalizationRegistry;
     const objects = [];
     const prototypes = [];
     const extensible = [];

@@ -72,7 +72,10 @@ const DSL_FILENAME = "skiff/lib/dsl/bundle.js";
 // once per worker, so none is ever dropped.
 const dslScripts = new Map<string, vm.Script>();
 
-function dslScript(dsl: { key: string; code?: string; cache?: Uint8Array }): vm.Script {
+/** A DSL version as a request names it: its code comes only the first time a worker sees its key. */
+type DslSource = NonNullable<EvaluateRequest["dsl"]>;
+
+function dslScript(dsl: DslSource): vm.Script {
   let script = dslScripts.get(dsl.key);
   if (!script) {
     if (dsl.code === undefined) throw new Error(`the sandbox has no DSL ${dsl.key}`);
@@ -95,8 +98,8 @@ function newContext(): vm.Context {
     codeGeneration: { strings: true, wasm: false },
     microtaskMode: "afterEvaluate",
   });
-  // A finalization callback is the one way a pipeline's code could run after its build (the DSL realm's
-  // seal removes these too).
+  // A finalization callback is the one way code could run after its build: gone from every context, the
+  // DSL's realm included.
   NO_LATER_CALLBACKS.runInContext(context);
   return context;
 }
@@ -128,11 +131,7 @@ interface Realm {
  */
 const realms = new Map<string, Realm>();
 
-function realmFor(
-  dsl: { key: string; code?: string; cache?: Uint8Array },
-  seal: boolean,
-  timeoutMs?: number,
-) {
+function realmFor(dsl: DslSource, seal: boolean, timeoutMs?: number) {
   let realm = realms.get(dsl.key);
   if (!realm) {
     const context = newContext();
