@@ -8,13 +8,9 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transform } from "esbuild";
 import { bundlePipeline } from "../../lib/build/bundle";
-import {
-  BUNDLE_FILENAME,
-  closeSharedSandboxes,
-  compilePipeline,
-  sharedSandbox,
-} from "../../lib/build/compile";
+import { BUNDLE_FILENAME, compilePipeline } from "../../lib/build/compile";
 import { lintManifest } from "../../lib/build/lint";
+import { IsolateSandbox } from "../../lib/build/sandbox/sandbox";
 import { memorySourceFiles } from "../../lib/build/source-files";
 import { toYaml } from "../../lib/build/yaml";
 import { generatePipeline } from "./generate";
@@ -145,7 +141,7 @@ try {
   console.log(
     `\n(b) in process, warm sandbox (compilePipeline, no typecheck): median of ${WARM_RUNS} builds after ${1 + 3 + WARM_RUNS + WARM_UP_BUILDS} others, and its stages`,
   );
-  sharedSandbox();
+  const sandbox = new IsolateSandbox();
   for (const n of SIZES) {
     const source = sources.get(n) ?? "";
     const files = memorySourceFiles({ "pipeline.ts": source });
@@ -163,7 +159,9 @@ try {
     const bundled = await bundlePipeline({ entry: "pipeline.ts", files });
     if (!bundled.ok) throw new Error(`generated ${n}-task pipeline did not bundle`);
     const { code, dsl } = bundled.bundle;
-    const evaluate = await timeAsync(() => sharedSandbox().evaluate(code, BUNDLE_FILENAME, "{}", dsl));
+    const evaluate = await timeAsync(() =>
+      sandbox.evaluate({ code, filename: BUNDLE_FILENAME, parametersJson: "{}", dsl }),
+    );
     const lint = await timeAsync(async () => lintManifest(result.manifest, result.sites));
     const yaml = await timeAsync(async () => toYaml(result.manifest));
     console.log(
@@ -175,6 +173,5 @@ try {
     `\ntargets for 500 tasks: (a) <= 200 ms whole process (measured ${five ? `${ms(five.command)} as \`skiff build\`, ${ms(five.fast)} as \`node bin/skiff.js build\`${extraCa ? `, ${ms(bareBuild)} so without ${EXTRA_CA}` : ""}` : "?"}, no typecheck); (b) <= 15 ms warm`,
   );
 } finally {
-  closeSharedSandboxes();
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,10 +1,8 @@
-import type { Message, Plugin } from "esbuild";
+import { build, type Message, type Plugin } from "esbuild";
 import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
 import { bundleDsl, type DslBundle } from "./dsl-bundle";
-import { esbuild } from "./esbuild-service";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { type SourceFiles, uploadPath } from "./source-files";
-import { shipsFunctionSource, transpileSkiffModule } from "./transpile";
 
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
@@ -18,15 +16,8 @@ export interface BundleOptions {
   /** Upload-relative path of the pipeline module. */
   entry: string;
   files: SourceFiles;
-  /** The DSL's entry module on disk. Default: `lib/dsl/index.ts` of this installation. */
-  dslEntry?: string;
   /** Make the source map (`Bundle.sourceMap`). Default: true. Without it the code is the same. */
   sourceMap?: boolean;
-  /**
-   * Transpile a single file that imports only `skiff` in this process with oxc (./transpile.ts). Default:
-   * true; false always uses esbuild, as does any file the fast path leaves to it.
-   */
-  fastPath?: boolean;
 }
 
 export interface Bundle {
@@ -64,36 +55,11 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   if (entrySource === undefined)
     return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
   const sources = new Map([[entry, entrySource]]);
-  // The DSL bundles (once per process, unless prebuilt) while the pipeline's files do.
-  const dslReady = bundleDsl(options.dslEntry);
+  // The isolate's script is read (once per process) while the pipeline's files bundle.
+  const dslReady = bundleDsl();
   dslReady.catch(() => undefined);
   try {
     const withMap = options.sourceMap !== false;
-    const lang = options.fastPath === false ? undefined : fastPathLanguage(entry, entrySource);
-    if (lang) {
-      const fast = transpileSkiffModule(`${UPLOAD_NAMESPACE}:${entry}`, entrySource, {
-        lang,
-        sourceMap: withMap,
-      });
-      if (fast) {
-        const code = `${pipelineBanner(entry)}${fast.code}\n${PIPELINE_FOOTER}\n`;
-        const bundle = { code, dsl: await dslReady, sourceMap: fast.map ?? EMPTY_SOURCE_MAP, sources };
-        return { ok: true, bundle };
-      }
-    }
-    if (importsOnlySkiff(entrySource)) {
-      // One file importing nothing but skiff: esbuild's transform gives the same CommonJS function
-      // without the resolver, the linker and the metafile (about 2 ms of a 500-task build).
-      const { code, map } = await esbuild().transform(entrySource, {
-        ...OUTPUT_OPTIONS,
-        sourcefile: `${UPLOAD_NAMESPACE}:${entry}`,
-        loader: loaderOf(entry),
-        banner: pipelineBanner(entry),
-        footer: PIPELINE_FOOTER,
-        ...(withMap ? { sourcemap: "external" as const, sourcesContent: false } : {}),
-      });
-      return { ok: true, bundle: { code, dsl: await dslReady, sourceMap: map || EMPTY_SOURCE_MAP, sources } };
-    }
     const result = await bundleUpload(entry, options.files, sources, withMap);
     // esbuild left every bare import outside; the metafile says which file made each.
     const outside = Object.entries(result.metafile?.inputs ?? {}).flatMap(([input, { imports }]) =>
@@ -112,16 +78,6 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   }
 }
 
-/**
- * The language the in-process fast path (./transpile.ts) would read an entry as, when it is one file that
- * imports only `skiff`; undefined when it goes to esbuild (which then also has the last word on the rest).
- */
-export function fastPathLanguage(entry: string, source: string): "ts" | "js" | undefined {
-  const loader = loaderOf(entry);
-  const candidate = (loader === "ts" || loader === "js") && importsOnlySkiff(source);
-  return candidate && !shipsFunctionSource(source) ? loader : undefined;
-}
-
 // What a pipeline compiles to, bundled or transformed: one CommonJS function the harness calls.
 const OUTPUT_OPTIONS = {
   format: "cjs",
@@ -137,15 +93,6 @@ const pipelineBanner = (entry: string) =>
 
 // Every string a module could load: `from "…"`, `import "…"`, `import("…")`, `require("…")`.
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*(["'`])([^"'`]*)\1/g;
-
-/**
- * True when no import-like string of the source names anything but `skiff` (comments and strings that
- * only look like imports count too: they just take the bundling path, which decides exactly).
- */
-function importsOnlySkiff(source: string): boolean {
-  for (const match of source.matchAll(SPECIFIER)) if (match[2] !== "skiff") return false;
-  return true;
-}
 
 /** A refused import, at the first place its file names it (esbuild's metafile gives no position). */
 function importDiagnostic(input: string, path: string, sources: Map<string, string>): Diagnostic {
@@ -166,7 +113,7 @@ function importDiagnostic(input: string, path: string, sources: Map<string, stri
 }
 
 function bundleUpload(entry: string, files: SourceFiles, sources: Map<string, string>, sourceMap: boolean) {
-  return esbuild().build({
+  return build({
     stdin: {
       contents: sources.get(entry) ?? "",
       sourcefile: `${UPLOAD_NAMESPACE}:${entry}`,

@@ -2,16 +2,18 @@ import type { Manifest } from "../argo";
 import { type BundleOptions, bundlePipeline, EMPTY_SOURCE_MAP } from "./bundle";
 import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
-import { bundleDsl } from "./dsl-bundle";
 import { lazy } from "./lazy";
 import type { ManifestSites } from "./lint";
-import type { EvaluationError } from "./sandbox/protocol";
-import type { EvaluationOutcome, Sandbox, SandboxLimits } from "./sandbox/sandbox";
-import { sharedSandbox } from "./sandbox/shared";
+import {
+  type EvaluationError,
+  type EvaluationOutcome,
+  IsolateSandbox,
+  type Sandbox,
+  type SandboxLimits,
+} from "./sandbox/sandbox";
 import type { SourceFiles } from "./source-files";
 import { BundleSourceMap } from "./source-map";
 import { typecheckPipeline } from "./typecheck";
-import { warmUpLinter } from "./warm-up";
 
 export interface CompileOptions {
   /** Upload-relative path of the pipeline module, e.g. `pipeline.ts`. */
@@ -22,12 +24,10 @@ export interface CompileOptions {
   buildParameters?: Record<string, string>;
   /** Run TypeScript's checker on the upload against the DSL's types. Default: false (the CLI turns it on). */
   typecheck?: boolean;
-  /** Sandbox limits. Default: 30 s wall time, 256 MB heap, 768 MB resident. */
+  /** Sandbox limits. Default: 30 s wall time, 256 MB of memory, 16 Mi characters of spec JSON. */
   limits?: SandboxLimits;
-  /** The sandbox to evaluate in. Default: a warm one shared by every build in this process with the same limits. */
+  /** The sandbox to evaluate in. Default: a fresh isolate per evaluation (`IsolateSandbox`) with `limits`. */
   sandbox?: Sandbox;
-  /** The DSL's entry module on disk. Default: this installation's lib/dsl/index.ts. */
-  dslEntry?: string;
   /**
    * Record where user code created each part of the manifest (`sites`) even for a clean build. Default:
    * false: sites are recorded, by evaluating the pipeline a second time, only when a diagnostic needs
@@ -56,51 +56,34 @@ export interface CompileResult {
 /** V8's name for the bundle in stack frames and DSL sites. */
 export const BUNDLE_FILENAME = "skiff-pipeline.bundle.js";
 
-export { closeSharedSandboxes, sharedSandbox } from "./sandbox/shared";
-
 /**
  * Compiles a pipeline: bundles it with esbuild (only `skiff` and relative imports in the upload resolve),
- * evaluates the bundle in the sandbox worker, lints the manifest, and renders YAML and JSON. Never throws
+ * evaluates the bundle in the sandbox, lints the manifest, and renders YAML and JSON. Never throws
  * for a bad pipeline: everything wrong with it comes back as diagnostics.
  */
 export async function compilePipeline(options: CompileOptions): Promise<CompileResult> {
-  const sandbox = options.sandbox ?? sharedSandbox(options.limits);
-  // A cold worker boots while esbuild bundles (a whole-process build pays for both), and gets the DSL as
-  // soon as it is ready, to compile and evaluate into the sealed realm it lends to builds.
-  sandbox.warm().catch(() => undefined);
-  bundleDsl(options.dslEntry).then(
-    (dsl) => sandbox.preload(dsl),
-    () => undefined, // reported by bundlePipeline
-  );
-  const bundleOptions = { entry: options.entry, files: options.files, dslEntry: options.dslEntry };
+  const sandbox = options.sandbox ?? new IsolateSandbox(options.limits);
+  const bundleOptions = { entry: options.entry, files: options.files };
   // Without a source map: only diagnostics need one, and they bundle again for it.
   const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
   const parametersJson = JSON.stringify(options.buildParameters ?? {});
-  const evaluate = (callSites: boolean, yaml = false) =>
-    sandbox.evaluate(bundle.code, BUNDLE_FILENAME, parametersJson, bundle.dsl, { callSites, yaml });
+  const evaluate = (callSites: boolean) =>
+    sandbox.evaluate({
+      code: bundle.code,
+      filename: BUNDLE_FILENAME,
+      parametersJson,
+      dsl: bundle.dsl,
+      callSites,
+    });
   const wantSites = options.callSites === true;
-  // The worker renders the YAML after answering, while this process lints.
-  const evaluation = evaluate(wantSites, true);
-  // The linter (Argo's schema validator, ~0.9 MB of code) loads while the worker evaluates: on a cold
-  // process this process is idle then. The checker runs then too.
+  // The isolate runs on its own thread: the linter loads and the checker runs meanwhile.
   const linter = import("./lint");
-  let answered = false;
-  evaluation.then(
-    () => {
-      answered = true;
-    },
-    () => undefined,
-  );
-  // Still waiting on the worker: compile the linter's code now, on a sample (once per process).
-  linter.then(
-    (lint) => answered || warmUpLinter(lint),
-    () => undefined,
-  );
+  linter.catch(() => undefined);
   const [typeDiagnostics, outcome] = await Promise.all([
-    options.typecheck ? typecheckPipeline(bundle.sources, { dslEntry: options.dslEntry }) : [],
-    evaluation,
+    options.typecheck ? typecheckPipeline(bundle.sources) : [],
+    evaluate(wantSites),
   ]);
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));
   const failed = async (error: EvaluationError) => {
@@ -120,7 +103,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   if ("diagnostic" in evaluated)
     return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
   const { lintManifest, placeDiagnostics } = await linter;
-  // The manifest's JSON is part of the worker's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
+  // The manifest's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
   const found = lintManifest(evaluated.manifest, undefined, {
     jsonBytesAtMost: outcome.resultJson.length * 3,
   });
@@ -133,9 +116,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     sites = mapSites(rawSites, map);
   }
   const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
-  const rendered = outcome.yaml === undefined ? undefined : await outcome.yaml;
-  // The YAML writer (and js-yaml) loads here only when the worker sent no YAML.
-  const { toYaml } = rendered === undefined ? await import("./yaml") : { toYaml: () => rendered };
+  const { toYaml } = await import("./yaml");
   const yaml = lazy(() => toYaml(evaluated.manifest));
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml);
 }
@@ -208,7 +189,7 @@ function evaluationDiagnostic(error: EvaluationError, sourceMap: BundleSourceMap
   return errorAt(error.code, `${prefix}${message}`, site);
 }
 
-/** Raw sites as the worker reports them: `[spec path, V8 position in the bundle]` pairs, or a record. */
+/** Raw sites as the sandbox reports them: `[spec path, V8 position in the bundle]` pairs, or a record. */
 type RawSites = [unknown, unknown][] | Record<string, unknown>;
 
 function parseEvaluation(
@@ -231,10 +212,10 @@ function parseEvaluation(
   return { manifest: r.manifest as Manifest, rawSites };
 }
 
-/** Maps the worker's sites through the source map to upload files; sites outside the upload are dropped. */
+/** Maps the sandbox's sites through the source map to upload files; sites outside the upload are dropped. */
 function mapSites(rawSites: RawSites, sourceMap: BundleSourceMap): ManifestSites {
   const sites: ManifestSites = {};
-  // The worker's output is data from user code's realm: anything malformed is skipped, never thrown.
+  // The sandbox's output is data from user code: anything malformed is skipped, never thrown.
   const pairs: unknown[] = Array.isArray(rawSites) ? rawSites : Object.entries(rawSites);
   for (const pair of pairs) {
     if (!Array.isArray(pair)) continue;

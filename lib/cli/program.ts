@@ -1,4 +1,4 @@
-// The whole `skiff` program (bin/skiff.js runs it for every command but build and lint).
+// The `skiff` program: every command, each loading what it needs when it runs.
 import { Command, CommanderError } from "commander";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";
@@ -6,10 +6,6 @@ import { registerRemoteCommands } from "./commands/remote";
 import { registerRunCommand } from "./commands/run";
 import { registerStartCommand } from "./commands/start";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "./exit";
-
-// Skiff supports Node 20 on purpose (DESIGN.md pins it); the SDK's Node 22 notice would only clutter every
-// command's stderr. A user who wants it back sets the variable to anything else.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const program = new Command("skiff")
   .description("Pipelines written in TypeScript, run on Argo Workflows")

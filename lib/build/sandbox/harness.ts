@@ -1,96 +1,168 @@
-// The build harness: plain JavaScript appended to the DSL script (with the seal after it, ./seal.ts), so
-// the worker compiles it once with the DSL. It loads the pipeline (a CommonJS function the bundler wraps in
-// `__skiffPipeline.load`, run in the build's own context and handed over with `bind`), calls a default
-// export that is a function with the build parameters, and renders the manifest. It runs inside the
-// DSL's vm context, so it may use nothing from the host; its only output is one JSON string. Its frames
-// are named like the DSL's, so call-site lookups skip them.
-import { sealSource } from "./seal";
+// The build harness, run inside each build's isolate after the DSL (./isolate-script.ts): it loads the
+// pipeline (a CommonJS function the bundler wraps in `__skiffPipeline.load`), calls a default export that
+// is a function with the build parameters, and renders the manifest as one JSON string, its only output.
+// Its frames carry the DSL script's name, so call-site lookups skip them.
+import type * as Dsl from "../../dsl/index";
 
 /** The global the pipeline script assigns: `{ entry, load(module, exports, require) }`. */
 export const PIPELINE_GLOBAL = "__skiffPipeline";
-/**
- * The global the harness assigns, read by the sandbox worker: `{ bind(pipeline), evaluateBound(parametersJson,
- * withSites), seal() }` (./seal.ts).
- */
+/** The global the harness defines, read-only: `{ evaluate(parametersJson, withSites, limits) }`. */
 export const HARNESS_GLOBAL = "__skiffBundle";
 
-/** The harness's source, reading the DSL from the global `dslGlobal` the DSL script assigns. */
-export const harnessSource = (dslGlobal: string): string => `
-;(function (dsl, Object, JSON, String, Number, Array, Error) {
-  function describe(error, code) {
-    if (error === null || typeof error !== "object") {
-      return { code, name: "Error", message: "threw a non-error value: " + String(error) };
-    }
-    let site;
-    const raw = error.site;
-    if (raw && typeof raw === "object" && typeof raw.file === "string") {
-      site = { file: raw.file, line: Number(raw.line), column: Number(raw.column) };
-    }
+interface PipelineModule {
+  entry?: unknown;
+  load(module: { exports: unknown }, exports: unknown, require: (name: string) => unknown): void;
+}
+
+interface ErrorReport {
+  code: string;
+  name: string;
+  message: string;
+  stack?: string;
+  site?: { file: string; line: number; column: number };
+}
+
+/** The limits the harness reports against (the sandbox enforces them). */
+interface HarnessLimits {
+  outputChars: number;
+  memoryMb: number;
+}
+
+function describe(error: unknown, code: string, limits?: HarnessLimits): ErrorReport {
+  if (error === null || typeof error !== "object") {
+    return { code, name: "Error", message: `threw a non-error value: ${String(error)}` };
+  }
+  const e = error as { name?: unknown; message?: unknown; stack?: unknown; site?: unknown };
+  // The isolate's memory limit refuses a large ArrayBuffer where it is allocated, as a RangeError.
+  if (error instanceof RangeError && /array buffer allocation failed/i.test(error.message)) {
+    const limit = limits ? `the ${limits.memoryMb} MB memory limit` : "the memory limit";
     return {
-      code: error.name === "DslError" ? "dsl" : code,
-      name: String(error.name ?? "Error"),
-      message: String(error.message ?? error),
-      stack: typeof error.stack === "string" ? error.stack : undefined,
-      site,
+      code: "sandbox.memory",
+      name: "Error",
+      message: `the pipeline exceeded ${limit} while evaluating`,
     };
   }
-  const fail = (code, message) => JSON.stringify({ ok: false, error: { code, name: "Error", message } });
-  const isRawManifest = (value) =>
-    value !== null && typeof value === "object" && typeof value.apiVersion === "string" && typeof value.kind === "string";
-  const describeValue = (value) =>
-    value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object that is not a Skiff resource" : "a " + typeof value;
-  const sitePairs = (sites) =>
-    sites.map(([path, site]) => [path, { file: site.file, line: site.line, column: site.column }]);
-  // The bundler keeps only "skiff" as an outside import; anything else was refused before this runs.
-  const requireSkiff = (name) => {
-    if (name === "skiff") return dsl;
-    throw new Error('import "' + String(name) + '" is not available to pipelines');
+  const raw = e.site as { file?: unknown; line?: unknown; column?: unknown } | null | undefined;
+  const site =
+    raw && typeof raw === "object" && typeof raw.file === "string"
+      ? { file: raw.file, line: Number(raw.line), column: Number(raw.column) }
+      : undefined;
+  return {
+    code: e.name === "DslError" ? "dsl" : code,
+    name: String(e.name ?? "Error"),
+    message: String(e.message ?? error),
+    ...(typeof e.stack === "string" ? { stack: e.stack } : {}),
+    ...(site ? { site } : {}),
   };
+}
+
+const fail = (code: string, message: string) =>
+  JSON.stringify({ ok: false, error: { code, name: "Error", message } });
+const threw = (error: unknown, limits?: HarnessLimits) =>
+  JSON.stringify({ ok: false, error: describe(error, "pipeline.throw", limits) });
+
+const isRawManifest = (value: unknown) =>
+  value !== null &&
+  typeof value === "object" &&
+  typeof (value as { apiVersion?: unknown }).apiVersion === "string" &&
+  typeof (value as { kind?: unknown }).kind === "string";
+
+const describeValue = (value: unknown) =>
+  value === null
+    ? "null"
+    : Array.isArray(value)
+      ? "an array"
+      : typeof value === "object"
+        ? "an object that is not a Skiff resource"
+        : `a ${typeof value}`;
+
+/** Defines the harness global for the DSL namespace `dsl`. */
+export function installHarness(dsl: typeof Dsl): void {
+  // The bundler keeps only "skiff" as an outside import; anything else was refused before this runs.
+  const requireSkiff = (name: string) => {
+    if (name === "skiff") return dsl;
+    throw new Error(`import "${String(name)}" is not available to pipelines`);
+  };
+
   // withSites: record where user code created each part, as [path, site] pairs beside the manifest (the
   // compiler asks only when a diagnostic needs placing; recording them costs a fifth of the evaluation).
-  function run(pipeline, parametersJson, withSites) {
+  function run(
+    pipeline: PipelineModule,
+    parametersJson: string,
+    withSites: boolean,
+    limits: HarnessLimits,
+  ): string {
     const parameters = Object.freeze(JSON.parse(parametersJson));
     dsl.setCallSiteCapture(withSites ? "defer" : "skip");
-    const entry = String(pipeline && pipeline.entry);
-    let value;
+    const entry = String(pipeline?.entry);
+    let value: unknown;
     try {
-      const module = { exports: {} };
+      const module: { exports: unknown } = { exports: {} };
       pipeline.load(module, module.exports, requireSkiff);
-      const exported = module.exports;
-      if (exported === null || typeof exported !== "object" || !("default" in exported) || exported.default === undefined) {
-        return fail("pipeline.default-export", entry + " has no default export: export default the workflow, or a function of build parameters that returns it");
+      const exported = module.exports as { default?: unknown } | null;
+      if (exported === null || typeof exported !== "object" || exported.default === undefined) {
+        return fail(
+          "pipeline.default-export",
+          `${entry} has no default export: export default the workflow, or a function of build parameters that returns it`,
+        );
       }
       value = exported.default;
       if (typeof value === "function" && !dsl.isSkiffResource(value)) value = value(parameters);
     } catch (error) {
-      return JSON.stringify({ ok: false, error: describe(error, "pipeline.throw") });
+      return threw(error, limits);
     }
-    if (value !== null && typeof value === "object" && typeof value.then === "function") {
-      return fail("pipeline.default-export", "the default export returned a Promise: build functions must return the workflow synchronously");
+    if (
+      value !== null &&
+      typeof value === "object" &&
+      typeof (value as { then?: unknown }).then === "function"
+    ) {
+      return fail(
+        "pipeline.default-export",
+        "the default export returned a Promise: build functions must return the workflow synchronously",
+      );
     }
     try {
       if (dsl.isSkiffResource(value)) {
         if (!withSites) return JSON.stringify({ ok: true, manifest: value.toManifest() });
         const { manifest, sites } = value.manifestWithSiteList();
-        return JSON.stringify({ ok: true, manifest, sites: sitePairs(sites) });
+        const pairs = sites.map(([path, site]) => [
+          path,
+          { file: site.file, line: site.line, column: site.column },
+        ]);
+        return JSON.stringify({ ok: true, manifest, sites: pairs });
       }
       if (isRawManifest(value)) return JSON.stringify({ ok: true, manifest: value });
     } catch (error) {
-      return JSON.stringify({ ok: false, error: describe(error, "pipeline.throw") });
+      return threw(error, limits);
     }
-    return fail("pipeline.default-export", "the default export must be a Skiff Workflow, WorkflowTemplate or CronWorkflow (or a function of build parameters returning one), got " + describeValue(value));
+    return fail(
+      "pipeline.default-export",
+      `the default export must be a Skiff Workflow, WorkflowTemplate or CronWorkflow (or a function of build parameters returning one), got ${describeValue(value)}`,
+    );
   }
-  // The pipeline a worker hands over from the build's own context, taken by the next evaluateBound.
-  let bound;
-  globalThis.${HARNESS_GLOBAL} = {
-    bind(pipeline) {
-      bound = pipeline;
-    },
-    evaluateBound(parametersJson, withSites) {
-      const pipeline = bound;
-      bound = undefined;
-      return run(pipeline, parametersJson, withSites);
-    },
-  };
-})(globalThis.${dslGlobal}, Object, JSON, String, Number, Array, Error);
-${sealSource(dslGlobal, HARNESS_GLOBAL)}`;
+
+  // The output is measured here, before it is copied out of the isolate: a string's length cannot be faked.
+  function evaluate(parametersJson: string, withSites: boolean, limits: HarnessLimits): string {
+    let output: unknown;
+    try {
+      const pipeline = (globalThis as Record<string, unknown>)[PIPELINE_GLOBAL] as PipelineModule;
+      output = run(pipeline, parametersJson, withSites, limits);
+    } catch (error) {
+      return threw(error, limits);
+    }
+    if (typeof output !== "string") return fail("sandbox.output", "the pipeline produced no JSON output");
+    if (output.length > limits.outputChars) {
+      return fail(
+        "sandbox.output",
+        `the pipeline's spec is ${output.length} characters of JSON; the limit is ${limits.outputChars}`,
+      );
+    }
+    return output;
+  }
+
+  Object.defineProperty(globalThis, HARNESS_GLOBAL, {
+    value: Object.freeze({ evaluate }),
+    writable: false,
+    configurable: false,
+  });
+}

@@ -8,15 +8,6 @@ interface Flags {
   format: string;
 }
 
-/**
- * Boots the sandbox worker (and esbuild's service, unless the pipeline takes the in-process fast path)
- * first, so that they start while the compiler loads.
- */
-async function startSandbox(pipeline: string): Promise<void> {
-  const { prewarmCompiler } = await import("../../build/prewarm");
-  prewarmCompiler(pipeline);
-}
-
 /** `skiff build` and `skiff lint`. The compiler loads only when one of them runs. */
 export function registerBuildCommands(program: Command): void {
   program
@@ -32,7 +23,6 @@ export function registerBuildCommands(program: Command): void {
     .option("--no-typecheck", "skip TypeScript's type check (faster)")
     .option("--format <format>", "report format: text, or json (a machine-readable report on stdout)", "text")
     .action(async (pipeline: string, flags: Flags) => {
-      await startSandbox(pipeline);
       const { runBuild } = await import("../../build/cli");
       process.exitCode = await runBuild(pipeline, {
         output: flags.output,
@@ -48,7 +38,6 @@ export function registerBuildCommands(program: Command): void {
     .option("--no-typecheck", "skip TypeScript's type check of a pipeline")
     .option("--format <format>", "report format: text, or json (on stdout)", "text")
     .action(async (file: string, flags: Flags) => {
-      if (/\.m?ts$/.test(file)) await startSandbox(file);
       const { runLint } = await import("../../build/cli");
       process.exitCode = await runLint(file, {
         params: parseKeyValues(flags.param, "--param"),

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeSharedSandboxes } from "../../../lib/build";
 import { LABEL_RUN_ID } from "../../../lib/engine/labels";
 import { Watcher } from "../../../lib/runs/watcher";
 import { type ApiStack, startApiStack } from "./harness";
@@ -28,7 +27,6 @@ beforeAll(async () => {
   await stack.push("flaky", FLAKY);
 });
 afterAll(async () => {
-  closeSharedSandboxes();
   await stack?.stop();
 });
 

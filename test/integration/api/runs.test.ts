@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeSharedSandboxes } from "../../../lib/build";
 import { LABEL_RUN_ID } from "../../../lib/engine/labels";
 import { type ApiStack, startApiStack } from "./harness";
 
@@ -22,7 +21,6 @@ beforeAll(async () => {
   await stack.push("broken", `export default 42;\n`);
 });
 afterAll(async () => {
-  closeSharedSandboxes();
   await stack?.stop();
 });
 

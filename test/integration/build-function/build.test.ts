@@ -2,7 +2,6 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { handler } from "../../../functions/build";
-import { closeSharedSandboxes } from "../../../lib/build";
 import { BUCKET, type Stack, startStack } from "./harness";
 
 let stack: Stack;
@@ -11,7 +10,6 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  closeSharedSandboxes();
   await stack?.stop();
 });
 

@@ -1,8 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { closeSharedSandboxes, compilePipeline, memorySourceFiles } from "../../../lib/build";
+import { describe, expect, it } from "vitest";
+import { compilePipeline, memorySourceFiles } from "../../../lib/build";
 import { toYaml } from "../../../lib/build/yaml";
-
-afterAll(() => closeSharedSandboxes());
 
 const HELLO = `import { container, dag, workflow } from "skiff";
 import { greeting } from "./shared/greeting";

@@ -1,105 +1,154 @@
-import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { Sandbox } from "../../../lib/build";
-import { defaultWorkerPath } from "../../../lib/build/sandbox/sandbox";
+// The isolate sandbox on its own: raw bundles that assign `__skiffPipeline` as the bundler does, evaluated
+// after the real isolate script (prelude, DSL, harness) that `npm run build` wrote.
+import { describe, expect, it } from "vitest";
+import { IsolateSandbox, type SandboxLimits } from "../../../lib/build";
+import { bundleDsl } from "../../../lib/build/dsl-bundle";
 
-// Raw bundles speaking the worker's contract: a global `__skiffBundle.evaluate(parametersJson) → JSON text`.
-const bundle = (body: string) => `var __skiffBundle = { evaluate: function (parametersJson) { ${body} } };`;
-const ECHO = bundle(
-  `return JSON.stringify({ ok: true, manifest: { kind: "Workflow", p: JSON.parse(parametersJson) }, sites: {} });`,
-);
+/** A pipeline bundle whose module body is `body` (CommonJS, `require("skiff")` gives the DSL). */
+const pipeline = (body: string) =>
+  `globalThis.__skiffPipeline = { entry: "p.ts", load(module, exports, require) { ${body} } };`;
 
-let sandbox: Sandbox | undefined;
-afterEach(() => sandbox?.close());
+/** A pipeline whose one container's args are the strings `expressions` evaluate to, after `before`. */
+const reporting = (before: string, ...expressions: string[]) =>
+  pipeline(`const s = require("skiff");
+${before}
+const seen = [${expressions.join(", ")}].map(String);
+module.exports = { default: s.workflow({ generateName: "x-", entrypoint: s.container({ name: "a", image: "alpine", args: seen }) }) };`);
 
-describe("Sandbox", () => {
-  it("runs a self-contained worker script (it is started with --eval, so it may import no file)", () => {
-    const worker = readFileSync(defaultWorkerPath(), "utf8");
-    expect(worker).not.toMatch(/from\s*["']\.{1,2}\//);
-    expect(worker).not.toMatch(/import\(\s*["']\.{1,2}\//);
+async function evaluate(code: string, limits: SandboxLimits = {}, parametersJson = "{}") {
+  const sandbox = new IsolateSandbox(limits);
+  return sandbox.evaluate({ code, filename: "p.js", parametersJson, dsl: await bundleDsl() });
+}
+
+/** The args of the manifest's one container. */
+async function seen(code: string): Promise<string[]> {
+  const outcome = await evaluate(code);
+  if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
+  return JSON.parse(outcome.resultJson).manifest.spec.templates[0].container.args;
+}
+
+describe("IsolateSandbox", () => {
+  it("evaluates a pipeline to its manifest's JSON, with the build parameters", async () => {
+    const outcome = await evaluate(
+      pipeline(`const s = require("skiff");
+module.exports = { default: (p) => s.workflow({ generateName: p.env + "-", entrypoint: s.container({ name: "a", image: "alpine" }) }) };`),
+      {},
+      JSON.stringify({ env: "prod" }),
+    );
+    expect(outcome.ok).toBe(true);
+    if (outcome.ok) expect(JSON.parse(outcome.resultJson).manifest.metadata.generateName).toBe("prod-");
   });
 
-  it("reuses one warm worker across evaluations, with a fresh context each time", async () => {
-    sandbox = new Sandbox();
-    const leak = bundle(`globalThis.count = (globalThis.count || 0) + 1; return String(globalThis.count);`);
-    const first = await sandbox.evaluate(leak, "a.js", "{}");
-    const pid = sandbox.pid;
-    const second = await sandbox.evaluate(leak, "a.js", "{}");
-    expect(first).toEqual({ ok: true, resultJson: "1" });
-    expect(second).toEqual({ ok: true, resultJson: "1" });
-    expect(sandbox.pid).toBe(pid);
-    const echoed = await sandbox.evaluate(ECHO, "b.js", JSON.stringify({ env: "prod" }));
-    expect(echoed.ok && JSON.parse(echoed.resultJson).manifest.p).toEqual({ env: "prod" });
+  it("gives user code nothing of Node: no process, module loader, timers, network or WebAssembly", async () => {
+    const globals = ["process", "setTimeout", "setImmediate", "fetch", "XMLHttpRequest", "WebSocket"];
+    const more = ["WebAssembly", "Buffer", "eval", "global", "__dirname", "SharedArrayBuffer"];
+    const probes = [...globals, ...more].map((name) => `typeof ${name}`);
+    expect(await seen(reporting("", ...probes))).toEqual(probes.map(() => "undefined"));
   });
 
-  it("starts the worker with an empty environment, a heap limit and the permission model", async () => {
-    process.env.SKIFF_SANDBOX_PLANTED = "visible-to-parent-only";
-    try {
-      sandbox = new Sandbox({ heapMb: 96 });
-      await sandbox.warm();
-      const pid = sandbox.pid;
-      const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
-      // Node's own IPC channel variables are all that a forked child must have.
-      expect(environ.filter((v) => !v.startsWith("NODE_CHANNEL_"))).toEqual([]);
-      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-      expect(argv).toContain("--max-old-space-size=96");
-      expect(argv.some((a) => a === "--permission" || a === "--experimental-permission")).toBe(true);
-      expect(argv.some((a) => a.startsWith("--allow-"))).toBe(false);
-    } finally {
-      delete process.env.SKIFF_SANDBOX_PLANTED;
-    }
+  it("refuses code generation from strings through every Function constructor", async () => {
+    const attempts = [
+      `Function("return 1")`,
+      `(function () {}).constructor("return 1")`,
+      `(async function () {}).constructor("return 1")`,
+      `(function* () {}).constructor("return 1")`,
+      `(async function* () {}).constructor("return 1")`,
+      `s.container.constructor("return 1")`,
+    ];
+    const tried = attempts.map(
+      (a) => `(() => { try { ${a}; return "made"; } catch (e) { return e.name; } })()`,
+    );
+    expect(await seen(reporting("", ...tried))).toEqual(Array(attempts.length).fill("EvalError"));
+    expect(await seen(reporting("", "(() => function () {})() instanceof Function"))).toEqual(["true"]);
   });
 
-  it("stops a synchronous loop with the vm timeout and keeps the worker", async () => {
-    sandbox = new Sandbox({ timeoutMs: 300 });
-    await sandbox.warm();
-    const pid = sandbox.pid;
-    const outcome = await sandbox.evaluate(bundle("for (;;) {}"), "loop.js", "{}");
-    expect(outcome).toMatchObject({ ok: false, error: { code: "sandbox.timeout" } });
-    expect(sandbox.pid).toBe(pid);
-    expect(await sandbox.evaluate(ECHO, "b.js", "{}")).toMatchObject({ ok: true });
+  it("rejects dynamic import(): an isolate has no module loader", async () => {
+    const outcome = await evaluate(
+      pipeline(`let r = "pending";
+import("node:fs").then(() => { r = "imported"; }, (e) => { r = "rejected"; });
+module.exports = { default: { apiVersion: "v1", kind: "Workflow", note: r } };`),
+    );
+    expect(outcome.ok).toBe(true);
   });
 
-  it("stops an endless chain of microtasks too, and keeps the worker", async () => {
-    sandbox = new Sandbox({ timeoutMs: 300 });
-    await sandbox.warm();
-    const pid = sandbox.pid;
-    const spin = bundle(`const spin = () => Promise.resolve().then(spin); spin(); return "started";`);
-    expect(await sandbox.evaluate(spin, "spin.js", "{}")).toMatchObject({
+  it("shares nothing between builds: globals, intrinsics and the DSL's objects start fresh every time", async () => {
+    const tamper = reporting(
+      `globalThis.leaked = "yes";
+Object.prototype.polluted = "yes";
+const next = Object.getPrototypeOf([][Symbol.iterator]()).next;
+Object.getPrototypeOf([][Symbol.iterator]()).next = function () { globalThis.iterated = true; return next.call(this); };
+Array.prototype.push = function () { return 0; };
+JSON.stringify = () => "{}";
+s.container = () => { throw new Error("tampered"); };`,
+      `"tampered"`,
+    );
+    // Its own build sees its own tampering (JSON.stringify is replaced, so the output is not a manifest).
+    expect(await evaluate(tamper)).toMatchObject({ ok: true, resultJson: "{}" });
+    expect(
+      await seen(
+        reporting(
+          "",
+          "typeof globalThis.leaked",
+          "typeof ({}).polluted",
+          "String(Object.getPrototypeOf([][Symbol.iterator]()).next).includes('[native code]')",
+          "String(Array.prototype.push).includes('[native code]')",
+        ),
+      ),
+    ).toEqual(["undefined", "undefined", "true", "true"]);
+  });
+
+  it("stops a synchronous loop and an endless chain of microtasks at the time limit", async () => {
+    expect(await evaluate(pipeline("for (;;) {}"), { timeoutMs: 300 })).toMatchObject({
+      ok: false,
+      error: { code: "sandbox.timeout", message: "the pipeline did not finish evaluating within 300 ms" },
+    });
+    const spin = pipeline(
+      `const spin = () => Promise.resolve().then(spin); spin(); module.exports = { default: undefined };`,
+    );
+    expect(await evaluate(spin, { timeoutMs: 300 })).toMatchObject({
       ok: false,
       error: { code: "sandbox.timeout" },
     });
-    expect(await sandbox.evaluate(ECHO, "b.js", "{}")).toMatchObject({ ok: true });
-    expect(sandbox.pid).toBe(pid);
   });
 
-  it("respawns the worker after it runs out of heap", async () => {
-    sandbox = new Sandbox({ heapMb: 64, timeoutMs: 20_000 });
-    await sandbox.warm();
-    const pid = sandbox.pid;
-    const hog = bundle("const a = []; for (;;) a.push(new Array(100000).fill(a.length));");
-    expect(await sandbox.evaluate(hog, "hog.js", "{}")).toMatchObject({
+  it("stops a pipeline at the memory limit, for its heap and for ArrayBuffers alike", async () => {
+    const hog = pipeline("const a = []; for (;;) a.push(new Array(100000).fill(a.length));");
+    expect(await evaluate(hog, { heapMb: 64 })).toMatchObject({
       ok: false,
-      error: { code: "sandbox.memory" },
+      error: {
+        code: "sandbox.memory",
+        message: "the pipeline exceeded the 64 MB memory limit while evaluating",
+      },
     });
-    expect(await sandbox.evaluate(ECHO, "b.js", "{}")).toMatchObject({ ok: true });
-    expect(sandbox.pid).not.toBe(pid);
+    // An ArrayBuffer past the limit is refused where it is allocated; the harness reports it as such.
+    const buffers = pipeline("const a = []; for (;;) a.push(new Uint8Array(16 * 1024 * 1024).fill(1));");
+    const outcome = await evaluate(buffers, { heapMb: 64 });
+    expect(outcome.ok && JSON.parse(outcome.resultJson)).toMatchObject({
+      ok: false,
+      error: { code: "sandbox.memory", message: /memory limit/ },
+    });
   });
 
-  it("rejects dynamic import() inside the context without losing the worker", async () => {
-    sandbox = new Sandbox();
-    await sandbox.warm();
-    const pid = sandbox.pid;
-    const outcome = await sandbox.evaluate(
-      bundle(
-        `let r = "pending"; import("node:fs").then(() => { r = "imported"; }, (e) => { r = "rejected: " + e.message; }); return "started";`,
-      ),
-      "imp.js",
-      "{}",
+  it("refuses a spec larger than the output limit before copying it out", async () => {
+    const big = pipeline(
+      `module.exports = { default: { apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", pad: "x".repeat(5000) } };`,
     );
-    expect(outcome).toEqual({ ok: true, resultJson: "started" });
-    // The rejected import settles after the evaluation; the same worker still answers.
-    expect(await sandbox.evaluate(ECHO, "b.js", "{}")).toMatchObject({ ok: true });
-    expect(sandbox.pid).toBe(pid);
+    const outcome = await evaluate(big, { outputChars: 1000 });
+    expect(outcome).toMatchObject({ ok: true });
+    if (outcome.ok) {
+      expect(JSON.parse(outcome.resultJson)).toMatchObject({ ok: false, error: { code: "sandbox.output" } });
+      expect(outcome.resultJson.length).toBeLessThan(1000);
+    }
+  });
+
+  it("keeps the harness: a pipeline cannot replace it to answer for the build", async () => {
+    const outcome = await evaluate(
+      pipeline(`try { globalThis.__skiffBundle = { evaluate: () => "forged" }; } catch {}
+Object.defineProperty(globalThis, "__skiffBundle", { value: { evaluate: () => "forged" } });`),
+    );
+    expect(outcome.ok && JSON.parse(outcome.resultJson)).toMatchObject({
+      ok: false,
+      error: { code: "pipeline.throw", name: "TypeError" },
+    });
   });
 });

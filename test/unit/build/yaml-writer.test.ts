@@ -171,7 +171,7 @@ describe("the YAML writer", () => {
   });
 
   it("writes exactly what js-yaml dumps, on a generated 500-task spec", async () => {
-    const { compilePipeline, closeSharedSandboxes, memorySourceFiles } = await import("../../../lib/build");
+    const { compilePipeline, memorySourceFiles } = await import("../../../lib/build");
     try {
       const result = await compilePipeline({
         entry: "pipeline.ts",
@@ -180,7 +180,6 @@ describe("the YAML writer", () => {
       expect(result.diagnostics).toEqual([]);
       expect(result.yaml).toBe(reference(result.manifest));
     } finally {
-      closeSharedSandboxes();
     }
   });
 

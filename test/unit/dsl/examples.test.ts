@@ -2,14 +2,9 @@ import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource, type SkiffResource } from "skiff";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DAGTask, Template, Workflow } from "../../../lib/argo";
-import {
-  closeSharedSandboxes,
-  compilePipeline,
-  directorySourceFiles,
-  formatDiagnostic,
-} from "../../../lib/build";
+import { compilePipeline, directorySourceFiles, formatDiagnostic } from "../../../lib/build";
 import { toYaml } from "../../../lib/build/yaml";
 import { argoValidator } from "./argo-schema";
 
@@ -61,7 +56,6 @@ describe("examples", () => {
   }
 
   describe("through the compiler (sandbox, type check, lint)", () => {
-    afterAll(() => closeSharedSandboxes());
     for (const name of names) {
       it(`${name} builds without diagnostics`, async () => {
         const result = await compilePipeline({

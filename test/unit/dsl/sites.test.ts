@@ -5,14 +5,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { isSkiffResource, manifestSites, type SourceSite } from "skiff";
 import { afterAll, describe, expect, it } from "vitest";
-import { closeSharedSandboxes, compilePipeline, directorySourceFiles } from "../../../lib/build";
+import { compilePipeline, directorySourceFiles } from "../../../lib/build";
 
 const fixture = fileURLToPath(new URL("../../fixtures/dsl/sited-pipeline.ts", import.meta.url));
 const dslEntry = fileURLToPath(new URL("../../../lib/dsl/index.ts", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "skiff-dsl-sites-"));
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
-  closeSharedSandboxes();
 });
 
 /** The text at a site: the call expression user code wrote there. */

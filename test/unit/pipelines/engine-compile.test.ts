@@ -1,18 +1,10 @@
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
-import {
-  closeSharedSandboxes,
-  compilePipeline,
-  lintManifest,
-  memorySourceFiles,
-  toYaml,
-} from "../../../lib/build";
+import { compilePipeline, lintManifest, memorySourceFiles, toYaml } from "../../../lib/build";
 import { exitNotifierOptionsFromEnv, NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
 import { compileForEngine } from "../../../lib/pipelines/engine-compile";
-
-afterAll(() => closeSharedSandboxes());
 
 const hello = readFileSync(new URL("../../../examples/hello/pipeline.ts", import.meta.url), "utf8");
 const request = { entry: "pipeline.ts", files: memorySourceFiles({ "pipeline.ts": hello }) };
