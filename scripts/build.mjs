@@ -183,3 +183,4 @@ try {
 } catch (error) {
   process.stderr.write(`warning: no code cache for the CLI (it works without): ${error.stderr ?? error}\n`);
 }
+await (await import("./build-dts.mjs")).buildDeclarations(); // the DSL's declarations, for the type check
