@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { type Diagnostic, errorAt } from "./diagnostics";
 import { defaultDslEntry } from "./dsl-bundle";
 import { findInstalled } from "./install-paths";
-import { uploadPath } from "./source-files";
+import { type SourceFiles, uploadPath } from "./source-files";
 
 export interface TypecheckOptions {
   /**
@@ -22,6 +22,11 @@ export interface TypecheckOptions {
   compiler?: string;
   /** Longest the compiler may run. Default: 60 s. */
   timeoutMs?: number;
+  /**
+   * The whole upload, to read the files `sources` lacks: modules imported only for their types, which the
+   * bundle (that `sources` comes from) never reaches. Default: none, and such an import does not resolve.
+   */
+  files?: SourceFiles;
 }
 
 /** Install-relative entry of the declarations scripts/build-dts.mjs emits. */
@@ -50,7 +55,8 @@ export async function typecheckPipeline(
   try {
     // realpath: the compiler reports real paths (macOS's temp dir is a symlink).
     dir = await realpath(await mkdtemp(join(tmpdir(), "skiff-typecheck-")));
-    const roots = await writeUpload(dir, sources);
+    const upload = options.files ? await withTypeImports(sources, options.files) : sources;
+    const roots = await writeUpload(dir, upload);
     const dslEntry = options.dslEntry ?? defaultTypesEntry();
     await writeFile(join(dir, "tsconfig.json"), JSON.stringify(tsconfig(dslEntry, roots)));
     const run = await execute(command, ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], {
@@ -89,6 +95,53 @@ async function writeUpload(dir: string, sources: ReadonlyMap<string, string>): P
     if (/\.(m?ts|tsx)$/.test(inside)) roots.push(`${UPLOAD_DIR}/${inside}`);
   }
   return roots;
+}
+
+// Module specifiers of import and export declarations, `import("…")` types and side-effect imports.
+const SPECIFIER = /\b(?:from|import)\s*\(?\s*["']([^"'\n]+)["']/g;
+// Most reads beyond `sources`: each may cost a request to the upload's store.
+const MAX_READS = 300;
+
+/**
+ * `sources` and the upload files their relative imports name that it lacks, transitively, read from
+ * `files`. A pattern finds the specifiers: one it misreads only costs a read; the compiler resolves them.
+ */
+async function withTypeImports(
+  sources: ReadonlyMap<string, string>,
+  files: SourceFiles,
+): Promise<ReadonlyMap<string, string>> {
+  const all = new Map(sources);
+  const pending = [...sources.keys()];
+  let reads = 0;
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (!/\.(m?ts|tsx)$/.test(file)) continue;
+    for (const [, specifier] of (all.get(file) ?? "").matchAll(SPECIFIER)) {
+      if (!specifier?.startsWith("./") && !specifier?.startsWith("../")) continue;
+      const target = uploadPath(`${file.slice(0, file.lastIndexOf("/") + 1)}${specifier}`);
+      if (target === undefined) continue;
+      const stem = target.replace(/\.(m?js)$/, "");
+      // As written when it names a TypeScript or JSON file (`./steps.ts`), else the files it may mean.
+      const candidates = [
+        ...(/\.(m?ts|tsx|json)$/.test(target) ? [target] : []),
+        `${stem}.ts`,
+        `${stem}.mts`,
+        `${stem}.tsx`,
+        `${stem}.d.ts`,
+        `${stem}/index.ts`,
+      ];
+      if (candidates.some((candidate) => all.has(candidate))) continue;
+      for (const candidate of candidates) {
+        if (reads++ >= MAX_READS) return all;
+        // A failed read (the upload's limits, the store) leaves the import unresolved, reported as such.
+        const text = await files.read(candidate).catch(() => undefined);
+        if (text === undefined) continue;
+        all.set(candidate, text);
+        pending.push(candidate);
+        break;
+      }
+    }
+  }
+  return all;
 }
 
 function tsconfig(dslEntry: string, files: string[]) {

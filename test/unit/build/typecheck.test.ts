@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memorySourceFiles } from "../../../lib/build/source-files";
 import { typecheckPipeline } from "../../../lib/build/typecheck";
 import { buildDeclarations } from "../../../scripts/build-dts.mjs";
 
@@ -131,5 +132,46 @@ describe("typecheckPipeline (TypeScript's native compiler)", () => {
     expect(rest).toEqual([]);
     expect(diagnostic).toMatchObject({ code: "typecheck.unavailable" });
     expect(diagnostic?.message).toMatch(/^TypeScript's compiler exited with code \d+/);
+  });
+});
+
+describe("typecheckPipeline with the whole upload (files)", () => {
+  const entry = `import { container, workflow } from "skiff";
+import type { Image } from "./types";
+import type { Tag } from "./nested/tag.js";
+const image: Image = "alpine";
+const tag: Tag = "3.20";
+export default workflow({ name: "w", entrypoint: container({ name: "c", image: \`\${image}:\${tag}\` }) });
+`;
+  const whole = memorySourceFiles({
+    "pipeline.ts": entry,
+    "types.ts": `export type Image = string;\n`,
+    "nested/tag.ts": `import type { Image } from "../types";\nexport type Tag = Image;\n`,
+  });
+
+  it("reads modules imported only for their types, which the bundle never reaches", async () => {
+    // The bundle's sources: type-only imports are erased before esbuild resolves anything.
+    const sources = upload({ "pipeline.ts": entry });
+    const without = await typecheckPipeline(sources, { dslEntry: declarations });
+    expect(without.map((d) => d.message)).toEqual([
+      expect.stringMatching(/^TS2307: Cannot find module '\.\/types'/),
+      expect.stringMatching(/^TS2307: Cannot find module '\.\/nested\/tag\.js'/),
+    ]);
+    expect(await typecheckPipeline(sources, { dslEntry: declarations, files: whole })).toEqual([]);
+  });
+
+  it("reports errors in the files it read, at their upload paths", async () => {
+    const broken = memorySourceFiles({
+      "pipeline.ts": entry,
+      "types.ts": `export type Image = string;\n`,
+      "nested/tag.ts": `import type { Image } from "../types";\nexport type Tag = Image;\nconst n: number = "x";\n`,
+    });
+    const diagnostics = await typecheckPipeline(upload({ "pipeline.ts": entry }), {
+      dslEntry: declarations,
+      files: broken,
+    });
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ code: "typecheck", file: "nested/tag.ts", line: 3, column: 7 }),
+    ]);
   });
 });
