@@ -60,6 +60,11 @@ export interface SkiffConfig {
   limits: Limits;
   /** True when an endpoint override points the S3 client at a local server (path-style addressing). */
   s3PathStyle: boolean;
+  /**
+   * The build function type-checks uploads with TypeScript's native compiler (SKIFF_TYPECHECK, default
+   * true). `false` only saves its time: type errors then surface only where evaluation trips over them.
+   */
+  typecheck: boolean;
 }
 
 export const defaultLimits: Limits = {
@@ -96,6 +101,7 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL: z.string().optional(),
   AWS_ENDPOINT_URL_S3: z.string().optional(),
   SKIFF_S3_PATH_STYLE: z.enum(["true", "false"]).optional(),
+  SKIFF_TYPECHECK: z.enum(["true", "false"]).default("true"),
 });
 
 const PROFILE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -158,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
       e.SKIFF_S3_PATH_STYLE !== undefined
         ? e.SKIFF_S3_PATH_STYLE === "true"
         : Boolean(e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL),
+    typecheck: e.SKIFF_TYPECHECK === "true",
   };
 }
 

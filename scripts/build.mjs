@@ -2,11 +2,13 @@
 // - every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped) and every
 //   `bench/**/*.bench.ts` into dist/bench/, as ES modules that load their packages from node_modules;
 // - the script each build's sandbox isolate runs (the prelude, the DSL and the harness:
-//   lib/build/sandbox/isolate-script.ts) into dist/sandbox/isolate.js, one self-contained IIFE.
+//   lib/build/sandbox/isolate-script.ts) into dist/sandbox/isolate.js, one self-contained IIFE;
+// - the DSL's declarations into dist/types/, which the type check of a pipeline reads (./build-dts.mjs).
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildDeclarations } from "./build-dts.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -65,4 +67,5 @@ await Promise.all([
     charset: "utf8",
     logLevel: "warning",
   }),
+  buildDeclarations(),
 ]);

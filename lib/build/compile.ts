@@ -82,7 +82,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const linter = import("./lint");
   linter.catch(() => undefined);
   const [typeDiagnostics, outcome] = await Promise.all([
-    options.typecheck ? typecheckPipeline(bundle.sources) : [],
+    options.typecheck ? typecheckPipeline(bundle.sources, { files: options.files }) : [],
     evaluate(wantSites),
   ]);
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));

@@ -1,90 +1,287 @@
-import type { CompilerHost, CompilerOptions, Program, SourceFile } from "typescript";
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { type Diagnostic, errorAt } from "./diagnostics";
 import { defaultDslEntry } from "./dsl-bundle";
+import { findInstalled } from "./install-paths";
+import { type SourceFiles, uploadPath } from "./source-files";
 
 export interface TypecheckOptions {
-  /** The DSL's entry module on disk, which `skiff` resolves to. Default: this installation's lib/dsl/index.ts. */
+  /**
+   * The module `skiff` resolves to for types. Default: this installation's DSL declarations
+   * (dist/types/dsl/index.d.ts, scripts/build-dts.mjs), or lib/dsl/index.ts when they are not built.
+   */
   dslEntry?: string;
+  /**
+   * The native compiler's executable. Default: the binary of `@typescript/typescript-<os>-<arch>`, else
+   * `typescript/bin/tsc` under this Node. Tests point it at a missing file to see the diagnostic.
+   */
+  compiler?: string;
+  /** Longest the compiler may run. Default: 60 s. */
+  timeoutMs?: number;
+  /**
+   * The whole upload, to read the files `sources` lacks: modules imported only for their types, which the
+   * bundle (that `sources` comes from) never reaches. Default: none, and such an import does not resolve.
+   */
+  files?: SourceFiles;
 }
 
-// Upload files live under a virtual root, so nothing on disk can shadow or leak into them.
-const UPLOAD_ROOT = "/__skiff_upload__/";
+/** Install-relative entry of the declarations scripts/build-dts.mjs emits. */
+export const DSL_DECLARATIONS = "dist/types/dsl/index.d.ts";
 
-// Library and DSL source files parse once per process; warm in-process builds only re-parse the upload.
-const sharedFiles = new Map<string, SourceFile>();
-let previous: Program | undefined;
+// Upload files go under this folder of the private directory, the compiler's tsconfig.json beside it, so
+// an upload's own tsconfig.json (or anything else) cannot take its place.
+const UPLOAD_DIR = "upload";
+const DIAGNOSTIC = /^(?:(.+)\((\d+),(\d+)\): )?error TS(\d+): (.*)$/;
 
 /**
- * Type-checks a pipeline and its sibling files against the DSL's types with TypeScript's checker. Only
- * diagnostics in upload files are reported, as file:line:col.
+ * Type-checks a pipeline and its sibling files (upload-relative path → text) against the DSL's types with
+ * TypeScript's native compiler. Only diagnostics in upload files (and ones about the check itself) are
+ * reported, as file:line:col. Never throws: a missing or failing compiler is a `typecheck.unavailable`
+ * diagnostic.
  */
 export async function typecheckPipeline(
   sources: ReadonlyMap<string, string>,
   options: TypecheckOptions = {},
 ): Promise<Diagnostic[]> {
-  const ts = (await import("typescript")).default;
-  const dslEntry = options.dslEntry ?? defaultDslEntry();
-  const compilerOptions: CompilerOptions = {
-    strict: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ["lib.es2023.d.ts"],
-    types: [],
-    noEmit: true,
-    skipLibCheck: true,
-    isolatedModules: true,
-    allowImportingTsExtensions: true,
-    resolveJsonModule: true,
-    paths: { skiff: [dslEntry] },
-  };
-  const host: CompilerHost = ts.createCompilerHost(compilerOptions, true);
-  const upload = (fileName: string) =>
-    fileName.startsWith(UPLOAD_ROOT) ? sources.get(fileName.slice(UPLOAD_ROOT.length)) : undefined;
-  const fileExists = host.fileExists.bind(host);
-  const readFile = host.readFile.bind(host);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.fileExists = (fileName) =>
-    fileName.startsWith(UPLOAD_ROOT) ? upload(fileName) !== undefined : fileExists(fileName);
-  host.readFile = (fileName) => (fileName.startsWith(UPLOAD_ROOT) ? upload(fileName) : readFile(fileName));
-  // Module resolution probes directories (`./shared/steps` → /__skiff_upload__/shared); the upload's exist.
-  const directoryExists = host.directoryExists?.bind(host);
-  host.directoryExists = (dir) => {
-    const path = dir.endsWith("/") ? dir : `${dir}/`;
-    if (UPLOAD_ROOT.startsWith(path)) return true;
-    if (!path.startsWith(UPLOAD_ROOT)) return directoryExists ? directoryExists(dir) : true;
-    const prefix = path.slice(UPLOAD_ROOT.length);
-    return [...sources.keys()].some((file) => file.startsWith(prefix));
-  };
-  host.realpath = (path) => path;
-  host.getSourceFile = (fileName, languageVersion, onError) => {
-    const text = upload(fileName);
-    if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true);
-    if (fileName.startsWith(UPLOAD_ROOT)) return undefined;
-    const cached = sharedFiles.get(fileName);
-    if (cached) return cached;
-    const file = getSourceFile(fileName, languageVersion, onError);
-    if (file) sharedFiles.set(fileName, file);
-    return file;
-  };
-  const rootNames = [...sources.keys()].filter((p) => /\.(m?ts|tsx)$/.test(p)).map((p) => UPLOAD_ROOT + p);
-  const program = ts.createProgram({ rootNames, options: compilerOptions, host, oldProgram: previous });
-  previous = program;
-  const out: Diagnostic[] = [];
-  for (const fileName of rootNames) {
-    const file = program.getSourceFile(fileName);
-    if (!file) continue;
-    for (const d of [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)]) {
-      const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
-      const where =
-        d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-      const site = where && {
-        file: fileName.slice(UPLOAD_ROOT.length),
-        line: where.line + 1,
-        column: where.character + 1,
-      };
-      out.push({ ...errorAt("typecheck", `TS${d.code}: ${message}`, site) });
+  const command = options.compiler === undefined ? nativeCompiler() : { file: options.compiler, args: [] };
+  if (!command) {
+    return [unavailable("TypeScript's compiler is not installed (the `typescript` package and its binary)")];
+  }
+  let dir: string | undefined;
+  try {
+    // realpath: the compiler reports real paths (macOS's temp dir is a symlink).
+    dir = await realpath(await mkdtemp(join(tmpdir(), "skiff-typecheck-")));
+    const upload = options.files ? await withTypeImports(sources, options.files) : sources;
+    const roots = await writeUpload(dir, upload);
+    const dslEntry = options.dslEntry ?? defaultTypesEntry();
+    await writeFile(join(dir, "tsconfig.json"), JSON.stringify(tsconfig(dslEntry, roots)));
+    const run = await execute(command, ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], {
+      cwd: dir,
+      timeoutMs: options.timeoutMs ?? 60_000,
+    });
+    if (run.error) return [unavailable(run.error)];
+    const diagnostics = parseDiagnostics(run.stdout, dir);
+    // Exit 1 and 2 mean diagnostics; anything else, or an error exit that printed none, is a crash.
+    if (run.code === 0 || ((run.code === 1 || run.code === 2) && diagnostics.printed)) {
+      return diagnostics.inUpload;
+    }
+    const output = `${run.stderr}${run.stdout}`.trim().slice(0, 2000);
+    return [unavailable(`TypeScript's compiler exited with code ${run.code}${output ? `: ${output}` : ""}`)];
+  } catch (error) {
+    return [unavailable(`the type check could not run: ${error instanceof Error ? error.message : error}`)];
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function unavailable(message: string): Diagnostic {
+  return errorAt("typecheck.unavailable", message);
+}
+
+/** Writes the upload from memory (nothing is copied from disk); returns the files the compiler starts from. */
+async function writeUpload(dir: string, sources: ReadonlyMap<string, string>): Promise<string[]> {
+  const roots: string[] = [];
+  for (const [path, text] of sources) {
+    const inside = uploadPath(path);
+    // Upload paths never leave the upload; one that would is not written (and is not checked).
+    if (inside === undefined || isAbsolute(path)) continue;
+    const file = join(dir, UPLOAD_DIR, ...inside.split("/"));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text);
+    if (/\.(m?ts|tsx)$/.test(inside)) roots.push(`${UPLOAD_DIR}/${inside}`);
+  }
+  return roots;
+}
+
+// Module specifiers of import and export declarations, `import("…")` types and side-effect imports.
+const SPECIFIER = /\b(?:from|import)\s*\(?\s*["']([^"'\n]+)["']/g;
+// Most reads beyond `sources`: each may cost a request to the upload's store.
+const MAX_READS = 300;
+
+/**
+ * `sources` and the upload files their relative imports name that it lacks, transitively, read from
+ * `files`. A pattern finds the specifiers: one it misreads only costs a read; the compiler resolves them.
+ */
+async function withTypeImports(
+  sources: ReadonlyMap<string, string>,
+  files: SourceFiles,
+): Promise<ReadonlyMap<string, string>> {
+  const all = new Map(sources);
+  const pending = [...sources.keys()];
+  let reads = 0;
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (!/\.(m?ts|tsx)$/.test(file)) continue;
+    for (const [, specifier] of (all.get(file) ?? "").matchAll(SPECIFIER)) {
+      if (!specifier?.startsWith("./") && !specifier?.startsWith("../")) continue;
+      const target = uploadPath(`${file.slice(0, file.lastIndexOf("/") + 1)}${specifier}`);
+      if (target === undefined) continue;
+      const stem = target.replace(/\.(m?js)$/, "");
+      // As written when it names a TypeScript or JSON file (`./steps.ts`), else the files it may mean.
+      const candidates = [
+        ...(/\.(m?ts|tsx|json)$/.test(target) ? [target] : []),
+        `${stem}.ts`,
+        `${stem}.mts`,
+        `${stem}.tsx`,
+        `${stem}.d.ts`,
+        `${stem}/index.ts`,
+      ];
+      if (candidates.some((candidate) => all.has(candidate))) continue;
+      for (const candidate of candidates) {
+        if (reads++ >= MAX_READS) return all;
+        // A failed read (the upload's limits, the store) leaves the import unresolved, reported as such.
+        const text = await files.read(candidate).catch(() => undefined);
+        if (text === undefined) continue;
+        all.set(candidate, text);
+        pending.push(candidate);
+        break;
+      }
     }
   }
-  return out;
+  return all;
+}
+
+function tsconfig(dslEntry: string, files: string[]) {
+  return {
+    compilerOptions: {
+      strict: true,
+      target: "ES2022",
+      module: "ESNext",
+      moduleResolution: "bundler",
+      lib: ["es2023"],
+      types: [],
+      noEmit: true,
+      skipLibCheck: true,
+      isolatedModules: true,
+      allowImportingTsExtensions: true,
+      resolveJsonModule: true,
+      paths: { skiff: [dslEntry] },
+    },
+    files,
+  };
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Why the compiler did not run to an exit code (not found, timed out, killed). */
+  error?: string;
+}
+
+function execute(command: Command, args: string[], options: { cwd: string; timeoutMs: number }) {
+  return new Promise<Run>((resolve) => {
+    execFile(
+      command.file,
+      [...command.args, ...args],
+      { cwd: options.cwd, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ code: 0, stdout, stderr });
+        const failure = error as Error & { code?: unknown; killed?: boolean; signal?: string | null };
+        if (typeof failure.code === "number") return resolve({ code: failure.code, stdout, stderr });
+        const why =
+          failure.code === "ENOENT"
+            ? `TypeScript's compiler was not found at ${command.file}`
+            : failure.killed && failure.signal
+              ? `TypeScript's compiler did not finish within ${options.timeoutMs} ms`
+              : `TypeScript's compiler failed: ${failure.message}`;
+        resolve({ code: null, stdout, stderr, error: why });
+      },
+    );
+  });
+}
+
+/**
+ * `file(line,col): error TSnnnn: message` lines, and `error TSnnnn: message` for the check as a whole;
+ * a message's further lines (its chain of reasons) are indented.
+ */
+function parseDiagnostics(stdout: string, dir: string): { inUpload: Diagnostic[]; printed: boolean } {
+  const inUpload: Diagnostic[] = [];
+  let printed = false;
+  let last: Diagnostic | undefined;
+  for (const line of stdout.split(/\r?\n/)) {
+    if (last && /^\s/.test(line) && line.trim() !== "") {
+      last.message += `\n${line}`;
+      continue;
+    }
+    const match = DIAGNOSTIC.exec(line);
+    last = undefined;
+    if (!match) continue;
+    printed = true;
+    const [, path, lineText, columnText, code, message] = match;
+    const text = `TS${code}: ${message}`;
+    if (path === undefined) {
+      last = errorAt("typecheck", text);
+    } else {
+      const file = uploadFile(path, dir);
+      // Only upload files are the pipeline author's to fix (the DSL's declarations are checked at build).
+      if (file === undefined) continue;
+      last = errorAt("typecheck", text, { file, line: Number(lineText), column: Number(columnText) });
+    }
+    inUpload.push(last);
+  }
+  return { inUpload, printed };
+}
+
+/** The upload-relative path of a file the compiler names (relative to its working directory), if in the upload. */
+function uploadFile(path: string, dir: string): string | undefined {
+  const full = isAbsolute(path) ? path : join(dir, path);
+  const inside = relative(join(dir, UPLOAD_DIR), full);
+  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) return undefined;
+  return inside.split(sep).join("/");
+}
+
+interface Command {
+  file: string;
+  args: string[];
+}
+
+let compiler: Command | null | undefined;
+
+/**
+ * The native compiler: spawning its binary directly spares starting Node a second time (the `tsc`
+ * launcher is a Node script that only finds and runs it). `typescript/bin/tsc` only when the platform's
+ * binary package is missing. Null when neither is installed.
+ */
+function nativeCompiler(): Command | null {
+  if (compiler !== undefined) return compiler;
+  const require = createRequire(import.meta.url);
+  const resolved = (id: string) => {
+    try {
+      return require.resolve(id);
+    } catch {
+      return undefined;
+    }
+  };
+  const platform = resolved(`@typescript/typescript-${process.platform}-${process.arch}/package.json`);
+  const binary = platform && join(dirname(platform), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+  const launcher = resolved("typescript/package.json");
+  compiler =
+    binary && existsSync(binary)
+      ? { file: binary, args: [] }
+      : launcher
+        ? { file: process.execPath, args: [join(dirname(launcher), "bin", "tsc")] }
+        : null;
+  return compiler;
+}
+
+/**
+ * This installation's DSL declarations; its sources when they are not built, or when this module runs
+ * from source and the sources changed since they were (declarations a build emitted beside a bundle
+ * are always its own).
+ */
+function defaultTypesEntry(): string {
+  const declarations = findInstalled(DSL_DECLARATIONS);
+  if (!declarations) return defaultDslEntry();
+  if (!import.meta.url.endsWith(".ts")) return declarations;
+  const sources = defaultDslEntry();
+  const emitted = statSync(declarations).mtimeMs;
+  const folders = [dirname(sources), join(dirname(sources), "..", "argo")];
+  const newer = folders.some((folder) =>
+    readdirSync(folder).some((name) => statSync(join(folder, name)).mtimeMs > emitted),
+  );
+  return newer ? sources : declarations;
 }

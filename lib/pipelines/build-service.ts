@@ -28,7 +28,7 @@ export interface BuildServiceOptions {
   runs: RunStore;
   bus: EventBus;
   compile: Compile;
-  /** Run TypeScript's checker during the build. Default: false (type errors still surface when evaluated). */
+  /** Type-check the upload during the build (a type error fails it). Default: true. */
   typecheck?: boolean;
   /** Most files one build reads. Default: 200. */
   maxSourceFiles?: number;
@@ -39,7 +39,7 @@ export interface BuildServiceOptions {
 }
 
 const defaults = {
-  typecheck: false,
+  typecheck: true,
   maxSourceFiles: 200,
   maxSourceBytes: 1024 * 1024,
   now: () => new Date(),

@@ -18,6 +18,7 @@ export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): Buil
       const build = await import("../build");
       return compileForEngine(build.compilePipeline, build.toYaml, exitNotifierOptionsFromEnv())(request);
     },
+    typecheck: config.typecheck,
     maxSourceFiles: config.limits.maxSourceFiles,
     maxSourceBytes: config.limits.maxSourceBytes,
   });

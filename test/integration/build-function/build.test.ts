@@ -130,6 +130,31 @@ describe("build function", () => {
     expect(await specText("specs/report/v2.yaml")).toContain("second");
   });
 
+  it("type-checks uploads by default: a type error fails the build at file:line:col", async () => {
+    await stack.upload("pipelines/typed/steps.ts", `export const image: string = "alpine:3.20";\n`);
+    // Evaluates to a valid spec: only the type check objects.
+    const entry = pipeline(`image`, `import { image } from "./steps";\nconst count: number = image;`);
+    const { results } = await handler(await stack.upload("pipelines/typed/pipeline.ts", entry));
+    expect(results[0]).toMatchObject({ kind: "built", created: true, version: { version: "v1", ok: false } });
+    const version = await stack.runs.getVersion("typed", "v1");
+    expect(version?.diagnostics).toContainEqual({
+      severity: "error",
+      code: "typecheck",
+      message: "TS2322: Type 'string' is not assignable to type 'number'.",
+      file: "typed/pipeline.ts",
+      line: 3,
+      column: 7,
+    });
+    await expect(specText("specs/typed/v1.yaml")).rejects.toThrow();
+    await stack.bus.router.idle();
+    expect(eventsOf("typed").map((e) => e["detail-type"])).toEqual(["Pipeline Build Failed"]);
+    expect(eventsOf("typed")[0]?.detail).toMatchObject({
+      diagnostics: expect.arrayContaining([
+        expect.objectContaining({ code: "typecheck", line: 3, column: 7 }),
+      ]),
+    });
+  });
+
   it("URL-decodes keys from S3 notifications (`+` is a space, then percent escapes)", async () => {
     const event = await stack.upload("pipelines/Bad Name+ü.ts", pipeline(`"x"`));
     // s3rver's notification is rewritten the way S3 encodes keys.

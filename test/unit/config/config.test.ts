@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       profiles: {},
       limits: defaultLimits,
       s3PathStyle: false,
+      typecheck: true,
     });
   });
 
@@ -33,6 +34,7 @@ describe("loadConfig", () => {
       SKIFF_MAX_BODY_BYTES: "1024",
       SKIFF_MAX_PAGE_SIZE: "10",
       AWS_ENDPOINT_URL_S3: "http://127.0.0.1:4569",
+      SKIFF_TYPECHECK: "false",
     });
     expect(config).toMatchObject({
       stage: "prod",
@@ -47,6 +49,7 @@ describe("loadConfig", () => {
       },
       profiles: { gpu: { nodeSelector: { gpu: "true" } } },
       s3PathStyle: true,
+      typecheck: false,
     });
     expect(config.limits).toMatchObject({ maxBodyBytes: 1024, maxPageSize: 10, defaultPageSize: 10 });
   });

@@ -1,6 +1,6 @@
 // `osls package` offline (no AWS credentials, no network, telemetry off) and the CloudFormation it generates.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,8 @@ const offlineEnv = {
 // biome-ignore lint/suspicious/noExplicitAny: generated CloudFormation, read loosely and asserted by value
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: unknown };
 let resources: Record<string, Resource>;
+/** The build function's zip: each entry's path and Unix mode. */
+let buildZip: Map<string, number>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 beforeAll(async () => {
@@ -41,7 +43,22 @@ beforeAll(async () => {
   resources = JSON.parse(
     readFileSync(join(out, "cloudformation-template-update-stack.json"), "utf8"),
   ).Resources;
+  buildZip = zipEntries(readFileSync(join(out, "build.zip")));
 }, 180_000);
+
+/** A zip's entries from its central directory (names and the Unix modes in their external attributes). */
+function zipEntries(zip: Buffer): Map<string, number> {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  const entries = new Map<string, number>();
+  for (let at = zip.readUInt32LE(end + 16), i = 0; i < count; i++) {
+    const nameLength = zip.readUInt16LE(at + 28);
+    const name = zip.toString("utf8", at + 46, at + 46 + nameLength);
+    entries.set(name, zip.readUInt32LE(at + 38) >>> 16);
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return entries;
+}
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("serverless.yml → CloudFormation (stage test)", () => {
@@ -175,6 +192,22 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
     expect(actions("PipelineRole")).not.toContain("s3:PutObject");
     expect(actions("WatcherRole")).toContain("events:PutEvents");
     expect(actions("WatcherRole").some((a) => a.startsWith("s3:"))).toBe(false);
+  });
+});
+
+describe("the build function's package", () => {
+  it("ships the type check's inputs: the DSL's declarations and TypeScript's arm64 compiler, not its JS", () => {
+    expect(buildZip.has("dist/types/dsl/index.d.ts")).toBe(true);
+    expect(buildZip.has("dist/types/argo/index.d.ts")).toBe(true);
+    expect([...buildZip.keys()].filter((name) => name.startsWith("node_modules/typescript/"))).toEqual([]);
+    // The binary is installed for deploying (`npm install --no-save --os=linux --cpu=arm64 …`, see
+    // serverless.yml); where it is, it is packaged executable, with the es2023 lib and not the DOM's.
+    const compiler = "node_modules/@typescript/typescript-linux-arm64/lib/";
+    if (existsSync(join(root, compiler, "tsc"))) {
+      expect((buildZip.get(`${compiler}tsc`) ?? 0) & 0o111).toBe(0o111);
+      expect(buildZip.has(`${compiler}lib.es2023.d.ts`)).toBe(true);
+      expect(buildZip.has(`${compiler}lib.dom.d.ts`)).toBe(false);
+    }
   });
 });
 

@@ -1,0 +1,77 @@
+// Emits the DSL's declarations (lib/dsl and the Argo types it names) into dist/types/ with TypeScript's
+// native compiler: the type check of an upload (lib/build/typecheck.ts) reads these instead of the DSL's
+// sources. Run it as a script, or import `buildDeclarations` (scripts/build.mjs does).
+import { execFile } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+/** Install-relative, like lib/build/typecheck.ts's DSL_DECLARATIONS: dist/types/dsl/index.d.ts is the entry. */
+export const DECLARATIONS_DIR = "dist/types";
+
+/** The native compiler's binary, or `typescript/bin/tsc` under this Node when the platform has none. */
+function compiler() {
+  const require = createRequire(import.meta.url);
+  try {
+    const pkg = require.resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`);
+    const exe = join(dirname(pkg), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+    if (existsSync(exe)) return { file: exe, args: [] };
+  } catch {
+    // No native package for this platform: the launcher below finds whatever is there, or says why not.
+  }
+  return {
+    file: process.execPath,
+    args: [join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")],
+  };
+}
+
+/** Writes the declarations into `outDir` (default: this installation's dist/types), replacing what was there. */
+export async function buildDeclarations(outDir = join(root, DECLARATIONS_DIR)) {
+  rmSync(outDir, { recursive: true, force: true });
+  const { file, args } = compiler();
+  try {
+    await promisify(execFile)(
+      file,
+      [
+        ...args,
+        // The project's tsconfig.json checks everything, and its `paths` must not apply here.
+        "--ignoreConfig",
+        join(root, "lib/dsl/index.ts"),
+        "--declaration",
+        "--emitDeclarationOnly",
+        "--outDir",
+        outDir,
+        "--rootDir",
+        join(root, "lib"),
+        "--target",
+        "ES2022",
+        "--module",
+        "ESNext",
+        "--moduleResolution",
+        "bundler",
+        "--lib",
+        "es2023",
+        // The DSL reads V8's Error API (call sites); its declarations name no Node type.
+        "--types",
+        "node",
+        "--strict",
+        "--skipLibCheck",
+        "--isolatedModules",
+        "--verbatimModuleSyntax",
+        "--pretty",
+        "false",
+      ],
+      { cwd: root, maxBuffer: 16 * 1024 * 1024 },
+    );
+  } catch (error) {
+    throw new Error(`emitting the DSL's declarations failed:\n${error.stdout || error.stderr || error}`);
+  }
+  return join(outDir, "dsl", "index.d.ts");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildDeclarations(process.argv[2]);
+}
