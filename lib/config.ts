@@ -32,6 +32,8 @@ export interface Limits {
   maxPageSize: number;
   /** Default page size for list endpoints. */
   defaultPageSize: number;
+  /** Wall-time limit of one pipeline's evaluation in a build, in ms; undefined: the sandbox's default (30 s). */
+  buildTimeoutMs?: number;
 }
 
 export interface SkiffConfig {
@@ -98,6 +100,7 @@ const envSchema = z.object({
   SKIFF_MAX_SOURCE_BYTES: positiveInt.optional(),
   SKIFF_MAX_SOURCE_FILES: positiveInt.optional(),
   SKIFF_MAX_PAGE_SIZE: positiveInt.optional(),
+  SKIFF_BUILD_TIMEOUT_MS: positiveInt.optional(),
   AWS_ENDPOINT_URL: z.string().optional(),
   AWS_ENDPOINT_URL_S3: z.string().optional(),
   SKIFF_S3_PATH_STYLE: z.enum(["true", "false"]).optional(),
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
       maxSourceFiles: e.SKIFF_MAX_SOURCE_FILES ?? defaultLimits.maxSourceFiles,
       maxPageSize,
       defaultPageSize: Math.min(defaultLimits.defaultPageSize, maxPageSize),
+      buildTimeoutMs: e.SKIFF_BUILD_TIMEOUT_MS,
     },
     s3PathStyle:
       e.SKIFF_S3_PATH_STYLE !== undefined
@@ -166,6 +170,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
         : Boolean(e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL),
     typecheck: e.SKIFF_TYPECHECK === "true",
   };
+}
+
+/**
+ * `SKIFF_BUILD_TIMEOUT_MS`: the build's time limit alone, for the `skiff build` CLI, which has no bucket or
+ * table to configure (the build function reads it through `loadConfig`'s limits). Undefined when unset.
+ */
+export function buildTimeoutMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const parsed = envSchema.shape.SKIFF_BUILD_TIMEOUT_MS.safeParse(env.SKIFF_BUILD_TIMEOUT_MS);
+  if (!parsed.success) throw new ConfigError(`SKIFF_BUILD_TIMEOUT_MS: ${formatIssues(parsed.error)}`);
+  return parsed.data;
 }
 
 let cached: SkiffConfig | undefined;

@@ -2,7 +2,7 @@ import { build, type Message, type Plugin } from "esbuild";
 import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
 import { bundleDsl, type DslBundle } from "./dsl-bundle";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
-import { type SourceFiles, uploadPath } from "./source-files";
+import { OutsideUploadError, type SourceFiles, uploadPath } from "./source-files";
 
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
@@ -51,7 +51,13 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
   const entry = uploadPath(options.entry);
   if (entry === undefined)
     return { ok: false, diagnostics: [errorAt("build.entry", `bad entry path "${options.entry}"`)] };
-  const entrySource = await options.files.read(entry);
+  let entrySource: string | undefined;
+  try {
+    entrySource = await options.files.read(entry);
+  } catch (error) {
+    if (!(error instanceof OutsideUploadError)) throw error;
+    return { ok: false, diagnostics: [errorAt("build.entry", error.message)] };
+  }
   if (entrySource === undefined)
     return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
   const sources = new Map([[entry, entrySource]]);
@@ -152,7 +158,14 @@ function uploadPlugin(entry: string, files: SourceFiles, sources: Map<string, st
         if (target === undefined) {
           return { errors: [{ text: `import "${args.path}" leaves the upload`, detail: "sandbox.import" }] };
         }
-        const found = await findUploadFile(target, files, sources);
+        let found: string | undefined;
+        try {
+          found = await findUploadFile(target, files, sources);
+        } catch (error) {
+          // A symlink out of the folder: refused at the import's line, like any import leaving the upload.
+          if (!(error instanceof OutsideUploadError)) throw error;
+          return { errors: [{ text: `import "${args.path}": ${error.message}`, detail: "sandbox.import" }] };
+        }
         if (found === undefined) {
           return {
             errors: [{ text: `import "${args.path}" not found in the upload`, detail: "build.resolve" }],

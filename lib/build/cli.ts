@@ -49,6 +49,16 @@ function report(diagnostics: Diagnostic[]): void {
   if (errors > 0) process.stderr.write(`${errors} error${errors === 1 ? "" : "s"}\n`);
 }
 
+/**
+ * The sandbox limits `SKIFF_BUILD_TIMEOUT_MS` sets (lib/config.ts), else the defaults. The configuration
+ * module (and zod) loads only when the variable is set: a plain build never pays for it.
+ */
+async function cliLimits(): Promise<{ timeoutMs: number } | undefined> {
+  if (process.env.SKIFF_BUILD_TIMEOUT_MS === undefined) return undefined;
+  const timeoutMs = (await import("../config")).buildTimeoutMs();
+  return timeoutMs === undefined ? undefined : { timeoutMs };
+}
+
 async function compileFile(file: string, params: Record<string, string>, typecheck: boolean) {
   const root = dirname(file);
   const result = await compilePipeline({
@@ -56,6 +66,7 @@ async function compileFile(file: string, params: Record<string, string>, typeche
     files: directorySourceFiles(root),
     buildParameters: params,
     typecheck,
+    limits: await cliLimits(),
   });
   // Assigned, not spread: spreading would render every lazy field (YAML, JSON, sites) of the result.
   result.diagnostics = relativeTo(root, result.diagnostics);

@@ -14,6 +14,8 @@ export interface CompileRequest {
   entry: string;
   files: SourceFiles;
   typecheck?: boolean;
+  /** Wall-time limit of the pipeline's evaluation, in ms; undefined: the compiler's default. */
+  timeoutMs?: number;
 }
 export interface CompileResult {
   ok: boolean;
@@ -34,6 +36,8 @@ export interface BuildServiceOptions {
   maxSourceFiles?: number;
   /** Most bytes one build reads. Default: 1 MiB. */
   maxSourceBytes?: number;
+  /** Wall-time limit of a pipeline's evaluation, in ms. Default: the compiler's (30 s). */
+  buildTimeoutMs?: number;
   /** Clock. Default: `() => new Date()`. */
   now?: () => Date;
 }
@@ -51,7 +55,8 @@ export type BuildOutcome =
   | { kind: "built"; key: string; version: PipelineVersion; created: boolean };
 
 /**
- * Build on upload: compile `pipelines/<name>.ts` (its sibling files readable), record the version, store
+ * Build on upload: compile `pipelines/<name>.ts` (that file alone) or `pipelines/<name>/pipeline.ts` (with
+ * the files of its own folder), record the version, store
  * the spec, publish the outcome. Identical content records no new version and publishes nothing; a failed
  * build is recorded (with its diagnostics) without moving the pipeline's latest good version.
  */
@@ -85,11 +90,12 @@ export class BuildService {
       return { kind: "rejected", key, pipeline: entry.pipeline, diagnostics };
     }
 
-    const files = uploadFiles(specs, {
-      maxFiles: this.options.maxSourceFiles,
-      maxBytes: this.options.maxSourceBytes,
-    });
-    const entrySource = await files.read(entry.entry).catch((error: unknown) => {
+    const files = uploadFiles(
+      specs,
+      { maxFiles: this.options.maxSourceFiles, maxBytes: this.options.maxSourceBytes },
+      entry,
+    );
+    const entrySource = await files.read(files.entry).catch((error: unknown) => {
       if (error instanceof UploadTooLargeError) return error;
       throw error;
     });
@@ -98,7 +104,7 @@ export class BuildService {
     const result =
       entrySource instanceof UploadTooLargeError
         ? tooLarge(entrySource, key)
-        : await this.compile(entry.entry, files, key);
+        : inFolder(await this.compile(files.entry, files, key), entry.folder);
     const ok = result.ok && result.manifest !== undefined && result.yaml !== undefined;
     const diagnostics: Diagnostic[] =
       ok || result.diagnostics.some((d) => d.severity === "error")
@@ -153,13 +159,30 @@ export class BuildService {
 
   private async compile(entry: string, files: SourceFiles, key: string): Promise<CompileResult> {
     try {
-      return await this.options.compile({ entry, files, typecheck: this.options.typecheck });
+      const { typecheck, buildTimeoutMs } = this.options;
+      return await this.options.compile({
+        entry,
+        files,
+        typecheck,
+        ...(buildTimeoutMs === undefined ? {} : { timeoutMs: buildTimeoutMs }),
+      });
     } catch (error) {
       const tooBig = findCause(error, UploadTooLargeError);
       if (tooBig) return tooLarge(tooBig, key);
       throw error;
     }
   }
+}
+
+/**
+ * The compiler names files relative to the pipeline's folder; versions and events name them relative to
+ * `pipelines/` (`report/pipeline.ts`), as before uploads were confined to their folder.
+ */
+function inFolder(result: CompileResult, folder: string | undefined): CompileResult {
+  if (folder === undefined) return result;
+  // Assigned, not spread: spreading would render the compiler's lazy fields (YAML, JSON, sites).
+  result.diagnostics = result.diagnostics.map((d) => (d.file ? { ...d, file: folder + d.file } : d));
+  return result;
 }
 
 function tooLarge(error: UploadTooLargeError, key: string): CompileResult {

@@ -22,13 +22,19 @@ export function pipelineNameProblem(name: string): string | undefined {
 
 export interface UploadEntry {
   pipeline: string;
-  /** The entry file, relative to `pipelines/` (the upload root the compiler reads from). */
+  /** The entry file, relative to `pipelines/` (how content hashes and diagnostics name files). */
   entry: string;
+  /**
+   * The pipeline's own folder, relative to `pipelines/` (`<name>/`), for `pipelines/<name>/pipeline.ts`: its
+   * build reads only files under it. Undefined for a one-file `pipelines/<name>.ts`, whose build reads that
+   * file alone. Either way, no build reads another pipeline's files.
+   */
+  folder?: string;
 }
 
 /**
  * Which pipeline an uploaded key is the entry point of: `pipelines/<name>.ts` or
- * `pipelines/<name>/pipeline.ts`. Other `.ts` files under `pipelines/` are modules that entries import;
+ * `pipelines/<name>/pipeline.ts`. Other `.ts` files under `pipelines/<name>/` are modules that entry imports;
  * they trigger no build (undefined).
  */
 export function uploadEntry(key: string): UploadEntry | undefined {
@@ -36,7 +42,8 @@ export function uploadEntry(key: string): UploadEntry | undefined {
   const entry = key.slice(SOURCE_PREFIX.length);
   const parts = entry.split("/");
   if (parts.length === 1) return { pipeline: parts[0].slice(0, -".ts".length), entry };
-  if (parts.length === 2 && parts[1] === "pipeline.ts") return { pipeline: parts[0], entry };
+  if (parts.length === 2 && parts[1] === "pipeline.ts")
+    return { pipeline: parts[0], entry, folder: `${parts[0]}/` };
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { type SourceFiles, uploadPath } from "../build/source-files";
 import type { SpecStore } from "../ports/spec-store";
-import { SOURCE_PREFIX } from "./names";
+import { SOURCE_PREFIX, type UploadEntry } from "./names";
 
 export class UploadTooLargeError extends Error {
   constructor(message: string) {
@@ -16,31 +16,52 @@ export interface UploadFilesLimits {
   maxBytes: number;
 }
 
-/** The upload root in the bucket (`pipelines/`) as the compiler's `SourceFiles`, remembering what was read. */
+/**
+ * One pipeline's upload in the bucket as the compiler's `SourceFiles`, remembering what was read. Paths are
+ * relative to the pipeline's root: its folder `pipelines/<name>/`, or for a one-file `pipelines/<name>.ts`
+ * that file alone. Nothing outside the root is ever fetched: not another pipeline's files, not a `..` path,
+ * an absolute path, a backslash or a percent-encoded separator (all read as absent).
+ */
 export interface RecordingSourceFiles extends SourceFiles {
-  /** Every file that existed when read, by upload-relative path. */
+  /** The compiler's entry path, relative to the root (`pipeline.ts`, or `<name>.ts` for one file). */
+  readonly entry: string;
+  /** Every file that existed when read, by path relative to `pipelines/` (as content hashes name them). */
   readonly files: Record<string, string>;
 }
 
-export function uploadFiles(store: SpecStore, limits: UploadFilesLimits): RecordingSourceFiles {
+// A path segment the bucket could read differently from the compiler: encodings, escapes, control characters.
+const SUSPECT = /[%\\\u0000-\u001f\u007f]/;
+
+export function uploadFiles(
+  store: SpecStore,
+  limits: UploadFilesLimits,
+  upload: UploadEntry,
+): RecordingSourceFiles {
+  const folder = upload.folder ?? "";
+  const entry = upload.entry.slice(folder.length);
   const files: Record<string, string> = {};
   let bytes = 0;
   return {
+    entry,
     files,
     async read(path) {
+      if (path.startsWith("/") || SUSPECT.test(path)) return undefined;
       const inside = uploadPath(path);
       if (inside === undefined) return undefined;
-      if (inside in files) return files[inside];
-      const object = await store.get(SOURCE_PREFIX + inside);
+      // A one-file pipeline has no folder of its own: its siblings belong to other pipelines.
+      if (upload.folder === undefined && inside !== entry) return undefined;
+      const name = folder + inside;
+      if (name in files) return files[name];
+      const object = await store.get(SOURCE_PREFIX + name);
       if (object === undefined) return undefined;
       bytes += Buffer.byteLength(object.body, "utf8");
       if (Object.keys(files).length + 1 > limits.maxFiles) {
         throw new UploadTooLargeError(`the pipeline reads more than ${limits.maxFiles} files`);
       }
       if (bytes > limits.maxBytes) {
-        throw new UploadTooLargeError(`the pipeline's files exceed ${limits.maxBytes} bytes (at ${inside})`);
+        throw new UploadTooLargeError(`the pipeline's files exceed ${limits.maxBytes} bytes (at ${name})`);
       }
-      files[inside] = object.body;
+      files[name] = object.body;
       return object.body;
     },
   };

@@ -16,10 +16,14 @@ export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): Buil
     // The compiler (Argo's schema validators, the sandbox) loads on the first build, not in the init phase.
     compile: async (request) => {
       const build = await import("../build");
-      return compileForEngine(build.compilePipeline, build.toYaml, exitNotifierOptionsFromEnv())(request);
+      const { timeoutMs, ...rest } = request;
+      const compile = (r: typeof request) =>
+        build.compilePipeline({ ...r, ...(timeoutMs === undefined ? {} : { limits: { timeoutMs } }) });
+      return compileForEngine(compile, build.toYaml, exitNotifierOptionsFromEnv())(rest);
     },
     typecheck: config.typecheck,
     maxSourceFiles: config.limits.maxSourceFiles,
     maxSourceBytes: config.limits.maxSourceBytes,
+    buildTimeoutMs: config.limits.buildTimeoutMs,
   });
 }

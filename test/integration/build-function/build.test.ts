@@ -155,6 +155,83 @@ describe("build function", () => {
     });
   });
 
+  describe("an upload reads only its own pipeline's files", () => {
+    const TOKEN = `victim-${process.pid}-${Date.now()}`;
+    const victim = `export const word = "${TOKEN}";\n`;
+
+    /** Every object in the bucket outside `pipelines/` (specs, anything else a build stored), as text. */
+    async function storedOutputs(): Promise<string> {
+      const { ListObjectsV2Command } = await import("@aws-sdk/client-s3");
+      const listed = await stack.s3Client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+      const keys = (listed.Contents ?? []).map((o) => o.Key ?? "").filter((k) => !k.startsWith("pipelines/"));
+      return (await Promise.all(keys.map(specText))).join("\n");
+    }
+
+    async function failedBuild(key: string, source: string) {
+      const { results } = await handler(await stack.upload(key, source));
+      expect(results[0]).toMatchObject({ kind: "built", version: { ok: false } });
+      const outcome = results[0] as { version: { pipeline: string; version: string } };
+      const version = await stack.runs.getVersion(outcome.version.pipeline, outcome.version.version);
+      await stack.bus.router.idle();
+      const recorded = JSON.stringify([version, eventsOf(outcome.version.pipeline), results]);
+      expect(recorded).not.toContain(TOKEN);
+      expect(await storedOutputs()).not.toContain(TOKEN);
+      return version?.diagnostics ?? [];
+    }
+
+    beforeAll(async () => {
+      // Another pipeline's files, one-file and folder form: what the uploads below try to read.
+      await stack.upload("pipelines/victim.ts", victim);
+      await stack.upload("pipelines/victim/words.ts", victim);
+    });
+
+    it("a one-file pipeline importing a sibling (another pipeline) fails at the import", async () => {
+      const diagnostics = await failedBuild(
+        "pipelines/thief.ts",
+        pipeline("word", `import { word } from "./victim";`),
+      );
+      expect(diagnostics).toEqual([
+        expect.objectContaining({
+          code: "build.resolve",
+          message: expect.stringContaining(`import "./victim" not found in the upload`),
+          file: "thief.ts",
+          line: 2,
+          column: expect.any(Number),
+        }),
+      ]);
+    });
+
+    it("a folder pipeline importing `../victim` or `../victim/words` fails: the import leaves its folder", async () => {
+      for (const path of ["../victim", "../victim/words", "./../victim.ts"]) {
+        const diagnostics = await failedBuild(
+          "pipelines/thief2/pipeline.ts",
+          pipeline("word", `import { word } from "${path}";`),
+        );
+        expect(diagnostics).toEqual([
+          expect.objectContaining({
+            code: "sandbox.import",
+            message: `import "${path}" leaves the upload`,
+            file: "thief2/pipeline.ts",
+            line: 2,
+          }),
+        ]);
+      }
+    });
+
+    it("encoded separators and backslashes read nothing outside the folder", async () => {
+      for (const path of ["./..%2Fvictim", "./..%5Cvictim", "./..\\\\victim"]) {
+        const diagnostics = await failedBuild(
+          "pipelines/thief3/pipeline.ts",
+          pipeline("word", `import { word } from "${path}";`),
+        );
+        expect(diagnostics.map((d) => d.code)).toEqual([
+          expect.stringMatching(/^(build\.resolve|sandbox\.import)$/),
+        ]);
+        expect(diagnostics[0]).toMatchObject({ file: "thief3/pipeline.ts", line: 2 });
+      }
+    });
+  });
+
   it("URL-decodes keys from S3 notifications (`+` is a space, then percent escapes)", async () => {
     const event = await stack.upload("pipelines/Bad Name+ü.ts", pipeline(`"x"`));
     // s3rver's notification is rewritten the way S3 encodes keys.

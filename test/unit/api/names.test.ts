@@ -5,7 +5,11 @@ import { decodeS3EventKey, pipelineNameProblem, uploadEntry } from "../../../lib
 describe("upload keys", () => {
   it("finds the pipeline an uploaded entry belongs to", () => {
     expect(uploadEntry("pipelines/etl.ts")).toEqual({ pipeline: "etl", entry: "etl.ts" });
-    expect(uploadEntry("pipelines/etl/pipeline.ts")).toEqual({ pipeline: "etl", entry: "etl/pipeline.ts" });
+    expect(uploadEntry("pipelines/etl/pipeline.ts")).toEqual({
+      pipeline: "etl",
+      entry: "etl/pipeline.ts",
+      folder: "etl/",
+    });
     expect(uploadEntry("pipelines/etl/steps.ts")).toBeUndefined();
     expect(uploadEntry("pipelines/etl/lib/x/pipeline.ts")).toBeUndefined();
     expect(uploadEntry("pipelines/types.d.ts")).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, defaultLimits, loadConfig } from "../../../lib/config";
+import { buildTimeoutMs, ConfigError, defaultLimits, loadConfig } from "../../../lib/config";
 
 const base = { SKIFF_BUCKET: "skiff-dev-pipelines", SKIFF_TABLE: "skiff-dev" };
 
@@ -82,5 +82,15 @@ describe("loadConfig", () => {
       loadConfig({ ...base, AWS_ENDPOINT_URL_S3: "http://x", SKIFF_S3_PATH_STYLE: "false" }).s3PathStyle,
     ).toBe(false);
     expect(loadConfig({ ...base, SKIFF_S3_PATH_STYLE: "true" }).s3PathStyle).toBe(true);
+  });
+});
+
+describe("buildTimeoutMs", () => {
+  it("reads SKIFF_BUILD_TIMEOUT_MS for the CLI and the build function alike", () => {
+    expect(buildTimeoutMs({})).toBeUndefined();
+    expect(buildTimeoutMs({ SKIFF_BUILD_TIMEOUT_MS: "2500" })).toBe(2500);
+    expect(loadConfig({ ...base, SKIFF_BUILD_TIMEOUT_MS: "2500" }).limits.buildTimeoutMs).toBe(2500);
+    expect(() => buildTimeoutMs({ SKIFF_BUILD_TIMEOUT_MS: "soon" })).toThrow(/SKIFF_BUILD_TIMEOUT_MS/);
+    expect(() => buildTimeoutMs({ SKIFF_BUILD_TIMEOUT_MS: "-1" })).toThrow(ConfigError);
   });
 });
