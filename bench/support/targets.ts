@@ -3,11 +3,18 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The repository (benchmarks run bundled from dist/bench/<area>/). */
-export const root = fileURLToPath(new URL("../../..", import.meta.url));
+/** The repository: the nearest folder above this module with bin/skiff.js (it runs bundled, from dist/). */
+export const root = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "bin", "skiff.js"))) {
+    if (dirname(dir) === dir) throw new Error(`no bin/skiff.js above ${fileURLToPath(import.meta.url)}`);
+    dir = dirname(dir);
+  }
+  return dir;
+})();
 
 /**
  * The Node that runs skiff: the project's own (the npm package `node`, v22, which npm scripts and npx put
