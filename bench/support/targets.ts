@@ -137,8 +137,8 @@ export interface Row {
   baselineName: string;
   /** NaN when the baseline was not measured (skipped). */
   baseline: number;
-  /** Target on the ratio figure ÷ baseline (`ratio`), or on the figure itself in ms (`ms`). */
-  target: { ratio: number } | { ms: number };
+  /** Target on the ratio figure ÷ baseline (`ratio`), or on the figure itself in ms (`ms`); none: reported. */
+  target?: { ratio: number } | { ms: number };
   note?: string;
 }
 
@@ -148,10 +148,19 @@ export function printTable(rows: Row[]): void {
   console.log("|---|---|---|---|---|---|");
   for (const r of rows) {
     const ratio = r.figure / r.baseline;
-    const [target, value] =
-      "ratio" in r.target ? [`≤ ${r.target.ratio}×`, ratio] : [`≤ ${r.target.ms} ms`, r.figure];
-    const limit = "ratio" in r.target ? r.target.ratio : r.target.ms;
-    const status = Number.isFinite(value) ? (value <= limit ? "met" : "**not met**") : "skipped";
+    const t = r.target;
+    const [target, value, limit] = !t
+      ? ["—", Number.NaN, Number.NaN]
+      : "ratio" in t
+        ? [`≤ ${t.ratio}×`, ratio, t.ratio]
+        : [`≤ ${t.ms} ms`, r.figure, t.ms];
+    const status = !t
+      ? "reported"
+      : Number.isFinite(value)
+        ? value <= limit
+          ? "met"
+          : "**not met**"
+        : "skipped";
     const base = Number.isFinite(r.baseline)
       ? `${r.baselineName} ${ms(r.baseline)}`
       : `${r.baselineName}: not measured`;
