@@ -12,7 +12,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { parse } from "yaml";
 import type { Workflow } from "../../lib/argo";
-import { closeSharedSandboxes, compilePipeline, memorySourceFiles } from "../../lib/build";
+import { compilePipeline, memorySourceFiles } from "../../lib/build";
 import { LABEL_RUN_ID } from "../../lib/engine/labels";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import { createS3Client } from "../../lib/local/s3";
@@ -199,7 +199,6 @@ console.log(
   `\none DynamoDB Local GetItem (consistent) on this machine: median ${median(dynamoRoundTrips).toFixed(0)} ms`,
 );
 
-closeSharedSandboxes();
 s3.destroy();
 ddb.destroy();
 bus.destroy();
