@@ -69,7 +69,7 @@ writeRerun(dir, [
   `skiff="${node} ${join(root, "bin", "skiff.js")}"`,
   "time $skiff build pipeline.ts >/dev/null",
   "time $skiff build pipeline.ts --no-typecheck >/dev/null",
-  `time env PYTHONPATH="\${HERA_SRC:?set HERA_SRC to Hera 7's src/}" "\${HERA_PYTHON:-${hera?.file ?? "python3"}}" hera_pipeline.py >/dev/null`,
+  `time env PYTHONPATH="\${HERA_SRC:?set HERA_SRC to the src folder of Hera 7}" "\${HERA_PYTHON:-${hera?.file ?? "python3"}}" hera_pipeline.py >/dev/null`,
 ]);
 
 const commands = [
