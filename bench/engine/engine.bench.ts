@@ -6,55 +6,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DAGTask, Workflow } from "../../lib/argo";
+import type { Workflow } from "../../lib/argo";
 import { LocalEngine } from "../../lib/engine/local";
 import { sharedStepServers } from "../../lib/engine/local/launcher";
-import { seededRandom } from "../../test/support/seeded-random";
-
-/** Node i depends on up to 3 distinct earlier nodes. */
-function graph(size: number): string[][] {
-  const random = seededRandom(42);
-  const deps: string[][] = [];
-  for (let i = 0; i < size; i++) {
-    const wanted = i === 0 ? 0 : Math.floor(random() * 4);
-    const set = new Set<string>();
-    for (let k = 0; k < wanted; k++) set.add(`t${Math.floor(random() * i)}`);
-    deps.push([...set]);
-  }
-  return deps;
-}
-
-function dagWorkflow(deps: string[][], parallelism: number): Workflow {
-  const tasks: DAGTask[] = deps.map((d, i) => ({
-    name: `t${i}`,
-    template: "noop",
-    ...(d.length ? { dependencies: d } : {}),
-  }));
-  return {
-    apiVersion: "argoproj.io/v1alpha1",
-    kind: "Workflow",
-    metadata: { generateName: "bench-" },
-    spec: {
-      entrypoint: "main",
-      parallelism,
-      templates: [
-        { name: "main", dag: { tasks } },
-        { name: "noop", container: { image: "alpine:3.23", command: ["true"] } },
-      ],
-    },
-  };
-}
-
-function makefile(deps: string[][]): string {
-  const lines = [
-    `.PHONY: all ${deps.map((_, i) => `t${i}`).join(" ")}`,
-    `all: ${deps.map((_, i) => `t${i}`).join(" ")}`,
-  ];
-  deps.forEach((d, i) => {
-    lines.push(`t${i}: ${d.join(" ")}`, "\ttrue");
-  });
-  return `${lines.join("\n")}\n`;
-}
+import { dagWorkflow, graph, makefile } from "./graph";
 
 function runMake(file: string, jobs: number): number {
   const start = process.hrtime.bigint();
