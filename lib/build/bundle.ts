@@ -1,10 +1,15 @@
-import { build, type Message, type Plugin } from "esbuild";
+import { createRequire } from "node:module";
+import type { Message, Plugin } from "esbuild";
 import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
 import { bundleDsl, type DslBundle } from "./dsl-bundle";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { OutsideUploadError, type SourceFiles, uploadPath } from "./source-files";
 
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
+
+// Required, not imported: importing esbuild's CommonJS entry has Node scan its source for export names
+// first, which costs a whole-process build more than the require itself.
+const { build } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
 
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
 export const UPLOAD_NAMESPACE = "upload";

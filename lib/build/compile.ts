@@ -64,6 +64,11 @@ export const BUNDLE_FILENAME = "skiff-pipeline.bundle.js";
 export async function compilePipeline(options: CompileOptions): Promise<CompileResult> {
   const sandbox = options.sandbox ?? new IsolateSandbox(options.limits);
   const bundleOptions = { entry: options.entry, files: options.files };
+  // The linter and the YAML writer load while esbuild bundles and the isolate evaluates.
+  const linter = import("./lint");
+  const writer = import("./yaml");
+  linter.catch(() => undefined);
+  writer.catch(() => undefined);
   // Without a source map: only diagnostics need one, and they bundle again for it.
   const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
@@ -78,9 +83,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
       callSites,
     });
   const wantSites = options.callSites === true;
-  // The isolate runs on its own thread: the linter loads and the checker runs meanwhile.
-  const linter = import("./lint");
-  linter.catch(() => undefined);
+  // The isolate runs on its own thread and the checker in its own process.
   const [typeDiagnostics, outcome] = await Promise.all([
     options.typecheck ? typecheckPipeline(bundle.sources, { files: options.files }) : [],
     evaluate(wantSites),
@@ -116,7 +119,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     sites = mapSites(rawSites, map);
   }
   const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
-  const { toYaml } = await import("./yaml");
+  const { toYaml } = await writer;
   const yaml = lazy(() => toYaml(evaluated.manifest));
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml);
 }
