@@ -37,6 +37,10 @@ describe("TypecheckSession (a warm TypeScript API session)", () => {
       // A message with a chain of reasons (indented lines).
       upload({ "pipeline.ts": `const x: { a: { b: number } } = { a: { b: "no" } };\nexport {};\n` }),
       upload({ "pipeline.ts": `import { nothing } from "./missing";\nconst y: = 1;\n` }),
+      // Nothing outside the upload resolves, on disk or in the session's earlier checks.
+      upload({
+        "pipeline.ts": `import { secret } from "../outside";\nimport { other } from "../../1/upload/x";\n`,
+      }),
     ];
     for (const files of cases) {
       const expected = await spawned(files);
