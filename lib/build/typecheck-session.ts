@@ -67,7 +67,6 @@ export class TypecheckSession {
     const { files, roots } = uploadLayout(sources);
     const config = `${dir}/tsconfig.json`;
     const request: CheckRequest = {
-      dir,
       root: VIRTUAL_ROOT,
       config,
       files: [

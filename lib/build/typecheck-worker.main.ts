@@ -5,9 +5,8 @@
 import { parentPort } from "node:worker_threads";
 import { API } from "typescript/unstable/sync";
 
-/** One check: `files` (absolute virtual paths → text, its tsconfig.json among them) under `dir`. */
+/** One check: `files` (absolute paths under `root` → text), its tsconfig.json (`config`) among them. */
 export interface CheckRequest {
-  dir: string;
   root: string;
   config: string;
   files: [string, string][];
