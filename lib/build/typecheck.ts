@@ -8,6 +8,7 @@ import { type Diagnostic, errorAt } from "./diagnostics";
 import { defaultDslEntry } from "./dsl-bundle";
 import { findInstalled } from "./install-paths";
 import { type SourceFiles, uploadPath } from "./source-files";
+import type { TypecheckSession } from "./typecheck-session";
 
 export interface TypecheckOptions {
   /**
@@ -27,6 +28,11 @@ export interface TypecheckOptions {
    * bundle (that `sources` comes from) never reaches. Default: none, and such an import does not resolve.
    */
   files?: SourceFiles;
+  /**
+   * A warm checker to check through (long-lived processes: the build function, the embedded stack) instead
+   * of spawning the compiler for this check. `compiler` set means the spawned compiler regardless.
+   */
+  session?: TypecheckSession;
 }
 
 /** Install-relative entry of the declarations scripts/build-dts.mjs emits. */
@@ -47,6 +53,14 @@ export async function typecheckPipeline(
   sources: ReadonlyMap<string, string>,
   options: TypecheckOptions = {},
 ): Promise<Diagnostic[]> {
+  if (options.session && options.compiler === undefined) {
+    try {
+      const upload = options.files ? await withTypeImports(sources, options.files) : sources;
+      return await options.session.check(upload, options.dslEntry ?? defaultTypesEntry(), options.timeoutMs);
+    } catch (error) {
+      return [unavailable(`the type check could not run: ${error instanceof Error ? error.message : error}`)];
+    }
+  }
   const command = options.compiler === undefined ? nativeCompiler() : { file: options.compiler, args: [] };
   if (!command) {
     return [unavailable("TypeScript's compiler is not installed (the `typescript` package and its binary)")];
@@ -58,7 +72,7 @@ export async function typecheckPipeline(
     const upload = options.files ? await withTypeImports(sources, options.files) : sources;
     const roots = await writeUpload(dir, upload);
     const dslEntry = options.dslEntry ?? defaultTypesEntry();
-    await writeFile(join(dir, "tsconfig.json"), JSON.stringify(tsconfig(dslEntry, roots)));
+    await writeFile(join(dir, "tsconfig.json"), JSON.stringify(compilerConfig(dslEntry, roots)));
     const run = await execute(command, ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], {
       cwd: dir,
       timeoutMs: options.timeoutMs ?? 60_000,
@@ -78,21 +92,37 @@ export async function typecheckPipeline(
   }
 }
 
-function unavailable(message: string): Diagnostic {
+export function unavailable(message: string): Diagnostic {
   return errorAt("typecheck.unavailable", message);
+}
+
+/**
+ * The upload's files as the compiler sees them, relative to its directory (`upload/…`, beside its
+ * tsconfig.json), and the ones it starts from. Upload paths never leave the upload; one that would is
+ * left out (and is not checked).
+ */
+export function uploadLayout(sources: ReadonlyMap<string, string>): {
+  files: Map<string, string>;
+  roots: string[];
+} {
+  const files = new Map<string, string>();
+  const roots: string[] = [];
+  for (const [path, text] of sources) {
+    const inside = uploadPath(path);
+    if (inside === undefined || isAbsolute(path)) continue;
+    files.set(`${UPLOAD_DIR}/${inside}`, text);
+    if (/\.(m?ts|tsx)$/.test(inside)) roots.push(`${UPLOAD_DIR}/${inside}`);
+  }
+  return { files, roots };
 }
 
 /** Writes the upload from memory (nothing is copied from disk); returns the files the compiler starts from. */
 async function writeUpload(dir: string, sources: ReadonlyMap<string, string>): Promise<string[]> {
-  const roots: string[] = [];
-  for (const [path, text] of sources) {
-    const inside = uploadPath(path);
-    // Upload paths never leave the upload; one that would is not written (and is not checked).
-    if (inside === undefined || isAbsolute(path)) continue;
-    const file = join(dir, UPLOAD_DIR, ...inside.split("/"));
+  const { files, roots } = uploadLayout(sources);
+  for (const [path, text] of files) {
+    const file = join(dir, ...path.split("/"));
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text);
-    if (/\.(m?ts|tsx)$/.test(inside)) roots.push(`${UPLOAD_DIR}/${inside}`);
   }
   return roots;
 }
@@ -144,7 +174,7 @@ async function withTypeImports(
   return all;
 }
 
-function tsconfig(dslEntry: string, files: string[]) {
+export function compilerConfig(dslEntry: string, files: string[]) {
   return {
     compilerOptions: {
       strict: true,
@@ -212,18 +242,37 @@ function parseDiagnostics(stdout: string, dir: string): { inUpload: Diagnostic[]
     if (!match) continue;
     printed = true;
     const [, path, lineText, columnText, code, message] = match;
-    const text = `TS${code}: ${message}`;
-    if (path === undefined) {
-      last = errorAt("typecheck", text);
-    } else {
-      const file = uploadFile(path, dir);
-      // Only upload files are the pipeline author's to fix (the DSL's declarations are checked at build).
-      if (file === undefined) continue;
-      last = errorAt("typecheck", text, { file, line: Number(lineText), column: Number(columnText) });
-    }
-    inUpload.push(last);
+    last = compilerDiagnostic(
+      dir,
+      Number(code),
+      message ?? "",
+      path && {
+        path,
+        line: Number(lineText),
+        column: Number(columnText),
+      },
+    );
+    if (last) inUpload.push(last);
   }
   return { inUpload, printed };
+}
+
+/**
+ * A compiler's error as a build diagnostic, at its upload-relative file:line:col (1-based); `at` is where
+ * the compiler places it (its path absolute or relative to `dir`). Undefined for an error outside the
+ * upload: only upload files are the pipeline author's to fix (the DSL's declarations are checked at build).
+ */
+export function compilerDiagnostic(
+  dir: string,
+  code: number,
+  message: string,
+  at: { path: string; line: number; column: number } | undefined | "",
+): Diagnostic | undefined {
+  const text = `TS${code}: ${message}`;
+  if (!at) return errorAt("typecheck", text);
+  const file = uploadFile(at.path, dir);
+  if (file === undefined) return undefined;
+  return errorAt("typecheck", text, { file, line: at.line, column: at.column });
 }
 
 /** The upload-relative path of a file the compiler names (relative to its working directory), if in the upload. */
@@ -273,7 +322,7 @@ function nativeCompiler(): Command | null {
  * from source and the sources changed since they were (declarations a build emitted beside a bundle
  * are always its own).
  */
-function defaultTypesEntry(): string {
+export function defaultTypesEntry(): string {
   const declarations = findInstalled(DSL_DECLARATIONS);
   if (!declarations) return defaultDslEntry();
   if (!import.meta.url.endsWith(".ts")) return declarations;

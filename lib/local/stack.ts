@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { closeSharedTypecheckSession } from "../build/typecheck-session";
 import { resetSharedLocalEngine, sharedLocalEngine } from "../engine";
 import type { Engine } from "../engine/engine";
 import { S3ArtifactStore } from "../engine/local";
@@ -293,6 +294,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
     });
     stops.push(() => resetSharedLocalEngine());
+    // The build function's warm type checker (a worker and a tsc child), if a build started it.
+    stops.push(() => closeSharedTypecheckSession());
 
     const loaded = typeof options.handlers === "function" ? await options.handlers() : options.handlers;
     const handlerOf = (fn: FunctionDefinition): LambdaHandler => {

@@ -14,6 +14,8 @@ export interface CompileRequest {
   entry: string;
   files: SourceFiles;
   typecheck?: boolean;
+  /** Check through the process's warm checker (the build service lives on between builds). */
+  warmTypecheck?: boolean;
   /** Wall-time limit of the pipeline's evaluation, in ms; undefined: the compiler's default. */
   timeoutMs?: number;
 }
@@ -164,6 +166,7 @@ export class BuildService {
         entry,
         files,
         typecheck,
+        warmTypecheck: true,
         ...(buildTimeoutMs === undefined ? {} : { timeoutMs: buildTimeoutMs }),
       });
     } catch (error) {
