@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stackPorts, webhooksFrom } from "../../../lib/cli/commands/start";
+import { stackPorts, webhooksFrom } from "../../../lib/cli/commands/start-stack";
 import { UsageError } from "../../../lib/cli/exit";
 
 describe("skiff start options", () => {
