@@ -69,6 +69,11 @@ export class StepServer {
     return this.state === "starting" || this.state === "ready";
   }
 
+  /** True once python3 has started and answered: steps sent now start without waiting for it. */
+  get ready(): boolean {
+    return this.state === "ready";
+  }
+
   get unavailable(): boolean {
     return this.state === "unavailable";
   }

@@ -260,9 +260,39 @@ describe("when the step server dies or cannot start", () => {
     const result = await missing.start(spec("true")).done;
     expect(result.launcherError).toBeInstanceOf(StepServerUnavailableError);
     expect(result.launcherError?.message).toMatch(/could not be started: spawn .*no-python3 ENOENT/);
-    const auto = launcherFor("auto", () => new StepServer(join(dir, "no-python3")));
-    const s = spec("echo via spawn; exit 5");
-    expect(await auto.start(s).done).toMatchObject({ exitCode: 5 });
-    expect(s.lines.map((l) => l.text)).toEqual(["via spawn"]);
+    const pool = new StepServerPool(2, () => new StepServer(join(dir, "no-python3")));
+    const auto = launcherFor("auto", pool);
+    // The first step starts no server; the second tries one, which turns out unavailable.
+    for (const code of [5, 6]) {
+      const s = spec(`echo via spawn; exit ${code}`);
+      expect(await auto.start(s).done).toMatchObject({ exitCode: code });
+      expect(s.lines.map((l) => l.text)).toEqual(["via spawn"]);
+    }
+    expect(pool.started).toHaveLength(1);
+    expect(pool.started[0]?.unavailable).toBe(true);
+  });
+
+  it("auto: an engine's first step starts no server, later ones go to one, as does a first step once one is ready", async () => {
+    const pool = new StepServerPool(1);
+    const auto = launcherFor("auto", pool);
+    expect(await auto.start(spec("exit 0")).done).toMatchObject({ exitCode: 0 });
+    expect(pool.started).toHaveLength(0);
+    const second = auto.start(spec(`echo $$ > ${join(dir, "auto-second.pid")}; sleep 300`));
+    const [started] = pool.started;
+    if (!started) throw new Error("the second step started no server");
+    expect(started.running).toBe(1);
+    await pidFrom(join(dir, "auto-second.pid"));
+    expect(started.ready).toBe(true);
+    second.kill(0);
+    expect((await second.done).killed).toBe(true);
+    const third = launcherFor("auto", pool).start(
+      spec(`echo $$ > ${join(dir, "auto-third.pid")}; sleep 300`),
+    );
+    expect(started.running).toBe(1);
+    await pidFrom(join(dir, "auto-third.pid"));
+    third.kill(0);
+    expect((await third.done).killed).toBe(true);
+    expect(pool.started).toHaveLength(1);
+    started.close();
   });
 });
