@@ -1,5 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { accessSync, closeSync, constants as fsConstants, openSync, readSync, statSync } from "node:fs";
 import { constants } from "node:os";
+import { delimiter, join } from "node:path";
 import { OutputCollector } from "./output";
 import { type HostProcessResult, type HostProcessSpec, killGroup, type StepProcess } from "./process";
 import { ReplyParser, type StepServerReply } from "./step-server-protocol";
@@ -32,7 +34,7 @@ export class StepServer {
   private seq = 0;
   private stderrTail = "";
 
-  constructor(command = "python3") {
+  constructor(command = serverPython()) {
     this.command = command;
     this.baseEnv = currentEnv();
     this.child = spawn(command, ["-I", "-S", "-c", STEP_SERVER_SOURCE], {
@@ -251,6 +253,35 @@ class ServerStep implements StepProcess {
     clearTimeout(this.killTimer);
     this.resolve(result);
   }
+}
+
+/**
+ * The python3 that runs the server: the first on PATH that is a program, not a script. Version managers (pyenv,
+ * asdf) put shell-script shims first on PATH, which run a chain of processes before python starts (most of the
+ * server's start, and every step but the first waits for it) and leave their variables in the server's
+ * environment, which it passes to the steps it starts. The server runs no user code: any python3 ≥ 3.8 does,
+ * and steps that run python still find it on their PATH as before. `python3` when PATH has no such program.
+ */
+export function serverPython(path = process.env.PATH ?? ""): string {
+  const head = Buffer.alloc(2);
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, "python3");
+    let fd: number | undefined;
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, fsConstants.X_OK);
+      fd = openSync(file, fsConstants.O_RDONLY);
+      const read = readSync(fd, head, 0, 2, 0);
+      if (read === 2 && head[0] === 0x23 && head[1] === 0x21) continue; // "#!"
+      return file;
+    } catch {
+      // Missing or unreadable here: the next directory.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  return "python3";
 }
 
 function currentEnv(): Record<string, string> {

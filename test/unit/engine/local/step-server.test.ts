@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { launcherFor, StepServerPool } from "../../../../lib/engine/local/launcher";
 import type { OutputChunk } from "../../../../lib/engine/local/output";
@@ -10,6 +10,7 @@ import {
   StepServer,
   StepServerDiedError,
   StepServerUnavailableError,
+  serverPython,
 } from "../../../../lib/engine/local/step-server";
 
 // Real processes through a real python3: the engine's default launcher on any host that has one.
@@ -247,12 +248,26 @@ describe("when the step server dies or cannot start", () => {
     expect(result.exitCode).toBe(-1);
     expect(result.launcherError).toBeInstanceOf(StepServerDiedError);
     expect(result.launcherError?.message).toMatch(
-      /^the step server \(python3, pid \d+\) was killed by SIGKILL; the step's processes were killed$/,
+      /^the step server \((?:\S*\/)?python3, pid \d+\) was killed by SIGKILL; the step's processes were killed$/,
     );
     expect(await until(() => !alive(pid))).toBe(true);
     expect(doomed.usable).toBe(false);
     const late = await doomed.start(spec("true")).done;
     expect(late.launcherError?.message).toMatch(/is not running/);
+  });
+
+  it("runs on the first python3 on PATH that is a program: past script shims and files it cannot execute", async () => {
+    const shims = join(dir, "path", "shims");
+    const plain = join(dir, "path", "plain");
+    const programs = join(dir, "path", "programs");
+    for (const d of [shims, plain, programs]) await mkdir(d, { recursive: true });
+    await writeFile(join(shims, "python3"), '#!/bin/sh\nexec python3 "$@"\n', { mode: 0o755 });
+    await writeFile(join(plain, "python3"), "not executable", { mode: 0o644 });
+    // Any program will do for the lookup: it reads no more than the first two bytes.
+    await symlink(process.execPath, join(programs, "python3"));
+    const path = [join(dir, "path", "missing"), shims, plain, programs].join(delimiter);
+    expect(serverPython(path)).toBe(join(programs, "python3"));
+    expect(serverPython([shims, plain].join(delimiter))).toBe("python3");
   });
 
   it("says so when python3 is missing, and the auto launcher then uses child_process", async () => {
