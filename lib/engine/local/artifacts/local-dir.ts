@@ -22,8 +22,14 @@ export class LocalDirArtifactStore implements ArtifactStore {
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
     const file = this.path(key);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, body);
+    // The directory first only when it is missing: a run puts every step's log in the same one.
+    try {
+      await writeFile(file, body);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, body);
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
