@@ -33,6 +33,8 @@ export class StepServer {
   private state: "starting" | "ready" | "unavailable" | "dead" = "starting";
   private seq = 0;
   private stderrTail = "";
+  /** Requests not yet written (see `write`). */
+  private queued = "";
 
   constructor(command = serverPython()) {
     this.command = command;
@@ -120,6 +122,7 @@ export class StepServer {
 
   /** Ends the server: it kills the process groups of steps still running and exits. */
   close(): void {
+    if (this.queued !== "") this.flush();
     this.child.stdin.end();
   }
 
@@ -140,7 +143,17 @@ export class StepServer {
   }
 
   private write(line: string): void {
-    if (this.usable) this.child.stdin.write(line);
+    if (!this.usable) return;
+    // Requests made in the same turn of the event loop (a finished step's dependents) go in one write: each write
+    // is a system call here and a wake-up in the server.
+    if (this.queued === "") setImmediate(() => this.flush());
+    this.queued += line;
+  }
+
+  private flush(): void {
+    const lines = this.queued;
+    this.queued = "";
+    if (this.usable) this.child.stdin.write(lines);
   }
 
   private onData(chunk: Buffer): void {
