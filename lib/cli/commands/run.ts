@@ -27,15 +27,8 @@ export function registerRunCommand(program: Command): void {
     .option("--profile <name>", "named override profile")
     .action(async (target: string, options: RunCommandOptions) => {
       // Loaded on use: the local engine and the API client are the heavy part of the CLI's start-up.
-      if (!options.local) {
-        process.exitCode = await (await import("./run-remote")).runRemote(target, options);
-        return;
-      }
-      // A pipeline is compiled first: its sandbox worker (a second Node process) boots while this one loads
-      // the engine and the compiler, as `skiff build` does.
-      if (target.toLowerCase().endsWith(".ts")) {
-        (await import("../../build/prewarm")).prewarmCompiler(target);
-      }
-      process.exitCode = await (await import("./run-local")).runLocal(target, options);
+      process.exitCode = options.local
+        ? await (await import("./run-local")).runLocal(target, options)
+        : await (await import("./run-remote")).runRemote(target, options);
     });
 }
