@@ -42,6 +42,13 @@ export class StepServerPool {
     return best;
   }
 
+  /** A ready server with the fewest steps running, if there is one; starts none. */
+  readyServer(): StepServer | undefined {
+    let best: StepServer | undefined;
+    for (const s of this.servers) if (s.ready && (!best || s.running < best.running)) best = s;
+    return best;
+  }
+
   /** The servers started so far and still usable (or unavailable). */
   get started(): readonly StepServer[] {
     return this.servers;
@@ -61,17 +68,22 @@ export function sharedStepServers(): readonly StepServer[] {
 }
 
 /**
- * `spawn`: Node's child_process for every step. `server`: every step through the step server (steps fail with
- * phase Error when it cannot run here). `auto`: the step server when this host can run it (python3 ≥ 3.8),
- * else child_process.
+ * `spawn`: Node's child_process for every step. `server`: every step through a step server (steps fail with
+ * phase Error when it cannot run here). `auto`: through a step server when this host can run one (python3 ≥ 3.8),
+ * else child_process; but an engine's first step goes to child_process unless a server is ready already, and
+ * starts none: a one-step run neither waits for python3 to start nor pays for a process it would not use. (Later
+ * steps wait for a starting server rather than fork Node meanwhile, which costs more than the wait.)
  */
-export function launcherFor(kind: LauncherKind, server: () => StepServer = sharedStepServer): StepLauncher {
+export function launcherFor(kind: LauncherKind, pool: StepServerPool = shared): StepLauncher {
   if (kind === "spawn") return { start: (spec) => new HostProcess(spec) };
-  if (kind === "server") return { start: (spec) => server().start(spec) };
+  if (kind === "server") return { start: (spec) => pool.get().start(spec) };
+  let first = true;
   return {
     start(spec) {
-      const s = server();
-      return s.unavailable ? new HostProcess(spec) : new FallbackStep(s.start(spec), spec);
+      const s = first ? pool.readyServer() : pool.get();
+      first = false;
+      if (!s || s.unavailable) return new HostProcess(spec);
+      return new FallbackStep(s.start(spec), spec);
     },
   };
 }

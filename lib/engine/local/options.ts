@@ -28,7 +28,8 @@ export interface LocalEngineOptions {
   /**
    * How step processes start: `"server"` (one long-lived python3 ≥ 3.8 process per Node process starts every step
    * with posix_spawn and relays output and exits over one pipe: much cheaper per step than forking Node),
-   * `"spawn"` (Node's child_process per step), or `"auto"`: the server when this host can run it, else spawn.
+   * `"spawn"` (Node's child_process per step), or `"auto"`: the server when this host can run it, else spawn (an
+   * engine's first step is spawned unless a server is ready, and starts none: a one-step run never waits for one).
    * `"shell"` is the former name of `"server"`. Default `"auto"`.
    */
   launcher?: LauncherKind | "shell";

@@ -1,5 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { accessSync, closeSync, constants as fsConstants, openSync, readSync, statSync } from "node:fs";
 import { constants } from "node:os";
+import { delimiter, join } from "node:path";
 import { OutputCollector } from "./output";
 import { type HostProcessResult, type HostProcessSpec, killGroup, type StepProcess } from "./process";
 import { ReplyParser, type StepServerReply } from "./step-server-protocol";
@@ -31,8 +33,10 @@ export class StepServer {
   private state: "starting" | "ready" | "unavailable" | "dead" = "starting";
   private seq = 0;
   private stderrTail = "";
+  /** Requests not yet written (see `write`). */
+  private queued = "";
 
-  constructor(command = "python3") {
+  constructor(command = serverPython()) {
     this.command = command;
     this.baseEnv = currentEnv();
     this.child = spawn(command, ["-I", "-S", "-c", STEP_SERVER_SOURCE], {
@@ -67,6 +71,11 @@ export class StepServer {
   /** False once the server has died or turned out unavailable: start a new one. */
   get usable(): boolean {
     return this.state === "starting" || this.state === "ready";
+  }
+
+  /** True once python3 has started and answered: steps sent now start without waiting for it. */
+  get ready(): boolean {
+    return this.state === "ready";
   }
 
   get unavailable(): boolean {
@@ -113,6 +122,7 @@ export class StepServer {
 
   /** Ends the server: it kills the process groups of steps still running and exits. */
   close(): void {
+    if (this.queued !== "") this.flush();
     this.child.stdin.end();
   }
 
@@ -133,7 +143,17 @@ export class StepServer {
   }
 
   private write(line: string): void {
-    if (this.usable) this.child.stdin.write(line);
+    if (!this.usable) return;
+    // Requests made in the same turn of the event loop (a finished step's dependents) go in one write: each write
+    // is a system call here and a wake-up in the server.
+    if (this.queued === "") setImmediate(() => this.flush());
+    this.queued += line;
+  }
+
+  private flush(): void {
+    const lines = this.queued;
+    this.queued = "";
+    if (this.usable) this.child.stdin.write(lines);
   }
 
   private onData(chunk: Buffer): void {
@@ -246,6 +266,35 @@ class ServerStep implements StepProcess {
     clearTimeout(this.killTimer);
     this.resolve(result);
   }
+}
+
+/**
+ * The python3 that runs the server: the first on PATH that is a program, not a script. Version managers (pyenv,
+ * asdf) put shell-script shims first on PATH, which run a chain of processes before python starts (most of the
+ * server's start, and every step but the first waits for it) and leave their variables in the server's
+ * environment, which it passes to the steps it starts. The server runs no user code: any python3 ≥ 3.8 does,
+ * and steps that run python still find it on their PATH as before. `python3` when PATH has no such program.
+ */
+export function serverPython(path = process.env.PATH ?? ""): string {
+  const head = Buffer.alloc(2);
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, "python3");
+    let fd: number | undefined;
+    try {
+      if (!statSync(file).isFile()) continue;
+      accessSync(file, fsConstants.X_OK);
+      fd = openSync(file, fsConstants.O_RDONLY);
+      const read = readSync(fd, head, 0, 2, 0);
+      if (read === 2 && head[0] === 0x23 && head[1] === 0x21) continue; // "#!"
+      return file;
+    } catch {
+      // Missing or unreadable here: the next directory.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  return "python3";
 }
 
 function currentEnv(): Record<string, string> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { stackPorts, webhooksFrom } from "../../../lib/cli/commands/start-stack";
 import { UsageError } from "../../../lib/cli/exit";
-import { stackPorts, webhooksFrom } from "../../../lib/cli/stack-options";
 
 describe("skiff start options", () => {
   it("derives four consecutive ports from --port", () => {

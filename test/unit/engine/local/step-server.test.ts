@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { launcherFor, StepServerPool } from "../../../../lib/engine/local/launcher";
 import type { OutputChunk } from "../../../../lib/engine/local/output";
@@ -10,6 +10,7 @@ import {
   StepServer,
   StepServerDiedError,
   StepServerUnavailableError,
+  serverPython,
 } from "../../../../lib/engine/local/step-server";
 
 // Real processes through a real python3: the engine's default launcher on any host that has one.
@@ -247,7 +248,7 @@ describe("when the step server dies or cannot start", () => {
     expect(result.exitCode).toBe(-1);
     expect(result.launcherError).toBeInstanceOf(StepServerDiedError);
     expect(result.launcherError?.message).toMatch(
-      /^the step server \(python3, pid \d+\) was killed by SIGKILL; the step's processes were killed$/,
+      /^the step server \((?:\S*\/)?python3, pid \d+\) was killed by SIGKILL; the step's processes were killed$/,
     );
     expect(await until(() => !alive(pid))).toBe(true);
     expect(doomed.usable).toBe(false);
@@ -255,14 +256,58 @@ describe("when the step server dies or cannot start", () => {
     expect(late.launcherError?.message).toMatch(/is not running/);
   });
 
+  it("runs on the first python3 on PATH that is a program: past script shims and files it cannot execute", async () => {
+    const shims = join(dir, "path", "shims");
+    const plain = join(dir, "path", "plain");
+    const programs = join(dir, "path", "programs");
+    for (const d of [shims, plain, programs]) await mkdir(d, { recursive: true });
+    await writeFile(join(shims, "python3"), '#!/bin/sh\nexec python3 "$@"\n', { mode: 0o755 });
+    await writeFile(join(plain, "python3"), "not executable", { mode: 0o644 });
+    // Any program will do for the lookup: it reads no more than the first two bytes.
+    await symlink(process.execPath, join(programs, "python3"));
+    const path = [join(dir, "path", "missing"), shims, plain, programs].join(delimiter);
+    expect(serverPython(path)).toBe(join(programs, "python3"));
+    expect(serverPython([shims, plain].join(delimiter))).toBe("python3");
+  });
+
   it("says so when python3 is missing, and the auto launcher then uses child_process", async () => {
     const missing = new StepServer(join(dir, "no-python3"));
     const result = await missing.start(spec("true")).done;
     expect(result.launcherError).toBeInstanceOf(StepServerUnavailableError);
     expect(result.launcherError?.message).toMatch(/could not be started: spawn .*no-python3 ENOENT/);
-    const auto = launcherFor("auto", () => new StepServer(join(dir, "no-python3")));
-    const s = spec("echo via spawn; exit 5");
-    expect(await auto.start(s).done).toMatchObject({ exitCode: 5 });
-    expect(s.lines.map((l) => l.text)).toEqual(["via spawn"]);
+    const pool = new StepServerPool(2, () => new StepServer(join(dir, "no-python3")));
+    const auto = launcherFor("auto", pool);
+    // The first step starts no server; the second tries one, which turns out unavailable.
+    for (const code of [5, 6]) {
+      const s = spec(`echo via spawn; exit ${code}`);
+      expect(await auto.start(s).done).toMatchObject({ exitCode: code });
+      expect(s.lines.map((l) => l.text)).toEqual(["via spawn"]);
+    }
+    expect(pool.started).toHaveLength(1);
+    expect(pool.started[0]?.unavailable).toBe(true);
+  });
+
+  it("auto: an engine's first step starts no server, later ones go to one, as does a first step once one is ready", async () => {
+    const pool = new StepServerPool(1);
+    const auto = launcherFor("auto", pool);
+    expect(await auto.start(spec("exit 0")).done).toMatchObject({ exitCode: 0 });
+    expect(pool.started).toHaveLength(0);
+    const second = auto.start(spec(`echo $$ > ${join(dir, "auto-second.pid")}; sleep 300`));
+    const [started] = pool.started;
+    if (!started) throw new Error("the second step started no server");
+    expect(started.running).toBe(1);
+    await pidFrom(join(dir, "auto-second.pid"));
+    expect(started.ready).toBe(true);
+    second.kill(0);
+    expect((await second.done).killed).toBe(true);
+    const third = launcherFor("auto", pool).start(
+      spec(`echo $$ > ${join(dir, "auto-third.pid")}; sleep 300`),
+    );
+    expect(started.running).toBe(1);
+    await pidFrom(join(dir, "auto-third.pid"));
+    third.kill(0);
+    expect((await third.done).killed).toBe(true);
+    expect(pool.started).toHaveLength(1);
+    started.close();
   });
 });
