@@ -49,4 +49,25 @@ describe("exhaustedRandomRetries", () => {
     retry?.children?.pop();
     expect(exhaustedRandomRetries("retry-with-steps.yaml", failed)).toBe(false);
   });
+
+  it("accepts a retry-backoff run that ran out of its backoff time budget with every attempt failed", async () => {
+    const wf = loadExample("retry-backoff.yaml");
+    const template = wf.spec.templates?.[0];
+    if (!template?.container || !template.retryStrategy?.backoff)
+      throw new Error("unexpected retry-backoff.yaml");
+    // Always fail, with a budget that the second backoff already passes.
+    template.container.args = ["import sys; sys.exit(1)"];
+    template.retryStrategy.backoff.maxDuration = "2";
+    const submitted = await engine.submit(wf, { runId: "random-retries-backoff" });
+    const failed = await engine.wait({
+      namespace: submitted.metadata.namespace ?? "default",
+      name: submitted.metadata.name ?? "",
+    });
+    expect(failed.status?.phase).toBe("Failed");
+    const retry = Object.values(failed.status?.nodes ?? {}).find((n) => n.type === "Retry");
+    expect(retry?.message).toBe("Backoff would exceed max duration limit");
+    expect(exhaustedRandomRetries("retry-backoff.yaml", failed)).toBe(true);
+    // Only for the example with that budget.
+    expect(exhaustedRandomRetries("retry-script.yaml", failed)).toBe(false);
+  });
 });
