@@ -11,7 +11,7 @@ import {
   type Sandbox,
   type SandboxLimits,
 } from "./sandbox/sandbox";
-import type { SourceFiles } from "./source-files";
+import { type SourceFiles, uploadPath } from "./source-files";
 import { BundleSourceMap } from "./source-map";
 import { typecheckPipeline } from "./typecheck";
 import { sharedTypecheckSession } from "./typecheck-session";
@@ -76,6 +76,8 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const writer = import("./yaml");
   linter.catch(() => undefined);
   writer.catch(() => undefined);
+  // The type check follows the upload's imports from the entry itself: it starts beside the bundling.
+  const typeChecked = options.typecheck ? checkTypes(options) : Promise.resolve([]);
   // Without a source map: only diagnostics need one, and they bundle again for it.
   const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
   if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
@@ -91,15 +93,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     });
   const wantSites = options.callSites === true;
   // The isolate runs on its own thread and the checker in its own process.
-  const [typeDiagnostics, outcome] = await Promise.all([
-    options.typecheck
-      ? typecheckPipeline(bundle.sources, {
-          files: options.files,
-          ...(options.warmTypecheck ? { session: sharedTypecheckSession() } : {}),
-        })
-      : [],
-    evaluate(wantSites),
-  ]);
+  const [typeDiagnostics, outcome] = await Promise.all([typeChecked, evaluate(wantSites)]);
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));
   const failed = async (error: EvaluationError) => {
     // A misuse of the DSL names the call sites involved only when they were recorded: evaluate again
@@ -134,6 +128,17 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const { toYaml } = await writer;
   const yaml = lazy(() => toYaml(evaluated.manifest));
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml);
+}
+
+/** The type check of the upload, from its entry; none when the entry cannot be read (the bundler says why). */
+async function checkTypes(options: CompileOptions): Promise<Diagnostic[]> {
+  const entry = uploadPath(options.entry);
+  const text = entry === undefined ? undefined : await options.files.read(entry).catch(() => undefined);
+  if (entry === undefined || text === undefined) return [];
+  return typecheckPipeline(new Map([[entry, text]]), {
+    files: options.files,
+    ...(options.warmTypecheck ? { session: sharedTypecheckSession() } : {}),
+  });
 }
 
 /**
