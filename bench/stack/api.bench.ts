@@ -104,7 +104,7 @@ async function post(path: string, body: unknown): Promise<{ runId: string }> {
   return (await response.json()) as { runId: string };
 }
 
-// Warm-up: one build and one run through every path (sandbox worker, clients, JIT).
+// Warm-up: one build and one run through every path (clients, the compiler's modules, JIT).
 await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: "pipelines/warm.ts", Body: source(-1) }));
 await until(() => arrivals.get("built:warm"));
 const warm = await post("/pipelines/warm/runs", {});

@@ -30,7 +30,7 @@ describe("compilePipeline", () => {
     expect(JSON.parse(first.json ?? "")).toEqual(first.manifest);
     const second = await compilePipeline({ entry: "pipeline.ts", files });
     expect(second.yaml).toBe(first.yaml);
-    // The worker renders it while the compiler lints: the same text this process renders.
+    // The YAML the result renders is the YAML writer's rendering of the manifest.
     expect(first.yaml).toBe(toYaml(first.manifest));
     // DSL sites map back through the source map to the user's lines.
     expect(first.sites?.["spec.templates[0].dag.tasks[1]"]).toMatchObject({ file: "pipeline.ts", line: 7 });

@@ -28,7 +28,7 @@ const TOKEN = `hostile-secret-${randomBytes(12).toString("hex")}`;
 const CANARY = readFileSync(join(fixtures, "canary.ts"), "utf8");
 const GOLDEN = readFileSync(join(fixtures, "canary.golden.yaml"), "utf8");
 const NAMES = Object.keys(HOSTILE_CASES);
-// A timeout or an out-of-memory kill, then the worker's respawn and the canary: well within this.
+// A timeout or an out-of-memory stop, then the canary in a fresh isolate: well within this.
 const CASE_TIMEOUT_MS = 90_000;
 
 let dir: TempDir;
