@@ -2,7 +2,7 @@
 // native compiler: the type check of an upload (lib/build/typecheck.ts) reads these instead of the DSL's
 // sources. Run it as a script, or import `buildDeclarations` (scripts/build.mjs does).
 import { execFile } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,20 +12,10 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 /** Install-relative, like lib/build/typecheck.ts's DSL_DECLARATIONS: dist/types/dsl/index.d.ts is the entry. */
 export const DECLARATIONS_DIR = "dist/types";
 
-/** The native compiler's binary, or `typescript/bin/tsc` under this Node when the platform has none. */
+/** TypeScript's own `tsc` launcher, which runs the platform's native compiler (once per build, so its Node start is no matter). */
 function compiler() {
-  const require = createRequire(import.meta.url);
-  try {
-    const pkg = require.resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`);
-    const exe = join(dirname(pkg), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
-    if (existsSync(exe)) return { file: exe, args: [] };
-  } catch {
-    // No native package for this platform: the launcher below finds whatever is there, or says why not.
-  }
-  return {
-    file: process.execPath,
-    args: [join(dirname(require.resolve("typescript/package.json")), "bin", "tsc")],
-  };
+  const typescript = dirname(createRequire(import.meta.url).resolve("typescript/package.json"));
+  return { file: process.execPath, args: [join(typescript, "bin", "tsc")] };
 }
 
 /** Writes the declarations into `outDir` (default: this installation's dist/types), replacing what was there. */

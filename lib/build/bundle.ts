@@ -34,8 +34,6 @@ export interface Bundle {
   dsl: DslBundle;
   /** esbuild's source map (JSON text) of `code`; an empty one with `sourceMap: false`. */
   sourceMap: string;
-  /** Every upload file the pipeline imports (entry included), with its text. */
-  sources: Map<string, string>;
 }
 
 export type BundleResult = { ok: true; bundle: Bundle } | { ok: false; diagnostics: Diagnostic[] };
@@ -81,7 +79,7 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     if (outside.length > 0) return { ok: false, diagnostics: outside };
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? EMPTY_SOURCE_MAP;
-    return { ok: true, bundle: { code, dsl: await dslReady, sourceMap, sources } };
+    return { ok: true, bundle: { code, dsl: await dslReady, sourceMap } };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;

@@ -24,8 +24,9 @@ export interface TypecheckOptions {
   /** Longest the compiler may run. Default: 60 s. */
   timeoutMs?: number;
   /**
-   * The whole upload, to read the files `sources` lacks: modules imported only for their types, which the
-   * bundle (that `sources` comes from) never reaches. Default: none, and such an import does not resolve.
+   * The whole upload, to read the files `sources` imports and lacks, transitively (the compiler starts from
+   * the entry alone, and modules imported only for their types never reach a bundle). Default: none, and
+   * such an import does not resolve.
    */
   files?: SourceFiles;
   /**
@@ -55,7 +56,7 @@ export async function typecheckPipeline(
 ): Promise<Diagnostic[]> {
   if (options.session && options.compiler === undefined) {
     try {
-      const upload = options.files ? await withTypeImports(sources, options.files) : sources;
+      const upload = options.files ? await withImports(sources, options.files) : sources;
       return await options.session.check(upload, options.dslEntry ?? defaultTypesEntry(), options.timeoutMs);
     } catch (error) {
       return [unavailable(`the type check could not run: ${error instanceof Error ? error.message : error}`)];
@@ -69,7 +70,7 @@ export async function typecheckPipeline(
   try {
     // realpath: the compiler reports real paths (macOS's temp dir is a symlink).
     dir = await realpath(await mkdtemp(join(tmpdir(), "skiff-typecheck-")));
-    const upload = options.files ? await withTypeImports(sources, options.files) : sources;
+    const upload = options.files ? await withImports(sources, options.files) : sources;
     const roots = await writeUpload(dir, upload);
     const dslEntry = options.dslEntry ?? defaultTypesEntry();
     await writeFile(join(dir, "tsconfig.json"), JSON.stringify(compilerConfig(dslEntry, roots)));
@@ -136,7 +137,7 @@ const MAX_READS = 300;
  * `sources` and the upload files their relative imports name that it lacks, transitively, read from
  * `files`. A pattern finds the specifiers: one it misreads only costs a read; the compiler resolves them.
  */
-async function withTypeImports(
+async function withImports(
   sources: ReadonlyMap<string, string>,
   files: SourceFiles,
 ): Promise<ReadonlyMap<string, string>> {
