@@ -41,28 +41,37 @@ export function uploadFiles(
   const entry = upload.entry.slice(folder.length);
   const files: Record<string, string> = {};
   let bytes = 0;
+  const reads = new Map<string, Promise<string | undefined>>();
+  const fetchFile = async (name: string): Promise<string | undefined> => {
+    const object = await store.get(SOURCE_PREFIX + name);
+    if (object === undefined) return undefined;
+    bytes += Buffer.byteLength(object.body, "utf8");
+    if (Object.keys(files).length + 1 > limits.maxFiles) {
+      throw new UploadTooLargeError(`the pipeline reads more than ${limits.maxFiles} files`);
+    }
+    if (bytes > limits.maxBytes) {
+      throw new UploadTooLargeError(`the pipeline's files exceed ${limits.maxBytes} bytes (at ${name})`);
+    }
+    files[name] = object.body;
+    return object.body;
+  };
   return {
     entry,
     files,
-    async read(path) {
-      if (path.startsWith("/") || SUSPECT.test(path)) return undefined;
+    read(path) {
+      if (path.startsWith("/") || SUSPECT.test(path)) return Promise.resolve(undefined);
       const inside = uploadPath(path);
-      if (inside === undefined) return undefined;
+      if (inside === undefined) return Promise.resolve(undefined);
       // A one-file pipeline has no folder of its own: its siblings belong to other pipelines.
-      if (upload.folder === undefined && inside !== entry) return undefined;
+      if (upload.folder === undefined && inside !== entry) return Promise.resolve(undefined);
       const name = folder + inside;
-      if (name in files) return files[name];
-      const object = await store.get(SOURCE_PREFIX + name);
-      if (object === undefined) return undefined;
-      bytes += Buffer.byteLength(object.body, "utf8");
-      if (Object.keys(files).length + 1 > limits.maxFiles) {
-        throw new UploadTooLargeError(`the pipeline reads more than ${limits.maxFiles} files`);
+      // One fetch per file, however many readers ask at once (the bundler and the type check do).
+      let reading = reads.get(name);
+      if (!reading) {
+        reading = fetchFile(name);
+        reads.set(name, reading);
       }
-      if (bytes > limits.maxBytes) {
-        throw new UploadTooLargeError(`the pipeline's files exceed ${limits.maxBytes} bytes (at ${name})`);
-      }
-      files[name] = object.body;
-      return object.body;
+      return reading;
     },
   };
 }
