@@ -16,6 +16,7 @@ import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
 import { idempotencyKeyHeader, parseRunRequest, resolveParameters } from "./run-request";
+import { checkSpecServiceAccounts } from "./submit-check";
 
 const RUN_STATUSES: RunStatus[] = [
   "Pending",
@@ -80,6 +81,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     profile: body.profile,
     profiles: deps.config.profiles,
   });
+  checkSpecServiceAccounts(spec, deps.serviceAccounts);
 
   const now = (deps.now ?? (() => new Date()))();
   const candidate: RunRecord = {
@@ -90,6 +92,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     parameters,
     engine: { kind: deps.engine.kind, namespace: deps.config.engine.namespace },
     createdAt: now.toISOString(),
+    caller: request.caller,
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
   const { run, created } = await deps.runs.createRun(candidate);
@@ -155,6 +158,9 @@ function replayMismatch(
   candidate: RunRecord,
   versionGiven: boolean,
 ): string | undefined {
+  // A key names one caller's request: another principal replaying it does not get that run back.
+  if (existing.caller !== undefined && existing.caller !== candidate.caller)
+    return "the key belongs to another caller's run";
   if (existing.pipeline !== candidate.pipeline)
     return `the key belongs to a run of pipeline ${existing.pipeline}`;
   if (versionGiven && existing.version !== candidate.version) {
@@ -171,6 +177,7 @@ function runResponse(run: RunRecord) {
     status: run.status,
     pipeline: run.pipeline,
     version: run.version,
+    ...(run.caller ? { caller: run.caller } : {}),
     links: runLinks(run),
   };
 }
@@ -347,12 +354,17 @@ export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunA
       return json(202, runResponse(await deps.runs.reopenRun(run.runId, { startedAt })));
     }
     case "resubmit":
-      return resubmit(deps, run, ref);
+      return resubmit(deps, request, run, ref);
   }
 }
 
 /** Resubmit makes a new workflow, hence a new run that points at its parent. */
-async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Promise<ApiResponse> {
+async function resubmit(
+  deps: ApiDeps,
+  request: ApiRequest,
+  parent: RunRecord,
+  ref: WorkflowRef,
+): Promise<ApiResponse> {
   const now = (deps.now ?? (() => new Date()))();
   const { run } = await deps.runs.createRun({
     runId: (deps.newRunId ?? newRunId)(),
@@ -362,6 +374,7 @@ async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Pro
     parameters: parent.parameters,
     engine: { kind: deps.engine.kind, namespace: parent.engine.namespace },
     createdAt: now.toISOString(),
+    caller: request.caller,
     parentRunId: parent.runId,
   });
   const submitted = await deps.engine.resubmit(ref, { runId: run.runId });
