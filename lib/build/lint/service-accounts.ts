@@ -90,7 +90,12 @@ export function serviceAccountViolations(
   const allowList = policy.allowed.length > 0 ? policy.allowed.join(", ") : "none";
 
   const check = (value: unknown, path: string, holder: unknown) => {
-    if (typeof value !== "string") return;
+    if (value === undefined || value === null) return;
+    if (typeof value !== "string") {
+      // A patch like `{"serviceAccountName": {{inputs.parameters.sa}}}` reads as YAML, but not as a name.
+      out.push({ path, code: "service-account.not-allowed", message: "is not a service account name" });
+      return;
+    }
     if (value === notifier) {
       // The build's own notifier template, exactly as the build makes it, is the one allowed user.
       if (genuine !== undefined && isDeepStrictEqual(holder, genuine)) return;
@@ -133,18 +138,23 @@ export function serviceAccountViolations(
     for (const document of documents) walk(document, path, true);
   };
 
-  const walk = (node: unknown, path: string, inText = false): void => {
-    if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, `${path}[${i}]`, inText));
-      return;
-    }
-    if (!isObject(node)) return;
-    for (const [key, value] of Object.entries(node)) {
-      const at = `${path}${keySegment(key)}`;
-      if (ACCOUNT_KEYS.has(key) && (inText || key === "serviceAccountName")) check(value, at, node);
-      else if (key === "podSpecPatch") checkText(value, at);
-      else if (key === "manifest" && path.endsWith(".resource")) checkText(value, at);
-      else if (!MAPS.has(key)) walk(value, at, inText);
+  // Iterative: a spec (or a patch in it) may nest deeper than the call stack would allow.
+  const walk = (root: unknown, rootPath: string, inText = false): void => {
+    const pending: Array<[unknown, string]> = [[root, rootPath]];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const [node, path] = next;
+      if (Array.isArray(node)) {
+        for (let i = node.length - 1; i >= 0; i--) pending.push([node[i], `${path}[${i}]`]);
+        continue;
+      }
+      if (!isObject(node)) continue;
+      for (const [key, value] of Object.entries(node).reverse()) {
+        const at = `${path}${keySegment(key)}`;
+        if (ACCOUNT_KEYS.has(key) && (inText || key === "serviceAccountName")) check(value, at, node);
+        else if (key === "podSpecPatch") checkText(value, at);
+        else if (key === "manifest" && path.endsWith(".resource")) checkText(value, at);
+        else if (!MAPS.has(key)) pending.push([value, at]);
+      }
     }
   };
   walk(found.spec, found.path);
