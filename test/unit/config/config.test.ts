@@ -16,6 +16,7 @@ describe("loadConfig", () => {
       limits: defaultLimits,
       s3PathStyle: false,
       typecheck: true,
+      serviceAccounts: { allowed: ["default"], notifier: "skiff-notifier" },
     });
   });
 
