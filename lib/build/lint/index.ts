@@ -18,7 +18,10 @@ export function siteFor(path: string | undefined, sites: ManifestSites | undefin
     const contains = key === path || path.startsWith(`${key}.`) || path.startsWith(`${key}[`) || key === "";
     if (contains && (best === undefined || key.length > best.length)) best = key;
   }
-  return best === undefined ? undefined : sites[best];
+  if (best !== undefined) return sites[best];
+  // The workflow's own fields (spec.serviceAccountName, spec.templateDefaults, ...) were set by the call that
+  // made the workflow, which the DSL records under `metadata`; templates have sites of their own.
+  return /^spec\.(?!templates\[)/.test(path) ? sites.metadata : undefined;
 }
 
 /**
