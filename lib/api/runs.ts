@@ -347,6 +347,7 @@ export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunA
       await deps.engine.terminate(ref);
       return json(202, runResponse(run));
     case "retry": {
+      await checkWorkflowServiceAccounts(deps, ref);
       const retried = await deps.engine.retry(ref);
       // The same run goes on: reopen its terminal record so the retried attempt is recorded and completes.
       // The attempt starts when the engine says so; snapshots of the earlier attempt are refused from then on.
@@ -365,6 +366,7 @@ async function resubmit(
   parent: RunRecord,
   ref: WorkflowRef,
 ): Promise<ApiResponse> {
+  await checkWorkflowServiceAccounts(deps, ref);
   const now = (deps.now ?? (() => new Date()))();
   const { run } = await deps.runs.createRun({
     runId: (deps.newRunId ?? newRunId)(),
@@ -390,4 +392,10 @@ async function resubmit(
     steps: [],
   });
   return json(201, { ...runResponse(result.run), parentRunId: parent.runId });
+}
+
+/** Retry and resubmit run a workflow again as it was submitted: its accounts must still be allowed. */
+async function checkWorkflowServiceAccounts(deps: ApiDeps, ref: WorkflowRef): Promise<void> {
+  const workflow = await deps.engine.get(ref);
+  if (workflow) checkSpecServiceAccounts(workflow, deps.serviceAccounts);
 }

@@ -29,6 +29,13 @@ afterAll(async () => {
 const runsOf = async (name: string) => (await stack.call("GET", `/runs?pipeline=${name}`)).body.items;
 const workflowsOf = async (runId: string) =>
   (await stack.engine.list({ labelSelector: `${LABEL_RUN_ID}=${runId}` })).items;
+/** Waits until the run's workflow has succeeded in the engine. */
+async function finished(runId: string): Promise<void> {
+  const [workflow] = await workflowsOf(runId);
+  const ref = { namespace: workflow.metadata.namespace ?? "skiff", name: workflow.metadata.name ?? "" };
+  for (let i = 0; i < 200 && (await stack.engine.get(ref))?.status?.phase !== "Succeeded"; i++)
+    await new Promise((r) => setTimeout(r, 50));
+}
 
 describe("service accounts at submit", () => {
   it("refuses a stored spec naming an account the deployment does not allow (by default all but default), recording nothing", async () => {
@@ -72,6 +79,27 @@ describe("service accounts at submit", () => {
       delete stack.deps.serviceAccounts;
     }
   });
+
+  it("refuses to retry or resubmit a run whose account the deployment no longer allows", async () => {
+    stack.deps.serviceAccounts = serviceAccountPolicy(
+      { allowed: ["default", "trainer"], notifier: "skiff-notifier" },
+      undefined,
+    );
+    const created = await stack.call("POST", "/pipelines/trainer/runs", { body: {} });
+    expect(created.status).toBe(201);
+    await finished(created.body.runId);
+    delete stack.deps.serviceAccounts;
+    const before = (await runsOf("trainer")).length;
+    for (const action of ["resubmit", "retry"]) {
+      const res = await stack.call("POST", `/runs/${created.body.runId}/${action}`);
+      expect(res.status).toBe(422);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: "spec.serviceAccountName", code: "service-account.not-allowed" }),
+      ]);
+    }
+    expect((await runsOf("trainer")).length).toBe(before);
+    expect(await workflowsOf(created.body.runId)).toHaveLength(1);
+  });
 });
 
 describe("the caller", () => {
@@ -88,10 +116,7 @@ describe("the caller", () => {
 
   it("of a resubmission is whoever resubmitted", async () => {
     const created = await stack.call("POST", "/pipelines/plain/runs", { body: {} });
-    const [workflow] = await workflowsOf(created.body.runId);
-    const ref = { namespace: workflow.metadata.namespace ?? "skiff", name: workflow.metadata.name ?? "" };
-    for (let i = 0; i < 200 && (await stack.engine.get(ref))?.status?.phase !== "Succeeded"; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await finished(created.body.runId);
     const other = "arn:aws:sts::000000000000:assumed-role/operator/session";
     const resubmitted = await stack.call("POST", `/runs/${created.body.runId}/resubmit`, { caller: other });
     expect(resubmitted.status).toBe(201);
