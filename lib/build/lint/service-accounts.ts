@@ -51,7 +51,15 @@ export interface ServiceAccountViolation {
  * A pod can also be given one by a `podSpecPatch` (a strategic merge patch: `serviceAccountName` or the
  * deprecated `serviceAccount`) and by a resource template's manifest; both are strings, read as YAML here.
  */
-const ACCOUNT_KEYS = new Set(["serviceAccountName", "serviceAccount"]);
+const ACCOUNT_KEYS = new Set(["serviceaccountname", "serviceaccount"]);
+/**
+ * Compared without case: Go's encoding/json matches field names case-insensitively, so a patch's
+ * `ServiceAccountName` names the pod's account too.
+ */
+const isAccountKey = (key: string, inText: boolean): boolean => {
+  const lower = key.toLowerCase();
+  return ACCOUNT_KEYS.has(lower) && (inText || lower === "serviceaccountname");
+};
 /** Free-form string maps: their keys are not fields. */
 const MAPS = new Set(["labels", "annotations", "nodeSelector"]);
 /**
@@ -117,16 +125,19 @@ export function serviceAccountViolations(
 
   /** Service accounts inside YAML/JSON text (a pod spec patch, a resource manifest). */
   const checkText = (text: unknown, path: string) => {
-    if (typeof text !== "string" || !/serviceAccount/.test(text)) return;
+    if (typeof text !== "string") return;
     let documents: unknown[] | undefined;
     try {
-      const parsed = parseAllDocuments(text);
+      const parsed = parseAllDocuments(text, { logLevel: "error" });
       if (Array.isArray(parsed) && parsed.every((d) => d.errors.length === 0))
         documents = parsed.map((d) => d.toJS());
     } catch {
       documents = undefined;
     }
     if (!documents) {
+      // Unreadable before Argo substitutes its expressions: refused only if it may name an account (by name,
+      // or spelled with escapes that would decode to one).
+      if (!/serviceaccount|\\/i.test(text)) return;
       out.push({
         path,
         code: "service-account.not-allowed",
@@ -150,7 +161,7 @@ export function serviceAccountViolations(
       if (!isObject(node)) continue;
       for (const [key, value] of Object.entries(node).reverse()) {
         const at = `${path}${keySegment(key)}`;
-        if (ACCOUNT_KEYS.has(key) && (inText || key === "serviceAccountName")) check(value, at, node);
+        if (isAccountKey(key, inText)) check(value, at, node);
         else if (key === "podSpecPatch") checkText(value, at);
         else if (key === "manifest" && path.endsWith(".resource")) checkText(value, at);
         else if (!MAPS.has(key)) pending.push([value, at]);

@@ -101,6 +101,24 @@ describe("service accounts a spec may name", () => {
     ]);
   });
 
+  it("reads names however they are spelled: escapes, any case (Go's JSON matches fields without case)", () => {
+    const spec = workflow({
+      podSpecPatch: '{"service\\u0041ccountName": "admin"}',
+      ...main({ podSpecPatch: "ServiceAccountName: admin\n" }),
+      templateDefaults: { podSpecPatch: '{"SERVICEACCOUNT": "admin"}' },
+    });
+    expect(paths(spec).sort()).toEqual([
+      ["spec.podSpecPatch.serviceAccountName", "service-account.not-allowed"],
+      ["spec.templateDefaults.podSpecPatch.SERVICEACCOUNT", "service-account.not-allowed"],
+      ["spec.templates[0].podSpecPatch.ServiceAccountName", "service-account.not-allowed"],
+    ]);
+    // A patch that cannot be read before substitution but names no account is Argo's to apply.
+    const cpu = workflow(
+      main({ podSpecPatch: '{"containers":[{"name":"main","resources":{"limits":{"cpu": {{x}} }}}]}' }),
+    );
+    expect(paths(cpu)).toEqual([]);
+  });
+
   it("refuses a patch naming an account it cannot read, and an account from an expression", () => {
     const spec = workflow({
       ...main({ podSpecPatch: '{"serviceAccountName": {{inputs.parameters.sa}}}' }),
