@@ -107,10 +107,13 @@ export function serviceAccountViolations(
     if (value === notifier) {
       // The build's own notifier template, exactly as the build makes it, is the one allowed user.
       if (genuine !== undefined && isDeepStrictEqual(holder, genuine)) return;
+      const lookAlike = isObject(genuine) && isObject(holder) && holder.name === genuine.name;
       out.push({
         path,
         code: "service-account.notifier",
-        message: `"${notifier}" is the exit notifier's service account (it may put events on the Skiff bus); pipelines cannot run as it`,
+        message: lookAlike
+          ? `this exit notifier template is not the one this deployment's build injects (a spec built before the notifier changed, or a forgery): push the pipeline again to rebuild it`
+          : `"${notifier}" is the exit notifier's service account (it may put events on the Skiff bus); pipelines cannot run as it`,
       });
     } else if (!allowed.has(value)) {
       out.push({

@@ -210,8 +210,13 @@ describe("the exit notifier the build injects", () => {
     const notifier = built.spec.templates?.find((t) => t.name === NOTIFIER_TEMPLATE);
     if (!notifier?.container) throw new Error("no notifier");
     notifier.container.image = "attacker/aws-cli";
-    expect(paths(built, argoPolicy)).toEqual([
-      ["spec.templates[1].serviceAccountName", "service-account.notifier"],
+    expect(serviceAccountViolations(built, argoPolicy)).toEqual([
+      {
+        path: "spec.templates[1].serviceAccountName",
+        code: "service-account.notifier",
+        message:
+          "this exit notifier template is not the one this deployment's build injects (a spec built before the notifier changed, or a forgery): push the pipeline again to rebuild it",
+      },
     ]);
   });
 
