@@ -47,21 +47,34 @@ export function registerRemoteCommands(program: Command): void {
     .option("-o, --output <format>", "output format: text or json", "text")
     .action(async (file: string, options: Outputting & { name?: string; wait: boolean }) => {
       const format = outputFormat(options.output);
-      const { planPush, uploadPlan, waitForBuild, PushError } = await import("../../api/remote/push");
+      const { planPush, PipelineBucket, latestVersionNumber, waitForBuild, PushError } = await import(
+        "../../api/remote/push"
+      );
       process.exitCode = await withApiErrors(async () => {
         const endpoints = resolveEndpoints();
+        let bucket: Awaited<ReturnType<typeof PipelineBucket.open>> | undefined;
         try {
           const plan = await planPush(file, options.name);
-          await uploadPlan(plan, endpoints);
+          bucket = await PipelineBucket.open(endpoints);
+          const api = new ApiClient(endpoints);
+          // Taken before the upload: versions recorded after it are this push's or other pushes'.
+          const after = options.wait ? await latestVersionNumber(api, plan.pipeline) : 0;
+          const upload = await bucket.upload(plan);
           if (!options.wait) {
             print(
               format,
-              { pipeline: plan.pipeline, contentHash: plan.contentHash },
+              { pipeline: plan.pipeline, contentHash: plan.contentHash, upload },
               () => `uploaded ${plan.pipeline}`,
             );
             return EXIT_OK;
           }
-          const version = await waitForBuild(new ApiClient(endpoints), plan);
+          const version = await waitForBuild(
+            api,
+            bucket,
+            plan,
+            { contentHash: plan.contentHash, upload, after },
+            { note: (message) => process.stderr.write(`skiff: ${message}\n`) },
+          );
           print(format, version, () => {
             if (!version.ok) {
               return [
@@ -79,6 +92,8 @@ export function registerRemoteCommands(program: Command): void {
         } catch (error) {
           if (error instanceof PushError) throw new UsageError(error.message);
           throw error;
+        } finally {
+          bucket?.close();
         }
       });
     });
