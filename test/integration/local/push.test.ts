@@ -8,7 +8,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planPush } from "../../../lib/api/remote/push";
+import { ApiClient } from "../../../lib/api/remote/client";
+import { resolveEndpoints } from "../../../lib/api/remote/endpoints";
+import {
+  latestVersionNumber,
+  PipelineBucket,
+  planPush,
+  versionNumber,
+  waitForBuild,
+} from "../../../lib/api/remote/push";
 import { freePort } from "../../../lib/local/net";
 import type { PipelineVersion } from "../../../lib/ports/run-store";
 
@@ -122,5 +130,48 @@ describe("skiff push of one name twice at once", () => {
     expect(f.version.ok).toBe(false);
     expect(f.version.contentHash).toBe((await planPush(bad, "pair")).contentHash);
     expect(f.version.diagnostics.some((d) => /missing/.test(d.message))).toBe(true);
+  });
+
+  // The orders two CLI processes may or may not happen to hit, made certain: the waits start only after
+  // both uploads (the embedded bucket keeps one object per key: the second replaces the first).
+  it("finds its own version after the other push's build, and uploads again when its object was replaced before its build read it", {
+    timeout: 360_000,
+  }, async () => {
+    const endpoints = resolveEndpoints({}, work);
+    const api = new ApiClient(endpoints);
+    const bucket = await PipelineBucket.open(endpoints);
+    const notes: string[] = [];
+    try {
+      const first = await planPush(pipeline("first", "first"), "ordered");
+      const second = await planPush(pipeline("second", "second"), "ordered");
+      const after = await latestVersionNumber(api, "ordered");
+      const firstUpload = await bucket.upload(first);
+      const secondUpload = await bucket.upload(second);
+      const secondVersion = await waitForBuild(api, bucket, second, {
+        contentHash: second.contentHash,
+        upload: secondUpload,
+        after,
+      });
+      // The second push's version is recorded (and is the latest) before the first push starts waiting.
+      expect((await api.getPipeline("ordered", 1)).latestVersion).toBe(secondVersion.version);
+      const firstVersion = await waitForBuild(
+        api,
+        bucket,
+        first,
+        { contentHash: first.contentHash, upload: firstUpload, after },
+        { note: (message) => notes.push(message) },
+      );
+      expect(firstVersion.contentHash).toBe(first.contentHash);
+      expect(firstVersion.parameters.map((p) => p.name)).toEqual(["first"]);
+      expect(secondVersion.contentHash).toBe(second.contentHash);
+      expect(secondVersion.parameters.map((p) => p.name)).toEqual(["second"]);
+      // Built from its own upload: either its first one, read before the second replaced it, or (only when
+      // it was replaced first) the one it made again.
+      if (versionNumber(firstVersion.version) > versionNumber(secondVersion.version))
+        expect(notes.join("\n")).toMatch(/replaced pipelines\/ordered\.ts before its build read this upload/);
+      else expect(notes).toEqual([]);
+    } finally {
+      bucket.close();
+    }
   });
 });
