@@ -42,7 +42,7 @@ export interface StackOptions {
   /** Stage used to resolve serverless.yml. Defaults to `local`. */
   stage?: string;
   /**
-   * Where S3 objects, the DynamoDB database and step work directories live. Defaults to `<root>/.skiff`;
+   * Where S3 objects, the DynamoDB database, the bus's event history and step work directories live. Defaults to `<root>/.skiff`;
    * state there survives a restart, except the step work directories, which the next start clears. Ignored
    * when `ephemeral`.
    */
@@ -244,6 +244,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       for (const t of fn.triggers) if (t.kind === "eventBridge") eventBusNames.add(t.eventBus);
     const bus: EventBusServer = await startEventBus({
       port: options.ports?.bus,
+      // Kept with the rest of the state, so that `skiff events --follow` resumes across a restart.
+      historyFile: ephemeral ? undefined : join(stateDir, "bus", "history.jsonl"),
       region: service.region,
       buses: [...eventBusNames],
       webhooks: options.webhooks,
