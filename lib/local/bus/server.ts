@@ -135,6 +135,7 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
     port: actualPort,
     router,
     stop() {
+      router.close();
       stopping ??= new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();
         server.close(() => resolve());
