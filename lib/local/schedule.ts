@@ -115,8 +115,7 @@ export class Scheduler {
 
   private arm(job: ScheduledJob): void {
     if (this.stopped) return;
-    const wait =
-      this.everyMs ?? Math.max(0, nextFire(job.expression, new Date()).getTime() - Date.now());
+    const wait = this.everyMs ?? Math.max(0, nextFire(job.expression, new Date()).getTime() - Date.now());
     const timer = setTimeout(() => {
       this.fire(job).finally(() => this.arm(job));
     }, wait);

@@ -91,6 +91,10 @@ export function markLost(workflow: Workflow, now = new Date()): Workflow {
     { type: "PodRunning", status: "False" },
     { type: "Completed", status: "True" },
   ];
-  workflow.metadata.labels = { ...workflow.metadata.labels, [LABEL_PHASE]: "Error", [LABEL_COMPLETED]: "true" };
+  workflow.metadata.labels = {
+    ...workflow.metadata.labels,
+    [LABEL_PHASE]: "Error",
+    [LABEL_COMPLETED]: "true",
+  };
   return workflow;
 }

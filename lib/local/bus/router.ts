@@ -195,7 +195,9 @@ export class EventRouter {
       if (this.closed || this.delivering.has(DeliveryQueue.key(delivery))) continue;
       const sender = this.senderOf(delivery);
       if (!sender) {
-        this.opts.log(`bus: no target ${delivery.target} any more for event ${delivery.event.id}; left parked`);
+        this.opts.log(
+          `bus: no target ${delivery.target} any more for event ${delivery.event.id}; left parked`,
+        );
         if (!parked.includes(delivery)) this.queue.park(delivery);
         continue;
       }
