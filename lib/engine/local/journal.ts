@@ -74,7 +74,8 @@ function safe(name: string): string {
  * others end `Error` with the phase they had. Nothing is reported as an outcome the workflow did not reach.
  */
 export function markLost(workflow: Workflow, now = new Date()): Workflow {
-  const status = (workflow.status ??= {});
+  workflow.status ??= {};
+  const status = workflow.status;
   const had = status.phase || "Pending";
   const finishedAt = rfc3339(now);
   for (const node of Object.values(status.nodes ?? {}) as NodeStatus[]) {
