@@ -89,7 +89,8 @@ function stepServers(parent: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
-      if (ppid === parent && cmdline.startsWith("python3")) pids.push(Number(entry));
+      // `python3 -I -S -c <the step server's source>` (lib/engine/local/step-server.ts), by any path.
+      if (ppid === parent && /python[\d.]*\0-I\0-S\0-c\0/.test(cmdline)) pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }
