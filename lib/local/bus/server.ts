@@ -161,6 +161,7 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
     router,
     history,
     stop() {
+      router.close();
       stopping ??= new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();
         server.close(() => resolve());

@@ -142,7 +142,11 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
     });
     expect(onBus?.Targets[0].Arn).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
     expect(onBus?.Targets[0].DeadLetterConfig).toEqual({
-      Arn: { "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"] },
+      Arn: { "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] },
+    });
+    expect(onBus?.Targets[0].RetryPolicy).toEqual({
+      MaximumRetryAttempts: 185,
+      MaximumEventAgeInSeconds: 86400,
     });
     const schedule = rules.find((r) => r.ScheduleExpression);
     expect(schedule?.ScheduleExpression).toBe("rate(1 minute)");
@@ -160,12 +164,30 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
     const configs = Object.fromEntries(
       ofType("AWS::Lambda::EventInvokeConfig").map(([id, r]) => [id, r.Properties]),
     );
-    for (const id of ["BuildLambdaEvConf", "WatcherLambdaEvConf"]) {
-      expect(configs[id].DestinationConfig.OnFailure.Destination).toEqual({
-        "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
-      });
-    }
+    expect(configs.BuildLambdaEvConf.DestinationConfig.OnFailure.Destination).toEqual({
+      "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
+    });
     expect(resources.FailedInvocationsQueue.Type).toBe("AWS::SQS::Queue");
+  });
+
+  it("parks the watcher's failed status events in its redrive queue, which feeds them back to it", () => {
+    const configs = Object.fromEntries(
+      ofType("AWS::Lambda::EventInvokeConfig").map(([id, r]) => [id, r.Properties]),
+    );
+    expect(configs.WatcherLambdaEvConf.DestinationConfig.OnFailure.Destination).toEqual({
+      "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"],
+    });
+    expect(configs.WatcherLambdaEvConf.MaximumEventAgeInSeconds).toBe(21600);
+    expect(resources.WatcherRedriveQueue.Properties.MessageRetentionPeriod).toBe(1209600);
+    const mappings = ofType("AWS::Lambda::EventSourceMapping").map(([, r]) => r.Properties);
+    const redrive = mappings.find(
+      (m) =>
+        JSON.stringify(m.EventSourceArn) === JSON.stringify({ "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] }),
+    );
+    expect(redrive?.FunctionName).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
+    expect(redrive?.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
+    const policy = resources.WatcherRedriveQueuePolicy.Properties.PolicyDocument.Statement[0];
+    expect(policy.Condition.ArnLike["aws:SourceArn"]).toBeDefined();
   });
 
   it("grants each function only what it uses (no wildcard actions or resources)", () => {
