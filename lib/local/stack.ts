@@ -43,7 +43,7 @@ export interface StackOptions {
   /** Stage used to resolve serverless.yml. Defaults to `local`. */
   stage?: string;
   /**
-   * Where S3 objects, the DynamoDB database and step work directories live. Defaults to `<root>/.skiff`;
+   * Where S3 objects, the DynamoDB database, the bus's event history and step work directories live. Defaults to `<root>/.skiff`;
    * state there survives a restart, except the step work directories, which the next start clears. Ignored
    * when `ephemeral`.
    */
@@ -68,6 +68,14 @@ export interface StackOptions {
   schedules?: boolean;
   /** Delay before retrying a failed asynchronous invocation. Defaults to 1 s. */
   retryDelayMs?: number;
+  /**
+   * The bus's delivery to rules' functions and webhooks: `retryDelaysMs` are the delays between attempts (the last
+   * repeats; default doubling from 1 s to 1 min), `redriveIntervalMs` how often parked deliveries (retries run out,
+   * kept on disk under the state directory) are delivered again (default 5 min; also once at start).
+   */
+  delivery?: { retryDelaysMs?: number[]; redriveIntervalMs?: number };
+  /** Runs every schedule (the watcher's sweep) this often instead of on its expression. Default: the expression. */
+  scheduleIntervalMs?: number;
   /** Diagnostic lines (failed deliveries, retries). Defaults to stderr. */
   log?: (line: string) => void;
 }
@@ -104,6 +112,9 @@ export interface Stack {
 const STACK_FILE = "stack.json";
 /** How long a stop waits for the last deliveries (the watcher recording terminated runs). */
 const STOP_DRAIN_MS = 10_000;
+/** The bus's back-off: doubling from 1 s to a minute, then a minute between the remaining retries. */
+const DELIVERY_DELAYS_MS = [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000];
+const REDRIVE_INTERVAL_MS = 5 * 60_000;
 
 const isAlive = (pid: number) => {
   try {
@@ -245,9 +256,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       for (const t of fn.triggers) if (t.kind === "eventBridge") eventBusNames.add(t.eventBus);
     const bus: EventBusServer = await startEventBus({
       port: options.ports?.bus,
+      // Kept with the rest of the state, so that `skiff events --follow` resumes across a restart.
+      historyFile: ephemeral ? undefined : join(stateDir, "bus", "history.jsonl"),
       region: service.region,
       buses: [...eventBusNames],
       webhooks: options.webhooks,
+      retryDelaysMs: options.delivery?.retryDelaysMs ?? DELIVERY_DELAYS_MS,
+      // The dead-letter queue, and every delivery until its target took it: a kill loses no event.
+      queueDir: join(stateDir, "bus"),
       log,
     });
     stops.push(() => bus.stop());
@@ -293,6 +309,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       namespace: env.SKIFF_NAMESPACE,
       workDir: engineDir,
       artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
+      // Its workflows outlive the process, as Argo's live in the cluster: the watcher finds each one's true end.
+      stateDir: join(stateDir, "workflows"),
     });
     stops.push(() => resetSharedLocalEngine());
     // The build function's warm type checker (a worker and a tsc child), if a build started it.
@@ -340,9 +358,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           pattern: trigger.pattern,
           target: (event) => invoke(fn, handler, event),
           maximumRetryAttempts: trigger.maximumRetryAttempts,
+          maximumEventAgeMs:
+            trigger.maximumEventAge === undefined ? undefined : trigger.maximumEventAge * 1000,
         });
       });
     }
+    // What the last session left undelivered or parked goes out now that the targets are wired, then on a period.
+    void bus.router.redrive();
+    bus.router.startRedrive(options.delivery?.redriveIntervalMs ?? REDRIVE_INTERVAL_MS);
 
     const idle = async () => {
       for (;;) {
@@ -384,7 +407,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ];
       }),
     );
-    const scheduler = new Scheduler(jobs);
+    const scheduler = new Scheduler(jobs, options.scheduleIntervalMs);
     if (options.schedules ?? true) scheduler.start();
     stops.push(() => scheduler.stop());
 
@@ -409,7 +432,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const examples = options.uploadExamples === false ? [] : await uploadExamples(root, bucket, s3Client);
     await idle();
     // One sweep right away rather than a schedule period later: runs left unfinished by the previous session
-    // (the engine's state does not survive a restart) are settled as soon as the stack is up.
+    // (which the engine ended as lost when it restored them) are settled as soon as the stack is up.
     if (options.schedules ?? true) void scheduler.fireAll();
 
     const stack: Stack = {

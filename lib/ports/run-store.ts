@@ -37,6 +37,18 @@ export interface PipelineVersion {
   templateCount: number;
   diagnostics: Diagnostic[];
   createdAt: string;
+  /**
+   * The upload the version was built from: its entry object's ETag and, in a versioned bucket, S3 version id.
+   * `skiff push` finds the version its own upload produced by it. Absent on versions recorded before.
+   */
+  upload?: UploadRef;
+}
+
+/** One stored object of an upload, as S3 identifies it. */
+export interface UploadRef {
+  key: string;
+  etag?: string;
+  versionId?: string;
 }
 
 export interface PipelineRecord {

@@ -145,7 +145,11 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     });
     expect(onBus?.Targets[0].Arn).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
     expect(onBus?.Targets[0].DeadLetterConfig).toEqual({
-      Arn: { "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"] },
+      Arn: { "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] },
+    });
+    expect(onBus?.Targets[0].RetryPolicy).toEqual({
+      MaximumRetryAttempts: 185,
+      MaximumEventAgeInSeconds: 86400,
     });
     const schedule = rules.find((r) => r.ScheduleExpression);
     expect(schedule?.ScheduleExpression).toBe("rate(1 minute)");
@@ -163,12 +167,28 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     const configs = Object.fromEntries(
       ofType("AWS::Lambda::EventInvokeConfig").map(([id, r]) => [id, r.Properties]),
     );
-    for (const id of ["BuildLambdaEvConf", "WatcherLambdaEvConf"]) {
-      expect(configs[id].DestinationConfig.OnFailure.Destination).toEqual({
-        "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
-      });
-    }
+    expect(configs.BuildLambdaEvConf.DestinationConfig.OnFailure.Destination).toEqual({
+      "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
+    });
     expect(resources.FailedInvocationsQueue.Type).toBe("AWS::SQS::Queue");
+  });
+
+  it("parks the watcher's failed status events in its redrive queue, which feeds them back to it", () => {
+    const configs = Object.fromEntries(
+      ofType("AWS::Lambda::EventInvokeConfig").map(([id, r]) => [id, r.Properties]),
+    );
+    expect(configs.WatcherLambdaEvConf.DestinationConfig.OnFailure.Destination).toEqual({
+      "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"],
+    });
+    expect(configs.WatcherLambdaEvConf.MaximumEventAgeInSeconds).toBe(21600);
+    expect(resources.WatcherRedriveQueue.Properties.MessageRetentionPeriod).toBe(1209600);
+    const mappings = ofType("AWS::Lambda::EventSourceMapping").map(([, r]) => r.Properties);
+    const redrive = mappings.find(
+      (m) =>
+        JSON.stringify(m.EventSourceArn) === JSON.stringify({ "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] }),
+    );
+    expect(redrive?.FunctionName).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
+    expect(redrive?.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
   });
 
   it("grants each function only what it uses (no wildcard actions or resources)", () => {
@@ -235,39 +255,44 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     expect(putEvents("PipelineRole")).toEqual([]);
   });
 
-  it("lets EventBridge send to the dead-letter queue only for the watcher's rule, from this account", () => {
-    const policy = resources.FailedInvocationsQueuePolicy.Properties;
-    expect(policy.Queues).toEqual([{ Ref: "FailedInvocationsQueue" }]);
-    const [allow, ...rest] = policy.PolicyDocument.Statement;
+  it("lets EventBridge send to the watcher's redrive queue only for the watcher's rule, from this account", () => {
+    const tlsOnly = (queue: string) => ({
+      Sid: "TlsOnly",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:*",
+      Resource: { "Fn::GetAtt": [queue, "Arn"] },
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    const policy = resources.WatcherRedriveQueuePolicy.Properties;
+    expect(policy.Queues).toEqual([{ Ref: "WatcherRedriveQueue" }]);
     // The rule the watcher's bus events come through, whose dead-letter config names this queue.
-    const [ruleId, rule] =
+    const [, rule] =
       ofType("AWS::Events::Rule").find(([, r]) => r.Properties.EventBusName === "skiff-dev") ?? [];
     expect(rule?.Properties.Targets[0].DeadLetterConfig.Arn).toEqual({
-      "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
+      "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"],
     });
     const ruleArn = `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule?.Properties.EventBusName}/${rule?.Properties.Name}`;
-    expect(ruleId).toBeDefined();
-    expect(allow).toEqual({
-      Sid: "WatcherRuleDeadLetters",
-      Effect: "Allow",
-      Principal: { Service: "events.amazonaws.com" },
-      Action: "sqs:SendMessage",
-      Resource: { "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"] },
-      Condition: {
-        ArnEquals: { "aws:SourceArn": { "Fn::Sub": ruleArn } },
-        StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
-      },
-    });
-    // Nothing else is allowed; plain-HTTP requests are denied.
-    expect(rest).toEqual([
+    expect(policy.PolicyDocument.Statement).toEqual([
       {
-        Sid: "TlsOnly",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "sqs:*",
-        Resource: { "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"] },
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
+        Sid: "WatcherRuleDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: { "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] },
+        Condition: {
+          ArnEquals: { "aws:SourceArn": { "Fn::Sub": ruleArn } },
+          StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+        },
       },
+      tlsOnly("WatcherRedriveQueue"),
+    ]);
+    // No rule sends to the failed-invocations queue (the build's role does): no service is let in at all.
+    expect(resources.FailedInvocationsQueuePolicy.Properties.Queues).toEqual([
+      { Ref: "FailedInvocationsQueue" },
+    ]);
+    expect(resources.FailedInvocationsQueuePolicy.Properties.PolicyDocument.Statement).toEqual([
+      tlsOnly("FailedInvocationsQueue"),
     ]);
     // Lambda's permissions for EventBridge and S3 name their source too.
     for (const [, permission] of ofType("AWS::Lambda::Permission")) {

@@ -137,8 +137,8 @@ describe("the project's serverless.yml", () => {
     }
   });
 
-  it("limits the dead-letter queue to the watcher's rule in this account", () => {
-    const policy = service.resources.FailedInvocationsQueuePolicy?.Properties as {
+  it("limits the watcher's redrive queue to the watcher's rule in this account", () => {
+    const policy = service.resources.WatcherRedriveQueuePolicy?.Properties as {
       PolicyDocument: { Statement: Array<{ Effect: string; Principal: unknown; Condition?: unknown }> };
     };
     const allow = policy.PolicyDocument.Statement.filter((s) => s.Effect === "Allow");
