@@ -40,7 +40,7 @@ const newRunId = () => ulid().toLowerCase();
 export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const name = pipelineNameParam(request);
   const idempotencyKey = idempotencyKeyHeader(request.headers);
-  const body = parseRunRequest(jsonBody(request, deps.config.limits.maxBodyBytes));
+  const body = parseRunRequest(jsonBody(request, deps.config.limits));
 
   const pipeline = await deps.runs.getPipeline(name);
   if (!pipeline) throw notFound(`pipeline ${name} does not exist; push pipelines/${name}.ts first`);
@@ -79,6 +79,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     overrides: body.overrides,
     profile: body.profile,
     profiles: deps.config.profiles,
+    policy: deps.config.overrides,
   });
 
   const now = (deps.now ?? (() => new Date()))();
@@ -330,7 +331,7 @@ export type RunAction = "stop" | "terminate" | "retry" | "resubmit";
 /** `POST /runs/{runId}/stop|terminate|retry|resubmit`. */
 export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunAction): Promise<ApiResponse> {
   const run = await loadRun(deps, request);
-  jsonBody(request, deps.config.limits.maxBodyBytes); // bounded even when unused
+  jsonBody(request, deps.config.limits); // bounded even when unused
   const ref = await workflowRef(deps, run);
   switch (action) {
     case "stop":
