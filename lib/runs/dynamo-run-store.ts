@@ -24,7 +24,7 @@ import type {
   StatusUpdateResult,
   StepRecord,
 } from "../ports/run-store";
-import { decodeCursor, encodeCursor, pageSize } from "./cursor";
+import { assertCursorFits, decodeCursor, encodeCursor, pageSize } from "./cursor";
 import { ContentionError, InvalidRunInputError, RunNotFoundError, RunStoreError } from "./errors";
 import {
   ALL_RUNS_PARTITION,
@@ -694,6 +694,7 @@ export class DynamoRunStore implements RunStore {
     transform: (items: Item[]) => Promise<T[]> = async (items) => items.map((i) => strip<T>(i)),
   ): Promise<Page<T>> {
     const items: T[] = [];
+    if (start) assertCursorFits(start, input);
     let key = start;
     do {
       const out = await this.doc.send(
