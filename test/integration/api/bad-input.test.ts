@@ -236,4 +236,19 @@ describe("run requests refused with a 4xx and nothing left behind", () => {
     expect(good.status).toBe(201);
     expect(good.headers["idempotent-replayed"]).toBeUndefined();
   });
+
+  it("answers every one of 20 concurrent identical requests the engine refuses with 422, leaving no run", async () => {
+    const before = await counts();
+    const headers = { "idempotency-key": "refused-concurrently" };
+    const bad = {
+      parameters: { who: "y" },
+      profile: "ci",
+      overrides: { secrets: [{ env: "TOKEN", secretName: "ci-token", key: "k" }] },
+    };
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => stack.call("POST", "/pipelines/greet/runs", { body: bad, headers })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(422));
+    expect(await counts()).toEqual(before);
+  });
 });
