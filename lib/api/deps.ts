@@ -8,7 +8,7 @@ export interface ApiDeps {
   runs: RunStore;
   specs: SpecStore;
   engine: Engine;
-  config: Pick<SkiffConfig, "limits" | "profiles" | "engine">;
+  config: Pick<SkiffConfig, "limits" | "profiles" | "overrides" | "engine">;
   /** New run ids. Default: lower-case ULIDs (valid Kubernetes label values). */
   newRunId?: () => string;
   /** Clock. Default: `() => new Date()`. */

@@ -42,7 +42,10 @@ export interface ApiStack {
 const noBus: EventBus = { publish: async () => {} };
 
 export async function startApiStack(
-  options: { profiles?: Record<string, Record<string, unknown>> } = {},
+  options: {
+    profiles?: Record<string, Record<string, unknown>>;
+    overrides?: { envAllow?: string[]; secrets?: string[] };
+  } = {},
 ): Promise<ApiStack> {
   const [s3, dynamo]: [LocalS3, DynamoDbLocal] = await Promise.all([
     startS3({ buckets: ["skiff-api-test"] }),
@@ -64,6 +67,7 @@ export async function startApiStack(
     config: {
       limits: { ...defaultLimits, maxBodyBytes: 4096 },
       profiles: options.profiles ?? {},
+      overrides: { envAllow: options.overrides?.envAllow ?? [], secrets: options.overrides?.secrets ?? [] },
       engine: { kind: "local", namespace: "skiff" },
     },
   };
