@@ -6,6 +6,8 @@
  * talks to AWS in the cloud and to the embedded servers locally.
  */
 import { z } from "zod";
+import { ENV_GLOB } from "./runs/env-policy";
+import { OverrideError, parseProfiles as validateProfiles } from "./runs/overrides";
 
 export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -20,6 +22,8 @@ export type OverrideProfile = Record<string, unknown>;
 export interface Limits {
   /** Largest accepted HTTP request body, in bytes. */
   maxBodyBytes: number;
+  /** Deepest nesting of objects and arrays in a JSON request body, checked before it is parsed. */
+  maxBodyDepth: number;
   /** Most parameters one run request may carry. */
   maxParameters: number;
   /** Longest parameter value, in bytes. */
@@ -59,6 +63,21 @@ export interface SkiffConfig {
   };
   /** Named override sets a run request may select with `profile`. */
   profiles: Record<string, OverrideProfile>;
+  /** What every run request may override beyond the fixed allow-list of lib/runs/overrides.ts. */
+  overrides: {
+    /**
+     * `SKIFF_OVERRIDE_ENV_ALLOW`: comma-separated globs of environment variable names a request may set in
+     * `overrides.env` (e.g. `APP_*,LOG_LEVEL`). Default: none, so a deployment opts in to the names its
+     * pipelines read. Names that change how a program starts or loads code (lib/runs/env-policy.ts) are
+     * refused whatever this says.
+     */
+    envAllow: string[];
+    /**
+     * `SKIFF_OVERRIDE_SECRETS`: comma-separated Secret names any request may name in `overrides.secrets` or a
+     * secret volume. Default: none; a profile's `allow.secrets` grants more to requests that select it.
+     */
+    secrets: string[];
+  };
   limits: Limits;
   /** True when an endpoint override points the S3 client at a local server (path-style addressing). */
   s3PathStyle: boolean;
@@ -84,6 +103,7 @@ export const defaultServiceAccounts: ServiceAccounts = { allowed: ["default"], n
 
 export const defaultLimits: Limits = {
   maxBodyBytes: 256 * 1024,
+  maxBodyDepth: 32,
   maxParameters: 100,
   maxParameterValueBytes: 64 * 1024,
   maxSourceBytes: 1024 * 1024,
@@ -107,7 +127,10 @@ const envSchema = z.object({
   SKIFF_CONTROLLER_INSTANCE_ID: z.string().min(1).optional(),
   ARGO_SERVER_URL: z.url().optional(),
   SKIFF_PROFILES: z.string().optional(),
+  SKIFF_OVERRIDE_ENV_ALLOW: z.string().optional(),
+  SKIFF_OVERRIDE_SECRETS: z.string().optional(),
   SKIFF_MAX_BODY_BYTES: positiveInt.optional(),
+  SKIFF_MAX_BODY_DEPTH: positiveInt.optional(),
   SKIFF_MAX_PARAMETERS: positiveInt.optional(),
   SKIFF_MAX_PARAMETER_VALUE_BYTES: positiveInt.optional(),
   SKIFF_MAX_SOURCE_BYTES: positiveInt.optional(),
@@ -171,7 +194,40 @@ function parseProfiles(raw: string | undefined): Record<string, OverrideProfile>
   if (badNames.length > 0) {
     throw new ConfigError(`SKIFF_PROFILES: ${badNames.join(", ")}: profile names are lowercase DNS labels`);
   }
+  try {
+    validateProfiles(parsed.data);
+  } catch (error) {
+    if (error instanceof OverrideError)
+      throw new ConfigError(`SKIFF_PROFILES: ${error.message}`, { cause: error });
+    throw error;
+  }
   return parsed.data;
+}
+
+/** A comma-separated list; blanks around items and empty items are ignored. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+function parseOverridePolicy(env: { SKIFF_OVERRIDE_ENV_ALLOW?: string; SKIFF_OVERRIDE_SECRETS?: string }) {
+  const envAllow = list(env.SKIFF_OVERRIDE_ENV_ALLOW);
+  const badGlobs = envAllow.filter((glob) => !ENV_GLOB.test(glob));
+  if (badGlobs.length > 0) {
+    throw new ConfigError(
+      `SKIFF_OVERRIDE_ENV_ALLOW: ${badGlobs.join(", ")}: expected variable names, * matching any characters`,
+    );
+  }
+  const secrets = list(env.SKIFF_OVERRIDE_SECRETS);
+  const badSecrets = secrets.filter((name) => !SECRET_NAME.test(name));
+  if (badSecrets.length > 0) {
+    throw new ConfigError(`SKIFF_OVERRIDE_SECRETS: ${badSecrets.join(", ")}: expected Secret names`);
+  }
+  return { envAllow, secrets };
 }
 
 function formatIssues(error: z.ZodError): string {
@@ -198,9 +254,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
       argoServerUrl: e.ARGO_SERVER_URL,
     },
     profiles: parseProfiles(e.SKIFF_PROFILES),
+    overrides: parseOverridePolicy(e),
     limits: {
       ...defaultLimits,
       maxBodyBytes: e.SKIFF_MAX_BODY_BYTES ?? defaultLimits.maxBodyBytes,
+      maxBodyDepth: e.SKIFF_MAX_BODY_DEPTH ?? defaultLimits.maxBodyDepth,
       maxParameters: e.SKIFF_MAX_PARAMETERS ?? defaultLimits.maxParameters,
       maxParameterValueBytes: e.SKIFF_MAX_PARAMETER_VALUE_BYTES ?? defaultLimits.maxParameterValueBytes,
       maxSourceBytes: e.SKIFF_MAX_SOURCE_BYTES ?? defaultLimits.maxSourceBytes,

@@ -9,7 +9,7 @@ export interface ApiDeps {
   runs: RunStore;
   specs: SpecStore;
   engine: Engine;
-  config: Pick<SkiffConfig, "limits" | "profiles" | "engine">;
+  config: Pick<SkiffConfig, "limits" | "profiles" | "overrides" | "engine">;
   /** Which service accounts a spec may run as (checked at submit). Default: only the default account. */
   serviceAccounts?: ServiceAccountPolicy;
   /** New run ids. Default: lower-case ULIDs (valid Kubernetes label values). */

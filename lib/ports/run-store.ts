@@ -175,6 +175,12 @@ export interface RunStore {
   // Runs
   /** Creates the run; with an idempotency key already used, returns the existing run and created=false. */
   createRun(run: RunRecord): Promise<{ run: RunRecord; created: boolean }>;
+  /**
+   * Removes a run the engine refused at submit, so that a refused request leaves nothing behind: its record,
+   * parameter entries and idempotency key (which may then be used again). Only a run still `Pending` without a
+   * workflow is removed; false when there was none, or it had moved on.
+   */
+  discardRun(runId: string): Promise<boolean>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   queryRuns(query: RunQuery): Promise<Page<RunRecord>>;

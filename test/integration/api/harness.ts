@@ -46,7 +46,10 @@ const noBus: EventBus = { publish: async () => {} };
 export const TEST_CALLER = "arn:aws:iam::000000000000:user/api-test";
 
 export async function startApiStack(
-  options: { profiles?: Record<string, Record<string, unknown>> } = {},
+  options: {
+    profiles?: Record<string, Record<string, unknown>>;
+    overrides?: { envAllow?: string[]; secrets?: string[] };
+  } = {},
 ): Promise<ApiStack> {
   const [s3, dynamo]: [LocalS3, DynamoDbLocal] = await Promise.all([
     startS3({ buckets: ["skiff-api-test"] }),
@@ -68,6 +71,7 @@ export async function startApiStack(
     config: {
       limits: { ...defaultLimits, maxBodyBytes: 4096 },
       profiles: options.profiles ?? {},
+      overrides: { envAllow: options.overrides?.envAllow ?? [], secrets: options.overrides?.secrets ?? [] },
       engine: { kind: "local", namespace: "skiff" },
     },
   };
