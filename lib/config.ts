@@ -82,11 +82,24 @@ export interface SkiffConfig {
   /** True when an endpoint override points the S3 client at a local server (path-style addressing). */
   s3PathStyle: boolean;
   /**
+   * Which Kubernetes service accounts specs may run as (SKIFF_SERVICE_ACCOUNTS, comma-separated; default only
+   * `default`), and the exit notifier's (SKIFF_NOTIFIER_SERVICE_ACCOUNT, default `skiff-notifier`), which no
+   * spec may name: checked at build and again at submit (lib/build/lint/service-accounts.ts).
+   */
+  serviceAccounts: ServiceAccounts;
+  /**
    * The build function type-checks uploads with TypeScript's native compiler (SKIFF_TYPECHECK, default
    * true). `false` only saves its time: type errors then surface only where evaluation trips over them.
    */
   typecheck: boolean;
 }
+
+export interface ServiceAccounts {
+  allowed: string[];
+  notifier: string;
+}
+
+export const defaultServiceAccounts: ServiceAccounts = { allowed: ["default"], notifier: "skiff-notifier" };
 
 export const defaultLimits: Limits = {
   maxBodyBytes: 256 * 1024,
@@ -128,7 +141,39 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: z.string().optional(),
   SKIFF_S3_PATH_STYLE: z.enum(["true", "false"]).optional(),
   SKIFF_TYPECHECK: z.enum(["true", "false"]).default("true"),
+  SKIFF_SERVICE_ACCOUNTS: z.string().optional(),
+  SKIFF_NOTIFIER_SERVICE_ACCOUNT: z.string().optional(),
 });
+
+/** A Kubernetes service account name (a DNS-1123 subdomain). */
+const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `SKIFF_SERVICE_ACCOUNTS` and `SKIFF_NOTIFIER_SERVICE_ACCOUNT`; the notifier's account can never be allowed. */
+export function serviceAccounts(env: NodeJS.ProcessEnv = process.env): ServiceAccounts {
+  const notifier = env.SKIFF_NOTIFIER_SERVICE_ACCOUNT?.trim() || defaultServiceAccounts.notifier;
+  const raw = env.SKIFF_SERVICE_ACCOUNTS;
+  const allowed =
+    raw === undefined
+      ? defaultServiceAccounts.allowed
+      : raw
+          .split(",")
+          .map((name) => name.trim())
+          .filter(Boolean);
+  for (const [variable, names] of [
+    ["SKIFF_SERVICE_ACCOUNTS", allowed],
+    ["SKIFF_NOTIFIER_SERVICE_ACCOUNT", [notifier]],
+  ] as const) {
+    const bad = names.filter((name) => name.length > 253 || !SERVICE_ACCOUNT.test(name));
+    if (bad.length > 0)
+      throw new ConfigError(`${variable}: ${bad.join(", ")}: not a Kubernetes service account name`);
+  }
+  if (allowed.includes(notifier)) {
+    throw new ConfigError(
+      `SKIFF_SERVICE_ACCOUNTS: ${notifier} is the exit notifier's service account (SKIFF_NOTIFIER_SERVICE_ACCOUNT); specs may never run as it`,
+    );
+  }
+  return { allowed: [...allowed], notifier };
+}
 
 const PROFILE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const profilesSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
@@ -227,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
         ? e.SKIFF_S3_PATH_STYLE === "true"
         : Boolean(e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL),
     typecheck: e.SKIFF_TYPECHECK === "true",
+    serviceAccounts: serviceAccounts(env),
   };
 }
 

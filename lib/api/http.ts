@@ -12,6 +12,11 @@ export interface ApiRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   body?: string;
+  /**
+   * Who is calling: the IAM principal API Gateway authenticated (`requestContext.authorizer.iam.userArn`), or
+   * `local` on the embedded stack. Undefined when the event carries none.
+   */
+  caller?: string;
 }
 
 export interface ApiResponse {
@@ -47,7 +52,15 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
     query,
     headers,
     body,
+    caller: callerOf(event),
   };
+}
+
+/** The IAM principal of an HTTP API event authorized with AWS_IAM (API Gateway's payload 2.0). */
+function callerOf(event: APIGatewayProxyEventV2): string | undefined {
+  const { authorizer } = event.requestContext as { authorizer?: { iam?: { userArn?: unknown } } };
+  const arn = authorizer?.iam?.userArn;
+  return typeof arn === "string" && arn.length > 0 ? arn : undefined;
 }
 
 export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {

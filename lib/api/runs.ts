@@ -16,6 +16,7 @@ import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
 import { idempotencyKeyHeader, parseRunRequest, resolveParameters } from "./run-request";
+import { checkSpecServiceAccounts } from "./submit-check";
 
 const RUN_STATUSES: RunStatus[] = [
   "Pending",
@@ -85,6 +86,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     profiles: deps.config.profiles,
     policy: deps.config.overrides,
   });
+  checkSpecServiceAccounts(spec, deps.serviceAccounts);
 
   const now = (deps.now ?? (() => new Date()))();
   const candidate: RunRecord = {
@@ -95,6 +97,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     parameters,
     engine: { kind: deps.engine.kind, namespace: deps.config.engine.namespace },
     createdAt: now.toISOString(),
+    caller: request.caller,
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
   const { run, created } = await deps.runs.createRun(candidate);
@@ -197,6 +200,9 @@ function replayMismatch(
   candidate: RunRecord,
   versionGiven: boolean,
 ): string | undefined {
+  // A key names one caller's request: another principal replaying it does not get that run back.
+  if (existing.caller !== undefined && existing.caller !== candidate.caller)
+    return "the key belongs to another caller's run";
   if (existing.pipeline !== candidate.pipeline)
     return `the key belongs to a run of pipeline ${existing.pipeline}`;
   if (versionGiven && existing.version !== candidate.version) {
@@ -213,6 +219,7 @@ function runResponse(run: RunRecord) {
     status: run.status,
     pipeline: run.pipeline,
     version: run.version,
+    ...(run.caller ? { caller: run.caller } : {}),
     links: runLinks(run),
   };
 }
@@ -382,6 +389,7 @@ export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunA
       await deps.engine.terminate(ref);
       return json(202, runResponse(run));
     case "retry": {
+      await checkWorkflowServiceAccounts(deps, ref);
       const retried = await deps.engine.retry(ref);
       // The same run goes on: reopen its terminal record so the retried attempt is recorded and completes.
       // The attempt starts when the engine says so; snapshots of the earlier attempt are refused from then on.
@@ -389,12 +397,18 @@ export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunA
       return json(202, runResponse(await deps.runs.reopenRun(run.runId, { startedAt })));
     }
     case "resubmit":
-      return resubmit(deps, run, ref);
+      return resubmit(deps, request, run, ref);
   }
 }
 
 /** Resubmit makes a new workflow, hence a new run that points at its parent. */
-async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Promise<ApiResponse> {
+async function resubmit(
+  deps: ApiDeps,
+  request: ApiRequest,
+  parent: RunRecord,
+  ref: WorkflowRef,
+): Promise<ApiResponse> {
+  await checkWorkflowServiceAccounts(deps, ref);
   const now = (deps.now ?? (() => new Date()))();
   const { run } = await deps.runs.createRun({
     runId: (deps.newRunId ?? newRunId)(),
@@ -404,6 +418,7 @@ async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Pro
     parameters: parent.parameters,
     engine: { kind: deps.engine.kind, namespace: parent.engine.namespace },
     createdAt: now.toISOString(),
+    caller: request.caller,
     parentRunId: parent.runId,
   });
   const submitted = await deps.engine.resubmit(ref, { runId: run.runId });
@@ -419,4 +434,10 @@ async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Pro
     steps: [],
   });
   return json(201, { ...runResponse(result.run), parentRunId: parent.runId });
+}
+
+/** Retry and resubmit run a workflow again as it was submitted: its accounts must still be allowed. */
+async function checkWorkflowServiceAccounts(deps: ApiDeps, ref: WorkflowRef): Promise<void> {
+  const workflow = await deps.engine.get(ref);
+  if (workflow) checkSpecServiceAccounts(workflow, deps.serviceAccounts);
 }

@@ -17,6 +17,7 @@ import type { Engine } from "../engine/engine";
 import { S3ArtifactStore } from "../engine/local";
 import type { EventRouter, WebhookDefinition } from "./bus/router";
 import { type EventBusServer, startEventBus } from "./bus/server";
+import { asLocalCaller } from "./caller";
 import { LOCAL_CREDENTIALS } from "./credentials";
 import { startDynamoDbLocal } from "./dynamodb";
 import { createTableInput, ensureTable } from "./dynamodb-tables";
@@ -410,13 +411,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.schedules ?? true) scheduler.start();
     stops.push(() => scheduler.stop());
 
-    // The HTTP API.
+    // The HTTP API: serverless.yml's routes, which are AWS_IAM in every deployed stage, served here without
+    // credentials on 127.0.0.1 only (the one place they go unauthenticated), each request as the `local` caller.
     const routes: HttpRoute[] = service.functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => {
         if (trigger.kind !== "httpApi") return [];
         const handler = handlerOf(fn);
         return [
-          { method: trigger.method, path: trigger.path, invoke: (event) => invoke(fn, handler, event) },
+          {
+            method: trigger.method,
+            path: trigger.path,
+            invoke: (event) => invoke(fn, handler, asLocalCaller(event)),
+          },
         ];
       }),
     );

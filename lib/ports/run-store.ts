@@ -87,6 +87,11 @@ export interface RunRecord {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /**
+   * Who created the run: the caller's IAM principal (ARN), `local` on the embedded stack. Absent on runs
+   * recorded before callers were, and on runs the sweep adopted from the engine without a record.
+   */
+  caller?: string;
   /** Set when the run was created through an idempotency key. */
   idempotencyKey?: string;
   /** Resubmitted/retried from. */

@@ -33,13 +33,17 @@ export interface ApiStack {
   call(
     method: string,
     path: string,
-    options?: { body?: string | object; headers?: Record<string, string> },
+    /** `caller`: the IAM principal API Gateway authenticated (default `TEST_CALLER`); null for none. */
+    options?: { body?: string | object; headers?: Record<string, string>; caller?: string | null },
     // biome-ignore lint/suspicious/noExplicitAny: tests read response fields loosely and assert their values
   ): Promise<{ status: number; body: any; headers: Record<string, string> }>;
   stop(): Promise<void>;
 }
 
 const noBus: EventBus = { publish: async () => {} };
+
+/** The principal requests carry unless a test says otherwise (API Gateway's IAM authorizer fills it in). */
+export const TEST_CALLER = "arn:aws:iam::000000000000:user/api-test";
 
 export async function startApiStack(
   options: {
@@ -83,7 +87,7 @@ export async function startApiStack(
       const outcome = await builds.buildKey(keys.pipelineSource(name));
       if (outcome.kind !== "built") throw new Error(`push ${name}: ${outcome.kind}`);
     },
-    async call(method, path, { body, headers = {} } = {}) {
+    async call(method, path, { body, headers = {}, caller = TEST_CALLER } = {}) {
       const [rawPath, rawQuery = ""] = path.split("?");
       const query = new URLSearchParams(rawQuery);
       const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
@@ -105,6 +109,21 @@ export async function startApiStack(
           stage: "$default",
           time: new Date().toISOString(),
           timeEpoch: Date.now(),
+          ...(caller === null
+            ? {}
+            : {
+                authorizer: {
+                  iam: {
+                    accessKey: "AKIATEST",
+                    accountId: "000000000000",
+                    callerId: "AIDATEST",
+                    cognitoIdentity: null,
+                    principalOrgId: "",
+                    userArn: caller,
+                    userId: "AIDATEST",
+                  },
+                },
+              }),
         },
         body: text,
         isBase64Encoded: false,

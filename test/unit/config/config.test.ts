@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       limits: defaultLimits,
       s3PathStyle: false,
       typecheck: true,
+      serviceAccounts: { allowed: ["default"], notifier: "skiff-notifier" },
     });
   });
 
