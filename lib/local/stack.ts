@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { closeSharedTypecheckSession } from "../build/typecheck-session";
+import { resetConfig } from "../config";
 import { resetSharedLocalEngine, sharedLocalEngine } from "../engine";
 import type { Engine } from "../engine/engine";
 import { S3ArtifactStore } from "../engine/local";
@@ -175,14 +176,20 @@ function handlerEnvironment(
   };
 }
 
+/**
+ * Sets the functions' environment as Lambda would (they share this process), and forgets the configuration read
+ * from the one before, so the handlers read this one once and make their dependencies from it.
+ */
 function applyEnvironment(env: Record<string, string>): () => void {
   const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
+  resetConfig();
   return () => {
     for (const [name, value] of Object.entries(previous)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
+    resetConfig();
   };
 }
 

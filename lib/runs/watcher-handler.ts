@@ -4,13 +4,7 @@ import {
   type WorkflowStatusChangeEvent,
   workflowStatusChangeEventSchema,
 } from "../events/contracts";
-import {
-  type ReconcileOutcome,
-  type SweepReport,
-  Watcher,
-  type WatcherDeps,
-  type WatcherOptions,
-} from "./watcher";
+import type { ReconcileOutcome, SweepReport, Watcher } from "./watcher";
 
 /** The trigger was neither an engine status change nor the sweep schedule (or was malformed). */
 export class InvalidWatcherEventError extends Error {
@@ -65,16 +59,14 @@ export function parkedEvent(body: string): unknown {
 }
 
 /**
- * The watcher Lambda's logic, independent of how its dependencies are made: parses the EventBridge event,
- * then runs either `Watcher.handleStatusChange` or `Watcher.sweep`. Dependencies are created on the first
- * invocation and reused (Lambda keeps the container warm).
+ * The watcher function: parses the EventBridge event (or a redrive batch of parked ones), then runs either
+ * `Watcher.handleStatusChange` or `Watcher.sweep` on the watcher `watcher()` gives (its entry makes it once,
+ * from the configuration).
  */
 export function createWatcherHandler(
-  makeDeps: () => WatcherDeps | Promise<WatcherDeps>,
-  options: WatcherOptions & { log?: WatcherLog } = {},
+  watcher: () => Watcher | Promise<Watcher>,
+  log?: WatcherLog,
 ): (event: unknown) => Promise<WatcherResult> {
-  let watcher: Promise<Watcher> | undefined;
-  const { log, ...watcherOptions } = options;
   const handle = async (event: unknown): Promise<WatcherResult> => {
     if (isSqsBatch(event)) {
       // A redrive: each parked event is handled as it first came; one that fails again stays in the queue.
@@ -101,11 +93,7 @@ export function createWatcherHandler(
       return { kind: "redrive", batchItemFailures };
     }
     const parsed = parseWatcherEvent(event);
-    watcher ??= Promise.resolve(makeDeps()).then((deps) => new Watcher(deps, watcherOptions));
-    const w = await watcher.catch((error: unknown) => {
-      watcher = undefined; // let the next invocation try again
-      throw error;
-    });
+    const w = await watcher();
     if (parsed.source === "aws.events") {
       const report = await w.sweep();
       const summary = {
@@ -141,18 +129,4 @@ export function parseWatcherEvent(event: unknown): WorkflowStatusChangeEvent | S
     }: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`,
     issues,
   );
-}
-
-/**
- * `SKIFF_NO_STATUS_TIMEOUT_SECONDS`: how long a run's workflow may go without a status before the sweep closes
- * the run as `Error`. Default: 300 s.
- */
-export function noStatusTimeoutFromEnv(env: Record<string, string | undefined>): number {
-  const raw = env.SKIFF_NO_STATUS_TIMEOUT_SECONDS;
-  if (raw === undefined || raw === "") return 300_000;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new Error(`SKIFF_NO_STATUS_TIMEOUT_SECONDS must be a positive number of seconds, got "${raw}"`);
-  }
-  return seconds * 1000;
 }

@@ -1,12 +1,18 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createEngine, createEngineFromEnv, resetSharedLocalEngine } from "../../../../lib/engine";
-import { argoConfigFromEnv } from "../../../../lib/engine/argo/config";
+import { ConfigError, loadConfig } from "../../../../lib/config";
+import { createEngine, resetSharedLocalEngine } from "../../../../lib/engine";
+import { argoEngineConfig } from "../../../../lib/engine/argo/config";
 import { ArgoEngine } from "../../../../lib/engine/argo/engine";
-import { EngineError } from "../../../../lib/engine/errors";
+
+/** The engine settings lib/config.ts reads from an environment (with the bucket and table it requires). */
+const engineFromEnv = (env: Record<string, string>) =>
+  loadConfig({ SKIFF_BUCKET: "skiff-test", SKIFF_TABLE: "skiff-test", ...env }).engine;
+const argoConfigFromEnv = (env: Record<string, string>) => argoEngineConfig(engineFromEnv(env));
+const createEngineFromEnv = (env: Record<string, string>) => createEngine(engineFromEnv(env));
 
 afterEach(() => resetSharedLocalEngine());
 
-describe("createEngine / createEngineFromEnv", () => {
+describe("createEngine on lib/config's engine settings", () => {
   it("returns one process-wide local engine for SKIFF_ENGINE=local (the default)", () => {
     const a = createEngineFromEnv({});
     const b = createEngine({ kind: "local", namespace: "skiff" });
@@ -24,22 +30,22 @@ describe("createEngine / createEngineFromEnv", () => {
     expect(engine).toBeInstanceOf(ArgoEngine);
     expect((engine as ArgoEngine).namespace).toBe("pipelines");
     // From lib/config's engine section: an EKS cluster (contacted only on first use).
-    const eks = createEngine(
-      { kind: "argo", namespace: "skiff", eksCluster: "prod" },
-      { AWS_REGION: "eu-west-1" },
-    );
+    const eks = createEngineFromEnv({
+      SKIFF_ENGINE: "argo",
+      SKIFF_NAMESPACE: "skiff",
+      SKIFF_EKS_CLUSTER: "prod",
+      AWS_REGION: "eu-west-1",
+    });
     expect(eks.kind).toBe("argo");
   });
 
   it("names what is missing or wrong", () => {
-    expect(() => createEngineFromEnv({ SKIFF_ENGINE: "k8s" })).toThrow(
-      /SKIFF_ENGINE must be "local" or "argo", got "k8s"/,
-    );
+    expect(() => createEngineFromEnv({ SKIFF_ENGINE: "k8s" })).toThrow(/SKIFF_ENGINE: .*"local"\|"argo"/);
     expect(() => createEngineFromEnv({ SKIFF_ENGINE: "argo" })).toThrow(
       /SKIFF_EKS_CLUSTER.*KUBECONFIG.*SKIFF_KUBE_SERVER/,
     );
     expect(() => argoConfigFromEnv({ SKIFF_KUBE_SERVER: "http://x", SKIFF_KUBE_TIMEOUT_MS: "soon" })).toThrow(
-      EngineError,
+      ConfigError,
     );
   });
 
