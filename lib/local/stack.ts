@@ -77,6 +77,11 @@ export interface StackOptions {
   delivery?: { retryDelaysMs?: number[]; redriveIntervalMs?: number };
   /** Runs every schedule (the watcher's sweep) this often instead of on its expression. Default: the expression. */
   scheduleIntervalMs?: number;
+  /**
+   * The handlers' Powertools log level (`POWERTOOLS_LOG_LEVEL` in their environment) unless this process's
+   * environment sets one. Default: Powertools' own (INFO).
+   */
+  handlerLogLevel?: string;
   /** Diagnostic lines (failed deliveries, retries). Defaults to stderr. */
   log?: (line: string) => void;
 }
@@ -280,6 +285,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       { s3: s3.endpoint, dynamodb: dynamo.endpoint, bus: bus.endpoint },
       log,
     );
+    const logLevel = process.env.POWERTOOLS_LOG_LEVEL ?? options.handlerLogLevel;
+    if (logLevel !== undefined) env.POWERTOOLS_LOG_LEVEL = logLevel;
     const eventBus = env.SKIFF_EVENT_BUS ?? "default";
     // The bus the handlers publish to must exist even if no rule listens on it.
     bus.router.addBus(eventBus);
