@@ -1,3 +1,4 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import {
   type ScheduledEvent,
   scheduledEventSchema,
@@ -18,11 +19,16 @@ export class InvalidWatcherEventError extends Error {
   }
 }
 
-/** Where the handler reports (Powertools' Logger fits). */
+/** Where the handler reports. */
 export interface WatcherLog {
   info(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
 }
+
+const powertoolsLog = (logger: Logger): WatcherLog => ({
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+});
 
 export type WatcherResult =
   | { kind: "status-change"; outcome: ReconcileOutcome }
@@ -65,7 +71,7 @@ export function parkedEvent(body: string): unknown {
  */
 export function createWatcherHandler(
   watcher: () => Watcher | Promise<Watcher>,
-  log?: WatcherLog,
+  log: WatcherLog = powertoolsLog(new Logger({ serviceName: "skiff-watcher" })),
 ): (event: unknown) => Promise<WatcherResult> {
   const handle = async (event: unknown): Promise<WatcherResult> => {
     if (isSqsBatch(event)) {
@@ -77,13 +83,13 @@ export function createWatcherHandler(
         } catch (error) {
           if (error instanceof InvalidWatcherEventError || error instanceof SyntaxError) {
             // Never valid: keeping it would only fail again, for as long as the queue keeps messages.
-            log?.error("parked event dropped: not a watcher event", {
+            log.error("parked event dropped: not a watcher event", {
               messageId: record.messageId,
               error: String(error),
             });
             continue;
           }
-          log?.error("parked event failed again, kept", {
+          log.error("parked event failed again, kept", {
             messageId: record.messageId,
             error: String(error),
           });
@@ -102,12 +108,12 @@ export function createWatcherHandler(
         changed: report.outcomes.filter((o) => o.action !== "unchanged" && o.action !== "waiting").length,
         errors: report.errors,
       };
-      if (report.errors.length) log?.error("sweep finished with errors", summary);
-      else log?.info("sweep finished", summary);
+      if (report.errors.length) log.error("sweep finished with errors", summary);
+      else log.info("sweep finished", summary);
       return { kind: "sweep", report };
     }
     const outcome = await w.handleStatusChange((parsed as WorkflowStatusChangeEvent).detail);
-    log?.info("status change handled", { ...outcome });
+    log.info("status change handled", { ...outcome });
     return { kind: "status-change", outcome };
   };
   return handle;

@@ -5,23 +5,23 @@ import { argoEngineConfig } from "../../../../lib/engine/argo/config";
 import { ArgoEngine } from "../../../../lib/engine/argo/engine";
 
 /** The engine settings lib/config.ts reads from an environment (with the bucket and table it requires). */
-const engineFromEnv = (env: Record<string, string>) =>
+const engineSettingsFor = (env: Record<string, string>) =>
   loadConfig({ SKIFF_BUCKET: "skiff-test", SKIFF_TABLE: "skiff-test", ...env }).engine;
-const argoConfigFromEnv = (env: Record<string, string>) => argoEngineConfig(engineFromEnv(env));
-const createEngineFromEnv = (env: Record<string, string>) => createEngine(engineFromEnv(env));
+const argoConfigFor = (env: Record<string, string>) => argoEngineConfig(engineSettingsFor(env));
+const engineFor = (env: Record<string, string>) => createEngine(engineSettingsFor(env));
 
 afterEach(() => resetSharedLocalEngine());
 
 describe("createEngine on lib/config's engine settings", () => {
   it("returns one process-wide local engine for SKIFF_ENGINE=local (the default)", () => {
-    const a = createEngineFromEnv({});
+    const a = engineFor({});
     const b = createEngine({ kind: "local", namespace: "skiff" });
     expect(a.kind).toBe("local");
     expect(b).toBe(a);
   });
 
   it("returns an Argo engine for SKIFF_ENGINE=argo, with the namespace and cluster from the environment", () => {
-    const engine = createEngineFromEnv({
+    const engine = engineFor({
       SKIFF_ENGINE: "argo",
       SKIFF_NAMESPACE: "pipelines",
       SKIFF_KUBE_SERVER: "http://127.0.0.1:1",
@@ -30,7 +30,7 @@ describe("createEngine on lib/config's engine settings", () => {
     expect(engine).toBeInstanceOf(ArgoEngine);
     expect((engine as ArgoEngine).namespace).toBe("pipelines");
     // From lib/config's engine section: an EKS cluster (contacted only on first use).
-    const eks = createEngineFromEnv({
+    const eks = engineFor({
       SKIFF_ENGINE: "argo",
       SKIFF_NAMESPACE: "skiff",
       SKIFF_EKS_CLUSTER: "prod",
@@ -40,31 +40,31 @@ describe("createEngine on lib/config's engine settings", () => {
   });
 
   it("names what is missing or wrong", () => {
-    expect(() => createEngineFromEnv({ SKIFF_ENGINE: "k8s" })).toThrow(/SKIFF_ENGINE: .*"local"\|"argo"/);
-    expect(() => createEngineFromEnv({ SKIFF_ENGINE: "argo" })).toThrow(
+    expect(() => engineFor({ SKIFF_ENGINE: "k8s" })).toThrow(/SKIFF_ENGINE: .*"local"\|"argo"/);
+    expect(() => engineFor({ SKIFF_ENGINE: "argo" })).toThrow(
       /SKIFF_EKS_CLUSTER.*KUBECONFIG.*SKIFF_KUBE_SERVER/,
     );
-    expect(() => argoConfigFromEnv({ SKIFF_KUBE_SERVER: "http://x", SKIFF_KUBE_TIMEOUT_MS: "soon" })).toThrow(
+    expect(() => argoConfigFor({ SKIFF_KUBE_SERVER: "http://x", SKIFF_KUBE_TIMEOUT_MS: "soon" })).toThrow(
       ConfigError,
     );
   });
 
   it("reads cluster access in order: explicit server, EKS, kubeconfig, in-cluster", () => {
-    expect(argoConfigFromEnv({ SKIFF_KUBE_SERVER: "https://k", SKIFF_EKS_CLUSTER: "c" }).cluster.mode).toBe(
+    expect(argoConfigFor({ SKIFF_KUBE_SERVER: "https://k", SKIFF_EKS_CLUSTER: "c" }).cluster.mode).toBe(
       "server",
     );
     expect(
-      argoConfigFromEnv({ SKIFF_EKS_CLUSTER: "c", AWS_REGION: "us-east-1", KUBECONFIG: "/k" }).cluster,
+      argoConfigFor({ SKIFF_EKS_CLUSTER: "c", AWS_REGION: "us-east-1", KUBECONFIG: "/k" }).cluster,
     ).toEqual({
       mode: "eks",
       cluster: "c",
       region: "us-east-1",
     });
-    expect(argoConfigFromEnv({ KUBECONFIG: "/k", KUBERNETES_SERVICE_HOST: "10.0.0.1" }).cluster.mode).toBe(
+    expect(argoConfigFor({ KUBECONFIG: "/k", KUBERNETES_SERVICE_HOST: "10.0.0.1" }).cluster.mode).toBe(
       "kubeconfig",
     );
-    expect(argoConfigFromEnv({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }).cluster.mode).toBe("in-cluster");
-    const settings = argoConfigFromEnv({
+    expect(argoConfigFor({ KUBERNETES_SERVICE_HOST: "10.0.0.1" }).cluster.mode).toBe("in-cluster");
+    const settings = argoConfigFor({
       SKIFF_KUBE_SERVER: "https://k",
       SKIFF_CONTROLLER_INSTANCE_ID: "ci",
       ARGO_SERVER_URL: "https://argo:2746",
