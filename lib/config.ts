@@ -6,6 +6,7 @@
  * talks to AWS in the cloud and to the embedded servers locally.
  */
 import { z } from "zod";
+import type { ExitNotifierOptions } from "./engine/argo/exit-notifier";
 import { ENV_GLOB } from "./runs/env-policy";
 import { OverrideError, parseProfiles as validateProfiles } from "./runs/overrides";
 
@@ -38,6 +39,41 @@ export interface Limits {
   defaultPageSize: number;
   /** Wall-time limit of one pipeline's evaluation in a build, in ms; undefined: the sandbox's default (30 s). */
   buildTimeoutMs?: number;
+  /**
+   * How long a run's workflow may go without a status before the watcher's sweep closes the run as `Error`, in
+   * ms (`SKIFF_NO_STATUS_TIMEOUT_SECONDS`, default 300 s).
+   */
+  noStatusTimeoutMs: number;
+}
+
+/**
+ * How the Argo engine reaches the Kubernetes API server, as configured (plain data; lib/engine/argo turns it
+ * into a connection). First match wins: `SKIFF_KUBE_SERVER` (+ `SKIFF_KUBE_TOKEN`, `SKIFF_KUBE_CA_DATA`,
+ * `SKIFF_KUBE_INSECURE=true`); `SKIFF_EKS_CLUSTER` (+ `AWS_REGION`); `SKIFF_KUBECONFIG` or `KUBECONFIG`
+ * (+ `SKIFF_KUBE_CONTEXT`); in-cluster when `KUBERNETES_SERVICE_HOST` is set.
+ */
+export type ClusterSettings =
+  | { mode: "server"; server: string; token?: string; caData?: string; skipTLSVerify: boolean }
+  | { mode: "eks"; cluster: string; region?: string }
+  | { mode: "kubeconfig"; path: string; context?: string }
+  | { mode: "in-cluster" };
+
+export interface EngineSettings {
+  kind: "local" | "argo";
+  /** Kubernetes namespace of the workflows (also the local engine's namespace). */
+  namespace: string;
+  /** EKS cluster name (argo engine). */
+  eksCluster?: string;
+  /** Argo's controller instance id, when the cluster runs several controllers. */
+  controllerInstanceId?: string;
+  /** Argo Server base URL, when the REST API is used instead of the Kubernetes API. */
+  argoServerUrl?: string;
+  /** Bearer token for Argo Server (`ARGO_TOKEN`). */
+  argoServerToken?: string;
+  /** Per-request time limit of the Kubernetes and Argo Server clients (`SKIFF_KUBE_TIMEOUT_MS`, default 15 s). */
+  requestTimeoutMs?: number;
+  /** Cluster access (argo engine); undefined when the environment names none. */
+  cluster?: ClusterSettings;
 }
 
 export interface SkiffConfig {
@@ -50,17 +86,12 @@ export interface SkiffConfig {
   table: string;
   /** Name of the Skiff event bus. */
   eventBus: string;
-  engine: {
-    kind: "local" | "argo";
-    /** Kubernetes namespace of the workflows (also the local engine's namespace). */
-    namespace: string;
-    /** EKS cluster name (argo engine). */
-    eksCluster?: string;
-    /** Argo's controller instance id, when the cluster runs several controllers. */
-    controllerInstanceId?: string;
-    /** Argo Server base URL, when the REST API is used instead of the Kubernetes API. */
-    argoServerUrl?: string;
-  };
+  engine: EngineSettings;
+  /**
+   * The exit notifier the build adds to every spec on the argo engine (its completions reach the bus from the
+   * cluster); undefined on the local engine, whose completions come from its change feed.
+   */
+  notifier?: ExitNotifierOptions;
   /** Named override sets a run request may select with `profile`. */
   profiles: Record<string, OverrideProfile>;
   /** What every run request may override beyond the fixed allow-list of lib/runs/overrides.ts. */
@@ -110,6 +141,7 @@ export const defaultLimits: Limits = {
   maxSourceFiles: 200,
   maxPageSize: 100,
   defaultPageSize: 20,
+  noStatusTimeoutMs: 300_000,
 };
 
 const positiveInt = z.coerce.number().int().positive();
@@ -252,7 +284,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
       eksCluster: e.SKIFF_EKS_CLUSTER,
       controllerInstanceId: e.SKIFF_CONTROLLER_INSTANCE_ID,
       argoServerUrl: e.ARGO_SERVER_URL,
+      argoServerToken: env.ARGO_TOKEN || undefined,
+      requestTimeoutMs: positiveNumber(env, "SKIFF_KUBE_TIMEOUT_MS", "milliseconds"),
+      cluster: clusterSettings(env),
     },
+    notifier: notifierSettings(env),
     profiles: parseProfiles(e.SKIFF_PROFILES),
     overrides: parseOverridePolicy(e),
     limits: {
@@ -266,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
       maxPageSize,
       defaultPageSize: Math.min(defaultLimits.defaultPageSize, maxPageSize),
       buildTimeoutMs: e.SKIFF_BUILD_TIMEOUT_MS,
+      noStatusTimeoutMs: noStatusTimeoutMs(env),
     },
     s3PathStyle:
       e.SKIFF_S3_PATH_STYLE !== undefined
@@ -286,6 +323,58 @@ export function buildTimeoutMs(env: NodeJS.ProcessEnv = process.env): number | u
   return parsed.data;
 }
 
+/** An optional positive number (blank is unset), named with its unit when it is not one. */
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, unit: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive number of ${unit}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** `SKIFF_NO_STATUS_TIMEOUT_SECONDS` in ms (the watcher's part of the limits). */
+export function noStatusTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = positiveNumber(env, "SKIFF_NO_STATUS_TIMEOUT_SECONDS", "seconds");
+  return seconds === undefined ? defaultLimits.noStatusTimeoutMs : seconds * 1000;
+}
+
+/** The Argo engine's cluster access (see `ClusterSettings` for the order); undefined when none is named. */
+export function clusterSettings(env: NodeJS.ProcessEnv = process.env): ClusterSettings | undefined {
+  if (env.SKIFF_KUBE_SERVER) {
+    return {
+      mode: "server",
+      server: env.SKIFF_KUBE_SERVER,
+      token: env.SKIFF_KUBE_TOKEN || undefined,
+      caData: env.SKIFF_KUBE_CA_DATA || undefined,
+      skipTLSVerify: env.SKIFF_KUBE_INSECURE === "true",
+    };
+  }
+  if (env.SKIFF_EKS_CLUSTER) {
+    return { mode: "eks", cluster: env.SKIFF_EKS_CLUSTER, region: env.AWS_REGION || env.AWS_DEFAULT_REGION };
+  }
+  const kubeconfig = env.SKIFF_KUBECONFIG || env.KUBECONFIG;
+  if (kubeconfig)
+    return { mode: "kubeconfig", path: kubeconfig, context: env.SKIFF_KUBE_CONTEXT || undefined };
+  if (env.KUBERNETES_SERVICE_HOST) return { mode: "in-cluster" };
+  return undefined;
+}
+
+/**
+ * The exit notifier's options: `SKIFF_EVENT_BUS` (required), `SKIFF_NOTIFIER_SERVICE_ACCOUNT`,
+ * `SKIFF_NOTIFIER_IMAGE`, `AWS_REGION`. Undefined unless `SKIFF_ENGINE=argo`.
+ */
+export function notifierSettings(env: NodeJS.ProcessEnv = process.env): ExitNotifierOptions | undefined {
+  if (env.SKIFF_ENGINE !== "argo" || !env.SKIFF_EVENT_BUS) return undefined;
+  return {
+    eventBusName: env.SKIFF_EVENT_BUS,
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
+    image: env.SKIFF_NOTIFIER_IMAGE || undefined,
+    serviceAccountName: env.SKIFF_NOTIFIER_SERVICE_ACCOUNT || undefined,
+  };
+}
+
 let cached: SkiffConfig | undefined;
 
 /** The process-wide configuration, read once (handlers call this at init). */
@@ -294,7 +383,7 @@ export function config(): SkiffConfig {
   return cached;
 }
 
-/** Forgets the cached configuration (tests and the local stack change the environment). */
+/** Forgets the cached configuration, and so the dependencies made from it (tests and the local stack change the environment). */
 export function resetConfig(): void {
   cached = undefined;
 }

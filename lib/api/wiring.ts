@@ -1,6 +1,5 @@
 import { serviceAccountPolicy } from "../build/lint/service-accounts";
-import { config as loadConfig, type SkiffConfig } from "../config";
-import { exitNotifierOptionsFromEnv } from "../engine/argo/exit-notifier";
+import type { SkiffConfig } from "../config";
 import { s3ClientFor } from "../pipelines/aws";
 import { S3SpecStore } from "../pipelines/s3-spec-store";
 import { DynamoRunStore } from "../runs/dynamo-run-store";
@@ -11,14 +10,14 @@ import type { ApiDeps } from "./deps";
  * (the Kubernetes client, the local engine) is loaded here, on the first request, not at module load: it is
  * most of the bundle and the init phase should not pay for it.
  */
-export async function apiDepsFromConfig(config: SkiffConfig = loadConfig()): Promise<ApiDeps> {
+export async function apiDepsFromConfig(config: SkiffConfig): Promise<ApiDeps> {
   const { createEngine } = await import("../engine");
   return {
     runs: new DynamoRunStore({ tableName: config.table }),
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
     engine: createEngine(config.engine),
     config,
-    // The notifier template the build injects (same environment as the build function's) is allowed its account.
-    serviceAccounts: serviceAccountPolicy(config.serviceAccounts, exitNotifierOptionsFromEnv()),
+    // The notifier template the build injects (same configuration as the build function's) is allowed its account.
+    serviceAccounts: serviceAccountPolicy(config.serviceAccounts, config.notifier),
   };
 }

@@ -83,10 +83,6 @@ export function templateRef<
   return new TemplateRefHandle(ref, options.inputs ?? ({} as I), options.outputs ?? ({} as O));
 }
 
-export function isTemplate(value: unknown): value is SkiffTemplate {
-  return value instanceof SkiffTemplate;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Options shared by every template.
 

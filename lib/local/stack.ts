@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { closeSharedTypecheckSession } from "../build/typecheck-session";
+import { resetConfig } from "../config";
 import { resetSharedLocalEngine, sharedLocalEngine } from "../engine";
 import type { Engine } from "../engine/engine";
 import { S3ArtifactStore } from "../engine/local";
@@ -76,6 +77,11 @@ export interface StackOptions {
   delivery?: { retryDelaysMs?: number[]; redriveIntervalMs?: number };
   /** Runs every schedule (the watcher's sweep) this often instead of on its expression. Default: the expression. */
   scheduleIntervalMs?: number;
+  /**
+   * The handlers' Powertools log level (`POWERTOOLS_LOG_LEVEL` in their environment) unless this process's
+   * environment sets one. Default: Powertools' own (INFO).
+   */
+  handlerLogLevel?: string;
   /** Diagnostic lines (failed deliveries, retries). Defaults to stderr. */
   log?: (line: string) => void;
 }
@@ -175,14 +181,20 @@ function handlerEnvironment(
   };
 }
 
+/**
+ * Sets the functions' environment as Lambda would (they share this process), and forgets the configuration read
+ * from the one before, so the handlers read this one once and make their dependencies from it.
+ */
 function applyEnvironment(env: Record<string, string>): () => void {
   const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
+  resetConfig();
   return () => {
     for (const [name, value] of Object.entries(previous)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
+    resetConfig();
   };
 }
 
@@ -273,6 +285,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       { s3: s3.endpoint, dynamodb: dynamo.endpoint, bus: bus.endpoint },
       log,
     );
+    const logLevel = process.env.POWERTOOLS_LOG_LEVEL ?? options.handlerLogLevel;
+    if (logLevel !== undefined) env.POWERTOOLS_LOG_LEVEL = logLevel;
     const eventBus = env.SKIFF_EVENT_BUS ?? "default";
     // The bus the handlers publish to must exist even if no rule listens on it.
     bus.router.addBus(eventBus);

@@ -13,10 +13,11 @@ export class InvalidTriggerError extends Error {
 /**
  * The build function: an S3 ObjectCreated notification (validated with Powertools' S3 schema), each
  * record's key URL-decoded as S3 encodes it, built in order. A thrown error makes Lambda retry the event;
- * builds are idempotent (identical content records nothing new).
+ * builds are idempotent (identical content records nothing new). `service()` gives the build service (its
+ * entry makes it once, from the configuration).
  */
 export function createBuildHandler(
-  service: () => BuildService,
+  service: () => BuildService | Promise<BuildService>,
   logger = new Logger({ serviceName: "skiff-build" }),
 ) {
   return async (event: unknown): Promise<{ results: BuildOutcome[] }> => {
@@ -30,7 +31,7 @@ export function createBuildHandler(
     const results: BuildOutcome[] = [];
     for (const record of parsed.data.Records) {
       const key = decodeS3EventKey(record.s3.object.key);
-      const outcome = await service().buildKey(key, { versionId: record.s3.object.versionId });
+      const outcome = await (await service()).buildKey(key, { versionId: record.s3.object.versionId });
       logger.info("build", { bucket: record.s3.bucket.name, ...summary(outcome) });
       results.push(outcome);
     }

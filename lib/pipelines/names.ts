@@ -6,10 +6,6 @@ export const PIPELINE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export const SOURCE_PREFIX = "pipelines/";
 
-export function isPipelineName(name: string): boolean {
-  return PIPELINE_NAME.test(name);
-}
-
 /** Why a name is refused, or undefined when it is fine. */
 export function pipelineNameProblem(name: string): string | undefined {
   if (name.length === 0) return "a pipeline name must not be empty";

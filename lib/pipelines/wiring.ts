@@ -1,5 +1,4 @@
-import { config as loadConfig, type SkiffConfig } from "../config";
-import { exitNotifierOptionsFromEnv } from "../engine/argo/exit-notifier";
+import type { SkiffConfig } from "../config";
 import { EventBridgeBus } from "../events/eventbridge-bus";
 import { DynamoRunStore } from "../runs/dynamo-run-store";
 import { s3ClientFor } from "./aws";
@@ -8,7 +7,7 @@ import { compileForEngine } from "./engine-compile";
 import { S3SpecStore } from "./s3-spec-store";
 
 /** The build service on the configured bucket, table and bus (one per container). */
-export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): BuildService {
+export function buildServiceFromConfig(config: SkiffConfig): BuildService {
   return new BuildService({
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
     runs: new DynamoRunStore({ tableName: config.table }),
@@ -17,7 +16,7 @@ export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): Buil
     compile: async (request) => {
       const build = await import("../build");
       const { timeoutMs, ...rest } = request;
-      const notifier = exitNotifierOptionsFromEnv();
+      const { notifier } = config;
       const serviceAccounts = build.serviceAccountPolicy(config.serviceAccounts, notifier);
       const compile = (r: typeof request) =>
         build.compilePipeline({

@@ -44,7 +44,6 @@ export {
 export {
   createWatcherHandler,
   InvalidWatcherEventError,
-  noStatusTimeoutFromEnv,
   parseWatcherEvent,
   type WatcherLog,
   type WatcherResult,

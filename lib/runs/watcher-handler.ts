@@ -1,16 +1,11 @@
+import { Logger } from "@aws-lambda-powertools/logger";
 import {
   type ScheduledEvent,
   scheduledEventSchema,
   type WorkflowStatusChangeEvent,
   workflowStatusChangeEventSchema,
 } from "../events/contracts";
-import {
-  type ReconcileOutcome,
-  type SweepReport,
-  Watcher,
-  type WatcherDeps,
-  type WatcherOptions,
-} from "./watcher";
+import type { ReconcileOutcome, SweepReport, Watcher } from "./watcher";
 
 /** The trigger was neither an engine status change nor the sweep schedule (or was malformed). */
 export class InvalidWatcherEventError extends Error {
@@ -24,11 +19,16 @@ export class InvalidWatcherEventError extends Error {
   }
 }
 
-/** Where the handler reports (Powertools' Logger fits). */
+/** Where the handler reports. */
 export interface WatcherLog {
   info(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
 }
+
+const powertoolsLog = (logger: Logger): WatcherLog => ({
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+});
 
 export type WatcherResult =
   | { kind: "status-change"; outcome: ReconcileOutcome }
@@ -65,16 +65,14 @@ export function parkedEvent(body: string): unknown {
 }
 
 /**
- * The watcher Lambda's logic, independent of how its dependencies are made: parses the EventBridge event,
- * then runs either `Watcher.handleStatusChange` or `Watcher.sweep`. Dependencies are created on the first
- * invocation and reused (Lambda keeps the container warm).
+ * The watcher function: parses the EventBridge event (or a redrive batch of parked ones), then runs either
+ * `Watcher.handleStatusChange` or `Watcher.sweep` on the watcher `watcher()` gives (its entry makes it once,
+ * from the configuration).
  */
 export function createWatcherHandler(
-  makeDeps: () => WatcherDeps | Promise<WatcherDeps>,
-  options: WatcherOptions & { log?: WatcherLog } = {},
+  watcher: () => Watcher | Promise<Watcher>,
+  log: WatcherLog = powertoolsLog(new Logger({ serviceName: "skiff-watcher" })),
 ): (event: unknown) => Promise<WatcherResult> {
-  let watcher: Promise<Watcher> | undefined;
-  const { log, ...watcherOptions } = options;
   const handle = async (event: unknown): Promise<WatcherResult> => {
     if (isSqsBatch(event)) {
       // A redrive: each parked event is handled as it first came; one that fails again stays in the queue.
@@ -85,13 +83,13 @@ export function createWatcherHandler(
         } catch (error) {
           if (error instanceof InvalidWatcherEventError || error instanceof SyntaxError) {
             // Never valid: keeping it would only fail again, for as long as the queue keeps messages.
-            log?.error("parked event dropped: not a watcher event", {
+            log.error("parked event dropped: not a watcher event", {
               messageId: record.messageId,
               error: String(error),
             });
             continue;
           }
-          log?.error("parked event failed again, kept", {
+          log.error("parked event failed again, kept", {
             messageId: record.messageId,
             error: String(error),
           });
@@ -101,11 +99,7 @@ export function createWatcherHandler(
       return { kind: "redrive", batchItemFailures };
     }
     const parsed = parseWatcherEvent(event);
-    watcher ??= Promise.resolve(makeDeps()).then((deps) => new Watcher(deps, watcherOptions));
-    const w = await watcher.catch((error: unknown) => {
-      watcher = undefined; // let the next invocation try again
-      throw error;
-    });
+    const w = await watcher();
     if (parsed.source === "aws.events") {
       const report = await w.sweep();
       const summary = {
@@ -114,12 +108,12 @@ export function createWatcherHandler(
         changed: report.outcomes.filter((o) => o.action !== "unchanged" && o.action !== "waiting").length,
         errors: report.errors,
       };
-      if (report.errors.length) log?.error("sweep finished with errors", summary);
-      else log?.info("sweep finished", summary);
+      if (report.errors.length) log.error("sweep finished with errors", summary);
+      else log.info("sweep finished", summary);
       return { kind: "sweep", report };
     }
     const outcome = await w.handleStatusChange((parsed as WorkflowStatusChangeEvent).detail);
-    log?.info("status change handled", { ...outcome });
+    log.info("status change handled", { ...outcome });
     return { kind: "status-change", outcome };
   };
   return handle;
@@ -141,18 +135,4 @@ export function parseWatcherEvent(event: unknown): WorkflowStatusChangeEvent | S
     }: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`,
     issues,
   );
-}
-
-/**
- * `SKIFF_NO_STATUS_TIMEOUT_SECONDS`: how long a run's workflow may go without a status before the sweep closes
- * the run as `Error`. Default: 300 s.
- */
-export function noStatusTimeoutFromEnv(env: Record<string, string | undefined>): number {
-  const raw = env.SKIFF_NO_STATUS_TIMEOUT_SECONDS;
-  if (raw === undefined || raw === "") return 300_000;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new Error(`SKIFF_NO_STATUS_TIMEOUT_SECONDS must be a positive number of seconds, got "${raw}"`);
-  }
-  return seconds * 1000;
 }

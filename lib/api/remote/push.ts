@@ -162,16 +162,6 @@ export class PipelineBucket {
   }
 }
 
-/** Uploads the plan's files to the pipelines bucket; answers the entry object's ETag and version. */
-export async function uploadPlan(plan: PushPlan, endpoints: Endpoints): Promise<UploadRef> {
-  const bucket = await PipelineBucket.open(endpoints);
-  try {
-    return await bucket.upload(plan);
-  } finally {
-    bucket.close();
-  }
-}
-
 /** A push under way: what was uploaded, and the pipeline's latest version number just before. */
 export interface PushedUpload {
   contentHash: string;

@@ -54,7 +54,6 @@ export function webhooksFrom(
 export async function runStart(options: StartOptions): Promise<void> {
   const ports = stackPorts(options.port);
   const webhooks = webhooksFrom(options.webhook, process.env.SKIFF_WEBHOOKS);
-  if (!options.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
   const [{ startStack }, { projectRoot }, { portInUse }] = await Promise.all([
     import("../../local/stack"),
     import("../../local/project"),
@@ -78,6 +77,8 @@ export async function runStart(options: StartOptions): Promise<void> {
     ports,
     webhooks,
     uploadExamples: options.examples,
+    // The handlers' INFO lines would drown the stack's own output.
+    ...(options.verbose ? {} : { handlerLogLevel: "WARN" }),
     // Loaded after the stack has set AWS endpoints and names in the environment, as Lambda would at init.
     handlers: async () => (await import("../../../functions/index")).handlers,
   });

@@ -17,7 +17,7 @@ export type ClusterAccess =
       mode: "eks";
       /** EKS cluster name. */
       cluster: string;
-      /** Defaults to AWS_REGION / AWS_DEFAULT_REGION. */
+      /** Required to connect; lib/config.ts fills it from AWS_REGION / AWS_DEFAULT_REGION. */
       region?: string;
       /** Defaults to the standard AWS credential chain (env, SSO, web identity/IRSA, container, instance). */
       credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
@@ -97,10 +97,6 @@ async function describe(
   }
 }
 
-export function defaultRegion(): string | undefined {
-  return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
-}
-
 const TOKEN_USER = "skiff-bearer";
 
 /** Builds a client-node KubeConfig for the access mode, with a refreshing bearer token where needed. */
@@ -147,7 +143,7 @@ export async function connectCluster(access: ClusterAccess): Promise<ClusterConn
       };
     }
     case "eks": {
-      const region = access.region ?? defaultRegion();
+      const region = access.region;
       if (!region) throw new EngineAuthError(`EKS cluster ${access.cluster}: no AWS region (set AWS_REGION)`);
       const credentials = access.credentials ?? fromNodeProviderChain();
       const { endpoint, caData } = access.endpoint

@@ -138,20 +138,3 @@ function userExitTask(onExit: string | undefined, hook: LifecycleHook | undefine
     ...(hook.arguments ? { arguments: hook.arguments } : {}),
   };
 }
-
-/**
- * Notifier options from the environment, for the build to pass to `injectExitNotifier`:
- * `SKIFF_EVENT_BUS` (required), `SKIFF_NOTIFIER_SERVICE_ACCOUNT`, `SKIFF_NOTIFIER_IMAGE`, `AWS_REGION`.
- * Undefined unless `SKIFF_ENGINE=argo` (the local engine's completions come from its change feed).
- */
-export function exitNotifierOptionsFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): ExitNotifierOptions | undefined {
-  if (env.SKIFF_ENGINE !== "argo" || !env.SKIFF_EVENT_BUS) return undefined;
-  return {
-    eventBusName: env.SKIFF_EVENT_BUS,
-    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
-    image: env.SKIFF_NOTIFIER_IMAGE || undefined,
-    serviceAccountName: env.SKIFF_NOTIFIER_SERVICE_ACCOUNT || undefined,
-  };
-}

@@ -7,10 +7,10 @@ import { KubeTransport } from "./kube-transport";
 
 export { ArgoServerClient } from "./argo-server";
 export { type BearerTokenProvider, type ClusterAccess, connectCluster, describeEksCluster } from "./cluster";
-export { type ArgoEngineConfig, argoConfigFromEnv, clusterAccessFromEnv } from "./config";
+export { type ArgoEngineConfig, argoEngineConfig, clusterAccess } from "./config";
 export { createEksToken, decodeEksToken, EksTokenSource } from "./eks-token";
 export { ArgoEngine, type ArgoEngineOptions, isCompleted } from "./engine";
-export { type ExitNotifierOptions, exitNotifierOptionsFromEnv, injectExitNotifier } from "./exit-notifier";
+export { type ExitNotifierOptions, injectExitNotifier } from "./exit-notifier";
 export { KubeTransport } from "./kube-transport";
 export { fnv32a, nodeId, podName } from "./node-ids";
 export { formulateResubmit } from "./resubmit-workflow";

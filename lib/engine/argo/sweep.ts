@@ -1,45 +1,8 @@
 import type { Workflow } from "../../argo";
-import type { Engine } from "../engine";
 import { LABEL_COMPLETED, LABEL_CONTROLLER_INSTANCE_ID, LABEL_RUN_ID } from "../labels";
 
-/** Every page of `engine.list` for the selector. */
-export async function listAllWorkflows(
-  engine: Pick<Engine, "list">,
-  labelSelector: string,
-): Promise<Workflow[]> {
-  const items: Workflow[] = [];
-  let token: string | undefined;
-  do {
-    const page = await engine.list({ labelSelector, limit: 500, continue: token });
-    items.push(...page.items);
-    token = page.continue;
-  } while (token);
-  return items;
-}
-
-/** Selector of every workflow Skiff created (it carries a run id). */
-export const SKIFF_SELECTOR = LABEL_RUN_ID;
+/** Skiff workflows the controller marked completed: the watcher's sweep lists these to find lost exit events. */
 export const COMPLETED_SELECTOR = `${LABEL_RUN_ID},${LABEL_COMPLETED}=true`;
-export const NOT_COMPLETED_SELECTOR = `${LABEL_RUN_ID},${LABEL_COMPLETED}!=true`;
-
-/**
- * Skiff workflows the controller marked completed (`workflows.argoproj.io/completed=true`) that
- * finished at or after `since` (e.g. the previous sweep's start minus a safety margin). Workflows
- * without `finishedAt` are included, since they cannot be placed in time.
- */
-export async function listCompletedSince(engine: Pick<Engine, "list">, since?: Date): Promise<Workflow[]> {
-  const all = await listAllWorkflows(engine, COMPLETED_SELECTOR);
-  if (!since) return all;
-  return all.filter((wf) => {
-    const finished = wf.status?.finishedAt ? Date.parse(String(wf.status.finishedAt)) : Number.NaN;
-    return Number.isNaN(finished) || finished >= since.getTime();
-  });
-}
-
-/** Skiff workflows not yet completed (running, pending, or never picked up by a controller). */
-export function listNotCompleted(engine: Pick<Engine, "list">): Promise<Workflow[]> {
-  return listAllWorkflows(engine, NOT_COMPLETED_SELECTOR);
-}
 
 export interface UnstartedVerdict {
   status: "Error";

@@ -58,10 +58,6 @@ export class StepServerPool {
 /** The servers shared by every engine of this process (cheap to keep, slower to start than a step). */
 const shared = new StepServerPool();
 
-export function sharedStepServer(): StepServer {
-  return shared.get();
-}
-
 /** The shared servers started so far (for measurements). */
 export function sharedStepServers(): readonly StepServer[] {
   return shared.started;

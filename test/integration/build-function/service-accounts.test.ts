@@ -8,8 +8,8 @@ import { handler } from "../../../functions/build";
 import { checkSpecServiceAccounts } from "../../../lib/api/submit-check";
 import type { Workflow } from "../../../lib/argo";
 import { serviceAccountPolicy } from "../../../lib/build/lint/service-accounts";
-import { serviceAccounts } from "../../../lib/config";
-import { exitNotifierOptionsFromEnv, NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
+import { notifierSettings, resetConfig, serviceAccounts } from "../../../lib/config";
+import { NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
 import { BUCKET, type Stack, startStack } from "./harness";
 
 let stack: Stack;
@@ -82,14 +82,16 @@ export default workflow({
 describe("on the argo engine", () => {
   const saved = { ...process.env };
   beforeAll(() => {
-    // The build reads the notifier's options per build (exitNotifierOptionsFromEnv), as in the deployed function.
+    // The build function reads its configuration once: a new environment takes a configuration reset.
     Object.assign(process.env, { SKIFF_ENGINE: "argo", SKIFF_NOTIFIER_SERVICE_ACCOUNT: "skiff-notifier" });
+    resetConfig();
   });
   afterAll(() => {
     for (const name of ["SKIFF_ENGINE", "SKIFF_NOTIFIER_SERVICE_ACCOUNT"]) {
       if (saved[name] === undefined) delete process.env[name];
       else process.env[name] = saved[name];
     }
+    resetConfig();
   });
 
   it("injects the notifier with its account, and the stored spec passes the submit check", async () => {
@@ -103,7 +105,7 @@ export default workflow({ generateName: "ok-", entrypoint: container({ name: "ma
     const spec = parse((await object.Body?.transformToString()) ?? "") as Workflow;
     const notifier = spec.spec.templates?.find((t) => t.name === NOTIFIER_TEMPLATE);
     expect(notifier?.serviceAccountName).toBe("skiff-notifier");
-    const policy = serviceAccountPolicy(serviceAccounts(process.env), exitNotifierOptionsFromEnv());
+    const policy = serviceAccountPolicy(serviceAccounts(process.env), notifierSettings());
     expect(() => checkSpecServiceAccounts(spec, policy)).not.toThrow();
     // The local engine injects no notifier: there the account is refused wherever it appears.
     expect(() => checkSpecServiceAccounts(spec)).toThrow("does not allow");

@@ -196,7 +196,7 @@ describe("status-change events", () => {
 
 describe("forged exit-notifier events", () => {
   it("change nothing: the record follows the engine, whatever phase or workflow the event claims", async () => {
-    const handler = createWatcherHandler(() => ({ store, engine, bus }), { now: () => NOW });
+    const handler = createWatcherHandler(() => new Watcher({ store, engine, bus }, { now: () => NOW }));
     const forged = (detail: Record<string, unknown>) => ({
       version: "0",
       id: `forged-${Math.random()}`,
@@ -241,7 +241,7 @@ describe("forged exit-notifier events", () => {
 
 describe("parked events", () => {
   it("come back through the redrive queue, unwrapped; one that fails again stays, one that is not an event goes", async () => {
-    const handler = createWatcherHandler(() => ({ store, engine, bus }), { now: () => NOW });
+    const handler = createWatcherHandler(() => new Watcher({ store, engine, bus }, { now: () => NOW }));
     await store.createRun(newRun("parked", "wf-parked"));
     engine.set(dagAt("wf-parked", 3, "Succeeded", "parked"));
     const event = JSON.parse(
@@ -263,7 +263,7 @@ describe("parked events", () => {
 
     const down = new MemoryEngine();
     down.get = () => Promise.reject(new Error("engine down"));
-    const failing = createWatcherHandler(() => ({ store, engine: down, bus }), { now: () => NOW });
+    const failing = createWatcherHandler(() => new Watcher({ store, engine: down, bus }, { now: () => NOW }));
     expect(await failing({ Records: [sqs("again", JSON.stringify(event))] })).toMatchObject({
       batchItemFailures: [{ itemIdentifier: "again" }],
     });
@@ -442,7 +442,7 @@ describe("handler", () => {
     >;
 
   it("routes the sample trigger events and refuses anything else with a clear error", async () => {
-    const handler = createWatcherHandler(() => ({ store, engine, bus }), { now: () => NOW });
+    const handler = createWatcherHandler(() => new Watcher({ store, engine, bus }, { now: () => NOW }));
     const statusEvent = sample("workflow-status.json") as { detail: { runId: string; workflowName: string } };
     await store.createRun(
       newRun(statusEvent.detail.runId, statusEvent.detail.workflowName, {

@@ -126,3 +126,43 @@ describe("buildTimeoutMs", () => {
     expect(() => buildTimeoutMs({ SKIFF_BUILD_TIMEOUT_MS: "-1" })).toThrow(ConfigError);
   });
 });
+
+describe("the engines', the exit notifier's and the watcher's settings", () => {
+  it("are read with the rest, in one place", () => {
+    const config = loadConfig({
+      ...base,
+      SKIFF_ENGINE: "argo",
+      SKIFF_EVENT_BUS: "skiff-prod",
+      SKIFF_KUBE_SERVER: "https://k8s.example.com",
+      SKIFF_KUBE_TOKEN: "t0ken",
+      SKIFF_KUBE_INSECURE: "true",
+      SKIFF_KUBE_TIMEOUT_MS: "2000",
+      ARGO_TOKEN: "argo-t0ken",
+      SKIFF_NOTIFIER_IMAGE: "registry.example.com/aws-cli:2",
+      SKIFF_NO_STATUS_TIMEOUT_SECONDS: "30",
+      AWS_REGION: "eu-west-1",
+    });
+    expect(config.engine).toMatchObject({
+      kind: "argo",
+      argoServerToken: "argo-t0ken",
+      requestTimeoutMs: 2000,
+      cluster: { mode: "server", server: "https://k8s.example.com", token: "t0ken", skipTLSVerify: true },
+    });
+    expect(config.notifier).toEqual({
+      eventBusName: "skiff-prod",
+      region: "eu-west-1",
+      image: "registry.example.com/aws-cli:2",
+      serviceAccountName: undefined,
+    });
+    expect(config.limits.noStatusTimeoutMs).toBe(30_000);
+    // The local engine gets no notifier: its completions come from its change feed.
+    expect(loadConfig({ ...base, SKIFF_EVENT_BUS: "skiff-prod" }).notifier).toBeUndefined();
+  });
+
+  it("name the variable that is wrong", () => {
+    expect(() => loadConfig({ ...base, SKIFF_KUBE_TIMEOUT_MS: "soon" })).toThrow(
+      /SKIFF_KUBE_TIMEOUT_MS must be a positive number of milliseconds, got "soon"/,
+    );
+    expect(() => loadConfig({ ...base, SKIFF_NO_STATUS_TIMEOUT_SECONDS: "-5" })).toThrow(ConfigError);
+  });
+});

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
 import { compilePipeline, lintManifest, memorySourceFiles, toYaml } from "../../../lib/build";
-import { exitNotifierOptionsFromEnv, NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
+import { notifierSettings } from "../../../lib/config";
+import { NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
 import { compileForEngine } from "../../../lib/pipelines/engine-compile";
 
 const hello = readFileSync(new URL("../../../examples/hello/pipeline.ts", import.meta.url), "utf8");
@@ -11,18 +12,14 @@ const request = { entry: "pipeline.ts", files: memorySourceFiles({ "pipeline.ts"
 
 describe("compileForEngine", () => {
   it("leaves specs alone on the local engine", async () => {
-    const compile = compileForEngine(
-      compilePipeline,
-      toYaml,
-      exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "local" }),
-    );
+    const compile = compileForEngine(compilePipeline, toYaml, notifierSettings({ SKIFF_ENGINE: "local" }));
     const result = await compile(request);
     expect(result.ok).toBe(true);
     expect(result.yaml).not.toContain(NOTIFIER_TEMPLATE);
   });
 
   it("adds the exit notifier to every Workflow spec on the Argo engine, in the stored YAML too", async () => {
-    const notifier = exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
+    const notifier = notifierSettings({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
     const result = await compileForEngine(compilePipeline, toYaml, notifier)(request);
     expect(result.ok).toBe(true);
     const stored = parse(result.yaml ?? "") as Workflow;
@@ -34,7 +31,7 @@ describe("compileForEngine", () => {
   });
 
   it("does not touch failed builds", async () => {
-    const notifier = exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
+    const notifier = notifierSettings({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
     const broken = {
       entry: "pipeline.ts",
       files: memorySourceFiles({ "pipeline.ts": "export default 42;\n" }),

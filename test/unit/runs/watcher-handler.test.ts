@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  InvalidWatcherEventError,
-  noStatusTimeoutFromEnv,
-  parseWatcherEvent,
-} from "../../../lib/runs/watcher-handler";
+import { noStatusTimeoutMs } from "../../../lib/config";
+import { InvalidWatcherEventError, parseWatcherEvent } from "../../../lib/runs/watcher-handler";
 
 const statusEvent = {
   version: "0",
@@ -46,11 +43,11 @@ describe("parseWatcherEvent", () => {
   });
 });
 
-describe("noStatusTimeoutFromEnv", () => {
+describe("noStatusTimeoutMs", () => {
   it("defaults to 5 minutes and refuses nonsense", () => {
-    expect(noStatusTimeoutFromEnv({})).toBe(300_000);
-    expect(noStatusTimeoutFromEnv({ SKIFF_NO_STATUS_TIMEOUT_SECONDS: "30" })).toBe(30_000);
-    expect(() => noStatusTimeoutFromEnv({ SKIFF_NO_STATUS_TIMEOUT_SECONDS: "soon" })).toThrow(
+    expect(noStatusTimeoutMs({})).toBe(300_000);
+    expect(noStatusTimeoutMs({ SKIFF_NO_STATUS_TIMEOUT_SECONDS: "30" })).toBe(30_000);
+    expect(() => noStatusTimeoutMs({ SKIFF_NO_STATUS_TIMEOUT_SECONDS: "soon" })).toThrow(
       /SKIFF_NO_STATUS_TIMEOUT_SECONDS must be a positive number/,
     );
   });

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEngineFromEnv } from "../../../../lib/engine";
+import { loadConfig } from "../../../../lib/config";
+import { createEngine } from "../../../../lib/engine";
 import type { Engine } from "../../../../lib/engine/engine";
 import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
 import { LocalEngine } from "../../../../lib/engine/local";
@@ -16,7 +17,7 @@ import { type ApiStack, startApiStack } from "../../api/harness";
 
 /**
  * The product's path with SKIFF_ENGINE=argo: the run endpoint submits through the Argo engine (made
- * by createEngineFromEnv from the environment) to the fake Kubernetes API server, the watcher follows
+ * from the engine settings lib/config.ts reads from the environment) to the fake Kubernetes API server, the watcher follows
  * the workflow through the engine's watch, and the run record, steps, logs and the completion event
  * come out as with the local engine.
  */
@@ -52,13 +53,15 @@ beforeAll(async () => {
     credentials: LOCAL_CREDENTIALS,
   });
   const env = {
+    SKIFF_BUCKET: "skiff-test",
+    SKIFF_TABLE: "skiff-test",
     SKIFF_ENGINE: "argo",
     SKIFF_NAMESPACE: "skiff",
     SKIFF_KUBE_SERVER: url,
     SKIFF_KUBE_TOKEN: "lambda-token",
     SKIFF_KUBE_INSECURE: "true",
   };
-  engine = createEngineFromEnv({ ...process.env, ...env });
+  engine = createEngine(loadConfig({ ...process.env, ...env }).engine);
   stack.deps.engine = engine;
   stack.deps.config.engine = { kind: "argo", namespace: "skiff" };
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
+import { notifierSettings } from "../../../../lib/config";
 import {
   COMPOSED_EXIT_TEMPLATE,
-  exitNotifierOptionsFromEnv,
   injectExitNotifier,
   NOTIFIER_TEMPLATE,
 } from "../../../../lib/engine/argo/exit-notifier";
@@ -96,9 +96,9 @@ describe("injectExitNotifier", () => {
   });
 
   it("reads its options from the environment only for the argo engine", () => {
-    expect(exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "local", SKIFF_EVENT_BUS: "b" })).toBeUndefined();
+    expect(notifierSettings({ SKIFF_ENGINE: "local", SKIFF_EVENT_BUS: "b" })).toBeUndefined();
     expect(
-      exitNotifierOptionsFromEnv({
+      notifierSettings({
         SKIFF_ENGINE: "argo",
         SKIFF_EVENT_BUS: "skiff-dev",
         SKIFF_NOTIFIER_SERVICE_ACCOUNT: "skiff-notifier",
@@ -110,10 +110,7 @@ describe("injectExitNotifier", () => {
       image: undefined,
       serviceAccountName: "skiff-notifier",
     });
-    const out = injectExitNotifier(
-      base(),
-      exitNotifierOptionsFromEnv({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "b" })!,
-    );
+    const out = injectExitNotifier(base(), notifierSettings({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "b" })!);
     const image = out.spec.templates?.find((t) => t.name === NOTIFIER_TEMPLATE)?.container?.image;
     expect(image).toMatch(/^public\.ecr\.aws\/aws-cli\/aws-cli:/);
   });

@@ -165,11 +165,6 @@ function marshal(value: unknown, indent: string, prefix: string): string {
   throw new Error(`json: unsupported type: ${goTypeName(value)}`);
 }
 
-/** Go's `json.Unmarshal` into `any`: like JSON.parse, with objects as plain maps. */
-export function goJsonUnmarshal(text: string): unknown {
-  return JSON.parse(text);
-}
-
 /** Deep equality as Go's `reflect.DeepEqual` over the value model (numbers compare by value). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (isNil(a) || isNil(b)) return isNil(a) && isNil(b);
