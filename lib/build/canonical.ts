@@ -1,5 +1,5 @@
 // The canonical form of a manifest, shared by its YAML and JSON renderings: a fixed key order wherever
-// keys appear. Kept apart from the YAML writer (and js-yaml) so that JSON needs neither.
+// keys appear. Kept apart from the YAML writer so that JSON does not load it.
 // Keys that lead, in this order, wherever they appear (Argo's documentation order: identity, then the
 // template's interface, then its body). Other keys follow alphabetically; TRAILING keys close the object.
 const LEADING = [

@@ -2,7 +2,7 @@
 import type { Diagnostic } from "./diagnostics";
 import { lintManifest } from "./lint";
 import { parseManifests } from "./manifest-file";
-import { yamlLocators } from "./yaml-positions";
+import { yamlPositions } from "./yaml-positions";
 
 /** Lints every document of a spec file; multi-document files prefix paths with the document's index. */
 export function lintSpecText(text: string, file: string): Diagnostic[] {
@@ -10,8 +10,19 @@ export function lintSpecText(text: string, file: string): Diagnostic[] {
   if (parsed.diagnostics.length > 0) return parsed.diagnostics;
   if (parsed.documents.length === 0)
     return [{ severity: "error", code: "yaml.empty", message: "no document in the file", file }];
-  const locators = yamlLocators(text);
-  return parsed.documents.flatMap((manifest, i) =>
+  const { locators, duplicates } = yamlPositions(text);
+  // Read as Go's parser reads it (the last one wins), but worth a warning: strict readers refuse it.
+  const duplicated = duplicates.map(
+    (at): Diagnostic => ({
+      severity: "warning",
+      code: "yaml.duplicate-key",
+      message:
+        "this key is already set in the same mapping; the last one wins, and strict YAML readers refuse it",
+      file,
+      ...at,
+    }),
+  );
+  const linted = parsed.documents.flatMap((manifest, i) =>
     lintManifest(manifest).map((d) => {
       const at = locators[i]?.(d.path);
       const located: Diagnostic = at ? { ...d, file, line: at.line, column: at.column } : { ...d, file };
@@ -20,4 +31,5 @@ export function lintSpecText(text: string, file: string): Diagnostic[] {
         : located;
     }),
   );
+  return [...duplicated, ...linted];
 }

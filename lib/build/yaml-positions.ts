@@ -21,32 +21,46 @@ function segments(path: string): (string | number)[] {
   return out;
 }
 
+/** A key given twice in one mapping, where its second occurrence is (1-based). */
+export interface DuplicateKey {
+  line: number;
+  column: number;
+}
+
 /**
- * Locators for each document of a YAML file, so lint diagnostics on hand-written specs get file:line:col.
- * Documents the `yaml` parser finds malformed (Go's parser is more lenient) get a locator that finds nothing.
+ * Locators for each document of a YAML file, so lint diagnostics on hand-written specs get file:line:col,
+ * and the keys given twice in a mapping. Documents the `yaml` parser finds malformed (Go's parser is more
+ * lenient) get a locator that finds nothing; a duplicate key alone does not make a document malformed.
  */
-export function yamlLocators(text: string): PathLocator[] {
+export function yamlPositions(text: string): { locators: PathLocator[]; duplicates: DuplicateKey[] } {
   const { LineCounter, parseAllDocuments } = loadYaml();
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter });
-  if (!Array.isArray(documents)) return [];
-  return documents
-    .filter((doc) => doc.contents !== null)
-    .map((doc): PathLocator => {
-      if (doc.errors.length > 0) return () => undefined;
-      return (path) => {
-        if (!path) return undefined;
-        const parts = segments(path);
-        // The deepest node that exists: a missing field is reported where its parent is.
-        for (let n = parts.length; n >= 0; n--) {
-          const node = n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true);
-          const range = (node as { range?: [number, number, number] } | undefined)?.range;
-          if (range) {
-            const pos = lineCounter.linePos(range[0]);
-            return { line: pos.line, column: pos.col };
-          }
+  const parsed = parseAllDocuments(text, { lineCounter });
+  if (!Array.isArray(parsed)) return { locators: [], duplicates: [] };
+  const documents = parsed.filter((doc) => doc.contents !== null);
+  const duplicates: DuplicateKey[] = [];
+  const locators = documents.map((doc): PathLocator => {
+    const malformed = doc.errors.filter((error) => error.code !== "DUPLICATE_KEY");
+    for (const error of doc.errors) {
+      if (error.code !== "DUPLICATE_KEY") continue;
+      const pos = lineCounter.linePos(error.pos[0]);
+      duplicates.push({ line: pos.line, column: pos.col });
+    }
+    if (malformed.length > 0) return () => undefined;
+    return (path) => {
+      if (!path) return undefined;
+      const parts = segments(path);
+      // The deepest node that exists: a missing field is reported where its parent is.
+      for (let n = parts.length; n >= 0; n--) {
+        const node = n === 0 ? doc.contents : doc.getIn(parts.slice(0, n), true);
+        const range = (node as { range?: [number, number, number] } | undefined)?.range;
+        if (range) {
+          const pos = lineCounter.linePos(range[0]);
+          return { line: pos.line, column: pos.col };
         }
-        return undefined;
-      };
-    });
+      }
+      return undefined;
+    };
+  });
+  return { locators, duplicates };
 }

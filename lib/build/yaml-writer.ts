@@ -1,46 +1,18 @@
-// A YAML writer for JSON-like manifests that produces exactly what js-yaml's `dump(canonicalize(value),
-// { lineWidth: -1, noRefs: true })` produces, several times faster (js-yaml tests every scalar against all
-// of YAML's implicit types; on a cold process it was the slowest stage of `skiff build`). Keys are ordered
-// while writing, so there is no canonical copy either. Only the plain styles it can prove are decided
-// here; every other scalar is rendered by js-yaml itself, and a value it does not know (a function, a
-// bigint, a multi-line key) sends the whole document to js-yaml. test/unit/build/yaml-writer.test.ts
-// compares both on real specs and on generated tricky strings.
-import { dump } from "js-yaml";
+// A YAML writer for JSON-like manifests: block style, two-space indentation, keys in canonical order
+// (ordered while writing, so there is no canonical copy), multi-line strings as literal block scalars, no
+// line folding, no anchors. Scalars are spelled by ./yaml-scalar so that YAML 1.1 and 1.2 readers read the
+// same values. Hand-written for speed: it runs for every scalar of a spec, mostly on a cold process, where a
+// general-purpose dumper (which tests every scalar against every implicit type) was the slowest stage of
+// `skiff build`.
+import { doubleQuoted, isPrintable, numberScalar, readsAsOtherType, singleLineScalar } from "./yaml-scalar";
 
-/** The dumper options Skiff's YAML has always used. */
-export const DUMP_OPTIONS = { lineWidth: -1, noRefs: true } as const;
-
-class Unsupported extends Error {}
+/** A value a manifest cannot hold: a function, a symbol, a bigint. */
+export class UnwritableValueError extends Error {}
 
 const SIMPLE_MULTILINE = /^[\x20-\x7e\n]*$/;
-// YAML 1.1 booleans and YAML 1.2 null/booleans that js-yaml quotes.
-const KEYWORDS = new Set([
-  "y",
-  "Y",
-  "yes",
-  "Yes",
-  "YES",
-  "n",
-  "N",
-  "no",
-  "No",
-  "NO",
-  "on",
-  "On",
-  "ON",
-  "off",
-  "Off",
-  "OFF",
-  "true",
-  "True",
-  "TRUE",
-  "false",
-  "False",
-  "FALSE",
-  "null",
-  "Null",
-  "NULL",
-]);
+// A last line of spaces only (or nothing but spaces and breaks): readers disagree whether a block scalar
+// keeps it, so such strings get double quotes.
+const BLANK_END = /(?:^|\n) +$|^[ \n]*$/;
 
 /**
  * Plain for sure: starts with a letter, `_` or `/` (so it cannot read as a number, a date or `.inf`, nor
@@ -53,21 +25,11 @@ function isPlainSimple(text: string): boolean {
   if (!PLAIN_SIMPLE.test(text) || text.includes(": ") || text.includes(" #")) return false;
   const last = text.charCodeAt(text.length - 1);
   if (last === 0x20 || last === 0x3a) return false;
-  return text.length > 5 || !KEYWORDS.has(text);
+  return text.length > 5 || !readsAsOtherType(text);
 }
 
 // A letter, `_` or `/` first, then printable ASCII.
 const PLAIN_SIMPLE = /^[A-Za-z_/][\x20-\x7e]*$/;
-
-// js-yaml's isPrintable, by code point (a tab or a carriage return is not printable: double quotes).
-function isPrintable(c: number): boolean {
-  return (
-    (c >= 0x20 && c <= 0x7e) ||
-    (c >= 0xa1 && c <= 0xd7ff && c !== 0x2028 && c !== 0x2029) ||
-    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) ||
-    (c >= 0x10000 && c <= 0x10ffff)
-  );
-}
 
 function printableWithBreaks(text: string): boolean {
   if (SIMPLE_MULTILINE.test(text)) return true;
@@ -78,7 +40,7 @@ function printableWithBreaks(text: string): boolean {
   return true;
 }
 
-/** js-yaml's literal block scalar (`|`), its content indented by `indent` spaces. */
+/** A literal block scalar (`|`), its content indented by `indent` spaces. */
 function literal(text: string, indent: number): string {
   const indicator = /^\n* /.test(text) ? "2" : "";
   const clip = text[text.length - 1] === "\n";
@@ -112,23 +74,17 @@ function ordered(sorted: string[]): string[] {
   return [...indices, ...sorted.filter((key) => !isArrayIndex(key))];
 }
 
-/** js-yaml's rendering of a scalar outside a block literal (independent of depth). */
-function delegated(value: string | number): string {
-  return dump(value, DUMP_OPTIONS).slice(0, -1);
-}
-
 class Writer {
-  // Scalars js-yaml rendered, per document (specs repeat many strings).
+  // Scalars as written, per document (specs repeat many strings).
   private readonly rendered = new Map<string, string>();
 
   constructor(private readonly compareKeys: (a: string, b: string) => number) {}
 
   private singleLine(text: string): string {
-    if (text.length === 0) return "''";
     if (isPlainSimple(text)) return text;
     let out = this.rendered.get(text);
     if (out === undefined) {
-      out = delegated(text);
+      out = singleLineScalar(text);
       this.rendered.set(text, out);
     }
     return out;
@@ -137,12 +93,12 @@ class Writer {
   // Keys as written, per document: a spec repeats a few dozen keys thousands of times.
   private readonly keys = new Map<string, string>();
 
+  /** A key as written; one too long for an implicit key (over 1024 characters) is given as `? key`. */
   private key(key: string): string {
     let out = this.keys.get(key);
     if (out === undefined) {
-      if (key.includes("\n")) throw new Unsupported();
-      out = this.singleLine(key);
-      if (out.length > 1024) throw new Unsupported(); // js-yaml writes an explicit `? ` pair
+      out = key.includes("\n") ? doubleQuoted(key) : this.singleLine(key);
+      if (out.length > 1024) out = `? ${out}`;
       this.keys.set(key, out);
     }
     return out;
@@ -153,19 +109,21 @@ class Writer {
     switch (typeof value) {
       case "string":
         if (!value.includes("\n")) return this.singleLine(value);
-        return printableWithBreaks(value) ? literal(value, 2 * Math.max(1, level)) : delegated(value);
+        return printableWithBreaks(value) && !BLANK_END.test(value)
+          ? literal(value, 2 * Math.max(1, level))
+          : doubleQuoted(value);
       case "number":
-        return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : delegated(value);
+        return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : numberScalar(value);
       case "boolean":
         return value ? "true" : "false";
       case "object":
         return value === null ? "null" : undefined;
       default:
-        throw new Unsupported();
+        throw new UnwritableValueError(`a ${typeof value} cannot be written as YAML`);
     }
   }
 
-  /** The node at `level` as js-yaml's writeNode leaves it in `state.dump`. */
+  /** The node at `level`: a scalar, or a block collection starting on a new line unless `compact`. */
   node(value: unknown, level: number, compact: boolean): string {
     const scalar = this.scalar(value, level);
     if (scalar !== undefined) return scalar;
@@ -213,8 +171,10 @@ class Writer {
     const newline = `\n${"  ".repeat(level)}`;
     for (const key of keys) {
       if (!compact || out !== "") out += newline;
-      out += this.key(key);
       const written = this.node(object[key], level + 1, false);
+      const name = this.key(key);
+      // An explicit key (`? key`) puts its `:` on a line of its own.
+      out += name.charCodeAt(0) === 0x3f ? `${name}${newline}` : name;
       out += written.charCodeAt(0) === 0x0a ? ":" : ": ";
       out += written;
     }
@@ -222,20 +182,7 @@ class Writer {
   }
 }
 
-/**
- * `dump(canonicalized, DUMP_OPTIONS)` for a value whose objects are walked with keys in `compareKeys`
- * order (undefined members dropped), without building the canonical copy when it can.
- */
-export function writeYaml(
-  value: unknown,
-  compareKeys: (a: string, b: string) => number,
-  canonicalize: (value: unknown) => unknown,
-): string {
-  if (value === null || typeof value !== "object") return dump(canonicalize(value), DUMP_OPTIONS);
-  try {
-    return `${new Writer(compareKeys).node(value, 0, true)}\n`;
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    return dump(canonicalize(value), DUMP_OPTIONS);
-  }
+/** The YAML of a value whose objects are written with keys in `compareKeys` order (undefined members dropped). */
+export function writeYaml(value: unknown, compareKeys: (a: string, b: string) => number): string {
+  return `${new Writer(compareKeys).node(value, 0, true)}\n`;
 }

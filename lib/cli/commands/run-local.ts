@@ -44,18 +44,12 @@ async function loadWorkflow(target: string): Promise<Workflow> {
   } catch (error) {
     throw new UsageError(`cannot read ${target}: ${(error as Error).message}`);
   }
-  // js-yaml, as `skiff lint` reads hand-written specs: it builds plain values without a syntax tree, several
-  // times faster than `yaml` on a large spec, and is as lenient as Argo's Go parser (a duplicate key: the last
-  // wins). The core schema keeps unquoted dates strings, as YAML 1.2 and Argo read them.
-  const { CORE_SCHEMA, loadAll, YAMLException } = await import("js-yaml");
-  let docs: unknown[];
-  try {
-    docs = loadAll(text, null, { schema: CORE_SCHEMA, json: true, filename: target });
-  } catch (error) {
-    if (!(error instanceof YAMLException)) throw error;
-    const mark = error.mark as { line?: number; column?: number } | undefined;
-    const at = mark?.line === undefined ? "" : `${mark.line + 1}:${(mark.column ?? 0) + 1}:`;
-    throw new UsageError(`${target}:${at} ${error.reason || error.message}`);
+  // The reader `skiff lint` uses, so that both accept and read a spec alike.
+  const { parseManifests } = await import("../../build/manifest-file");
+  const { documents: docs, diagnostics } = parseManifests(text, target);
+  for (const d of diagnostics) {
+    const at = d.line === undefined ? "" : `${d.line}:${d.column ?? 1}:`;
+    throw new UsageError(`${target}:${at} ${d.message}`);
   }
   for (const doc of docs) {
     const value = doc as Workflow | null;

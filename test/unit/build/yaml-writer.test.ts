@@ -1,16 +1,13 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { dump } from "js-yaml";
 import { isSkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
 import { generatePipeline } from "../../../bench/compile/generate";
-import { canonicalize, toYaml } from "../../../lib/build/yaml";
-import { DUMP_OPTIONS } from "../../../lib/build/yaml-writer";
+import { toYaml } from "../../../lib/build/yaml";
+import { UnwritableValueError } from "../../../lib/build/yaml-writer";
 import { seededRandom } from "../../support/seeded-random";
-
-// The reference: what toYaml always produced (js-yaml's dump of the canonical manifest).
-const reference = (value: unknown) => dump(canonicalize(value), DUMP_OPTIONS);
+import { pyyaml, type Reader, yaml11, yaml12 } from "../../support/yaml-readers";
 
 // Strings that each hit one of YAML's scalar rules: implicit types, indicators, quoting, block scalars.
 const TRICKY = [
@@ -43,6 +40,39 @@ const TRICKY = [
   "NaN",
   "Infinity",
   "1_000",
+  "-1_000",
+  "0_7",
+  "1__",
+  "0x_1F",
+  "0b1_0",
+  "0755",
+  "1:20",
+  "-1:20:30",
+  "12:300",
+  "1:20.5",
+  "._5",
+  ".",
+  "1.",
+  "1.e+21",
+  "1e+3",
+  "1_0.5e3",
+  "+.INF",
+  ".NaN",
+  "yEs",
+  "Y",
+  "n",
+  "nO",
+  "oN",
+  "oFf",
+  "tRUE",
+  "nULL",
+  "=",
+  "2001-12-14",
+  "2001-1-4",
+  "2001-12-14t21:59:43.10-05:00",
+  "2001-12-14 21:59:43.10 -5",
+  "2001-12-14 21:59:43.10 -5 later",
+  "1.2.3",
   "12:30",
   "190:20:30.15",
   "2024-01-01",
@@ -162,50 +192,129 @@ async function dslSpecs(): Promise<[string, unknown][]> {
   return specs;
 }
 
+/** The value a reader must get back: undefined members dropped, undefined items read as null. */
+function expected(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : expected(item)));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) if (member !== undefined) out[key] = expected(member);
+  return out;
+}
+
+const READERS: [string, Reader][] = [
+  ["YAML 1.2 (yaml)", yaml12],
+  ["YAML 1.1 (yaml)", yaml11],
+  ["YAML 1.1 (PyYAML)", pyyaml],
+];
+
+/** Writes every value and has every reader read it back: each must get exactly the value written. */
+function expectRoundTrips(values: [string, unknown][]): void {
+  const texts = values.map(([, value]) => toYaml(value));
+  for (const [reader, read] of READERS) {
+    const back = read(texts);
+    values.forEach(([name, value], i) => {
+      const text = texts[i];
+      expect({ reader, name, text, value: back[i] }).toEqual({ reader, name, text, value: expected(value) });
+    });
+  }
+}
+
 describe("the YAML writer", () => {
-  it("writes exactly what js-yaml dumps, on every Hera conformance spec", async () => {
+  it("writes every tricky string, as a value, a key and a list item, so that YAML 1.1 and 1.2 readers read it back", () => {
+    expectRoundTrips(
+      TRICKY.flatMap((text) =>
+        [{ text }, { [text]: 1 }, { list: [text, { text }] }, { deep: { deeper: [[text]] } }].map(
+          (value): [string, unknown] => [JSON.stringify(text), value],
+        ),
+      ),
+    );
+  });
+
+  it("spells scalars plainly where every reader agrees, quoted otherwise", () => {
+    const spelled: [unknown, string][] = [
+      ["echo hello", "echo hello"],
+      ["python:3.12", "python:3.12"],
+      ["a,b", "a,b"],
+      ["1.2.3", "1.2.3"],
+      ["10Gi", "10Gi"],
+      ["é", "é"],
+      ["it's", "it's"],
+      ["{{inputs.parameters.msg}}", "'{{inputs.parameters.msg}}'"],
+      ["'q'", "'''q'''"],
+      ["1_000", "'1_000'"],
+      ["0x1f", "'0x1f'"],
+      ["0o17", "'0o17'"],
+      ["1:20", "'1:20'"],
+      ["yEs", "'yEs'"],
+      ["Off", "'Off'"],
+      ["~", "'~'"],
+      ["null", "'null'"],
+      [".inf", "'.inf'"],
+      ["2001-12-14", "'2001-12-14'"],
+      ["<<", "'<<'"],
+      ["=", "'='"],
+      ["", "''"],
+      ["a\tb", '"a\\tb"'],
+      ["a\u0085b", '"a\\Nb"'],
+      ["a\u0000b", '"a\\0b"'],
+      ["nbsp\u00a0", '"nbsp\\_"'],
+      ["tab\tin\nblock", '"tab\\tin\\nblock"'],
+      ["a\u0001\u2028\ufeff", '"a\\x01\\L\\uFEFF"'],
+      [1000, "1000"],
+      [1.5, "1.5"],
+      [1e21, "1.e+21"],
+      [1e-7, "1.e-7"],
+      [-0, "-0.0"],
+      [Number.NaN, ".nan"],
+      [Number.NEGATIVE_INFINITY, "-.inf"],
+      [true, "true"],
+      [null, "null"],
+    ];
+    for (const [value, text] of spelled)
+      expect([value, toYaml({ v: value })]).toEqual([value, `v: ${text}\n`]);
+  });
+
+  it("writes multi-line strings as literal block scalars", () => {
+    expect(toYaml({ a: { run: "set -e\necho hi\n" } })).toBe("a:\n  run: |\n    set -e\n    echo hi\n");
+    expect(toYaml({ run: "no newline\nat end" })).toBe("run: |-\n  no newline\n  at end\n");
+    expect(toYaml({ run: " indented\nfirst\n\n" })).toBe("run: |2+\n   indented\n  first\n\n");
+  });
+
+  it("gives keys that cannot be plain implicit keys their own form: multi-line, over 1024 characters", () => {
+    const long = "k".repeat(1100);
+    expect(toYaml({ "a\nb": 1 })).toBe('"a\\nb": 1\n');
+    expect(toYaml({ [long]: { x: 1 } })).toBe(`? ${long}\n:\n  x: 1\n`);
+    expectRoundTrips([
+      ["multi-line key", { "a\nb": [1], c: { "d\ne": "f" } }],
+      ["long key", { [long]: { x: [long] }, [`${long}:`]: "v", short: 1 }],
+    ]);
+  });
+
+  it("round-trips every Hera conformance spec and a generated 500-task spec through YAML 1.1 and 1.2 readers", async () => {
     const specs = await dslSpecs();
     expect(specs.length).toBeGreaterThan(20);
-    for (const [name, manifest] of specs)
-      expect([name, toYaml(manifest)]).toEqual([name, reference(manifest)]);
-  });
-
-  it("writes exactly what js-yaml dumps, on a generated 500-task spec", async () => {
     const { compilePipeline, memorySourceFiles } = await import("../../../lib/build");
-    try {
-      const result = await compilePipeline({
-        entry: "pipeline.ts",
-        files: memorySourceFiles({ "pipeline.ts": generatePipeline(500) }),
-      });
-      expect(result.diagnostics).toEqual([]);
-      expect(result.yaml).toBe(reference(result.manifest));
-    } finally {
-    }
+    const result = await compilePipeline({
+      entry: "pipeline.ts",
+      files: memorySourceFiles({ "pipeline.ts": generatePipeline(500) }),
+    });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.yaml).toBe(toYaml(result.manifest));
+    expectRoundTrips([...specs, ["500 tasks", result.manifest]]);
   });
 
-  it("writes exactly what js-yaml dumps, for each tricky string as a value, a key and a list item", () => {
-    for (const text of TRICKY) {
-      for (const value of [
-        { text },
-        { [text]: 1 },
-        { list: [text, { text }] },
-        { deep: { deeper: [[text]] } },
-      ]) {
-        expect([text, toYaml(value)]).toEqual([text, reference(value)]);
-      }
-    }
-  });
-
-  it("writes exactly what js-yaml dumps, on 3,000 random documents", () => {
+  it("round-trips 3,000 random documents through YAML 1.1 and 1.2 readers", () => {
     const next = seededRandom(20261123);
-    for (let i = 0; i < 3000; i++) {
-      const value = { doc: randomValue(next, 0), other: randomValue(next, 1) };
-      expect(toYaml(value)).toBe(reference(value));
-    }
+    expectRoundTrips(
+      Array.from({ length: 3000 }, (_, i): [string, unknown] => [
+        `document ${i}`,
+        { doc: randomValue(next, 0), other: randomValue(next, 1) },
+      ]),
+    );
   });
 
-  it("tells apart objects whose key lists join alike", () => {
-    for (const value of [
+  it("tells apart objects whose key lists join alike, and orders array-index keys as JavaScript does", () => {
+    const values: unknown[] = [
       { list: [{ "": 1 }, {}] },
       // Keys that look like the writer's own length-prefixed shape keys.
       { list: [{ "1:a1:b": 1 }, { a: 1, b: 2 }, { "2:ab": 1 }, { ab: 1, "": 2 }] },
@@ -222,15 +331,23 @@ describe("the YAML writer", () => {
           { 2: "x", 10: "y", a: "z" },
         ],
       },
-    ])
-      expect(toYaml(value)).toBe(reference(value));
+    ];
+    expectRoundTrips(values.map((value, i): [string, unknown] => [`value ${i}`, value]));
+    expect(
+      toYaml({
+        list: [
+          { b: 1, a: 2 },
+          { 10: "y", 2: "x", a: "z" },
+        ],
+      }),
+    ).toBe("list:\n  - a: 2\n    b: 1\n  - '2': x\n    '10': 'y'\n    a: z\n");
   });
 
-  it("leaves values js-yaml refuses to js-yaml (same error)", () => {
-    const value = { run: () => 1 };
-    expect(() => toYaml(value)).toThrow(/unacceptable kind of an object to dump/);
-    expect(toYaml({ when: new Date(0) })).toBe(reference({ when: new Date(0) }));
-    expect(toYaml("text")).toBe(reference("text"));
-    expect(toYaml([1, "a"])).toBe(reference([1, "a"]));
+  it("refuses values a manifest cannot hold, and writes top-level scalars and lists", () => {
+    expect(() => toYaml({ run: () => 1 })).toThrow(UnwritableValueError);
+    expect(() => toYaml({ n: 10n })).toThrow(/a bigint cannot be written as YAML/);
+    expect(toYaml({ when: new Date(0) })).toBe("when: {}\n");
+    expect(toYaml("text")).toBe("text\n");
+    expect(toYaml([1, "a"])).toBe("- 1\n- a\n");
   });
 });
