@@ -47,6 +47,16 @@ export interface AttemptExtras {
   maxDeadline?: number;
 }
 
+/** A node being run from its template (substituted with its inputs): what every runner of a node type is given. */
+export interface Invocation {
+  node: NodeStatus;
+  tmpl: Template;
+  /** The variables the template was substituted with (its children's are substituted with them too). */
+  vars: Record<string, string>;
+  req: ExecRequest;
+  extras: AttemptExtras;
+}
+
 /**
  * What the parts of one workflow execution share: the workflow, its node table, logs, globals, control and hooks,
  * and `execute`, through which a steps or DAG template runs its children.

@@ -15,7 +15,7 @@ import {
   substDeep,
 } from "../scope";
 import { Semaphore } from "../semaphore";
-import type { ExecRequest, RunContext } from "./context";
+import type { ExecRequest, Invocation, RunContext } from "./context";
 import { DagGraph } from "./dag-graph";
 import { DagSchedule, type TaskActions } from "./dag-schedule";
 import { runStepOrTask } from "./step-or-task";
@@ -26,13 +26,7 @@ import { addProducerToScope, inLoopOrder, resolveTemplateOutputs, resultReferenc
 const KEEP_TASK_LOGIC: ReadonlySet<string> = new Set(["withItems", "depends", "dependencies"]);
 
 /** Runs a DAG template: each task once its dependencies settle and its `depends` holds, up to its targets. */
-export async function runDag(
-  ctx: RunContext,
-  node: NodeStatus,
-  tmpl: Template,
-  vars: Record<string, string>,
-  req: ExecRequest,
-): Promise<void> {
+export async function runDag(ctx: RunContext, { node, tmpl, vars, req }: Invocation): Promise<void> {
   const dag = tmpl.dag;
   if (!dag) return;
   const graph = new DagGraph(dag.tasks);

@@ -1,15 +1,9 @@
-import type { NodeStatus, Template } from "../../../argo";
 import { runHttp } from "../http";
 import { isFulfilled } from "../nodes";
-import type { ExecRequest, RunContext } from "./context";
+import type { Invocation, RunContext } from "./context";
 
 /** Runs an HTTP template; a halt that reaches it aborts the request and fails the node. */
-export async function runHttpNode(
-  ctx: RunContext,
-  node: NodeStatus,
-  tmpl: Template,
-  req: ExecRequest,
-): Promise<void> {
+export async function runHttpNode(ctx: RunContext, { node, tmpl, req }: Invocation): Promise<void> {
   const http = tmpl.http;
   if (!http) return;
   const controller = new AbortController();

@@ -1,7 +1,7 @@
 import type { Inputs, NodeStatus, Template } from "../../../argo";
 import { failedOrError, isFulfilled, type NodeType } from "../nodes";
 import { needsSubst, substDeep } from "../scope";
-import type { AttemptExtras, ExecRequest, RunContext } from "./context";
+import type { AttemptExtras, ExecRequest, Invocation, RunContext } from "./context";
 import { runDag } from "./dag-runner";
 import { runHttpNode } from "./http-node";
 import { runPodNode } from "./pod-node";
@@ -102,22 +102,23 @@ async function executeAttempt(
     delete node.synchronizationStatus;
     ctx.table.mark(node, startPhase, "");
   }
+  const invocation: Invocation = { node, tmpl, vars, req, extras };
   try {
     switch (type) {
       case "Steps":
-        await runSteps(ctx, node, tmpl, vars, req);
+        await runSteps(ctx, invocation);
         break;
       case "DAG":
-        await runDag(ctx, node, tmpl, vars, req);
+        await runDag(ctx, invocation);
         break;
       case "Suspend":
-        await ctx.suspends.run(node, tmpl, req);
+        await ctx.suspends.run(invocation);
         break;
       case "HTTP":
-        await runHttpNode(ctx, node, tmpl, req);
+        await runHttpNode(ctx, invocation);
         break;
       default:
-        await runPodNode(ctx, node, tmpl, req, extras);
+        await runPodNode(ctx, invocation);
     }
   } catch (error) {
     if (!isFulfilled(node))

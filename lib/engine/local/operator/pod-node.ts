@@ -1,18 +1,11 @@
-import type { NodeStatus, Template } from "../../../argo";
 import { runLeaf } from "../leaf";
-import type { AttemptExtras, ExecRequest, RunContext } from "./context";
+import type { Invocation, RunContext } from "./context";
 
 /**
  * Runs a container or script template as a host process once a slot of the workflow's and the engine's
  * parallelism is free; its log is stored with the artifacts when there is a store.
  */
-export async function runPodNode(
-  ctx: RunContext,
-  node: NodeStatus,
-  tmpl: Template,
-  req: ExecRequest,
-  extras: AttemptExtras,
-): Promise<void> {
+export async function runPodNode(ctx: RunContext, { node, tmpl, req, extras }: Invocation): Promise<void> {
   const wfSlots = ctx.parallelism;
   const releaseWf = wfSlots ? (wfSlots.tryAcquire() ?? (await wfSlots.acquire())) : undefined;
   const releaseSlot = ctx.env.slots.tryAcquire() ?? (await ctx.env.slots.acquire());

@@ -12,7 +12,7 @@ import {
   substDeep,
 } from "../scope";
 import { Semaphore } from "../semaphore";
-import type { ExecRequest, RunContext } from "./context";
+import type { ExecRequest, Invocation, RunContext } from "./context";
 import { runStepOrTask } from "./step-or-task";
 import { addProducerToScope, inLoopOrder, resolveTemplateOutputs, resultReferences } from "./template-io";
 
@@ -42,13 +42,7 @@ interface GroupRun {
 }
 
 /** Runs a steps template: its groups one after another, the steps of a group in parallel. */
-export function runSteps(
-  ctx: RunContext,
-  node: NodeStatus,
-  tmpl: Template,
-  vars: Record<string, string>,
-  req: ExecRequest,
-): Promise<void> {
+export function runSteps(ctx: RunContext, { node, tmpl, vars, req }: Invocation): Promise<void> {
   return new StepsRunner(ctx, node, tmpl, vars, req).run();
 }
 

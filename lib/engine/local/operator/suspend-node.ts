@@ -1,7 +1,7 @@
-import type { NodeStatus, Parameter, Template } from "../../../argo";
+import type { NodeStatus, Parameter } from "../../../argo";
 import { isFulfilled, type NodePhase } from "../nodes";
 import { parseDurationMs } from "../time";
-import type { ExecRequest, RunContext } from "./context";
+import type { Invocation, RunContext } from "./context";
 import { TemplateError } from "./template-io";
 
 /** Suspend templates: each waits for its duration, a resume (Argo's resume / `node set`) or a halt. */
@@ -50,7 +50,7 @@ export class SuspendNodes {
   }
 
   /** Runs a suspend node until its duration passes, it is resumed, or a halt that reaches it fails it. */
-  async run(node: NodeStatus, tmpl: Template, req: ExecRequest): Promise<void> {
+  async run({ node, tmpl, req }: Invocation): Promise<void> {
     const { table, control } = this.ctx;
     const duration = tmpl.suspend?.duration;
     await new Promise<void>((resolve) => {
