@@ -19,7 +19,7 @@ import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../labels";
 import { markLost, WorkflowJournal } from "./journal";
 import { launcherFor } from "./launcher";
 import { isFulfilled, nodeId } from "./nodes";
-import { type RunEnvironment, TemplateError, WorkflowRun } from "./operator";
+import { type RunEnvironment, TemplateError, WorkflowExecution } from "./operator";
 import { type LocalEngineOptions, type ResolvedOptions, resolveOptions } from "./options";
 import { type LabelRequirement, LabelSelectorError, matchesLabels, parseLabelSelector } from "./selector";
 import { LockManager, Semaphore } from "./semaphore";
@@ -85,7 +85,7 @@ function nodeMatches(node: NodeStatus, fieldSelector: string | undefined): boole
 export class LocalEngine implements Engine {
   readonly kind = "local" as const;
   readonly options: ResolvedOptions;
-  private readonly runs = new Map<string, WorkflowRun>();
+  private readonly runs = new Map<string, WorkflowExecution>();
   private readonly watchers = new Set<(event: WatchEvent) => void>();
   private readonly env: RunEnvironment;
   private readonly pending = new Set<string>();
@@ -94,7 +94,7 @@ export class LocalEngine implements Engine {
   /** Where workflows outlive this engine (the `stateDir` option). */
   private readonly journal: WorkflowJournal | undefined;
   /** Runs whose completed state the journal holds. */
-  private readonly journaled = new WeakSet<WorkflowRun>();
+  private readonly journaled = new WeakSet<WorkflowExecution>();
 
   constructor(options: LocalEngineOptions = {}) {
     this.options = resolveOptions(options);
@@ -116,7 +116,7 @@ export class LocalEngine implements Engine {
     for (const wf of journal.load()) {
       const completed = wf.metadata.labels?.[LABEL_COMPLETED] === "true";
       if (!completed) journal.save(markLost(wf));
-      const run = new WorkflowRun(wf, this.env, () => this.touch(run));
+      const run = new WorkflowExecution(wf, this.env, () => this.touch(run));
       this.runs.set(this.key(wf.metadata.namespace ?? this.options.namespace, wf.metadata.name ?? ""), run);
       this.journaled.add(run);
       const version = Number(wf.metadata.resourceVersion);
@@ -128,7 +128,7 @@ export class LocalEngine implements Engine {
     return `${namespace}/${name}`;
   }
 
-  private find(ref: WorkflowRef): WorkflowRun {
+  private find(ref: WorkflowRef): WorkflowExecution {
     const run = this.runs.get(this.key(ref.namespace || this.options.namespace, ref.name));
     if (!run || (ref.uid && run.wf.metadata.uid !== ref.uid)) {
       throw new WorkflowNotFoundError(`workflows.argoproj.io "${ref.name}" not found`);
@@ -137,7 +137,7 @@ export class LocalEngine implements Engine {
   }
 
   /** Marks a workflow changed; watchers get it once per tick (every status write bumps resourceVersion). */
-  private touch(run: WorkflowRun, type: WatchEvent["type"] = "MODIFIED"): void {
+  private touch(run: WorkflowExecution, type: WatchEvent["type"] = "MODIFIED"): void {
     // Every node change of a run comes here: its key is made once.
     run.feedKey ??= this.key(run.wf.metadata.namespace ?? "", run.name);
     const key = run.feedKey;
@@ -164,7 +164,7 @@ export class LocalEngine implements Engine {
     });
   }
 
-  private emit(run: WorkflowRun, type: WatchEvent["type"]): void {
+  private emit(run: WorkflowExecution, type: WatchEvent["type"]): void {
     const meta = run.wf.metadata;
     meta.resourceVersion = String(++this.resourceVersion);
     meta.generation = (meta.generation ?? 0) + 1;
@@ -235,7 +235,7 @@ export class LocalEngine implements Engine {
     }
     assertRunnableLocally(wf, this.options.semaphores);
     wf.status = carried ? { nodes: carried(meta.name) } : {};
-    const run = new WorkflowRun(wf, this.env, () => this.touch(run));
+    const run = new WorkflowExecution(wf, this.env, () => this.touch(run));
     this.runs.set(this.key(meta.namespace, meta.name), run);
     this.journal?.save(wf);
     this.touch(run, "ADDED");
@@ -244,7 +244,7 @@ export class LocalEngine implements Engine {
     return snapshot(run);
   }
 
-  private afterCompletion(run: WorkflowRun): void {
+  private afterCompletion(run: WorkflowExecution): void {
     void run.done.then(() => {
       const ttl = run.wf.spec.ttlStrategy;
       const phase = run.wf.status?.phase;
@@ -293,7 +293,7 @@ export class LocalEngine implements Engine {
     return end < all.length ? { items, continue: String(end) } : { items };
   }
 
-  private assertActive(run: WorkflowRun): void {
+  private assertActive(run: WorkflowExecution): void {
     if (isCompletedRun(run)) throw new WorkflowConflictError("cannot shutdown a completed workflow");
   }
 
@@ -362,7 +362,7 @@ export class LocalEngine implements Engine {
   }
 
   private resumeNodes(
-    run: WorkflowRun,
+    run: WorkflowExecution,
     nodes: NodeStatus[],
     values: Record<string, string>,
     phase?: "Succeeded" | "Failed" | "Error",
@@ -410,7 +410,7 @@ export class LocalEngine implements Engine {
     delete labels[LABEL_COMPLETED];
     labels[LABEL_PHASE] = "Running";
     wf.metadata.labels = { ...labels, "workflows.argoproj.io/action": "Retry" };
-    const next = new WorkflowRun(wf, this.env, () => this.touch(next));
+    const next = new WorkflowExecution(wf, this.env, () => this.touch(next));
     this.runs.set(this.key(wf.metadata.namespace ?? "", wf.metadata.name ?? ""), next);
     this.journal?.save(wf);
     next.start();
@@ -538,11 +538,11 @@ export class LocalEngine implements Engine {
 }
 
 /** A copy of the workflow with its progress brought up to date. */
-function snapshot(run: WorkflowRun): Workflow {
+function snapshot(run: WorkflowExecution): Workflow {
   run.updateProgress();
   return clone(run.wf);
 }
 
-function isCompletedRun(run: WorkflowRun): boolean {
+function isCompletedRun(run: WorkflowExecution): boolean {
   return run.wf.metadata.labels?.[LABEL_COMPLETED] === "true";
 }

@@ -1,0 +1,137 @@
+import { join } from "node:path";
+import type { Arguments, NodeStatus, Template, Workflow } from "../../../argo";
+import { podName } from "../../node-ids";
+import type { ArtifactStore } from "../artifacts/store";
+import type { StepLauncher } from "../launcher";
+import { LogBook } from "../logs";
+import { NodeTable } from "../nodes";
+import type { ResolvedOptions } from "../options";
+import { type LockManager, Semaphore } from "../semaphore";
+import { StepDirPool } from "../step-dirs";
+import { ExecutionControl } from "./control";
+import { WorkflowGlobals } from "./globals";
+import { LifecycleHooks } from "./hooks";
+import { executeTemplate } from "./invoke";
+import { SuspendNodes } from "./suspend-node";
+
+/** Facilities the engine shares between its workflow executions. */
+export interface RunEnvironment {
+  options: ResolvedOptions;
+  locks: LockManager;
+  slots: Semaphore;
+  /** Starts the step processes. */
+  launcher: StepLauncher;
+  /** Image shim directories written so far. */
+  shimDirs: Map<string, Promise<string>>;
+}
+
+/** One template invocation: which node to make, from which template, with which arguments. */
+export interface ExecRequest {
+  nodeName: string;
+  templateName?: string;
+  inline?: Template;
+  args?: Arguments;
+  boundaryId?: string;
+  /** Part of an exit handler: keeps running through Stop and past the deadline. */
+  onExit: boolean;
+  hooked?: boolean;
+  /** Capture stdout as outputs.result (the caller references it). */
+  captureResult: boolean;
+}
+
+/** What one attempt of a template (a child of a Retry node, or the only one) is run with. */
+export interface AttemptExtras {
+  retries?: number;
+  retried?: boolean;
+  /** Deadline (epoch ms) imposed by retryStrategy.maxDuration. */
+  maxDeadline?: number;
+}
+
+/** A node being run from its template (substituted with its inputs): what every runner of a node type is given. */
+export interface Invocation {
+  node: NodeStatus;
+  tmpl: Template;
+  /** The variables the template was substituted with (its children's are substituted with them too). */
+  vars: Record<string, string>;
+  req: ExecRequest;
+  extras: AttemptExtras;
+}
+
+/**
+ * What the parts of one workflow execution share: the workflow, its node table, logs, globals, control and hooks,
+ * and `execute`, through which a steps or DAG template runs its children.
+ */
+export class RunContext {
+  readonly table: NodeTable;
+  readonly logs: LogBook;
+  readonly dir: string;
+  readonly control: ExecutionControl;
+  readonly globals = new WorkflowGlobals();
+  readonly hooks: LifecycleHooks;
+  readonly suspends: SuspendNodes;
+  readonly templates: ReadonlyMap<string, Template>;
+  readonly stepDirs: StepDirPool;
+  /** `spec.parallelism`: how many pods of this workflow run at once. */
+  readonly parallelism: Semaphore | undefined;
+  readonly shimRoot: string;
+  /** The engine process's environment when the execution started, the base of every step's environment. */
+  readonly hostEnv: Readonly<Record<string, string>> = hostEnvironment();
+  private readonly podNames = new Map<string, string>();
+
+  constructor(
+    readonly wf: Workflow,
+    readonly env: RunEnvironment,
+    readonly notify: () => void,
+  ) {
+    wf.status ??= {};
+    wf.status.nodes ??= {};
+    this.table = new NodeTable(wf.metadata.name ?? "", wf.status.nodes, () => this.changed());
+    this.dir = join(env.options.workDir, wf.metadata.namespace ?? "default", wf.metadata.name ?? "");
+    this.logs = new LogBook(join(this.dir, "logs"));
+    this.stepDirs = new StepDirPool(this.dir);
+    this.control = new ExecutionControl(env.options.killGraceMs);
+    this.parallelism = wf.spec.parallelism ? new Semaphore(wf.spec.parallelism) : undefined;
+    this.templates = new Map((wf.spec.templates ?? []).map((t) => [t.name ?? "", t]));
+    this.shimRoot = join(env.options.workDir, ".shims");
+    this.hooks = new LifecycleHooks(this);
+    this.suspends = new SuspendNodes(this);
+  }
+
+  get name(): string {
+    return this.wf.metadata.name ?? "";
+  }
+
+  get runId(): string {
+    return this.wf.metadata.labels?.["skiff.dev/run-id"] ?? this.name;
+  }
+
+  get artifacts(): ArtifactStore | undefined {
+    return this.env.options.artifacts;
+  }
+
+  /** Executes a template invocation as node `req.nodeName`; resolves with the node once it is fulfilled. */
+  execute(req: ExecRequest): Promise<NodeStatus> {
+    return executeTemplate(this, req);
+  }
+
+  podName(n: NodeStatus): string {
+    // Asked for every log line: hashed once per node (the template name is fixed when the node is made).
+    let name = this.podNames.get(n.id);
+    if (name === undefined) {
+      name = podName(this.name, n);
+      this.podNames.set(n.id, name);
+    }
+    return name;
+  }
+
+  private changed(): void {
+    this.notify();
+    if (this.wf.status?.phase === "Running") this.hooks.evaluateWorkflowHooks();
+  }
+}
+
+function hostEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return env;
+}

@@ -1,0 +1,65 @@
+import type { DAGTask, LifecycleHook, NodeStatus, WorkflowStep } from "../../../argo";
+import { failedOrError } from "../nodes";
+import { addNodeToScope, newScope, type Scope } from "../scope";
+import type { RunContext } from "./context";
+
+/**
+ * The workflow's exit handler (`spec.onExit` or `spec.hooks.exit`), run once the entrypoint is done with
+ * `workflow.status`, `workflow.failures` and `workflow.duration` set; undefined when there is none.
+ */
+export function runWorkflowExitHandler(
+  ctx: RunContext,
+  phase: string,
+  startedAt: Date,
+): Promise<NodeStatus> | undefined {
+  const spec = ctx.wf.spec;
+  const onExit = spec.onExit ?? spec.hooks?.exit?.template;
+  if (!onExit) return undefined;
+  ctx.globals.vars["workflow.status"] = phase;
+  ctx.globals.vars["workflow.failures"] = failures(ctx);
+  ctx.globals.vars["workflow.duration"] = String((Date.now() - startedAt.getTime()) / 1000);
+  return ctx.execute({
+    nodeName: `${ctx.name}.onExit`,
+    templateName: onExit,
+    args: spec.hooks?.exit?.arguments,
+    onExit: true,
+    hooked: true,
+    captureResult: false,
+  });
+}
+
+/**
+ * A step's or task's exit hook (`hooks.exit` or `onExit`), run as node `<name>.onExit` once its node `name`
+ * completed; `ref` is how its siblings name it (`steps.x`, `tasks.x`).
+ */
+export function runStepExitHook(
+  ctx: RunContext,
+  step: WorkflowStep | DAGTask,
+  name: string,
+  child: NodeStatus,
+  ref: string,
+  scope: Scope,
+  boundaryId: string,
+): Promise<NodeStatus> | undefined {
+  const exitHook: LifecycleHook | undefined =
+    step.hooks?.exit ?? (step.onExit ? { template: step.onExit } : undefined);
+  if (!exitHook) return undefined;
+  const hookScope = newScope({ ...scope.vars }, { ...scope.artifacts });
+  addNodeToScope(hookScope, ref, child);
+  return ctx.hooks.run(`${name}.onExit`, exitHook, hookScope, boundaryId, true, name);
+}
+
+/** `workflow.failures`: the failed pods, as Argo stores it (strconv.Quote of the JSON). */
+function failures(ctx: RunContext): string {
+  const list = Object.values(ctx.table.nodes)
+    .filter((n) => failedOrError(n.phase) && n.type === "Pod")
+    .map((n) => ({
+      displayName: n.displayName,
+      message: n.message ?? "",
+      templateName: n.templateName ?? "",
+      phase: n.phase,
+      podName: ctx.podName(n),
+      finishedAt: n.finishedAt ?? "",
+    }));
+  return JSON.stringify(JSON.stringify(list));
+}

@@ -1,0 +1,147 @@
+import type { Inputs, NodeStatus, Template } from "../../../argo";
+import { failedOrError, isFulfilled, type NodeType } from "../nodes";
+import { needsSubst, substDeep } from "../scope";
+import type { AttemptExtras, ExecRequest, Invocation, RunContext } from "./context";
+import { runDag } from "./dag-runner";
+import { runHttpNode } from "./http-node";
+import { runPodNode } from "./pod-node";
+import { executeWithRetry } from "./retry-loop";
+import { runSteps } from "./steps-runner";
+import { acquireLocks } from "./synchronization";
+import { inputVars, resolveInputs, TemplateError } from "./template-io";
+
+const NO_VARS: Record<string, string> = Object.freeze({});
+const NO_LOCKS: ReadonlyArray<() => void> = [];
+
+// Left unsubstituted: sibling references are resolved when a child runs. A constant, so that substDeep remembers
+// which objects have no tags.
+const KEEP_CHILDREN: ReadonlySet<string> = new Set(["steps", "dag"]);
+
+/**
+ * Executes a template invocation as node `req.nodeName` and resolves with the node once it is fulfilled: a node
+ * that cannot start is made with its reason, one with a retryStrategy goes through the retry loop.
+ */
+export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promise<NodeStatus> {
+  const existing = ctx.table.byName(req.nodeName);
+  // Retry re-executes the tree: fulfilled successful nodes are kept as they are.
+  if (existing && isFulfilled(existing) && !failedOrError(existing.phase)) return existing;
+  const suspension = ctx.control.suspension(req.onExit);
+  if (suspension) await suspension;
+  let tmpl: Template;
+  let inputs: Inputs;
+  let vars: Record<string, string>;
+  try {
+    tmpl = resolveTemplate(ctx, req);
+    const args = req.args ? substDeep(req.args, ctx.globals.vars) : undefined;
+    inputs = resolveInputs(tmpl, args, ctx.globals.artifacts);
+    // Variables for substitution: a leaf template without tags (most) has no use for them.
+    const needsVars = tmpl.retryStrategy || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
+    vars = needsVars ? inputVars(ctx.globals.vars, tmpl, inputs) : NO_VARS;
+  } catch (error) {
+    return ctx.table.init(req.nodeName, "Skipped", {
+      boundaryId: req.boundaryId,
+      templateName: req.templateName,
+      phase: "Error",
+      message: error instanceof Error ? error.message : String(error),
+      hooked: req.hooked,
+    });
+  }
+  if (!ctx.control.canSchedule(req.onExit)) {
+    return ctx.table.init(req.nodeName, templateType(tmpl), {
+      boundaryId: req.boundaryId,
+      templateName: req.templateName,
+      phase: "Failed",
+      message: ctx.control.haltMessage(),
+      hooked: req.hooked,
+    });
+  }
+  if (tmpl.retryStrategy) {
+    return executeWithRetry(ctx, req, tmpl, inputs, vars, (name, attemptVars, extras) =>
+      executeAttempt(ctx, name, { ...req, hooked: false }, tmpl, inputs, attemptVars, extras),
+    );
+  }
+  return executeAttempt(ctx, req.nodeName, req, tmpl, inputs, vars, {});
+}
+
+/** One attempt: the template substituted with its inputs, run as node `nodeName` by the runner of its type. */
+async function executeAttempt(
+  ctx: RunContext,
+  nodeName: string,
+  req: ExecRequest,
+  rawTmpl: Template,
+  inputs: Inputs,
+  vars: Record<string, string>,
+  extras: AttemptExtras,
+): Promise<NodeStatus> {
+  // Substitute the template with its inputs; references to siblings (steps./tasks./item) stay for later.
+  const tmpl: Template = {
+    ...substDeep(rawTmpl, vars, KEEP_CHILDREN),
+    ...(rawTmpl.inputs ? { inputs } : {}),
+  };
+  const type = templateType(tmpl);
+  const startPhase = type === "Pod" ? "Pending" : "Running";
+  const node = ctx.table.init(nodeName, type, {
+    boundaryId: req.boundaryId,
+    templateName: req.templateName,
+    phase: startPhase,
+    hooked: req.hooked,
+    retried: extras.retried,
+    ...(tmpl.annotations?.["workflows.argoproj.io/display-name"]
+      ? { displayName: tmpl.annotations["workflows.argoproj.io/display-name"] }
+      : {}),
+  });
+  if (node.phase !== "Pending" && node.phase !== "Running") ctx.table.mark(node, startPhase, "");
+  if (inputs.parameters?.length || inputs.artifacts?.length) node.inputs = inputs;
+  const releases = !tmpl.synchronization
+    ? NO_LOCKS
+    : await acquireLocks(ctx, tmpl.synchronization, (key) => {
+        ctx.table.mark(node, "Pending", `Waiting for ${key} lock. Lock status: 0/1`);
+        node.synchronizationStatus = { waiting: key };
+      });
+  if (node.synchronizationStatus) {
+    delete node.synchronizationStatus;
+    ctx.table.mark(node, startPhase, "");
+  }
+  const invocation: Invocation = { node, tmpl, vars, req, extras };
+  try {
+    switch (type) {
+      case "Steps":
+        await runSteps(ctx, invocation);
+        break;
+      case "DAG":
+        await runDag(ctx, invocation);
+        break;
+      case "Suspend":
+        await ctx.suspends.run(invocation);
+        break;
+      case "HTTP":
+        await runHttpNode(ctx, invocation);
+        break;
+      default:
+        await runPodNode(ctx, invocation);
+    }
+  } catch (error) {
+    if (!isFulfilled(node))
+      ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+  } finally {
+    for (const release of releases) release();
+  }
+  ctx.globals.addOutputs(node.outputs, ctx.wf.status ?? {});
+  return node;
+}
+
+function resolveTemplate(ctx: RunContext, req: ExecRequest): Template {
+  const named =
+    req.inline ?? (req.templateName !== undefined ? ctx.templates.get(req.templateName) : undefined);
+  if (!named) throw new TemplateError(`template ${req.templateName ?? "(none)"} not found`);
+  const defaults = ctx.wf.spec.templateDefaults;
+  return defaults ? { ...defaults, ...named } : named;
+}
+
+function templateType(t: Template): NodeType {
+  if (t.steps) return "Steps";
+  if (t.dag) return "DAG";
+  if (t.suspend) return "Suspend";
+  if (t.http) return "HTTP";
+  return "Pod";
+}

@@ -1,0 +1,69 @@
+import type { DAGTask, NodeStatus, WorkflowStep } from "../../../argo";
+import { evaluateWhen } from "../expr";
+import { failedOrError, isCompleted, isFulfilled } from "../nodes";
+import { type Scope, subst } from "../scope";
+import type { ExecRequest, RunContext } from "./context";
+import { runStepExitHook } from "./exit-handlers";
+import { resolveArguments } from "./template-io";
+
+/** The step or task being run (after its loop is expanded) and where it runs. */
+export interface StepOrTask {
+  /** Its node's name. */
+  name: string;
+  step: WorkflowStep | DAGTask;
+  /** The steps or DAG node it belongs to. */
+  boundary: NodeStatus;
+  /** What its `when`, arguments and hooks are substituted with. */
+  scope: Scope;
+  /** Whether a sibling reads its `outputs.result`. */
+  captureResult: boolean;
+  /** `steps` or `tasks`: how its siblings name it. */
+  kind: "steps" | "tasks";
+}
+
+/** Runs one (expanded) step or task: `when`, the template, then its exit hook and lifecycle hooks. */
+export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRequest): Promise<NodeStatus> {
+  const { name, step, boundary, scope } = it;
+  const existing = ctx.table.byName(name);
+  if (existing && isFulfilled(existing) && !failedOrError(existing.phase)) return existing;
+  if (step.when !== undefined && step.when !== "") {
+    let proceed: boolean;
+    try {
+      proceed = evaluateWhen(subst(step.when, scope.vars));
+    } catch (error) {
+      return skipped(ctx, it, "Error", error instanceof Error ? error.message : String(error));
+    }
+    if (!proceed) {
+      return skipped(ctx, it, "Skipped", `when '${subst(step.when, scope.vars)}' evaluated false`);
+    }
+  }
+  const args = resolveArguments(step.arguments, scope);
+  if (args instanceof Error) return skipped(ctx, it, "Error", args.message);
+  const ref = `${it.kind}.${(step as { name?: string }).name ?? ""}`;
+  const run = ctx.execute({
+    nodeName: name,
+    templateName: step.template,
+    inline: step.inline,
+    args,
+    boundaryId: boundary.id,
+    onExit: req.onExit,
+    captureResult: it.captureResult,
+  });
+  const hooks = ctx.hooks.watch(name, ref, step.hooks ?? {}, scope, boundary.id, req.onExit);
+  const child = await run;
+  await hooks.stop();
+  const exit = isCompleted(child)
+    ? runStepExitHook(ctx, step, name, child, ref, scope, boundary.id)
+    : undefined;
+  if (exit) await exit;
+  return child;
+}
+
+function skipped(ctx: RunContext, it: StepOrTask, phase: "Skipped" | "Error", message: string): NodeStatus {
+  return ctx.table.init(it.name, "Skipped", {
+    boundaryId: it.boundary.id,
+    templateName: it.step.template,
+    phase,
+    message,
+  });
+}

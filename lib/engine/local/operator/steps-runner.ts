@@ -1,0 +1,224 @@
+import type { NodeStatus, Template, WorkflowStep } from "../../../argo";
+import { failedOrError, isFulfilled } from "../nodes";
+import {
+  addAggregateToScope,
+  addNodeToScope,
+  itemSuffix,
+  itemVars,
+  LoopError,
+  loopItems,
+  newScope,
+  type Scope,
+  substDeep,
+} from "../scope";
+import { Semaphore } from "../semaphore";
+import type { ExecRequest, Invocation, RunContext } from "./context";
+import { runStepOrTask } from "./step-or-task";
+import { addProducerToScope, inLoopOrder, resolveTemplateOutputs, resultReferences } from "./template-io";
+
+// Left unsubstituted: items as written. A constant, so that substDeep remembers which objects have no tags.
+const KEEP_ITEMS: ReadonlySet<string> = new Set(["withItems"]);
+const FAIL_FAST_MESSAGE = "template has failed or errored children and failFast enabled";
+
+interface StepResult {
+  step: WorkflowStep;
+  child: NodeStatus;
+}
+
+interface ReadyStep {
+  name: string;
+  step: WorkflowStep;
+  stepName: string;
+}
+
+/** A step of a group, ready to run (its loop expanded), or already settled without running. */
+type Planned = ReadyStep | { settled: Promise<StepResult> };
+
+/** What one step group's steps share while they run. */
+interface GroupRun {
+  name: string;
+  /** failFast: set by the first failed step; steps not started yet are never created. */
+  failFastHit: boolean;
+}
+
+/** Runs a steps template: its groups one after another, the steps of a group in parallel. */
+export function runSteps(ctx: RunContext, { node, tmpl, vars, req }: Invocation): Promise<void> {
+  return new StepsRunner(ctx, node, tmpl, vars, req).run();
+}
+
+class StepsRunner {
+  private readonly scope: Scope;
+  private readonly parallel: Semaphore | undefined;
+  /** Steps whose outputs.result a sibling reads. */
+  private readonly refs: Set<string>;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly node: NodeStatus,
+    private readonly tmpl: Template,
+    vars: Record<string, string>,
+    private readonly req: ExecRequest,
+  ) {
+    this.scope = newScope(vars, ctx.globals.artifacts);
+    this.parallel = tmpl.parallelism ? new Semaphore(tmpl.parallelism) : undefined;
+    this.refs = resultReferences(tmpl);
+  }
+
+  async run(): Promise<void> {
+    const { ctx, node } = this;
+    let lastGroupName: string | undefined;
+    for (const [i, group] of (this.tmpl.steps ?? []).entries()) {
+      if (!ctx.control.canSchedule(this.req.onExit)) {
+        ctx.table.mark(node, "Failed", ctx.control.haltMessage());
+        return;
+      }
+      const suspension = ctx.control.suspension(this.req.onExit);
+      if (suspension) await suspension;
+      const sgName = `${node.name}[${i}]`;
+      const sg = ctx.table.init(sgName, "StepGroup", { boundaryId: node.id, phase: "Running" });
+      if (isFulfilled(sg) && !failedOrError(sg.phase)) {
+        // Kept from before a retry: rebuild the scope from its children.
+        this.addGroupToScope(sgName, group);
+        lastGroupName = sgName;
+        continue;
+      }
+      ctx.table.mark(sg, "Running", "");
+      this.connect(i, sgName, lastGroupName);
+      const run: GroupRun = { name: sgName, failFastHit: false };
+      // Each step starts as soon as it is planned, before the next is: nodes are made in the order Argo makes them.
+      const runs: Array<Promise<StepResult | undefined>> = [];
+      for (const step of group) {
+        for (const p of this.plan(step, run)) runs.push("settled" in p ? p.settled : this.start(p, run));
+      }
+      const results = (await Promise.all(runs)).filter((r) => r !== undefined);
+      this.addGroupToScope(sgName, group);
+      lastGroupName = sgName;
+      const failed = results.find(
+        ({ step, child }) => failedOrError(child.phase) && !continues(step, child.phase),
+      );
+      if (failed || run.failFastHit) {
+        const msg = failed ? `child '${failed.child.id}' failed` : FAIL_FAST_MESSAGE;
+        ctx.table.mark(sg, "Failed", msg);
+        node.outboundNodes = this.groupOutbound(sgName);
+        ctx.table.mark(node, "Failed", run.failFastHit ? FAIL_FAST_MESSAGE : msg);
+        return;
+      }
+      ctx.table.mark(sg, "Succeeded");
+    }
+    if (lastGroupName) node.outboundNodes = this.groupOutbound(lastGroupName);
+    resolveTemplateOutputs(ctx.table, node, this.tmpl, this.scope);
+    if (!isFulfilled(node)) ctx.table.mark(node, "Succeeded");
+  }
+
+  /** The first group hangs off the steps node, a later one off the leaves of the group before it. */
+  private connect(index: number, sgName: string, lastGroupName: string | undefined): void {
+    const table = this.ctx.table;
+    if (index === 0) table.addChild(this.node.name, sgName);
+    else if (lastGroupName) {
+      const prev = table.byName(lastGroupName);
+      if (!prev?.children?.length) table.addChild(lastGroupName, sgName);
+      else {
+        const sgId = table.id(sgName);
+        for (const c of prev.children) for (const o of table.outbound(c)) table.addChildId(o, sgId);
+      }
+    }
+  }
+
+  /** A step substituted and its loop expanded; a bad loop or an empty one settles it at once. */
+  private plan(rawStep: WorkflowStep, run: GroupRun): Planned[] {
+    const table = this.ctx.table;
+    const stepName = rawStep.name ?? "";
+    const baseName = `${run.name}.${stepName}`;
+    let step: WorkflowStep;
+    let items: unknown[] | undefined;
+    try {
+      step = substDeep(rawStep, this.scope.vars, KEEP_ITEMS);
+      items = loopItems(step);
+    } catch (error) {
+      const child = table.init(baseName, "Skipped", {
+        boundaryId: this.node.id,
+        templateName: rawStep.template,
+        phase: "Error",
+        message: error instanceof LoopError || error instanceof Error ? error.message : String(error),
+      });
+      table.addChild(run.name, baseName);
+      return [{ settled: Promise.resolve({ step: rawStep, child }) }];
+    }
+    if (items !== undefined && items.length === 0) {
+      const child = table.init(baseName, "Skipped", {
+        boundaryId: this.node.id,
+        templateName: step.template,
+        phase: "Skipped",
+        message: "Skipped, empty params",
+      });
+      table.addChild(run.name, baseName);
+      return [{ settled: Promise.resolve({ step, child }) }];
+    }
+    if (items === undefined) return [{ name: baseName, step, stepName }];
+    const vars = this.scope.vars;
+    return items.map((item, k) => ({
+      name: baseName + itemSuffix(k, item),
+      step: substDeep(
+        { ...step, withItems: undefined, withParam: undefined, withSequence: undefined },
+        { ...vars, ...itemVars(item) },
+      ),
+      stepName,
+    }));
+  }
+
+  private async start(planned: ReadyStep, run: GroupRun): Promise<StepResult | undefined> {
+    const release = this.parallel ? await this.parallel.acquire() : undefined;
+    try {
+      if (run.failFastHit) return undefined;
+      this.ctx.table.addChild(run.name, planned.name);
+      const child = await runStepOrTask(
+        this.ctx,
+        {
+          name: planned.name,
+          step: planned.step,
+          boundary: this.node,
+          scope: this.scope,
+          captureResult: this.refs.has(planned.stepName),
+          kind: "steps",
+        },
+        this.req,
+      );
+      if (failedOrError(child.phase) && this.tmpl.failFast) run.failFastHit = true;
+      return { step: planned.step, child };
+    } finally {
+      release?.();
+    }
+  }
+
+  private groupOutbound(sgName: string): string[] {
+    const table = this.ctx.table;
+    const sg = table.byName(sgName);
+    if (!sg?.children?.length) return sg ? [sg.id] : [];
+    return sg.children.flatMap((c) => table.outbound(c));
+  }
+
+  /** Adds the step outputs of a group's children to the scope (aggregating loops). */
+  private addGroupToScope(sgName: string, group: WorkflowStep[]): void {
+    const table = this.ctx.table;
+    for (const step of group) {
+      const base = `${sgName}.${step.name ?? ""}`;
+      const plain = table.byName(base);
+      const prefix = `steps.${step.name ?? ""}`;
+      const isLoop =
+        step.withItems !== undefined || step.withParam !== undefined || step.withSequence !== undefined;
+      if (isLoop) {
+        const children = inLoopOrder(table, table.byName(sgName)?.children).filter((n) =>
+          n.name.startsWith(`${base}(`),
+        );
+        addAggregateToScope(this.scope, prefix, children);
+        if (plain) addNodeToScope(this.scope, prefix, plain);
+      } else if (plain) {
+        addProducerToScope(this.scope, prefix, plain, this.ctx.templates, step.template);
+      }
+    }
+  }
+}
+
+function continues(step: WorkflowStep, phase: string | undefined): boolean {
+  return (phase === "Failed" && !!step.continueOn?.failed) || (phase === "Error" && !!step.continueOn?.error);
+}
