@@ -8,8 +8,13 @@ import { OutsideUploadError, type SourceFiles, uploadPath } from "./source-files
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
 // Required, not imported: importing esbuild's CommonJS entry has Node scan its source for export names
-// first, which costs a whole-process build more than the require itself.
-const { build } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+// first, which costs a whole-process build more than the require itself. Required at the first bundle, so
+// that a build's type check (which needs no esbuild) starts its compiler first.
+let esbuild: typeof import("esbuild") | undefined;
+const bundler = () => {
+  esbuild ??= createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+  return esbuild;
+};
 
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
 export const UPLOAD_NAMESPACE = "upload";
@@ -122,7 +127,7 @@ function importDiagnostic(input: string, path: string, sources: Map<string, stri
 }
 
 function bundleUpload(entry: string, files: SourceFiles, sources: Map<string, string>, sourceMap: boolean) {
-  return build({
+  return bundler().build({
     stdin: {
       contents: sources.get(entry) ?? "",
       sourcefile: `${UPLOAD_NAMESPACE}:${entry}`,

@@ -13,7 +13,7 @@ import {
 } from "./sandbox/sandbox";
 import { type SourceFiles, uploadPath } from "./source-files";
 import { BundleSourceMap } from "./source-map";
-import { typecheckPipeline } from "./typecheck";
+import { type RunningTypecheck, startTypecheck } from "./typecheck";
 import { sharedTypecheckSession } from "./typecheck-session";
 
 export interface CompileOptions {
@@ -71,16 +71,21 @@ export const BUNDLE_FILENAME = "skiff-pipeline.bundle.js";
 export async function compilePipeline(options: CompileOptions): Promise<CompileResult> {
   const sandbox = options.sandbox ?? new IsolateSandbox(options.limits);
   const bundleOptions = { entry: options.entry, files: options.files };
-  // The linter and the YAML writer load while esbuild bundles and the isolate evaluates.
+  // The type check follows the upload's imports from the entry itself. A spawned compiler is the longest
+  // part of a one-shot build: its process starts first, then the bundler's, and the rest loads while they
+  // run. The warm checker holds nothing up: the bundling starts beside it.
+  const checking = options.typecheck ? checkTypes(options) : undefined;
+  if (checking && !options.warmTypecheck) await checking;
+  const typeChecked = checking ? checking.then((check) => check.result) : Promise.resolve([]);
+  // Without a source map: only diagnostics need one, and they bundle again for it.
+  const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
+  if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
+  // The linter and the YAML writer load while the isolate evaluates: loaded earlier, they would hold up
+  // the start of the bundler's and the checker's processes.
   const linter = import("./lint");
   const writer = import("./yaml");
   linter.catch(() => undefined);
   writer.catch(() => undefined);
-  // The type check follows the upload's imports from the entry itself: it starts beside the bundling.
-  const typeChecked = options.typecheck ? checkTypes(options) : Promise.resolve([]);
-  // Without a source map: only diagnostics need one, and they bundle again for it.
-  const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
-  if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
   const { bundle } = bundled;
   const parametersJson = JSON.stringify(options.buildParameters ?? {});
   const evaluate = (callSites: boolean) =>
@@ -92,8 +97,9 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
       callSites,
     });
   const wantSites = options.callSites === true;
-  // The isolate runs on its own thread and the checker in its own process.
-  const [typeDiagnostics, outcome] = await Promise.all([typeChecked, evaluate(wantSites)]);
+  // The isolate runs on its own thread and the checker in its own process; the manifest is linted and
+  // written while the checker runs, and its diagnostics come first when it is done.
+  const outcome = await evaluate(wantSites);
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));
   const failed = async (error: EvaluationError) => {
     // A misuse of the DSL names the call sites involved only when they were recorded: evaluate again
@@ -104,13 +110,14 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
       const retried = again.ok ? parseEvaluation(again.resultJson) : { error: again.error };
       if ("error" in retried && retried.error.code === "dsl") placed = retried.error;
     }
-    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(placed, await sourceMap())] };
+    const diagnostic = evaluationDiagnostic(placed, await sourceMap());
+    return { ok: false, diagnostics: [...(await typeChecked), diagnostic] };
   };
   if (!outcome.ok) return failed(outcome.error);
   const evaluated = parseEvaluation(outcome.resultJson);
   if ("error" in evaluated) return failed(evaluated.error);
   if ("diagnostic" in evaluated)
-    return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
+    return { ok: false, diagnostics: [...(await typeChecked), evaluated.diagnostic] };
   const { lintManifest, placeDiagnostics } = await linter;
   // The manifest's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
   const found = lintManifest(evaluated.manifest, undefined, {
@@ -124,18 +131,25 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     ]);
     sites = mapSites(rawSites, map);
   }
-  const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
+  const placed = placeDiagnostics(found, sites);
   const { toYaml } = await writer;
   const yaml = lazy(() => toYaml(evaluated.manifest));
+  // Most callers write the YAML (the CLI, the build function): while the checker still runs, it is
+  // written meanwhile rather than after.
+  if (options.typecheck && !hasErrors(placed)) yaml();
+  const diagnostics = [...(await typeChecked), ...placed];
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml);
 }
 
-/** The type check of the upload, from its entry; none when the entry cannot be read (the bundler says why). */
-async function checkTypes(options: CompileOptions): Promise<Diagnostic[]> {
+/**
+ * Starts the type check of the upload, from its entry; none when the entry cannot be read (the bundler says
+ * why).
+ */
+async function checkTypes(options: CompileOptions): Promise<RunningTypecheck> {
   const entry = uploadPath(options.entry);
   const text = entry === undefined ? undefined : await options.files.read(entry).catch(() => undefined);
-  if (entry === undefined || text === undefined) return [];
-  return typecheckPipeline(new Map([[entry, text]]), {
+  if (entry === undefined || text === undefined) return { result: Promise.resolve([]) };
+  return startTypecheck(new Map([[entry, text]]), {
     files: options.files,
     ...(options.warmTypecheck ? { session: sharedTypecheckSession() } : {}),
   });

@@ -2,7 +2,8 @@
 // one strategy: a fresh V8 isolate (isolated-vm) per build, created empty — no Node API, no network, no
 // file, no timer, nothing of the host — and disposed after the build, so nothing one build does can
 // reach the next. Only strings cross: the scripts and the build parameters' JSON in, one JSON string out.
-import ivm from "isolated-vm";
+import { createRequire } from "node:module";
+import type ivm from "isolated-vm";
 import type { DslBundle } from "../dsl-bundle";
 import { HARNESS_GLOBAL } from "./harness";
 
@@ -62,11 +63,22 @@ export interface Sandbox {
 const DSL_FILENAME = "skiff/lib/dsl/bundle.js";
 
 /**
- * V8's code cache of each version of the isolate's script seen in this process: bytes V8 made from that
- * trusted source alone, before any pipeline ran, and checks before use. It spares each new isolate
- * compiling the script's top level.
+ * V8's code cache of each version of the isolate's script seen in this process, keyed by the script's text
+ * (a Map hashes a string once; a cryptographic hash cost a one-shot build ~6 ms of OpenSSL's start): bytes
+ * V8 made from that trusted source alone, before any pipeline ran, and checks before use. It spares each
+ * new isolate compiling the script's top level.
  */
 const scriptCaches = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
+
+let addon: typeof ivm | undefined;
+/**
+ * isolated-vm, a native addon, loads with the first evaluation rather than with the compiler: the build's
+ * type check and bundler start their processes first.
+ */
+const isolatedVm = () => {
+  addon ??= createRequire(import.meta.url)("isolated-vm") as typeof ivm;
+  return addon;
+};
 
 /** A fresh isolate for every build (see the top of this file). */
 export class IsolateSandbox implements Sandbox {
@@ -80,7 +92,7 @@ export class IsolateSandbox implements Sandbox {
     const { timeoutMs, heapMb, outputChars } = this.limits;
     const started = Date.now();
     const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
-    const isolate = new ivm.Isolate({ memoryLimit: heapMb });
+    const isolate = new (isolatedVm().Isolate)({ memoryLimit: heapMb });
     try {
       const context = await isolate.createContext();
       const dsl = await this.compileIsolateScript(isolate, request.dsl);
@@ -105,14 +117,14 @@ export class IsolateSandbox implements Sandbox {
   }
 
   private async compileIsolateScript(isolate: ivm.Isolate, dsl: DslBundle): Promise<ivm.Script> {
-    const cachedData = scriptCaches.get(dsl.key);
+    const cachedData = scriptCaches.get(dsl.code);
     // isolated-vm sets the cache it made, or whether V8 rejected the one given, on the script.
     const script = (await isolate.compileScript(dsl.code, {
       filename: DSL_FILENAME,
       ...(cachedData ? { cachedData } : { produceCachedData: true }),
     })) as ivm.Script & ivm.CachedDataResult & { cachedDataRejected?: boolean };
-    if (!cachedData && script.cachedData) scriptCaches.set(dsl.key, script.cachedData);
-    if (cachedData && script.cachedDataRejected) scriptCaches.delete(dsl.key);
+    if (!cachedData && script.cachedData) scriptCaches.set(dsl.code, script.cachedData);
+    if (cachedData && script.cachedDataRejected) scriptCaches.delete(dsl.code);
     return script;
   }
 
