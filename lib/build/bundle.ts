@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import type { Message, Plugin } from "esbuild";
 import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
-import { bundleDsl, type DslBundle } from "./dsl-bundle";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { OutsideUploadError, type SourceFiles, uploadPath } from "./source-files";
 
@@ -36,7 +35,6 @@ export interface Bundle {
    * harness in the DSL script (`dsl`) calls it with a `require` that gives only `skiff`.
    */
   code: string;
-  dsl: DslBundle;
   /** esbuild's source map (JSON text) of `code`; an empty one with `sourceMap: false`. */
   sourceMap: string;
 }
@@ -56,25 +54,46 @@ const notAvailable = (path: string) =>
  * pass that resolves them here.
  */
 export async function bundlePipeline(options: BundleOptions): Promise<BundleResult> {
+  return (await startBundle(options)).result;
+}
+
+/** A bundle under way. */
+export interface RunningBundle {
+  /** What `bundlePipeline` gives. */
+  result: Promise<BundleResult>;
+}
+
+/**
+ * `bundlePipeline` in two steps: this settles once the entry is read and esbuild is given it (its
+ * process started), so that a caller starts other work after and does not delay it; `result` settles with
+ * the bundle.
+ */
+export async function startBundle(options: BundleOptions): Promise<RunningBundle> {
+  const failed = (diagnostics: Diagnostic[]) => ({
+    result: Promise.resolve({ ok: false as const, diagnostics }),
+  });
   const entry = uploadPath(options.entry);
-  if (entry === undefined)
-    return { ok: false, diagnostics: [errorAt("build.entry", `bad entry path "${options.entry}"`)] };
+  if (entry === undefined) return failed([errorAt("build.entry", `bad entry path "${options.entry}"`)]);
   let entrySource: string | undefined;
   try {
     entrySource = await options.files.read(entry);
   } catch (error) {
     if (!(error instanceof OutsideUploadError)) throw error;
-    return { ok: false, diagnostics: [errorAt("build.entry", error.message)] };
+    return failed([errorAt("build.entry", error.message)]);
   }
   if (entrySource === undefined)
-    return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
+    return failed([errorAt("build.entry", `the upload has no file "${options.entry}"`)]);
   const sources = new Map([[entry, entrySource]]);
-  // The isolate's script is read (once per process) while the pipeline's files bundle.
-  const dslReady = bundleDsl();
-  dslReady.catch(() => undefined);
+  const built = bundleUpload(entry, options.files, sources, options.sourceMap !== false);
+  return { result: bundleResult(built, sources) };
+}
+
+async function bundleResult(
+  built: ReturnType<typeof bundleUpload>,
+  sources: Map<string, string>,
+): Promise<BundleResult> {
   try {
-    const withMap = options.sourceMap !== false;
-    const result = await bundleUpload(entry, options.files, sources, withMap);
+    const result = await built;
     // esbuild left every bare import outside; the metafile says which file made each.
     const outside = Object.entries(result.metafile?.inputs ?? {}).flatMap(([input, { imports }]) =>
       imports
@@ -84,7 +103,7 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     if (outside.length > 0) return { ok: false, diagnostics: outside };
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? EMPTY_SOURCE_MAP;
-    return { ok: true, bundle: { code, dsl: await dslReady, sourceMap } };
+    return { ok: true, bundle: { code, sourceMap } };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;

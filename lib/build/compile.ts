@@ -1,5 +1,5 @@
 import type { Manifest } from "../argo";
-import { type BundleOptions, bundlePipeline, EMPTY_SOURCE_MAP } from "./bundle";
+import { type BundleOptions, bundleDsl, bundlePipeline, EMPTY_SOURCE_MAP, startBundle } from "./bundle";
 import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { lazy } from "./lazy";
@@ -7,6 +7,7 @@ import type { ManifestSites } from "./lint";
 import {
   type EvaluationError,
   type EvaluationOutcome,
+  type EvaluationRequest,
   IsolateSandbox,
   type Sandbox,
   type SandboxLimits,
@@ -77,36 +78,45 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const checking = options.typecheck ? checkTypes(options) : undefined;
   if (checking && !options.warmTypecheck) await checking;
   const typeChecked = checking ? checking.then((check) => check.result) : Promise.resolve([]);
+  const dslScript = bundleDsl();
+  dslScript.catch(() => undefined);
   // Without a source map: only diagnostics need one, and they bundle again for it.
-  const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
-  if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
+  const bundling = (await startBundle({ ...bundleOptions, sourceMap: false })).result;
+  // esbuild sends its request a few microtasks after its process starts: the isolate's set-up (tens of
+  // ms of this thread) waits for the next turn of the event loop, not to hold the request up.
+  await new Promise((resolve) => setImmediate(resolve));
+  const parametersJson = JSON.stringify(options.buildParameters ?? {});
+  const dsl = await dslScript;
+  const evaluate = (callSites: boolean, code: EvaluationRequest["code"]) =>
+    sandbox.evaluate({ code, filename: BUNDLE_FILENAME, parametersJson, dsl, callSites });
+  const wantSites = options.callSites === true;
+  // A fresh isolate gets ready (the DSL's script run in it) while esbuild bundles; it gets the bundle's
+  // code as soon as there is one. The isolate runs on its own thread and the checker in its own process.
+  const first = evaluate(
+    wantSites,
+    bundling.then((bundled) => (bundled.ok ? bundled.bundle.code : undefined)),
+  );
+  const bundled = await bundling;
+  if (!bundled.ok) {
+    await first;
+    return { ok: false, diagnostics: bundled.diagnostics };
+  }
+  const { bundle } = bundled;
   // The linter and the YAML writer load while the isolate evaluates: loaded earlier, they would hold up
   // the start of the bundler's and the checker's processes.
   const linter = import("./lint");
   const writer = import("./yaml");
   linter.catch(() => undefined);
   writer.catch(() => undefined);
-  const { bundle } = bundled;
-  const parametersJson = JSON.stringify(options.buildParameters ?? {});
-  const evaluate = (callSites: boolean) =>
-    sandbox.evaluate({
-      code: bundle.code,
-      filename: BUNDLE_FILENAME,
-      parametersJson,
-      dsl: bundle.dsl,
-      callSites,
-    });
-  const wantSites = options.callSites === true;
-  // The isolate runs on its own thread and the checker in its own process; the manifest is linted and
-  // written while the checker runs, and its diagnostics come first when it is done.
-  const outcome = await evaluate(wantSites);
+  // The manifest is linted and written while the checker runs; its diagnostics come first when it is done.
+  const outcome = await first;
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));
   const failed = async (error: EvaluationError) => {
     // A misuse of the DSL names the call sites involved only when they were recorded: evaluate again
     // with them (a deterministic pipeline fails the same way), keeping the first error otherwise.
     let placed = error;
     if (error.code === "dsl" && !wantSites) {
-      const again = await evaluate(true);
+      const again = await evaluate(true, bundle.code);
       const retried = again.ok ? parseEvaluation(again.resultJson) : { error: again.error };
       if ("error" in retried && retried.error.code === "dsl") placed = retried.error;
     }
@@ -126,7 +136,9 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   let sites: ManifestSites = {};
   if (wantSites || found.length > 0) {
     const [rawSites, map] = await Promise.all([
-      wantSites ? evaluated.rawSites : evaluate(true).then((again) => sitesOf(evaluated.manifest, again)),
+      wantSites
+        ? evaluated.rawSites
+        : evaluate(true, bundle.code).then((again) => sitesOf(evaluated.manifest, again)),
       sourceMap(),
     ]);
     sites = mapSites(rawSites, map);

@@ -18,7 +18,8 @@ export interface EvaluationError {
 
 export interface SandboxLimits {
   /**
-   * Wall-time budget of one evaluation (the DSL, the pipeline's top level and its default export), in ms.
+   * Wall-time budget of one evaluation (the DSL, then the pipeline's top level and its default export, a
+   * budget each: the clock does not run while the pipeline's code is on its way), in ms.
    * Default 30000: generous, as a heavily loaded 2-core machine took seconds for a 2,000-task pipeline.
    */
   timeoutMs?: number;
@@ -36,8 +37,12 @@ export const DEFAULT_LIMITS: Required<SandboxLimits> = {
 
 /** One evaluation: the pipeline's bundle after the DSL's script. */
 export interface EvaluationRequest {
-  /** The bundled pipeline, which assigns its module to `__skiffPipeline`. */
-  code: string;
+  /**
+   * The bundled pipeline, which assigns its module to `__skiffPipeline`; or the promise of it while it
+   * bundles, and the sandbox readies itself meanwhile (an isolate with the DSL's script run). A promise
+   * that settles with undefined (nothing to evaluate) ends the evaluation unused.
+   */
+  code: string | Promise<string | undefined>;
   /** The name V8 gives the bundle in stack frames; source-map lookups key on it. */
   filename: string;
   /** Build parameters as JSON text. */
@@ -90,14 +95,17 @@ export class IsolateSandbox implements Sandbox {
 
   async evaluate(request: EvaluationRequest): Promise<EvaluationOutcome> {
     const { timeoutMs, heapMb, outputChars } = this.limits;
-    const started = Date.now();
+    let started = Date.now();
     const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
     const isolate = new (isolatedVm().Isolate)({ memoryLimit: heapMb });
     try {
       const context = await isolate.createContext();
       const dsl = await this.compileIsolateScript(isolate, request.dsl);
       await dsl.run(context, { timeout: remaining() });
-      const pipeline = await isolate.compileScript(request.code, { filename: request.filename });
+      const code = await request.code;
+      if (code === undefined) return failure("sandbox.unused", "there was no pipeline code to evaluate");
+      started = Date.now();
+      const pipeline = await isolate.compileScript(code, { filename: request.filename });
       await pipeline.run(context, { timeout: remaining() });
       // Only literals cross into the isolate: JSON text and numbers, never a host object.
       const limits = JSON.stringify({ outputChars, memoryMb: heapMb });
