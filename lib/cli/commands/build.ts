@@ -24,13 +24,12 @@ export function registerBuildCommands(program: Command): void {
     .option("--format <format>", "report format: text, or json (a machine-readable report on stdout)", "text")
     .action(async (pipeline: string, flags: Flags) => {
       const { runBuild } = await import("../../build/cli");
-      const code = await runBuild(pipeline, {
+      process.exitCode = await runBuild(pipeline, {
         output: flags.output,
         params: parseKeyValues(flags.param, "--param"),
         typecheck: flags.typecheck,
         format: flags.format,
       });
-      await done(code);
     });
   program
     .command("lint <file>")
@@ -40,24 +39,10 @@ export function registerBuildCommands(program: Command): void {
     .option("--format <format>", "report format: text, or json (on stdout)", "text")
     .action(async (file: string, flags: Flags) => {
       const { runLint } = await import("../../build/cli");
-      const code = await runLint(file, {
+      process.exitCode = await runLint(file, {
         params: parseKeyValues(flags.param, "--param"),
         typecheck: flags.typecheck,
         format: flags.format,
       });
-      await done(code);
     });
-}
-
-/**
- * Ends the process once a build or lint has written everything: nothing of it is left to wait for, but its
- * helpers (the isolate's threads, esbuild's process and pipes) would take the event loop some more
- * milliseconds to wind down. Output to a pipe is written asynchronously: the process ends once stdout and
- * stderr have flushed (an empty write's callback runs after every earlier write's).
- */
-async function done(code: number): Promise<never> {
-  const flushed = (stream: NodeJS.WriteStream) =>
-    new Promise<void>((resolve) => stream.write("", () => resolve()));
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  process.exit(code);
 }
