@@ -82,13 +82,6 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   dslScript.catch(() => undefined);
   // Without a source map: only diagnostics need one, and they bundle again for it.
   const bundling = (await startBundle({ ...bundleOptions, sourceMap: false })).result;
-  // The linter and the YAML writer load while esbuild bundles, after the checker's and the bundler's
-  // processes have started (loaded before, they held them up; after the bundle, they held up the isolate's
-  // evaluation, whose every step returns through this thread).
-  const linter = import("./lint");
-  const writer = import("./yaml");
-  linter.catch(() => undefined);
-  writer.catch(() => undefined);
   // esbuild sends its request a few microtasks after its process starts: the isolate's set-up (tens of
   // ms of this thread) waits for the next turn of the event loop, not to hold the request up.
   await new Promise((resolve) => setImmediate(resolve));
@@ -109,6 +102,12 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     return { ok: false, diagnostics: bundled.diagnostics };
   }
   const { bundle } = bundled;
+  // The linter and the YAML writer load while the isolate evaluates the pipeline (loaded earlier, they
+  // held up the checker's and the bundler's processes, or the bundle's arrival).
+  const linter = import("./lint");
+  const writer = import("./yaml");
+  linter.catch(() => undefined);
+  writer.catch(() => undefined);
   // The manifest is linted and written while the checker runs; its diagnostics come first when it is done.
   const outcome = await first;
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));

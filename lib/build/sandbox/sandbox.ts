@@ -105,15 +105,21 @@ export class IsolateSandbox implements Sandbox {
       const code = await request.code;
       if (code === undefined) return failure("sandbox.unused", "there was no pipeline code to evaluate");
       started = Date.now();
-      const pipeline = await isolate.compileScript(code, { filename: request.filename });
-      await pipeline.run(context, { timeout: remaining() });
       // Only literals cross into the isolate: JSON text and numbers, never a host object.
       const limits = JSON.stringify({ outputChars, memoryMb: heapMb });
       const args = [JSON.stringify(request.parametersJson), request.callSites === true, limits];
-      const call = await isolate.compileScript(`${HARNESS_GLOBAL}.evaluate(${args.join(", ")})`, {
+      // The bundle (which only defines the pipeline's module) and the harness's call go to the isolate's
+      // thread together, to run there one after the other: no round trip through this thread between them,
+      // which may be busy meanwhile (loading the linter).
+      const loaded = context.eval(code, { filename: request.filename, timeout: remaining() });
+      const called = context.eval(`${HARNESS_GLOBAL}.evaluate(${args.join(", ")})`, {
         filename: "skiff-sandbox",
+        timeout: remaining(),
+        copy: true,
       });
-      const result: unknown = await call.run(context, { timeout: remaining(), copy: true });
+      called.catch(() => undefined);
+      await loaded;
+      const result: unknown = await called;
       if (typeof result !== "string")
         return failure("sandbox.output", "the pipeline produced no JSON output");
       return { ok: true, resultJson: result };
