@@ -6,6 +6,8 @@
  * talks to AWS in the cloud and to the embedded servers locally.
  */
 import { z } from "zod";
+import { ENV_GLOB } from "./runs/env-policy";
+import { OverrideError, parseProfiles as validateProfiles } from "./runs/overrides";
 
 export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -20,6 +22,8 @@ export type OverrideProfile = Record<string, unknown>;
 export interface Limits {
   /** Largest accepted HTTP request body, in bytes. */
   maxBodyBytes: number;
+  /** Deepest nesting of objects and arrays in a JSON request body, checked before it is parsed. */
+  maxBodyDepth: number;
   /** Most parameters one run request may carry. */
   maxParameters: number;
   /** Longest parameter value, in bytes. */
@@ -59,9 +63,30 @@ export interface SkiffConfig {
   };
   /** Named override sets a run request may select with `profile`. */
   profiles: Record<string, OverrideProfile>;
+  /** What every run request may override beyond the fixed allow-list of lib/runs/overrides.ts. */
+  overrides: {
+    /**
+     * `SKIFF_OVERRIDE_ENV_ALLOW`: comma-separated globs of environment variable names a request may set in
+     * `overrides.env` (e.g. `APP_*,LOG_LEVEL`). Default: none, so a deployment opts in to the names its
+     * pipelines read. Names that change how a program starts or loads code (lib/runs/env-policy.ts) are
+     * refused whatever this says.
+     */
+    envAllow: string[];
+    /**
+     * `SKIFF_OVERRIDE_SECRETS`: comma-separated Secret names any request may name in `overrides.secrets` or a
+     * secret volume. Default: none; a profile's `allow.secrets` grants more to requests that select it.
+     */
+    secrets: string[];
+  };
   limits: Limits;
   /** True when an endpoint override points the S3 client at a local server (path-style addressing). */
   s3PathStyle: boolean;
+  /**
+   * Which Kubernetes service accounts specs may run as (SKIFF_SERVICE_ACCOUNTS, comma-separated; default only
+   * `default`), and the exit notifier's (SKIFF_NOTIFIER_SERVICE_ACCOUNT, default `skiff-notifier`), which no
+   * spec may name: checked at build and again at submit (lib/build/lint/service-accounts.ts).
+   */
+  serviceAccounts: ServiceAccounts;
   /**
    * The build function type-checks uploads with TypeScript's native compiler (SKIFF_TYPECHECK, default
    * true). `false` only saves its time: type errors then surface only where evaluation trips over them.
@@ -69,8 +94,16 @@ export interface SkiffConfig {
   typecheck: boolean;
 }
 
+export interface ServiceAccounts {
+  allowed: string[];
+  notifier: string;
+}
+
+export const defaultServiceAccounts: ServiceAccounts = { allowed: ["default"], notifier: "skiff-notifier" };
+
 export const defaultLimits: Limits = {
   maxBodyBytes: 256 * 1024,
+  maxBodyDepth: 32,
   maxParameters: 100,
   maxParameterValueBytes: 64 * 1024,
   maxSourceBytes: 1024 * 1024,
@@ -94,7 +127,10 @@ const envSchema = z.object({
   SKIFF_CONTROLLER_INSTANCE_ID: z.string().min(1).optional(),
   ARGO_SERVER_URL: z.url().optional(),
   SKIFF_PROFILES: z.string().optional(),
+  SKIFF_OVERRIDE_ENV_ALLOW: z.string().optional(),
+  SKIFF_OVERRIDE_SECRETS: z.string().optional(),
   SKIFF_MAX_BODY_BYTES: positiveInt.optional(),
+  SKIFF_MAX_BODY_DEPTH: positiveInt.optional(),
   SKIFF_MAX_PARAMETERS: positiveInt.optional(),
   SKIFF_MAX_PARAMETER_VALUE_BYTES: positiveInt.optional(),
   SKIFF_MAX_SOURCE_BYTES: positiveInt.optional(),
@@ -105,7 +141,39 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: z.string().optional(),
   SKIFF_S3_PATH_STYLE: z.enum(["true", "false"]).optional(),
   SKIFF_TYPECHECK: z.enum(["true", "false"]).default("true"),
+  SKIFF_SERVICE_ACCOUNTS: z.string().optional(),
+  SKIFF_NOTIFIER_SERVICE_ACCOUNT: z.string().optional(),
 });
+
+/** A Kubernetes service account name (a DNS-1123 subdomain). */
+const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `SKIFF_SERVICE_ACCOUNTS` and `SKIFF_NOTIFIER_SERVICE_ACCOUNT`; the notifier's account can never be allowed. */
+export function serviceAccounts(env: NodeJS.ProcessEnv = process.env): ServiceAccounts {
+  const notifier = env.SKIFF_NOTIFIER_SERVICE_ACCOUNT?.trim() || defaultServiceAccounts.notifier;
+  const raw = env.SKIFF_SERVICE_ACCOUNTS;
+  const allowed =
+    raw === undefined
+      ? defaultServiceAccounts.allowed
+      : raw
+          .split(",")
+          .map((name) => name.trim())
+          .filter(Boolean);
+  for (const [variable, names] of [
+    ["SKIFF_SERVICE_ACCOUNTS", allowed],
+    ["SKIFF_NOTIFIER_SERVICE_ACCOUNT", [notifier]],
+  ] as const) {
+    const bad = names.filter((name) => name.length > 253 || !SERVICE_ACCOUNT.test(name));
+    if (bad.length > 0)
+      throw new ConfigError(`${variable}: ${bad.join(", ")}: not a Kubernetes service account name`);
+  }
+  if (allowed.includes(notifier)) {
+    throw new ConfigError(
+      `SKIFF_SERVICE_ACCOUNTS: ${notifier} is the exit notifier's service account (SKIFF_NOTIFIER_SERVICE_ACCOUNT); specs may never run as it`,
+    );
+  }
+  return { allowed: [...allowed], notifier };
+}
 
 const PROFILE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const profilesSchema = z.record(z.string(), z.record(z.string(), z.unknown()));
@@ -126,7 +194,40 @@ function parseProfiles(raw: string | undefined): Record<string, OverrideProfile>
   if (badNames.length > 0) {
     throw new ConfigError(`SKIFF_PROFILES: ${badNames.join(", ")}: profile names are lowercase DNS labels`);
   }
+  try {
+    validateProfiles(parsed.data);
+  } catch (error) {
+    if (error instanceof OverrideError)
+      throw new ConfigError(`SKIFF_PROFILES: ${error.message}`, { cause: error });
+    throw error;
+  }
   return parsed.data;
+}
+
+/** A comma-separated list; blanks around items and empty items are ignored. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+function parseOverridePolicy(env: { SKIFF_OVERRIDE_ENV_ALLOW?: string; SKIFF_OVERRIDE_SECRETS?: string }) {
+  const envAllow = list(env.SKIFF_OVERRIDE_ENV_ALLOW);
+  const badGlobs = envAllow.filter((glob) => !ENV_GLOB.test(glob));
+  if (badGlobs.length > 0) {
+    throw new ConfigError(
+      `SKIFF_OVERRIDE_ENV_ALLOW: ${badGlobs.join(", ")}: expected variable names, * matching any characters`,
+    );
+  }
+  const secrets = list(env.SKIFF_OVERRIDE_SECRETS);
+  const badSecrets = secrets.filter((name) => !SECRET_NAME.test(name));
+  if (badSecrets.length > 0) {
+    throw new ConfigError(`SKIFF_OVERRIDE_SECRETS: ${badSecrets.join(", ")}: expected Secret names`);
+  }
+  return { envAllow, secrets };
 }
 
 function formatIssues(error: z.ZodError): string {
@@ -153,9 +254,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
       argoServerUrl: e.ARGO_SERVER_URL,
     },
     profiles: parseProfiles(e.SKIFF_PROFILES),
+    overrides: parseOverridePolicy(e),
     limits: {
       ...defaultLimits,
       maxBodyBytes: e.SKIFF_MAX_BODY_BYTES ?? defaultLimits.maxBodyBytes,
+      maxBodyDepth: e.SKIFF_MAX_BODY_DEPTH ?? defaultLimits.maxBodyDepth,
       maxParameters: e.SKIFF_MAX_PARAMETERS ?? defaultLimits.maxParameters,
       maxParameterValueBytes: e.SKIFF_MAX_PARAMETER_VALUE_BYTES ?? defaultLimits.maxParameterValueBytes,
       maxSourceBytes: e.SKIFF_MAX_SOURCE_BYTES ?? defaultLimits.maxSourceBytes,
@@ -169,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
         ? e.SKIFF_S3_PATH_STYLE === "true"
         : Boolean(e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL),
     typecheck: e.SKIFF_TYPECHECK === "true",
+    serviceAccounts: serviceAccounts(env),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ServiceAccountPolicy } from "../build/lint/service-accounts";
 import type { SkiffConfig } from "../config";
 import type { Engine } from "../engine/engine";
 import type { RunStore } from "../ports/run-store";
@@ -8,7 +9,9 @@ export interface ApiDeps {
   runs: RunStore;
   specs: SpecStore;
   engine: Engine;
-  config: Pick<SkiffConfig, "limits" | "profiles" | "engine">;
+  config: Pick<SkiffConfig, "limits" | "profiles" | "overrides" | "engine">;
+  /** Which service accounts a spec may run as (checked at submit). Default: only the default account. */
+  serviceAccounts?: ServiceAccountPolicy;
   /** New run ids. Default: lower-case ULIDs (valid Kubernetes label values). */
   newRunId?: () => string;
   /** Clock. Default: `() => new Date()`. */

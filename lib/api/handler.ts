@@ -22,8 +22,14 @@ export function createPipelineHandler(
     routes: apiRoutes.map((route) => ({
       method: route.method,
       path: route.path,
-      handler: async (event: Event) =>
-        toApiGatewayResult(await route.handle(await deps(), fromApiGatewayEvent(event))),
+      handler: async (event: Event) => {
+        const request = fromApiGatewayEvent(event);
+        // Every deployed route is AWS_IAM (serverless.yml): a request without a principal means a route was
+        // deployed without auth, and is refused rather than served anonymously.
+        if (request.caller === undefined)
+          throw new ApiError(401, "unauthenticated", "the request carries no IAM principal (SigV4-sign it)");
+        return toApiGatewayResult(await route.handle(await deps(), request));
+      },
     })),
     notFoundResponse: ({ method, path }) => {
       throw new ApiError(404, "not-found", `no route ${method} ${path}`);

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { badRequest, payloadTooLarge } from "./errors";
+import { jsonDeeperThan } from "./json-depth";
 
 /** A request as route logic sees it, independent of API Gateway's event shape. */
 export interface ApiRequest {
@@ -11,6 +12,11 @@ export interface ApiRequest {
   /** Lower-cased header names. */
   headers: Record<string, string>;
   body?: string;
+  /**
+   * Who is calling: the IAM principal API Gateway authenticated (`requestContext.authorizer.iam.userArn`), or
+   * `local` on the embedded stack. Undefined when the event carries none.
+   */
+  caller?: string;
 }
 
 export interface ApiResponse {
@@ -46,7 +52,15 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
     query,
     headers,
     body,
+    caller: callerOf(event),
   };
+}
+
+/** The IAM principal of an HTTP API event authorized with AWS_IAM (API Gateway's payload 2.0). */
+function callerOf(event: APIGatewayProxyEventV2): string | undefined {
+  const { authorizer } = event.requestContext as { authorizer?: { iam?: { userArn?: unknown } } };
+  const arn = authorizer?.iam?.userArn;
+  return typeof arn === "string" && arn.length > 0 ? arn : undefined;
 }
 
 export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
@@ -74,11 +88,15 @@ export function text(statusCode: number, body: string, contentType: string): Api
   return { statusCode, headers: { "content-type": contentType }, body };
 }
 
-/** Parses a JSON object body within a size bound; an absent body is `{}`. */
-export function jsonBody(request: ApiRequest, maxBytes: number): unknown {
+/** Parses a JSON object body within a size and a nesting bound (checked on the text); an absent body is `{}`. */
+export function jsonBody(
+  request: ApiRequest,
+  limits: { maxBodyBytes: number; maxBodyDepth: number },
+): unknown {
   const raw = request.body;
   if (raw === undefined || raw.trim() === "") return {};
   const size = Buffer.byteLength(raw, "utf8");
+  const { maxBodyBytes: maxBytes, maxBodyDepth: maxDepth } = limits;
   if (size > maxBytes) throw payloadTooLarge(`the request body is ${size} bytes; the limit is ${maxBytes}`);
   const type = request.headers["content-type"];
   if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type)) {
@@ -88,6 +106,11 @@ export function jsonBody(request: ApiRequest, maxBytes: number): unknown {
         message: `expected application/json, got ${type}`,
         code: "content-type",
       },
+    ]);
+  }
+  if (jsonDeeperThan(raw, maxDepth)) {
+    throw badRequest(`the request body nests deeper than ${maxDepth} levels`, [
+      { field: "body", message: `objects and arrays nest deeper than ${maxDepth} levels`, code: "too-deep" },
     ]);
   }
   try {

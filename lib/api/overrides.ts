@@ -1,12 +1,20 @@
 import type { Workflow } from "../argo";
 import type { OverrideProfile } from "../config";
-import { applyOverrides, OverrideError, type Profile, parseProfiles } from "../runs/overrides";
+import {
+  applyOverrides,
+  OverrideError,
+  type OverridePolicy,
+  type Profile,
+  parseProfiles,
+} from "../runs/overrides";
 import { ApiError, badRequest } from "./errors";
 
 export interface OverrideRequest {
   overrides?: unknown;
   profile?: string;
   profiles: Record<string, OverrideProfile>;
+  /** The deployment's env allow-list and Secret grants. */
+  policy: OverridePolicy;
 }
 
 const parsedProfiles = new WeakMap<Record<string, OverrideProfile>, Record<string, Profile>>();
@@ -24,7 +32,12 @@ export function applyRunOverrides(spec: Workflow, request: OverrideRequest): Wor
     parsedProfiles.set(request.profiles, profiles);
   }
   try {
-    return applyOverrides(spec, { overrides: request.overrides, profile: request.profile }, profiles);
+    return applyOverrides(
+      spec,
+      { overrides: request.overrides, profile: request.profile },
+      profiles,
+      request.policy,
+    );
   } catch (error) {
     if (error instanceof OverrideError) {
       throw badRequest(

@@ -2,7 +2,7 @@ import { ulid } from "ulid";
 import { parse as parseYaml } from "yaml";
 import type { Workflow } from "../argo";
 import type { LogLine, WorkflowRef } from "../engine/engine";
-import { WorkflowNotFoundError } from "../engine/errors";
+import { WorkflowNotFoundError, WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import type { PipelineVersion, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
@@ -16,6 +16,7 @@ import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
 import { idempotencyKeyHeader, parseRunRequest, resolveParameters } from "./run-request";
+import { checkSpecServiceAccounts } from "./submit-check";
 
 const RUN_STATUSES: RunStatus[] = [
   "Pending",
@@ -36,11 +37,15 @@ export const runLinks = (run: Pick<RunRecord, "runId" | "pipeline" | "version">)
 
 const newRunId = () => ulid().toLowerCase();
 
-/** `POST /pipelines/{name}/runs`: validate, record the run (idempotently), submit it to the engine. */
+/**
+ * `POST /pipelines/{name}/runs`: validate everything that can be validated, then record the run (idempotently)
+ * and submit it to the engine. A request refused at any step leaves no run behind: the record is written only
+ * after validation, and a workflow the engine refuses at submit (nothing was created) discards it again.
+ */
 export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const name = pipelineNameParam(request);
   const idempotencyKey = idempotencyKeyHeader(request.headers);
-  const body = parseRunRequest(jsonBody(request, deps.config.limits.maxBodyBytes));
+  const body = parseRunRequest(jsonBody(request, deps.config.limits));
 
   const pipeline = await deps.runs.getPipeline(name);
   if (!pipeline) throw notFound(`pipeline ${name} does not exist; push pipelines/${name}.ts first`);
@@ -79,7 +84,9 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     overrides: body.overrides,
     profile: body.profile,
     profiles: deps.config.profiles,
+    policy: deps.config.overrides,
   });
+  checkSpecServiceAccounts(spec, deps.serviceAccounts);
 
   const now = (deps.now ?? (() => new Date()))();
   const candidate: RunRecord = {
@@ -90,6 +97,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     parameters,
     engine: { kind: deps.engine.kind, namespace: deps.config.engine.namespace },
     createdAt: now.toISOString(),
+    caller: request.caller,
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
   const { run, created } = await deps.runs.createRun(candidate);
@@ -100,7 +108,16 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
         { field: "header.Idempotency-Key", message: mismatch, code: "idempotency-mismatch" },
       ]);
     }
-    return json(201, runResponse(run), { "idempotent-replayed": "true" });
+    const settled = await submittedOrGone(deps, run);
+    if (!settled) {
+      // The first request's workflow was refused and its run discarded: a replay gets the same answer.
+      throw new ApiError(
+        422,
+        "rejected-by-engine",
+        `the ${deps.engine.kind} engine refused the request first made with this Idempotency-Key; nothing was recorded`,
+      );
+    }
+    return json(201, runResponse(settled), { "idempotent-replayed": "true" });
   }
 
   let submitted: Workflow;
@@ -111,7 +128,10 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
       labels: { [LABEL_PIPELINE]: name, [LABEL_VERSION]: versionName },
     });
   } catch (error) {
-    // The run exists; record why it never started so that GET /runs/{id} explains it.
+    // Refused: the engine created nothing, so the request leaves nothing either (422 follows). Any other
+    // failure may have created the workflow (a timeout after the write): the run stays, with why, so that
+    // GET /runs/{id} explains it and nothing running goes unrecorded.
+    if (error instanceof WorkflowRejectedError && (await deps.runs.discardRun(run.runId))) throw error;
     await deps.runs
       .applyStatus({
         runId: run.runId,
@@ -139,6 +159,31 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   return json(201, runResponse(current));
 }
 
+/** How long an identical request waits for the first one's submit before answering with the run as it is. */
+const REPLAY_WAIT_MS = 5000;
+const REPLAY_POLL_MS = 100;
+
+/**
+ * The run an idempotent replay answers with: once the first request's submit is decided (a workflow recorded,
+ * or any status past Pending), or as it is after REPLAY_WAIT_MS. Undefined when the run was discarded because
+ * the engine refused it.
+ */
+async function submittedOrGone(deps: ApiDeps, run: RunRecord): Promise<RunRecord | undefined> {
+  let current = run;
+  for (
+    let waited = 0;
+    current.status === "Pending" && !current.engine.workflowName;
+    waited += REPLAY_POLL_MS
+  ) {
+    if (waited >= REPLAY_WAIT_MS) return current;
+    await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS));
+    const again = await deps.runs.getRun(run.runId);
+    if (!again) return undefined;
+    current = again;
+  }
+  return current;
+}
+
 function parseSpec(body: string, name: string, version: string): Workflow {
   try {
     return parseYaml(body) as Workflow;
@@ -155,6 +200,9 @@ function replayMismatch(
   candidate: RunRecord,
   versionGiven: boolean,
 ): string | undefined {
+  // A key names one caller's request: another principal replaying it does not get that run back.
+  if (existing.caller !== undefined && existing.caller !== candidate.caller)
+    return "the key belongs to another caller's run";
   if (existing.pipeline !== candidate.pipeline)
     return `the key belongs to a run of pipeline ${existing.pipeline}`;
   if (versionGiven && existing.version !== candidate.version) {
@@ -171,6 +219,7 @@ function runResponse(run: RunRecord) {
     status: run.status,
     pipeline: run.pipeline,
     version: run.version,
+    ...(run.caller ? { caller: run.caller } : {}),
     links: runLinks(run),
   };
 }
@@ -330,7 +379,7 @@ export type RunAction = "stop" | "terminate" | "retry" | "resubmit";
 /** `POST /runs/{runId}/stop|terminate|retry|resubmit`. */
 export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunAction): Promise<ApiResponse> {
   const run = await loadRun(deps, request);
-  jsonBody(request, deps.config.limits.maxBodyBytes); // bounded even when unused
+  jsonBody(request, deps.config.limits); // bounded even when unused
   const ref = await workflowRef(deps, run);
   switch (action) {
     case "stop":
@@ -340,6 +389,7 @@ export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunA
       await deps.engine.terminate(ref);
       return json(202, runResponse(run));
     case "retry": {
+      await checkWorkflowServiceAccounts(deps, ref);
       const retried = await deps.engine.retry(ref);
       // The same run goes on: reopen its terminal record so the retried attempt is recorded and completes.
       // The attempt starts when the engine says so; snapshots of the earlier attempt are refused from then on.
@@ -347,12 +397,18 @@ export async function runAction(deps: ApiDeps, request: ApiRequest, action: RunA
       return json(202, runResponse(await deps.runs.reopenRun(run.runId, { startedAt })));
     }
     case "resubmit":
-      return resubmit(deps, run, ref);
+      return resubmit(deps, request, run, ref);
   }
 }
 
 /** Resubmit makes a new workflow, hence a new run that points at its parent. */
-async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Promise<ApiResponse> {
+async function resubmit(
+  deps: ApiDeps,
+  request: ApiRequest,
+  parent: RunRecord,
+  ref: WorkflowRef,
+): Promise<ApiResponse> {
+  await checkWorkflowServiceAccounts(deps, ref);
   const now = (deps.now ?? (() => new Date()))();
   const { run } = await deps.runs.createRun({
     runId: (deps.newRunId ?? newRunId)(),
@@ -362,6 +418,7 @@ async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Pro
     parameters: parent.parameters,
     engine: { kind: deps.engine.kind, namespace: parent.engine.namespace },
     createdAt: now.toISOString(),
+    caller: request.caller,
     parentRunId: parent.runId,
   });
   const submitted = await deps.engine.resubmit(ref, { runId: run.runId });
@@ -377,4 +434,10 @@ async function resubmit(deps: ApiDeps, parent: RunRecord, ref: WorkflowRef): Pro
     steps: [],
   });
   return json(201, { ...runResponse(result.run), parentRunId: parent.runId });
+}
+
+/** Retry and resubmit run a workflow again as it was submitted: its accounts must still be allowed. */
+async function checkWorkflowServiceAccounts(deps: ApiDeps, ref: WorkflowRef): Promise<void> {
+  const workflow = await deps.engine.get(ref);
+  if (workflow) checkSpecServiceAccounts(workflow, deps.serviceAccounts);
 }

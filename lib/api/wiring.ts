@@ -1,4 +1,6 @@
+import { serviceAccountPolicy } from "../build/lint/service-accounts";
 import { config as loadConfig, type SkiffConfig } from "../config";
+import { exitNotifierOptionsFromEnv } from "../engine/argo/exit-notifier";
 import { s3ClientFor } from "../pipelines/aws";
 import { S3SpecStore } from "../pipelines/s3-spec-store";
 import { DynamoRunStore } from "../runs/dynamo-run-store";
@@ -16,5 +18,7 @@ export async function apiDepsFromConfig(config: SkiffConfig = loadConfig()): Pro
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
     engine: createEngine(config.engine),
     config,
+    // The notifier template the build injects (same environment as the build function's) is allowed its account.
+    serviceAccounts: serviceAccountPolicy(config.serviceAccounts, exitNotifierOptionsFromEnv()),
   };
 }

@@ -4,6 +4,7 @@ import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { lazy } from "./lazy";
 import type { ManifestSites } from "./lint";
+import type { ServiceAccountPolicy } from "./lint/service-accounts";
 import {
   type EvaluationError,
   type EvaluationOutcome,
@@ -42,6 +43,8 @@ export interface CompileOptions {
    * placing, so a clean build never pays for them.
    */
   callSites?: boolean;
+  /** Which service accounts the spec may name (the build function passes the deployment's). Default: any. */
+  serviceAccounts?: ServiceAccountPolicy;
 }
 
 export interface CompileResult {
@@ -132,6 +135,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   // The manifest's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
   const found = lintManifest(evaluated.manifest, undefined, {
     jsonBytesAtMost: outcome.resultJson.length * 3,
+    serviceAccounts: options.serviceAccounts,
   });
   let sites: ManifestSites = {};
   if (wantSites || found.length > 0) {

@@ -1,7 +1,13 @@
 // The compiler: pipeline source (+ sibling files) → sandboxed evaluation → linted, deterministic spec.
 export { BUNDLE_FILENAME, type CompileOptions, type CompileResult, compilePipeline } from "./compile";
 export { BuildError, type CodeSite, type Diagnostic, formatDiagnostic, hasErrors } from "./diagnostics";
-export { LIMITS, lintManifest, type ManifestSites } from "./lint";
+export {
+  LIMITS,
+  lintManifest,
+  type ManifestSites,
+  type ServiceAccountPolicy,
+  serviceAccountPolicy,
+} from "./lint";
 export { parseManifests } from "./manifest-file";
 export {
   DEFAULT_LIMITS,

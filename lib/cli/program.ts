@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";
+import { registerEventsCommand } from "./commands/events";
 import { registerRemoteCommands } from "./commands/remote";
 import { registerRunCommand } from "./commands/run";
 import { registerStartCommand } from "./commands/start";
@@ -16,6 +17,7 @@ const program = new Command("skiff")
 registerBuildCommands(program);
 registerRunCommand(program);
 registerRemoteCommands(program);
+registerEventsCommand(program);
 registerStartCommand(program);
 registerEksTokenCommand(program);
 

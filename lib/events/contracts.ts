@@ -20,6 +20,12 @@ export const DETAIL_TYPES = {
 
 const isoTime = z.iso.datetime({ offset: true });
 const stringMap = z.record(z.string(), z.string());
+const callerSchema = z
+  .string()
+  .optional()
+  .describe(
+    "Who created the run: the caller's IAM principal (ARN), `local` on the embedded stack; absent for runs recorded without one",
+  );
 
 export const runStatusSchema = z
   .enum(["Pending", "Running", "Succeeded", "Failed", "Error", "Stopped", "Terminated"])
@@ -99,6 +105,7 @@ export const runStatusChangeDetailSchema = z
     startedAt: isoTime.optional(),
     parameters: stringMap,
     engine: engineInfoSchema,
+    caller: callerSchema,
   })
   .describe("A run moved to a new non-terminal status");
 
@@ -116,6 +123,7 @@ export const runCompletedDetailSchema = z
     outputs: stringMap,
     failedSteps: z.array(failedStepSchema),
     engine: engineInfoSchema,
+    caller: callerSchema,
   })
   .describe("A run reached a terminal status; published exactly once per run");
 

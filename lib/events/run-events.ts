@@ -31,6 +31,7 @@ export function runCompletedDetail(run: RunRecord, now: () => Date = () => new D
     outputs: run.outputs ?? {},
     failedSteps: run.failedSteps ?? [],
     engine: run.engine,
+    caller: run.caller,
   });
 }
 
@@ -55,6 +56,7 @@ export function runStatusChangeEvent(run: RunRecord, previousStatus?: RunStatus)
     startedAt: run.startedAt,
     parameters: run.parameters,
     engine: run.engine,
+    caller: run.caller,
   });
   return { source: SKIFF_SOURCE, detailType: DETAIL_TYPES.runStatusChange, detail };
 }

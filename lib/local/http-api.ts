@@ -152,6 +152,52 @@ function sendMessage(res: ServerResponse, status: number, message: string): void
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ message }));
 }
 
+/**
+ * The request body, or undefined as soon as it passes `maxBytes` (nothing more is kept). Read from events
+ * rather than `for await`: leaving that loop early destroys the request, and with it the socket, so the
+ * client would see a reset instead of the 413.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      req.off("data", onData).off("end", onEnd).off("error", reject);
+      chunks.length = 0;
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on("data", onData).once("end", onEnd).once("error", reject);
+  });
+}
+
+/** How long, and how much more, a refused body is read and dropped after the 413 (see refuseTooLarge). */
+const LINGER_MS = 10_000;
+const LINGER_FACTOR = 4;
+
+/**
+ * Answers 413 at once and closes the connection, like API Gateway. A client still sending its body would get
+ * a reset, often before it reads the answer, if the socket closed now; so what it still sends is read and
+ * dropped (nginx's "lingering close"), bounded in bytes and time, and then the socket is closed.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  res.shouldKeepAlive = false;
+  sendMessage(res, 413, "Request Entity Too Large");
+  if (req.complete) return;
+  let dropped = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, LINGER_MS);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_FACTOR * maxBytes) close();
+  });
+  req.once("close", () => clearTimeout(timer));
+  req.resume();
+}
+
 /** A local HTTP API (API Gateway v2) in front of the functions' `httpApi` routes. */
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApiServer> {
   const opts = withDefaults(defaults, options);
@@ -169,20 +215,26 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApiServ
       return true;
     });
     if (!route) return sendMessage(res, 404, "Not Found");
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > opts.maxBodyBytes) return sendMessage(res, 413, "Request Entity Too Large");
-      chunks.push(chunk as Buffer);
-    }
+    const declared = Number(req.headers["content-length"] ?? 0);
+    const body = declared > opts.maxBodyBytes ? undefined : await readBody(req, opts.maxBodyBytes);
+    if (body === undefined) return refuseTooLarge(req, res, opts.maxBodyBytes);
     try {
-      writeResult(res, await route.invoke(toEvent(req, url, Buffer.concat(chunks), route, params)));
+      writeResult(res, await route.invoke(toEvent(req, url, body, route, params)));
     } catch (error) {
       opts.log(`http: ${method} ${url.pathname}: ${(error as Error).message}`);
       if (!res.headersSent) sendMessage(res, 500, "Internal Server Error");
       else res.end();
     }
+  });
+
+  // `Expect: 100-continue`: a declared body over the limit is refused before the client sends it.
+  server.on("checkContinue", (req, res) => {
+    if (Number(req.headers["content-length"] ?? 0) > opts.maxBodyBytes) {
+      res.shouldKeepAlive = false;
+      return sendMessage(res, 413, "Request Entity Too Large");
+    }
+    res.writeContinue();
+    server.emit("request", req, res);
   });
 
   await new Promise<void>((resolve, reject) => {

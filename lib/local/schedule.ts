@@ -89,7 +89,11 @@ export class Scheduler {
   private readonly running = new Map<string, Promise<void>>();
   private stopped = false;
 
-  constructor(private readonly jobs: ScheduledJob[]) {
+  /** `everyMs` replaces every job's expression by a fixed period (tests that cannot wait a minute). */
+  constructor(
+    private readonly jobs: ScheduledJob[],
+    private readonly everyMs?: number,
+  ) {
     for (const job of jobs) nextFire(job.expression, new Date()); // validate up front
   }
 
@@ -111,7 +115,7 @@ export class Scheduler {
 
   private arm(job: ScheduledJob): void {
     if (this.stopped) return;
-    const wait = Math.max(0, nextFire(job.expression, new Date()).getTime() - Date.now());
+    const wait = this.everyMs ?? Math.max(0, nextFire(job.expression, new Date()).getTime() - Date.now());
     const timer = setTimeout(() => {
       this.fire(job).finally(() => this.arm(job));
     }, wait);

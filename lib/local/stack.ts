@@ -17,6 +17,7 @@ import type { Engine } from "../engine/engine";
 import { S3ArtifactStore } from "../engine/local";
 import type { EventRouter, WebhookDefinition } from "./bus/router";
 import { type EventBusServer, startEventBus } from "./bus/server";
+import { asLocalCaller } from "./caller";
 import { LOCAL_CREDENTIALS } from "./credentials";
 import { startDynamoDbLocal } from "./dynamodb";
 import { createTableInput, ensureTable } from "./dynamodb-tables";
@@ -42,7 +43,7 @@ export interface StackOptions {
   /** Stage used to resolve serverless.yml. Defaults to `local`. */
   stage?: string;
   /**
-   * Where S3 objects, the DynamoDB database and step work directories live. Defaults to `<root>/.skiff`;
+   * Where S3 objects, the DynamoDB database, the bus's event history and step work directories live. Defaults to `<root>/.skiff`;
    * state there survives a restart, except the step work directories, which the next start clears. Ignored
    * when `ephemeral`.
    */
@@ -67,6 +68,14 @@ export interface StackOptions {
   schedules?: boolean;
   /** Delay before retrying a failed asynchronous invocation. Defaults to 1 s. */
   retryDelayMs?: number;
+  /**
+   * The bus's delivery to rules' functions and webhooks: `retryDelaysMs` are the delays between attempts (the last
+   * repeats; default doubling from 1 s to 1 min), `redriveIntervalMs` how often parked deliveries (retries run out,
+   * kept on disk under the state directory) are delivered again (default 5 min; also once at start).
+   */
+  delivery?: { retryDelaysMs?: number[]; redriveIntervalMs?: number };
+  /** Runs every schedule (the watcher's sweep) this often instead of on its expression. Default: the expression. */
+  scheduleIntervalMs?: number;
   /** Diagnostic lines (failed deliveries, retries). Defaults to stderr. */
   log?: (line: string) => void;
 }
@@ -103,6 +112,9 @@ export interface Stack {
 const STACK_FILE = "stack.json";
 /** How long a stop waits for the last deliveries (the watcher recording terminated runs). */
 const STOP_DRAIN_MS = 10_000;
+/** The bus's back-off: doubling from 1 s to a minute, then a minute between the remaining retries. */
+const DELIVERY_DELAYS_MS = [1000, 2000, 4000, 8000, 16_000, 32_000, 60_000];
+const REDRIVE_INTERVAL_MS = 5 * 60_000;
 
 const isAlive = (pid: number) => {
   try {
@@ -244,9 +256,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       for (const t of fn.triggers) if (t.kind === "eventBridge") eventBusNames.add(t.eventBus);
     const bus: EventBusServer = await startEventBus({
       port: options.ports?.bus,
+      // Kept with the rest of the state, so that `skiff events --follow` resumes across a restart.
+      historyFile: ephemeral ? undefined : join(stateDir, "bus", "history.jsonl"),
       region: service.region,
       buses: [...eventBusNames],
       webhooks: options.webhooks,
+      retryDelaysMs: options.delivery?.retryDelaysMs ?? DELIVERY_DELAYS_MS,
+      // The dead-letter queue, and every delivery until its target took it: a kill loses no event.
+      queueDir: join(stateDir, "bus"),
       log,
     });
     stops.push(() => bus.stop());
@@ -292,6 +309,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       namespace: env.SKIFF_NAMESPACE,
       workDir: engineDir,
       artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
+      // Its workflows outlive the process, as Argo's live in the cluster: the watcher finds each one's true end.
+      stateDir: join(stateDir, "workflows"),
     });
     stops.push(() => resetSharedLocalEngine());
     // The build function's warm type checker (a worker and a tsc child), if a build started it.
@@ -339,9 +358,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           pattern: trigger.pattern,
           target: (event) => invoke(fn, handler, event),
           maximumRetryAttempts: trigger.maximumRetryAttempts,
+          maximumEventAgeMs:
+            trigger.maximumEventAge === undefined ? undefined : trigger.maximumEventAge * 1000,
         });
       });
     }
+    // What the last session left undelivered or parked goes out now that the targets are wired, then on a period.
+    void bus.router.redrive();
+    bus.router.startRedrive(options.delivery?.redriveIntervalMs ?? REDRIVE_INTERVAL_MS);
 
     const idle = async () => {
       for (;;) {
@@ -383,17 +407,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ];
       }),
     );
-    const scheduler = new Scheduler(jobs);
+    const scheduler = new Scheduler(jobs, options.scheduleIntervalMs);
     if (options.schedules ?? true) scheduler.start();
     stops.push(() => scheduler.stop());
 
-    // The HTTP API.
+    // The HTTP API: serverless.yml's routes, which are AWS_IAM in every deployed stage, served here without
+    // credentials on 127.0.0.1 only (the one place they go unauthenticated), each request as the `local` caller.
     const routes: HttpRoute[] = service.functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => {
         if (trigger.kind !== "httpApi") return [];
         const handler = handlerOf(fn);
         return [
-          { method: trigger.method, path: trigger.path, invoke: (event) => invoke(fn, handler, event) },
+          {
+            method: trigger.method,
+            path: trigger.path,
+            invoke: (event) => invoke(fn, handler, asLocalCaller(event)),
+          },
         ];
       }),
     );
@@ -403,7 +432,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const examples = options.uploadExamples === false ? [] : await uploadExamples(root, bucket, s3Client);
     await idle();
     // One sweep right away rather than a schedule period later: runs left unfinished by the previous session
-    // (the engine's state does not survive a restart) are settled as soon as the stack is up.
+    // (which the engine ended as lost when it restored them) are settled as soon as the stack is up.
     if (options.schedules ?? true) void scheduler.fireAll();
 
     const stack: Stack = {

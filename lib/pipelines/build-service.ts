@@ -69,7 +69,8 @@ export class BuildService {
     this.options = { ...defaults, ...options } as Required<BuildServiceOptions>;
   }
 
-  async buildKey(key: string): Promise<BuildOutcome> {
+  /** `object.versionId`: the S3 version the notification named, read instead of the key's newest. */
+  async buildKey(key: string, object: { versionId?: string } = {}): Promise<BuildOutcome> {
     const { specs, runs, bus } = this.options;
     const entry = uploadEntry(key);
     if (!entry) return { kind: "skipped", key, reason: "not a pipeline entry (a module entries may import)" };
@@ -96,6 +97,7 @@ export class BuildService {
       specs,
       { maxFiles: this.options.maxSourceFiles, maxBytes: this.options.maxSourceBytes },
       entry,
+      object.versionId,
     );
     const entrySource = await files.read(files.entry).catch((error: unknown) => {
       if (error instanceof UploadTooLargeError) return error;
@@ -124,6 +126,7 @@ export class BuildService {
       templateCount: ok && result.manifest ? templateCount(result.manifest) : 0,
       diagnostics,
       createdAt: this.options.now().toISOString(),
+      ...(files.upload ? { upload: files.upload } : {}),
     });
     const version = recorded.version;
     const specKey = keys.spec(entry.pipeline, version.version);

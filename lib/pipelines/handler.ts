@@ -30,7 +30,7 @@ export function createBuildHandler(
     const results: BuildOutcome[] = [];
     for (const record of parsed.data.Records) {
       const key = decodeS3EventKey(record.s3.object.key);
-      const outcome = await service().buildKey(key);
+      const outcome = await service().buildKey(key, { versionId: record.s3.object.versionId });
       logger.info("build", { bucket: record.s3.bucket.name, ...summary(outcome) });
       results.push(outcome);
     }

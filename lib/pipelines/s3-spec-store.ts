@@ -31,18 +31,25 @@ export class S3SpecStore implements SpecStore {
     this.client = options.client ?? new S3Client({});
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: { versionId?: string } = {}): Promise<StoredObject | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: options.versionId }),
+      );
       const body = (await out.Body?.transformToString("utf8")) ?? "";
       return { body, etag: out.ETag, versionId: out.VersionId, lastModified: out.LastModified };
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw new SpecStoreError(`reading s3://${this.bucket}/${key} failed`, { cause: error });
+      const version = options.versionId ? ` (version ${options.versionId})` : "";
+      throw new SpecStoreError(`reading s3://${this.bucket}/${key}${version} failed`, { cause: error });
     }
   }
 
-  async put(key: string, body: string, options: { contentType?: string } = {}): Promise<{ etag?: string }> {
+  async put(
+    key: string,
+    body: string,
+    options: { contentType?: string } = {},
+  ): Promise<{ etag?: string; versionId?: string }> {
     try {
       const out = await this.client.send(
         new PutObjectCommand({
@@ -52,7 +59,7 @@ export class S3SpecStore implements SpecStore {
           ContentType: options.contentType ?? contentTypeOf(key),
         }),
       );
-      return { etag: out.ETag };
+      return { etag: out.ETag, versionId: out.VersionId };
     } catch (error) {
       throw new SpecStoreError(`writing s3://${this.bucket}/${key} failed`, { cause: error });
     }

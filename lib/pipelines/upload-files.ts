@@ -1,4 +1,5 @@
 import { type SourceFiles, uploadPath } from "../build/source-files";
+import type { UploadRef } from "../ports/run-store";
 import type { SpecStore } from "../ports/spec-store";
 import { SOURCE_PREFIX, type UploadEntry } from "./names";
 
@@ -27,24 +28,35 @@ export interface RecordingSourceFiles extends SourceFiles {
   readonly entry: string;
   /** Every file that existed when read, by path relative to `pipelines/` (as content hashes name them). */
   readonly files: Record<string, string>;
+  /** The entry object as read (its key, ETag and S3 version), once it has been read. */
+  readonly upload: UploadRef | undefined;
 }
 
 // A path segment the bucket could read differently from the compiler: encodings, escapes, control characters.
 const SUSPECT = /[%\\\u0000-\u001f\u007f]/;
 
+/**
+ * `entryVersionId` pins the entry to the S3 version a notification named (a versioned bucket), so that a
+ * build reads the upload that triggered it even when another push has replaced the object since.
+ */
 export function uploadFiles(
   store: SpecStore,
   limits: UploadFilesLimits,
   upload: UploadEntry,
+  entryVersionId?: string,
 ): RecordingSourceFiles {
   const folder = upload.folder ?? "";
   const entry = upload.entry.slice(folder.length);
   const files: Record<string, string> = {};
   let bytes = 0;
   const reads = new Map<string, Promise<string | undefined>>();
+  let entryObject: UploadRef | undefined;
   const fetchFile = async (name: string): Promise<string | undefined> => {
-    const object = await store.get(SOURCE_PREFIX + name);
+    const key = SOURCE_PREFIX + name;
+    const isEntry = name === upload.entry;
+    const object = await store.get(key, isEntry && entryVersionId ? { versionId: entryVersionId } : {});
     if (object === undefined) return undefined;
+    if (isEntry) entryObject = { key, etag: object.etag, versionId: object.versionId };
     bytes += Buffer.byteLength(object.body, "utf8");
     if (Object.keys(files).length + 1 > limits.maxFiles) {
       throw new UploadTooLargeError(`the pipeline reads more than ${limits.maxFiles} files`);
@@ -58,6 +70,9 @@ export function uploadFiles(
   return {
     entry,
     files,
+    get upload() {
+      return entryObject;
+    },
     read(path) {
       if (path.startsWith("/") || SUSPECT.test(path)) return Promise.resolve(undefined);
       const inside = uploadPath(path);

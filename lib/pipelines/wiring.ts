@@ -17,9 +17,15 @@ export function buildServiceFromConfig(config: SkiffConfig = loadConfig()): Buil
     compile: async (request) => {
       const build = await import("../build");
       const { timeoutMs, ...rest } = request;
+      const notifier = exitNotifierOptionsFromEnv();
+      const serviceAccounts = build.serviceAccountPolicy(config.serviceAccounts, notifier);
       const compile = (r: typeof request) =>
-        build.compilePipeline({ ...r, ...(timeoutMs === undefined ? {} : { limits: { timeoutMs } }) });
-      return compileForEngine(compile, build.toYaml, exitNotifierOptionsFromEnv())(rest);
+        build.compilePipeline({
+          ...r,
+          serviceAccounts,
+          ...(timeoutMs === undefined ? {} : { limits: { timeoutMs } }),
+        });
+      return compileForEngine(compile, build.toYaml, notifier)(rest);
     },
     typecheck: config.typecheck,
     maxSourceFiles: config.limits.maxSourceFiles,

@@ -37,6 +37,18 @@ export interface PipelineVersion {
   templateCount: number;
   diagnostics: Diagnostic[];
   createdAt: string;
+  /**
+   * The upload the version was built from: its entry object's ETag and, in a versioned bucket, S3 version id.
+   * `skiff push` finds the version its own upload produced by it. Absent on versions recorded before.
+   */
+  upload?: UploadRef;
+}
+
+/** One stored object of an upload, as S3 identifies it. */
+export interface UploadRef {
+  key: string;
+  etag?: string;
+  versionId?: string;
 }
 
 export interface PipelineRecord {
@@ -75,6 +87,11 @@ export interface RunRecord {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /**
+   * Who created the run: the caller's IAM principal (ARN), `local` on the embedded stack. Absent on runs
+   * recorded before callers were, and on runs the sweep adopted from the engine without a record.
+   */
+  caller?: string;
   /** Set when the run was created through an idempotency key. */
   idempotencyKey?: string;
   /** Resubmitted/retried from. */
@@ -158,6 +175,12 @@ export interface RunStore {
   // Runs
   /** Creates the run; with an idempotency key already used, returns the existing run and created=false. */
   createRun(run: RunRecord): Promise<{ run: RunRecord; created: boolean }>;
+  /**
+   * Removes a run the engine refused at submit, so that a refused request leaves nothing behind: its record,
+   * parameter entries and idempotency key (which may then be used again). Only a run still `Pending` without a
+   * workflow is removed; false when there was none, or it had moved on.
+   */
+  discardRun(runId: string): Promise<boolean>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   queryRuns(query: RunQuery): Promise<Page<RunRecord>>;

@@ -8,9 +8,13 @@ export interface StoredObject {
 }
 
 export interface SpecStore {
-  /** Reads any key; undefined when absent. */
-  get(key: string): Promise<StoredObject | undefined>;
-  put(key: string, body: string, options?: { contentType?: string }): Promise<{ etag?: string }>;
+  /** Reads any key (the given S3 version of it, when the bucket is versioned); undefined when absent. */
+  get(key: string, options?: { versionId?: string }): Promise<StoredObject | undefined>;
+  put(
+    key: string,
+    body: string,
+    options?: { contentType?: string },
+  ): Promise<{ etag?: string; versionId?: string }>;
   /** Keys under a prefix, in key order. */
   list(prefix: string): Promise<string[]>;
 }

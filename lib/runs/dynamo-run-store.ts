@@ -24,7 +24,7 @@ import type {
   StatusUpdateResult,
   StepRecord,
 } from "../ports/run-store";
-import { decodeCursor, encodeCursor, pageSize } from "./cursor";
+import { assertCursorFits, decodeCursor, encodeCursor, pageSize } from "./cursor";
 import { ContentionError, InvalidRunInputError, RunNotFoundError, RunStoreError } from "./errors";
 import {
   ALL_RUNS_PARTITION,
@@ -32,6 +32,7 @@ import {
   LAYOUT_ATTRIBUTES,
   newestFirstKey,
   OUTBOX_PK,
+  PARAM_PREFIX,
   PIPELINES_PARTITION,
   paramPartition,
   paramSk,
@@ -284,6 +285,68 @@ export class DynamoRunStore implements RunStore {
     });
     if (created.created) await this.batchWrite(parameterItems.slice(inTransaction));
     return created;
+  }
+
+  async discardRun(runId: string): Promise<boolean> {
+    const item = await this.readRun(runId);
+    if (item?.status !== "Pending") return false;
+    const key = typeof item.idempotencyKey === "string" ? item.idempotencyKey : undefined;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: { pk: runPk(runId), sk: SK_RUN },
+                ConditionExpression: "#status = :pending AND attribute_not_exists(engine.workflowName)",
+                ExpressionAttributeNames: { "#status": "status" },
+                ExpressionAttributeValues: { ":pending": "Pending" },
+              },
+            },
+            ...(key === undefined
+              ? []
+              : [
+                  {
+                    Delete: {
+                      TableName: this.table,
+                      Key: { pk: idempotencyPk(key), sk: SK_IDEMPOTENCY },
+                      ConditionExpression: "attribute_not_exists(pk) OR runId = :runId",
+                      ExpressionAttributeValues: { ":runId": runId },
+                    },
+                  },
+                ]),
+          ],
+        }),
+      );
+    } catch (error) {
+      // The run moved on meanwhile (a workflow or another status recorded): it is no longer ours to discard.
+      if (cancellationCodes(error)?.includes("ConditionalCheckFailed")) return false;
+      throw new RunStoreError(`discarding run ${runId}: ${(error as Error).message}`, { cause: error });
+    }
+    this.remembered?.delete(runId);
+    // The parameter index entries: a search reads runs through them and skips those that do not exist, so
+    // entries a crash leaves here are invisible.
+    const entries = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+        ExpressionAttributeValues: { ":pk": runPk(runId), ":p": PARAM_PREFIX },
+        ConsistentRead: true,
+      }),
+    );
+    const keys = (entries.Items ?? []).map((i) => ({ pk: i.pk, sk: i.sk }));
+    for (let i = 0; i < keys.length; i += BATCH_WRITE_SIZE) {
+      let requests: Array<{ DeleteRequest?: { Key: Item } }> | undefined = keys
+        .slice(i, i + BATCH_WRITE_SIZE)
+        .map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; requests?.length && attempt < this.options.maxAttempts; attempt++) {
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = out.UnprocessedItems?.[this.table] as typeof requests;
+      }
+    }
+    return true;
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -694,6 +757,7 @@ export class DynamoRunStore implements RunStore {
     transform: (items: Item[]) => Promise<T[]> = async (items) => items.map((i) => strip<T>(i)),
   ): Promise<Page<T>> {
     const items: T[] = [];
+    if (start) assertCursorFits(start, input);
     let key = start;
     do {
       const out = await this.doc.send(

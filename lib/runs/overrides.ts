@@ -1,10 +1,14 @@
 import { z } from "zod";
 import type { K8SContainer, K8SEnvVar, K8SVolume, K8SVolumeMount, Template, Workflow } from "../argo";
+import { deniedEnvName, envNameProblem } from "./env-policy";
+import { unsafeCharacter } from "./unsafe-text";
 
 /**
  * Run-time overrides (DESIGN.md § Security model): what a run request may change in a spec, as an allow-list.
  * Anything not listed here is refused; privileged containers, host paths and the host network need a named
- * profile that allows them. Applying overrides is a pure function of the spec.
+ * profile that allows them; environment variables follow the deployment's allow-list and never a name of
+ * lib/runs/env-policy.ts's deny-list; Secrets only those a profile or the deployment grants. Every field is
+ * bounded in size and depth. Applying overrides is a pure function of the spec.
  */
 
 const dnsLabel = z
@@ -25,6 +29,22 @@ const labelValue = z
   .string()
   .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "must be a label value (≤ 63 characters)");
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,254}$/, "must be an environment variable name");
+const envValue = z
+  .string()
+  .max(32 * 1024)
+  .superRefine((value, ctx) => {
+    const unsafe = unsafeCharacter(value);
+    if (unsafe) ctx.addIssue({ code: "custom", message: `contains ${unsafe}` });
+    // Bash before the Shellshock fixes imports such a value as a function and runs what follows it.
+    if (value.startsWith("() "))
+      ctx.addIssue({ code: "custom", message: "must not start with a function definition '() '" });
+  });
+/** A record of at most `max` entries: each key is checked before anything walks the values. */
+const boundedRecord = <K extends z.ZodType<string, string>, V extends z.ZodType>(
+  key: K,
+  value: V,
+  max: number,
+) => z.record(key, value).refine((r) => Object.keys(r).length <= max, `at most ${max} entries`);
 const quantity = z
   .union([z.string(), z.number()])
   .transform(String)
@@ -38,7 +58,66 @@ const absolutePath = z
   .string()
   .max(1024)
   .refine((p) => p.startsWith("/") && !p.split("/").includes(".."), "must be an absolute path without '..'");
-const anyObject = z.record(z.string(), z.unknown());
+
+// Affinity as Kubernetes defines it (core/v1 Affinity), strict and bounded: no free-form object reaches the spec.
+const selectorRequirement = z
+  .object({
+    key: z.string().min(1).max(317),
+    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]),
+    values: z.array(z.string().max(63)).max(64).optional(),
+  })
+  .strict();
+const nodeSelectorTerm = z
+  .object({
+    matchExpressions: z.array(selectorRequirement).max(16).optional(),
+    matchFields: z.array(selectorRequirement).max(16).optional(),
+  })
+  .strict();
+const labelSelector = z
+  .object({
+    matchLabels: boundedRecord(labelKey, labelValue, 32).optional(),
+    matchExpressions: z.array(selectorRequirement).max(16).optional(),
+  })
+  .strict();
+const podAffinityTerm = z
+  .object({
+    labelSelector: labelSelector.optional(),
+    namespaceSelector: labelSelector.optional(),
+    namespaces: z.array(dnsLabel).max(16).optional(),
+    topologyKey: labelKey,
+    matchLabelKeys: z.array(labelKey).max(16).optional(),
+    mismatchLabelKeys: z.array(labelKey).max(16).optional(),
+  })
+  .strict();
+const weight = z.number().int().min(1).max(100);
+const podAffinity = z
+  .object({
+    requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).max(16).optional(),
+    preferredDuringSchedulingIgnoredDuringExecution: z
+      .array(z.object({ weight, podAffinityTerm }).strict())
+      .max(16)
+      .optional(),
+  })
+  .strict();
+const affinity = z
+  .object({
+    nodeAffinity: z
+      .object({
+        requiredDuringSchedulingIgnoredDuringExecution: z
+          .object({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1).max(16) })
+          .strict()
+          .optional(),
+        preferredDuringSchedulingIgnoredDuringExecution: z
+          .array(z.object({ weight, preference: nodeSelectorTerm }).strict())
+          .max(16)
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    podAffinity: podAffinity.optional(),
+    podAntiAffinity: podAffinity.optional(),
+  })
+  .strict();
 
 const toleration = z
   .object({
@@ -76,24 +155,19 @@ const volume = z
 
 export const overridesSchema = z
   .object({
-    nodeSelector: z.record(labelKey, labelValue).optional(),
+    nodeSelector: boundedRecord(labelKey, labelValue, 32).optional(),
     tolerations: z.array(toleration).max(32).optional(),
-    affinity: z
-      .object({
-        nodeAffinity: anyObject.optional(),
-        podAffinity: anyObject.optional(),
-        podAntiAffinity: anyObject.optional(),
-      })
-      .strict()
-      .optional(),
+    affinity: affinity.optional(),
     resources: z
       .object({
-        requests: z.record(resourceName, quantity).optional(),
-        limits: z.record(resourceName, quantity).optional(),
+        requests: boundedRecord(resourceName, quantity, 16).optional(),
+        limits: boundedRecord(resourceName, quantity, 16).optional(),
       })
       .strict()
       .optional(),
-    env: z.record(envName, z.string().max(32 * 1024)).optional(),
+    /** Names on the deployment's allow-list only, never one of the deny-list (lib/runs/env-policy.ts). */
+    env: boundedRecord(envName, envValue, 64).optional(),
+    /** Only Secrets the selected profile (`allow.secrets`) or the deployment grants. */
     secrets: z
       .array(z.object({ env: envName, secretName: dnsSubdomain, key: z.string().min(1).max(253) }).strict())
       .max(64)
@@ -116,6 +190,8 @@ export const profileSchema = overridesSchema
         privileged: z.boolean().optional(),
         hostPath: z.boolean().optional(),
         hostNetwork: z.boolean().optional(),
+        /** Secrets a request using this profile may name in `secrets` and secret volumes. */
+        secrets: z.array(dnsSubdomain).max(64).optional(),
       })
       .strict()
       .optional(),
@@ -148,14 +224,29 @@ function issuesOf(error: z.ZodError, prefix: string): OverrideIssue[] {
   }));
 }
 
-/** Validates configured profiles (e.g. `config().profiles`); a bad profile is a configuration error naming it. */
+/**
+ * Validates configured profiles (e.g. `config().profiles`); a bad profile is a configuration error naming it.
+ * Profiles are the deployment's own, so the env allow-list (also the deployment's) does not bind them, but
+ * the deny-list does: a name that loads code has no business in every step of every run using the profile
+ * (a deployment that needs such a setting builds it into the image or the pipeline).
+ */
 export function parseProfiles(raw: Record<string, unknown>): Record<string, Profile> {
   const profiles: Record<string, Profile> = {};
   const issues: OverrideIssue[] = [];
   for (const [name, value] of Object.entries(raw)) {
     const parsed = profileSchema.safeParse(value);
-    if (parsed.success) profiles[name] = parsed.data;
-    else issues.push(...issuesOf(parsed.error, `profiles.${name}`));
+    if (!parsed.success) {
+      issues.push(...issuesOf(parsed.error, `profiles.${name}`));
+      continue;
+    }
+    profiles[name] = parsed.data;
+    const denied = (field: string, env: string) => {
+      const rule = deniedEnvName(env);
+      if (rule) issues.push({ field, message: `${env} changes how programs start or load code (${rule})` });
+    };
+    for (const env of Object.keys(parsed.data.env ?? {})) denied(`profiles.${name}.env.${env}`, env);
+    for (const [i, x] of (parsed.data.secrets ?? []).entries())
+      denied(`profiles.${name}.secrets.${i}.env`, x.env);
   }
   if (issues.length) throw new OverrideError(`invalid profiles: ${describe(issues)}`, issues);
   return profiles;
@@ -172,6 +263,17 @@ export interface OverrideRequest {
   profile?: string;
 }
 
+/** What the deployment lets every request override (lib/config.ts `overrides`). */
+export interface OverridePolicy {
+  /** Globs of environment variable names a request may set (`SKIFF_OVERRIDE_ENV_ALLOW`). */
+  envAllow: readonly string[];
+  /** Secrets any request may name (`SKIFF_OVERRIDE_SECRETS`); a profile's `allow.secrets` adds to them. */
+  secrets: readonly string[];
+}
+
+/** Nothing beyond the allow-listed fields: no environment variable, no Secret. */
+export const closedPolicy: OverridePolicy = { envAllow: [], secrets: [] };
+
 /**
  * Validates a request's overrides against the allow-list and the selected profile, and returns the spec
  * with the profile's and then the request's overrides applied (the input spec is not modified).
@@ -181,6 +283,7 @@ export function applyOverrides(
   spec: Workflow,
   request: OverrideRequest,
   profiles: Record<string, Profile> = {},
+  policy: OverridePolicy = closedPolicy,
 ): Workflow {
   const issues: OverrideIssue[] = [];
   let profile: Profile = {};
@@ -218,6 +321,32 @@ export function applyOverrides(
         message: "host paths need a profile that allows them",
       });
     }
+  });
+  for (const name of Object.keys(overrides.env ?? {})) {
+    const problem = envNameProblem(name, policy.envAllow);
+    if (problem) issues.push({ field: `overrides.env.${name}`, message: problem });
+  }
+  const granted = new Set([...policy.secrets, ...(allow.secrets ?? [])]);
+  const grant = (field: string, secretName: string) => {
+    if (granted.has(secretName)) return;
+    const names = [...granted].join(", ") || "none";
+    issues.push({
+      field,
+      message: `Secret ${secretName} is not granted to run requests${request.profile ? ` with profile ${request.profile}` : ""} (granted: ${names})`,
+    });
+  };
+  overrides.secrets?.forEach((x, i) => {
+    grant(`overrides.secrets.${i}.secretName`, x.secretName);
+    const rule = deniedEnvName(x.env);
+    if (rule) {
+      issues.push({
+        field: `overrides.secrets.${i}.env`,
+        message: `${x.env} changes how programs start or load code (${rule}); it cannot be overridden`,
+      });
+    }
+  });
+  overrides.volumes?.forEach((v, i) => {
+    if (v.secret) grant(`overrides.volumes.${i}.secret.secretName`, v.secret.secretName);
   });
   if (issues.length) throw new OverrideError(`invalid overrides: ${describe(issues)}`, issues);
   const { allow: _allow, ...profileOverrides } = profile;

@@ -1,5 +1,6 @@
 import type { Workflow } from "../argo";
 import type { PipelineVersion } from "../ports/run-store";
+import { unsafeCharacter } from "./unsafe-text";
 
 /** A workflow parameter as declared by the spec (`spec.arguments.parameters`). */
 export interface DeclaredParameter {
@@ -15,7 +16,15 @@ export interface DeclaredParameter {
 export interface ParameterIssue {
   /** `parameters.<name>`, or `parameters` for issues of the whole set. */
   field: string;
-  code: "unknown" | "missing" | "not-in-enum" | "type" | "too-large" | "too-many" | "bad-name";
+  code:
+    | "unknown"
+    | "missing"
+    | "not-in-enum"
+    | "type"
+    | "too-large"
+    | "too-many"
+    | "bad-name"
+    | "unsafe-character";
   message: string;
 }
 
@@ -67,7 +76,8 @@ export function versionParameters(version: Pick<PipelineVersion, "parameters">):
 
 /**
  * Checks a run request's parameters against the declared ones and lists every problem at once: unknown
- * names, missing required ones, values outside an enum, non-scalar values and sizes over the limits.
+ * names, missing required ones, values outside an enum, non-scalar values, sizes over the limits and values
+ * with a NUL or another control character (lib/runs/unsafe-text.ts).
  * Numbers and booleans are accepted and turned into strings (Argo parameters are strings).
  */
 export function validateParameters(
@@ -123,6 +133,11 @@ export function validateParameters(
         code: "too-large",
         message: `"${name}" is ${bytes} bytes; the limit is ${maxValueBytes}`,
       });
+      continue;
+    }
+    const unsafe = unsafeCharacter(value);
+    if (unsafe) {
+      issues.push({ field, code: "unsafe-character", message: `"${name}" contains ${unsafe}` });
       continue;
     }
     if (declaration.enum?.length && !declaration.enum.includes(value)) {

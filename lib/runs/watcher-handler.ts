@@ -32,7 +32,37 @@ export interface WatcherLog {
 
 export type WatcherResult =
   | { kind: "status-change"; outcome: ReconcileOutcome }
-  | { kind: "sweep"; report: SweepReport };
+  | { kind: "sweep"; report: SweepReport }
+  | {
+      kind: "redrive";
+      /** SQS's partial batch response: the messages to keep in the queue for a later attempt. */
+      batchItemFailures: Array<{ itemIdentifier: string }>;
+    };
+
+interface SqsRecord {
+  messageId: string;
+  body: string;
+  eventSource: "aws:sqs";
+}
+
+/** The watcher's redrive queue hands over a batch of parked events (SQS → Lambda). */
+function isSqsBatch(event: unknown): event is { Records: SqsRecord[] } {
+  const records = (event as { Records?: unknown } | null)?.Records;
+  return (
+    Array.isArray(records) &&
+    records.length > 0 &&
+    records.every((r) => (r as { eventSource?: unknown })?.eventSource === "aws:sqs")
+  );
+}
+
+/**
+ * The event a parked message holds: EventBridge's dead-letter queue keeps the event itself as the body, Lambda's
+ * on-failure destination wraps it as `requestPayload`.
+ */
+export function parkedEvent(body: string): unknown {
+  const parsed = JSON.parse(body) as { requestPayload?: unknown };
+  return parsed && typeof parsed === "object" && "requestPayload" in parsed ? parsed.requestPayload : parsed;
+}
 
 /**
  * The watcher Lambda's logic, independent of how its dependencies are made: parses the EventBridge event,
@@ -45,7 +75,31 @@ export function createWatcherHandler(
 ): (event: unknown) => Promise<WatcherResult> {
   let watcher: Promise<Watcher> | undefined;
   const { log, ...watcherOptions } = options;
-  return async (event) => {
+  const handle = async (event: unknown): Promise<WatcherResult> => {
+    if (isSqsBatch(event)) {
+      // A redrive: each parked event is handled as it first came; one that fails again stays in the queue.
+      const batchItemFailures: Array<{ itemIdentifier: string }> = [];
+      for (const record of event.Records) {
+        try {
+          await handle(parkedEvent(record.body));
+        } catch (error) {
+          if (error instanceof InvalidWatcherEventError || error instanceof SyntaxError) {
+            // Never valid: keeping it would only fail again, for as long as the queue keeps messages.
+            log?.error("parked event dropped: not a watcher event", {
+              messageId: record.messageId,
+              error: String(error),
+            });
+            continue;
+          }
+          log?.error("parked event failed again, kept", {
+            messageId: record.messageId,
+            error: String(error),
+          });
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
+      }
+      return { kind: "redrive", batchItemFailures };
+    }
     const parsed = parseWatcherEvent(event);
     watcher ??= Promise.resolve(makeDeps()).then((deps) => new Watcher(deps, watcherOptions));
     const w = await watcher.catch((error: unknown) => {
@@ -68,6 +122,7 @@ export function createWatcherHandler(
     log?.info("status change handled", { ...outcome });
     return { kind: "status-change", outcome };
   };
+  return handle;
 }
 
 export function parseWatcherEvent(event: unknown): WorkflowStatusChangeEvent | ScheduledEvent {

@@ -110,13 +110,21 @@ export class Watcher {
     }
   }
 
+  /**
+   * The event is only a hint (it may come from the exit notifier, which anyone allowed to put events on the bus could
+   * forge): what is recorded is what the engine says about the workflow, never the event's phase. An event naming a
+   * workflow the engine does not have proves nothing either: the run's own workflow, found from its record, decides.
+   */
   private async handleOne(detail: WorkflowStatusChangeDetail): Promise<ReconcileOutcome> {
     const workflow = await this.getWorkflow({
       namespace: detail.namespace,
       name: detail.workflowName,
       uid: detail.uid,
     });
-    if (!workflow) return this.reconcile(detail.runId, await this.deps.store.getRun(detail.runId), undefined);
+    if (!workflow) {
+      const run = await this.deps.store.getRun(detail.runId);
+      return this.reconcile(detail.runId, run, run ? await this.findWorkflow(run) : undefined);
+    }
     if (workflow.metadata.labels?.[LABEL_RUN_ID] !== detail.runId) {
       // The event names a workflow that belongs to another run (a recycled name): not this run's news.
       return { runId: detail.runId, action: "unchanged", published: [] };

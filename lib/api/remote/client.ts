@@ -63,13 +63,14 @@ export class ApiClient {
   action(runId: string, action: "stop" | "terminate" | "retry" | "resubmit"): Promise<RunCreated> {
     return this.request("POST", `/runs/${encodeURIComponent(runId)}/${action}`, {});
   }
-  getPipeline(name: string, limit = 5): Promise<PipelineView> {
-    return this.request("GET", `/pipelines/${encodeURIComponent(name)}?limit=${limit}`);
+  getPipeline(name: string, limit = 5, cursor?: string): Promise<PipelineView> {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+    return this.request("GET", `/pipelines/${encodeURIComponent(name)}?${query}`);
   }
-  /** GET a pipeline, or undefined when it does not exist (yet). */
-  async findPipeline(name: string, limit = 5): Promise<PipelineView | undefined> {
+  /** GET a pipeline (a page of its versions), or undefined when it does not exist (yet). */
+  async findPipeline(name: string, limit = 5, cursor?: string): Promise<PipelineView | undefined> {
     try {
-      return await this.getPipeline(name, limit);
+      return await this.getPipeline(name, limit, cursor);
     } catch (error) {
       if (error instanceof ApiClientError && error.status === 404) return undefined;
       throw error;

@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/credentials";
 import { contentHash } from "../../pipelines/content-hash";
 import { pipelineNameProblem, SOURCE_PREFIX } from "../../pipelines/names";
-import type { PipelineVersion } from "../../ports/run-store";
+import type { PipelineVersion, UploadRef } from "../../ports/run-store";
 import type { ApiClient } from "./client";
 import type { Endpoints } from "./endpoints";
 
@@ -92,54 +93,203 @@ async function relativeImports(entry: string): Promise<string[]> {
   }
 }
 
-/** Uploads the plan's files to the pipelines bucket (siblings first, so the entry's build finds them). */
-export async function uploadPlan(plan: PushPlan, endpoints: Endpoints): Promise<void> {
-  if (!endpoints.bucket) throw new PushError("the pipelines bucket is unknown: set SKIFF_BUCKET");
-  const { S3Client, PutObjectCommand } = await import("@aws-sdk/client-s3");
-  const client = new S3Client(
-    endpoints.local
-      ? {
-          endpoint: endpoints.s3Endpoint,
-          region: endpoints.region ?? LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-          forcePathStyle: true,
-          requestChecksumCalculation: "WHEN_REQUIRED",
-          responseChecksumValidation: "WHEN_REQUIRED",
-        }
-      : { ...(endpoints.region ? { region: endpoints.region } : {}) },
-  );
-  try {
-    for (const file of plan.files) {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: endpoints.bucket,
-          Key: SOURCE_PREFIX + file.path,
-          Body: file.text,
-          ContentType: "text/plain; charset=utf-8",
-        }),
-      );
+/** The pipelines bucket as `skiff push` uses it: uploads, and what a key holds now. */
+export class PipelineBucket {
+  private constructor(
+    private readonly client: S3Client,
+    readonly name: string,
+  ) {}
+
+  static async open(endpoints: Endpoints): Promise<PipelineBucket> {
+    if (!endpoints.bucket) throw new PushError("the pipelines bucket is unknown: set SKIFF_BUCKET");
+    const { S3Client } = await import("@aws-sdk/client-s3");
+    const client = new S3Client(
+      endpoints.local
+        ? {
+            endpoint: endpoints.s3Endpoint,
+            region: endpoints.region ?? LOCAL_REGION,
+            credentials: LOCAL_CREDENTIALS,
+            forcePathStyle: true,
+            requestChecksumCalculation: "WHEN_REQUIRED",
+            responseChecksumValidation: "WHEN_REQUIRED",
+          }
+        : { ...(endpoints.region ? { region: endpoints.region } : {}) },
+    );
+    return new PipelineBucket(client, endpoints.bucket);
+  }
+
+  /**
+   * Uploads the plan's files (siblings first, so the entry's build finds them) and answers how S3 names the
+   * entry object it stored: its ETag and, in a versioned bucket, its version id.
+   */
+  async upload(plan: PushPlan): Promise<UploadRef> {
+    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    let entry: UploadRef | undefined;
+    try {
+      for (const file of plan.files) {
+        const key = SOURCE_PREFIX + file.path;
+        const out = await this.client.send(
+          new PutObjectCommand({
+            Bucket: this.name,
+            Key: key,
+            Body: file.text,
+            ContentType: "text/plain; charset=utf-8",
+          }),
+        );
+        entry = { key, etag: out.ETag, versionId: out.VersionId };
+      }
+    } catch (cause) {
+      throw new PushError(`uploading to s3://${this.name}/${SOURCE_PREFIX} failed`, { cause });
     }
-  } catch (cause) {
-    throw new PushError(`uploading to s3://${endpoints.bucket}/${SOURCE_PREFIX} failed`, { cause });
-  } finally {
-    client.destroy();
+    if (!entry) throw new PushError(`${plan.pipeline}: nothing to upload`);
+    return entry;
+  }
+
+  /** The ETag of the object a key holds now; undefined when there is none. */
+  async etag(key: string): Promise<string | undefined> {
+    const { HeadObjectCommand } = await import("@aws-sdk/client-s3");
+    try {
+      return (await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }))).ETag;
+    } catch (cause) {
+      if ((cause as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return undefined;
+      throw new PushError(`reading s3://${this.name}/${key} failed`, { cause });
+    }
+  }
+
+  close(): void {
+    this.client.destroy();
   }
 }
 
-/** Polls the API until the pipeline's latest version carries the plan's content hash. */
+/** Uploads the plan's files to the pipelines bucket; answers the entry object's ETag and version. */
+export async function uploadPlan(plan: PushPlan, endpoints: Endpoints): Promise<UploadRef> {
+  const bucket = await PipelineBucket.open(endpoints);
+  try {
+    return await bucket.upload(plan);
+  } finally {
+    bucket.close();
+  }
+}
+
+/** A push under way: what was uploaded, and the pipeline's latest version number just before. */
+export interface PushedUpload {
+  contentHash: string;
+  upload: UploadRef;
+  /** The number of the pipeline's latest version before the upload (0: none). */
+  after: number;
+}
+
+export const versionNumber = (version: string | undefined): number =>
+  Number(/^v(\d+)$/.exec(version ?? "")?.[1] ?? 0);
+
+/**
+ * Which of a pipeline's versions (any order) the push's upload produced, or undefined while none has. The one
+ * built from this very object (its S3 version id, in a versioned bucket); otherwise the first version after
+ * the push with its content hash, or the latest one at push time when it already had that content (identical
+ * content records no new version). Versions built from other pushes meanwhile are passed over.
+ */
+export function ownVersion(versions: PipelineVersion[], push: PushedUpload): PipelineVersion | undefined {
+  const { versionId } = push.upload;
+  if (versionId) {
+    const exact = versions.find((v) => v.upload?.versionId === versionId);
+    if (exact) return exact;
+  }
+  return versions
+    .filter((v) => v.contentHash === push.contentHash && versionNumber(v.version) >= push.after)
+    .sort((a, b) => versionNumber(a.version) - versionNumber(b.version))[0];
+}
+
+/**
+ * Whether the upload was lost: the key now holds another upload (an unversioned bucket keeps only the last
+ * one), whose build is already recorded, and no version has this push's content. Its own notification's build
+ * then read the other upload: this content will not be built unless it is uploaded again.
+ */
+export function uploadReplaced(
+  versions: PipelineVersion[],
+  push: PushedUpload,
+  currentEtag: string | undefined,
+): boolean {
+  if (push.upload.versionId || currentEtag === undefined || currentEtag === push.upload.etag) return false;
+  return versions.some((v) => versionNumber(v.version) > push.after && v.upload?.etag === currentEtag);
+}
+
+/** The pipeline's latest version number now (0 when it has none): taken before an upload. */
+export async function latestVersionNumber(client: ApiClient, pipeline: string): Promise<number> {
+  return versionNumber((await client.findPipeline(pipeline, 1))?.latestVersion);
+}
+
+/** The pipeline's versions numbered above `after`, and that one (newest first), however many pages. */
+async function versionsSince(client: ApiClient, pipeline: string, after: number): Promise<PipelineVersion[]> {
+  const versions: PipelineVersion[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.findPipeline(pipeline, 20, cursor);
+    if (!page) return versions;
+    versions.push(...page.versions);
+    cursor = page.cursor;
+    const oldest = page.versions.at(-1);
+    if (oldest === undefined || versionNumber(oldest.version) <= after) break;
+  } while (cursor);
+  return versions;
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Uploads again when the push's upload was replaced before its build read it; at most this many times. */
+  reuploads?: number;
+  /** Said on stderr (a re-upload). */
+  note?: (message: string) => void;
+}
+
+/**
+ * Polls the API until the version built from this push's upload is recorded, whatever else is pushed to the
+ * same name meanwhile, and answers it (a failed build included: its diagnostics are this upload's). In an
+ * unversioned bucket (the embedded stack's) another push may replace the object before the build reads it;
+ * then the same files are uploaded again, so that this content is built too.
+ */
 export async function waitForBuild(
   client: ApiClient,
+  bucket: PipelineBucket,
   plan: PushPlan,
-  options: { timeoutMs?: number; intervalMs?: number } = {},
+  pushed: PushedUpload,
+  options: WaitOptions = {},
 ): Promise<PipelineVersion> {
-  const { timeoutMs, intervalMs } = { timeoutMs: 120_000, intervalMs: 150, ...options };
+  const { timeoutMs, intervalMs, reuploads, note } = {
+    timeoutMs: 120_000,
+    intervalMs: 150,
+    reuploads: 3,
+    note: () => {},
+    ...options,
+  };
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pipeline = await client.findPipeline(plan.pipeline, 1);
-    const latest = pipeline?.versions[0];
-    if (latest && latest.contentHash === plan.contentHash) return latest;
+  let push = pushed;
+  let uploadedAgain = 0;
+  let replaced = false;
+  for (let poll = 0; ; poll++) {
+    const versions = await versionsSince(client, plan.pipeline, push.after);
+    const own = ownVersion(versions, push);
+    if (own) return own;
+    // What the key holds is checked less often than the versions: only a concurrent push changes it.
+    if (!push.upload.versionId && poll % 5 === 4) {
+      const current = await bucket.etag(push.upload.key);
+      replaced = current !== undefined && current !== push.upload.etag;
+      if (uploadReplaced(versions, push, current) && uploadedAgain < reuploads) {
+        uploadedAgain++;
+        note(
+          `another push replaced ${push.upload.key} before its build read this upload; uploading it again`,
+        );
+        const after = Math.max(0, ...versions.map((v) => versionNumber(v.version)));
+        push = { ...push, after, upload: await bucket.upload(plan) };
+        continue;
+      }
+    }
     if (Date.now() > deadline) {
-      throw new PushError(`no build of ${plan.pipeline} appeared within ${Math.round(timeoutMs / 1000)} s`);
+      const why = replaced ? ` (${push.upload.key} was replaced by another upload meanwhile)` : "";
+      throw new PushError(
+        `no build of this upload of ${plan.pipeline} appeared within ${Math.round(timeoutMs / 1000)} s${why}`,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -1,9 +1,11 @@
-import type { CodeSite, Diagnostic } from "../diagnostics";
+import { type CodeSite, type Diagnostic, errorAt } from "../diagnostics";
 import { isObject } from "./json";
 import { argoRules, type LintOptions } from "./rules";
 import { validateSchema } from "./schema";
+import { serviceAccountViolations } from "./service-accounts";
 
 export { LIMITS, type LintOptions, TEMPLATE_TYPES } from "./rules";
+export { type ServiceAccountPolicy, serviceAccountPolicy } from "./service-accounts";
 
 /** Where user code created each part of the manifest: spec path → upload file:line:col. */
 export type ManifestSites = Record<string, CodeSite>;
@@ -16,7 +18,10 @@ export function siteFor(path: string | undefined, sites: ManifestSites | undefin
     const contains = key === path || path.startsWith(`${key}.`) || path.startsWith(`${key}[`) || key === "";
     if (contains && (best === undefined || key.length > best.length)) best = key;
   }
-  return best === undefined ? undefined : sites[best];
+  if (best !== undefined) return sites[best];
+  // The workflow's own fields (spec.serviceAccountName, spec.templateDefaults, ...) were set by the call that
+  // made the workflow, which the DSL records under `metadata`; templates have sites of their own.
+  return /^spec\.(?!templates\[)/.test(path) ? sites.metadata : undefined;
 }
 
 /**
@@ -30,6 +35,10 @@ export function lintManifest(
 ): Diagnostic[] {
   const diagnostics = validateSchema(manifest);
   if (isObject(manifest)) diagnostics.push(...argoRules(manifest, options));
+  if (options.serviceAccounts) {
+    for (const v of serviceAccountViolations(manifest, options.serviceAccounts))
+      diagnostics.push(errorAt(v.code, v.message, undefined, v.path));
+  }
   return placeDiagnostics(diagnostics, sites);
 }
 

@@ -3,6 +3,7 @@ import { errorAt } from "../diagnostics";
 import { parseDepends, TASK_RESULTS } from "./depends";
 import { asArray, isObject, type Json, nameOf } from "./json";
 import { checkReferences } from "./references";
+import type { ServiceAccountPolicy } from "./service-accounts";
 
 // Argo's rules that its JSON Schema cannot express (workflow/validate in Argo, and the v4 CRD's CEL rules).
 export const LIMITS = {
@@ -88,6 +89,8 @@ export interface LintOptions {
    * the manifest was parsed from). Default: none; the manifest is serialized to measure it.
    */
   jsonBytesAtMost?: number;
+  /** The deployment's service account rule (lib/build/lint/service-accounts.ts). Default: not checked. */
+  serviceAccounts?: ServiceAccountPolicy;
 }
 
 function checkSize(manifest: Json, bytesAtMost: number | undefined, out: Diagnostic[]): void {

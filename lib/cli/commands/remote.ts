@@ -47,21 +47,34 @@ export function registerRemoteCommands(program: Command): void {
     .option("-o, --output <format>", "output format: text or json", "text")
     .action(async (file: string, options: Outputting & { name?: string; wait: boolean }) => {
       const format = outputFormat(options.output);
-      const { planPush, uploadPlan, waitForBuild, PushError } = await import("../../api/remote/push");
+      const { planPush, PipelineBucket, latestVersionNumber, waitForBuild, PushError } = await import(
+        "../../api/remote/push"
+      );
       process.exitCode = await withApiErrors(async () => {
         const endpoints = resolveEndpoints();
+        let bucket: Awaited<ReturnType<typeof PipelineBucket.open>> | undefined;
         try {
           const plan = await planPush(file, options.name);
-          await uploadPlan(plan, endpoints);
+          bucket = await PipelineBucket.open(endpoints);
+          const api = new ApiClient(endpoints);
+          // Taken before the upload: versions recorded after it are this push's or other pushes'.
+          const after = options.wait ? await latestVersionNumber(api, plan.pipeline) : 0;
+          const upload = await bucket.upload(plan);
           if (!options.wait) {
             print(
               format,
-              { pipeline: plan.pipeline, contentHash: plan.contentHash },
+              { pipeline: plan.pipeline, contentHash: plan.contentHash, upload },
               () => `uploaded ${plan.pipeline}`,
             );
             return EXIT_OK;
           }
-          const version = await waitForBuild(new ApiClient(endpoints), plan);
+          const version = await waitForBuild(
+            api,
+            bucket,
+            plan,
+            { contentHash: plan.contentHash, upload, after },
+            { note: (message) => process.stderr.write(`skiff: ${message}\n`) },
+          );
           print(format, version, () => {
             if (!version.ok) {
               return [
@@ -79,6 +92,8 @@ export function registerRemoteCommands(program: Command): void {
         } catch (error) {
           if (error instanceof PushError) throw new UsageError(error.message);
           throw error;
+        } finally {
+          bucket?.close();
         }
       });
     });
@@ -204,61 +219,4 @@ export function registerRemoteCommands(program: Command): void {
         });
       });
   }
-
-  program
-    .command("events")
-    .description("print the events on the local stack's bus (recent ones; --follow streams new ones)")
-    .option("--follow", "stream events as they are delivered")
-    .option("--pattern <json>", "only events matching this EventBridge pattern")
-    .option("-o, --output <format>", "output format: text or json (one event per line, as delivered)", "text")
-    .action(async (options: Outputting & { follow?: boolean; pattern?: string }) => {
-      const format = outputFormat(options.output);
-      const endpoints = resolveEndpoints();
-      if (!endpoints.busUrl) {
-        throw new UsageError(
-          "events are streamed by the local stack; for AWS, subscribe with an EventBridge rule",
-        );
-      }
-      const url = new URL(`${endpoints.busUrl.replace(/\/+$/, "")}/events`);
-      if (options.pattern) url.searchParams.set("pattern", options.pattern);
-      const show = (raw: string) => {
-        if (format === "json") return process.stdout.write(`${raw}\n`);
-        const event = JSON.parse(raw) as {
-          time?: string;
-          "detail-type"?: string;
-          source?: string;
-          detail?: unknown;
-        };
-        process.stdout.write(
-          `${event.time ?? ""}  ${event.source ?? ""}  ${event["detail-type"] ?? ""}  ${JSON.stringify(event.detail)}\n`,
-        );
-      };
-      if (!options.follow) {
-        const response = await fetch(url);
-        if (!response.ok)
-          throw new Error(`the bus answered HTTP ${response.status}: ${await response.text()}`);
-        for (const event of (await response.json()) as unknown[]) show(JSON.stringify(event));
-        return;
-      }
-      url.searchParams.set("follow", "true");
-      const response = await fetch(url, { headers: { accept: "text/event-stream" } });
-      if (!response.ok || !response.body) throw new Error(`the bus answered HTTP ${response.status}`);
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end = buffer.indexOf("\n\n");
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block
-            .split("\n")
-            .filter((line) => line.startsWith("data:"))
-            .map((line) => line.slice(5).replace(/^ /, ""))
-            .join("\n");
-          if (data) show(data);
-          end = buffer.indexOf("\n\n");
-        }
-      }
-    });
 }

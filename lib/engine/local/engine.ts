@@ -16,6 +16,7 @@ import type {
 } from "../engine";
 import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../errors";
 import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../labels";
+import { markLost, WorkflowJournal } from "./journal";
 import { launcherFor } from "./launcher";
 import { isFulfilled, nodeId } from "./nodes";
 import { type RunEnvironment, TemplateError, WorkflowRun } from "./operator";
@@ -79,7 +80,7 @@ function nodeMatches(node: NodeStatus, fieldSelector: string | undefined): boole
 
 /**
  * The local engine: runs any Argo Workflow on this machine with host processes, with Argo's semantics, and reports
- * status in Argo's exact format. See README "The local engine".
+ * status in Argo's exact format. See docs/local-engine.md.
  */
 export class LocalEngine implements Engine {
   readonly kind = "local" as const;
@@ -90,6 +91,10 @@ export class LocalEngine implements Engine {
   private readonly pending = new Set<string>();
   private resourceVersion = 0;
   private flushScheduled = false;
+  /** Where workflows outlive this engine (the `stateDir` option). */
+  private readonly journal: WorkflowJournal | undefined;
+  /** Runs whose completed state the journal holds. */
+  private readonly journaled = new WeakSet<WorkflowRun>();
 
   constructor(options: LocalEngineOptions = {}) {
     this.options = resolveOptions(options);
@@ -100,6 +105,23 @@ export class LocalEngine implements Engine {
       launcher: launcherFor(this.options.launcher),
       shimDirs: new Map(),
     };
+    if (this.options.stateDir) {
+      this.journal = new WorkflowJournal(this.options.stateDir);
+      this.restore(this.journal);
+    }
+  }
+
+  /** The workflows of an earlier engine on the same state: kept as they ended, or ended as lost. */
+  private restore(journal: WorkflowJournal): void {
+    for (const wf of journal.load()) {
+      const completed = wf.metadata.labels?.[LABEL_COMPLETED] === "true";
+      if (!completed) journal.save(markLost(wf));
+      const run = new WorkflowRun(wf, this.env, () => this.touch(run));
+      this.runs.set(this.key(wf.metadata.namespace ?? this.options.namespace, wf.metadata.name ?? ""), run);
+      this.journaled.add(run);
+      const version = Number(wf.metadata.resourceVersion);
+      if (Number.isInteger(version) && version > this.resourceVersion) this.resourceVersion = version;
+    }
   }
 
   private key(namespace: string, name: string): string {
@@ -119,6 +141,11 @@ export class LocalEngine implements Engine {
     // Every node change of a run comes here: its key is made once.
     run.feedKey ??= this.key(run.wf.metadata.namespace ?? "", run.name);
     const key = run.feedKey;
+    // Written before anyone hears of the completion, so that no one records an end the engine could forget.
+    if (this.journal && !this.journaled.has(run) && isCompletedRun(run)) {
+      this.journal.save(run.wf);
+      this.journaled.add(run);
+    }
     if (type !== "MODIFIED") {
       this.emit(run, type);
       return;
@@ -210,6 +237,7 @@ export class LocalEngine implements Engine {
     wf.status = carried ? { nodes: carried(meta.name) } : {};
     const run = new WorkflowRun(wf, this.env, () => this.touch(run));
     this.runs.set(this.key(meta.namespace, meta.name), run);
+    this.journal?.save(wf);
     this.touch(run, "ADDED");
     run.start();
     this.afterCompletion(run);
@@ -230,6 +258,7 @@ export class LocalEngine implements Engine {
         if (this.runs.get(key) !== run || run.wf.status?.finishedAt === undefined) return;
         if (!isCompletedRun(run)) return;
         this.runs.delete(key);
+        this.journal?.remove(run.wf.metadata.namespace ?? "", run.name);
         this.emit(run, "DELETED");
       }, seconds * 1000).unref();
     });
@@ -383,6 +412,7 @@ export class LocalEngine implements Engine {
     wf.metadata.labels = { ...labels, "workflows.argoproj.io/action": "Retry" };
     const next = new WorkflowRun(wf, this.env, () => this.touch(next));
     this.runs.set(this.key(wf.metadata.namespace ?? "", wf.metadata.name ?? ""), next);
+    this.journal?.save(wf);
     next.start();
     this.afterCompletion(next);
     this.touch(next);

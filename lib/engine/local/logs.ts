@@ -9,14 +9,14 @@ export class LogBook {
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
-  constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
-  }
+  // Made with the first file, so a run restored from the journal (which logs nothing) leaves no folder behind.
+  constructor(private readonly dir: string) {}
 
   append(line: LogLine): void {
     this.lines.push(line);
     let file = this.files.get(line.nodeId);
     if (!file) {
+      if (this.files.size === 0) mkdirSync(this.dir, { recursive: true });
       file = createWriteStream(join(this.dir, `${line.nodeId}.log`), { flags: "a" });
       // The file is a convenience copy; the lines stay readable in memory if it cannot be written.
       file.on("error", () => undefined);

@@ -35,6 +35,12 @@ export interface LocalEngineOptions {
   launcher?: LauncherKind | "shell";
   /** Remove each run's directory once it completes, and `workDir` itself on `close()`. Default false (kept for inspection). */
   cleanWorkDirs?: boolean;
+  /**
+   * Where the engine keeps its workflows (one JSON document each, written at submit and at completion), so that a
+   * new engine on the same folder knows them: completed ones as they ended, unfinished ones ended `Error` with the
+   * phase they had (their step processes did not survive). Default none: workflows live in memory only.
+   */
+  stateDir?: string;
 }
 
 export interface ResolvedOptions {
@@ -47,6 +53,7 @@ export interface ResolvedOptions {
   killGraceMs: number;
   launcher: LauncherKind;
   cleanWorkDirs: boolean;
+  stateDir: string | undefined;
 }
 
 export function resolveOptions(options: LocalEngineOptions = {}): ResolvedOptions {
@@ -60,6 +67,7 @@ export function resolveOptions(options: LocalEngineOptions = {}): ResolvedOption
     killGraceMs: 2000,
     launcher: "auto",
     cleanWorkDirs: false,
+    stateDir: undefined,
   };
   const merged = { ...defaults, ...stripUndefined(options) } as ResolvedOptions & LocalEngineOptions;
   if (options.launcher === "shell") merged.launcher = "server";

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { LocalStackError } from "../errors";
 import type { EventEnvelope, PutEventsEntry } from "./envelope";
+import { EventHistory } from "./history";
 import { compilePattern, type EventMatcher, PatternError } from "./pattern";
 import { EventRouter, type EventRouterOptions } from "./router";
 
@@ -10,6 +11,8 @@ export interface EventBusServerOptions extends EventRouterOptions {
   port?: number;
   /** Interval of SSE keep-alive comments. Defaults to 15 s. */
   heartbeatMs?: number;
+  /** Where the history (`GET /events`, a follower's resume) is kept across restarts; in memory when omitted. */
+  historyFile?: string;
 }
 
 export interface EventBusServer {
@@ -17,6 +20,8 @@ export interface EventBusServer {
   endpoint: string;
   port: number;
   router: EventRouter;
+  /** The recent events `GET /events` serves (persisted when `historyFile` is given). */
+  history: EventHistory;
   stop(): Promise<void>;
 }
 
@@ -28,11 +33,21 @@ const JSON_11 = "application/x-amz-json-1.1";
  * The embedded EventBridge endpoint. `POST /` speaks PutEvents (AWS JSON 1.1, `X-Amz-Target:
  * AWSEvents.PutEvents`), so `@aws-sdk/client-eventbridge` works against it unchanged. `GET /events` returns
  * recent events (JSON array); with `?follow=true` or `Accept: text/event-stream` it streams them as
- * server-sent events, one envelope per `data:` line. Both accept `bus=<name>` and `pattern=<json>` filters.
+ * server-sent events, one envelope per `data:` line with the event's id as the SSE `id:`. Both accept
+ * `bus=<name>` and `pattern=<json>` filters. A stream opened with `Last-Event-ID` (or `?after=<id>`) first
+ * replays the history's events after that one, so a follower that reconnects misses nothing the history
+ * still holds; when the id is no longer in it, a `skiff-gap` event says so before the whole history.
  */
 export async function startEventBus(options: EventBusServerOptions = {}): Promise<EventBusServer> {
-  const { port = 0, heartbeatMs = 15_000, ...routerOptions } = options;
+  const { port = 0, heartbeatMs = 15_000, historyFile, ...routerOptions } = options;
   const router = new EventRouter(routerOptions);
+  const history = new EventHistory({
+    file: historyFile,
+    size: routerOptions.historySize,
+    log: routerOptions.log,
+  });
+  // Subscribed first, so an event is in the history before any stream sees it (a replay never misses it).
+  router.subscribe((event, bus) => history.record(event, bus));
   const streams = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
@@ -95,10 +110,11 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
       url.searchParams.get("follow") === "true" || (req.headers.accept ?? "").includes("text/event-stream");
     if (!follow) {
       const limit = Number(url.searchParams.get("limit") ?? "100");
-      const recent = router.history(bus).filter(filter);
+      const recent = history.list(bus).filter(filter);
       sendJson(res, 200, recent.slice(-Math.max(1, Math.min(limit, 1000))));
       return;
     }
+    const after = lastEventId(req, url);
     res.writeHead(200, {
       "content-type": "text/event-stream",
       "cache-control": "no-cache",
@@ -110,6 +126,15 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
         res.write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
       }
     };
+    // Replay and subscribe in one turn of the loop: no event can be accepted in between, none is sent twice.
+    if (after !== undefined) {
+      const replay = history.after(after);
+      if (!replay.found) {
+        const gap = { lastEventId: after, kept: history.length };
+        res.write(`event: skiff-gap\ndata: ${JSON.stringify(gap)}\n\n`);
+      }
+      for (const entry of replay.events) send(entry.event, entry.bus);
+    }
     const unsubscribe = router.subscribe(send);
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), heartbeatMs);
     heartbeat.unref();
@@ -134,7 +159,9 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
     endpoint: `http://127.0.0.1:${actualPort}`,
     port: actualPort,
     router,
+    history,
     stop() {
+      router.close();
       stopping ??= new Promise<void>((resolve) => {
         for (const stream of streams) stream.end();
         server.close(() => resolve());
@@ -143,6 +170,13 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
       return stopping;
     },
   };
+}
+
+/** The stream's resume cursor: the `Last-Event-ID` header (set by an SSE client's reconnect) or `?after=`. */
+function lastEventId(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers["last-event-id"];
+  const id = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("after") ?? undefined;
+  return id === undefined || id.trim() === "" ? undefined : id.trim();
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

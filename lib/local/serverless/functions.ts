@@ -17,6 +17,8 @@ export interface EventBridgeTrigger {
   pattern: Record<string, unknown>;
   /** Retries of the delivery; serverless's `retryPolicy.maximumRetryAttempts`. */
   maximumRetryAttempts?: number;
+  /** No retry once the event is this many seconds old; serverless's `retryPolicy.maximumEventAge`. */
+  maximumEventAge?: number;
 }
 
 export interface ScheduleTrigger {
@@ -144,6 +146,7 @@ function readTrigger(
           pattern: body.pattern,
           maximumRetryAttempts:
             retry.maximumRetryAttempts === undefined ? undefined : Number(retry.maximumRetryAttempts),
+          maximumEventAge: retry.maximumEventAge === undefined ? undefined : Number(retry.maximumEventAge),
         },
       ];
     }

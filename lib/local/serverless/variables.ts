@@ -18,7 +18,7 @@ export class ServerlessConfigError extends Error {
 export interface ResolveOptions {
   /** Path of serverless.yml (relative `file(...)` paths start from its folder). */
   file: string;
-  /** `--stage`; the file's `provider.stage` (usually `${opt:stage, 'local'}`) decides when omitted. */
+  /** `--stage`; the file's `provider.stage` (`${opt:stage, 'dev'}`) decides when omitted. */
   stage?: string;
   /** `--region`. */
   region?: string;

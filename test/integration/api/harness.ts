@@ -33,7 +33,8 @@ export interface ApiStack {
   call(
     method: string,
     path: string,
-    options?: { body?: string | object; headers?: Record<string, string> },
+    /** `caller`: the IAM principal API Gateway authenticated (default `TEST_CALLER`); null for none. */
+    options?: { body?: string | object; headers?: Record<string, string>; caller?: string | null },
     // biome-ignore lint/suspicious/noExplicitAny: tests read response fields loosely and assert their values
   ): Promise<{ status: number; body: any; headers: Record<string, string> }>;
   stop(): Promise<void>;
@@ -41,8 +42,14 @@ export interface ApiStack {
 
 const noBus: EventBus = { publish: async () => {} };
 
+/** The principal requests carry unless a test says otherwise (API Gateway's IAM authorizer fills it in). */
+export const TEST_CALLER = "arn:aws:iam::000000000000:user/api-test";
+
 export async function startApiStack(
-  options: { profiles?: Record<string, Record<string, unknown>> } = {},
+  options: {
+    profiles?: Record<string, Record<string, unknown>>;
+    overrides?: { envAllow?: string[]; secrets?: string[] };
+  } = {},
 ): Promise<ApiStack> {
   const [s3, dynamo]: [LocalS3, DynamoDbLocal] = await Promise.all([
     startS3({ buckets: ["skiff-api-test"] }),
@@ -64,6 +71,7 @@ export async function startApiStack(
     config: {
       limits: { ...defaultLimits, maxBodyBytes: 4096 },
       profiles: options.profiles ?? {},
+      overrides: { envAllow: options.overrides?.envAllow ?? [], secrets: options.overrides?.secrets ?? [] },
       engine: { kind: "local", namespace: "skiff" },
     },
   };
@@ -79,7 +87,7 @@ export async function startApiStack(
       const outcome = await builds.buildKey(keys.pipelineSource(name));
       if (outcome.kind !== "built") throw new Error(`push ${name}: ${outcome.kind}`);
     },
-    async call(method, path, { body, headers = {} } = {}) {
+    async call(method, path, { body, headers = {}, caller = TEST_CALLER } = {}) {
       const [rawPath, rawQuery = ""] = path.split("?");
       const query = new URLSearchParams(rawQuery);
       const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
@@ -101,6 +109,21 @@ export async function startApiStack(
           stage: "$default",
           time: new Date().toISOString(),
           timeEpoch: Date.now(),
+          ...(caller === null
+            ? {}
+            : {
+                authorizer: {
+                  iam: {
+                    accessKey: "AKIATEST",
+                    accountId: "000000000000",
+                    callerId: "AIDATEST",
+                    cognitoIdentity: null,
+                    principalOrgId: "",
+                    userArn: caller,
+                    userId: "AIDATEST",
+                  },
+                },
+              }),
         },
         body: text,
         isBase64Encoded: false,

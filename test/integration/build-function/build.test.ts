@@ -51,6 +51,12 @@ describe("build function", () => {
     expect(spec.spec.entrypoint).toBe("main");
 
     const version = await stack.runs.getVersion("hello", "v1");
+    // Which upload the version was built from: the entry object's ETag as S3 stored it (what `skiff push` got).
+    const stored = await stack.s3Client.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: "pipelines/hello.ts" }),
+    );
+    expect(version?.upload).toEqual({ key: "pipelines/hello.ts", etag: stored.ETag });
+    expect(stored.ETag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(version).toMatchObject({
       ok: true,
       templateCount: 2,

@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpApiServer, startHttpApi } from "../../../lib/local/http-api";
@@ -96,6 +97,116 @@ describe("the local HTTP API", () => {
     const failed = await fetch(`${api.url}/boom`);
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ message: "Internal Server Error" });
+  });
+});
+
+/**
+ * Sends `total` bytes in `chunk`-sized pieces with chunked transfer encoding (or a Content-Length, optionally
+ * with `Expect: 100-continue`), stopping as soon as an answer arrives. Resolves with the answer and how many
+ * bytes had been handed to the socket by then; rejects on a connection error before any answer.
+ */
+function upload(
+  url: string,
+  total: number,
+  options: { chunk?: number; contentLength?: boolean; expectContinue?: boolean } = {},
+): Promise<{ status: number; body: string; connection?: string; sent: number }> {
+  const chunk = Buffer.alloc(options.chunk ?? 64 * 1024, 0x61);
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = httpRequest(`${url}/pipelines/big/runs`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(options.contentLength ? { "content-length": String(total) } : {}),
+        ...(options.expectContinue ? { expect: "100-continue" } : {}),
+      },
+    });
+    req.on("response", (res) => {
+      answered = true;
+      const parts: Buffer[] = [];
+      res.on("data", (d: Buffer) => parts.push(d));
+      res.on("end", () => {
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(parts).toString(),
+          connection: res.headers.connection,
+          sent,
+        });
+        req.destroy();
+      });
+    });
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    const write = () => {
+      while (!answered && sent < total) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, total - sent));
+        sent += piece.length;
+        if (!req.write(piece)) return void req.once("drain", write);
+      }
+      if (!answered) req.end();
+    };
+    if (options.expectContinue) req.on("continue", write);
+    else write();
+  });
+}
+
+describe("request bodies over the limit", () => {
+  let api: HttpApiServer;
+  let invoked = 0;
+  const limit = 1024 * 1024;
+  beforeAll(async () => {
+    api = await startHttpApi({
+      log: () => {},
+      maxBodyBytes: limit,
+      routes: [
+        {
+          method: "POST",
+          path: "/pipelines/{name}/runs",
+          invoke: async (event) => {
+            invoked++;
+            return { size: event.body?.length ?? 0 };
+          },
+        },
+      ],
+    });
+  });
+  afterAll(() => api?.stop());
+
+  it("answers a 20 MB chunked body with 413 once the limit is passed, not a reset, without invoking the function", async () => {
+    const total = 20 * 1024 * 1024;
+    const res = await upload(api.url, total);
+    expect(res).toMatchObject({ status: 413, connection: "close" });
+    expect(JSON.parse(res.body)).toEqual({ message: "Request Entity Too Large" });
+    // Answered while the client was still sending: the server did not wait for (or read) the whole body.
+    expect(res.sent).toBeLessThan(total);
+    expect(invoked).toBe(0);
+  });
+
+  it("answers a declared Content-Length over the limit with 413 before reading the body", async () => {
+    const res = await upload(api.url, 20 * 1024 * 1024, { contentLength: true });
+    expect(res.status).toBe(413);
+    expect(res.sent).toBeLessThan(20 * 1024 * 1024);
+    expect(invoked).toBe(0);
+  });
+
+  it("refuses an over-limit Expect: 100-continue request before the client sends anything", async () => {
+    const res = await upload(api.url, 20 * 1024 * 1024, { contentLength: true, expectContinue: true });
+    expect(res).toMatchObject({ status: 413, sent: 0 });
+    expect(invoked).toBe(0);
+  });
+
+  it("still serves bodies up to the limit, chunked or not, with or without 100-continue", async () => {
+    for (const options of [{}, { contentLength: true }, { contentLength: true, expectContinue: true }]) {
+      const res = await upload(api.url, limit, { ...options, chunk: 100_000 });
+      expect(res.status).toBe(200);
+      expect(JSON.parse(res.body)).toEqual({ size: limit });
+    }
+    expect(invoked).toBe(3);
+    // The server is still up and serving after the refusals.
+    const again = await upload(api.url, 10);
+    expect(again.status).toBe(200);
   });
 });
 

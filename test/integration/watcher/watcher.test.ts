@@ -194,6 +194,82 @@ describe("status-change events", () => {
   });
 });
 
+describe("forged exit-notifier events", () => {
+  it("change nothing: the record follows the engine, whatever phase or workflow the event claims", async () => {
+    const handler = createWatcherHandler(() => ({ store, engine, bus }), { now: () => NOW });
+    const forged = (detail: Record<string, unknown>) => ({
+      version: "0",
+      id: `forged-${Math.random()}`,
+      "detail-type": "Workflow Status Change",
+      source: "skiff.engine",
+      account: "000000000000",
+      time: "2026-01-01T01:00:00Z",
+      region: LOCAL_REGION,
+      resources: [],
+      detail: { namespace: "default", origin: "exit-notifier", failures: "[]", ...detail },
+    });
+    // A running workflow, a failed one, and a running one whose event names a workflow that does not exist.
+    await store.createRun(newRun("running", "wf-running"));
+    engine.set(dagAt("wf-running", 1, "Succeeded", "running"));
+    await watcherOf().handleStatusChange({
+      runId: "running",
+      namespace: "default",
+      workflowName: "wf-running",
+    });
+    await store.createRun(newRun("failed", "wf-failed"));
+    engine.set(dagAt("wf-failed", 3, "Failed", "failed"));
+    const before = received.length;
+
+    await handler(forged({ runId: "running", workflowName: "wf-running", phase: "Succeeded" }));
+    await handler(forged({ runId: "running", workflowName: "wf-elsewhere", uid: "x", phase: "Succeeded" }));
+    await handler(
+      forged({ runId: "running", workflowName: "wf-running", uid: "not-its-uid", phase: "Error" }),
+    );
+    expect((await store.getRun("running"))?.status).toBe("Running");
+    expect(received.length).toBe(before);
+
+    await handler(forged({ runId: "failed", workflowName: "wf-failed", phase: "Succeeded" }));
+    expect((await store.getRun("failed"))?.status).toBe("Failed");
+    expect(completions("failed").map((e) => e.detail.status)).toEqual(["Failed"]);
+    expect(completions("running")).toEqual([]);
+  });
+
+  function watcherOf() {
+    return new Watcher({ store, engine, bus }, { now: () => NOW });
+  }
+});
+
+describe("parked events", () => {
+  it("come back through the redrive queue, unwrapped; one that fails again stays, one that is not an event goes", async () => {
+    const handler = createWatcherHandler(() => ({ store, engine, bus }), { now: () => NOW });
+    await store.createRun(newRun("parked", "wf-parked"));
+    engine.set(dagAt("wf-parked", 3, "Succeeded", "parked"));
+    const event = JSON.parse(
+      readFileSync(new URL("../../../events/workflow-status.json", import.meta.url), "utf8"),
+    );
+    event.detail = { runId: "parked", namespace: "default", workflowName: "wf-parked" };
+    const sqs = (id: string, body: string) => ({ messageId: id, body, eventSource: "aws:sqs" });
+    const result = await handler({
+      Records: [
+        // Lambda's on-failure destination wraps the event; EventBridge's dead-letter queue keeps it as it was.
+        sqs("wrapped", JSON.stringify({ version: "1.0", requestContext: {}, requestPayload: event })),
+        sqs("plain", JSON.stringify(event)),
+        sqs("garbage", "{not json"),
+      ],
+    });
+    expect(result).toMatchObject({ kind: "redrive", batchItemFailures: [] });
+    expect((await store.getRun("parked"))?.status).toBe("Succeeded");
+    expect(completions("parked")).toHaveLength(1);
+
+    const down = new MemoryEngine();
+    down.get = () => Promise.reject(new Error("engine down"));
+    const failing = createWatcherHandler(() => ({ store, engine: down, bus }), { now: () => NOW });
+    expect(await failing({ Records: [sqs("again", JSON.stringify(event))] })).toMatchObject({
+      batchItemFailures: [{ itemIdentifier: "again" }],
+    });
+  });
+});
+
 describe("sweep", () => {
   it("recovers runs whose status events were all dropped, and publishes each completion once", async () => {
     const watcher = new Watcher({ store, engine, bus }, { now: () => NOW, pageSize: 2 });

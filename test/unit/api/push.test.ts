@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { planPush } from "../../../lib/api/remote/push";
+import { ownVersion, planPush, uploadReplaced } from "../../../lib/api/remote/push";
 import { contentHash } from "../../../lib/pipelines/content-hash";
+import type { PipelineVersion } from "../../../lib/ports/run-store";
 
 const dir = mkdtempSync(join(tmpdir(), "skiff-push-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,5 +55,61 @@ describe("planPush", () => {
   it("leaves syntax errors to the build (uploads the entry alone)", async () => {
     const file = write("broken/pipeline.ts", `export default {{{;\n`);
     expect((await planPush(file)).files.map((f) => f.path)).toEqual(["broken.ts"]);
+  });
+});
+
+const version = (n: number, hash: string, upload?: PipelineVersion["upload"]): PipelineVersion => ({
+  pipeline: "p",
+  version: `v${n}`,
+  contentHash: hash,
+  sourceSize: 1,
+  ok: true,
+  parameters: [],
+  templateCount: 1,
+  diagnostics: [],
+  createdAt: "2026-01-01T00:00:00Z",
+  ...(upload ? { upload } : {}),
+});
+
+describe("ownVersion", () => {
+  const key = "pipelines/p.ts";
+
+  it("is the first version after the push with its content, passing over other pushes' versions", () => {
+    const push = { contentHash: "X", upload: { key, etag: '"x"' }, after: 2 };
+    const versions = [version(5, "X"), version(4, "Y"), version(3, "X"), version(2, "Z"), version(1, "X")];
+    expect(ownVersion(versions, push)?.version).toBe("v3");
+    expect(ownVersion([version(4, "Y"), version(3, "Z"), version(1, "X")], push)).toBeUndefined();
+  });
+
+  it("is the latest version at push time when that one already had the content (nothing new is recorded)", () => {
+    const push = { contentHash: "X", upload: { key, etag: '"x"' }, after: 2 };
+    expect(ownVersion([version(3, "Y"), version(2, "X")], push)?.version).toBe("v2");
+    expect(ownVersion([], { ...push, after: 0 })).toBeUndefined();
+  });
+
+  it("is the version built from the very S3 object version, when the bucket is versioned", () => {
+    const push = { contentHash: "X", upload: { key, etag: '"x"', versionId: "b" }, after: 1 };
+    const versions = [
+      version(3, "X", { key, etag: '"x"', versionId: "b" }),
+      version(2, "X", { key, etag: '"x"', versionId: "a" }),
+    ];
+    expect(ownVersion(versions, push)?.version).toBe("v3");
+  });
+});
+
+describe("uploadReplaced", () => {
+  const key = "pipelines/p.ts";
+  const push = { contentHash: "X", upload: { key, etag: '"x"' }, after: 1 };
+
+  it("is true once another upload holds the key and its build is recorded", () => {
+    expect(uploadReplaced([version(2, "Y", { key, etag: '"y"' })], push, '"y"')).toBe(true);
+  });
+
+  it("is false while the key holds this upload, the other build is not recorded, or the bucket is versioned", () => {
+    expect(uploadReplaced([version(2, "Y", { key, etag: '"y"' })], push, '"x"')).toBe(false);
+    expect(uploadReplaced([version(1, "Y", { key, etag: '"y"' })], push, '"y"')).toBe(false);
+    expect(uploadReplaced([], push, '"y"')).toBe(false);
+    const versioned = { ...push, upload: { ...push.upload, versionId: "a" } };
+    expect(uploadReplaced([version(2, "Y", { key, etag: '"y"' })], versioned, '"y"')).toBe(false);
   });
 });

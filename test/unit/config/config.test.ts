@@ -13,9 +13,11 @@ describe("loadConfig", () => {
       eventBus: "skiff",
       engine: { kind: "local", namespace: "default" },
       profiles: {},
+      overrides: { envAllow: [], secrets: [] },
       limits: defaultLimits,
       s3PathStyle: false,
       typecheck: true,
+      serviceAccounts: { allowed: ["default"], notifier: "skiff-notifier" },
     });
   });
 
@@ -75,6 +77,36 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...base, SKIFF_PROFILES: JSON.stringify({ GPU_Big: {} }) })).toThrow(
       /SKIFF_PROFILES: GPU_Big: profile names are lowercase DNS labels/,
     );
+  });
+
+  it("reads the override policy and the body depth limit, refusing malformed globs and Secret names", () => {
+    const config = loadConfig({
+      ...base,
+      SKIFF_OVERRIDE_ENV_ALLOW: " APP_*, LOG_LEVEL ,",
+      SKIFF_OVERRIDE_SECRETS: "ci-token,shared.creds",
+      SKIFF_MAX_BODY_DEPTH: "12",
+    });
+    expect(config.overrides).toEqual({
+      envAllow: ["APP_*", "LOG_LEVEL"],
+      secrets: ["ci-token", "shared.creds"],
+    });
+    expect(config.limits.maxBodyDepth).toBe(12);
+    expect(() => loadConfig({ ...base, SKIFF_OVERRIDE_ENV_ALLOW: "APP_*,A-B" })).toThrow(
+      /SKIFF_OVERRIDE_ENV_ALLOW: A-B: expected variable names/,
+    );
+    expect(() => loadConfig({ ...base, SKIFF_OVERRIDE_SECRETS: "Token" })).toThrow(
+      /SKIFF_OVERRIDE_SECRETS: Token: expected Secret names/,
+    );
+  });
+
+  it("validates profiles at load: a profile setting a code-loading variable is a configuration error", () => {
+    const profiles = JSON.stringify({ gpu: { env: { LD_PRELOAD: "/x.so" } } });
+    expect(() => loadConfig({ ...base, SKIFF_PROFILES: profiles })).toThrow(
+      /SKIFF_PROFILES: .*profiles\.gpu\.env\.LD_PRELOAD/,
+    );
+    expect(() =>
+      loadConfig({ ...base, SKIFF_PROFILES: JSON.stringify({ gpu: { privileged: "yes" } }) }),
+    ).toThrow(ConfigError);
   });
 
   it("lets SKIFF_S3_PATH_STYLE override the endpoint-based default", () => {

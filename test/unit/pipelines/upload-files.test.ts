@@ -49,4 +49,34 @@ describe("uploadFiles", () => {
     const reads = [files.read("pipeline.ts"), files.read("pipeline.ts")];
     for (const read of reads) await expect(read).rejects.toBeInstanceOf(UploadTooLargeError);
   });
+
+  it("reads the entry at the notified S3 version and remembers which object it read", async () => {
+    const asked: Array<{ key: string; versionId?: string }> = [];
+    const store: SpecStore = {
+      async get(key, options) {
+        asked.push({ key, versionId: options?.versionId });
+        const old = options?.versionId === "v-old";
+        return {
+          body: old ? "old" : "new",
+          etag: old ? '"e-old"' : '"e-new"',
+          versionId: options?.versionId,
+        };
+      },
+      async put() {
+        return {};
+      },
+      async list() {
+        return [];
+      },
+    };
+    const files = uploadFiles(store, { maxFiles: 5, maxBytes: 100 }, entry, "v-old");
+    expect(files.upload).toBeUndefined();
+    expect(await files.read("pipeline.ts")).toBe("old");
+    expect(await files.read("steps.ts")).toBe("new"); // siblings: the key's newest object
+    expect(asked).toEqual([
+      { key: "pipelines/p/pipeline.ts", versionId: "v-old" },
+      { key: "pipelines/p/steps.ts", versionId: undefined },
+    ]);
+    expect(files.upload).toEqual({ key: "pipelines/p/pipeline.ts", etag: '"e-old"', versionId: "v-old" });
+  });
 });

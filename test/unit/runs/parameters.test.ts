@@ -37,6 +37,21 @@ describe("validateParameters", () => {
     expect(result.issues[1].message).toContain("declared: date, region, mode");
   });
 
+  it("refuses a NUL, other control characters and lone surrogates in a value, naming the parameter", () => {
+    const result = validateParameters(
+      [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }, { name: "e" }],
+      { a: "x\u0000y", b: "\u001b]0;title\u0007", c: "\u009b31m", d: "\ud800", e: "tab\tline\r\nok 😀" },
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues.map((i) => [i.field, i.code, i.message])).toEqual([
+      ["parameters.a", "unsafe-character", '"a" contains NUL (U+0000) at character 1'],
+      ["parameters.b", "unsafe-character", '"b" contains a control character (U+001B) at character 0'],
+      ["parameters.c", "unsafe-character", '"c" contains a control character (U+009B) at character 0'],
+      ["parameters.d", "unsafe-character", '"d" contains a lone surrogate (U+D800) at character 0'],
+    ]);
+  });
+
   it("refuses non-scalar values, bad names, too many and too large values", () => {
     const result = validateParameters(
       [{ name: "a" }, { name: "b" }, { name: "c", default: "" }],

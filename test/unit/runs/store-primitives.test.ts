@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, pageSize } from "../../../lib/runs/cursor";
+import { assertCursorFits, decodeCursor, encodeCursor, pageSize } from "../../../lib/runs/cursor";
 import { InvalidCursorError, InvalidRunInputError } from "../../../lib/runs/errors";
 import { paramPartition } from "../../../lib/runs/keys";
 import { createTableInput, tableProperties } from "../../../lib/runs/table";
@@ -18,6 +18,33 @@ describe("cursors and limits", () => {
     }
     expect(pageSize(undefined)).toBe(50);
     expect(() => pageSize(1.5)).toThrow(InvalidRunInputError);
+  });
+});
+
+describe("assertCursorFits", () => {
+  const byPipeline = {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": "RUNS#etl" },
+  };
+  const versions = {
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :v)",
+    ExpressionAttributeValues: { ":pk": "PIPELINE#etl", ":v": "VERSION#" },
+  };
+  it("accepts the keys of the query's own index and partition", () => {
+    expect(() =>
+      assertCursorFits({ pk: "RUN#a", sk: "RUN", gsi1pk: "RUNS#etl", gsi1sk: "2026#a" }, byPipeline),
+    ).not.toThrow();
+    expect(() => assertCursorFits({ pk: "PIPELINE#etl", sk: "VERSION#00000003" }, versions)).not.toThrow();
+  });
+  it.each([
+    ["another partition", { pk: "RUN#a", sk: "RUN", gsi1pk: "RUNS#other", gsi1sk: "x" }, byPipeline],
+    ["another index", { pk: "RUN#a", sk: "RUN", gsi2pk: "RUNS#etl", gsi2sk: "x" }, byPipeline],
+    ["missing attributes", { pk: "RUN#a", sk: "RUN" }, byPipeline],
+    ["a sort key outside the prefix", { pk: "PIPELINE#etl", sk: "PIPELINE" }, versions],
+    ["the table key of another partition", { pk: "PIPELINE#x", sk: "VERSION#1" }, versions],
+  ])("refuses %s", (_case, key, query) => {
+    expect(() => assertCursorFits(key, query)).toThrow(InvalidCursorError);
   });
 });
 

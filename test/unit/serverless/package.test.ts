@@ -1,4 +1,5 @@
-// `osls package` offline (no AWS credentials, no network, telemetry off) and the CloudFormation it generates.
+// `osls package` offline (no AWS credentials, no network, telemetry off) and the CloudFormation it generates,
+// packaged as `osls deploy` with no flag would deploy it: without --stage.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,7 +36,7 @@ const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.T
 
 beforeAll(async () => {
   const out = join(scratch, "package");
-  await run(process.execPath, [osls, "package", "--stage", "test", "--package", out], {
+  await run(process.execPath, [osls, "package", "--package", out], {
     cwd: root,
     env: offlineEnv,
     timeout: 170_000,
@@ -61,7 +62,7 @@ function zipEntries(zip: Buffer): Map<string, number> {
 }
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe("serverless.yml → CloudFormation (stage test)", () => {
+describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
   it("leaves no zip staging directory in the temp dir (scripts/serverless-esbuild-tmp.cjs)", () => {
     // serverless-esbuild stages each zip in <tmpdir>/<function>-<pid>-<ms>-<hex>/ and never removes it.
     const staging = /^(build|pipeline|watcher|skiff)-\d+-\d+-[0-9a-f]{8}$/;
@@ -81,10 +82,12 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
       roles.add(JSON.stringify(fn.Properties.Role));
       expect(fn.Properties.Environment.Variables).toMatchObject({
-        SKIFF_STAGE: "test",
-        SKIFF_BUCKET: "skiff-test-pipelines",
+        SKIFF_STAGE: "dev",
+        SKIFF_BUCKET: "skiff-dev-pipelines",
         SKIFF_TABLE: { Ref: "RunsTable" },
-        SKIFF_EVENT_BUS: "skiff-test",
+        SKIFF_EVENT_BUS: "skiff-dev",
+        SKIFF_NOTIFIER_SERVICE_ACCOUNT: "skiff-notifier",
+        SKIFF_SERVICE_ACCOUNTS: "default",
       });
     }
     expect(roles.size).toBe(3);
@@ -121,7 +124,7 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
     ]);
   });
 
-  it("routes every API route to the pipeline function with IAM auth", () => {
+  it("routes every API route to the pipeline function with IAM auth, though no stage was given", () => {
     const routes = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
       apiRoutes.map((r) => `${r.method} ${r.path}`).sort(),
@@ -133,16 +136,20 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
   });
 
   it("creates the Skiff bus, a rule sending engine status changes to the watcher, and the sweep schedule", () => {
-    expect(ofType("AWS::Events::EventBus").map(([, r]) => r.Properties.Name)).toEqual(["skiff-test"]);
+    expect(ofType("AWS::Events::EventBus").map(([, r]) => r.Properties.Name)).toEqual(["skiff-dev"]);
     const rules = ofType("AWS::Events::Rule").map(([, r]) => r.Properties);
-    const onBus = rules.find((r) => r.EventBusName === "skiff-test");
+    const onBus = rules.find((r) => r.EventBusName === "skiff-dev");
     expect(onBus?.EventPattern).toEqual({
       source: ["skiff.engine"],
       "detail-type": ["Workflow Status Change"],
     });
     expect(onBus?.Targets[0].Arn).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
     expect(onBus?.Targets[0].DeadLetterConfig).toEqual({
-      Arn: { "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"] },
+      Arn: { "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] },
+    });
+    expect(onBus?.Targets[0].RetryPolicy).toEqual({
+      MaximumRetryAttempts: 185,
+      MaximumEventAgeInSeconds: 86400,
     });
     const schedule = rules.find((r) => r.ScheduleExpression);
     expect(schedule?.ScheduleExpression).toBe("rate(1 minute)");
@@ -160,12 +167,28 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
     const configs = Object.fromEntries(
       ofType("AWS::Lambda::EventInvokeConfig").map(([id, r]) => [id, r.Properties]),
     );
-    for (const id of ["BuildLambdaEvConf", "WatcherLambdaEvConf"]) {
-      expect(configs[id].DestinationConfig.OnFailure.Destination).toEqual({
-        "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
-      });
-    }
+    expect(configs.BuildLambdaEvConf.DestinationConfig.OnFailure.Destination).toEqual({
+      "Fn::GetAtt": ["FailedInvocationsQueue", "Arn"],
+    });
     expect(resources.FailedInvocationsQueue.Type).toBe("AWS::SQS::Queue");
+  });
+
+  it("parks the watcher's failed status events in its redrive queue, which feeds them back to it", () => {
+    const configs = Object.fromEntries(
+      ofType("AWS::Lambda::EventInvokeConfig").map(([id, r]) => [id, r.Properties]),
+    );
+    expect(configs.WatcherLambdaEvConf.DestinationConfig.OnFailure.Destination).toEqual({
+      "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"],
+    });
+    expect(configs.WatcherLambdaEvConf.MaximumEventAgeInSeconds).toBe(21600);
+    expect(resources.WatcherRedriveQueue.Properties.MessageRetentionPeriod).toBe(1209600);
+    const mappings = ofType("AWS::Lambda::EventSourceMapping").map(([, r]) => r.Properties);
+    const redrive = mappings.find(
+      (m) =>
+        JSON.stringify(m.EventSourceArn) === JSON.stringify({ "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] }),
+    );
+    expect(redrive?.FunctionName).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
+    expect(redrive?.FunctionResponseTypes).toEqual(["ReportBatchItemFailures"]);
   });
 
   it("grants each function only what it uses (no wildcard actions or resources)", () => {
@@ -193,6 +216,108 @@ describe("serverless.yml → CloudFormation (stage test)", () => {
     expect(actions("WatcherRole")).toContain("events:PutEvents");
     expect(actions("WatcherRole").some((a) => a.startsWith("s3:"))).toBe(false);
   });
+
+  it("lets each function put only its own events, and only on the Skiff bus", () => {
+    const putEvents = (role: string) =>
+      resources[role].Properties.Policies.flatMap(
+        (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+        // biome-ignore lint/suspicious/noExplicitAny: generated CloudFormation
+      ).filter((s: any) => s.Action === "events:PutEvents");
+    const bus = {
+      "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/skiff-dev`,
+    };
+    expect(putEvents("BuildRole")).toEqual([
+      {
+        Effect: "Allow",
+        Action: "events:PutEvents",
+        Resource: bus,
+        Condition: {
+          StringEquals: {
+            "events:source": "skiff",
+            "events:detail-type": ["Pipeline Build Succeeded", "Pipeline Build Failed"],
+          },
+        },
+      },
+    ]);
+    expect(putEvents("WatcherRole")).toEqual([
+      {
+        Effect: "Allow",
+        Action: "events:PutEvents",
+        Resource: bus,
+        Condition: {
+          StringEquals: {
+            "events:source": "skiff",
+            "events:detail-type": ["Pipeline Run Status Change", "Pipeline Run Completed"],
+          },
+        },
+      },
+    ]);
+    expect(putEvents("PipelineRole")).toEqual([]);
+  });
+
+  it("lets EventBridge send to the watcher's redrive queue only for the watcher's rule, from this account", () => {
+    const tlsOnly = (queue: string) => ({
+      Sid: "TlsOnly",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:*",
+      Resource: { "Fn::GetAtt": [queue, "Arn"] },
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    const policy = resources.WatcherRedriveQueuePolicy.Properties;
+    expect(policy.Queues).toEqual([{ Ref: "WatcherRedriveQueue" }]);
+    // The rule the watcher's bus events come through, whose dead-letter config names this queue.
+    const [, rule] =
+      ofType("AWS::Events::Rule").find(([, r]) => r.Properties.EventBusName === "skiff-dev") ?? [];
+    expect(rule?.Properties.Targets[0].DeadLetterConfig.Arn).toEqual({
+      "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"],
+    });
+    const ruleArn = `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rule?.Properties.EventBusName}/${rule?.Properties.Name}`;
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Sid: "WatcherRuleDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: { "Fn::GetAtt": ["WatcherRedriveQueue", "Arn"] },
+        Condition: {
+          ArnEquals: { "aws:SourceArn": { "Fn::Sub": ruleArn } },
+          StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+        },
+      },
+      tlsOnly("WatcherRedriveQueue"),
+    ]);
+    // No rule sends to the failed-invocations queue (the build's role does): no service is let in at all.
+    expect(resources.FailedInvocationsQueuePolicy.Properties.Queues).toEqual([
+      { Ref: "FailedInvocationsQueue" },
+    ]);
+    expect(resources.FailedInvocationsQueuePolicy.Properties.PolicyDocument.Statement).toEqual([
+      tlsOnly("FailedInvocationsQueue"),
+    ]);
+    // Lambda's permissions for EventBridge and S3 name their source too.
+    for (const [, permission] of ofType("AWS::Lambda::Permission")) {
+      expect(permission.Properties.SourceArn).toBeDefined();
+    }
+  });
+
+  it("denies plain-HTTP access to the pipelines bucket", () => {
+    const policy = resources.PipelinesBucketPolicy;
+    expect(policy.Type).toBe("AWS::S3::BucketPolicy");
+    expect(policy.Properties.Bucket).toEqual({ Ref: "S3BucketPipelines" });
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: "TlsOnly",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [
+          { "Fn::Sub": `arn:\${AWS::Partition}:s3:::skiff-dev-pipelines` },
+          { "Fn::Sub": `arn:\${AWS::Partition}:s3:::skiff-dev-pipelines/*` },
+        ],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
 });
 
 describe("the build function's package", () => {
@@ -212,23 +337,17 @@ describe("the build function's package", () => {
 });
 
 describe("serverless.yml (stage local)", () => {
-  it("leaves the routes without IAM auth on the local stage only", async () => {
-    const print = async (stage: string) =>
-      JSON.parse(
-        (
-          await run(process.execPath, [osls, "print", "--stage", stage, "--format", "json"], {
-            cwd: root,
-            env: offlineEnv,
-            timeout: 60_000,
-          })
-        ).stdout,
-      );
-    const local = await print("local");
-    expect(local.custom.routeAuthorization).toBe("NONE");
-    const routeExtensions = Object.keys(local.resources.extensions).filter((id) =>
-      id.startsWith("HttpApiRoute"),
-    );
-    expect(routeExtensions).toHaveLength(apiRoutes.length);
-    expect((await print("prod")).custom.routeAuthorization).toBe("AWS_IAM");
+  it("deploys even the local stage's routes with IAM auth: only the embedded stack serves them without", async () => {
+    const { stdout } = await run(process.execPath, [osls, "print", "--stage", "local", "--format", "json"], {
+      cwd: root,
+      env: offlineEnv,
+      timeout: 60_000,
+    });
+    const local = JSON.parse(stdout);
+    const routes = Object.entries(local.resources.extensions).filter(([id]) => id.startsWith("HttpApiRoute"));
+    expect(routes).toHaveLength(apiRoutes.length);
+    for (const [, extension] of routes) {
+      expect((extension as { Properties: unknown }).Properties).toEqual({ AuthorizationType: "AWS_IAM" });
+    }
   }, 120_000);
 });

@@ -121,4 +121,35 @@ describe("the project's serverless.yml", () => {
     });
     expect(service.resources.RunsTable?.Type).toBe("AWS::DynamoDB::Table");
   });
+
+  it("has no stage without IAM auth: the default stage is dev, and local's routes are AWS_IAM too", () => {
+    for (const stage of [undefined, "local"]) {
+      const config = loadServerlessYaml({ file, stage, env: {} }) as {
+        provider: { stage: string };
+        resources: { extensions: Record<string, { Properties: { AuthorizationType: string } }> };
+      };
+      if (stage === undefined) expect(config.provider.stage).toBe("dev");
+      const routes = Object.entries(config.resources.extensions).filter(([id]) =>
+        id.startsWith("HttpApiRoute"),
+      );
+      expect(routes.length).toBeGreaterThan(0);
+      for (const [, route] of routes) expect(route.Properties.AuthorizationType).toBe("AWS_IAM");
+    }
+  });
+
+  it("limits the watcher's redrive queue to the watcher's rule in this account", () => {
+    const policy = service.resources.WatcherRedriveQueuePolicy?.Properties as {
+      PolicyDocument: { Statement: Array<{ Effect: string; Principal: unknown; Condition?: unknown }> };
+    };
+    const allow = policy.PolicyDocument.Statement.filter((s) => s.Effect === "Allow");
+    expect(allow).toHaveLength(1);
+    expect(allow[0].Condition).toEqual({
+      ArnEquals: {
+        "aws:SourceArn": {
+          "Fn::Sub": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/skiff-local/skiff-local-watcher-rule-1`,
+        },
+      },
+      StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+    });
+  });
 });

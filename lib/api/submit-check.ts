@@ -1,0 +1,24 @@
+// The run endpoint's check of a spec before any run record is written: the service account rule the build's
+// lint applies (lib/build/lint/service-accounts.ts), again, because the spec may have been built under an
+// older allow-list, and overrides and profiles change it after the build.
+import type { Workflow } from "../argo";
+import {
+  type ServiceAccountPolicy,
+  serviceAccountPolicy,
+  serviceAccountViolations,
+} from "../build/lint/service-accounts";
+import { defaultServiceAccounts } from "../config";
+import { unprocessable } from "./errors";
+
+/** Without a configured policy: only the default account, and no notifier template allowed. */
+const defaultPolicy = serviceAccountPolicy(defaultServiceAccounts, undefined);
+
+/** Throws a 422 naming each field of `spec` that names a service account `policy` does not allow. */
+export function checkSpecServiceAccounts(spec: Workflow, policy: ServiceAccountPolicy = defaultPolicy): void {
+  const violations = serviceAccountViolations(spec, policy);
+  if (violations.length === 0) return;
+  throw unprocessable(
+    "the pipeline's spec names a service account this deployment does not allow",
+    violations.map((v) => ({ field: v.path, message: v.message, code: v.code })),
+  );
+}
