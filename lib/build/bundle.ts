@@ -1,15 +1,19 @@
 import { createRequire } from "node:module";
 import type { Message, Plugin } from "esbuild";
 import { type CodeSite, type Diagnostic, errorAt } from "./diagnostics";
-import { bundleDsl, type DslBundle } from "./dsl-bundle";
 import { PIPELINE_GLOBAL } from "./sandbox/harness";
 import { OutsideUploadError, type SourceFiles, uploadPath } from "./source-files";
 
 export { bundleDsl, type DslBundle, defaultDslEntry } from "./dsl-bundle";
 
 // Required, not imported: importing esbuild's CommonJS entry has Node scan its source for export names
-// first, which costs a whole-process build more than the require itself.
-const { build } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+// first, which costs a whole-process build more than the require itself. Required at the first bundle, so
+// that a build's type check (which needs no esbuild) starts its compiler first.
+let esbuild: typeof import("esbuild") | undefined;
+const bundler = () => {
+  esbuild ??= createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
+  return esbuild;
+};
 
 /** esbuild namespace of upload files; source-map sources read `upload:<path>`. */
 export const UPLOAD_NAMESPACE = "upload";
@@ -31,7 +35,6 @@ export interface Bundle {
    * harness in the DSL script (`dsl`) calls it with a `require` that gives only `skiff`.
    */
   code: string;
-  dsl: DslBundle;
   /** esbuild's source map (JSON text) of `code`; an empty one with `sourceMap: false`. */
   sourceMap: string;
 }
@@ -51,25 +54,46 @@ const notAvailable = (path: string) =>
  * pass that resolves them here.
  */
 export async function bundlePipeline(options: BundleOptions): Promise<BundleResult> {
+  return (await startBundle(options)).result;
+}
+
+/** A bundle under way. */
+export interface RunningBundle {
+  /** What `bundlePipeline` gives. */
+  result: Promise<BundleResult>;
+}
+
+/**
+ * `bundlePipeline` in two steps: this settles once the entry is read and esbuild is given it (its
+ * process started), so that a caller starts other work after and does not delay it; `result` settles with
+ * the bundle.
+ */
+export async function startBundle(options: BundleOptions): Promise<RunningBundle> {
+  const failed = (diagnostics: Diagnostic[]) => ({
+    result: Promise.resolve({ ok: false as const, diagnostics }),
+  });
   const entry = uploadPath(options.entry);
-  if (entry === undefined)
-    return { ok: false, diagnostics: [errorAt("build.entry", `bad entry path "${options.entry}"`)] };
+  if (entry === undefined) return failed([errorAt("build.entry", `bad entry path "${options.entry}"`)]);
   let entrySource: string | undefined;
   try {
     entrySource = await options.files.read(entry);
   } catch (error) {
     if (!(error instanceof OutsideUploadError)) throw error;
-    return { ok: false, diagnostics: [errorAt("build.entry", error.message)] };
+    return failed([errorAt("build.entry", error.message)]);
   }
   if (entrySource === undefined)
-    return { ok: false, diagnostics: [errorAt("build.entry", `the upload has no file "${options.entry}"`)] };
+    return failed([errorAt("build.entry", `the upload has no file "${options.entry}"`)]);
   const sources = new Map([[entry, entrySource]]);
-  // The isolate's script is read (once per process) while the pipeline's files bundle.
-  const dslReady = bundleDsl();
-  dslReady.catch(() => undefined);
+  const built = bundleUpload(entry, options.files, sources, options.sourceMap !== false);
+  return { result: bundleResult(built, sources) };
+}
+
+async function bundleResult(
+  built: ReturnType<typeof bundleUpload>,
+  sources: Map<string, string>,
+): Promise<BundleResult> {
   try {
-    const withMap = options.sourceMap !== false;
-    const result = await bundleUpload(entry, options.files, sources, withMap);
+    const result = await built;
     // esbuild left every bare import outside; the metafile says which file made each.
     const outside = Object.entries(result.metafile?.inputs ?? {}).flatMap(([input, { imports }]) =>
       imports
@@ -79,7 +103,7 @@ export async function bundlePipeline(options: BundleOptions): Promise<BundleResu
     if (outside.length > 0) return { ok: false, diagnostics: outside };
     const code = result.outputFiles.find((f) => f.path.endsWith(".js"))?.text ?? "";
     const sourceMap = result.outputFiles.find((f) => f.path.endsWith(".map"))?.text ?? EMPTY_SOURCE_MAP;
-    return { ok: true, bundle: { code, dsl: await dslReady, sourceMap } };
+    return { ok: true, bundle: { code, sourceMap } };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages)) throw error;
@@ -122,7 +146,7 @@ function importDiagnostic(input: string, path: string, sources: Map<string, stri
 }
 
 function bundleUpload(entry: string, files: SourceFiles, sources: Map<string, string>, sourceMap: boolean) {
-  return build({
+  return bundler().build({
     stdin: {
       contents: sources.get(entry) ?? "",
       sourcefile: `${UPLOAD_NAMESPACE}:${entry}`,

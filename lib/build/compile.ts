@@ -1,5 +1,5 @@
 import type { Manifest } from "../argo";
-import { type BundleOptions, bundlePipeline, EMPTY_SOURCE_MAP } from "./bundle";
+import { type BundleOptions, bundleDsl, bundlePipeline, EMPTY_SOURCE_MAP, startBundle } from "./bundle";
 import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { lazy } from "./lazy";
@@ -8,13 +8,14 @@ import type { ServiceAccountPolicy } from "./lint/service-accounts";
 import {
   type EvaluationError,
   type EvaluationOutcome,
+  type EvaluationRequest,
   IsolateSandbox,
   type Sandbox,
   type SandboxLimits,
 } from "./sandbox/sandbox";
 import { type SourceFiles, uploadPath } from "./source-files";
 import { BundleSourceMap } from "./source-map";
-import { typecheckPipeline } from "./typecheck";
+import { type RunningTypecheck, startTypecheck } from "./typecheck";
 import { sharedTypecheckSession } from "./typecheck-session";
 
 export interface CompileOptions {
@@ -74,46 +75,62 @@ export const BUNDLE_FILENAME = "skiff-pipeline.bundle.js";
 export async function compilePipeline(options: CompileOptions): Promise<CompileResult> {
   const sandbox = options.sandbox ?? new IsolateSandbox(options.limits);
   const bundleOptions = { entry: options.entry, files: options.files };
-  // The linter and the YAML writer load while esbuild bundles and the isolate evaluates.
+  // The type check follows the upload's imports from the entry itself. A spawned compiler is the longest
+  // part of a one-shot build: its process starts first, then the bundler's, and the rest loads while they
+  // run. The warm checker holds nothing up: the bundling starts beside it.
+  const checking = options.typecheck ? checkTypes(options) : undefined;
+  if (checking && !options.warmTypecheck) await checking;
+  const typeChecked = checking ? checking.then((check) => check.result) : Promise.resolve([]);
+  const dslScript = bundleDsl();
+  dslScript.catch(() => undefined);
+  // Without a source map: only diagnostics need one, and they bundle again for it.
+  const bundling = (await startBundle({ ...bundleOptions, sourceMap: false })).result;
+  // esbuild sends its request a few microtasks after its process starts: the isolate's set-up (tens of
+  // ms of this thread) waits for the next turn of the event loop, not to hold the request up.
+  await new Promise((resolve) => setImmediate(resolve));
+  const parametersJson = JSON.stringify(options.buildParameters ?? {});
+  const dsl = await dslScript;
+  const evaluate = (callSites: boolean, code: EvaluationRequest["code"]) =>
+    sandbox.evaluate({ code, filename: BUNDLE_FILENAME, parametersJson, dsl, callSites });
+  const wantSites = options.callSites === true;
+  // A fresh isolate gets ready (the DSL's script run in it) while esbuild bundles; it gets the bundle's
+  // code as soon as there is one. The isolate runs on its own thread and the checker in its own process.
+  const first = evaluate(
+    wantSites,
+    bundling.then((bundled) => (bundled.ok ? bundled.bundle.code : undefined)),
+  );
+  const bundled = await bundling;
+  if (!bundled.ok) {
+    await first;
+    return { ok: false, diagnostics: bundled.diagnostics };
+  }
+  const { bundle } = bundled;
+  // The linter and the YAML writer load while the isolate evaluates the pipeline (loaded earlier, they
+  // held up the checker's and the bundler's processes, or the bundle's arrival).
   const linter = import("./lint");
   const writer = import("./yaml");
   linter.catch(() => undefined);
   writer.catch(() => undefined);
-  // The type check follows the upload's imports from the entry itself: it starts beside the bundling.
-  const typeChecked = options.typecheck ? checkTypes(options) : Promise.resolve([]);
-  // Without a source map: only diagnostics need one, and they bundle again for it.
-  const bundled = await bundlePipeline({ ...bundleOptions, sourceMap: false });
-  if (!bundled.ok) return { ok: false, diagnostics: bundled.diagnostics };
-  const { bundle } = bundled;
-  const parametersJson = JSON.stringify(options.buildParameters ?? {});
-  const evaluate = (callSites: boolean) =>
-    sandbox.evaluate({
-      code: bundle.code,
-      filename: BUNDLE_FILENAME,
-      parametersJson,
-      dsl: bundle.dsl,
-      callSites,
-    });
-  const wantSites = options.callSites === true;
-  // The isolate runs on its own thread and the checker in its own process.
-  const [typeDiagnostics, outcome] = await Promise.all([typeChecked, evaluate(wantSites)]);
+  // The manifest is linted and written while the checker runs; its diagnostics come first when it is done.
+  const outcome = await first;
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));
   const failed = async (error: EvaluationError) => {
     // A misuse of the DSL names the call sites involved only when they were recorded: evaluate again
     // with them (a deterministic pipeline fails the same way), keeping the first error otherwise.
     let placed = error;
     if (error.code === "dsl" && !wantSites) {
-      const again = await evaluate(true);
+      const again = await evaluate(true, bundle.code);
       const retried = again.ok ? parseEvaluation(again.resultJson) : { error: again.error };
       if ("error" in retried && retried.error.code === "dsl") placed = retried.error;
     }
-    return { ok: false, diagnostics: [...typeDiagnostics, evaluationDiagnostic(placed, await sourceMap())] };
+    const diagnostic = evaluationDiagnostic(placed, await sourceMap());
+    return { ok: false, diagnostics: [...(await typeChecked), diagnostic] };
   };
   if (!outcome.ok) return failed(outcome.error);
   const evaluated = parseEvaluation(outcome.resultJson);
   if ("error" in evaluated) return failed(evaluated.error);
   if ("diagnostic" in evaluated)
-    return { ok: false, diagnostics: [...typeDiagnostics, evaluated.diagnostic] };
+    return { ok: false, diagnostics: [...(await typeChecked), evaluated.diagnostic] };
   const { lintManifest, placeDiagnostics } = await linter;
   // The manifest's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
   const found = lintManifest(evaluated.manifest, undefined, {
@@ -123,23 +140,32 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   let sites: ManifestSites = {};
   if (wantSites || found.length > 0) {
     const [rawSites, map] = await Promise.all([
-      wantSites ? evaluated.rawSites : evaluate(true).then((again) => sitesOf(evaluated.manifest, again)),
+      wantSites
+        ? evaluated.rawSites
+        : evaluate(true, bundle.code).then((again) => sitesOf(evaluated.manifest, again)),
       sourceMap(),
     ]);
     sites = mapSites(rawSites, map);
   }
-  const diagnostics = [...typeDiagnostics, ...placeDiagnostics(found, sites)];
+  const placed = placeDiagnostics(found, sites);
   const { toYaml } = await writer;
   const yaml = lazy(() => toYaml(evaluated.manifest));
+  // Most callers write the YAML (the CLI, the build function): while the checker still runs, it is
+  // written meanwhile rather than after.
+  if (options.typecheck && !hasErrors(placed)) yaml();
+  const diagnostics = [...(await typeChecked), ...placed];
   return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml);
 }
 
-/** The type check of the upload, from its entry; none when the entry cannot be read (the bundler says why). */
-async function checkTypes(options: CompileOptions): Promise<Diagnostic[]> {
+/**
+ * Starts the type check of the upload, from its entry; none when the entry cannot be read (the bundler says
+ * why).
+ */
+async function checkTypes(options: CompileOptions): Promise<RunningTypecheck> {
   const entry = uploadPath(options.entry);
   const text = entry === undefined ? undefined : await options.files.read(entry).catch(() => undefined);
-  if (entry === undefined || text === undefined) return [];
-  return typecheckPipeline(new Map([[entry, text]]), {
+  if (entry === undefined || text === undefined) return { result: Promise.resolve([]) };
+  return startTypecheck(new Map([[entry, text]]), {
     files: options.files,
     ...(options.warmTypecheck ? { session: sharedTypecheckSession() } : {}),
   });

@@ -1,14 +1,11 @@
 // The script each build's isolate runs before the pipeline (the prelude, the DSL and the harness:
 // ./sandbox/isolate-script.ts), as `npm run build` bundles it into dist/sandbox/isolate.js.
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { BuildError } from "./diagnostics";
 import { findInstalled } from "./install-paths";
 
 /** The isolate's script: the DSL the pipeline imports as `skiff`, and the harness that runs it. */
 export interface DslBundle {
-  /** Content hash: V8's code cache of the script is kept per version. */
-  key: string;
   code: string;
 }
 
@@ -23,8 +20,7 @@ export function bundleDsl(): Promise<DslBundle> {
     const file = findInstalled(ISOLATE_SCRIPT);
     if (!file)
       throw new BuildError(`the sandbox's script (${ISOLATE_SCRIPT}) is missing: run \`npm run build\``);
-    const code = await readFile(file, "utf8");
-    return { key: createHash("sha256").update(code).digest("hex").slice(0, 16), code };
+    return { code: await readFile(file, "utf8") };
   })();
   loaded.catch(() => {
     loaded = undefined;

@@ -1,6 +1,14 @@
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
@@ -54,43 +62,79 @@ export async function typecheckPipeline(
   sources: ReadonlyMap<string, string>,
   options: TypecheckOptions = {},
 ): Promise<Diagnostic[]> {
+  return (await startTypecheck(sources, options)).result;
+}
+
+/** A type check under way. */
+export interface RunningTypecheck {
+  /** The check's diagnostics, as `typecheckPipeline` gives them. */
+  result: Promise<Diagnostic[]>;
+}
+
+/**
+ * `typecheckPipeline`, in two steps: this settles once the compiler is running (its process spawned, or
+ * the warm checker asked), so that a caller starts its other work after the check's and does not delay
+ * it; `result` settles when the check is done. Never rejects.
+ */
+export async function startTypecheck(
+  sources: ReadonlyMap<string, string>,
+  options: TypecheckOptions = {},
+): Promise<RunningTypecheck> {
+  const failed = (error: unknown) => [
+    unavailable(`the type check could not run: ${error instanceof Error ? error.message : error}`),
+  ];
   if (options.session && options.compiler === undefined) {
+    const { session } = options;
     try {
       const upload = options.files ? await withImports(sources, options.files) : sources;
-      return await options.session.check(upload, options.dslEntry ?? defaultTypesEntry(), options.timeoutMs);
+      const dslEntry = options.dslEntry ?? defaultTypesEntry();
+      return { result: session.check(upload, dslEntry, options.timeoutMs).catch(failed) };
     } catch (error) {
-      return [unavailable(`the type check could not run: ${error instanceof Error ? error.message : error}`)];
+      return { result: Promise.resolve(failed(error)) };
     }
   }
   const command = options.compiler === undefined ? nativeCompiler() : { file: options.compiler, args: [] };
   if (!command) {
-    return [unavailable("TypeScript's compiler is not installed (the `typescript` package and its binary)")];
+    const missing = unavailable(
+      "TypeScript's compiler is not installed (the `typescript` package and its binary)",
+    );
+    return { result: Promise.resolve([missing]) };
   }
   let dir: string | undefined;
   try {
-    // realpath: the compiler reports real paths (macOS's temp dir is a symlink).
-    dir = await realpath(await mkdtemp(join(tmpdir(), "skiff-typecheck-")));
     const upload = options.files ? await withImports(sources, options.files) : sources;
-    const roots = await writeUpload(dir, upload);
+    // From here to the spawn nothing waits: the compiler is the longest part of a build, and its few small
+    // files are written synchronously rather than a thread-pool round trip each.
+    // realpath: the compiler reports real paths (macOS's temp dir is a symlink).
+    dir = realpathSync(mkdtempSync(join(tmpdir(), "skiff-typecheck-")));
+    const roots = writeUpload(dir, upload);
     const dslEntry = options.dslEntry ?? defaultTypesEntry();
-    await writeFile(join(dir, "tsconfig.json"), JSON.stringify(compilerConfig(dslEntry, roots)));
-    const run = await execute(command, ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], {
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(compilerConfig(dslEntry, roots)));
+    const running = execute(command, ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], {
       cwd: dir,
       timeoutMs: options.timeoutMs ?? 60_000,
     });
-    if (run.error) return [unavailable(run.error)];
-    const diagnostics = parseDiagnostics(run.stdout, dir);
-    // Exit 1 and 2 mean diagnostics; anything else, or an error exit that printed none, is a crash.
-    if (run.code === 0 || ((run.code === 1 || run.code === 2) && diagnostics.printed)) {
-      return diagnostics.inUpload;
-    }
-    const output = `${run.stderr}${run.stdout}`.trim().slice(0, 2000);
-    return [unavailable(`TypeScript's compiler exited with code ${run.code}${output ? `: ${output}` : ""}`)];
+    const checked = dir;
+    const result = running
+      .then((run) => compilerResult(run, checked), failed)
+      .finally(() => rm(checked, { recursive: true, force: true }).catch(() => undefined));
+    return { result };
   } catch (error) {
-    return [unavailable(`the type check could not run: ${error instanceof Error ? error.message : error}`)];
-  } finally {
     if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    return { result: Promise.resolve(failed(error)) };
   }
+}
+
+/** The diagnostics of a compiler's run in `dir`. */
+function compilerResult(run: Run, dir: string): Diagnostic[] {
+  if (run.error) return [unavailable(run.error)];
+  const diagnostics = parseDiagnostics(run.stdout, dir);
+  // Exit 1 and 2 mean diagnostics; anything else, or an error exit that printed none, is a crash.
+  if (run.code === 0 || ((run.code === 1 || run.code === 2) && diagnostics.printed)) {
+    return diagnostics.inUpload;
+  }
+  const output = `${run.stderr}${run.stdout}`.trim().slice(0, 2000);
+  return [unavailable(`TypeScript's compiler exited with code ${run.code}${output ? `: ${output}` : ""}`)];
 }
 
 export function unavailable(message: string): Diagnostic {
@@ -118,12 +162,12 @@ export function uploadLayout(sources: ReadonlyMap<string, string>): {
 }
 
 /** Writes the upload from memory (nothing is copied from disk); returns the files the compiler starts from. */
-async function writeUpload(dir: string, sources: ReadonlyMap<string, string>): Promise<string[]> {
+function writeUpload(dir: string, sources: ReadonlyMap<string, string>): string[] {
   const { files, roots } = uploadLayout(sources);
   for (const [path, text] of files) {
     const file = join(dir, ...path.split("/"));
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, text);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
   }
   return roots;
 }

@@ -2,7 +2,8 @@
 // one strategy: a fresh V8 isolate (isolated-vm) per build, created empty — no Node API, no network, no
 // file, no timer, nothing of the host — and disposed after the build, so nothing one build does can
 // reach the next. Only strings cross: the scripts and the build parameters' JSON in, one JSON string out.
-import ivm from "isolated-vm";
+import { createRequire } from "node:module";
+import type ivm from "isolated-vm";
 import type { DslBundle } from "../dsl-bundle";
 import { HARNESS_GLOBAL } from "./harness";
 
@@ -17,7 +18,8 @@ export interface EvaluationError {
 
 export interface SandboxLimits {
   /**
-   * Wall-time budget of one evaluation (the DSL, the pipeline's top level and its default export), in ms.
+   * Wall-time budget of one evaluation (the DSL, then the pipeline's top level and its default export, a
+   * budget each: the clock does not run while the pipeline's code is on its way), in ms.
    * Default 30000: generous, as a heavily loaded 2-core machine took seconds for a 2,000-task pipeline.
    */
   timeoutMs?: number;
@@ -35,8 +37,12 @@ export const DEFAULT_LIMITS: Required<SandboxLimits> = {
 
 /** One evaluation: the pipeline's bundle after the DSL's script. */
 export interface EvaluationRequest {
-  /** The bundled pipeline, which assigns its module to `__skiffPipeline`. */
-  code: string;
+  /**
+   * The bundled pipeline, which assigns its module to `__skiffPipeline`; or the promise of it while it
+   * bundles, and the sandbox readies itself meanwhile (an isolate with the DSL's script run). A promise
+   * that settles with undefined (nothing to evaluate) ends the evaluation unused.
+   */
+  code: string | Promise<string | undefined>;
   /** The name V8 gives the bundle in stack frames; source-map lookups key on it. */
   filename: string;
   /** Build parameters as JSON text. */
@@ -62,11 +68,22 @@ export interface Sandbox {
 const DSL_FILENAME = "skiff/lib/dsl/bundle.js";
 
 /**
- * V8's code cache of each version of the isolate's script seen in this process: bytes V8 made from that
- * trusted source alone, before any pipeline ran, and checks before use. It spares each new isolate
- * compiling the script's top level.
+ * V8's code cache of each version of the isolate's script seen in this process, keyed by the script's text
+ * (a Map hashes a string once; a cryptographic hash cost a one-shot build ~6 ms of OpenSSL's start): bytes
+ * V8 made from that trusted source alone, before any pipeline ran, and checks before use. It spares each
+ * new isolate compiling the script's top level.
  */
 const scriptCaches = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
+
+let addon: typeof ivm | undefined;
+/**
+ * isolated-vm, a native addon, loads with the first evaluation rather than with the compiler: the build's
+ * type check and bundler start their processes first.
+ */
+const isolatedVm = () => {
+  addon ??= createRequire(import.meta.url)("isolated-vm") as typeof ivm;
+  return addon;
+};
 
 /** A fresh isolate for every build (see the top of this file). */
 export class IsolateSandbox implements Sandbox {
@@ -78,22 +95,31 @@ export class IsolateSandbox implements Sandbox {
 
   async evaluate(request: EvaluationRequest): Promise<EvaluationOutcome> {
     const { timeoutMs, heapMb, outputChars } = this.limits;
-    const started = Date.now();
+    let started = Date.now();
     const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
-    const isolate = new ivm.Isolate({ memoryLimit: heapMb });
+    const isolate = new (isolatedVm().Isolate)({ memoryLimit: heapMb });
     try {
       const context = await isolate.createContext();
       const dsl = await this.compileIsolateScript(isolate, request.dsl);
       await dsl.run(context, { timeout: remaining() });
-      const pipeline = await isolate.compileScript(request.code, { filename: request.filename });
-      await pipeline.run(context, { timeout: remaining() });
+      const code = await request.code;
+      if (code === undefined) return failure("sandbox.unused", "there was no pipeline code to evaluate");
+      started = Date.now();
       // Only literals cross into the isolate: JSON text and numbers, never a host object.
       const limits = JSON.stringify({ outputChars, memoryMb: heapMb });
       const args = [JSON.stringify(request.parametersJson), request.callSites === true, limits];
-      const call = await isolate.compileScript(`${HARNESS_GLOBAL}.evaluate(${args.join(", ")})`, {
+      // The bundle (which only defines the pipeline's module) and the harness's call go to the isolate's
+      // thread together, to run there one after the other: no round trip through this thread between them,
+      // which may be busy meanwhile (loading the linter).
+      const loaded = context.eval(code, { filename: request.filename, timeout: remaining() });
+      const called = context.eval(`${HARNESS_GLOBAL}.evaluate(${args.join(", ")})`, {
         filename: "skiff-sandbox",
+        timeout: remaining(),
+        copy: true,
       });
-      const result: unknown = await call.run(context, { timeout: remaining(), copy: true });
+      called.catch(() => undefined);
+      await loaded;
+      const result: unknown = await called;
       if (typeof result !== "string")
         return failure("sandbox.output", "the pipeline produced no JSON output");
       return { ok: true, resultJson: result };
@@ -105,14 +131,14 @@ export class IsolateSandbox implements Sandbox {
   }
 
   private async compileIsolateScript(isolate: ivm.Isolate, dsl: DslBundle): Promise<ivm.Script> {
-    const cachedData = scriptCaches.get(dsl.key);
+    const cachedData = scriptCaches.get(dsl.code);
     // isolated-vm sets the cache it made, or whether V8 rejected the one given, on the script.
     const script = (await isolate.compileScript(dsl.code, {
       filename: DSL_FILENAME,
       ...(cachedData ? { cachedData } : { produceCachedData: true }),
     })) as ivm.Script & ivm.CachedDataResult & { cachedDataRejected?: boolean };
-    if (!cachedData && script.cachedData) scriptCaches.set(dsl.key, script.cachedData);
-    if (cachedData && script.cachedDataRejected) scriptCaches.delete(dsl.key);
+    if (!cachedData && script.cachedData) scriptCaches.set(dsl.code, script.cachedData);
+    if (cachedData && script.cachedDataRejected) scriptCaches.delete(dsl.code);
     return script;
   }
 

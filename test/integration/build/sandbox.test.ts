@@ -97,6 +97,22 @@ s.container = () => { throw new Error("tampered"); };`,
     ).toEqual(["undefined", "undefined", "true", "true"]);
   });
 
+  it("gets ready before the code arrives: evaluates code given later, its time budget from its arrival", async () => {
+    const sandbox = new IsolateSandbox({ timeoutMs: 300 });
+    const dsl = await bundleDsl();
+    const later = new Promise<string>((resolve) => setTimeout(() => resolve(reporting("", `"late"`)), 500));
+    const outcome = await sandbox.evaluate({ code: later, filename: "p.js", parametersJson: "{}", dsl });
+    expect(outcome.ok).toBe(true);
+    if (outcome.ok) {
+      expect(JSON.parse(outcome.resultJson).manifest.spec.templates[0].container.args).toEqual(["late"]);
+    }
+    // No code after all (the bundle failed): the evaluation ends unused.
+    const none = Promise.resolve(undefined);
+    expect(await sandbox.evaluate({ code: none, filename: "p.js", parametersJson: "{}", dsl })).toMatchObject(
+      { ok: false, error: { code: "sandbox.unused" } },
+    );
+  });
+
   it("stops a synchronous loop and an endless chain of microtasks at the time limit", async () => {
     expect(await evaluate(pipeline("for (;;) {}"), { timeoutMs: 300 })).toMatchObject({
       ok: false,
