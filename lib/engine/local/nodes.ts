@@ -1,5 +1,5 @@
 import type { NodeStatus } from "../../argo";
-import { nodeId } from "../node-ids";
+import { nodeId } from "../../argo/node-ids";
 import { rfc3339 } from "./time";
 
 export type NodePhase = "Pending" | "Running" | "Succeeded" | "Skipped" | "Failed" | "Error" | "Omitted";
@@ -23,7 +23,6 @@ export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
   "Suspend",
 ]);
 
-export { nodeId };
 
 /** `name` minus the boundary node's name, then a leading `[N].` or `.` removed. */
 export function displayName(name: string, boundaryName: string | undefined): string {

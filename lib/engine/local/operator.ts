@@ -14,7 +14,7 @@ import type {
   WorkflowStep,
 } from "../../argo";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
-import { podName } from "../node-ids";
+import { podName } from "../../argo/node-ids";
 import type { ArtifactStore } from "./artifacts/store";
 import { assessDagPhase } from "./dag-phase";
 import {

@@ -16,7 +16,6 @@ export {
 } from "./depends";
 export { ExpressionError, SubstitutionError } from "./errors";
 export { evaluateExpr } from "./exprlang";
-export { fnv32a } from "./fnv";
 export { referencedPaths } from "./identifiers";
 export { expandKeys, exprEnvFor, exprEnvOf, MapScope, type Scope } from "./scope";
 export { type SubstituteOptions, substitute } from "./substitute";

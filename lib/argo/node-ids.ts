@@ -1,4 +1,4 @@
-import type { NodeStatus, Workflow } from "../argo";
+import type { NodeStatus, Workflow } from "./types.generated";
 
 // Argo's naming of nodes and pods, shared by both engines.
 

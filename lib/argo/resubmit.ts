@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { NodeStatus, Workflow } from "../../argo";
-import { WorkflowConflictError } from "../errors";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
+import { WorkflowConflictError } from "../engine/errors";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../engine/labels";
 import { nodeId } from "./node-ids";
-import { argoTime, overrideParameters } from "./retry-workflow";
+import { argoTime, overrideParameters } from "./retry";
+import type { NodeStatus, Workflow } from "./types.generated";
 
 export const LABEL_RESUBMITTED_FROM = "workflows.argoproj.io/resubmitted-from-workflow";
 const CONTROLLER_LABELS = new Set([

@@ -1,8 +1,8 @@
-import type { NodeStatus, Workflow } from "../../argo";
-import { WorkflowConflictError, WorkflowRejectedError } from "../errors";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
+import { WorkflowConflictError, WorkflowRejectedError } from "../engine/errors";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../engine/labels";
 import { nodeMatches, parseNodeFieldSelector } from "./node-field-selector";
 import { podNameFor } from "./node-ids";
+import type { NodeStatus, Workflow } from "./types.generated";
 
 const LABEL_ARCHIVING = "workflows.argoproj.io/workflow-archiving-status";
 
