@@ -312,6 +312,8 @@ export class ArgoEngine implements Engine {
       ...(meta.annotations || request.annotations
         ? { annotations: { ...(meta.annotations ?? {}), ...(request.annotations ?? {}) } }
         : {}),
+      // Kept as `argo submit` keeps them (and as resubmit carries them on).
+      ...(meta.ownerReferences ? { ownerReferences: meta.ownerReferences } : {}),
     };
     delete body.status;
     if (request.parameters && Object.keys(request.parameters).length) {
