@@ -382,7 +382,8 @@ export class LocalEngine implements Engine {
     const nodes = manifest.status?.nodes ?? {};
     delete manifest.status;
     // The local engine has always kept a carried pod's type Pod (Argo writes type Skipped): unchanged here.
-    for (const node of Object.values(nodes)) if (node.message?.startsWith("original pod: ")) node.type = "Pod";
+    for (const node of Object.values(nodes))
+      if (node.message?.startsWith("original pod: ")) node.type = "Pod";
     return this.create(manifest, request, nodes);
   }
 

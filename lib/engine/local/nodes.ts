@@ -23,7 +23,6 @@ export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
   "Suspend",
 ]);
 
-
 /** `name` minus the boundary node's name, then a leading `[N].` or `.` removed. */
 export function displayName(name: string, boundaryName: string | undefined): string {
   if (!boundaryName || !name.startsWith(boundaryName)) return name;

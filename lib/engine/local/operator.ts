@@ -13,8 +13,8 @@ import type {
   Workflow,
   WorkflowStep,
 } from "../../argo";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
 import { podName } from "../../argo/node-ids";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
 import type { ArtifactStore } from "./artifacts/store";
 import { assessDagPhase } from "./dag-phase";
 import {
