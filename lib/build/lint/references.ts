@@ -1,7 +1,7 @@
+import { parseDepends } from "../../argo/depends";
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
 import { lazy } from "../lazy";
-import { parseDepends } from "./depends";
 import { asArray, isObject, type Json, keySegment, nameOf } from "./json";
 
 // `{{…}}` references Argo resolves when it validates a workflow: tasks and steps of the same template,

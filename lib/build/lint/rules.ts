@@ -1,6 +1,6 @@
+import { parseDepends, TASK_RESULTS } from "../../argo/depends";
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
-import { parseDepends, TASK_RESULTS } from "./depends";
 import { asArray, isObject, type Json, nameOf } from "./json";
 import { checkReferences } from "./references";
 import type { ServiceAccountPolicy } from "./service-accounts";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../argo";
 import { selectNodes } from "../../argo/node-field-selector";
+import { isFulfilled } from "../../argo/phases";
 import { formulateResubmit, randomNameSuffix } from "../../argo/resubmit";
 import { formulateRetry } from "../../argo/retry";
 import type {
@@ -21,7 +22,6 @@ import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } f
 import { LABEL_COMPLETED, LABEL_RUN_ID } from "../labels";
 import { markLost, WorkflowJournal } from "./journal";
 import { launcherFor } from "./launcher";
-import { isFulfilled } from "./nodes";
 import { type RunEnvironment, TemplateError, WorkflowRun } from "./operator";
 import { type LocalEngineOptions, type ResolvedOptions, resolveOptions } from "./options";
 import { type LabelRequirement, LabelSelectorError, matchesLabels, parseLabelSelector } from "./selector";

@@ -1,8 +1,8 @@
 import type { NodeStatus } from "../../argo";
 import { nodeId } from "../../argo/node-ids";
+import { isFulfilled, type NodePhase } from "../../argo/phases";
 import { rfc3339 } from "./time";
 
-export type NodePhase = "Pending" | "Running" | "Succeeded" | "Skipped" | "Failed" | "Error" | "Omitted";
 export type NodeType =
   | "Pod"
   | "Steps"
@@ -27,20 +27,6 @@ export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
 export function displayName(name: string, boundaryName: string | undefined): string {
   if (!boundaryName || !name.startsWith(boundaryName)) return name;
   return name.slice(boundaryName.length).replace(/^(\[\d+\])?\./, "");
-}
-
-export function isFulfilled(node: NodeStatus | undefined): boolean {
-  const p = node?.phase;
-  return p === "Succeeded" || p === "Failed" || p === "Error" || p === "Skipped" || p === "Omitted";
-}
-
-export function isCompleted(node: NodeStatus | undefined): boolean {
-  const p = node?.phase;
-  return p === "Succeeded" || p === "Failed" || p === "Error";
-}
-
-export function failedOrError(phase: string | undefined): boolean {
-  return phase === "Failed" || phase === "Error";
 }
 
 /** The status.nodes map with Argo's bookkeeping (ids, display names, children edges). */

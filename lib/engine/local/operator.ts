@@ -13,33 +13,18 @@ import type {
   Workflow,
   WorkflowStep,
 } from "../../argo";
+import { dependenciesSatisfied, dependenciesToDepends, dependsTaskNames } from "../../argo/depends";
 import { podName } from "../../argo/node-ids";
+import { failedOrError, isCompleted, isFulfilled, type NodePhase } from "../../argo/phases";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
 import type { ArtifactStore } from "./artifacts/store";
 import { assessDagPhase } from "./dag-phase";
-import {
-  dependenciesSatisfied,
-  dependenciesToDepends,
-  dependsTaskNames,
-  evaluateDepends,
-  evaluateExpr,
-  evaluateWhen,
-  exprEnvOf,
-  MapScope,
-} from "./expr";
+import { evaluateDepends, evaluateExpr, evaluateWhen, exprEnvOf, MapScope } from "./expr";
 import { runHttp } from "./http";
 import type { StepLauncher } from "./launcher";
 import { type LeafOutcome, runLeaf } from "./leaf";
 import { LogBook } from "./logs";
-import {
-  EXECUTABLE_TYPES,
-  failedOrError,
-  isCompleted,
-  isFulfilled,
-  type NodePhase,
-  NodeTable,
-  type NodeType,
-} from "./nodes";
+import { EXECUTABLE_TYPES, NodeTable, type NodeType } from "./nodes";
 import type { ResolvedOptions } from "./options";
 import type { StepProcess } from "./process";
 import {

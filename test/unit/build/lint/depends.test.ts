@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDepends } from "../../../../lib/build/lint/depends";
+import { parseDepends } from "../../../../lib/argo/depends";
 
 describe("parseDepends", () => {
   it("reads task names and results through operators and parentheses", () => {
