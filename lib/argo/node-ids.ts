@@ -17,6 +17,12 @@ export function nodeId(workflowName: string, nodeName: string): string {
   return nodeName === workflowName ? workflowName : `${workflowName}-${fnv32a(nodeName)}`;
 }
 
+/** A node's display name: its name minus its boundary node's name, then a leading `[N].` or `.` removed. */
+export function displayName(name: string, boundaryName: string | undefined): string {
+  if (!boundaryName || !name.startsWith(boundaryName)) return name;
+  return name.slice(boundaryName.length).replace(/^(\[\d+\])?\./, "");
+}
+
 const MAX_POD_PREFIX = 242;
 
 /** Argo's v2 pod name for a node: `<wf>-<template>-<fnv32a(nodeName)>`, `<wf>` for a root pod node. */

@@ -1,5 +1,5 @@
 import type { NodeStatus } from "../../argo";
-import { nodeId } from "../../argo/node-ids";
+import { displayName, nodeId } from "../../argo/node-ids";
 import { isFulfilled, type NodePhase } from "../../argo/phases";
 import { rfc3339 } from "./time";
 
@@ -22,12 +22,6 @@ export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
   "Plugin",
   "Suspend",
 ]);
-
-/** `name` minus the boundary node's name, then a leading `[N].` or `.` removed. */
-export function displayName(name: string, boundaryName: string | undefined): string {
-  if (!boundaryName || !name.startsWith(boundaryName)) return name;
-  return name.slice(boundaryName.length).replace(/^(\[\d+\])?\./, "");
-}
 
 /** The status.nodes map with Argo's bookkeeping (ids, display names, children edges). */
 export class NodeTable {
