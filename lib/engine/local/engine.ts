@@ -59,7 +59,7 @@ function selector(text: string | undefined): LabelRequirement[] {
 
 /**
  * The local engine: runs any Argo Workflow on this machine with host processes, with Argo's semantics, and reports
- * status in Argo's exact format. See README "The local engine".
+ * status in Argo's exact format. See docs/local-engine.md.
  */
 export class LocalEngine implements Engine {
   readonly kind = "local" as const;

@@ -101,8 +101,11 @@ const RANDOM_RETRY_EXAMPLES: Record<string, number> = {
   "retry-with-steps.yaml": 10,
 };
 
-/** Argo's message on a retry node whose next backoff would pass `backoff.maxDuration`. */
-const MAX_DURATION_MESSAGE = "Backoff would exceed max duration limit";
+/**
+ * Argo's messages on a retry node that ran out of `backoff.maxDuration`: its next backoff would pass it, or (on a
+ * slow machine) an attempt already ran past it.
+ */
+export const MAX_DURATION_MESSAGES = ["Backoff would exceed max duration limit", "Max duration limit exceeded"];
 
 export function exhaustedRandomRetries(file: string, wf: Workflow): boolean {
   const limit = RANDOM_RETRY_EXAMPLES[file];
@@ -112,7 +115,7 @@ export function exhaustedRandomRetries(file: string, wf: Workflow): boolean {
     if (retry.type !== "Retry" || retry.phase !== "Failed") return false;
     const attempts = (retry.children ?? []).map((id) => nodes[id]);
     const allFailed = attempts.length > 0 && attempts.every((n) => n?.phase === "Failed" && n.type === "Pod");
-    const outOfTime = retry.message === MAX_DURATION_MESSAGE && file === "retry-backoff.yaml";
+    const outOfTime = MAX_DURATION_MESSAGES.includes(retry.message ?? "") && file === "retry-backoff.yaml";
     return allFailed && (attempts.length === limit + 1 || outOfTime);
   });
 }
