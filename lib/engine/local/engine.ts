@@ -358,8 +358,9 @@ export class LocalEngine implements Engine {
   async retry(ref: WorkflowRef, options: RetryOptions = {}): Promise<Workflow> {
     const run = this.find(ref);
     if (!isCompletedRun(run)) throw new WorkflowConflictError(`workflow must be Failed/Error to retry`);
-    // Argo's formulation, applied to the in-memory workflow: kept nodes are reused by name, the rest runs again.
-    const { workflow: wf } = formulateRetry(clone(run.wf), options);
+    // Argo's formulation, applied to the in-memory workflow: kept nodes are reused by name, the rest runs again
+    // (there are no pods to delete here).
+    const { workflow: wf } = formulateRetry(run.wf, options);
     const next = new WorkflowRun(wf, this.env, () => this.touch(next));
     this.runs.set(this.key(wf.metadata.namespace ?? "", wf.metadata.name ?? ""), next);
     this.journal?.save(wf);
