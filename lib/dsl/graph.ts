@@ -9,6 +9,8 @@ import type {
   Sequence,
   WorkflowStep,
 } from "../argo";
+import { findCycle } from "../argo/cycles";
+import { dependsTaskNames } from "../argo/depends";
 import {
   type ArtifactDecl,
   type ArtifactKeys,
@@ -93,9 +95,9 @@ export type WithArgs<I, Opts> = [RequiredParamKeys<I>] extends [never]
   ? [options?: Opts]
   : [options: Opts & { args: ArgValues<I> }];
 
-type Scope = "tasks" | "steps";
+/** Whether a graph holds DAG tasks or steps; also the prefix of its references (`{{tasks.a.…}}`). */
+type GraphKind = "tasks" | "steps";
 type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;
-const STATUS_SUFFIX = /\.(Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnySucceeded|AllFailed)$/;
 
 /** The tasks of one DAG or the steps of one steps template, while and after its block runs. */
 class Graph {
@@ -104,7 +106,7 @@ class Graph {
   closed = false;
   constructor(
     readonly template: string,
-    readonly scope: Scope,
+    readonly scope: GraphKind,
   ) {}
 
   add(node: Node): void {
@@ -136,17 +138,11 @@ class Graph {
 /** Names of the nodes an expression or argument mentions: `{{tasks.x.…}}` references, or depends operands. */
 const REFERENCE = { tasks: /\{\{\s*tasks\.([^.}\s]+)/g, steps: /\{\{\s*steps\.([^.}\s]+)/g };
 
-export function referencedNodes(text: string, scope: Scope): string[] {
+export function referencedNodes(text: string, scope: GraphKind): string[] {
   if (!text.includes("{{")) return [];
   const names = new Set<string>();
   for (const match of text.matchAll(REFERENCE[scope])) names.add(match[1]);
   return [...names];
-}
-
-function dependsNames(expression: string): string[] {
-  return (expression.match(/[A-Za-z0-9_][A-Za-z0-9_.-]*/g) ?? []).map((token) =>
-    token.replace(STATUS_SUFFIX, ""),
-  );
 }
 
 function operandText(operand: Operand): string {
@@ -477,7 +473,7 @@ function checkReferences(graph: Graph): void {
   for (const node of graph.nodes) {
     const named = [
       ...referencedNodes(textsReferencing(node), graph.scope),
-      ...dependsNames(node.options.depends === undefined ? "" : operandText(node.options.depends)),
+      ...dependsTaskNames(node.options.depends === undefined ? "" : operandText(node.options.depends)),
       ...(node.options.dependencies ?? []).map(operandText),
     ];
     for (const name of named) {
@@ -497,7 +493,7 @@ function checkReferences(graph: Graph): void {
 function upstreamNames(node: Node): string[] {
   const { depends, dependencies } = node.options;
   const names = node.upstream.map((upstream) => upstream.name);
-  if (depends !== undefined) names.push(...dependsNames(operandText(depends)));
+  if (depends !== undefined) names.push(...dependsTaskNames(operandText(depends)));
   else if (names.length === 0 && dependencies === undefined) {
     names.push(...referencedNodes(textsReferencing(node), "tasks").filter((name) => name !== node.name));
   }
@@ -514,24 +510,13 @@ function checkAcyclic(graph: Graph): void {
       upstreamNames(node).filter((name) => graph.has(name)),
     );
   }
-  const state = new Map<string, "visiting" | "done">();
-  const path: string[] = [];
-  const visit = (name: string): void => {
-    if (state.get(name) === "done") return;
-    if (state.get(name) === "visiting") {
-      const cycle = [...path.slice(path.indexOf(name)), name].reverse();
-      const node = graph.nodes.find((candidate) => candidate.name === name);
-      throw new DslError(`DAG "${graph.template}" has a dependency cycle: ${cycle.join(" → ")}`, {
-        site: node?.site,
-      });
-    }
-    state.set(name, "visiting");
-    path.push(name);
-    for (const upstream of edges.get(name) ?? []) visit(upstream);
-    path.pop();
-    state.set(name, "done");
-  };
-  for (const node of graph.nodes) visit(node.name);
+  // Reported in the order the tasks run: the edges point from a task to what it waits for.
+  const cycle = findCycle(edges)?.reverse();
+  if (!cycle) return;
+  const node = graph.nodes.find((candidate) => candidate.name === cycle[0]);
+  throw new DslError(`DAG "${graph.template}" has a dependency cycle: ${cycle.join(" → ")}`, {
+    site: node?.site,
+  });
 }
 
 /** Inside a template's block: `{{inputs.parameters.x}}`/`{{inputs.artifacts.x}}` by declared name. */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeStatus, Workflow } from "../../lib/argo";
 import type { Engine, WorkflowRef } from "../../lib/engine/engine";
-import { WorkflowConflictError, WorkflowNotFoundError } from "../../lib/engine/errors";
+import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../../lib/engine/errors";
 import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../../lib/engine/labels";
 
 /** What each engine's test file provides to the shared scenarios. */
@@ -259,6 +259,46 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       expect(next.metadata.labels?.["skiff.dev/pipeline"]).toBe("contract");
       const done = await waitFor(engine, refOf(next), finished, "completion");
       expect(done.status?.phase).toBe("Succeeded");
+    });
+
+    it("resubmits with the original's annotations and ownerReferences, as Argo does", async () => {
+      const owner = await submit(HELLO);
+      const ownerReference = {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Workflow",
+        name: owner.metadata.name!,
+        uid: owner.metadata.uid!,
+      };
+      const annotations = { "example.com/note": "kept", "workflows.argoproj.io/description": "kept too" };
+      const created = await submit({
+        ...HELLO,
+        metadata: { ...HELLO.metadata, annotations, ownerReferences: [ownerReference] },
+      });
+      await waitFor(engine, refOf(created), finished, "completion");
+      const next = await engine.resubmit(refOf(created), { runId: `run-${randomUUID()}` });
+      expect(next.metadata.annotations).toMatchObject(annotations);
+      expect(next.metadata.ownerReferences).toEqual([ownerReference]);
+      await waitFor(engine, refOf(next), finished, "completion");
+      await waitFor(engine, refOf(owner), finished, "completion");
+    });
+
+    it("reads a node field selector as Argo does: templateRef.name is empty without a templateRef; a malformed term is refused", async () => {
+      const created = await submit(APPROVAL);
+      const name = created.metadata.name!;
+      await waitFor(
+        engine,
+        refOf(created),
+        (wf) => node(wf, `${name}[0].approve`)?.phase === "Running",
+        "the suspend step",
+      );
+      await expect(engine.resume(refOf(created), "displayName=approve,templateRef")).rejects.toBeInstanceOf(
+        WorkflowRejectedError,
+      );
+      expect(node((await engine.get(refOf(created)))!, `${name}[0].approve`)?.phase).toBe("Running");
+      await engine.resume(refOf(created), "displayName=approve,templateRef.name=");
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      expect(done.status?.phase).toBe("Succeeded");
+      expect(node(done, `${name}[0].approve`)?.phase).toBe("Succeeded");
     });
 
     it("waits at a suspend step until resumed; suspend and resume the whole workflow", async () => {

@@ -1,14 +1,14 @@
+import { parseDepends } from "../../argo/depends";
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
 import { lazy } from "../lazy";
-import { parseDepends } from "./depends";
 import { asArray, isObject, type Json, keySegment, nameOf } from "./json";
 
 // `{{…}}` references Argo resolves when it validates a workflow: tasks and steps of the same template,
 // the template's inputs, and the workflow's parameters. Expressions (`{{=…}}`) are not checked.
 const TAG = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
-interface Scope {
+interface ReferableNames {
   template: string;
   inputs: { parameters: Set<string>; artifacts: Set<string> };
   workflowParameters: Set<string> | undefined;
@@ -59,7 +59,7 @@ function visitTemplated(
   walk(value);
 }
 
-function check(reference: string, scope: Scope, path: string, out: Diagnostic[]): void {
+function check(reference: string, scope: ReferableNames, path: string, out: Diagnostic[]): void {
   const parts = reference.split(".");
   const [head, second, third] = parts;
   const unknown = (message: string) =>
@@ -116,16 +116,16 @@ function check(reference: string, scope: Scope, path: string, out: Diagnostic[])
 function scanStrings(
   value: unknown,
   path: string,
-  scope: Scope | (() => Scope),
+  scope: ReferableNames | (() => ReferableNames),
   out: Diagnostic[],
   skipKey?: string,
 ): void {
-  let resolved: Scope | undefined = typeof scope === "function" ? undefined : scope;
+  let resolved: ReferableNames | undefined = typeof scope === "function" ? undefined : scope;
   const visit = (text: string, at: string) => {
     for (const match of text.matchAll(TAG)) {
       const reference = match[1];
       if (reference.startsWith("=")) continue;
-      resolved ??= (scope as () => Scope)();
+      resolved ??= (scope as () => ReferableNames)();
       check(reference, resolved, at, out);
     }
   };
@@ -182,7 +182,7 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
     if (!isObject(template)) return;
     const path = `${specPath}.templates[${i}]`;
     const inputs = isObject(template.inputs) ? template.inputs : {};
-    const base: Scope = {
+    const base: ReferableNames = {
       template: nameOf(template) ?? String(i),
       inputs: { parameters: names(inputs.parameters), artifacts: names(inputs.artifacts) },
       workflowParameters,
@@ -198,7 +198,7 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
       const tasks = asArray(dag.tasks).filter(isObject);
       const allTasks = names(tasks);
       const deps = lazy(() => new Map(tasks.map((t) => [nameOf(t) ?? "", directDependencies(t)])));
-      const inDag: Scope = { ...base, allTasks };
+      const inDag: ReferableNames = { ...base, allTasks };
       scanStrings(dag, `${path}.dag`, inDag, out, "tasks");
       tasks.forEach((task, t) => {
         const name = nameOf(task) ?? "";

@@ -1,6 +1,7 @@
+import { findCycle } from "../../argo/cycles";
+import { parseDepends, TASK_RESULTS } from "../../argo/depends";
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
-import { parseDepends, TASK_RESULTS } from "./depends";
 import { asArray, isObject, type Json, nameOf } from "./json";
 import { checkReferences } from "./references";
 import type { ServiceAccountPolicy } from "./service-accounts";
@@ -475,30 +476,6 @@ function checkDag(
       ),
     );
   }
-}
-
-/** One cycle of the dependency graph, as a closed walk of task names, or undefined. */
-export function findCycle(deps: Map<string, string[]>): string[] | undefined {
-  const state = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const visit = (node: string): string[] | undefined => {
-    if (state.get(node) === "done") return undefined;
-    if (state.get(node) === "visiting") return [...stack.slice(stack.indexOf(node)), node];
-    state.set(node, "visiting");
-    stack.push(node);
-    for (const next of deps.get(node) ?? []) {
-      const cycle = visit(next);
-      if (cycle) return cycle;
-    }
-    stack.pop();
-    state.set(node, "done");
-    return undefined;
-  };
-  for (const node of deps.keys()) {
-    const cycle = visit(node);
-    if (cycle) return cycle;
-  }
-  return undefined;
 }
 
 function checkSteps(groups: unknown[], path: string, byName: Map<string, Json>, out: Diagnostic[]): void {

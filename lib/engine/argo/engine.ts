@@ -1,5 +1,9 @@
 import type { NodeStatus, Workflow } from "../../argo";
 import { ARGO_API_VERSION } from "../../argo";
+import { nodeMatches, parseNodeFieldSelector } from "../../argo/node-field-selector";
+import { fnv32a, podNameFor } from "../../argo/node-ids";
+import { formulateResubmit } from "../../argo/resubmit";
+import { argoTime, formulateRetry } from "../../argo/retry";
 import type {
   Engine,
   ListOptions,
@@ -28,10 +32,6 @@ import {
   toEngineError,
   withRetries,
 } from "./http-retry";
-import { nodeMatches, parseNodeFieldSelector } from "./node-field-selector";
-import { fnv32a, podNameFor } from "./node-ids";
-import { formulateResubmit } from "./resubmit-workflow";
-import { argoTime, formulateRetry } from "./retry-workflow";
 import { WatchExpiredError, type WorkflowTransport } from "./transport";
 
 export interface ArgoEngineOptions {
@@ -312,6 +312,8 @@ export class ArgoEngine implements Engine {
       ...(meta.annotations || request.annotations
         ? { annotations: { ...(meta.annotations ?? {}), ...(request.annotations ?? {}) } }
         : {}),
+      // Kept as `argo submit` keeps them (and as resubmit carries them on).
+      ...(meta.ownerReferences ? { ownerReferences: meta.ownerReferences } : {}),
     };
     delete body.status;
     if (request.parameters && Object.keys(request.parameters).length) {

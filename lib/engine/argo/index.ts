@@ -12,9 +12,6 @@ export { createEksToken, decodeEksToken, EksTokenSource } from "./eks-token";
 export { ArgoEngine, type ArgoEngineOptions, isCompleted } from "./engine";
 export { type ExitNotifierOptions, injectExitNotifier } from "./exit-notifier";
 export { KubeTransport } from "./kube-transport";
-export { fnv32a, nodeId, podName } from "./node-ids";
-export { formulateResubmit } from "./resubmit-workflow";
-export { formulateRetry } from "./retry-workflow";
 export * from "./sweep";
 
 /** An Argo engine for the configuration; the cluster is contacted on first use. */

@@ -1,5 +1,6 @@
 import type { DAGTask, NodeStatus } from "../../argo";
-import { failedOrError, isCompleted, isFulfilled, type NodePhase, type NodeTable } from "./nodes";
+import { failedOrError, isCompleted, isFulfilled, type NodePhase } from "../../argo/phases";
+import type { NodeTable } from "./nodes";
 
 /** Argo's assessDAGPhase: BFS from the roots carrying the branch phase. */
 export function assessDagPhase(

@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../argo";
+import { selectNodes } from "../../argo/node-field-selector";
+import { isFulfilled } from "../../argo/phases";
+import { formulateResubmit, randomNameSuffix } from "../../argo/resubmit";
+import { formulateRetry } from "../../argo/retry";
 import type {
   Engine,
   ListOptions,
@@ -15,23 +19,14 @@ import type {
   WorkflowRef,
 } from "../engine";
 import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../errors";
-import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../labels";
+import { LABEL_COMPLETED, LABEL_RUN_ID } from "../labels";
 import { markLost, WorkflowJournal } from "./journal";
 import { launcherFor } from "./launcher";
-import { isFulfilled, nodeId } from "./nodes";
 import { type RunEnvironment, TemplateError, WorkflowExecution } from "./operator";
 import { type LocalEngineOptions, type ResolvedOptions, resolveOptions } from "./options";
 import { type LabelRequirement, LabelSelectorError, matchesLabels, parseLabelSelector } from "./selector";
 import { LockManager, Semaphore } from "./semaphore";
 import { assertRunnableLocally } from "./validate";
-
-const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-
-function randomSuffix(): string {
-  let s = "";
-  for (let i = 0; i < 5; i++) s += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
-  return s;
-}
 
 /**
  * A deep copy. Workflows are plain JSON-like data: copied field by field, which is about three times faster than
@@ -60,22 +55,6 @@ function selector(text: string | undefined): LabelRequirement[] {
     if (error instanceof LabelSelectorError) throw new WorkflowRejectedError(error.message, { cause: error });
     throw error;
   }
-}
-
-/** Argo's `--node-field-selector` over suspend nodes (`displayName=x`, `templateName!=y`, `inputs.parameters.p.value=v`). */
-function nodeMatches(node: NodeStatus, fieldSelector: string | undefined): boolean {
-  if (!fieldSelector) return true;
-  return fieldSelector.split(",").every((term) => {
-    const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*(.*?)\s*$/.exec(term);
-    if (!m?.[1] || !m[2]) return false;
-    const field = m[1];
-    let actual: string | undefined;
-    const param = /^inputs\.parameters\.(.+)\.value$/.exec(field);
-    if (param) actual = node.inputs?.parameters?.find((p) => p.name === param[1])?.value;
-    else if (field === "templateRef.name" || field === "templateRef.template") actual = undefined;
-    else actual = (node as unknown as Record<string, unknown>)[field] as string | undefined;
-    return m[2] === "!=" ? actual !== m[3] : actual === m[3];
-  });
 }
 
 /**
@@ -178,11 +157,11 @@ export class LocalEngine implements Engine {
     return this.create(spec, request, undefined);
   }
 
-  /** Submit, optionally with nodes carried over (memoized resubmit), keyed by name relative to the workflow. */
+  /** Submit, optionally with nodes carried over (memoized resubmit). */
   private async create(
     spec: Workflow,
     request: SubmitRequest,
-    carried: ((name: string) => Record<string, NodeStatus>) | undefined,
+    carried: Record<string, NodeStatus> | undefined,
   ): Promise<Workflow> {
     if (!spec || typeof spec !== "object" || !spec.spec) {
       throw new WorkflowRejectedError("the manifest is not a Workflow (missing spec)");
@@ -200,7 +179,7 @@ export class LocalEngine implements Engine {
     if (!meta.name) {
       if (!meta.generateName)
         throw new WorkflowRejectedError("metadata.name or metadata.generateName is required");
-      do meta.name = meta.generateName + randomSuffix();
+      do meta.name = meta.generateName + randomNameSuffix();
       while (this.runs.has(this.key(meta.namespace, meta.name)));
     }
     if (this.runs.has(this.key(meta.namespace, meta.name))) {
@@ -234,7 +213,7 @@ export class LocalEngine implements Engine {
       }
     }
     assertRunnableLocally(wf, this.options.semaphores);
-    wf.status = carried ? { nodes: carried(meta.name) } : {};
+    wf.status = carried ? { nodes: carried } : {};
     const run = new WorkflowExecution(wf, this.env, () => this.touch(run));
     this.runs.set(this.key(meta.namespace, meta.name), run);
     this.journal?.save(wf);
@@ -329,7 +308,7 @@ export class LocalEngine implements Engine {
   async resume(ref: WorkflowRef, nodeFieldSelector?: string): Promise<Workflow> {
     const run = this.find(ref);
     if (isCompletedRun(run)) throw new WorkflowConflictError("cannot resume completed workflows");
-    const nodes = run.activeSuspendNodes().filter((n) => nodeMatches(n, nodeFieldSelector));
+    const nodes = selectNodes(run.activeSuspendNodes(), nodeFieldSelector);
     this.resumeNodes(run, nodes, {});
     if (!nodeFieldSelector) {
       delete run.wf.spec.suspend;
@@ -353,7 +332,7 @@ export class LocalEngine implements Engine {
     },
   ): Promise<Workflow> {
     const run = this.find(ref);
-    const nodes = run.activeSuspendNodes().filter((n) => nodeMatches(n, nodeFieldSelector));
+    const nodes = selectNodes(run.activeSuspendNodes(), nodeFieldSelector);
     if (!nodes.length)
       throw new WorkflowConflictError(`no active suspend node matches "${nodeFieldSelector}"`);
     this.resumeNodes(run, nodes, update.parameters ?? {}, update.phase, update.message);
@@ -378,38 +357,10 @@ export class LocalEngine implements Engine {
 
   async retry(ref: WorkflowRef, options: RetryOptions = {}): Promise<Workflow> {
     const run = this.find(ref);
-    const phase = run.wf.status?.phase;
     if (!isCompletedRun(run)) throw new WorkflowConflictError(`workflow must be Failed/Error to retry`);
-    if (phase === "Succeeded" && !(options.restartSuccessful && options.nodeFieldSelector)) {
-      throw new WorkflowConflictError("workflow must be Failed/Error to retry");
-    }
-    const wf = clone(run.wf);
-    const nodes = wf.status?.nodes ?? {};
-    const reset = new Set<string>();
-    for (const n of Object.values(nodes)) {
-      const failed = n.phase === "Failed" || n.phase === "Error";
-      const selected =
-        options.restartSuccessful && options.nodeFieldSelector && nodeMatches(n, options.nodeFieldSelector);
-      if (failed || selected || n.name.startsWith(`${wf.metadata.name}.onExit`)) reset.add(n.id);
-    }
-    // Succeeded nodes (also inside a failed Steps/DAG) are kept and reused; the rest runs again.
-    for (const id of reset) delete nodes[id];
-    for (const n of Object.values(nodes)) {
-      if (n.children) n.children = n.children.filter((c) => !reset.has(c));
-    }
-    if (options.parameters) {
-      for (const p of wf.spec.arguments?.parameters ?? []) {
-        const v = options.parameters[p.name];
-        if (v !== undefined) p.value = v;
-      }
-    }
-    delete wf.spec.shutdown;
-    if (wf.spec.activeDeadlineSeconds === 0) delete wf.spec.activeDeadlineSeconds;
-    wf.status = { nodes, ...(wf.status?.outputs ? { outputs: wf.status.outputs } : {}) };
-    const labels = wf.metadata.labels ?? {};
-    delete labels[LABEL_COMPLETED];
-    labels[LABEL_PHASE] = "Running";
-    wf.metadata.labels = { ...labels, "workflows.argoproj.io/action": "Retry" };
+    // Argo's formulation, applied to the in-memory workflow: kept nodes are reused by name, the rest runs again
+    // (there are no pods to delete here).
+    const { workflow: wf } = formulateRetry(run.wf, options);
     const next = new WorkflowExecution(wf, this.env, () => this.touch(next));
     this.runs.set(this.key(wf.metadata.namespace ?? "", wf.metadata.name ?? ""), next);
     this.journal?.save(wf);
@@ -420,64 +371,21 @@ export class LocalEngine implements Engine {
   }
 
   async resubmit(ref: WorkflowRef, options: ResubmitOptions): Promise<Workflow> {
-    const run = this.find(ref);
-    const old = run.wf;
-    const spec = clone(old.spec);
-    delete spec.shutdown;
-    delete spec.suspend;
-    const labels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(old.metadata.labels ?? {})) {
-      if (!k.startsWith("workflows.argoproj.io/") && k !== LABEL_RUN_ID) labels[k] = v;
-    }
-    labels["workflows.argoproj.io/resubmitted-from-workflow"] = old.metadata.name ?? "";
-    const generateName = old.metadata.generateName ?? `${old.metadata.name}-`;
-    const manifest: Workflow = {
-      apiVersion: "argoproj.io/v1alpha1",
-      kind: "Workflow",
-      metadata: {
-        generateName,
-        namespace: old.metadata.namespace,
-        labels,
-        annotations: Object.fromEntries(
-          Object.entries(old.metadata.annotations ?? {}).filter(
-            ([k]) => !k.startsWith("workflows.argoproj.io/"),
-          ),
-        ),
-      },
-      spec,
-    };
-    const request = {
-      runId: options.runId,
-      ...(options.parameters ? { parameters: options.parameters } : {}),
-      namespace: old.metadata.namespace ?? this.options.namespace,
-    };
-    if (!options.memoized) return this.submit(manifest, request);
-    const phase = old.status?.phase;
-    if (phase !== "Failed" && phase !== "Error") {
-      throw new WorkflowConflictError(`workflow must be Failed/Error to resubmit in memoized mode`);
-    }
-    // Argo's --memoized: previously succeeded pods are carried over as Skipped ("original pod: <id>").
-    const oldName = old.metadata.name ?? "";
-    return this.create(manifest, request, (newName) => {
-      const nodes: Record<string, NodeStatus> = {};
-      for (const n of Object.values(old.status?.nodes ?? {})) {
-        if (n.type !== "Pod" || n.phase !== "Succeeded") continue;
-        const name = newName + n.name.slice(oldName.length);
-        const id = nodeId(newName, name);
-        const boundary = n.boundaryID ? old.status?.nodes?.[n.boundaryID] : undefined;
-        nodes[id] = {
-          ...clone(n),
-          id,
-          name,
-          displayName: n.displayName === oldName ? newName : n.displayName,
-          phase: "Skipped",
-          message: `original pod: ${n.id}`,
-          children: undefined,
-          ...(boundary ? { boundaryID: nodeId(newName, newName + boundary.name.slice(oldName.length)) } : {}),
-        };
-      }
-      return nodes;
+    const old = this.find(ref).wf;
+    const namespace = old.metadata.namespace ?? this.options.namespace;
+    const manifest = formulateResubmit(old, {
+      memoized: options.memoized,
+      parameters: options.parameters,
     });
+    const request = { runId: options.runId, namespace };
+    if (!options.memoized) return this.submit(manifest, request);
+    // Argo's --memoized: previously succeeded pods are carried over as Skipped ("original pod: <id>").
+    const nodes = manifest.status?.nodes ?? {};
+    delete manifest.status;
+    // The local engine has always kept a carried pod's type Pod (Argo writes type Skipped): unchanged here.
+    for (const node of Object.values(nodes))
+      if (node.message?.startsWith("original pod: ")) node.type = "Pod";
+    return this.create(manifest, request, nodes);
   }
 
   async *logs(ref: WorkflowRef, options: LogOptions = {}): AsyncIterable<LogLine> {

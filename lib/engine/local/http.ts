@@ -1,6 +1,6 @@
 import type { HTTP } from "../../argo";
+import type { NodePhase } from "../../argo/phases";
 import { evaluateExpr } from "./expr";
-import type { NodePhase } from "./nodes";
 
 export interface HttpOutcome {
   phase: NodePhase;

@@ -1,10 +1,10 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
+import type { NodePhase } from "../../argo/phases";
 import type { ArtifactStore } from "./artifacts/store";
 import { type ImageRule, resolveImage } from "./images";
 import type { StepLauncher } from "./launcher";
-import type { NodePhase } from "./nodes";
 import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
 import type { HostProcessSpec, OutputChunk, StepFile, StepProcess } from "./process";
 import { layoutKey, preparedLayout, type StepDirPool } from "./step-dirs";

@@ -1,8 +1,8 @@
 import type { NodeStatus } from "../../argo";
-import { nodeId } from "../node-ids";
+import { displayName, nodeId } from "../../argo/node-ids";
+import { isFulfilled, type NodePhase } from "../../argo/phases";
 import { rfc3339 } from "./time";
 
-export type NodePhase = "Pending" | "Running" | "Succeeded" | "Skipped" | "Failed" | "Error" | "Omitted";
 export type NodeType =
   | "Pod"
   | "Steps"
@@ -22,28 +22,6 @@ export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
   "Plugin",
   "Suspend",
 ]);
-
-export { nodeId };
-
-/** `name` minus the boundary node's name, then a leading `[N].` or `.` removed. */
-export function displayName(name: string, boundaryName: string | undefined): string {
-  if (!boundaryName || !name.startsWith(boundaryName)) return name;
-  return name.slice(boundaryName.length).replace(/^(\[\d+\])?\./, "");
-}
-
-export function isFulfilled(node: NodeStatus | undefined): boolean {
-  const p = node?.phase;
-  return p === "Succeeded" || p === "Failed" || p === "Error" || p === "Skipped" || p === "Omitted";
-}
-
-export function isCompleted(node: NodeStatus | undefined): boolean {
-  const p = node?.phase;
-  return p === "Succeeded" || p === "Failed" || p === "Error";
-}
-
-export function failedOrError(phase: string | undefined): boolean {
-  return phase === "Failed" || phase === "Error";
-}
 
 /** The status.nodes map with Argo's bookkeeping (ids, display names, children edges). */
 export class NodeTable {

@@ -105,7 +105,10 @@ const RANDOM_RETRY_EXAMPLES: Record<string, number> = {
  * Argo's messages on a retry node that ran out of `backoff.maxDuration`: its next backoff would pass it, or (on a
  * slow machine) an attempt already ran past it.
  */
-export const MAX_DURATION_MESSAGES = ["Backoff would exceed max duration limit", "Max duration limit exceeded"];
+export const MAX_DURATION_MESSAGES = [
+  "Backoff would exceed max duration limit",
+  "Max duration limit exceeded",
+];
 
 export function exhaustedRandomRetries(file: string, wf: Workflow): boolean {
   const limit = RANDOM_RETRY_EXAMPLES[file];

@@ -1,5 +1,5 @@
 import type { Workflow } from "../../../lib/argo";
-import { podNameFor } from "../../../lib/engine/argo/node-ids";
+import { podNameFor } from "../../../lib/argo/node-ids";
 import type { WorkflowRef } from "../../../lib/engine/engine";
 import {
   LABEL_COMPLETED,

@@ -1,5 +1,5 @@
 import type { NodeStatus, Template, Workflow } from "../../../lib/argo";
-import { nodeId, podName } from "../../../lib/engine/argo/node-ids";
+import { nodeId, podName } from "../../../lib/argo/node-ids";
 import type { FakeController, FakeKubeApiServer } from "./server";
 
 interface PodRun {

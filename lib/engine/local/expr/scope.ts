@@ -2,7 +2,7 @@ import { argoFunctions } from "./exprlang/argo-functions";
 import { setEntry } from "./exprlang/values";
 
 /** A flat map of Argo variables (`inputs.parameters.x`, `steps.a.outputs.result`, `item`, …) to their values. */
-export interface Scope {
+export interface VariableLookup {
   get(key: string): string | undefined;
   keys(): Iterable<string>;
   /**
@@ -13,16 +13,16 @@ export interface Scope {
 }
 
 /**
- * A Scope over a plain record. The record is used as given, not copied (scopes are built per substitution
+ * A VariableLookup over a plain record. The record is used as given, not copied (scopes are built per substitution
  * on hot paths): do not mutate it while the scope is in use.
  */
-export class MapScope implements Scope {
+export class MapScope implements VariableLookup {
   private readonly values: Readonly<Record<string, string>>;
   private readonly absent: ReadonlySet<string>;
   private env: Record<string, unknown> | undefined;
   private readonly partialEnvs = new Map<string, Record<string, unknown>>();
 
-  /** `absent` lists absent optionals (see Scope.isAbsent); default none. */
+  /** `absent` lists absent optionals (see VariableLookup.isAbsent); default none. */
   constructor(values: Record<string, string> = {}, absent: Iterable<string> = []) {
     this.values = values;
     this.absent = new Set(absent);
@@ -101,7 +101,7 @@ export function expandKeys(flat: Record<string, unknown>): Record<string, unknow
 }
 
 /** The env `{{=…}}` expressions see: the scope expanded into nested maps, plus Argo's functions. */
-export function exprEnvOf(scope: Scope): Record<string, unknown> {
+export function exprEnvOf(scope: VariableLookup): Record<string, unknown> {
   return scope instanceof MapScope ? scope.exprEnv() : buildExprEnv(scope);
 }
 
@@ -109,7 +109,7 @@ export function exprEnvOf(scope: Scope): Record<string, unknown> {
  * The env restricted to the scope keys under the given top-level names (what one expression reads): the
  * same values as exprEnvOf for those names, without expanding the whole scope on every tag.
  */
-export function exprEnvFor(scope: Scope, roots: Iterable<string>): Record<string, unknown> {
+export function exprEnvFor(scope: VariableLookup, roots: Iterable<string>): Record<string, unknown> {
   if (scope instanceof MapScope) return scope.exprEnvFor(roots);
   return buildExprEnv(scope, includeRoots(roots));
 }
@@ -122,7 +122,10 @@ function includeRoots(roots: Iterable<string>): (key: string) => boolean {
   };
 }
 
-function buildExprEnv(scope: Scope, include: (key: string) => boolean = () => true): Record<string, unknown> {
+function buildExprEnv(
+  scope: VariableLookup,
+  include: (key: string) => boolean = () => true,
+): Record<string, unknown> {
   const flat = new Map<string, unknown>();
   for (const key of scope.keys()) {
     if (!include(key)) continue;

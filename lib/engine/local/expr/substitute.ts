@@ -3,7 +3,7 @@ import { evaluateExpr, parseExpr } from "./exprlang";
 import type { Node } from "./exprlang/ast";
 import { goJsonMarshal, isNil } from "./exprlang/values";
 import { missingPaths, referencedPaths } from "./identifiers";
-import { exprEnvFor, type Scope } from "./scope";
+import { exprEnvFor, type VariableLookup } from "./scope";
 
 export interface SubstituteOptions {
   /**
@@ -60,7 +60,7 @@ const lateBound = new Set([
  * result (strings raw, anything else as Go-style JSON). Tags are delimited like fasttemplate does: a tag
  * ends at the first `}}` after its `{{`.
  */
-export function substitute(text: string, scope: Scope, options?: SubstituteOptions): string {
+export function substitute(text: string, scope: VariableLookup, options?: SubstituteOptions): string {
   const { onMissing, strictPrefixes } = { ...defaults, ...options };
   const mode = modeOf(onMissing, strictPrefixes);
   let out = "";
@@ -81,7 +81,7 @@ export function substitute(text: string, scope: Scope, options?: SubstituteOptio
   return at === 0 ? text : out + text.slice(at);
 }
 
-function replaceSimple(tag: string, scope: Scope, mode: Mode): string {
+function replaceSimple(tag: string, scope: VariableLookup, mode: Mode): string {
   const key = tag.trim();
   const value = scope.get(key);
   if (value !== undefined) return value;
@@ -110,7 +110,7 @@ function replaceSimple(tag: string, scope: Scope, mode: Mode): string {
   return `{{${tag}}}`;
 }
 
-function replaceExpression(tag: string, scope: Scope, mode: Mode): string {
+function replaceExpression(tag: string, scope: VariableLookup, mode: Mode): string {
   const source = tag.slice(1);
   const verbatim = `{{${tag}}}`;
   let node: Node;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Arguments, NodeStatus, Template, Workflow } from "../../../argo";
-import { podName } from "../../node-ids";
+import { podName } from "../../../argo/node-ids";
 import type { ArtifactStore } from "../artifacts/store";
 import type { StepLauncher } from "../launcher";
 import { LogBook } from "../logs";

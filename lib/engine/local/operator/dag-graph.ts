@@ -1,5 +1,5 @@
 import type { DAGTask } from "../../../argo";
-import { dependenciesToDepends, dependsTaskNames } from "../expr";
+import { dependenciesToDepends, dependsTaskNames } from "../../../argo/depends";
 
 /** The tasks of a DAG template and their dependency edges (`depends` or `dependencies`). */
 export class DagGraph {

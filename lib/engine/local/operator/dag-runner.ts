@@ -1,7 +1,8 @@
 import type { Artifact, DAGTask, NodeStatus, Template } from "../../../argo";
+import { type DependsTaskState, dependenciesSatisfied } from "../../../argo/depends";
+import { failedOrError, isFulfilled, type NodePhase } from "../../../argo/phases";
 import { assessDagPhase } from "../dag-phase";
-import { type DependsTaskState, dependenciesSatisfied, evaluateDepends } from "../expr";
-import { failedOrError, isFulfilled, type NodePhase } from "../nodes";
+import { evaluateDepends } from "../expr";
 import {
   addAggregateToScope,
   addNodeToScope,

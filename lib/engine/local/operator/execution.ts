@@ -1,8 +1,9 @@
 import { mkdir, rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../../argo";
+import { failedOrError, isFulfilled, type NodePhase } from "../../../argo/phases";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../../labels";
 import type { LogBook } from "../logs";
-import { EXECUTABLE_TYPES, failedOrError, isFulfilled, type NodePhase, type NodeTable } from "../nodes";
+import { EXECUTABLE_TYPES, type NodeTable } from "../nodes";
 import { rfc3339 } from "../time";
 import { workflowVariables } from "../workflow-vars";
 import { RunContext, type RunEnvironment } from "./context";

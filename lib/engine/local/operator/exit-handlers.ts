@@ -1,5 +1,5 @@
 import type { DAGTask, LifecycleHook, NodeStatus, WorkflowStep } from "../../../argo";
-import { failedOrError } from "../nodes";
+import { failedOrError } from "../../../argo/phases";
 import { addNodeToScope, newScope, type Scope } from "../scope";
 import type { RunContext } from "./context";
 

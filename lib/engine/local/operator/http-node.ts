@@ -1,5 +1,5 @@
+import { isFulfilled } from "../../../argo/phases";
 import { runHttp } from "../http";
-import { isFulfilled } from "../nodes";
 import type { Invocation, RunContext } from "./context";
 
 /** Runs an HTTP template; a halt that reaches it aborts the request and fails the node. */

@@ -1,5 +1,6 @@
 import type { Inputs, NodeStatus, Template } from "../../../argo";
-import { failedOrError, isFulfilled, type NodeType } from "../nodes";
+import { failedOrError, isFulfilled } from "../../../argo/phases";
+import type { NodeType } from "../nodes";
 import { needsSubst, substDeep } from "../scope";
 import type { AttemptExtras, ExecRequest, Invocation, RunContext } from "./context";
 import { runDag } from "./dag-runner";

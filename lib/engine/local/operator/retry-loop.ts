@@ -1,6 +1,6 @@
 import type { Inputs, NodeStatus, RetryStrategy, Template } from "../../../argo";
+import { failedOrError, type NodePhase } from "../../../argo/phases";
 import { evaluateExpr } from "../expr";
-import { failedOrError, type NodePhase } from "../nodes";
 import { subst } from "../scope";
 import { humanDuration, parseDurationMs } from "../time";
 import type { AttemptExtras, ExecRequest, RunContext } from "./context";

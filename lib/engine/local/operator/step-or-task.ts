@@ -1,6 +1,6 @@
 import type { DAGTask, NodeStatus, WorkflowStep } from "../../../argo";
+import { failedOrError, isCompleted, isFulfilled } from "../../../argo/phases";
 import { evaluateWhen } from "../expr";
-import { failedOrError, isCompleted, isFulfilled } from "../nodes";
 import { type Scope, subst } from "../scope";
 import type { ExecRequest, RunContext } from "./context";
 import { runStepExitHook } from "./exit-handlers";

@@ -1,5 +1,5 @@
 import type { NodeStatus, Template, WorkflowStep } from "../../../argo";
-import { failedOrError, isFulfilled } from "../nodes";
+import { failedOrError, isFulfilled } from "../../../argo/phases";
 import {
   addAggregateToScope,
   addNodeToScope,

@@ -1,5 +1,5 @@
 import type { NodeStatus, Parameter } from "../../../argo";
-import { isFulfilled, type NodePhase } from "../nodes";
+import { isFulfilled, type NodePhase } from "../../../argo/phases";
 import { parseDurationMs } from "../time";
 import type { Invocation, RunContext } from "./context";
 import { TemplateError } from "./template-io";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { NodeStatus, Workflow } from "../../../../lib/argo";
-import { fnv32a, nodeId, podName } from "../../../../lib/engine/argo/node-ids";
-import { formulateResubmit } from "../../../../lib/engine/argo/resubmit-workflow";
-import { formulateRetry } from "../../../../lib/engine/argo/retry-workflow";
+import { fnv32a, nodeId, podName } from "../../../../lib/argo/node-ids";
+import { formulateResubmit } from "../../../../lib/argo/resubmit";
+import { formulateRetry } from "../../../../lib/argo/retry";
 import { WorkflowConflictError } from "../../../../lib/engine/errors";
 
 const WF = "wf-abc";

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { dependsTaskNames } from "../../../../lib/argo/depends";
 import {
-  dependsTaskNames,
   evaluateDepends,
   evaluateExpr,
   evaluateWhen,

@@ -4,9 +4,8 @@ import {
   dependenciesToDepends,
   dependsResolved,
   dependsTaskNames,
-  ExpressionError,
-  evaluateDepends,
-} from "../../../../lib/engine/local/expr";
+} from "../../../../lib/argo/depends";
+import { ExpressionError, evaluateDepends } from "../../../../lib/engine/local/expr";
 
 const t = (phase: DependsTaskState["phase"], loop?: DependsTaskState["loop"]): DependsTaskState => ({
   phase,
@@ -17,7 +16,7 @@ describe("evaluateDepends", () => {
   it("a bare name means Succeeded, Skipped or Daemoned", () => {
     expect(evaluateDepends("A", { A: t("Succeeded") })).toBe(true);
     expect(evaluateDepends("A", { A: t("Skipped") })).toBe(true);
-    expect(evaluateDepends("A", { A: t("Daemoned") })).toBe(true);
+    expect(evaluateDepends("A", { A: { phase: "Running", daemoned: true } })).toBe(true);
     expect(evaluateDepends("A", { A: t("Failed") })).toBe(false);
     expect(evaluateDepends("A", { A: t("Error") })).toBe(false);
     expect(evaluateDepends("A", { A: t("Omitted") })).toBe(false);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DAGTask, NodeStatus } from "../../../../lib/argo";
+import type { NodePhase } from "../../../../lib/argo/phases";
 import { assessDagPhase } from "../../../../lib/engine/local/dag-phase";
-import { type NodePhase, NodeTable, type NodeType } from "../../../../lib/engine/local/nodes";
+import { NodeTable, type NodeType } from "../../../../lib/engine/local/nodes";
 
 /** A DAG `wf` whose tasks are given as name → [type, phase, children]. */
 function dag(spec: Record<string, [NodeType, NodePhase, string[]]>, roots: string[]) {

@@ -4,20 +4,11 @@ import {
   type DependsTaskState,
   dependenciesSatisfied,
   dependenciesToDepends,
-  evaluateDepends,
-  type NodePhase,
-} from "../../../../lib/engine/local/expr";
+} from "../../../../lib/argo/depends";
+import type { NodePhase } from "../../../../lib/argo/phases";
+import { evaluateDepends } from "../../../../lib/engine/local/expr";
 
-const phases: NodePhase[] = [
-  "Pending",
-  "Running",
-  "Succeeded",
-  "Failed",
-  "Error",
-  "Skipped",
-  "Omitted",
-  "Daemoned",
-];
+const phases: NodePhase[] = ["Pending", "Running", "Succeeded", "Failed", "Error", "Skipped", "Omitted"];
 const continueOns: Array<ContinueOn | undefined> = [
   undefined,
   { failed: true },

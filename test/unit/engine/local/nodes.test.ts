@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fnv32a } from "../../../../lib/engine/local/expr";
-import { displayName, NodeTable, nodeId } from "../../../../lib/engine/local/nodes";
+import { displayName, fnv32a, nodeId } from "../../../../lib/argo/node-ids";
+import { NodeTable } from "../../../../lib/engine/local/nodes";
 
 describe("node ids and names", () => {
   it("uses the workflow name for the root and <wf>-<fnv32a(name)> otherwise", () => {

@@ -1,8 +1,9 @@
-import type { NodeStatus, Workflow } from "../../argo";
-import { WorkflowConflictError, WorkflowRejectedError } from "../errors";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
+import { WorkflowConflictError, WorkflowRejectedError } from "../engine/errors";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../engine/labels";
 import { nodeMatches, parseNodeFieldSelector } from "./node-field-selector";
 import { podNameFor } from "./node-ids";
+import { failedOrError } from "./phases";
+import type { NodeStatus, Workflow } from "./types.generated";
 
 const LABEL_ARCHIVING = "workflows.argoproj.io/workflow-archiving-status";
 
@@ -20,7 +21,6 @@ export interface RetryInput {
 }
 
 const EXECUTION_TYPES = new Set(["Pod", "Container", "Suspend", "HTTP", "Plugin"]);
-const isFailedOrError = (phase?: string) => phase === "Failed" || phase === "Error";
 
 /** RFC 3339 at second precision, as Argo writes times. */
 export function argoTime(date: Date): string {
@@ -41,7 +41,7 @@ export function formulateRetry(original: Workflow, input: RetryInput = {}): Retr
         "To retry a succeeded workflow, set the options restartSuccessful and nodeFieldSelector",
       );
     }
-  } else if (!isFailedOrError(phase)) {
+  } else if (!failedOrError(phase)) {
     throw new WorkflowConflictError(`Cannot retry a workflow in phase ${phase || "(none yet)"}`);
   }
   if (original.status?.compressedNodes || original.status?.offloadNodeStatusVersion) {
@@ -90,7 +90,7 @@ export function formulateRetry(original: Workflow, input: RetryInput = {}): Retr
   }
   const selected = new Set(redo);
   for (const original of Object.values(oldNodes)) {
-    if (!isFailedOrError(original.phase) || !EXECUTION_TYPES.has(original.type)) continue;
+    if (!failedOrError(original.phase) || !EXECUTION_TYPES.has(original.type)) continue;
     let node = original;
     if (node.nodeFlag?.retried) {
       const retryParent = oldNodes[parent.get(node.id) ?? ""];
@@ -227,10 +227,11 @@ export function overrideParameters(wf: Workflow, parameters: Record<string, stri
   }
 }
 
-function hasSucceededDescendant(
+/** Argo's isDescendantNodeSucceeded: whether a node below this one (other than an `excluded` one) Succeeded. */
+export function hasSucceededDescendant(
   node: NodeStatus,
   nodes: Record<string, NodeStatus>,
-  excluded: Set<string>,
+  excluded: ReadonlySet<string> = new Set(),
 ): boolean {
   const seen = new Set<string>();
   const queue = [...(node.children ?? [])];

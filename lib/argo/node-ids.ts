@@ -1,4 +1,4 @@
-import type { NodeStatus, Workflow } from "../argo";
+import type { NodeStatus, Workflow } from "./types.generated";
 
 // Argo's naming of nodes and pods, shared by both engines.
 
@@ -15,6 +15,12 @@ export function fnv32a(text: string): number {
 /** Argo's node id: the workflow name for the root node, `<wf>-<fnv32a(name)>` otherwise. */
 export function nodeId(workflowName: string, nodeName: string): string {
   return nodeName === workflowName ? workflowName : `${workflowName}-${fnv32a(nodeName)}`;
+}
+
+/** A node's display name: its name minus its boundary node's name, then a leading `[N].` or `.` removed. */
+export function displayName(name: string, boundaryName: string | undefined): string {
+  if (!boundaryName || !name.startsWith(boundaryName)) return name;
+  return name.slice(boundaryName.length).replace(/^(\[\d+\])?\./, "");
 }
 
 const MAX_POD_PREFIX = 242;

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { NodeStatus, Workflow } from "../../argo";
-import { WorkflowConflictError } from "../errors";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
+import { WorkflowConflictError } from "../engine/errors";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../engine/labels";
 import { nodeId } from "./node-ids";
-import { argoTime, overrideParameters } from "./retry-workflow";
+import { failedOrError } from "./phases";
+import { argoTime, hasSucceededDescendant, overrideParameters } from "./retry";
+import type { NodeStatus, Workflow } from "./types.generated";
 
 export const LABEL_RESUBMITTED_FROM = "workflows.argoproj.io/resubmitted-from-workflow";
 const CONTROLLER_LABELS = new Set([
@@ -87,7 +88,7 @@ export function formulateResubmit(original: Workflow, input: ResubmitInput = {})
     copy.name = rename(node.name);
     copy.id = nodeId(newName, copy.name);
     if (node.boundaryID) copy.boundaryID = convertId(node.boundaryID);
-    const failedPod = (node.phase === "Failed" || node.phase === "Error") && node.type === "Pod";
+    const failedPod = failedOrError(node.phase) && node.type === "Pod";
     if (failedPod) {
       delete copy.startedAt;
       delete copy.finishedAt;
@@ -103,7 +104,7 @@ export function formulateResubmit(original: Workflow, input: ResubmitInput = {})
       copy.phase = "Skipped";
       copy.type = "Skipped";
       copy.message = `original pod: ${node.id}`;
-    } else if (node.type === "Skipped" && !hasSucceededDescendant(node, oldNodes, new Set())) {
+    } else if (node.type === "Skipped" && !hasSucceededDescendant(node, oldNodes)) {
       continue;
     } else {
       copy.phase = "Pending";
@@ -118,19 +119,4 @@ export function formulateResubmit(original: Workflow, input: ResubmitInput = {})
     phase: "",
   };
   return wf;
-}
-
-function hasSucceededDescendant(
-  node: NodeStatus,
-  nodes: Record<string, NodeStatus>,
-  seen: Set<string>,
-): boolean {
-  for (const childId of node.children ?? []) {
-    if (seen.has(childId)) continue;
-    seen.add(childId);
-    const child = nodes[childId];
-    if (!child) continue;
-    if (child.phase === "Succeeded" || hasSucceededDescendant(child, nodes, seen)) return true;
-  }
-  return false;
 }

@@ -1,2 +1,0 @@
-// One implementation of Argo's node-name hash for both engines.
-export { fnv32a } from "../../node-ids";
