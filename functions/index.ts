@@ -1,11 +1,11 @@
 // Every Lambda handler by its serverless.yml function name: the embedded stack invokes these in-process.
 import type { Handler } from "aws-lambda";
+import { handler as api } from "./api";
 import { handler as build } from "./build";
-import { handler as pipeline } from "./pipeline";
 import { handler as watcher } from "./watcher";
 
-export const handlers: Record<"build" | "pipeline" | "watcher", Handler> = {
+export const handlers: Record<"build" | "api" | "watcher", Handler> = {
   build: (event) => build(event),
-  pipeline: (event, context) => pipeline(event, context),
+  api: (event, context) => api(event, context),
   watcher: (event) => watcher(event),
 };

@@ -115,7 +115,7 @@ export interface SkiffConfig {
   /**
    * Which Kubernetes service accounts specs may run as (SKIFF_SERVICE_ACCOUNTS, comma-separated; default only
    * `default`), and the exit notifier's (SKIFF_NOTIFIER_SERVICE_ACCOUNT, default `skiff-notifier`), which no
-   * spec may name: checked at build and again at submit (lib/build/lint/service-accounts.ts).
+   * spec may name: checked at build and again at submit (lib/compiler/lint/service-accounts.ts).
    */
   serviceAccounts: ServiceAccounts;
   /**

@@ -1,5 +1,5 @@
 // Emits the DSL's declarations (lib/dsl and the Argo types it names) into dist/types/ with TypeScript's
-// native compiler: the type check of an upload (lib/build/typecheck.ts) reads these instead of the DSL's
+// native compiler: the type check of an upload (lib/compiler/typecheck.ts) reads these instead of the DSL's
 // sources. Run it as a script, or import `buildDeclarations` (scripts/build.mjs does).
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-/** Install-relative, like lib/build/typecheck.ts's DSL_DECLARATIONS: dist/types/dsl/index.d.ts is the entry. */
+/** Install-relative, like lib/compiler/typecheck.ts's DSL_DECLARATIONS: dist/types/dsl/index.d.ts is the entry. */
 export const DECLARATIONS_DIR = "dist/types";
 
 /** TypeScript's own `tsc` launcher, which runs the platform's native compiler (once per build, so its Node start is no matter). */

@@ -2,7 +2,7 @@
 // - every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped) and every
 //   `bench/**/*.bench.ts` into dist/bench/, as ES modules that load their packages from node_modules;
 // - the script each build's sandbox isolate runs (the prelude, the DSL and the harness:
-//   lib/build/sandbox/isolate-script.ts) into dist/sandbox/isolate.js, one self-contained IIFE;
+//   lib/compiler/sandbox/isolate-script.ts) into dist/sandbox/isolate.js, one self-contained IIFE;
 // - the DSL's declarations into dist/types/, which the type check of a pipeline reads (./build-dts.mjs).
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -57,7 +57,7 @@ await Promise.all([
   }),
   // Runs inside an isolate, which has no module loader: one script, no imports left.
   build({
-    entryPoints: [join(root, "lib/build/sandbox/isolate-script.ts")],
+    entryPoints: [join(root, "lib/compiler/sandbox/isolate-script.ts")],
     outfile: join(root, "dist/sandbox/isolate.js"),
     bundle: true,
     format: "iife",

@@ -3,7 +3,7 @@
 // transform of the same source. Only compilePipeline and its options object are used (its default sandbox,
 // shared by the builds of a process); the whole-process `skiff build` is in hera.bench.ts.
 import { transform } from "esbuild";
-import { compilePipeline, memorySourceFiles } from "../../lib/build";
+import { compilePipeline, memorySourceFiles } from "../../lib/compiler";
 import { header, load, median, ms, printTable, type Row } from "../support/targets";
 import { generatePipeline } from "./generate";
 

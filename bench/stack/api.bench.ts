@@ -12,7 +12,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { parse } from "yaml";
 import type { Workflow } from "../../lib/argo";
-import { compilePipeline, memorySourceFiles } from "../../lib/build";
+import { compilePipeline, memorySourceFiles } from "../../lib/compiler";
 import { LABEL_RUN_ID } from "../../lib/engine/labels";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import { createS3Client } from "../../lib/local/s3";

@@ -8,7 +8,7 @@
 
 import { Logger } from "@aws-lambda-powertools/logger";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { compilePipeline } from "../../lib/build";
+import { compilePipeline } from "../../lib/compiler";
 import { EventBridgeBus } from "../../lib/events/eventbridge-bus";
 import { BuildService } from "../../lib/pipelines/build-service";
 import { createBuildHandler } from "../../lib/pipelines/handler";

@@ -20,7 +20,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 /** The SDK clients each handler constructs (its baseline imports exactly these). */
 const handlers = {
   build: { entry: "functions/build.ts", clients: ["s3", "dynamodb", "eventbridge"] },
-  pipeline: { entry: "functions/pipeline.ts", clients: ["s3", "dynamodb", "eks"] },
+  api: { entry: "functions/api.ts", clients: ["s3", "dynamodb", "eks"] },
   watcher: { entry: "functions/watcher.ts", clients: ["dynamodb", "eventbridge", "eks"] },
 } as const;
 

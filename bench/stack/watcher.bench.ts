@@ -7,9 +7,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { NodeStatus, Workflow } from "../../lib/argo";
-import type { Engine, WorkflowRef } from "../../lib/engine/engine";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../lib/local/credentials";
 import { startDynamoDbLocal } from "../../lib/local/dynamodb";
+import type { Engine, WorkflowRef } from "../../lib/ports/engine";
 import type { BusEvent, EventBus } from "../../lib/ports/event-bus";
 import { DynamoRunStore } from "../../lib/runs/dynamo-run-store";
 import { ensureTable } from "../../lib/runs/ensure-table";

@@ -1,6 +1,6 @@
-import type { ServiceAccountPolicy } from "../build/lint/service-accounts";
+import type { ServiceAccountPolicy } from "../compiler/lint/service-accounts";
 import type { SkiffConfig } from "../config";
-import type { Engine } from "../engine/engine";
+import type { Engine } from "../ports/engine";
 import type { RunStore } from "../ports/run-store";
 import type { SpecStore } from "../ports/spec-store";
 

@@ -11,10 +11,10 @@ type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
 /**
- * The pipeline function: middy routes each HTTP API request to its route in lib/api; every error becomes
+ * The HTTP API function: middy routes each HTTP API request to its route in lib/api; every error becomes
  * `{error, message, details}` with its status (5xx details stay in the log, not the response).
  */
-export function createPipelineHandler(
+export function createApiHandler(
   deps: () => Promise<ApiDeps> | ApiDeps,
   logger = new Logger({ serviceName: "skiff-api" }),
 ) {

@@ -1,9 +1,9 @@
 import { ulid } from "ulid";
 import { parse as parseYaml } from "yaml";
 import type { Workflow } from "../argo";
-import type { LogLine, WorkflowRef } from "../engine/engine";
 import { WorkflowNotFoundError, WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
+import type { LogLine, WorkflowRef } from "../ports/engine";
 import type { PipelineVersion, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 import { isTerminal } from "../runs/status";

@@ -1,12 +1,12 @@
 // The run endpoint's check of a spec before any run record is written: the service account rule the build's
-// lint applies (lib/build/lint/service-accounts.ts), again, because the spec may have been built under an
+// lint applies (lib/compiler/lint/service-accounts.ts), again, because the spec may have been built under an
 // older allow-list, and overrides and profiles change it after the build.
 import type { Workflow } from "../argo";
 import {
   type ServiceAccountPolicy,
   serviceAccountPolicy,
   serviceAccountViolations,
-} from "../build/lint/service-accounts";
+} from "../compiler/lint/service-accounts";
 import { defaultServiceAccounts } from "../config";
 import { unprocessable } from "./errors";
 

@@ -1,4 +1,4 @@
-import { serviceAccountPolicy } from "../build/lint/service-accounts";
+import { serviceAccountPolicy } from "../compiler/lint/service-accounts";
 import type { SkiffConfig } from "../config";
 import { s3ClientFor } from "../pipelines/aws";
 import { S3SpecStore } from "../pipelines/s3-spec-store";

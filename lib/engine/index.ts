@@ -1,11 +1,11 @@
 import type { EngineSettings } from "../config";
+import type { Engine } from "../ports/engine";
 import { createArgoEngine } from "./argo";
 import type { ClusterAccess } from "./argo/cluster";
 import { argoEngineConfig } from "./argo/config";
-import type { Engine } from "./engine";
 import { LocalEngine, type LocalEngineOptions } from "./local";
 
-export type { Engine, EngineKind } from "./engine";
+export type { Engine, EngineKind } from "../ports/engine";
 
 /** The engine part of the configuration (`SkiffConfig["engine"]`), plus what only code can supply. */
 export interface EngineConfig extends Omit<EngineSettings, "namespace"> {

@@ -1,7 +1,7 @@
 import type { Workflow } from "../argo";
-import type { Engine } from "../engine/engine";
 import { LABEL_RUN_ID } from "../engine/labels";
 import { DETAIL_TYPES, ENGINE_SOURCE, type WorkflowStatusChangeDetail } from "../events/contracts";
+import type { Engine } from "../ports/engine";
 import type { EventRouter } from "./bus/router";
 
 export interface EngineFeedOptions {

@@ -1,5 +1,5 @@
 import type { Manifest } from "../argo";
-import type { SourceFiles } from "../build/source-files";
+import type { SourceFiles } from "../compiler/source-files";
 import { buildFailedEvent, buildSucceededEvent } from "../events/run-events";
 import type { EventBus } from "../ports/event-bus";
 import type { Diagnostic, PipelineVersion, RunStore } from "../ports/run-store";
@@ -9,7 +9,7 @@ import { pipelineNameProblem, uploadEntry } from "./names";
 import { declaredParameters, templateCount } from "./spec-summary";
 import { UploadTooLargeError, uploadFiles } from "./upload-files";
 
-/** What the build service needs from the compiler (lib/build's `compilePipeline`). */
+/** What the build service needs from the compiler (lib/compiler's `compilePipeline`). */
 export interface CompileRequest {
   entry: string;
   files: SourceFiles;

@@ -1,4 +1,4 @@
-import { type SourceFiles, uploadPath } from "../build/source-files";
+import { type SourceFiles, uploadPath } from "../compiler/source-files";
 import type { UploadRef } from "../ports/run-store";
 import type { SpecStore } from "../ports/spec-store";
 import { SOURCE_PREFIX, type UploadEntry } from "./names";

@@ -14,7 +14,7 @@ export function buildServiceFromConfig(config: SkiffConfig): BuildService {
     bus: new EventBridgeBus({ busName: config.eventBus }),
     // The compiler (Argo's schema validators, the sandbox) loads on the first build, not in the init phase.
     compile: async (request) => {
-      const build = await import("../build");
+      const build = await import("../compiler");
       const { timeoutMs, ...rest } = request;
       const { notifier } = config;
       const serviceAccounts = build.serviceAccountPolicy(config.serviceAccounts, notifier);

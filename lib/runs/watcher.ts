@@ -1,10 +1,10 @@
 import type { Workflow } from "../argo";
 import { COMPLETED_SELECTOR, unstartedVerdict } from "../engine/argo/sweep";
-import type { Engine, WorkflowRef } from "../engine/engine";
 import { WorkflowNotFoundError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import { DETAIL_TYPES, type WorkflowStatusChangeDetail } from "../events/contracts";
 import { runCompletedEvent, runStatusChangeEvent } from "../events/run-events";
+import type { Engine, WorkflowRef } from "../ports/engine";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
 import { RunNotFoundError } from "./errors";

@@ -1,7 +1,7 @@
 import * as zlib from "node:zlib";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { NodeStatus, Outputs, Parameter, Workflow } from "../argo";
-import type { EngineKind } from "../engine/engine";
+import type { EngineKind } from "../ports/engine";
 import type { EngineInfo, FailedStep, RunStatus, StepRecord } from "../ports/run-store";
 import { RunStoreError } from "./errors";
 

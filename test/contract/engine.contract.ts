@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeStatus, Workflow } from "../../lib/argo";
-import type { Engine, WorkflowRef } from "../../lib/engine/engine";
 import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../../lib/engine/errors";
 import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../../lib/engine/labels";
+import type { Engine, WorkflowRef } from "../../lib/ports/engine";
 
 /** What each engine's test file provides to the shared scenarios. */
 export interface ContractTarget {

@@ -23,7 +23,7 @@ export function registerBuildCommands(program: Command): void {
     .option("--no-typecheck", "skip TypeScript's type check (faster)")
     .option("--format <format>", "report format: text, or json (a machine-readable report on stdout)", "text")
     .action(async (pipeline: string, flags: Flags) => {
-      const { runBuild } = await import("../../build/cli");
+      const { runBuild } = await import("../../compiler/cli");
       process.exitCode = await runBuild(pipeline, {
         output: flags.output,
         params: parseKeyValues(flags.param, "--param"),
@@ -38,7 +38,7 @@ export function registerBuildCommands(program: Command): void {
     .option("--no-typecheck", "skip TypeScript's type check of a pipeline")
     .option("--format <format>", "report format: text, or json (on stdout)", "text")
     .action(async (file: string, flags: Flags) => {
-      const { runLint } = await import("../../build/cli");
+      const { runLint } = await import("../../compiler/cli");
       process.exitCode = await runLint(file, {
         params: parseKeyValues(flags.param, "--param"),
         typecheck: flags.typecheck,

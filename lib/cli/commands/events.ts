@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { resolveEndpoints } from "../../api/remote/endpoints";
+import { resolveEndpoints } from "../../client/endpoints";
 import { UsageError } from "../exit";
 import { outputFormat } from "./remote";
 

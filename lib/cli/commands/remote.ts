@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { ApiClient, ApiClientError } from "../../api/remote/client";
-import { resolveEndpoints } from "../../api/remote/endpoints";
-import { formatDiagnostic, formatError, formatRun, formatRunTable } from "../../api/remote/format";
-import { isTerminalStatus } from "../../api/remote/wait";
+import { ApiClient, ApiClientError } from "../../client/client";
+import { resolveEndpoints } from "../../client/endpoints";
+import { formatDiagnostic, formatError, formatRun, formatRunTable } from "../../client/format";
+import { isTerminalStatus } from "../../client/wait";
 import { collect, EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseKeyValues, UsageError } from "../exit";
 
 export type OutputFormat = "text" | "json";
@@ -48,7 +48,7 @@ export function registerRemoteCommands(program: Command): void {
     .action(async (file: string, options: Outputting & { name?: string; wait: boolean }) => {
       const format = outputFormat(options.output);
       const { planPush, PipelineBucket, latestVersionNumber, waitForBuild, PushError } = await import(
-        "../../api/remote/push"
+        "../../client/push"
       );
       process.exitCode = await withApiErrors(async () => {
         const endpoints = resolveEndpoints();

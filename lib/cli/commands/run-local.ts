@@ -19,9 +19,9 @@ async function loadWorkflow(target: string): Promise<Workflow> {
     // Loaded only for pipelines, and from its modules: the compiler's index also brings the linter, which
     // the compiler loads itself while the sandbox evaluates, and the YAML writer, which a run never needs.
     const [{ compilePipeline }, { formatDiagnostic }, { directorySourceFiles }] = await Promise.all([
-      import("../../build/compile"),
-      import("../../build/diagnostics"),
-      import("../../build/source-files"),
+      import("../../compiler/compile"),
+      import("../../compiler/diagnostics"),
+      import("../../compiler/source-files"),
     ]);
     const result = await compilePipeline({
       entry: basename(target),
@@ -45,7 +45,7 @@ async function loadWorkflow(target: string): Promise<Workflow> {
     throw new UsageError(`cannot read ${target}: ${(error as Error).message}`);
   }
   // The reader `skiff lint` uses, so that both accept and read a spec alike.
-  const { parseManifests } = await import("../../build/manifest-file");
+  const { parseManifests } = await import("../../compiler/manifest-file");
   const { documents: docs, diagnostics } = parseManifests(text, target);
   for (const d of diagnostics) {
     const at = d.line === undefined ? "" : `${d.line}:${d.column ?? 1}:`;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { ApiClient } from "../../api/remote/client";
-import { resolveEndpoints } from "../../api/remote/endpoints";
-import { formatRun } from "../../api/remote/format";
-import { waitForRun } from "../../api/remote/wait";
+import { ApiClient } from "../../client/client";
+import { resolveEndpoints } from "../../client/endpoints";
+import { formatRun } from "../../client/format";
+import { waitForRun } from "../../client/wait";
 import { EXIT_FAILED, EXIT_OK, parseKeyValues, UsageError } from "../exit";
 import { outputFormat, withApiErrors } from "./remote";
 import type { RunCommandOptions } from "./run";

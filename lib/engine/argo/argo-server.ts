@@ -1,5 +1,5 @@
 import type { Workflow } from "../../argo";
-import type { ResubmitOptions, WorkflowRef } from "../engine";
+import type { ResubmitOptions, WorkflowRef } from "../../ports/engine";
 import {
   DEFAULT_RETRY_POLICY,
   HttpStatusError,

@@ -16,7 +16,7 @@ import type {
   WatchOptions,
   WorkflowList,
   WorkflowRef,
-} from "../engine";
+} from "../../ports/engine";
 import {
   EngineUnavailableError,
   WorkflowConflictError,

@@ -17,7 +17,7 @@ import type {
   WatchOptions,
   WorkflowList,
   WorkflowRef,
-} from "../engine";
+} from "../../ports/engine";
 import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../errors";
 import { LABEL_COMPLETED, LABEL_RUN_ID } from "../labels";
 import { markLost, WorkflowJournal } from "./journal";

@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
-import type { LogLine } from "../engine";
+import type { LogLine } from "../../ports/engine";
 
 /** The timestamped stdout/stderr lines of every step of one run, in memory and in `<dir>/<nodeId>.log`. */
 export class LogBook {

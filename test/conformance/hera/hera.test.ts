@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { formatDiagnostic, lintManifest, toYaml } from "../../../lib/build";
+import { formatDiagnostic, lintManifest, toYaml } from "../../../lib/compiler";
 import { argoValidator } from "../../unit/dsl/argo-schema";
 
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -1,9 +1,9 @@
-// The pipeline function against real parts: DynamoDB Local (table.json), s3rver, the real local engine, and
+// The HTTP API function against real parts: DynamoDB Local (table.json), s3rver, the real local engine, and
 // specs compiled by the real build service. Requests are API Gateway v2 (HTTP API) events.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { ApiDeps } from "../../../lib/api/deps";
-import { createPipelineHandler } from "../../../lib/api/handler";
-import { compilePipeline } from "../../../lib/build";
+import { createApiHandler } from "../../../lib/api/handler";
+import { compilePipeline } from "../../../lib/compiler";
 import { defaultLimits } from "../../../lib/config";
 import { LocalEngine } from "../../../lib/engine/local";
 import { s3ClientFor } from "../../../lib/pipelines/aws";
@@ -75,7 +75,7 @@ export async function startApiStack(
       engine: { kind: "local", namespace: "skiff" },
     },
   };
-  const handler = createPipelineHandler(() => deps);
+  const handler = createApiHandler(() => deps);
   const builds = new BuildService({ specs, runs, bus: noBus, compile: (r) => compilePipeline(r) });
   return {
     deps,

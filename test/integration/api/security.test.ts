@@ -1,7 +1,7 @@
 // The run endpoint's security checks against real parts (DynamoDB Local, s3rver, the local engine): who the
 // caller is, and which service accounts a stored spec may run as, checked before any run record is written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceAccountPolicy } from "../../../lib/build/lint/service-accounts";
+import { serviceAccountPolicy } from "../../../lib/compiler/lint/service-accounts";
 import { LABEL_RUN_ID } from "../../../lib/engine/labels";
 import { type ApiStack, startApiStack, TEST_CALLER } from "./harness";
 

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { handler } from "../../../functions/build";
 import { checkSpecServiceAccounts } from "../../../lib/api/submit-check";
 import type { Workflow } from "../../../lib/argo";
-import { serviceAccountPolicy } from "../../../lib/build/lint/service-accounts";
+import { serviceAccountPolicy } from "../../../lib/compiler/lint/service-accounts";
 import { notifierSettings, resetConfig, serviceAccounts } from "../../../lib/config";
 import { NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
 import { BUCKET, type Stack, startStack } from "./harness";

@@ -8,15 +8,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../../../lib/api/remote/client";
-import { resolveEndpoints } from "../../../lib/api/remote/endpoints";
+import { ApiClient } from "../../../lib/client/client";
+import { resolveEndpoints } from "../../../lib/client/endpoints";
 import {
   latestVersionNumber,
   PipelineBucket,
   planPush,
   versionNumber,
   waitForBuild,
-} from "../../../lib/api/remote/push";
+} from "../../../lib/client/push";
 import { freePort } from "../../../lib/local/net";
 import type { PipelineVersion } from "../../../lib/ports/run-store";
 

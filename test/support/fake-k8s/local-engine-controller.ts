@@ -1,6 +1,5 @@
 import type { Workflow } from "../../../lib/argo";
 import { podNameFor } from "../../../lib/argo/node-ids";
-import type { WorkflowRef } from "../../../lib/engine/engine";
 import {
   LABEL_COMPLETED,
   LABEL_CONTROLLER_INSTANCE_ID,
@@ -8,6 +7,7 @@ import {
   LABEL_RUN_ID,
 } from "../../../lib/engine/labels";
 import type { LocalEngine } from "../../../lib/engine/local";
+import type { WorkflowRef } from "../../../lib/ports/engine";
 import type { FakeController, FakeKubeApiServer } from "./server";
 
 const TERMINAL = new Set(["Succeeded", "Failed", "Error"]);

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveEndpoints } from "../../../lib/api/remote/endpoints";
+import { resolveEndpoints } from "../../../lib/client/endpoints";
 
 const dir = mkdtempSync(join(tmpdir(), "skiff-endpoints-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ownVersion, planPush, uploadReplaced } from "../../../lib/api/remote/push";
+import { ownVersion, planPush, uploadReplaced } from "../../../lib/client/push";
 import { contentHash } from "../../../lib/pipelines/content-hash";
 import type { PipelineVersion } from "../../../lib/ports/run-store";
 

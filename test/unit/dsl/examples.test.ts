@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource, type SkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
 import type { DAGTask, Template, Workflow } from "../../../lib/argo";
-import { compilePipeline, directorySourceFiles, formatDiagnostic } from "../../../lib/build";
-import { toYaml } from "../../../lib/build/yaml";
+import { compilePipeline, directorySourceFiles, formatDiagnostic } from "../../../lib/compiler";
+import { toYaml } from "../../../lib/compiler/yaml";
 import { argoValidator } from "./argo-schema";
 
 const examplesDir = fileURLToPath(new URL("../../../examples/", import.meta.url));

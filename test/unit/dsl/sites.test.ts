@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { isSkiffResource, manifestSites, type SourceSite } from "skiff";
 import { afterAll, describe, expect, it } from "vitest";
-import { compilePipeline, directorySourceFiles } from "../../../lib/build";
+import { compilePipeline, directorySourceFiles } from "../../../lib/compiler";
 
 const fixture = fileURLToPath(new URL("../../fixtures/dsl/sited-pipeline.ts", import.meta.url));
 const dslEntry = fileURLToPath(new URL("../../../lib/dsl/index.ts", import.meta.url));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
-import { compilePipeline, lintManifest, memorySourceFiles, toYaml } from "../../../lib/build";
+import { compilePipeline, lintManifest, memorySourceFiles, toYaml } from "../../../lib/compiler";
 import { notifierSettings } from "../../../lib/config";
 import { NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
 import { compileForEngine } from "../../../lib/pipelines/engine-compile";

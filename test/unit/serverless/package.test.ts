@@ -73,7 +73,7 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     const functions = ofType("AWS::Lambda::Function");
     expect(functions.map(([id]) => id).sort()).toEqual([
       "BuildLambdaFunction",
-      "PipelineLambdaFunction",
+      "ApiLambdaFunction",
       "WatcherLambdaFunction",
     ]);
     const roles = new Set<string>();
@@ -124,7 +124,7 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     ]);
   });
 
-  it("routes every API route to the pipeline function with IAM auth, though no stage was given", () => {
+  it("routes every API route to the HTTP API function with IAM auth, though no stage was given", () => {
     const routes = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties);
     expect(routes.map((r) => r.RouteKey).sort()).toEqual(
       apiRoutes.map((r) => `${r.method} ${r.path}`).sort(),
@@ -200,7 +200,7 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
         Resource: unknown;
       }>;
     const actions = (role: string) => statements(role).flatMap((s) => [s.Action].flat());
-    for (const role of ["BuildRole", "PipelineRole", "WatcherRole"]) {
+    for (const role of ["BuildRole", "ApiRole", "WatcherRole"]) {
       for (const statement of statements(role)) {
         expect([statement.Action].flat().some((a) => a.endsWith("*"))).toBe(false);
         expect(statement.Resource).not.toBe("*");
@@ -211,8 +211,8 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     );
     const buildPut = statements("BuildRole").find((s) => s.Action === "s3:PutObject");
     expect(JSON.stringify(buildPut?.Resource)).toContain("/specs/*");
-    expect(actions("PipelineRole")).not.toContain("events:PutEvents");
-    expect(actions("PipelineRole")).not.toContain("s3:PutObject");
+    expect(actions("ApiRole")).not.toContain("events:PutEvents");
+    expect(actions("ApiRole")).not.toContain("s3:PutObject");
     expect(actions("WatcherRole")).toContain("events:PutEvents");
     expect(actions("WatcherRole").some((a) => a.startsWith("s3:"))).toBe(false);
   });
@@ -252,7 +252,7 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
         },
       },
     ]);
-    expect(putEvents("PipelineRole")).toEqual([]);
+    expect(putEvents("ApiRole")).toEqual([]);
   });
 
   it("lets EventBridge send to the watcher's redrive queue only for the watcher's rule, from this account", () => {

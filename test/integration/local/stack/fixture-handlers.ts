@@ -1,4 +1,4 @@
-// Small stand-ins for functions/{build,pipeline,watcher}.ts: just enough to prove the stack's wiring (env,
+// Small stand-ins for functions/{build,api,watcher}.ts: just enough to prove the stack's wiring (env,
 // triggers, engine, bus) with the real SDK clients, without depending on the real handlers.
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
@@ -139,7 +139,7 @@ export function fixtureHandlers(calls: Calls): Handlers {
 
   return {
     build: build as Handlers[string],
-    pipeline: pipeline as Handlers[string],
+    api: pipeline as Handlers[string],
     watcher: watcher as Handlers[string],
   };
 }

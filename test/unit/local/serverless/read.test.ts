@@ -104,8 +104,8 @@ describe("the project's serverless.yml", () => {
     );
   });
 
-  it("routes the HTTP API to the pipeline function", () => {
-    const routes = (fn("pipeline")?.triggers ?? []).map((t) =>
+  it("routes the HTTP API to the HTTP API function", () => {
+    const routes = (fn("api")?.triggers ?? []).map((t) =>
       t.kind === "httpApi" ? `${t.method} ${t.path}` : "",
     );
     expect(routes).toContain("POST /pipelines/{name}/runs");

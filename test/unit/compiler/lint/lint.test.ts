@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lintManifest } from "../../../../lib/build/lint";
+import { lintManifest } from "../../../../lib/compiler/lint";
 
 // biome-ignore lint/suspicious/noExplicitAny: the cases poke at arbitrary manifest fields
 type Json = Record<string, any>;

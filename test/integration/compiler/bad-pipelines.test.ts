@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CompileResult, compilePipeline, memorySourceFiles } from "../../../lib/build";
+import { type CompileResult, compilePipeline, memorySourceFiles } from "../../../lib/compiler";
 
 // Every bad pipeline gets its own, specific diagnostic, and none of them reaches the build host: a secret
 // planted in the parent's environment never shows up, and the marker file they try to create never exists.

@@ -4,8 +4,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
 import { generatePipeline } from "../../../bench/compile/generate";
-import { toYaml } from "../../../lib/build/yaml";
-import { UnwritableValueError } from "../../../lib/build/yaml-writer";
+import { toYaml } from "../../../lib/compiler/yaml";
+import { UnwritableValueError } from "../../../lib/compiler/yaml-writer";
 import { seededRandom } from "../../support/seeded-random";
 import { pyyaml, type Reader, yaml11, yaml12 } from "../../support/yaml-readers";
 
@@ -293,7 +293,7 @@ describe("the YAML writer", () => {
   it("round-trips every Hera conformance spec and a generated 500-task spec through YAML 1.1 and 1.2 readers", async () => {
     const specs = await dslSpecs();
     expect(specs.length).toBeGreaterThan(20);
-    const { compilePipeline, memorySourceFiles } = await import("../../../lib/build");
+    const { compilePipeline, memorySourceFiles } = await import("../../../lib/compiler");
     const result = await compilePipeline({
       entry: "pipeline.ts",
       files: memorySourceFiles({ "pipeline.ts": generatePipeline(500) }),

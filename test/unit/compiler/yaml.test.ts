@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { canonicalize, toJson, toYaml } from "../../../lib/build/yaml";
+import { canonicalize, toJson, toYaml } from "../../../lib/compiler/yaml";
 
 describe("toYaml", () => {
   const manifest = {

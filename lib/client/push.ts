@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/credentials";
-import { contentHash } from "../../pipelines/content-hash";
-import { pipelineNameProblem, SOURCE_PREFIX } from "../../pipelines/names";
-import type { PipelineVersion, UploadRef } from "../../ports/run-store";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/credentials";
+import { contentHash } from "../pipelines/content-hash";
+import { pipelineNameProblem, SOURCE_PREFIX } from "../pipelines/names";
+import type { PipelineVersion, UploadRef } from "../ports/run-store";
 import type { ApiClient } from "./client";
 import type { Endpoints } from "./endpoints";
 

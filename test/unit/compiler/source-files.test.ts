@@ -7,7 +7,7 @@ import {
   memorySourceFiles,
   OutsideUploadError,
   uploadPath,
-} from "../../../lib/build/source-files";
+} from "../../../lib/compiler/source-files";
 
 describe("source files", () => {
   it("normalises upload paths and refuses to leave the root", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compilePipeline, memorySourceFiles } from "../../../lib/build";
-import { toYaml } from "../../../lib/build/yaml";
+import { compilePipeline, memorySourceFiles } from "../../../lib/compiler";
+import { toYaml } from "../../../lib/compiler/yaml";
 
 const HELLO = `import { container, dag, workflow } from "skiff";
 import { greeting } from "./shared/greeting";

@@ -1,7 +1,7 @@
 // The harness in the isolate's script: what it answers for each shape of pipeline module.
 import { describe, expect, it } from "vitest";
-import { IsolateSandbox } from "../../../lib/build";
-import { bundleDsl } from "../../../lib/build/dsl-bundle";
+import { IsolateSandbox } from "../../../lib/compiler";
+import { bundleDsl } from "../../../lib/compiler/dsl-bundle";
 
 async function answer(body: string): Promise<unknown> {
   const code = `globalThis.__skiffPipeline = { entry: "p.ts", load(module, exports, require) { ${body} } };`;

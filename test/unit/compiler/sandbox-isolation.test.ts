@@ -1,7 +1,7 @@
 // Every build gets a fresh isolate: prove through compilePipeline that nothing one build does — to its
 // globals, the intrinsics (hidden ones included) or the DSL's own objects — reaches a later build.
 import { describe, expect, it } from "vitest";
-import { compilePipeline, memorySourceFiles } from "../../../lib/build";
+import { compilePipeline, memorySourceFiles } from "../../../lib/compiler";
 
 const CANARY = `import { container, dag, workflow } from "skiff";
 const say = container({ name: "say", image: "alpine:3.20", command: ["echo", "hi"], securityContext: { runAsNonRoot: true } });

@@ -1,4 +1,4 @@
-import { TERMINAL_RUN_STATUSES } from "../../ports/run-store";
+import { TERMINAL_RUN_STATUSES } from "../ports/run-store";
 import type { ApiClient, RunView } from "./client";
 
 export const isTerminalStatus = (status: string) =>

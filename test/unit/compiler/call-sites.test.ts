@@ -9,7 +9,7 @@ import {
   memorySourceFiles,
   type Sandbox,
   type SandboxLimits,
-} from "../../../lib/build";
+} from "../../../lib/compiler";
 
 /** A real sandbox that remembers whether each evaluation asked for call sites. */
 class RecordingSandbox implements Sandbox {

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { lintManifest } from "../../../../lib/build/lint";
-import { KINDS } from "../../../../lib/build/lint/schema";
-import { parseManifests } from "../../../../lib/build/manifest-file";
+import { lintManifest } from "../../../../lib/compiler/lint";
+import { KINDS } from "../../../../lib/compiler/lint/schema";
+import { parseManifests } from "../../../../lib/compiler/manifest-file";
 
 // Argo's own examples (../shared/conformance/argo/examples, beside the project) are the reference for
 // what valid looks like: every document must lint without a single error.

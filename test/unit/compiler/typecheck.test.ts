@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memorySourceFiles } from "../../../lib/build/source-files";
-import { typecheckPipeline } from "../../../lib/build/typecheck";
+import { memorySourceFiles } from "../../../lib/compiler/source-files";
+import { typecheckPipeline } from "../../../lib/compiler/typecheck";
 import { buildDeclarations } from "../../../scripts/build-dts.mjs";
 
 // The DSL's declarations as a build emits them, into this test's own folder (dist/ may be stale or absent).

@@ -1,8 +1,8 @@
 // The isolate sandbox on its own: raw bundles that assign `__skiffPipeline` as the bundler does, evaluated
 // after the real isolate script (prelude, DSL, harness) that `npm run build` wrote.
 import { describe, expect, it } from "vitest";
-import { IsolateSandbox, type SandboxLimits } from "../../../lib/build";
-import { bundleDsl } from "../../../lib/build/dsl-bundle";
+import { IsolateSandbox, type SandboxLimits } from "../../../lib/compiler";
+import { bundleDsl } from "../../../lib/compiler/dsl-bundle";
 
 /** A pipeline bundle whose module body is `body` (CommonJS, `require("skiff")` gives the DSL). */
 const pipeline = (body: string) =>

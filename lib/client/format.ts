@@ -1,5 +1,5 @@
-import type { Diagnostic, RunRecord, StepRecord } from "../../ports/run-store";
-import type { ErrorBody } from "../errors";
+import type { ErrorBody } from "../api/errors";
+import type { Diagnostic, RunRecord, StepRecord } from "../ports/run-store";
 
 const SYMBOL: Record<string, string> = {
   Succeeded: "✔",

@@ -1,13 +1,13 @@
-// The service account rule (lib/build/lint/service-accounts.ts) on every place Argo's schema lets a spec name
+// The service account rule (lib/compiler/lint/service-accounts.ts) on every place Argo's schema lets a spec name
 // one, and with the exit notifier the build injects.
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
-import { lintManifest } from "../../../../lib/build/lint";
+import { lintManifest } from "../../../../lib/compiler/lint";
 import {
   type ServiceAccountPolicy,
   serviceAccountPolicy,
   serviceAccountViolations,
-} from "../../../../lib/build/lint/service-accounts";
+} from "../../../../lib/compiler/lint/service-accounts";
 import { defaultServiceAccounts } from "../../../../lib/config";
 import { injectExitNotifier, NOTIFIER_TEMPLATE } from "../../../../lib/engine/argo/exit-notifier";
 

@@ -161,11 +161,11 @@ function placed(dir: string, raw: RawDiagnostic, texts: Map<string, string>): Di
   });
 }
 
-/** The worker's script: built into dist/build/, or its source when this module runs from source. */
+/** The worker's script: built into dist/compiler/, or its source when this module runs from source. */
 function workerFile(): URL | string {
   if (import.meta.url.endsWith(".ts")) return new URL("./typecheck-worker.main.ts", import.meta.url);
-  const built = findInstalled("dist/build/typecheck-worker.js");
-  if (!built) throw new Error("the type checker's worker (dist/build/typecheck-worker.js) is not built");
+  const built = findInstalled("dist/compiler/typecheck-worker.js");
+  if (!built) throw new Error("the type checker's worker (dist/compiler/typecheck-worker.js) is not built");
   return built;
 }
 

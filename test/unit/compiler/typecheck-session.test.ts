@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { typecheckPipeline } from "../../../lib/build/typecheck";
-import { TypecheckSession } from "../../../lib/build/typecheck-session";
+import { typecheckPipeline } from "../../../lib/compiler/typecheck";
+import { TypecheckSession } from "../../../lib/compiler/typecheck-session";
 import { buildDeclarations } from "../../../scripts/build-dts.mjs";
 
 // The DSL's declarations as a build emits them, into this test's own folder (dist/ may be stale or absent).

@@ -1,5 +1,5 @@
-import type { PipelineRecord, PipelineVersion, RunRecord, StepRecord } from "../../ports/run-store";
-import type { ErrorBody } from "../errors";
+import type { ErrorBody } from "../api/errors";
+import type { PipelineRecord, PipelineVersion, RunRecord, StepRecord } from "../ports/run-store";
 import type { Endpoints } from "./endpoints";
 
 /** An error response of the API, with its status and body. */

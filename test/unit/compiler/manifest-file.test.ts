@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lintSpecText } from "../../../lib/build/lint-spec";
-import { parseManifests } from "../../../lib/build/manifest-file";
+import { lintSpecText } from "../../../lib/compiler/lint-spec";
+import { parseManifests } from "../../../lib/compiler/manifest-file";
 
 const SPEC = `apiVersion: argoproj.io/v1alpha1
 kind: Workflow

@@ -90,7 +90,7 @@ export interface LintOptions {
    * the manifest was parsed from). Default: none; the manifest is serialized to measure it.
    */
   jsonBytesAtMost?: number;
-  /** The deployment's service account rule (lib/build/lint/service-accounts.ts). Default: not checked. */
+  /** The deployment's service account rule (lib/compiler/lint/service-accounts.ts). Default: not checked. */
   serviceAccounts?: ServiceAccountPolicy;
 }
 

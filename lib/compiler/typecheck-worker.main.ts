@@ -1,7 +1,7 @@
-// The warm type checker's thread (lib/build/typecheck-session.ts starts it): one TypeScript 7 API session,
+// The warm type checker's thread (lib/compiler/typecheck-session.ts starts it): one TypeScript 7 API session,
 // used synchronously here so that its file-system callbacks answer without a round trip through the main
 // thread's event loop, while the main thread stays free to time a check out. Self-contained (no relative
-// imports): it runs from dist/build/typecheck-worker.js, or from this source under Node's type stripping.
+// imports): it runs from dist/compiler/typecheck-worker.js, or from this source under Node's type stripping.
 import { parentPort } from "node:worker_threads";
 import { API } from "typescript/unstable/sync";
 

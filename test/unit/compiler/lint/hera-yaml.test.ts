@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { lintSpecText } from "../../../../lib/build/lint-spec";
+import { lintSpecText } from "../../../../lib/compiler/lint-spec";
 
 // Hera's generated YAML (../shared/conformance/hera) is a second, independent body of valid specs.
 const heraDir = fileURLToPath(new URL("../../../../../shared/conformance/hera/", import.meta.url));

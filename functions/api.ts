@@ -1,6 +1,6 @@
 // The HTTP API (runs and pipelines). Routes and their logic are in lib/api.
-import { createPipelineHandler } from "../lib/api/handler";
+import { createApiHandler } from "../lib/api/handler";
 import { apiDepsFromConfig } from "../lib/api/wiring";
 import { fromConfig } from "./init";
 
-export const handler = createPipelineHandler(fromConfig(apiDepsFromConfig));
+export const handler = createApiHandler(fromConfig(apiDepsFromConfig));
