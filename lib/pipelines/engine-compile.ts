@@ -4,7 +4,7 @@ import type { Compile, CompileRequest, CompileResult } from "./build-service";
 
 /**
  * The compiler as the build function uses it: on the Argo engine every Workflow spec also gets the exit
- * notifier (DESIGN.md § Engines), composed with the pipeline's own exit handler, so completion reaches
+ * notifier (ARCHITECTURE.md, "The life of a Pipeline"), composed with the pipeline's own exit handler, so completion reaches
  * EventBridge without waiting for the sweep. The stored spec is what runs, so the notifier is in it.
  */
 export function compileForEngine(

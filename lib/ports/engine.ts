@@ -1,6 +1,6 @@
 import type { Workflow } from "../argo";
 
-/** The `Engine` port of DESIGN.md. Both engines speak Argo's exact status format. */
+/** The `Engine` port (ARCHITECTURE.md, "Ports and their adapters"). Both engines speak Argo's exact status format. */
 export type EngineKind = "local" | "argo";
 
 /** Identifies one engine workflow. */

@@ -19,7 +19,7 @@ export interface SpecStore {
   list(prefix: string): Promise<string[]>;
 }
 
-/** S3 key layout (DESIGN.md § Data). */
+/** S3 key layout: sources, Specs, logs and artifacts of the pipelines bucket. */
 export const keys = {
   pipelineSource: (name: string) => `pipelines/${name}.ts`,
   spec: (name: string, version: string) => `specs/${name}/${version}.yaml`,

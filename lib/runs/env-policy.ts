@@ -1,5 +1,5 @@
 /**
- * Which environment variables a run request may set (DESIGN.md § Security model: no environment variable that
+ * Which environment variables a run request may set (docs/security.md: no environment variable that
  * changes how a program starts or loads code).
  *
  * Two lists decide. The deployment's allow-list (`SKIFF_OVERRIDE_ENV_ALLOW`, name globs) says which names a

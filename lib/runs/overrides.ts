@@ -4,7 +4,7 @@ import { deniedEnvName, envNameProblem } from "./env-policy";
 import { unsafeCharacter } from "./unsafe-text";
 
 /**
- * Run-time overrides (DESIGN.md § Security model): what a run request may change in a spec, as an allow-list.
+ * Run-time overrides (docs/security.md): what a run request may change in a spec, as an allow-list.
  * Anything not listed here is refused; privileged containers, host paths and the host network need a named
  * profile that allows them; environment variables follow the deployment's allow-list and never a name of
  * lib/runs/env-policy.ts's deny-list; Secrets only those a profile or the deployment grants. Every field is
