@@ -6,7 +6,7 @@
  * talks to AWS in the cloud and to the embedded servers locally.
  */
 import { z } from "zod";
-import type { ExitNotifierOptions } from "./engine/argo/exit-notifier";
+import type { ExitNotifierOptions } from "./compiler/exit-notifier";
 import { ENV_GLOB } from "./runs/env-policy";
 import { OverrideError, parseProfiles as validateProfiles } from "./runs/overrides";
 

@@ -1,5 +1,5 @@
 import type { Manifest, Workflow } from "../argo";
-import { type ExitNotifierOptions, injectExitNotifier } from "../engine/argo/exit-notifier";
+import { type ExitNotifierOptions, injectExitNotifier } from "../compiler/exit-notifier";
 import type { Compile, CompileRequest, CompileResult } from "./build-service";
 
 /**

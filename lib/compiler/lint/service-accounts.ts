@@ -3,7 +3,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { parseAllDocuments } from "yaml";
 import type { ServiceAccounts } from "../../config";
-import { type ExitNotifierOptions, notifierTemplate } from "../../engine/argo/exit-notifier";
+import { type ExitNotifierOptions, notifierTemplate } from "../exit-notifier";
 import { isObject, keySegment } from "./json";
 import { workflowSpec } from "./rules";
 

@@ -10,7 +10,6 @@ export { type BearerTokenProvider, type ClusterAccess, connectCluster, describeE
 export { type ArgoEngineConfig, argoEngineConfig, clusterAccess } from "./config";
 export { createEksToken, decodeEksToken, EksTokenSource } from "./eks-token";
 export { ArgoEngine, type ArgoEngineOptions, isCompleted } from "./engine";
-export { type ExitNotifierOptions, injectExitNotifier } from "./exit-notifier";
 export { KubeTransport } from "./kube-transport";
 export * from "./sweep";
 

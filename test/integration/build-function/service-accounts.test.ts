@@ -7,9 +7,9 @@ import { parse } from "yaml";
 import { handler } from "../../../functions/build";
 import { checkSpecServiceAccounts } from "../../../lib/api/submit-check";
 import type { Workflow } from "../../../lib/argo";
+import { NOTIFIER_TEMPLATE } from "../../../lib/compiler/exit-notifier";
 import { serviceAccountPolicy } from "../../../lib/compiler/lint/service-accounts";
 import { notifierSettings, resetConfig, serviceAccounts } from "../../../lib/config";
-import { NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
 import { BUCKET, type Stack, startStack } from "./harness";
 
 let stack: Stack;

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
 import { compilePipeline, lintManifest, memorySourceFiles, toYaml } from "../../../lib/compiler";
+import { NOTIFIER_TEMPLATE } from "../../../lib/compiler/exit-notifier";
 import { notifierSettings } from "../../../lib/config";
-import { NOTIFIER_TEMPLATE } from "../../../lib/engine/argo/exit-notifier";
 import { compileForEngine } from "../../../lib/pipelines/engine-compile";
 
 const hello = readFileSync(new URL("../../../examples/hello/pipeline.ts", import.meta.url), "utf8");

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
-import { injectExitNotifier, NOTIFIER_TEMPLATE } from "../../../../lib/engine/argo/exit-notifier";
+import { injectExitNotifier, NOTIFIER_TEMPLATE } from "../../../../lib/compiler/exit-notifier";
 import { LocalEngine } from "../../../../lib/engine/local";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
 import { tempDir } from "../../../support/temp-dir";

@@ -2,6 +2,7 @@
 // one, and with the exit notifier the build injects.
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
+import { injectExitNotifier, NOTIFIER_TEMPLATE } from "../../../../lib/compiler/exit-notifier";
 import { lintManifest } from "../../../../lib/compiler/lint";
 import {
   type ServiceAccountPolicy,
@@ -9,7 +10,6 @@ import {
   serviceAccountViolations,
 } from "../../../../lib/compiler/lint/service-accounts";
 import { defaultServiceAccounts } from "../../../../lib/config";
-import { injectExitNotifier, NOTIFIER_TEMPLATE } from "../../../../lib/engine/argo/exit-notifier";
 
 const workflow = (spec: Record<string, unknown>, kind = "Workflow"): Workflow =>
   ({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
-import { notifierSettings } from "../../../../lib/config";
 import {
   COMPOSED_EXIT_TEMPLATE,
   injectExitNotifier,
   NOTIFIER_TEMPLATE,
-} from "../../../../lib/engine/argo/exit-notifier";
+} from "../../../../lib/compiler/exit-notifier";
+import { notifierSettings } from "../../../../lib/config";
 import { workflowValidator } from "../../../support/fake-k8s/schema";
 
 const base = (): Workflow => ({

@@ -1,5 +1,5 @@
-import type { DAGTask, LifecycleHook, Template, Workflow } from "../../argo";
-import { LABEL_RUN_ID } from "../labels";
+import type { DAGTask, LifecycleHook, Template, Workflow } from "../argo";
+import { LABEL_RUN_ID } from "../engine/labels";
 
 /** Template names the notifier adds; a spec that already has them is returned unchanged. */
 export const NOTIFIER_TEMPLATE = "skiff-exit-notifier";
