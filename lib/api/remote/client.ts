@@ -1,4 +1,5 @@
-import type { PipelineRecord, PipelineVersion, RunRecord, StepRecord } from "../../ports/run-store";
+import type { PipelineRecord, PipelineVersion } from "../../ports/pipeline-store";
+import type { RunRecord, StepRecord } from "../../ports/run-store";
 import type { ErrorBody } from "../errors";
 import type { Endpoints } from "./endpoints";
 

@@ -1,4 +1,5 @@
-import type { Diagnostic, RunRecord, StepRecord } from "../../ports/run-store";
+import type { Diagnostic } from "../../build/diagnostics";
+import type { RunRecord, StepRecord } from "../../ports/run-store";
 import type { ErrorBody } from "../errors";
 
 const SYMBOL: Record<string, string> = {
