@@ -27,7 +27,7 @@ const logger = new Logger({ serviceName: "skiff-build-bench", logLevel: "SILENT"
 const handlerWith = (typecheck: boolean) => {
   const service = new BuildService({
     specs: new S3SpecStore({ bucket: BUCKET, client: stack.s3Client }),
-    runs: stack.runs,
+    pipelines: stack.pipelines,
     bus: new EventBridgeBus({ busName: BUS }),
     compile: (request) => compilePipeline(request),
     typecheck,

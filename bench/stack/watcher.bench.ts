@@ -11,6 +11,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../lib/local/credentials";
 import { startDynamoDbLocal } from "../../lib/local/dynamodb";
 import type { Engine, WorkflowRef } from "../../lib/ports/engine";
 import type { BusEvent, EventBus } from "../../lib/ports/event-bus";
+import { DynamoCompletionOutbox } from "../../lib/runs/dynamo-completion-outbox";
 import { DynamoRunStore } from "../../lib/runs/dynamo-run-store";
 import { ensureTable } from "../../lib/runs/ensure-table";
 import { Watcher } from "../../lib/runs/watcher";
@@ -173,7 +174,12 @@ async function main(): Promise<void> {
     const engine = new StagedEngine();
     const bus = new CountingBus();
     const watcher = new Watcher(
-      { store, engine: engine as unknown as Engine, bus },
+      {
+        runs: store,
+        outbox: new DynamoCompletionOutbox({ tableName: table, client: doc }),
+        engine: engine as unknown as Engine,
+        bus,
+      },
       { now: () => new Date("2026-01-01T00:01:00Z") },
     );
     const runs = 400;

@@ -1,11 +1,13 @@
 import type { ServiceAccountPolicy } from "../compiler/lint/service-accounts";
 import type { SkiffConfig } from "../config";
 import type { Engine } from "../ports/engine";
+import type { PipelineStore } from "../ports/pipeline-store";
 import type { RunStore } from "../ports/run-store";
 import type { SpecStore } from "../ports/spec-store";
 
 /** What the HTTP API's route logic runs against (ports only). */
 export interface ApiDeps {
+  pipelines: PipelineStore;
   runs: RunStore;
   specs: SpecStore;
   engine: Engine;

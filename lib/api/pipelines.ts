@@ -13,7 +13,7 @@ export const pipelineLinks = (name: string) => ({
 
 /** `GET /pipelines` */
 export async function listPipelines(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
-  const page = await deps.runs.listPipelines(pageQuery(request, deps.config.limits));
+  const page = await deps.pipelines.listPipelines(pageQuery(request, deps.config.limits));
   return json(200, {
     items: page.items.map((p) => ({ ...p, links: pipelineLinks(p.name) })),
     ...(page.cursor ? { cursor: page.cursor } : {}),
@@ -23,9 +23,9 @@ export async function listPipelines(deps: ApiDeps, request: ApiRequest): Promise
 /** `GET /pipelines/{name}`: the pipeline, its versions (newest first) and the last build's diagnostics. */
 export async function getPipeline(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const name = pipelineNameParam(request);
-  const pipeline = await deps.runs.getPipeline(name);
+  const pipeline = await deps.pipelines.getPipeline(name);
   if (!pipeline) throw notFound(`pipeline ${name} does not exist`);
-  const versions = await deps.runs.listVersions(name, pageQuery(request, deps.config.limits));
+  const versions = await deps.pipelines.listVersions(name, pageQuery(request, deps.config.limits));
   return json(200, {
     ...pipeline,
     versions: versions.items.map((v) => ({
@@ -44,7 +44,7 @@ export async function getSpec(deps: ApiDeps, request: ApiRequest): Promise<ApiRe
   const name = pipelineNameParam(request);
   let version = request.pathParameters.version ?? "";
   if (version === "latest") {
-    const pipeline = await deps.runs.getPipeline(name);
+    const pipeline = await deps.pipelines.getPipeline(name);
     if (!pipeline) throw notFound(`pipeline ${name} does not exist`);
     if (!pipeline.latestGoodVersion) throw notFound(`pipeline ${name} has no successful build`);
     version = pipeline.latestGoodVersion;
@@ -53,7 +53,7 @@ export async function getSpec(deps: ApiDeps, request: ApiRequest): Promise<ApiRe
       { field: "path.version", message: `got "${version.slice(0, 40)}"`, code: "format" },
     ]);
   }
-  const record = await deps.runs.getVersion(name, version);
+  const record = await deps.pipelines.getVersion(name, version);
   if (!record) throw notFound(`pipeline ${name} has no version ${version}`);
   if (!record.ok) throw notFound(`version ${version} of pipeline ${name} failed to build; it has no spec`);
   const spec = await deps.specs.get(keys.spec(name, version));

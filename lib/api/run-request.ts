@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Limits } from "../config";
-import type { PipelineVersion } from "../ports/run-store";
+import type { PipelineVersion } from "../ports/pipeline-store";
 import { MAX_PARAMETERS_PER_RUN } from "../runs/dynamo-run-store";
 import { validateParameters, versionParameters } from "../runs/parameters";
 import { badRequest } from "./errors";

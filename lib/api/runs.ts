@@ -4,7 +4,8 @@ import type { Workflow } from "../argo";
 import { WorkflowNotFoundError, WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import type { LogLine, WorkflowRef } from "../ports/engine";
-import type { PipelineVersion, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+import type { PipelineVersion } from "../ports/pipeline-store";
+import type { RunRecord, RunStatus, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 import { isTerminal } from "../runs/status";
 import { snapshotOf } from "../runs/workflow-mapping";
@@ -47,7 +48,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   const idempotencyKey = idempotencyKeyHeader(request.headers);
   const body = parseRunRequest(jsonBody(request, deps.config.limits));
 
-  const pipeline = await deps.runs.getPipeline(name);
+  const pipeline = await deps.pipelines.getPipeline(name);
   if (!pipeline) throw notFound(`pipeline ${name} does not exist; push pipelines/${name}.ts first`);
   const versionName = body.version && body.version !== "latest" ? body.version : pipeline.latestGoodVersion;
   if (!versionName) {
@@ -62,7 +63,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   }
   // Versions and their specs never change once recorded: a warm container reads each once.
   const version = await cacheFor<PipelineVersion>(deps.runs, "versions").get(`${name}/${versionName}`, () =>
-    deps.runs.getVersion(name, versionName),
+    deps.pipelines.getVersion(name, versionName),
   );
   if (!version) throw notFound(`pipeline ${name} has no version ${versionName}`);
   if (!version.ok)

@@ -1,7 +1,9 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { serviceAccountPolicy } from "../compiler/lint/service-accounts";
 import type { SkiffConfig } from "../config";
 import { s3ClientFor } from "../pipelines/aws";
 import { S3SpecStore } from "../pipelines/s3-spec-store";
+import { DynamoPipelineStore } from "../runs/dynamo-pipeline-store";
 import { DynamoRunStore } from "../runs/dynamo-run-store";
 import type { ApiDeps } from "./deps";
 
@@ -12,8 +14,11 @@ import type { ApiDeps } from "./deps";
  */
 export async function apiDepsFromConfig(config: SkiffConfig): Promise<ApiDeps> {
   const { createEngine } = await import("../engine");
+  // Both stores are on the one table, through one client.
+  const table = { tableName: config.table, client: new DynamoDBClient({}) };
   return {
-    runs: new DynamoRunStore({ tableName: config.table }),
+    pipelines: new DynamoPipelineStore(table),
+    runs: new DynamoRunStore(table),
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
     engine: createEngine(config.engine),
     config,

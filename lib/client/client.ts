@@ -1,5 +1,6 @@
 import type { ErrorBody } from "../api/errors";
-import type { PipelineRecord, PipelineVersion, RunRecord, StepRecord } from "../ports/run-store";
+import type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
+import type { RunRecord, StepRecord } from "../ports/run-store";
 import type { Endpoints } from "./endpoints";
 
 /** An error response of the API, with its status and body. */

@@ -1,5 +1,6 @@
 import type { ErrorBody } from "../api/errors";
-import type { Diagnostic, RunRecord, StepRecord } from "../ports/run-store";
+import type { Diagnostic } from "../compiler/diagnostics";
+import type { RunRecord, StepRecord } from "../ports/run-store";
 
 const SYMBOL: Record<string, string> = {
   Succeeded: "✔",

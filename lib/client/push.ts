@@ -4,7 +4,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/credentials";
 import { contentHash } from "../pipelines/content-hash";
 import { pipelineNameProblem, SOURCE_PREFIX } from "../pipelines/names";
-import type { PipelineVersion, UploadRef } from "../ports/run-store";
+import type { PipelineVersion, UploadRef } from "../ports/pipeline-store";
 import type { ApiClient } from "./client";
 import type { Endpoints } from "./endpoints";
 

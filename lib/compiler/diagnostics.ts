@@ -1,6 +1,16 @@
-import type { Diagnostic } from "../ports/run-store";
-
-export type { Diagnostic };
+/** A finding of the compiler or its linter about a pipeline, recorded with the version it built. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  /** Stable machine code, e.g. `schema`, `unknown-reference`, `sandbox.import`. */
+  code: string;
+  message: string;
+  /** Path into the spec, e.g. `spec.templates[2].dag.tasks[0].depends`. */
+  path?: string;
+  /** Location in user code, when the diagnostic comes from it. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
 
 /** A location in user code: upload-relative file, 1-based line and column. */
 export interface CodeSite {

@@ -1,8 +1,9 @@
 import type { Manifest } from "../argo";
+import type { Diagnostic } from "../compiler/diagnostics";
 import type { SourceFiles } from "../compiler/source-files";
 import { buildFailedEvent, buildSucceededEvent } from "../events/run-events";
 import type { EventBus } from "../ports/event-bus";
-import type { Diagnostic, PipelineVersion, RunStore } from "../ports/run-store";
+import type { PipelineStore, PipelineVersion } from "../ports/pipeline-store";
 import { keys, type SpecStore } from "../ports/spec-store";
 import { contentHash } from "./content-hash";
 import { pipelineNameProblem, uploadEntry } from "./names";
@@ -29,7 +30,7 @@ export type Compile = (request: CompileRequest) => Promise<CompileResult>;
 
 export interface BuildServiceOptions {
   specs: SpecStore;
-  runs: RunStore;
+  pipelines: PipelineStore;
   bus: EventBus;
   compile: Compile;
   /** Type-check the upload during the build (a type error fails it). Default: true. */
@@ -71,7 +72,7 @@ export class BuildService {
 
   /** `object.versionId`: the S3 version the notification named, read instead of the key's newest. */
   async buildKey(key: string, object: { versionId?: string } = {}): Promise<BuildOutcome> {
-    const { specs, runs, bus } = this.options;
+    const { specs, pipelines, bus } = this.options;
     const entry = uploadEntry(key);
     if (!entry) return { kind: "skipped", key, reason: "not a pipeline entry (a module entries may import)" };
     const nameProblem = pipelineNameProblem(entry.pipeline);
@@ -117,7 +118,7 @@ export class BuildService {
             ...result.diagnostics,
             { severity: "error", code: "build", message: "the build produced no spec", file: key },
           ];
-    const recorded = await runs.recordVersion({
+    const recorded = await pipelines.recordVersion({
       pipeline: entry.pipeline,
       contentHash: contentHash(files.files),
       sourceSize: Object.values(files.files).reduce((n, text) => n + Buffer.byteLength(text, "utf8"), 0),
@@ -154,7 +155,7 @@ export class BuildService {
               contentHash: version.contentHash,
               sourceKey: key,
               diagnostics: version.diagnostics,
-              lastGoodVersion: (await runs.getPipeline(entry.pipeline))?.latestGoodVersion,
+              lastGoodVersion: (await pipelines.getPipeline(entry.pipeline))?.latestGoodVersion,
               createdAt: version.createdAt,
             }),
       ]);

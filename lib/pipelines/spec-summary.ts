@@ -1,5 +1,5 @@
 import type { Manifest, WorkflowSpec } from "../argo";
-import type { PipelineVersion } from "../ports/run-store";
+import type { PipelineVersion } from "../ports/pipeline-store";
 
 /** The workflow spec inside any manifest kind (a CronWorkflow wraps it). */
 export function workflowSpecOf(manifest: Manifest): WorkflowSpec | undefined {

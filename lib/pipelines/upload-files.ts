@@ -1,5 +1,5 @@
 import { type SourceFiles, uploadPath } from "../compiler/source-files";
-import type { UploadRef } from "../ports/run-store";
+import type { UploadRef } from "../ports/pipeline-store";
 import type { SpecStore } from "../ports/spec-store";
 import { SOURCE_PREFIX, type UploadEntry } from "./names";
 

@@ -1,6 +1,6 @@
 import type { SkiffConfig } from "../config";
 import { EventBridgeBus } from "../events/eventbridge-bus";
-import { DynamoRunStore } from "../runs/dynamo-run-store";
+import { DynamoPipelineStore } from "../runs/dynamo-pipeline-store";
 import { s3ClientFor } from "./aws";
 import { BuildService } from "./build-service";
 import { compileForEngine } from "./engine-compile";
@@ -10,7 +10,7 @@ import { S3SpecStore } from "./s3-spec-store";
 export function buildServiceFromConfig(config: SkiffConfig): BuildService {
   return new BuildService({
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
-    runs: new DynamoRunStore({ tableName: config.table }),
+    pipelines: new DynamoPipelineStore({ tableName: config.table }),
     bus: new EventBridgeBus({ busName: config.eventBus }),
     // The compiler (Argo's schema validators, the sandbox) loads on the first build, not in the init phase.
     compile: async (request) => {

@@ -1,6 +1,10 @@
+import type { Page, PageQuery } from "./page";
+
 /**
- * The `RunStore` port: pipelines, versions, runs and steps (DynamoDB). Implemented in lib/runs.
- * Status writes are conditional and monotonic: a terminal status is never overwritten.
+ * The `RunStore` port: runs and their steps (DynamoDB, lib/runs/dynamo-run-store.ts). Pipelines and their
+ * versions are the `PipelineStore`'s (pipeline-store.ts); completions awaiting their event, the
+ * `CompletionOutbox`'s (completion-outbox.ts). Status writes are conditional and monotonic: a terminal status
+ * is never overwritten.
  */
 export type RunStatus = "Pending" | "Running" | "Succeeded" | "Failed" | "Error" | "Stopped" | "Terminated";
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
@@ -10,55 +14,6 @@ export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
   "Stopped",
   "Terminated",
 ];
-
-export interface Diagnostic {
-  severity: "error" | "warning";
-  /** Stable machine code, e.g. `schema`, `unknown-reference`, `sandbox.import`. */
-  code: string;
-  message: string;
-  /** Path into the spec, e.g. `spec.templates[2].dag.tasks[0].depends`. */
-  path?: string;
-  /** Location in user code, when the diagnostic comes from it. */
-  file?: string;
-  line?: number;
-  column?: number;
-}
-
-export interface PipelineVersion {
-  pipeline: string;
-  /** `v1`, `v2`, ... in upload order. */
-  version: string;
-  contentHash: string;
-  sourceSize: number;
-  specKey?: string;
-  ok: boolean;
-  /** Declared workflow parameters (name, default, enum, description). */
-  parameters: Array<{ name: string; default?: string; enum?: string[]; description?: string }>;
-  templateCount: number;
-  diagnostics: Diagnostic[];
-  createdAt: string;
-  /**
-   * The upload the version was built from: its entry object's ETag and, in a versioned bucket, S3 version id.
-   * `skiff push` finds the version its own upload produced by it. Absent on versions recorded before.
-   */
-  upload?: UploadRef;
-}
-
-/** One stored object of an upload, as S3 identifies it. */
-export interface UploadRef {
-  key: string;
-  etag?: string;
-  versionId?: string;
-}
-
-export interface PipelineRecord {
-  name: string;
-  latestVersion?: string;
-  /** Latest version that built successfully: what runs use by default. */
-  latestGoodVersion?: string;
-  lastBuild?: { version: string; ok: boolean; diagnostics: Diagnostic[]; at: string };
-  updatedAt: string;
-}
 
 export interface EngineInfo {
   kind: "local" | "argo";
@@ -117,19 +72,11 @@ export interface StepRecord {
   children?: string[];
 }
 
-export interface Page<T> {
-  items: T[];
-  /** Opaque cursor for the next page; absent on the last page. */
-  cursor?: string;
-}
-
-export interface RunQuery {
+export interface RunQuery extends PageQuery {
   pipeline?: string;
   status?: RunStatus;
   /** Runs whose parameter `name` had exactly `value`. */
   param?: { name: string; value: string };
-  limit?: number;
-  cursor?: string;
 }
 
 export interface StatusUpdate {
@@ -154,25 +101,7 @@ export interface StatusUpdateResult {
   run: RunRecord;
 }
 
-/** A run that reached a terminal status whose `Pipeline Run Completed` event is not yet confirmed published. */
-export interface PendingCompletion {
-  run: RunRecord;
-  /** When the terminal status was written. */
-  since: string;
-}
-
 export interface RunStore {
-  // Pipelines and versions
-  recordVersion(
-    version: Omit<PipelineVersion, "version">,
-  ): Promise<{ version: PipelineVersion; created: boolean }>;
-  getPipeline(name: string): Promise<PipelineRecord | undefined>;
-  listPipelines(options?: { limit?: number; cursor?: string }): Promise<Page<PipelineRecord>>;
-  /** Newest first. */
-  listVersions(name: string, options?: { limit?: number; cursor?: string }): Promise<Page<PipelineVersion>>;
-  getVersion(name: string, version: string): Promise<PipelineVersion | undefined>;
-
-  // Runs
   /** Creates the run; with an idempotency key already used, returns the existing run and created=false. */
   createRun(run: RunRecord): Promise<{ run: RunRecord; created: boolean }>;
   /**
@@ -184,7 +113,10 @@ export interface RunStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   queryRuns(query: RunQuery): Promise<Page<RunRecord>>;
-  /** Conditional, monotonic, batched write of a run's status and its steps. */
+  /**
+   * Conditional, monotonic, batched write of a run's status and its steps. The write that makes a run
+   * terminal also enters it in the `CompletionOutbox`, atomically (so no completion can be lost).
+   */
   applyStatus(update: StatusUpdate): Promise<StatusUpdateResult>;
   /**
    * After an engine retry (same workflow, run again): moves a terminal run back to `Running` as a new attempt,
@@ -194,14 +126,8 @@ export interface RunStore {
   listSteps(runId: string): Promise<StepRecord[]>;
   queryStepsByTemplate(
     templateName: string,
-    options?: { phase?: string; limit?: number; cursor?: string },
+    options?: PageQuery & { phase?: string },
   ): Promise<Page<StepRecord>>;
   /** Runs not yet terminal, for the sweep. */
-  listActiveRuns(options?: { limit?: number; cursor?: string }): Promise<Page<RunRecord>>;
-  /**
-   * Outbox of completion events: the write that makes a run terminal also records it as pending; the
-   * publisher marks it published. The sweep publishes what a crashed or failed publisher left behind.
-   */
-  listPendingCompletions(options?: { limit?: number; cursor?: string }): Promise<Page<PendingCompletion>>;
-  markCompletionPublished(runId: string): Promise<void>;
+  listActiveRuns(options?: PageQuery): Promise<Page<RunRecord>>;
 }

@@ -1,5 +1,8 @@
 // The run model and its repository: what handlers and the local stack import.
+export { DynamoCompletionOutbox } from "./dynamo-completion-outbox";
+export { DynamoPipelineStore } from "./dynamo-pipeline-store";
 export { DynamoRunStore, type DynamoRunStoreOptions } from "./dynamo-run-store";
+export type { DynamoTableOptions } from "./dynamo-table";
 export { ensureTable } from "./ensure-table";
 export {
   ContentionError,

@@ -1,5 +1,5 @@
 import type { Workflow } from "../argo";
-import type { PipelineVersion } from "../ports/run-store";
+import type { PipelineVersion } from "../ports/pipeline-store";
 import { unsafeCharacter } from "./unsafe-text";
 
 /** A workflow parameter as declared by the spec (`spec.arguments.parameters`). */

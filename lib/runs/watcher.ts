@@ -4,6 +4,7 @@ import { WorkflowNotFoundError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import { DETAIL_TYPES, type WorkflowStatusChangeDetail } from "../events/contracts";
 import { runCompletedEvent, runStatusChangeEvent } from "../events/run-events";
+import type { CompletionOutbox } from "../ports/completion-outbox";
 import type { Engine, WorkflowRef } from "../ports/engine";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
@@ -39,7 +40,8 @@ const defaults = {
 };
 
 export interface WatcherDeps {
-  store: RunStore;
+  runs: RunStore;
+  outbox: CompletionOutbox;
   engine: Engine;
   bus: EventBus;
 }
@@ -122,7 +124,7 @@ export class Watcher {
       uid: detail.uid,
     });
     if (!workflow) {
-      const run = await this.deps.store.getRun(detail.runId);
+      const run = await this.deps.runs.getRun(detail.runId);
       return this.reconcile(detail.runId, run, run ? await this.findWorkflow(run) : undefined);
     }
     if (workflow.metadata.labels?.[LABEL_RUN_ID] !== detail.runId) {
@@ -153,7 +155,7 @@ export class Watcher {
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {
-      const page = await this.deps.store.listActiveRuns({ limit: this.options.pageSize, cursor });
+      const page = await this.deps.runs.listActiveRuns({ limit: this.options.pageSize, cursor });
       cursor = page.cursor;
       report.activeRunsChecked += page.items.length;
       await pool(page.items, this.options.concurrency, async (run) => {
@@ -179,7 +181,7 @@ export class Watcher {
         const runId = workflow.metadata.labels?.[LABEL_RUN_ID];
         if (!runId || seen.has(runId)) return;
         try {
-          const run = await this.deps.store.getRun(runId);
+          const run = await this.deps.runs.getRun(runId);
           if (run && isTerminal(run.status) && !isLaterAttempt(run, workflow.status?.startedAt)) return;
           report.outcomes.push(await this.reconcile(runId, run, workflow));
         } catch (error) {
@@ -202,7 +204,7 @@ export class Watcher {
     }
     let action: ReconcileAction = "applied";
     if (!run) {
-      await this.deps.store.createRun(this.runFromWorkflow(runId, workflow));
+      await this.deps.runs.createRun(this.runFromWorkflow(runId, workflow));
       action = "adopted";
     }
     return this.apply(runId, workflow, action);
@@ -240,13 +242,13 @@ export class Watcher {
     const cutoff = this.options.now().getTime() - this.options.completionGraceMs;
     let cursor: string | undefined;
     do {
-      const page = await this.deps.store.listPendingCompletions({ limit: this.options.pageSize, cursor });
+      const page = await this.deps.outbox.listPendingCompletions({ limit: this.options.pageSize, cursor });
       cursor = page.cursor;
       const due = page.items.filter((p) => Date.parse(p.since) <= cutoff);
       await pool(due, this.options.concurrency, async ({ run }) => {
         try {
           await this.deps.bus.publish([runCompletedEvent(run, this.options.now)]);
-          await this.deps.store.markCompletionPublished(run.runId);
+          await this.deps.outbox.markCompletionPublished(run.runId);
           report.outcomes.push({
             runId: run.runId,
             action: "published",
@@ -261,11 +263,11 @@ export class Watcher {
   }
 
   private async write(update: StatusUpdate, action: ReconcileAction): Promise<ReconcileOutcome> {
-    let result = await this.deps.store.applyStatus(update);
+    let result = await this.deps.runs.applyStatus(update);
     if (!result.applied && isLaterAttempt(result.run, update.startedAt)) {
       // Argo's retry ran the same workflow again (it restarts `startedAt`): a new attempt of a finished run.
-      const reopened = await this.deps.store.reopenRun(update.runId, { startedAt: update.startedAt });
-      result = await this.deps.store.applyStatus(update);
+      const reopened = await this.deps.runs.reopenRun(update.runId, { startedAt: update.startedAt });
+      result = await this.deps.runs.applyStatus(update);
       // Reopening was the write (a running snapshot adds nothing to it); the new attempt's end is recorded later.
       if (!result.applied)
         result = { applied: true, becameTerminal: false, previousStatus: reopened.status, run: reopened };
@@ -273,7 +275,7 @@ export class Watcher {
     const events = this.eventsFor(result);
     if (events.length) await this.deps.bus.publish(events);
     // Only after the bus took it: until then the outbox keeps the completion for the sweep.
-    if (result.becameTerminal) await this.deps.store.markCompletionPublished(update.runId);
+    if (result.becameTerminal) await this.deps.outbox.markCompletionPublished(update.runId);
     return {
       runId: update.runId,
       action: result.applied || action === "adopted" ? action : "unchanged",

@@ -1,5 +1,7 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SkiffConfig } from "../config";
 import { EventBridgeBus } from "../events/eventbridge-bus";
+import { DynamoCompletionOutbox } from "./dynamo-completion-outbox";
 import { DynamoRunStore } from "./dynamo-run-store";
 import { Watcher } from "./watcher";
 
@@ -9,9 +11,12 @@ import { Watcher } from "./watcher";
  */
 export async function watcherFromConfig(config: SkiffConfig): Promise<Watcher> {
   const { createEngine } = await import("../engine");
+  // The run store and the outbox are on the one table, through one client.
+  const table = { tableName: config.table, client: new DynamoDBClient({}) };
   return new Watcher(
     {
-      store: new DynamoRunStore({ tableName: config.table }),
+      runs: new DynamoRunStore(table),
+      outbox: new DynamoCompletionOutbox(table),
       bus: new EventBridgeBus({ busName: config.eventBus }),
       engine: createEngine(config.engine),
     },

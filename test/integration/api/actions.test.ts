@@ -89,7 +89,8 @@ describe("run actions", () => {
   it("retry reopens a failed run's record, and the retried attempt is recorded to its end", async () => {
     const published: string[] = [];
     const watcher = new Watcher({
-      store: stack.runs,
+      runs: stack.runs,
+      outbox: stack.outbox,
       engine: stack.engine,
       bus: { publish: async (events) => void published.push(...events.map((e) => e.detailType)) },
     });

@@ -11,6 +11,8 @@ import { BuildService } from "../../../lib/pipelines/build-service";
 import { S3SpecStore } from "../../../lib/pipelines/s3-spec-store";
 import type { EventBus } from "../../../lib/ports/event-bus";
 import { keys } from "../../../lib/ports/spec-store";
+import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
+import { DynamoPipelineStore } from "../../../lib/runs/dynamo-pipeline-store";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { ensureTable } from "../../../lib/runs/ensure-table";
 import {
@@ -26,7 +28,9 @@ import { tempDir } from "../../support/temp-dir";
 export interface ApiStack {
   deps: ApiDeps;
   engine: LocalEngine;
+  pipelines: DynamoPipelineStore;
   runs: DynamoRunStore;
+  outbox: DynamoCompletionOutbox;
   specs: S3SpecStore;
   /** Uploads `pipelines/<name>.ts` and builds it (as the build function would). */
   push(name: string, source: string): Promise<void>;
@@ -60,11 +64,14 @@ export async function startApiStack(
   Object.assign(process.env, env);
   const ddb = dynamoClient(dynamo.endpoint);
   await ensureTable(ddb, "skiff-api-test");
+  const pipelines = new DynamoPipelineStore({ tableName: "skiff-api-test", client: ddb });
   const runs = new DynamoRunStore({ tableName: "skiff-api-test", client: ddb });
+  const outbox = new DynamoCompletionOutbox({ tableName: "skiff-api-test", client: ddb });
   const specs = new S3SpecStore({ bucket: "skiff-api-test", client: s3ClientFor({ s3PathStyle: true }) });
   const work = tempDir("engine");
   const engine = new LocalEngine({ namespace: "skiff", workDir: work.path });
   const deps: ApiDeps = {
+    pipelines,
     runs,
     specs,
     engine,
@@ -76,11 +83,13 @@ export async function startApiStack(
     },
   };
   const handler = createApiHandler(() => deps);
-  const builds = new BuildService({ specs, runs, bus: noBus, compile: (r) => compilePipeline(r) });
+  const builds = new BuildService({ specs, pipelines, bus: noBus, compile: (r) => compilePipeline(r) });
   return {
     deps,
     engine,
+    pipelines,
     runs,
+    outbox,
     specs,
     async push(name, source) {
       await specs.put(keys.pipelineSource(name), source);

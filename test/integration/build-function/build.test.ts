@@ -50,7 +50,7 @@ describe("build function", () => {
     expect(spec.kind).toBe("Workflow");
     expect(spec.spec.entrypoint).toBe("main");
 
-    const version = await stack.runs.getVersion("hello", "v1");
+    const version = await stack.pipelines.getVersion("hello", "v1");
     // Which upload the version was built from: the entry object's ETag as S3 stored it (what `skiff push` got).
     const stored = await stack.s3Client.send(
       new GetObjectCommand({ Bucket: BUCKET, Key: "pipelines/hello.ts" }),
@@ -67,7 +67,7 @@ describe("build function", () => {
     });
     expect(version?.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(version?.sourceSize).toBe(Buffer.byteLength(pipeline(`"hi"`)));
-    expect((await stack.runs.getPipeline("hello"))?.latestGoodVersion).toBe("v1");
+    expect((await stack.pipelines.getPipeline("hello"))?.latestGoodVersion).toBe("v1");
 
     await stack.bus.router.idle();
     const events = eventsOf("hello");
@@ -82,7 +82,7 @@ describe("build function", () => {
     const before = eventsOf("hello").length;
     const { results } = await handler(await stack.upload("pipelines/hello.ts", pipeline(`"hi"`)));
     expect(results[0]).toMatchObject({ kind: "built", created: false, version: { version: "v1" } });
-    const versions = await stack.runs.listVersions("hello");
+    const versions = await stack.pipelines.listVersions("hello");
     expect(versions.items.map((v) => v.version)).toEqual(["v1"]);
     await stack.bus.router.idle();
     expect(eventsOf("hello")).toHaveLength(before);
@@ -94,13 +94,13 @@ describe("build function", () => {
       await stack.upload("pipelines/hello.ts", `${broken}\nthrow new Error("boom");\n`),
     );
     expect(results[0]).toMatchObject({ kind: "built", created: true, version: { version: "v2", ok: false } });
-    const record = await stack.runs.getPipeline("hello");
+    const record = await stack.pipelines.getPipeline("hello");
     expect(record).toMatchObject({
       latestVersion: "v2",
       latestGoodVersion: "v1",
       lastBuild: { version: "v2", ok: false },
     });
-    const failed = await stack.runs.getVersion("hello", "v2");
+    const failed = await stack.pipelines.getVersion("hello", "v2");
     expect(failed?.diagnostics.some((d) => d.severity === "error" && d.file === "hello.ts")).toBe(true);
     // No spec for the failed version; the good one is still there.
     await expect(specText("specs/hello/v2.yaml")).rejects.toThrow();
@@ -142,7 +142,7 @@ describe("build function", () => {
     const entry = pipeline(`image`, `import { image } from "./steps";\nconst count: number = image;`);
     const { results } = await handler(await stack.upload("pipelines/typed/pipeline.ts", entry));
     expect(results[0]).toMatchObject({ kind: "built", created: true, version: { version: "v1", ok: false } });
-    const version = await stack.runs.getVersion("typed", "v1");
+    const version = await stack.pipelines.getVersion("typed", "v1");
     expect(version?.diagnostics).toContainEqual({
       severity: "error",
       code: "typecheck",
@@ -177,7 +177,7 @@ describe("build function", () => {
       const { results } = await handler(await stack.upload(key, source));
       expect(results[0]).toMatchObject({ kind: "built", version: { ok: false } });
       const outcome = results[0] as { version: { pipeline: string; version: string } };
-      const version = await stack.runs.getVersion(outcome.version.pipeline, outcome.version.version);
+      const version = await stack.pipelines.getVersion(outcome.version.pipeline, outcome.version.version);
       await stack.bus.router.idle();
       const recorded = JSON.stringify([version, eventsOf(outcome.version.pipeline), results]);
       expect(recorded).not.toContain(TOKEN);

@@ -5,7 +5,7 @@ import type { S3Event } from "aws-lambda";
 import { resetConfig } from "../../../lib/config";
 import type { EventEnvelope } from "../../../lib/local/bus/envelope";
 import { type EventBusServer, startEventBus } from "../../../lib/local/bus/server";
-import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
+import { DynamoPipelineStore } from "../../../lib/runs/dynamo-pipeline-store";
 import { ensureTable } from "../../../lib/runs/ensure-table";
 import {
   type DynamoDbLocal,
@@ -26,7 +26,7 @@ export interface Stack {
   dynamo: DynamoDbLocal;
   bus: EventBusServer;
   s3Client: S3Client;
-  runs: DynamoRunStore;
+  pipelines: DynamoPipelineStore;
   /** Uploads `key` and resolves with the notification s3rver sends for it. */
   upload(key: string, body: string): Promise<S3Event>;
   /** Events published on the Skiff bus so far. */
@@ -61,7 +61,7 @@ export async function startStack(): Promise<Stack> {
     dynamo,
     bus,
     s3Client: client,
-    runs: new DynamoRunStore({ tableName: TABLE, client: ddb }),
+    pipelines: new DynamoPipelineStore({ tableName: TABLE, client: ddb }),
     async upload(key, body) {
       const notified = new Promise<S3Event>((resolve) => {
         const listener = (event: S3Event) => {

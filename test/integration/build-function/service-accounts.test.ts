@@ -40,7 +40,7 @@ export default workflow({ generateName: "sa-", entrypoint: main });
 `;
     const outcome = await build("admin", source);
     expect(outcome).toMatchObject({ kind: "built", version: { ok: false } });
-    const version = await stack.runs.getVersion("admin", "v1");
+    const version = await stack.pipelines.getVersion("admin", "v1");
     const found = version?.diagnostics.filter((d) => d.code.startsWith("service-account"));
     expect(found).toEqual([
       {
@@ -66,7 +66,7 @@ export default workflow({
 });
 `;
     await build("forge", source);
-    const version = await stack.runs.getVersion("forge", "v1");
+    const version = await stack.pipelines.getVersion("forge", "v1");
     expect(version?.ok).toBe(false);
     expect(version?.diagnostics.filter((d) => d.code.startsWith("service-account"))).toEqual([
       expect.objectContaining({
@@ -120,7 +120,7 @@ export default workflow({
 });
 `;
     await build("reach", source);
-    const version = await stack.runs.getVersion("reach", "v1");
+    const version = await stack.pipelines.getVersion("reach", "v1");
     expect(version?.ok).toBe(false);
     expect(version?.diagnostics.filter((d) => d.code.startsWith("service-account"))).toEqual([
       expect.objectContaining({

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler } from "../../../functions/build";
-import type { Diagnostic } from "../../../lib/ports/run-store";
+import type { Diagnostic } from "../../../lib/compiler/diagnostics";
 import {
   HOSTILE_CASES,
   HOSTILE_TIMEOUT_MS,
@@ -206,7 +206,7 @@ describe("hostile pipelines uploaded to the bucket", () => {
     const keys = (listed.Contents ?? []).map((o) => o.Key ?? "").filter((k) => !k.startsWith("pipelines/"));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(await object(key), key).not.toContain(TOKEN);
-    const versions = await Promise.all(NAMES.map((name) => stack.runs.listVersions(`h-${name}`)));
+    const versions = await Promise.all(NAMES.map((name) => stack.pipelines.listVersions(`h-${name}`)));
     expect(JSON.stringify(versions)).not.toContain(TOKEN);
     expect(connections).toEqual([]);
   });

@@ -18,7 +18,7 @@ import {
   waitForBuild,
 } from "../../../lib/client/push";
 import { freePort } from "../../../lib/local/net";
-import type { PipelineVersion } from "../../../lib/ports/run-store";
+import type { PipelineVersion } from "../../../lib/ports/pipeline-store";
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PipelineVersion, RunRecord, StepRecord } from "../../../lib/ports/run-store";
+import type { RunRecord, StepRecord } from "../../../lib/ports/run-store";
+import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../../../lib/runs/errors";
 import { type DynamoFixture, startDynamo } from "./dynamo-local";
 
 let dynamo: DynamoFixture;
 let store: DynamoRunStore;
+let outbox: DynamoCompletionOutbox;
 
 beforeAll(async () => {
   dynamo = await startDynamo();
@@ -14,19 +16,9 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 beforeEach(async () => {
-  store = new DynamoRunStore({ tableName: await dynamo.newTable(), client: dynamo.client });
-});
-
-const version = (over: Partial<Omit<PipelineVersion, "version">> = {}): Omit<PipelineVersion, "version"> => ({
-  pipeline: "etl",
-  contentHash: "hash-1",
-  sourceSize: 100,
-  ok: true,
-  parameters: [{ name: "date" }],
-  templateCount: 2,
-  diagnostics: [],
-  createdAt: "2026-01-01T00:00:00.000Z",
-  ...over,
+  const tableName = await dynamo.newTable();
+  store = new DynamoRunStore({ tableName, client: dynamo.client });
+  outbox = new DynamoCompletionOutbox({ tableName, client: dynamo.client });
 });
 
 let seq = 0;
@@ -54,59 +46,6 @@ const step = (runId: string, id: string, phase: string, over: Partial<StepRecord
   phase,
   startedAt: "2026-01-01T00:00:01Z",
   ...over,
-});
-
-describe("pipelines and versions", () => {
-  it("numbers versions v1, v2… and lists them newest first", async () => {
-    const a = await store.recordVersion(version({ contentHash: "a" }));
-    const b = await store.recordVersion(version({ contentHash: "b" }));
-    expect([a.version.version, b.version.version]).toEqual(["v1", "v2"]);
-    const page = await store.listVersions("etl");
-    expect(page.items.map((v) => v.version)).toEqual(["v2", "v1"]);
-    expect(page.items[0]).toMatchObject({ contentHash: "b", pipeline: "etl", templateCount: 2 });
-    expect(page.items[0]).not.toHaveProperty("pk");
-  });
-
-  it("creates no new version for identical content", async () => {
-    await store.recordVersion(version({ contentHash: "same" }));
-    const again = await store.recordVersion(version({ contentHash: "same" }));
-    expect(again).toMatchObject({ created: false, version: { version: "v1" } });
-    expect((await store.listVersions("etl")).items).toHaveLength(1);
-  });
-
-  it("moves latestGoodVersion only on success and keeps the last build's diagnostics", async () => {
-    await store.recordVersion(version({ contentHash: "good" }));
-    const diagnostics = [{ severity: "error" as const, code: "schema", message: "bad", line: 3, column: 1 }];
-    await store.recordVersion(version({ contentHash: "bad", ok: false, diagnostics }));
-    const pipeline = await store.getPipeline("etl");
-    expect(pipeline).toMatchObject({
-      name: "etl",
-      latestVersion: "v2",
-      latestGoodVersion: "v1",
-      lastBuild: { version: "v2", ok: false, diagnostics },
-    });
-    expect(pipeline).not.toHaveProperty("versionCount");
-  });
-
-  it("gives concurrent uploads of different content distinct versions", async () => {
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => store.recordVersion(version({ contentHash: `c${i}` }))),
-    );
-    const numbers = results.map((r) => r.version.version).sort();
-    expect(new Set(numbers).size).toBe(8);
-    expect((await store.getPipeline("etl"))?.latestVersion).toBe(`v8`);
-  });
-
-  it("lists pipelines by name with pagination and reads one version", async () => {
-    for (const name of ["b", "a", "c"]) await store.recordVersion(version({ pipeline: name }));
-    const first = await store.listPipelines({ limit: 2 });
-    expect(first.items.map((p) => p.name)).toEqual(["a", "b"]);
-    const second = await store.listPipelines({ limit: 2, cursor: first.cursor });
-    expect(second.items.map((p) => p.name)).toEqual(["c"]);
-    expect(await store.getVersion("a", "v1")).toMatchObject({ pipeline: "a", version: "v1" });
-    expect(await store.getVersion("a", "v2")).toBeUndefined();
-    expect(await store.getVersion("a", "latest")).toBeUndefined();
-  });
 });
 
 describe("runs", () => {
@@ -314,14 +253,14 @@ describe("applyStatus", () => {
     const r = run();
     await store.createRun(r);
     await store.applyStatus({ runId: r.runId, status: "Running", steps: [] });
-    expect((await store.listPendingCompletions()).items).toEqual([]);
+    expect((await outbox.listPendingCompletions()).items).toEqual([]);
     await store.applyStatus({ runId: r.runId, status: "Failed", steps: [step(r.runId, "a", "Failed")] });
-    const pending = await store.listPendingCompletions();
+    const pending = await outbox.listPendingCompletions();
     expect(pending.items).toEqual([
       { run: expect.objectContaining({ runId: r.runId, status: "Failed" }), since: expect.any(String) },
     ]);
-    await store.markCompletionPublished(r.runId);
-    expect((await store.listPendingCompletions()).items).toEqual([]);
+    await outbox.markCompletionPublished(r.runId);
+    expect((await outbox.listPendingCompletions()).items).toEqual([]);
   });
 
   it("reopens a terminal run for a retry and refuses late snapshots of the earlier attempt", async () => {

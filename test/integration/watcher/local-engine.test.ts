@@ -5,6 +5,7 @@ import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../../../lib/engine
 import { LocalEngine } from "../../../lib/engine/local";
 import { EventBridgeBus } from "../../../lib/events/eventbridge-bus";
 import type { EventEnvelope } from "../../../lib/local/bus/envelope";
+import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
@@ -33,9 +34,11 @@ beforeAll(async () => {
     credentials: LOCAL_CREDENTIALS,
   });
   engine = new LocalEngine({ namespace: "skiff", workDir: work.path });
-  store = new DynamoRunStore({ tableName: await dynamo.newTable(), client: dynamo.client });
+  const tableName = await dynamo.newTable();
+  store = new DynamoRunStore({ tableName, client: dynamo.client });
   watcher = new Watcher({
-    store,
+    runs: store,
+    outbox: new DynamoCompletionOutbox({ tableName, client: dynamo.client }),
     engine,
     bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EventBridgeBus } from "../../../lib/events/eventbridge-bus";
 import type { EventEnvelope } from "../../../lib/local/bus/envelope";
 import type { RunRecord } from "../../../lib/ports/run-store";
+import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
 import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { createWatcherHandler, InvalidWatcherEventError } from "../../../lib/runs/watcher-handler";
@@ -18,6 +19,7 @@ let busServer: EventBusServer;
 let eventBridge: EventBridgeClient;
 let received: EventEnvelope[];
 let store: DynamoRunStore;
+let outbox: DynamoCompletionOutbox;
 let tableName: string;
 let engine: MemoryEngine;
 let bus: EventBridgeBus;
@@ -45,6 +47,7 @@ beforeEach(async () => {
   });
   tableName = await dynamo.newTable();
   store = new DynamoRunStore({ tableName, client: dynamo.client });
+  outbox = new DynamoCompletionOutbox({ tableName, client: dynamo.client });
   engine = new MemoryEngine();
   bus = new EventBridgeBus({ busName: "skiff", client: eventBridge });
 });
@@ -73,7 +76,7 @@ describe("status-change events", () => {
     async (seed) => {
       // Two watchers with stores of their own, as two function instances: each remembers what it wrote.
       const watchers = [store, new DynamoRunStore({ tableName, client: dynamo.client })].map(
-        (s) => new Watcher({ store: s, engine, bus }, { now: () => NOW }),
+        (s) => new Watcher({ runs: s, outbox, engine, bus }, { now: () => NOW }),
       );
       const runs = Array.from({ length: 12 }, (_, i) => ({
         runId: `run-${seed}-${i}`,
@@ -159,7 +162,12 @@ describe("status-change events", () => {
     const { client: counted, requests } = dynamo.countingClient();
     try {
       const watcher = new Watcher(
-        { store: new DynamoRunStore({ tableName, client: counted }), engine, bus },
+        {
+          runs: new DynamoRunStore({ tableName, client: counted }),
+          outbox: new DynamoCompletionOutbox({ tableName, client: counted }),
+          engine,
+          bus,
+        },
         { now: () => NOW },
       );
       await store.createRun(newRun("burst", "wf-burst"));
@@ -176,7 +184,7 @@ describe("status-change events", () => {
   });
 
   it("ignores an event whose workflow belongs to another run, and unknown runs without a workflow", async () => {
-    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+    const watcher = new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW });
     await store.createRun(newRun("mine", "wf-x"));
     engine.set(dagAt("wf-x", 3, "Succeeded", "someone-else"));
     const outcome = await watcher.handleStatusChange({
@@ -196,7 +204,9 @@ describe("status-change events", () => {
 
 describe("forged exit-notifier events", () => {
   it("change nothing: the record follows the engine, whatever phase or workflow the event claims", async () => {
-    const handler = createWatcherHandler(() => new Watcher({ store, engine, bus }, { now: () => NOW }));
+    const handler = createWatcherHandler(
+      () => new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW }),
+    );
     const forged = (detail: Record<string, unknown>) => ({
       version: "0",
       id: `forged-${Math.random()}`,
@@ -235,13 +245,15 @@ describe("forged exit-notifier events", () => {
   });
 
   function watcherOf() {
-    return new Watcher({ store, engine, bus }, { now: () => NOW });
+    return new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW });
   }
 });
 
 describe("parked events", () => {
   it("come back through the redrive queue, unwrapped; one that fails again stays, one that is not an event goes", async () => {
-    const handler = createWatcherHandler(() => new Watcher({ store, engine, bus }, { now: () => NOW }));
+    const handler = createWatcherHandler(
+      () => new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW }),
+    );
     await store.createRun(newRun("parked", "wf-parked"));
     engine.set(dagAt("wf-parked", 3, "Succeeded", "parked"));
     const event = JSON.parse(
@@ -263,7 +275,9 @@ describe("parked events", () => {
 
     const down = new MemoryEngine();
     down.get = () => Promise.reject(new Error("engine down"));
-    const failing = createWatcherHandler(() => new Watcher({ store, engine: down, bus }, { now: () => NOW }));
+    const failing = createWatcherHandler(
+      () => new Watcher({ runs: store, outbox, engine: down, bus }, { now: () => NOW }),
+    );
     expect(await failing({ Records: [sqs("again", JSON.stringify(event))] })).toMatchObject({
       batchItemFailures: [{ itemIdentifier: "again" }],
     });
@@ -272,7 +286,7 @@ describe("parked events", () => {
 
 describe("sweep", () => {
   it("recovers runs whose status events were all dropped, and publishes each completion once", async () => {
-    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW, pageSize: 2 });
+    const watcher = new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW, pageSize: 2 });
     for (let i = 0; i < 5; i++) {
       await store.createRun(newRun(`dropped-${i}`, `wf-d${i}`));
       engine.set(dagAt(`wf-d${i}`, i === 4 ? 2 : 3, i % 2 ? "Failed" : "Succeeded", `dropped-${i}`));
@@ -295,7 +309,7 @@ describe("sweep", () => {
   });
 
   it("records completed engine workflows whose run id the store does not know", async () => {
-    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+    const watcher = new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW });
     const wf = dagAt("wf-orphan", 3, "Succeeded", "orphan-run");
     wf.metadata.labels = {
       ...wf.metadata.labels,
@@ -321,7 +335,10 @@ describe("sweep", () => {
   });
 
   it("closes runs whose workflow never got a status, never appeared, or vanished, and waits within the grace", async () => {
-    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW, noStatusTimeoutMs: 10 * 60_000 });
+    const watcher = new Watcher(
+      { runs: store, outbox, engine, bus },
+      { now: () => NOW, noStatusTimeoutMs: 10 * 60_000 },
+    );
     // Never picked up by a controller: exists, no status, created an hour ago.
     await store.createRun(newRun("no-status", "wf-ns"));
     engine.set(workflow("wf-ns", {}, { runId: "no-status", created: "2026-01-01T00:00:00Z" }));
@@ -367,7 +384,7 @@ describe("sweep", () => {
 
 describe("engine retries", () => {
   it("opens a new attempt when a finished run's workflow starts again, with its own completion", async () => {
-    const watcher = new Watcher({ store, engine, bus }, { now: () => NOW });
+    const watcher = new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW });
     await store.createRun(newRun("retried", "wf-r"));
     engine.set(dagAt("wf-r", 3, "Failed", "retried"));
     const event = { runId: "retried", namespace: "default", workflowName: "wf-r" };
@@ -406,7 +423,10 @@ describe("completion outbox", () => {
     };
     // The store stamps outbox entries with the real clock; the watcher's clock is moved past the grace below.
     let now = new Date();
-    const watcher = new Watcher({ store, engine, bus: flaky }, { now: () => now, completionGraceMs: 60_000 });
+    const watcher = new Watcher(
+      { runs: store, outbox, engine, bus: flaky },
+      { now: () => now, completionGraceMs: 60_000 },
+    );
     await store.createRun(newRun("outbox-run", "wf-o"));
     engine.set(dagAt("wf-o", 3, "Succeeded", "outbox-run"));
     const event = { runId: "outbox-run", namespace: "default", workflowName: "wf-o" };
@@ -414,7 +434,7 @@ describe("completion outbox", () => {
     expect((await store.getRun("outbox-run"))?.status).toBe("Succeeded");
     // EventBridge retries the invocation: the run is already terminal, so this writer publishes nothing.
     expect(await watcher.handleStatusChange(event)).toMatchObject({ action: "unchanged", published: [] });
-    expect((await store.listPendingCompletions()).items.map((p) => p.run.runId)).toEqual(["outbox-run"]);
+    expect((await outbox.listPendingCompletions()).items.map((p) => p.run.runId)).toEqual(["outbox-run"]);
 
     expect((await watcher.sweep()).outcomes).toEqual([]);
     expect(completions("outbox-run")).toHaveLength(0);
@@ -430,7 +450,7 @@ describe("completion outbox", () => {
     ]);
     await watcher.sweep();
     expect(completions("outbox-run")).toHaveLength(1);
-    expect((await store.listPendingCompletions()).items).toEqual([]);
+    expect((await outbox.listPendingCompletions()).items).toEqual([]);
   });
 });
 
@@ -442,7 +462,9 @@ describe("handler", () => {
     >;
 
   it("routes the sample trigger events and refuses anything else with a clear error", async () => {
-    const handler = createWatcherHandler(() => new Watcher({ store, engine, bus }, { now: () => NOW }));
+    const handler = createWatcherHandler(
+      () => new Watcher({ runs: store, outbox, engine, bus }, { now: () => NOW }),
+    );
     const statusEvent = sample("workflow-status.json") as { detail: { runId: string; workflowName: string } };
     await store.createRun(
       newRun(statusEvent.detail.runId, statusEvent.detail.workflowName, {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ownVersion, planPush, uploadReplaced } from "../../../lib/client/push";
 import { contentHash } from "../../../lib/pipelines/content-hash";
-import type { PipelineVersion } from "../../../lib/ports/run-store";
+import type { PipelineVersion } from "../../../lib/ports/pipeline-store";
 
 const dir = mkdtempSync(join(tmpdir(), "skiff-push-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

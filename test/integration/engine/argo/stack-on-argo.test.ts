@@ -111,7 +111,8 @@ describe("the stack with SKIFF_ENGINE=argo (fake API server)", () => {
     expect(server.requests.find((r) => r.method === "POST")?.authorization).toBe("Bearer lambda-token");
 
     const watcher = new Watcher({
-      store: stack.runs,
+      runs: stack.runs,
+      outbox: stack.outbox,
       engine,
       bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
     });

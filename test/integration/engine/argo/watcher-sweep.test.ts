@@ -9,6 +9,7 @@ import { EventBridgeBus } from "../../../../lib/events/eventbridge-bus";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
 import type { Engine } from "../../../../lib/ports/engine";
 import type { RunRecord } from "../../../../lib/ports/run-store";
+import { DynamoCompletionOutbox } from "../../../../lib/runs/dynamo-completion-outbox";
 import { DynamoRunStore } from "../../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../../lib/runs/watcher";
 import { FAILING, HELLO, SLOW } from "../../../contract/engine.contract";
@@ -105,9 +106,11 @@ async function running(wf: Workflow): Promise<void> {
 
 describe("the watcher's sweep against the Argo engine", () => {
   it("recovers every run whose status events were all lost, publishing one completion each", async () => {
-    const store = new DynamoRunStore({ tableName: await dynamo.newTable(), client: dynamo.client });
+    const tableName = await dynamo.newTable();
+    const store = new DynamoRunStore({ tableName, client: dynamo.client });
+    const outbox = new DynamoCompletionOutbox({ tableName, client: dynamo.client });
     const bus = new EventBridgeBus({ busName: "skiff", client: eventBridge });
-    const watcher = new Watcher({ store, engine, bus }, { noStatusTimeoutMs: 60_000 });
+    const watcher = new Watcher({ runs: store, outbox, engine, bus }, { noStatusTimeoutMs: 60_000 });
 
     const ok = await start(store, HELLO);
     const failed = await start(store, FAILING);

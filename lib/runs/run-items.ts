@@ -1,0 +1,84 @@
+import type { RunRecord, StepRecord } from "../ports/run-store";
+import type { DynamoTable, Item } from "./dynamo-table";
+import { strip } from "./dynamo-table";
+import {
+  ALL_RUNS_PARTITION,
+  newestFirstKey,
+  paramPartition,
+  paramSk,
+  pipelineRunsPartition,
+  runPk,
+  SK_RUN,
+  statusPartition,
+  stepSk,
+  templatePartition,
+} from "./keys";
+import { statusRank } from "./status";
+
+/** The items of a run and its steps on the single table, with their index attributes (layout in keys.ts). */
+
+export function runItem(run: RunRecord, attempt: Item = {}): Item {
+  const order = newestFirstKey(run.createdAt, run.runId);
+  return {
+    ...run,
+    ...attempt,
+    pk: runPk(run.runId),
+    sk: SK_RUN,
+    kind: "run",
+    statusRank: statusRank(run.status),
+    gsi1pk: pipelineRunsPartition(run.pipeline),
+    gsi1sk: order,
+    gsi2pk: statusPartition(run.status),
+    gsi2sk: order,
+    gsi4pk: ALL_RUNS_PARTITION,
+    gsi4sk: order,
+  };
+}
+
+/** The attempt bookkeeping of a run item (set by reopenRun), carried over by every later write. */
+export function attemptOf(item: Item): Item {
+  return item.attempt === undefined ? {} : { attempt: item.attempt, attemptStartedAt: item.attemptStartedAt };
+}
+
+/** One search entry per parameter value: runs are found by parameter through them. */
+export function parameterItems(run: RunRecord): Item[] {
+  const order = newestFirstKey(run.createdAt, run.runId);
+  return Object.entries(run.parameters).map(([name, value]) => ({
+    pk: runPk(run.runId),
+    sk: paramSk(name),
+    kind: "parameter",
+    runId: run.runId,
+    pipeline: run.pipeline,
+    name,
+    gsi3pk: paramPartition(name, value),
+    gsi3sk: order,
+  }));
+}
+
+export function stepItem(step: StepRecord): Item {
+  return {
+    ...step,
+    pk: runPk(step.runId),
+    sk: stepSk(step.stepId),
+    kind: "step",
+    ...(step.templateName
+      ? {
+          gsi3pk: templatePartition(step.templateName),
+          gsi3sk: `${step.phase}#${step.startedAt ?? ""}#${step.runId}#${step.stepId}`,
+        }
+      : {}),
+  };
+}
+
+/** The runs with these ids, in the order given; ids without a run are left out. */
+export async function readRuns(table: DynamoTable, runIds: string[]): Promise<RunRecord[]> {
+  const items = await table.batchGet(
+    runIds.map((id) => ({ pk: runPk(id), sk: SK_RUN })),
+    "reading runs",
+  );
+  const found = new Map(items.map((item) => [String(item.runId), strip<RunRecord>(item)]));
+  return runIds.flatMap((id) => {
+    const run = found.get(id);
+    return run ? [run] : [];
+  });
+}
