@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 /** One server-sent event: its `event:` type (`message` when absent), `id:` and joined `data:` lines. */
 export interface ServerSentEvent {
   type: string;
@@ -150,16 +151,7 @@ function remember(ids: Set<string>, id: string): void {
   }
 }
 
+/** Waits `ms`, or less when `signal` aborts (an abort ends the wait, it is not an error). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { NodeStatus, Workflow } from "../../argo";
 import { ARGO_API_VERSION } from "../../argo";
 import { nodeMatches, parseNodeFieldSelector } from "../../argo/node-field-selector";
@@ -493,18 +494,9 @@ function toParameterArgs(parameters: Record<string, string>): string[] {
   return Object.entries(parameters).map(([k, v]) => `${k}=${v}`);
 }
 
+/** Waits `ms`, or less when `signal` aborts (an abort ends the wait, it is not an error). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /** Drops undefined fields so they do not override defaults in `{ ...defaults, ...opts }`. */
