@@ -1,5 +1,4 @@
 import type {
-  Template as ArgoTemplate,
   Arguments,
   Artifact,
   ContinueOn,
@@ -24,18 +23,10 @@ import {
 } from "./data";
 import { DslError, type SourceSite } from "./errors";
 import { and, type Operand } from "./expr";
-import { clean, compact, deepMerge } from "./merge";
-import { callSite } from "./site";
-import {
-  defineTemplate,
-  type RenderContext,
-  type Runnable,
-  SkiffTemplate,
-  type TemplateOptions,
-  TemplateRefHandle,
-} from "./template";
+import { clean, deepMerge } from "./merge";
+import { type Runnable, SkiffTemplate, TemplateRefHandle } from "./template";
 
-type Empty = Record<never, never>;
+export type Empty = Record<never, never>;
 
 /** What an artifact input accepts: a reference (`a.outputs.data`, becomes `from`) or an inline artifact. */
 export type ArtifactArg = string | ArtifactOptions | ArtifactDecl;
@@ -100,7 +91,8 @@ type GraphKind = "tasks" | "steps";
 type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;
 
 /** The tasks of one DAG or the steps of one steps template, while and after its block runs. */
-class Graph {
+/** Every graph node of a template, for workflow-wide checks. */
+export class Graph {
   readonly nodes: Node[] = [];
   private readonly byName = new Map<string, Node>();
   closed = false;
@@ -430,7 +422,7 @@ function put(out: Record<string, unknown>, key: string, value: unknown): void {
 
 // Built member by member in the order the manifest always had (it reaches `--format json` unsorted), without
 // undefined members, so the 500-task hot path needs no deep clean pass; user-supplied structures are cleaned.
-function renderNode(node: Node): DAGTask | WorkflowStep {
+export function renderNode(node: Node): DAGTask | WorkflowStep {
   const { when, withItems, withParam, withSequence, continueOn, onExit, hooks, extra, dependencies } =
     node.options;
   const rendered: Record<string, unknown> = { name: node.name };
@@ -457,7 +449,7 @@ function renderNode(node: Node): DAGTask | WorkflowStep {
   return deepMerge(rendered as unknown as DAGTask | WorkflowStep, extra);
 }
 
-function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
+export function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
   const used: SkiffTemplate[] = [];
   for (const node of nodes) {
     if (node.runnable instanceof SkiffTemplate) used.push(node.runnable);
@@ -468,7 +460,7 @@ function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
 }
 
 /** Fails when a node references a sibling that is not in its own DAG/steps (across DAGs, or misspelled). */
-function checkReferences(graph: Graph): void {
+export function checkReferences(graph: Graph): void {
   const kind = graph.scope === "tasks" ? "task" : "step";
   for (const node of graph.nodes) {
     const named = [
@@ -502,7 +494,7 @@ function upstreamNames(node: Node): string[] {
 }
 
 /** Fails with the cycle's path when `depends`/`dependencies` edges loop. */
-function checkAcyclic(graph: Graph): void {
+export function checkAcyclic(graph: Graph): void {
   const edges = new Map<string, string[]>();
   for (const node of graph.nodes) {
     edges.set(
@@ -522,153 +514,10 @@ function checkAcyclic(graph: Graph): void {
 /** Inside a template's block: `{{inputs.parameters.x}}`/`{{inputs.artifacts.x}}` by declared name. */
 export type InputRefs<I> = { readonly [K in keyof I]: string };
 
-function inputRefs<I extends DeclMap>(inputs: I | undefined): InputRefs<I> {
+export function inputRefs<I extends DeclMap>(inputs: I | undefined): InputRefs<I> {
   const refs: Record<string, string> = {};
   for (const [name, decl] of Object.entries(inputs ?? {})) {
     refs[name] = `{{inputs.${decl.kind === "artifact" ? "artifacts" : "parameters"}.${name}}}`;
   }
   return refs as InputRefs<I>;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// DAG.
-
-export interface DagBuilder<I> {
-  /** References to this DAG's own inputs. */
-  readonly inputs: InputRefs<I>;
-  /** Adds a task running `template`; its name defaults to the template's. */
-  task<TI extends DeclMap, TO extends DeclMap>(
-    name: string,
-    template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, TaskOptions<TI>>
-  ): Node<TI, TO>;
-}
-
-export interface DagOptions<I extends DeclMap, O extends DeclMap> extends TemplateOptions<I, O> {
-  /** Stop scheduling new tasks once one fails; default: Argo's (true). */
-  failFast?: boolean;
-  /** Run only these tasks (and what they depend on); default: all. */
-  target?: string;
-}
-
-/**
- * A DAG template. The block creates the tasks with `d.task(...)` and may return more output declarations
- * (which can reference the tasks, e.g. `param({ valueFrom: { parameter: t.outputs.x } })`).
- */
-export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R extends DeclMap = Empty>(
-  nameOrOptions: string | DagOptions<I, O>,
-  block: (d: DagBuilder<I>) => R | undefined,
-): SkiffTemplate<I, O & R> {
-  const site = callSite(dag);
-  const options: DagOptions<I, O> =
-    typeof nameOrOptions === "string" ? ({ name: nameOrOptions } as DagOptions<I, O>) : nameOrOptions;
-  const graph = new Graph(options.name, "tasks");
-  const builder: DagBuilder<I> = {
-    inputs: inputRefs(options.inputs),
-    task(name, template, ...rest) {
-      const node = new Node(name, template, rest[0] ?? {}, callSite(builder.task), graph);
-      graph.add(node);
-      return node;
-    },
-  };
-  const returned = block(builder);
-  graph.closed = true;
-  checkReferences(graph);
-  checkAcyclic(graph);
-  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  return defineTemplate<I, O & R>(
-    { ...options, outputs } as DagOptions<I, O & R>,
-    new Set(["failFast", "target"]),
-    (ctx: RenderContext): Partial<ArgoTemplate> => {
-      const tasks = graph.nodes.map((node, index) => {
-        if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
-        return renderNode(node) as DAGTask;
-      });
-      return { dag: compact({ tasks, failFast: options.failFast, target: options.target }) };
-    },
-    site,
-    () => nodeTemplates(graph.nodes),
-  ) as SkiffTemplate<I, O & R>;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Steps.
-
-export interface StepAdder {
-  /** Adds a step running `template`. */
-  step<TI extends DeclMap, TO extends DeclMap>(
-    name: string,
-    template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, StepOptions<TI>>
-  ): Node<TI, TO>;
-}
-
-export interface StepsBuilder<I> extends StepAdder {
-  readonly inputs: InputRefs<I>;
-  /** A group of steps that run in parallel: every `p.step(...)` inside `block` joins the same group. */
-  parallel<T>(block: (p: StepAdder) => T): T;
-}
-
-/** A steps template: groups run one after another; steps inside a group run in parallel. */
-export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R extends DeclMap = Empty>(
-  nameOrOptions: string | TemplateOptions<I, O>,
-  block: (s: StepsBuilder<I>) => R | undefined,
-): SkiffTemplate<I, O & R> {
-  const site = callSite(steps);
-  const options: TemplateOptions<I, O> =
-    typeof nameOrOptions === "string" ? ({ name: nameOrOptions } as TemplateOptions<I, O>) : nameOrOptions;
-  const graph = new Graph(options.name, "steps");
-  const groups: Node[][] = [];
-  let openGroup: Node[] | undefined;
-  const add = (name: string, template: Runnable, rest: unknown[], at: SourceSite | undefined): Node => {
-    const node = new Node(name, template, (rest[0] ?? {}) as StepOptions<DeclMap>, at, graph);
-    graph.add(node);
-    if (openGroup) openGroup.push(node);
-    else groups.push([node]);
-    return node;
-  };
-  const builder: StepsBuilder<I> = {
-    inputs: inputRefs(options.inputs),
-    step(name, template, ...rest) {
-      return add(name, template as Runnable, rest, callSite(builder.step)) as never;
-    },
-    parallel(inner) {
-      if (openGroup)
-        throw new DslError("parallel groups cannot be nested", { site: callSite(builder.parallel) });
-      const group: Node[] = [];
-      openGroup = group;
-      const adder: StepAdder = {
-        step(name, template, ...rest) {
-          return add(name, template as Runnable, rest, callSite(adder.step)) as never;
-        },
-      };
-      try {
-        return inner(adder);
-      } finally {
-        openGroup = undefined;
-        if (group.length > 0) groups.push(group);
-      }
-    },
-  };
-  const returned = block(builder);
-  graph.closed = true;
-  checkReferences(graph);
-  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  return defineTemplate<I, O & R>(
-    { ...options, outputs } as TemplateOptions<I, O & R>,
-    new Set(),
-    (ctx: RenderContext): Partial<ArgoTemplate> => ({
-      steps: groups.map((group, groupIndex) =>
-        group.map((node, index) => {
-          if (node.site) ctx.sites.set(`${ctx.path}.steps[${groupIndex}][${index}]`, node.site);
-          return renderNode(node) as WorkflowStep;
-        }),
-      ),
-    }),
-    site,
-    () => nodeTemplates(graph.nodes),
-  ) as SkiffTemplate<I, O & R>;
-}
-
-/** Every graph node of a template, for workflow-wide checks. */
-export type { Graph };

@@ -1,5 +1,6 @@
 // Skiff's pipeline DSL: what `import { ... } from "skiff"` gives a pipeline.
 export type { Manifest } from "../argo";
+export { type DagBuilder, type DagOptions, dag } from "./dag";
 export {
   type Archive,
   type ArtifactDecl,
@@ -35,21 +36,16 @@ export {
   type ArgValues,
   type ArtifactArg,
   chain,
-  type DagBuilder,
-  type DagOptions,
-  dag,
   type Hook,
   Node,
   type Step,
-  type StepAdder,
   type StepOptions,
-  type StepsBuilder,
-  steps,
   type Task,
   type TaskOptions,
 } from "./graph";
 export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
 export { type CallSiteCapture, setCallSiteCapture } from "./site";
+export { type StepAdder, type StepsBuilder, steps } from "./steps";
 export {
   type ContainerOptions,
   container,

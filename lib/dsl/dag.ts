@@ -1,0 +1,83 @@
+// The `dag()` builder: a DAG template whose tasks are graph nodes (lib/dsl/graph.ts).
+import type { Template as ArgoTemplate, DAGTask } from "../argo";
+import type { DeclMap } from "./data";
+import {
+  checkAcyclic,
+  checkReferences,
+  type Empty,
+  Graph,
+  type InputRefs,
+  inputRefs,
+  Node,
+  nodeTemplates,
+  renderNode,
+  type TaskOptions,
+  type WithArgs,
+} from "./graph";
+import { compact } from "./merge";
+import { callSite } from "./site";
+import {
+  defineTemplate,
+  type RenderContext,
+  type Runnable,
+  type SkiffTemplate,
+  type TemplateOptions,
+} from "./template";
+
+export interface DagBuilder<I> {
+  /** References to this DAG's own inputs. */
+  readonly inputs: InputRefs<I>;
+  /** Adds a task running `template`; its name defaults to the template's. */
+  task<TI extends DeclMap, TO extends DeclMap>(
+    name: string,
+    template: Runnable<TI, TO>,
+    ...options: WithArgs<TI, TaskOptions<TI>>
+  ): Node<TI, TO>;
+}
+
+export interface DagOptions<I extends DeclMap, O extends DeclMap> extends TemplateOptions<I, O> {
+  /** Stop scheduling new tasks once one fails; default: Argo's (true). */
+  failFast?: boolean;
+  /** Run only these tasks (and what they depend on); default: all. */
+  target?: string;
+}
+
+/**
+ * A DAG template. The block creates the tasks with `d.task(...)` and may return more output declarations
+ * (which can reference the tasks, e.g. `param({ valueFrom: { parameter: t.outputs.x } })`).
+ */
+export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R extends DeclMap = Empty>(
+  nameOrOptions: string | DagOptions<I, O>,
+  block: (d: DagBuilder<I>) => R | undefined,
+): SkiffTemplate<I, O & R> {
+  const site = callSite(dag);
+  const options: DagOptions<I, O> =
+    typeof nameOrOptions === "string" ? ({ name: nameOrOptions } as DagOptions<I, O>) : nameOrOptions;
+  const graph = new Graph(options.name, "tasks");
+  const builder: DagBuilder<I> = {
+    inputs: inputRefs(options.inputs),
+    task(name, template, ...rest) {
+      const node = new Node(name, template, rest[0] ?? {}, callSite(builder.task), graph);
+      graph.add(node);
+      return node;
+    },
+  };
+  const returned = block(builder);
+  graph.closed = true;
+  checkReferences(graph);
+  checkAcyclic(graph);
+  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
+  return defineTemplate<I, O & R>(
+    { ...options, outputs } as DagOptions<I, O & R>,
+    new Set(["failFast", "target"]),
+    (ctx: RenderContext): Partial<ArgoTemplate> => {
+      const tasks = graph.nodes.map((node, index) => {
+        if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
+        return renderNode(node) as DAGTask;
+      });
+      return { dag: compact({ tasks, failFast: options.failFast, target: options.target }) };
+    },
+    site,
+    () => nodeTemplates(graph.nodes),
+  ) as SkiffTemplate<I, O & R>;
+}
