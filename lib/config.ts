@@ -82,7 +82,7 @@ export interface SkiffConfig {
   region: string;
   /** The pipelines bucket: sources, specs, artifacts, logs. */
   bucket: string;
-  /** The single DynamoDB table of lib/runs/table.json. */
+  /** The single DynamoDB table of lib/adapters/dynamodb/table.json. */
   table: string;
   /** Name of the Skiff event bus. */
   eventBus: string;

@@ -11,13 +11,13 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { parse } from "yaml";
+import { DynamoRunStore } from "../../lib/adapters/dynamodb/run-store";
 import type { Workflow } from "../../lib/argo";
 import { compilePipeline, memorySourceFiles } from "../../lib/compiler";
 import { LABEL_RUN_ID } from "../../lib/engine/labels";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import { createS3Client } from "../../lib/local/s3";
 import { startStack } from "../../lib/local/stack";
-import { DynamoRunStore } from "../../lib/runs/dynamo-run-store";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 // The handlers' per-event INFO lines would flood the table (the stack sets the same for `skiff start`).

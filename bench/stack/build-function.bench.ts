@@ -8,11 +8,11 @@
 
 import { Logger } from "@aws-lambda-powertools/logger";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { EventBridgeBus } from "../../lib/adapters/eventbridge/event-bus";
+import { S3SpecStore } from "../../lib/adapters/s3/spec-store";
 import { compilePipeline } from "../../lib/compiler";
-import { EventBridgeBus } from "../../lib/events/eventbridge-bus";
 import { BuildService } from "../../lib/pipelines/build-service";
 import { createBuildHandler } from "../../lib/pipelines/handler";
-import { S3SpecStore } from "../../lib/pipelines/s3-spec-store";
 import { BUCKET, BUS, startStack } from "../../test/integration/build-function/harness";
 import { generatePipeline } from "../compile/generate";
 import { header, load, median, ms, printTable } from "../support/targets";

@@ -6,14 +6,14 @@
 // middleware on the DynamoDB client checks the watcher's writes per run against 1 + ⌈steps/25⌉.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoCompletionOutbox } from "../../lib/adapters/dynamodb/completion-outbox";
+import { ensureTable } from "../../lib/adapters/dynamodb/ensure-table";
+import { DynamoRunStore } from "../../lib/adapters/dynamodb/run-store";
 import type { NodeStatus, Workflow } from "../../lib/argo";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../../lib/local/credentials";
 import { startDynamoDbLocal } from "../../lib/local/dynamodb";
 import type { Engine, WorkflowRef } from "../../lib/ports/engine";
 import type { BusEvent, EventBus } from "../../lib/ports/event-bus";
-import { DynamoCompletionOutbox } from "../../lib/runs/dynamo-completion-outbox";
-import { DynamoRunStore } from "../../lib/runs/dynamo-run-store";
-import { ensureTable } from "../../lib/runs/ensure-table";
 import { Watcher } from "../../lib/runs/watcher";
 
 const CONCURRENCY = 16;

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { MAX_PARAMETERS_PER_RUN } from "../adapters/dynamodb/run-store";
 import type { Limits } from "../config";
 import type { PipelineVersion } from "../ports/pipeline-store";
-import { MAX_PARAMETERS_PER_RUN } from "../runs/dynamo-run-store";
 import { validateParameters, versionParameters } from "../runs/parameters";
 import { badRequest } from "./errors";
 import { zodDetails } from "./validation";

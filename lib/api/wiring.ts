@@ -1,10 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoPipelineStore } from "../adapters/dynamodb/pipeline-store";
+import { DynamoRunStore } from "../adapters/dynamodb/run-store";
+import { s3ClientFor } from "../adapters/s3/client";
+import { S3SpecStore } from "../adapters/s3/spec-store";
 import { serviceAccountPolicy } from "../compiler/lint/service-accounts";
 import type { SkiffConfig } from "../config";
-import { s3ClientFor } from "../pipelines/aws";
-import { S3SpecStore } from "../pipelines/s3-spec-store";
-import { DynamoPipelineStore } from "../runs/dynamo-pipeline-store";
-import { DynamoRunStore } from "../runs/dynamo-run-store";
 import type { ApiDeps } from "./deps";
 
 /**

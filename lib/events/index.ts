@@ -1,6 +1,7 @@
 // Event contracts (zod), their TS types, builders and the EventBridge publisher.
+
+export { EventBridgeBus, type EventBridgeBusOptions, PublishError } from "../adapters/eventbridge/event-bus";
 export * from "./contracts";
-export { EventBridgeBus, type EventBridgeBusOptions, PublishError } from "./eventbridge-bus";
 export { eventJsonSchemas, schemaFileText } from "./json-schema";
 export {
   buildFailedEvent,

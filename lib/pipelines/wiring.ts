@@ -1,10 +1,10 @@
+import { DynamoPipelineStore } from "../adapters/dynamodb/pipeline-store";
+import { EventBridgeBus } from "../adapters/eventbridge/event-bus";
+import { s3ClientFor } from "../adapters/s3/client";
+import { S3SpecStore } from "../adapters/s3/spec-store";
 import type { SkiffConfig } from "../config";
-import { EventBridgeBus } from "../events/eventbridge-bus";
-import { DynamoPipelineStore } from "../runs/dynamo-pipeline-store";
-import { s3ClientFor } from "./aws";
 import { BuildService } from "./build-service";
 import { compileForEngine } from "./engine-compile";
-import { S3SpecStore } from "./s3-spec-store";
 
 /** The build service on the configured bucket, table and bus (one per container). */
 export function buildServiceFromConfig(config: SkiffConfig): BuildService {

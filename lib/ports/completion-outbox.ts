@@ -3,7 +3,7 @@ import type { RunRecord } from "./run-store";
 
 /**
  * The `CompletionOutbox` port: runs whose `Pipeline Run Completed` event is owed (DynamoDB,
- * lib/runs/dynamo-completion-outbox.ts). The `RunStore` write that makes a run terminal enters it here in the
+ * lib/adapters/dynamodb/completion-outbox.ts). The `RunStore` write that makes a run terminal enters it here in the
  * same transaction; the watcher marks it published once the event is out, and its sweep publishes what a
  * crashed or failed publisher left behind.
  */

@@ -3,7 +3,7 @@ import type { Page, PageQuery } from "./page";
 
 /**
  * The `PipelineStore` port: pipelines and their versions, one per build of an upload (DynamoDB,
- * lib/runs/dynamo-pipeline-store.ts). A version's Spec itself lives in the `SpecStore` (spec-store.ts).
+ * lib/adapters/dynamodb/pipeline-store.ts). A version's Spec itself lives in the `SpecStore` (spec-store.ts).
  */
 /** One stored object of an upload, as S3 identifies it. */
 export interface UploadRef {

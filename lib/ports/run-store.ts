@@ -1,7 +1,7 @@
 import type { Page, PageQuery } from "./page";
 
 /**
- * The `RunStore` port: runs and their steps (DynamoDB, lib/runs/dynamo-run-store.ts). Pipelines and their
+ * The `RunStore` port: runs and their steps (DynamoDB, lib/adapters/dynamodb/run-store.ts). Pipelines and their
  * versions are the `PipelineStore`'s (pipeline-store.ts); completions awaiting their event, the
  * `CompletionOutbox`'s (completion-outbox.ts). Status writes are conditional and monotonic: a terminal status
  * is never overwritten.

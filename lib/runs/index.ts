@@ -1,9 +1,4 @@
-// The run model and its repository: what handlers and the local stack import.
-export { DynamoCompletionOutbox } from "./dynamo-completion-outbox";
-export { DynamoPipelineStore } from "./dynamo-pipeline-store";
-export { DynamoRunStore, type DynamoRunStoreOptions } from "./dynamo-run-store";
-export type { DynamoTableOptions } from "./dynamo-table";
-export { ensureTable } from "./ensure-table";
+// The run model: overrides, parameters, status rules, the watcher (its DynamoDB adapters: lib/adapters/dynamodb).
 export {
   ContentionError,
   InvalidCursorError,
@@ -35,7 +30,6 @@ export {
 } from "./parameters";
 export { type Recording, recordingOf } from "./recording";
 export { isTerminal, statusRank } from "./status";
-export { createTableInput, INDEX, tableProperties } from "./table";
 export {
   type ReconcileAction,
   type ReconcileOutcome,

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoCompletionOutbox } from "../adapters/dynamodb/completion-outbox";
+import { DynamoRunStore } from "../adapters/dynamodb/run-store";
+import { EventBridgeBus } from "../adapters/eventbridge/event-bus";
 import type { SkiffConfig } from "../config";
-import { EventBridgeBus } from "../events/eventbridge-bus";
-import { DynamoCompletionOutbox } from "./dynamo-completion-outbox";
-import { DynamoRunStore } from "./dynamo-run-store";
 import { Watcher } from "./watcher";
 
 /**

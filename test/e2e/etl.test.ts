@@ -8,9 +8,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoRunStore } from "../../lib/adapters/dynamodb/run-store";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import { freePort } from "../../lib/local/net";
-import { DynamoRunStore } from "../../lib/runs/dynamo-run-store";
 
 const execFileAsync = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));

@@ -2,7 +2,7 @@
 // would run code or reach ungranted Secrets — against DynamoDB Local, s3rver and the local engine. A refused
 // request leaves no run record and no engine workflow.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeCursor } from "../../../lib/runs/cursor";
+import { encodeCursor } from "../../../lib/adapters/dynamodb/cursor";
 import { type ApiStack, startApiStack } from "./harness";
 
 let stack: ApiStack;

@@ -1,20 +1,20 @@
 // The HTTP API function against real parts: DynamoDB Local (table.json), s3rver, the real local engine, and
 // specs compiled by the real build service. Requests are API Gateway v2 (HTTP API) events.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { DynamoCompletionOutbox } from "../../../lib/adapters/dynamodb/completion-outbox";
+import { ensureTable } from "../../../lib/adapters/dynamodb/ensure-table";
+import { DynamoPipelineStore } from "../../../lib/adapters/dynamodb/pipeline-store";
+import { DynamoRunStore } from "../../../lib/adapters/dynamodb/run-store";
+import { s3ClientFor } from "../../../lib/adapters/s3/client";
+import { S3SpecStore } from "../../../lib/adapters/s3/spec-store";
 import type { ApiDeps } from "../../../lib/api/deps";
 import { createApiHandler } from "../../../lib/api/handler";
 import { compilePipeline } from "../../../lib/compiler";
 import { defaultLimits } from "../../../lib/config";
 import { LocalEngine } from "../../../lib/engine/local";
-import { s3ClientFor } from "../../../lib/pipelines/aws";
 import { BuildService } from "../../../lib/pipelines/build-service";
-import { S3SpecStore } from "../../../lib/pipelines/s3-spec-store";
 import type { EventBus } from "../../../lib/ports/event-bus";
 import { keys } from "../../../lib/ports/spec-store";
-import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
-import { DynamoPipelineStore } from "../../../lib/runs/dynamo-pipeline-store";
-import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
-import { ensureTable } from "../../../lib/runs/ensure-table";
 import {
   type DynamoDbLocal,
   dynamoClient,

@@ -1,12 +1,12 @@
 // Real local servers for the build function: s3rver (its notifications shaped as S3's), DynamoDB Local with
-// the table of lib/runs/table.json, and the embedded EventBridge recording what the handler publishes.
+// the table of lib/adapters/dynamodb/table.json, and the embedded EventBridge recording what the handler publishes.
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
+import { ensureTable } from "../../../lib/adapters/dynamodb/ensure-table";
+import { DynamoPipelineStore } from "../../../lib/adapters/dynamodb/pipeline-store";
 import { resetConfig } from "../../../lib/config";
 import type { EventEnvelope } from "../../../lib/local/bus/envelope";
 import { type EventBusServer, startEventBus } from "../../../lib/local/bus/server";
-import { DynamoPipelineStore } from "../../../lib/runs/dynamo-pipeline-store";
-import { ensureTable } from "../../../lib/runs/ensure-table";
 import {
   type DynamoDbLocal,
   dynamoClient,

@@ -18,13 +18,13 @@ import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoRunStore } from "../../../lib/adapters/dynamodb/run-store";
 import type { Workflow } from "../../../lib/argo";
 import { LABEL_COMPLETED, LABEL_RUN_ID } from "../../../lib/engine/labels";
 import { LOCAL_CREDENTIALS } from "../../../lib/local/credentials";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../../../lib/local/dynamodb";
 import { freePort } from "../../../lib/local/net";
 import { createS3Client } from "../../../lib/local/s3";
-import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { runStatusOf } from "../../../lib/runs/workflow-mapping";
 
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));

@@ -1,16 +1,16 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoCompletionOutbox } from "../../../lib/adapters/dynamodb/completion-outbox";
+import { DynamoRunStore } from "../../../lib/adapters/dynamodb/run-store";
+import { EventBridgeBus } from "../../../lib/adapters/eventbridge/event-bus";
 import type { Template, Workflow } from "../../../lib/argo";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../../../lib/engine/labels";
 import { LocalEngine } from "../../../lib/engine/local";
-import { EventBridgeBus } from "../../../lib/events/eventbridge-bus";
 import type { EventEnvelope } from "../../../lib/local/bus/envelope";
-import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
-import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
 import { tempDir } from "../../support/temp-dir";
-import { type DynamoFixture, startDynamo } from "../runs/dynamo-local";
+import { type DynamoFixture, startDynamo } from "../adapters/dynamodb/dynamo-local";
 
 // The watcher driven by the real local engine's change feed: every workflow change becomes a status event
 // (as the exit notifier and the stack's wiring do), handled as it comes; records and events are then checked.

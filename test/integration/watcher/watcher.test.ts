@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { EventBridgeBus } from "../../../lib/events/eventbridge-bus";
+import { DynamoCompletionOutbox } from "../../../lib/adapters/dynamodb/completion-outbox";
+import { DynamoRunStore } from "../../../lib/adapters/dynamodb/run-store";
+import { EventBridgeBus } from "../../../lib/adapters/eventbridge/event-bus";
 import type { EventEnvelope } from "../../../lib/local/bus/envelope";
 import type { RunRecord } from "../../../lib/ports/run-store";
-import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
-import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../lib/runs/watcher";
 import { createWatcherHandler, InvalidWatcherEventError } from "../../../lib/runs/watcher-handler";
 import { shuffled } from "../../support/seeded-random";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../support/servers";
 import { dagAt, workflow } from "../../unit/runs/workflow-fixtures";
-import { type DynamoFixture, startDynamo } from "../runs/dynamo-local";
+import { type DynamoFixture, startDynamo } from "../adapters/dynamodb/dynamo-local";
 import { MemoryEngine } from "./memory-engine";
 
 let dynamo: DynamoFixture;

@@ -156,10 +156,12 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     expect(schedule?.Targets[0].Arn).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
   });
 
-  it("creates the table from lib/runs/table.json with point-in-time recovery", () => {
+  it("creates the table from lib/adapters/dynamodb/table.json with point-in-time recovery", () => {
     const table = resources.RunsTable;
     expect(table.Type).toBe("AWS::DynamoDB::Table");
-    expect(table.Properties).toEqual(JSON.parse(readFileSync(join(root, "lib/runs/table.json"), "utf8")));
+    expect(table.Properties).toEqual(
+      JSON.parse(readFileSync(join(root, "lib/adapters/dynamodb/table.json"), "utf8")),
+    );
     expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 

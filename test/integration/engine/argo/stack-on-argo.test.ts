@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventBridgeBus } from "../../../../lib/adapters/eventbridge/event-bus";
 import { loadConfig } from "../../../../lib/config";
 import { createEngine } from "../../../../lib/engine";
 import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
 import { LocalEngine } from "../../../../lib/engine/local";
-import { EventBridgeBus } from "../../../../lib/events/eventbridge-bus";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
 import type { Engine } from "../../../../lib/ports/engine";
 import { Watcher } from "../../../../lib/runs/watcher";

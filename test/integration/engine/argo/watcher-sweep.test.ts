@@ -1,23 +1,23 @@
 import { randomUUID } from "node:crypto";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoCompletionOutbox } from "../../../../lib/adapters/dynamodb/completion-outbox";
+import { DynamoRunStore } from "../../../../lib/adapters/dynamodb/run-store";
+import { EventBridgeBus } from "../../../../lib/adapters/eventbridge/event-bus";
 import type { Workflow } from "../../../../lib/argo";
 import { createArgoEngine } from "../../../../lib/engine/argo";
 import { LABEL_PIPELINE, LABEL_VERSION } from "../../../../lib/engine/labels";
 import { LocalEngine } from "../../../../lib/engine/local";
-import { EventBridgeBus } from "../../../../lib/events/eventbridge-bus";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
 import type { Engine } from "../../../../lib/ports/engine";
 import type { RunRecord } from "../../../../lib/ports/run-store";
-import { DynamoCompletionOutbox } from "../../../../lib/runs/dynamo-completion-outbox";
-import { DynamoRunStore } from "../../../../lib/runs/dynamo-run-store";
 import { Watcher } from "../../../../lib/runs/watcher";
 import { FAILING, HELLO, SLOW } from "../../../contract/engine.contract";
 import { LocalEngineController } from "../../../support/fake-k8s/local-engine-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
 import { tempDir } from "../../../support/temp-dir";
-import { type DynamoFixture, startDynamo } from "../../runs/dynamo-local";
+import { type DynamoFixture, startDynamo } from "../../adapters/dynamodb/dynamo-local";
 
 /**
  * Lost exit events: runs on the Argo engine (fake API server, local engine as controller) finish

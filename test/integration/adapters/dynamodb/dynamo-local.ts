@@ -1,12 +1,12 @@
 // Test helper: one DynamoDB Local per test file (test/support/servers) and a fresh table per test.
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { ensureTable } from "../../../lib/runs/ensure-table";
-import { type DynamoDbLocal, dynamoClient, startDynamo as startServer } from "../../support/servers";
+import { ensureTable } from "../../../../lib/adapters/dynamodb/ensure-table";
+import { type DynamoDbLocal, dynamoClient, startDynamo as startServer } from "../../../support/servers";
 
 export interface DynamoFixture {
   server: DynamoDbLocal;
   client: DynamoDBClient;
-  /** Creates a fresh, empty table from lib/runs/table.json and returns its name. */
+  /** Creates a fresh, empty table from lib/adapters/dynamodb/table.json and returns its name. */
   newTable(): Promise<string>;
   /** A client of its own that lists the name of every command it sends (destroy it after use). */
   countingClient(): { client: DynamoDBClient; requests: string[] };

@@ -1,7 +1,6 @@
-import type { Page, PageQuery } from "../ports/page";
-import type { RunQuery, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+import type { Page, PageQuery } from "../../ports/page";
+import type { RunQuery, RunRecord, RunStatus, StepRecord } from "../../ports/run-store";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor";
-import { type DynamoTable, type Item, strip } from "./dynamo-table";
 import {
   ALL_RUNS_PARTITION,
   paramPartition,
@@ -12,7 +11,8 @@ import {
   templatePartition,
 } from "./keys";
 import { readRuns } from "./run-items";
-import { INDEX } from "./table";
+import { type DynamoTable, type Item, strip } from "./table";
+import { INDEX } from "./table-definition";
 
 /** The run store's reads through the table's indexes (`DynamoRunStore` answers its queries here). */
 

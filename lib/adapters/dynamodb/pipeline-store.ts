@@ -1,8 +1,8 @@
-import type { Page, PageQuery } from "../ports/page";
-import type { PipelineRecord, PipelineStore, PipelineVersion } from "../ports/pipeline-store";
-import { DynamoTable, type DynamoTableOptions, strip } from "./dynamo-table";
+import type { Page, PageQuery } from "../../ports/page";
+import type { PipelineRecord, PipelineStore, PipelineVersion } from "../../ports/pipeline-store";
 import { PIPELINES_PARTITION, pipelinePk, SK_PIPELINE, VERSION_PREFIX, versionSk } from "./keys";
-import { INDEX } from "./table";
+import { DynamoTable, type DynamoTableOptions, strip } from "./table";
+import { INDEX } from "./table-definition";
 
 /** `PipelineStore` on the single DynamoDB table (layout in keys.ts). */
 export class DynamoPipelineStore implements PipelineStore {

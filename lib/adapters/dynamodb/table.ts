@@ -10,9 +10,9 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { Page, PageQuery } from "../ports/page";
+import type { Page, PageQuery } from "../../ports/page";
+import { ContentionError, RunStoreError } from "../../runs/errors";
 import { assertCursorFits, decodeCursor, encodeCursor, pageSize } from "./cursor";
-import { ContentionError, RunStoreError } from "./errors";
 import { LAYOUT_ATTRIBUTES } from "./keys";
 
 export type Item = Record<string, unknown>;
@@ -36,7 +36,7 @@ const BATCH_GET_SIZE = 100;
 
 /**
  * The single table's low-level primitives, shared by the stores on it (dynamo-pipeline-store.ts,
- * dynamo-run-store.ts, dynamo-completion-outbox.ts): consistent reads, paginated queries with opaque cursors,
+ * run-store.ts, completion-outbox.ts): consistent reads, paginated queries with opaque cursors,
  * batches that retry their unprocessed part, and optimistic writes retried from a fresh read.
  */
 export class DynamoTable {

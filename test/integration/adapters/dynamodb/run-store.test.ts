@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RunRecord, StepRecord } from "../../../lib/ports/run-store";
-import { DynamoCompletionOutbox } from "../../../lib/runs/dynamo-completion-outbox";
-import { DynamoRunStore } from "../../../lib/runs/dynamo-run-store";
-import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../../../lib/runs/errors";
+import { DynamoCompletionOutbox } from "../../../../lib/adapters/dynamodb/completion-outbox";
+import { DynamoRunStore } from "../../../../lib/adapters/dynamodb/run-store";
+import type { RunRecord, StepRecord } from "../../../../lib/ports/run-store";
+import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../../../../lib/runs/errors";
 import { type DynamoFixture, startDynamo } from "./dynamo-local";
 
 let dynamo: DynamoFixture;

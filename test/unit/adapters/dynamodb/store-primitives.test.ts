@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { assertCursorFits, decodeCursor, encodeCursor, pageSize } from "../../../lib/runs/cursor";
-import { InvalidCursorError, InvalidRunInputError } from "../../../lib/runs/errors";
-import { paramPartition } from "../../../lib/runs/keys";
-import { createTableInput, tableProperties } from "../../../lib/runs/table";
+import {
+  assertCursorFits,
+  decodeCursor,
+  encodeCursor,
+  pageSize,
+} from "../../../../lib/adapters/dynamodb/cursor";
+import { paramPartition } from "../../../../lib/adapters/dynamodb/keys";
+import { createTableInput, tableProperties } from "../../../../lib/adapters/dynamodb/table-definition";
+import { InvalidCursorError, InvalidRunInputError } from "../../../../lib/runs/errors";
 
 describe("cursors and limits", () => {
   it("round-trips and rejects anything it did not issue", () => {

@@ -4,7 +4,7 @@ import {
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
-import type { BusEvent, EventBus } from "../ports/event-bus";
+import type { BusEvent, EventBus } from "../../ports/event-bus";
 
 export class PublishError extends Error {
   constructor(

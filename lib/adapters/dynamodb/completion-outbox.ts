@@ -1,11 +1,11 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
-import type { CompletionOutbox, PendingCompletion } from "../ports/completion-outbox";
-import type { Page, PageQuery } from "../ports/page";
+import type { CompletionOutbox, PendingCompletion } from "../../ports/completion-outbox";
+import type { Page, PageQuery } from "../../ports/page";
+import { RunStoreError } from "../../runs/errors";
 import { decodeCursor, pageSize } from "./cursor";
-import { DynamoTable, type DynamoTableOptions, type Item } from "./dynamo-table";
-import { RunStoreError } from "./errors";
 import { OUTBOX_PK } from "./keys";
 import { readRuns } from "./run-items";
+import { DynamoTable, type DynamoTableOptions, type Item } from "./table";
 
 /** `CompletionOutbox` on the single DynamoDB table: one item per run under the `OUTBOX` partition (keys.ts). */
 export class DynamoCompletionOutbox implements CompletionOutbox {

@@ -1,8 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { EventBridgeBus, PublishError } from "../../../lib/events/eventbridge-bus";
-import type { BusEvent } from "../../../lib/ports/event-bus";
+import { EventBridgeBus, PublishError } from "../../../../lib/adapters/eventbridge/event-bus";
+import type { BusEvent } from "../../../../lib/ports/event-bus";
 
 // The happy path runs against the embedded EventBridge in test/integration/watcher; here the SDK is mocked
 // only to inject the faults a real endpoint will not produce on demand.

@@ -6,7 +6,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import type { SpecStore, StoredObject } from "../ports/spec-store";
+import type { SpecStore, StoredObject } from "../../ports/spec-store";
 
 export class SpecStoreError extends Error {
   constructor(message: string, options?: ErrorOptions) {

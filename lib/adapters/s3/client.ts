@@ -1,5 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import type { SkiffConfig } from "../config";
+import type { SkiffConfig } from "../../config";
 
 /**
  * The S3 client the handlers use. Endpoints come from the SDK's own `AWS_ENDPOINT_URL_S3`; a local S3

@@ -3,7 +3,7 @@ import table from "./table.json";
 
 /**
  * The single DynamoDB table of Skiff. `table.json` holds its CloudFormation `Properties` (serverless.yml
- * includes it with `${file(./lib/runs/table.json)}`); this module turns the same file into a CreateTable
+ * includes it with `${file(./lib/adapters/dynamodb/table.json)}`); this module turns the same file into a CreateTable
  * request for DynamoDB Local, so that the deployed and the local table cannot drift apart.
  */
 export const tableProperties = table;

@@ -1,5 +1,5 @@
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import type { Page, PageQuery } from "../ports/page";
+import type { Page, PageQuery } from "../../ports/page";
 import type {
   RunQuery,
   RunRecord,
@@ -7,9 +7,15 @@ import type {
   StatusUpdate,
   StatusUpdateResult,
   StepRecord,
-} from "../ports/run-store";
-import { outboxItem } from "./dynamo-completion-outbox";
-import * as queries from "./dynamo-run-queries";
+} from "../../ports/run-store";
+import { InvalidRunInputError, RunNotFoundError, RunStoreError } from "../../runs/errors";
+import { RecentEntries } from "../../runs/recent";
+import { recordingOf } from "../../runs/recording";
+import { isTerminal, statusRank } from "../../runs/status";
+import { outboxItem } from "./completion-outbox";
+import { idempotencyPk, PARAM_PREFIX, runPk, SK_IDEMPOTENCY, SK_RUN } from "./keys";
+import { attemptOf, parameterItems, runItem, stepItem } from "./run-items";
+import * as queries from "./run-queries";
 import {
   cancellationCodes,
   DynamoTable,
@@ -19,13 +25,7 @@ import {
   strip,
   TRANSACTION_ITEMS,
   type TransactItems,
-} from "./dynamo-table";
-import { InvalidRunInputError, RunNotFoundError, RunStoreError } from "./errors";
-import { idempotencyPk, PARAM_PREFIX, runPk, SK_IDEMPOTENCY, SK_RUN } from "./keys";
-import { RecentEntries } from "./recent";
-import { recordingOf } from "./recording";
-import { attemptOf, parameterItems, runItem, stepItem } from "./run-items";
-import { isTerminal, statusRank } from "./status";
+} from "./table";
 
 export interface DynamoRunStoreOptions extends DynamoTableOptions {
   /** How long an idempotency key keeps returning the same run. Default: 24 hours. */
@@ -46,7 +46,7 @@ const STEPS_IN_FINAL_TRANSACTION = TRANSACTION_ITEMS - 2;
 /** Parameters indexed per run (each is one small item); requests are bounded well below this. */
 export const MAX_PARAMETERS_PER_RUN = 1000;
 
-/** `RunStore` on the single DynamoDB table (layout in keys.ts; index queries in dynamo-run-queries.ts). */
+/** `RunStore` on the single DynamoDB table (layout in keys.ts; index queries in run-queries.ts). */
 export class DynamoRunStore implements RunStore {
   private readonly table: DynamoTable;
   private readonly idempotencyTtlSeconds: number;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { PipelineVersion } from "../../../lib/ports/pipeline-store";
-import { DynamoPipelineStore } from "../../../lib/runs/dynamo-pipeline-store";
+import { DynamoPipelineStore } from "../../../../lib/adapters/dynamodb/pipeline-store";
+import type { PipelineVersion } from "../../../../lib/ports/pipeline-store";
 import { type DynamoFixture, startDynamo } from "./dynamo-local";
 
 let dynamo: DynamoFixture;

@@ -5,8 +5,8 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
-import { RunStoreError } from "./errors";
-import { createTableInput } from "./table";
+import { RunStoreError } from "../../runs/errors";
+import { createTableInput } from "./table-definition";
 
 /** Creates the table from table.json when it does not exist yet, and waits until it is ACTIVE. */
 export async function ensureTable(

@@ -1,5 +1,5 @@
-import { InvalidCursorError, InvalidRunInputError } from "./errors";
-import { tableProperties } from "./table";
+import { InvalidCursorError, InvalidRunInputError } from "../../runs/errors";
+import { tableProperties } from "./table-definition";
 
 /** The resumption point of a paginated query: which sub-query (when a query spans several) and DynamoDB's key. */
 export interface CursorState {

@@ -1,6 +1,5 @@
-import type { RunRecord, StepRecord } from "../ports/run-store";
-import type { DynamoTable, Item } from "./dynamo-table";
-import { strip } from "./dynamo-table";
+import type { RunRecord, StepRecord } from "../../ports/run-store";
+import { statusRank } from "../../runs/status";
 import {
   ALL_RUNS_PARTITION,
   newestFirstKey,
@@ -13,7 +12,8 @@ import {
   stepSk,
   templatePartition,
 } from "./keys";
-import { statusRank } from "./status";
+import type { DynamoTable, Item } from "./table";
+import { strip } from "./table";
 
 /** The items of a run and its steps on the single table, with their index attributes (layout in keys.ts). */
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RunStatus } from "../ports/run-store";
+import type { RunStatus } from "../../ports/run-store";
 
 /**
  * Item layout of the single table (see table.json). Every key is built here so that the layout reads in one
