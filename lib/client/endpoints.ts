@@ -10,7 +10,12 @@ export interface Endpoints {
   /** The local bus's HTTP endpoint (`GET /events`); absent for AWS. */
   busUrl?: string;
   region?: string;
-  /** True when talking to the embedded stack (fake credentials, no SigV4 against the API). */
+  /**
+   * The credentials the embedded stack's servers accept, as its stack.json says; absent otherwise (the SDK's
+   * standard chain then signs).
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** True when talking to the embedded stack (no SigV4 against the API). */
   local: boolean;
 }
 
@@ -91,6 +96,13 @@ export function resolveEndpoints(
       "bus",
     ),
     region: pick(stack, "region"),
+    ...credentialsOf(stack),
     local: true,
   };
+}
+
+function credentialsOf(stack: unknown): Pick<Endpoints, "credentials"> {
+  const accessKeyId = pick(stack, "credentials.accessKeyId");
+  const secretAccessKey = pick(stack, "credentials.secretAccessKey");
+  return accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {};
 }

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/credentials";
 import { contentHash } from "../pipelines/content-hash";
 import { pipelineNameProblem, SOURCE_PREFIX } from "../pipelines/names";
 import type { PipelineVersion, UploadRef } from "../ports/pipeline-store";
@@ -107,8 +106,9 @@ export class PipelineBucket {
       endpoints.local
         ? {
             endpoint: endpoints.s3Endpoint,
-            region: endpoints.region ?? LOCAL_REGION,
-            credentials: LOCAL_CREDENTIALS,
+            // S3's own default region when the stack names none.
+            region: endpoints.region ?? "us-east-1",
+            ...(endpoints.credentials ? { credentials: endpoints.credentials } : {}),
             forcePathStyle: true,
             requestChecksumCalculation: "WHEN_REQUIRED",
             responseChecksumValidation: "WHEN_REQUIRED",

@@ -487,6 +487,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             table: stack.table,
             eventBus: stack.eventBus,
             region: stack.region,
+            // Fake, and what the stack's servers accept: clients sign with these (see lib/client/endpoints.ts).
+            credentials: LOCAL_CREDENTIALS,
             stage: stack.stage,
             processes: stack.processes,
           },

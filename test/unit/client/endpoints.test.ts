@@ -39,6 +39,17 @@ describe("resolveEndpoints", () => {
     });
   });
 
+  it("signs with the credentials the stack's stack.json names, and with the standard chain otherwise", () => {
+    mkdirSync(join(dir, "stack/.skiff"), { recursive: true });
+    const credentials = { accessKeyId: "stackkey", secretAccessKey: "stacksecret" };
+    writeFileSync(
+      join(dir, "stack/.skiff/stack.json"),
+      JSON.stringify({ apiUrl: "http://127.0.0.1:7700", region: "eu-west-1", credentials }),
+    );
+    expect(resolveEndpoints({}, join(dir, "stack"))).toMatchObject({ region: "eu-west-1", credentials });
+    expect(resolveEndpoints({ SKIFF_API_URL: "http://127.0.0.1:7700" }, dir).credentials).toBeUndefined();
+  });
+
   it("says how to start a stack when none is found", () => {
     const empty = mkdtempSync(join(tmpdir(), "skiff-nostack-"));
     try {
