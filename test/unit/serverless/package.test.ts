@@ -72,8 +72,8 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
   it("deploys three nodejs22.x arm64 functions, each with its own role", () => {
     const functions = ofType("AWS::Lambda::Function");
     expect(functions.map(([id]) => id).sort()).toEqual([
-      "BuildLambdaFunction",
       "ApiLambdaFunction",
+      "BuildLambdaFunction",
       "WatcherLambdaFunction",
     ]);
     const roles = new Set<string>();
@@ -131,7 +131,7 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     );
     for (const route of routes) {
       expect(route.AuthorizationType).toBe("AWS_IAM");
-      expect(JSON.stringify(route.Target)).toContain("HttpApiIntegrationPipeline");
+      expect(JSON.stringify(route.Target)).toContain("HttpApiIntegrationApi");
     }
   });
 
