@@ -26,6 +26,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from "../../../lib/local/dynam
 import { freePort } from "../../../lib/local/net";
 import { createS3Client } from "../../../lib/local/s3";
 import { runStatusOf } from "../../../lib/runs/workflow-mapping";
+import { isAlive, waitForOutput } from "../../support/processes";
 
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
 const RUNS = 20;
@@ -60,15 +61,6 @@ interface Tally {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Waits until `check` holds, polling; returns its last answer. */
 async function until<T>(check: () => Promise<T>, ok: (value: T) => boolean, deadlineMs: number): Promise<T> {
@@ -132,18 +124,7 @@ describe("no outcome lost: 20 runs in flight while a part of the stack fails", (
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    await new Promise<void>((resolve, reject) => {
-      const check = setInterval(() => {
-        if (output.includes("Ctrl-C stops everything.")) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 200);
-      child.once("exit", (code) => {
-        clearInterval(check);
-        reject(new Error(`skiff start exited with ${code}:\n${output}`));
-      });
-    });
+    await waitForOutput(child, () => output, "Ctrl-C stops everything.", 200);
     const file = JSON.parse(readFileSync(join(stateDir, "stack.json"), "utf8")) as StackFile;
     return { child, file };
   }

@@ -8,16 +8,8 @@ import {
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../../support/processes";
 import { type DynamoDbLocal, dynamoClient, startDynamo } from "../../support/servers";
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("DynamoDB Local", () => {
   let dynamo: DynamoDbLocal;

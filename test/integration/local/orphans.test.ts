@@ -3,17 +3,9 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { isAlive } from "../../support/processes";
 
 const serveScript = fileURLToPath(new URL("../../../dist/local/serve.js", import.meta.url));
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Polls until the process is gone; false if it is still there when the patience runs out. */
 async function gone(pid: number, patienceMs = 20_000): Promise<boolean> {

@@ -19,6 +19,7 @@ import {
 } from "../../../lib/client/push";
 import { freePort } from "../../../lib/local/net";
 import type { PipelineVersion } from "../../../lib/ports/pipeline-store";
+import { waitForOutput } from "../../support/processes";
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
@@ -77,18 +78,7 @@ beforeAll(async () => {
   stack.stderr?.on("data", (c: Buffer) => {
     output += c.toString();
   });
-  await new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      if (output.includes("Ctrl-C stops everything.")) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 100);
-    stack.once("exit", (code) => {
-      clearInterval(check);
-      reject(new Error(`skiff start exited with ${code}:\n${output}`));
-    });
-  });
+  await waitForOutput(stack, () => output, "Ctrl-C stops everything.");
 });
 
 afterAll(async () => {

@@ -8,20 +8,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../lib/local/net";
+import { isAlive, waitForOutput } from "../../support/processes";
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "skiff-start-"));
 const stateDir = join(work, ".skiff");
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
@@ -41,18 +33,7 @@ async function start(port: number): Promise<{ child: ChildProcess; output: () =>
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
   });
-  await new Promise<void>((resolve, reject) => {
-    const check = setInterval(() => {
-      if (output.includes("Ctrl-C stops everything.")) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 100);
-    child.once("exit", (code) => {
-      clearInterval(check);
-      reject(new Error(`skiff start exited with ${code}:\n${output}`));
-    });
-  });
+  await waitForOutput(child, () => output, "Ctrl-C stops everything.");
   return { child, output: () => output };
 }
 
