@@ -1,0 +1,210 @@
+// Templates without children: container, script, resource, suspend, http; `rawTemplate` for the rest.
+import { Code, type Printable, type PrintableObject, print } from "./code";
+import type { DocContext, Json, TemplateInfo } from "./context";
+import { declarations, isRecord } from "./io";
+import { renderText, renderValue, type Scope } from "./refs";
+
+export const BODIES = ["container", "containerSet", "script", "resource", "suspend", "http", "dag", "steps", "data", "plugin"];
+
+// The container fields `container()`/`script()` take at the top level of their options (Kubernetes' names).
+const CONTAINER_FIELDS = new Set([
+  "args",
+  "command",
+  "env",
+  "envFrom",
+  "image",
+  "imagePullPolicy",
+  "lifecycle",
+  "livenessProbe",
+  "ports",
+  "readinessProbe",
+  "resizePolicy",
+  "resources",
+  "restartPolicy",
+  "restartPolicyRules",
+  "securityContext",
+  "startupProbe",
+  "stdin",
+  "stdinOnce",
+  "terminationMessagePath",
+  "terminationMessagePolicy",
+  "tty",
+  "volumeDevices",
+  "volumeMounts",
+  "workingDir",
+]);
+const RESOURCE_FIELDS = new Set([
+  "action",
+  "manifest",
+  "manifestFrom",
+  "successCondition",
+  "failureCondition",
+  "setOwnerReference",
+  "flags",
+  "mergeStrategy",
+]);
+const HTTP_FIELDS = new Set([
+  "url",
+  "method",
+  "headers",
+  "body",
+  "bodyFrom",
+  "successCondition",
+  "timeoutSeconds",
+  "insecureSkipVerify",
+]);
+
+export type Written = { code: string } | { raw: string };
+
+export function leafScope(ctx: DocContext): Scope {
+  return { args: ctx.args, imports: ctx.imports };
+}
+
+/** The options every builder shares (name, inputs, outputs, pod metadata, other template fields). */
+export function commonOptions(
+  template: Json,
+  scope: Scope,
+  taken: ReadonlySet<string>,
+  outputsElsewhere = false,
+): { options: PrintableObject; extra: PrintableObject } | { raw: string } {
+  const inputs = declarations(template.inputs, scope);
+  if (!inputs) return { raw: "its inputs use a field `param`/`artifact` cannot express" };
+  const outputs = outputsElsewhere ? { decls: undefined } : declarations(template.outputs, scope);
+  if (!outputs) return { raw: "its outputs use a field `param`/`artifact` cannot express" };
+  const options: PrintableObject = { name: template.name as string };
+  const extra: PrintableObject = {};
+  if (inputs.decls) options.inputs = inputs.decls;
+  if (outputs.decls) options.outputs = outputs.decls;
+  for (const [key, value] of Object.entries(template)) {
+    if (["name", "inputs", "outputs", ...BODIES].includes(key)) continue;
+    if (key === "metadata" && isRecord(value) && Object.keys(value).every((k) => k === "labels" || k === "annotations")) {
+      if (value.labels !== undefined) options.labels = renderValue(value.labels, scope);
+      if (value.annotations !== undefined) options.podAnnotations = renderValue(value.annotations, scope);
+    } else if (key === "securityContext") {
+      options.podSecurityContext = renderValue(value, scope);
+    } else if (taken.has(key)) {
+      extra[key] = renderValue(value, scope);
+    } else {
+      options[key] = renderValue(value, scope);
+    }
+  }
+  return { options, extra };
+}
+
+function envCode(env: unknown, scope: Scope): Printable {
+  if (!Array.isArray(env)) return renderValue(env, scope);
+  const record: PrintableObject = {};
+  for (const entry of env) {
+    if (!isRecord(entry) || typeof entry.name !== "string" || entry.name in record) return renderValue(env, scope);
+    const keys = Object.keys(entry).sort().join(",");
+    if (keys === "name,value" && typeof entry.value === "string") {
+      record[entry.name] = renderText(entry.value, scope);
+      continue;
+    }
+    const helper = keys === "name,valueFrom" && isRecord(entry.valueFrom) ? envHelper(entry.valueFrom) : undefined;
+    if (!helper) return renderValue(env, scope);
+    scope.imports.add(helper.name);
+    record[entry.name] = new Code(`${helper.name}(${helper.args.map((arg) => print(arg)).join(", ")})`);
+  }
+  return record;
+}
+
+function envHelper(from: Json): { name: string; args: Printable[] } | undefined {
+  const sources = Object.keys(from);
+  if (sources.length !== 1) return undefined;
+  const source = from[sources[0]];
+  if (!isRecord(source)) return undefined;
+  const keys = Object.keys(source).sort().join(",");
+  const keyRef = (name: string) => {
+    if (keys !== "key,name" && keys !== "key,name,optional") return undefined;
+    if (typeof source.name !== "string" || typeof source.key !== "string") return undefined;
+    if (source.optional !== undefined && typeof source.optional !== "boolean") return undefined;
+    return { name, args: [source.name, source.key, ...(source.optional === undefined ? [] : [source.optional])] };
+  };
+  if (sources[0] === "secretKeyRef") return keyRef("secretEnv");
+  if (sources[0] === "configMapKeyRef") return keyRef("configMapEnv");
+  if (sources[0] === "fieldRef" && keys === "fieldPath" && typeof source.fieldPath === "string") {
+    return { name: "fieldEnv", args: [source.fieldPath] };
+  }
+  if (sources[0] === "resourceFieldRef" && typeof source.resource === "string") {
+    if (keys === "resource") return { name: "resourceEnv", args: [source.resource] };
+    if (keys === "containerName,resource" && typeof source.containerName === "string") {
+      return { name: "resourceEnv", args: [source.resource, source.containerName] };
+    }
+  }
+  return undefined;
+}
+
+/** Splits a body (container, resource, http, ...) into builder options and what goes to `extra.<body>`. */
+function bodyFields(
+  body: Json,
+  fields: ReadonlySet<string>,
+  scope: Scope,
+  into: PrintableObject,
+): PrintableObject {
+  const leftover: PrintableObject = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (!fields.has(key)) leftover[key] = renderValue(value, scope);
+    else if (key === "env") into.env = envCode(value, scope);
+    else into[key] = renderValue(value, scope);
+  }
+  return leftover;
+}
+
+function call(ctx: DocContext, builder: string, options: PrintableObject, extra: PrintableObject): string {
+  ctx.imports.add(builder);
+  if (Object.keys(extra).length > 0) options.extra = extra;
+  return `${builder}(${print(options)})`;
+}
+
+/** `container(...)`, `script(...)`, `resource(...)`, `suspend(...)` or `http(...)`; `{ raw }` otherwise. */
+export function leafTemplate(info: TemplateInfo, ctx: DocContext, body: string): Written {
+  const template = info.template;
+  const scope = leafScope(ctx);
+  const value = template[body];
+  if (!isRecord(value)) return { raw: `its \`${body}\` is not an object` };
+  if (body === "container" || body === "script") {
+    if (typeof value.image !== "string") return { raw: `its ${body} has no image, which \`${body}()\` requires` };
+    if (body === "script" && typeof value.source !== "string") {
+      return { raw: "its script has no `source`, which `script()` requires" };
+    }
+    const common = commonOptions(template, scope, new Set());
+    if ("raw" in common) return common;
+    const options: PrintableObject = { name: common.options.name };
+    const fields = new Set([...CONTAINER_FIELDS, ...(body === "script" ? ["source"] : [])]);
+    const leftover = bodyFields(value, fields, scope, options);
+    const { name: _, ...rest } = common.options;
+    Object.assign(options, rest);
+    if (Object.keys(leftover).length > 0) common.extra[body] = leftover;
+    return { code: call(ctx, body, options, common.extra) };
+  }
+  const fields = { resource: RESOURCE_FIELDS, http: HTTP_FIELDS, suspend: new Set(["duration"]) }[body];
+  if (!fields) return { raw: `the DSL has no builder for \`${body}\` templates` };
+  const common = commonOptions(template, scope, fields);
+  if ("raw" in common) return common;
+  const options: PrintableObject = { name: common.options.name };
+  const leftover = bodyFields(value, fields, scope, options);
+  if (body === "http" && Array.isArray(value.headers)) options.headers = headersCode(value.headers, scope);
+  const { name: _, ...rest } = common.options;
+  Object.assign(options, rest);
+  if (Object.keys(leftover).length > 0) common.extra[body] = leftover;
+  return { code: call(ctx, body, options, common.extra) };
+}
+
+function headersCode(headers: unknown[], scope: Scope): Printable {
+  const record: PrintableObject = {};
+  for (const header of headers) {
+    if (!isRecord(header) || Object.keys(header).sort().join(",") !== "name,value") return renderValue(headers, scope);
+    if (typeof header.name !== "string" || typeof header.value !== "string" || header.name in record) {
+      return renderValue(headers, scope);
+    }
+    record[header.name] = renderText(header.value, scope);
+  }
+  return record;
+}
+
+/** `rawTemplate({...})`: Argo's own object, for what no builder writes. */
+export function rawTemplateCode(info: TemplateInfo, ctx: DocContext): string {
+  ctx.imports.add("rawTemplate");
+  return `rawTemplate(${print(renderValue(info.template, leafScope(ctx)))})`;
+}
