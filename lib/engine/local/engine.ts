@@ -382,9 +382,6 @@ export class LocalEngine implements Engine {
     // Argo's --memoized: previously succeeded pods are carried over as Skipped ("original pod: <id>").
     const nodes = spec.status?.nodes ?? {};
     delete spec.status;
-    // The local engine has always kept a carried pod's type Pod (Argo writes type Skipped): unchanged here.
-    for (const node of Object.values(nodes))
-      if (node.message?.startsWith("original pod: ")) node.type = "Pod";
     return this.create(spec, request, nodes);
   }
 
