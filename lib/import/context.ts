@@ -1,6 +1,7 @@
 // What the emitters share while one document is written.
-import type { Namer } from "./names";
+
 import type { Accepts } from "./io";
+import type { Namer } from "./names";
 
 export type Json = Record<string, unknown>;
 

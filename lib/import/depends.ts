@@ -26,7 +26,9 @@ export function parseDependsTree(text: string): DependsTree | undefined {
   if (!tokens || tokens.length === 0) return undefined;
   let at = 0;
   const flat = (op: "and" | "or", operands: DependsTree[]): DependsTree =>
-    operands.length === 1 ? operands[0] : { op, operands: operands.flatMap((o) => (o.op === op ? o.operands : [o])) };
+    operands.length === 1
+      ? operands[0]
+      : { op, operands: operands.flatMap((o) => (o.op === op ? o.operands : [o])) };
   const primary = (): DependsTree | undefined => {
     const token = tokens[at++];
     if (token === "!") {
@@ -39,7 +41,9 @@ export function parseDependsTree(text: string): DependsTree | undefined {
     }
     if (token === undefined || ["&&", "||", ")"].includes(token)) return undefined;
     const dot = token.indexOf(".");
-    return dot > 0 ? { op: "task", task: token.slice(0, dot), result: token.slice(dot + 1) } : { op: "task", task: token };
+    return dot > 0
+      ? { op: "task", task: token.slice(0, dot), result: token.slice(dot + 1) }
+      : { op: "task", task: token };
   };
   const conjunction = (): DependsTree | undefined => {
     const operands = [primary()];
@@ -61,14 +65,18 @@ export function parseDependsTree(text: string): DependsTree | undefined {
   return tree && at === tokens.length ? tree : undefined;
 }
 
-/** Fully parenthesised text without spaces: one spelling per expression (for comparing specs). */
+/** Fully parenthesised text without spaces, operands sorted: one spelling per expression (for comparing specs). */
 export function canonicalDepends(text: string): string {
   const tree = parseDependsTree(text);
   if (!tree) return text;
   const show = (node: DependsTree): string => {
     if (node.op === "task") return node.result ? `${node.task}.${node.result}` : node.task;
     if (node.op === "not") return `!${show(node.operand)}`;
-    return `(${node.operands.map(show).join(node.op === "and" ? "&&" : "||")})`;
+    // `&&` and `||` commute here (operands have no side effects): operands compare as a sorted list.
+    return `(${node.operands
+      .map(show)
+      .sort()
+      .join(node.op === "and" ? "&&" : "||")})`;
   };
   return show(tree);
 }

@@ -22,7 +22,9 @@ function write(info: TemplateInfo, ctx: DocContext, recursive: boolean): Written
   if (!body) return { raw: "it has no single template body (container, script, dag, steps, ...)" };
   if (body === "dag" || body === "steps") {
     if (recursive) {
-      return { raw: "it runs itself (recursion); the DSL has no reference to a template before it is defined" };
+      return {
+        raw: "it runs itself (recursion); the DSL has no reference to a template before it is defined",
+      };
     }
     return graphTemplate(info, ctx, body);
   }
@@ -54,7 +56,9 @@ export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
   }
   // Workflow arguments become `workflowArguments(...)` when a template refers to them.
   const names = referencedArguments(spec);
-  const record = isRecord(spec.arguments) ? argumentsRecord(spec.arguments, { imports: new Set() }) : undefined;
+  const record = isRecord(spec.arguments)
+    ? argumentsRecord(spec.arguments, { imports: new Set() })
+    : undefined;
   let argsVariable: string | undefined;
   ctx.args = undefined;
   if (record && names.size > 0) {
@@ -75,7 +79,9 @@ export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
     if ("raw" in written) {
       info.raw = written.raw;
       info.uses.clear();
-      ctx.statements.push(`// rawTemplate: ${written.raw}.\nconst ${info.variable} = ${rawTemplateCode(info, ctx)};`);
+      ctx.statements.push(
+        `// rawTemplate: ${written.raw}.\nconst ${info.variable} = ${rawTemplateCode(info, ctx)};`,
+      );
       continue;
     }
     // Its users are checked against the interface its builder declared.
@@ -84,7 +90,8 @@ export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
     if (inputs) info.accepts = { parameters: inputs.parameters, artifacts: inputs.artifacts };
     if (info.outputs === NO_OUTPUTS) {
       const outputs = declarations(info.template.outputs, scope);
-      if (outputs) info.outputs = { parameters: new Set(outputs.parameters.keys()), artifacts: outputs.artifacts };
+      if (outputs)
+        info.outputs = { parameters: new Set(outputs.parameters.keys()), artifacts: outputs.artifacts };
     }
     ctx.statements.push(`const ${info.variable} = ${written.code};`);
   }
@@ -99,4 +106,3 @@ export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
     return [...ctx.templates.values()].filter((info) => !reached.has(info.name)).map((info) => info.variable);
   });
 }
-

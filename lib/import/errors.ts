@@ -7,7 +7,10 @@ export class ImportError extends Error {
     readonly column?: number,
     options?: { cause?: unknown },
   ) {
-    super(`${file}${line === undefined ? "" : `:${line}${column === undefined ? "" : `:${column}`}`}: ${message}`, options);
+    super(
+      `${file}${line === undefined ? "" : `:${line}${column === undefined ? "" : `:${column}`}`}: ${message}`,
+      options,
+    );
     this.name = "ImportError";
   }
 }

@@ -31,10 +31,20 @@ export function formatTypeScript(source: string): Promise<string> {
     "--line-width=110",
   ];
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, cwd: tmpdir() }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`biome could not format the generated code: ${stderr || error.message}`, { cause: error }));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      process.execPath,
+      args,
+      { maxBuffer: 64 * 1024 * 1024, cwd: tmpdir() },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(
+            new Error(`biome could not format the generated code: ${stderr || error.message}`, {
+              cause: error,
+            }),
+          );
+        else resolve(stdout);
+      },
+    );
     child.stdin?.end(source);
   });
 }

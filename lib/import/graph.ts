@@ -61,12 +61,20 @@ function runnableOf(node: Json, ctx: DocContext): Runnable | undefined {
 }
 
 /** Hooks as the DSL's `{ name: { template, args, expression } }`; undefined when they cannot be said so. */
-export function hooksCode(hooks: unknown, ctx: DocContext, scope: Scope, uses: Set<string>): PrintableObject | undefined {
+export function hooksCode(
+  hooks: unknown,
+  ctx: DocContext,
+  scope: Scope,
+  uses: Set<string>,
+): PrintableObject | undefined {
   if (!isRecord(hooks)) return undefined;
   const out: PrintableObject = {};
   const used: string[] = [];
   for (const [name, hook] of Object.entries(hooks)) {
-    if (!isRecord(hook) || Object.keys(hook).some((k) => !["template", "templateRef", "arguments", "expression"].includes(k))) {
+    if (
+      !isRecord(hook) ||
+      Object.keys(hook).some((k) => !["template", "templateRef", "arguments", "expression"].includes(k))
+    ) {
       return undefined;
     }
     const runnable = runnableOf(hook, ctx);
@@ -102,7 +110,11 @@ function dagOrder(tasks: Json[]): Json[] | undefined {
   const done = new Set<string>();
   const ordered: Json[] = [];
   while (ordered.length < tasks.length) {
-    const next = tasks.find((task) => !done.has(task.name as string) && [...(waits.get(task.name as string) ?? [])].every((n) => done.has(n)));
+    const next = tasks.find(
+      (task) =>
+        !done.has(task.name as string) &&
+        [...(waits.get(task.name as string) ?? [])].every((n) => done.has(n)),
+    );
     if (!next) return undefined;
     done.add(next.name as string);
     ordered.push(next);
@@ -116,6 +128,8 @@ interface NodeWriting {
   prefix: "tasks" | "steps";
   declared: Map<string, NodeRef>;
   referenced: ReadonlySet<string>;
+  /** Every task or step name of the template. */
+  names: ReadonlySet<string>;
   inputs: Scope["inputs"];
 }
 
@@ -128,9 +142,25 @@ function nodeCall(
   const { ctx, info } = w;
   const name = node.name;
   if (typeof name !== "string") return { raw: "a task or step has no name" };
-  if (node.inline !== undefined) return { raw: `${w.prefix === "tasks" ? "task" : "step"} "${name}" has an inline template, which the DSL cannot write` };
+  if (node.inline !== undefined)
+    return {
+      raw: `${w.prefix === "tasks" ? "task" : "step"} "${name}" has an inline template, which the DSL cannot write`,
+    };
+  // The DSL reads every `{{tasks.x…}}`/`{{steps.x…}}` in these fields as a sibling, including Argo's own
+  // `{{steps.name}}`/`{{tasks.name}}` (the node's own name), and refuses one it does not know.
+  const strangers = [...referencedNodes([node.arguments, node.when, node.withParam], w.prefix)].filter(
+    (other) => !w.names.has(other),
+  );
+  if (strangers.length > 0) {
+    return {
+      raw: `"${name}" refers to {{${w.prefix}.${strangers[0]}}}, which the DSL takes for a sibling it does not have`,
+    };
+  }
   const runnable = runnableOf(node, ctx);
-  if (!runnable) return { raw: `${w.prefix === "tasks" ? "task" : "step"} "${name}" runs a template this document does not define` };
+  if (!runnable)
+    return {
+      raw: `${w.prefix === "tasks" ? "task" : "step"} "${name}" runs a template this document does not define`,
+    };
   const scope: Scope = {
     graph: { prefix: w.prefix, nodes: w.declared },
     inputs: w.inputs,
@@ -151,7 +181,8 @@ function nodeCall(
   } else if ([...(runnable.accepts.parameters ?? [])].some(([, p]) => p.required)) {
     return { raw: `"${name}" passes no value for a required input of its template` };
   }
-  if (node.when !== undefined) options.when = typeof node.when === "string" ? whenCode(node.when, scope) : renderValue(node.when, scope);
+  if (node.when !== undefined)
+    options.when = typeof node.when === "string" ? whenCode(node.when, scope) : renderValue(node.when, scope);
   if (node.withItems !== undefined) options.withItems = renderValue(node.withItems, scope);
   if (node.withParam !== undefined) options.withParam = renderValue(node.withParam, scope);
   if (node.withSequence !== undefined) options.withSequence = renderValue(node.withSequence, scope);
@@ -173,27 +204,53 @@ function nodeCall(
   if (typeof node.depends === "string") {
     const tree = parseDependsTree(node.depends);
     const plain = tree && plainConjunction(tree);
-    if (plain?.every((task) => variables.has(task))) after = `.after(${plain.map((task) => variables.get(task)).join(", ")})`;
-    else {
+    const implicit = [...referencedNodes([node.arguments, node.when, node.withParam], "tasks")].filter(
+      (task) => task !== name && w.names.has(task),
+    );
+    // The DSL makes a task wait for the siblings it refers to: a `depends` naming just those says nothing more.
+    const inferred =
+      plain !== undefined && sameSet(plain, implicit) && implicit.every((task) => variables.has(task));
+    if (inferred) {
+      // Nothing to write.
+    } else if (plain?.every((task) => variables.has(task))) {
+      after = `.after(${plain.map((task) => variables.get(task)).join(", ")})`;
+    } else {
       const written = tree && dependsCode(tree, variables, ctx.imports);
       options.depends = written ? new Code(written) : node.depends;
     }
   } else if (node.depends !== undefined) extra.depends = renderValue(node.depends, scope);
   if (Array.isArray(node.dependencies)) {
-    options.dependencies = node.dependencies.map((d) => (variables.has(String(d)) ? new Code(variables.get(String(d)) as string) : (d as Printable)));
+    options.dependencies = node.dependencies.map((d) =>
+      variables.has(String(d)) ? new Code(variables.get(String(d)) as string) : (d as Printable),
+    );
   } else if (node.dependencies !== undefined) extra.dependencies = renderValue(node.dependencies, scope);
-  for (const [key, value] of Object.entries(node)) if (!NODE_FIELDS.has(key)) extra[key] = renderValue(value, scope);
+  for (const [key, value] of Object.entries(node))
+    if (!NODE_FIELDS.has(key)) extra[key] = renderValue(value, scope);
   if (Object.keys(extra).length > 0) options.extra = extra;
   if (runnable.local) info.uses.add(runnable.local);
   const args = Object.keys(options).length > 0 ? `, ${print(options)}` : "";
   const call = `${adder}(${JSON.stringify(name)}, ${runnable.variable}${args})${after}`;
-  const variable = w.referenced.has(name) ? ctx.namer.fresh(name, w.prefix === "tasks" ? "Task" : "Step") : undefined;
+  const variable = w.referenced.has(name)
+    ? ctx.namer.fresh(name, w.prefix === "tasks" ? "Task" : "Step")
+    : undefined;
   const ref = variable ? { variable, ...runnable.outputs } : undefined;
   return { code: call, variable, ref };
 }
 
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((entry) => b.includes(entry));
+}
+
 const COMPARISON = /^(\S+) (==|!=|<|<=|>|>=|=~) (\S+)$/;
-const HELPERS: Record<string, string> = { "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "=~": "matches" };
+const HELPERS: Record<string, string> = {
+  "==": "eq",
+  "!=": "ne",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+  "=~": "matches",
+};
 
 /** `eq(flip.result, "heads")` for `{{steps.flip.outputs.result}} == heads`; the text with references otherwise. */
 function whenCode(text: string, scope: Scope): Printable {
@@ -220,7 +277,8 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
   const dagOptions: PrintableObject = {};
   if (body === "dag") {
     const dag = template.dag;
-    if (!isRecord(dag) || !Array.isArray(dag.tasks) || !dag.tasks.every(isRecord)) return { raw: "its dag has no list of tasks" };
+    if (!isRecord(dag) || !Array.isArray(dag.tasks) || !dag.tasks.every(isRecord))
+      return { raw: "its dag has no list of tasks" };
     const ordered = dagOrder(dag.tasks as Json[]);
     if (!ordered) return { raw: "its tasks depend on each other in a cycle" };
     groups = ordered.map((task) => [task]);
@@ -230,7 +288,10 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
     }
   } else {
     const steps = template.steps;
-    if (!Array.isArray(steps) || !steps.every((group) => Array.isArray(group) && group.length > 0 && group.every(isRecord))) {
+    if (
+      !Array.isArray(steps) ||
+      !steps.every((group) => Array.isArray(group) && group.length > 0 && group.every(isRecord))
+    ) {
       return { raw: "its steps are not a list of non-empty parallel groups" };
     }
     groups = steps as Json[][];
@@ -243,8 +304,10 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
   for (const name of declaredInputs?.parameters.keys() ?? []) inputNames.set(name, "parameters");
   for (const name of declaredInputs?.artifacts ?? []) inputNames.set(name, "artifacts");
   const nodes = groups.flat();
-  const referenced = referencedNodes([nodes, template.outputs], prefix);
+  // A node needs a variable when another node (or the template's outputs) refers to it.
+  const referenced = referencedNodes(template.outputs, prefix);
   for (const node of nodes) {
+    for (const other of referencedNodes(node, prefix)) if (other !== node.name) referenced.add(other);
     if (typeof node.depends === "string") {
       const tree = parseDependsTree(node.depends);
       if (tree) dependsTasks(tree, referenced);
@@ -257,6 +320,7 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
     prefix,
     declared: new Map(),
     referenced,
+    names: new Set(nodes.map((node) => String(node.name))),
     inputs: { variable: block, names: inputNames },
   };
   const lines: string[] = [];
@@ -284,14 +348,21 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
       lines.push(`${block}.parallel((p) => {\n${calls.map((c) => `${c.code};`).join("\n")}\n});`);
     } else {
       const members = calls.map((c, index) => `${c.variable ?? `_${index}`}: ${c.code}`);
-      lines.push(`const { ${named.map((c) => c.variable).join(", ")} } = ${block}.parallel((p) => ({ ${members.join(", ")} }));`);
+      lines.push(
+        `const { ${named.map((c) => c.variable).join(", ")} } = ${block}.parallel((p) => ({ ${members.join(", ")} }));`,
+      );
     }
   }
   const options = common.options;
   Object.assign(options, dagOptions);
   if (Object.keys(dagExtra).length > 0) common.extra.dag = dagExtra;
   if (template.outputs !== undefined) {
-    const outputScope: Scope = { graph: { prefix, nodes: w.declared }, inputs: w.inputs, args: ctx.args, imports: ctx.imports };
+    const outputScope: Scope = {
+      graph: { prefix, nodes: w.declared },
+      inputs: w.inputs,
+      args: ctx.args,
+      imports: ctx.imports,
+    };
     const outputs = declarations(template.outputs, outputScope);
     if (!outputs) return { raw: "its outputs use a field `param`/`artifact` cannot express" };
     if (outputs.decls) lines.push(`return ${print(outputs.decls)};`);

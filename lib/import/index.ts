@@ -1,13 +1,14 @@
 // `skiff import`: Argo YAML → an idiomatic pipeline.ts written with Skiff's DSL.
 import type { DocContext } from "./context";
 import { writeDocument } from "./document";
+import { modernise } from "./modernise";
 import { Namer } from "./names";
 import { type ImportDocument, parseDocuments } from "./parse";
 
+export { canonicalDepends } from "./depends";
 export { ImportError } from "./errors";
 export { formatTypeScript } from "./format";
-export { type ImportDocument, IMPORTABLE_KINDS, parseDocuments } from "./parse";
-export { canonicalDepends } from "./depends";
+export { IMPORTABLE_KINDS, type ImportDocument, parseDocuments } from "./parse";
 
 export interface ImportOptions {
   /** Import only this document (0-based among the file's documents); default: all of them. */
@@ -68,7 +69,10 @@ export function importSource(text: string, file: string, options: ImportOptions 
   let docs = parseDocuments(text, file);
   if (options.document !== undefined) {
     const doc = docs[options.document];
-    if (!doc) throw new RangeError(`${file} has ${docs.length} document(s); there is no document ${options.document}`);
+    if (!doc)
+      throw new RangeError(
+        `${file} has ${docs.length} document(s); there is no document ${options.document}`,
+      );
     docs = [doc];
   }
   const ctx: DocContext = {
@@ -82,11 +86,14 @@ export function importSource(text: string, file: string, options: ImportOptions 
   const blocks: string[] = [];
   docs.forEach((doc, position) => {
     ctx.statements = [];
-    const call = writeDocument(doc, ctx);
-    const where = `${doc.kind} from ${file.replace(/^.*[\\/]/, "")}:${doc.line}`;
-    const statement = position === 0 ? `export default ${call};` : `export const ${exportName(doc, ctx.namer)} = ${call};`;
-    blocks.push([`// ${where}`, ...ctx.statements, statement].join("\n"));
+    const call = writeDocument({ ...doc, object: modernise(doc.object) as ImportDocument["object"] }, ctx);
+    const where = `${doc.kind} from ${file.replace(/^.*[\\/]/, "")}${doc.line === undefined ? "" : `:${doc.line}`}`;
+    const statement =
+      position === 0 ? `export default ${call};` : `export const ${exportName(doc, ctx.namer)} = ${call};`;
+    blocks.push([`// ${where}`, ...ctx.statements, statement].join("\n\n"));
   });
-  const imports = [...ctx.imports].sort((a, b) => a.localeCompare(b, "en", { sensitivity: "base" }) || (a < b ? -1 : 1));
+  const imports = [...ctx.imports].sort(
+    (a, b) => a.localeCompare(b, "en", { sensitivity: "base" }) || (a < b ? -1 : 1),
+  );
   return `import { ${imports.join(", ")} } from "skiff";\n\n${blocks.join("\n\n")}\n`;
 }

@@ -22,7 +22,8 @@ export function paramDecl(parameter: Json, scope: Scope): Code | undefined {
   const { name: _, ...rest } = parameter;
   scope.imports.add("param");
   if (Object.keys(rest).length === 0) return new Code("param()");
-  if (only(rest, "default") && isScalar(rest.default)) return new Code(`param(${print(renderValue(rest.default, scope))})`);
+  if (only(rest, "default") && isScalar(rest.default))
+    return new Code(`param(${print(renderValue(rest.default, scope))})`);
   return new Code(`param(${print(renderValue(rest, scope))})`);
 }
 
@@ -71,11 +72,13 @@ export function declarations(io: unknown, scope: Scope): Declared | undefined {
   const artifacts = io.artifacts ?? [];
   if (!Array.isArray(parameters) || !Array.isArray(artifacts)) return undefined;
   for (const parameter of parameters) {
-    if (!isRecord(parameter) || typeof parameter.name !== "string" || parameter.name in decls) return undefined;
+    if (!isRecord(parameter) || typeof parameter.name !== "string" || parameter.name in decls)
+      return undefined;
     const decl = paramDecl(parameter, scope);
     if (!decl) return undefined;
     decls[parameter.name] = decl;
-    const required = parameter.default === undefined && parameter.value === undefined && parameter.valueFrom === undefined;
+    const required =
+      parameter.default === undefined && parameter.value === undefined && parameter.valueFrom === undefined;
     declared.parameters.set(parameter.name, { required });
   }
   for (const artifact of artifacts) {
@@ -99,13 +102,16 @@ export interface Accepts {
  * `valueFrom`, an argument the template does not declare, a required input left out, a name used twice).
  */
 export function argumentValues(args: unknown, accepts: Accepts, scope: Scope): PrintableObject | undefined {
-  if (args === undefined || args === null) return accepts.parameters && missingRequired(accepts, new Set()) ? undefined : {};
-  if (!isRecord(args) || Object.keys(args).some((key) => key !== "parameters" && key !== "artifacts")) return undefined;
+  if (args === undefined || args === null)
+    return accepts.parameters && missingRequired(accepts, new Set()) ? undefined : {};
+  if (!isRecord(args) || Object.keys(args).some((key) => key !== "parameters" && key !== "artifacts"))
+    return undefined;
   const out: PrintableObject = {};
   const parameters = args.parameters ?? [];
   const artifacts = args.artifacts ?? [];
   if (!Array.isArray(parameters) || !Array.isArray(artifacts)) return undefined;
-  const declared = accepts.parameters !== undefined && (accepts.parameters.size > 0 || (accepts.artifacts?.size ?? 0) > 0);
+  const declared =
+    accepts.parameters !== undefined && (accepts.parameters.size > 0 || (accepts.artifacts?.size ?? 0) > 0);
   for (const parameter of parameters) {
     if (!isRecord(parameter) || typeof parameter.name !== "string" || parameter.name in out) return undefined;
     if (Object.keys(parameter).some((key) => key !== "name" && key !== "value")) return undefined;

@@ -4,7 +4,18 @@ import type { DocContext, Json, TemplateInfo } from "./context";
 import { declarations, isRecord } from "./io";
 import { renderText, renderValue, type Scope } from "./refs";
 
-export const BODIES = ["container", "containerSet", "script", "resource", "suspend", "http", "dag", "steps", "data", "plugin"];
+export const BODIES = [
+  "container",
+  "containerSet",
+  "script",
+  "resource",
+  "suspend",
+  "http",
+  "dag",
+  "steps",
+  "data",
+  "plugin",
+];
 
 // The container fields `container()`/`script()` take at the top level of their options (Kubernetes' names).
 const CONTAINER_FIELDS = new Set([
@@ -77,7 +88,11 @@ export function commonOptions(
   if (outputs.decls) options.outputs = outputs.decls;
   for (const [key, value] of Object.entries(template)) {
     if (["name", "inputs", "outputs", ...BODIES].includes(key)) continue;
-    if (key === "metadata" && isRecord(value) && Object.keys(value).every((k) => k === "labels" || k === "annotations")) {
+    if (
+      key === "metadata" &&
+      isRecord(value) &&
+      Object.keys(value).every((k) => k === "labels" || k === "annotations")
+    ) {
       if (value.labels !== undefined) options.labels = renderValue(value.labels, scope);
       if (value.annotations !== undefined) options.podAnnotations = renderValue(value.annotations, scope);
     } else if (key === "securityContext") {
@@ -95,13 +110,15 @@ function envCode(env: unknown, scope: Scope): Printable {
   if (!Array.isArray(env)) return renderValue(env, scope);
   const record: PrintableObject = {};
   for (const entry of env) {
-    if (!isRecord(entry) || typeof entry.name !== "string" || entry.name in record) return renderValue(env, scope);
+    if (!isRecord(entry) || typeof entry.name !== "string" || entry.name in record)
+      return renderValue(env, scope);
     const keys = Object.keys(entry).sort().join(",");
     if (keys === "name,value" && typeof entry.value === "string") {
       record[entry.name] = renderText(entry.value, scope);
       continue;
     }
-    const helper = keys === "name,valueFrom" && isRecord(entry.valueFrom) ? envHelper(entry.valueFrom) : undefined;
+    const helper =
+      keys === "name,valueFrom" && isRecord(entry.valueFrom) ? envHelper(entry.valueFrom) : undefined;
     if (!helper) return renderValue(env, scope);
     scope.imports.add(helper.name);
     record[entry.name] = new Code(`${helper.name}(${helper.args.map((arg) => print(arg)).join(", ")})`);
@@ -119,7 +136,10 @@ function envHelper(from: Json): { name: string; args: Printable[] } | undefined 
     if (keys !== "key,name" && keys !== "key,name,optional") return undefined;
     if (typeof source.name !== "string" || typeof source.key !== "string") return undefined;
     if (source.optional !== undefined && typeof source.optional !== "boolean") return undefined;
-    return { name, args: [source.name, source.key, ...(source.optional === undefined ? [] : [source.optional])] };
+    return {
+      name,
+      args: [source.name, source.key, ...(source.optional === undefined ? [] : [source.optional])],
+    };
   };
   if (sources[0] === "secretKeyRef") return keyRef("secretEnv");
   if (sources[0] === "configMapKeyRef") return keyRef("configMapEnv");
@@ -164,7 +184,8 @@ export function leafTemplate(info: TemplateInfo, ctx: DocContext, body: string):
   const value = template[body];
   if (!isRecord(value)) return { raw: `its \`${body}\` is not an object` };
   if (body === "container" || body === "script") {
-    if (typeof value.image !== "string") return { raw: `its ${body} has no image, which \`${body}()\` requires` };
+    if (typeof value.image !== "string")
+      return { raw: `its ${body} has no image, which \`${body}()\` requires` };
     if (body === "script" && typeof value.source !== "string") {
       return { raw: "its script has no `source`, which `script()` requires" };
     }
@@ -194,7 +215,8 @@ export function leafTemplate(info: TemplateInfo, ctx: DocContext, body: string):
 function headersCode(headers: unknown[], scope: Scope): Printable {
   const record: PrintableObject = {};
   for (const header of headers) {
-    if (!isRecord(header) || Object.keys(header).sort().join(",") !== "name,value") return renderValue(headers, scope);
+    if (!isRecord(header) || Object.keys(header).sort().join(",") !== "name,value")
+      return renderValue(headers, scope);
     if (typeof header.name !== "string" || typeof header.value !== "string" || header.name in record) {
       return renderValue(headers, scope);
     }

@@ -7,7 +7,8 @@ export function calledTemplates(template: Json): Set<string> {
   const called = new Set<string>();
   const nodes: unknown[] = [];
   if (isRecord(template.dag) && Array.isArray(template.dag.tasks)) nodes.push(...template.dag.tasks);
-  if (Array.isArray(template.steps)) for (const group of template.steps) if (Array.isArray(group)) nodes.push(...group);
+  if (Array.isArray(template.steps))
+    for (const group of template.steps) if (Array.isArray(group)) nodes.push(...group);
   for (const node of nodes) {
     if (!isRecord(node)) continue;
     if (typeof node.template === "string") called.add(node.template);
@@ -22,7 +23,10 @@ export function calledTemplates(template: Json): Set<string> {
 }
 
 /** Templates in an order where each comes after the ones it runs (callers of a cycle come after all of it). */
-export function dependencyOrder(names: readonly string[], calls: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+export function dependencyOrder(
+  names: readonly string[],
+  calls: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
   const ordered: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string): void => {
@@ -65,7 +69,8 @@ export function recursiveTemplates(calls: ReadonlyMap<string, ReadonlySet<string
       component.push(member);
       if (member === name) break;
     }
-    if (component.length > 1 || calls.get(name)?.has(name)) for (const member of component) recursive.add(member);
+    if (component.length > 1 || calls.get(name)?.has(name))
+      for (const member of component) recursive.add(member);
   };
   for (const name of calls.keys()) if (!index.has(name)) connect(name);
   return recursive;

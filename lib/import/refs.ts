@@ -44,11 +44,13 @@ export function resolveReference(body: string, scope: Scope): string | undefined
     if (rest.length !== 3) return undefined;
     const [, kind, name] = rest;
     if (kind === "parameters") {
-      if (node.parameters.has(name) && !node.artifacts.has(name)) return member(`${node.variable}.outputs`, name);
+      if (node.parameters.has(name) && !node.artifacts.has(name))
+        return member(`${node.variable}.outputs`, name);
       return `${node.variable}.outputParameter(${JSON.stringify(name)})`;
     }
     if (kind === "artifacts") {
-      if (node.artifacts.has(name) && !node.parameters.has(name)) return member(`${node.variable}.outputs`, name);
+      if (node.artifacts.has(name) && !node.parameters.has(name))
+        return member(`${node.variable}.outputs`, name);
       return `${node.variable}.outputArtifact(${JSON.stringify(name)})`;
     }
     return undefined;
@@ -95,7 +97,9 @@ export function renderText(text: string, scope: Scope): Printable {
   pieces.push(text.slice(last));
   const meaningful = pieces.filter((piece) => piece !== "");
   if (meaningful.length === 1 && meaningful[0] instanceof Code) return meaningful[0];
-  const body = pieces.map((piece) => (piece instanceof Code ? `\${${piece.text}}` : escapeTemplate(piece))).join("");
+  const body = pieces
+    .map((piece) => (piece instanceof Code ? `\${${piece.text}}` : escapeTemplate(piece)))
+    .join("");
   return new Code(`\`${body}\``);
 }
 
@@ -114,7 +118,11 @@ export function renderValue(value: unknown, scope: Scope): Printable {
 const NODE_TAG = { tasks: /\{\{(?:tasks)\.([^.}\s]+)/g, steps: /\{\{(?:steps)\.([^.}\s]+)/g };
 
 /** Names of the tasks or steps a value's strings refer to. */
-export function referencedNodes(value: unknown, prefix: "tasks" | "steps", into = new Set<string>()): Set<string> {
+export function referencedNodes(
+  value: unknown,
+  prefix: "tasks" | "steps",
+  into = new Set<string>(),
+): Set<string> {
   if (typeof value === "string") {
     if (value.includes("{{")) for (const match of value.matchAll(NODE_TAG[prefix])) into.add(match[1]);
   } else if (Array.isArray(value)) {

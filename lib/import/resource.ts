@@ -50,7 +50,8 @@ export function workflowSpecOf(resource: Json): Json {
  * a name is used twice or a field has no DSL option.
  */
 export function argumentsRecord(args: unknown, scope: Scope): PrintableObject | undefined {
-  if (!isRecord(args) || Object.keys(args).some((key) => key !== "parameters" && key !== "artifacts")) return undefined;
+  if (!isRecord(args) || Object.keys(args).some((key) => key !== "parameters" && key !== "artifacts"))
+    return undefined;
   const out: PrintableObject = {};
   for (const parameter of (args.parameters ?? []) as unknown[]) {
     if (!isRecord(parameter) || typeof parameter.name !== "string" || parameter.name in out) return undefined;
@@ -71,10 +72,16 @@ export function argumentsRecord(args: unknown, scope: Scope): PrintableObject | 
 }
 
 /** Workflow-level hooks: the DSL writes their arguments as parameters only. */
-function workflowHooks(hooks: unknown, ctx: DocContext, scope: Scope, uses: Set<string>): PrintableObject | undefined {
+function workflowHooks(
+  hooks: unknown,
+  ctx: DocContext,
+  scope: Scope,
+  uses: Set<string>,
+): PrintableObject | undefined {
   if (!isRecord(hooks)) return undefined;
   for (const hook of Object.values(hooks)) {
-    if (isRecord(hook) && isRecord(hook.arguments) && hook.arguments.artifacts !== undefined) return undefined;
+    if (isRecord(hook) && isRecord(hook.arguments) && hook.arguments.artifacts !== undefined)
+      return undefined;
   }
   return hooksCode(hooks, ctx, scope, uses);
 }
@@ -96,13 +103,15 @@ export function resourceCall(
   const metadata = isRecord(resource.metadata) ? resource.metadata : {};
   const otherMetadata: PrintableObject = {};
   for (const [key, value] of Object.entries(metadata)) {
-    if (["name", "generateName", "namespace", "labels", "annotations"].includes(key)) options[key] = renderValue(value, scope);
+    if (["name", "generateName", "namespace", "labels", "annotations"].includes(key))
+      options[key] = renderValue(value, scope);
     else otherMetadata[key] = renderValue(value, scope);
   }
   if (Object.keys(otherMetadata).length > 0) options.metadata = otherMetadata;
   const spec = workflowSpecOf(resource);
   const roots = new Set<string>();
-  const templateVariable = (name: unknown) => (typeof name === "string" ? ctx.templates.get(name) : undefined);
+  const templateVariable = (name: unknown) =>
+    typeof name === "string" ? ctx.templates.get(name) : undefined;
   for (const [key, value] of Object.entries(spec)) {
     if (key === "templates") continue;
     if (key === "entrypoint") {
@@ -125,8 +134,12 @@ export function resourceCall(
       if (hooks) options.hooks = hooks;
       else extra.hooks = renderValue(value, scope);
     } else if (key === "imagePullSecrets" && Array.isArray(value)) {
-      const plain = value.every((s) => isRecord(s) && Object.keys(s).join(",") === "name" && typeof s.name === "string");
-      options.imagePullSecrets = plain ? value.map((s) => (s as Json).name as string) : renderValue(value, scope);
+      const plain = value.every(
+        (s) => isRecord(s) && Object.keys(s).join(",") === "name" && typeof s.name === "string",
+      );
+      options.imagePullSecrets = plain
+        ? value.map((s) => (s as Json).name as string)
+        : renderValue(value, scope);
     } else if (CRON_OPTION_NAMES.has(key) || key === "onExit" || key === "extra" || key === "metadata") {
       extra[key] = renderValue(value, scope);
     } else {
