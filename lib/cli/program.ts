@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";
 import { registerEventsCommand } from "./commands/events";
+import { registerImportCommand } from "./commands/import";
 import { registerRemoteCommands } from "./commands/remote";
 import { registerRunCommand } from "./commands/run";
 import { registerStartCommand } from "./commands/start";
@@ -15,6 +16,7 @@ const program = new Command("skiff")
   .exitOverride();
 
 registerBuildCommands(program);
+registerImportCommand(program);
 registerRunCommand(program);
 registerRemoteCommands(program);
 registerEventsCommand(program);
