@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { compilePipeline, memorySourceFiles } from "../../../lib/compiler";
+import { importSource } from "../../../lib/import";
+import { normalise } from "../../conformance/import/normalise";
+
+async function build(source: string): Promise<unknown> {
+  const result = await compilePipeline({
+    entry: "pipeline.ts",
+    files: memorySourceFiles({ "pipeline.ts": source }),
+  });
+  expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return JSON.parse(JSON.stringify(result.spec));
+}
+
+const DAG = `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: dag-}
+spec:
+  entrypoint: main
+  arguments: {parameters: [{name: rows, value: "5"}]}
+  templates:
+  - name: main
+    inputs: {parameters: [{name: who, default: world}]}
+    dag:
+      tasks:
+      - name: report
+        template: echo
+        depends: "gen.Failed || consume"
+        arguments: {parameters: [{name: message, value: "done"}]}
+      - name: consume
+        template: echo
+        when: "{{tasks.gen.outputs.result}} == heads"
+        arguments: {parameters: [{name: message, value: "got {{tasks.gen.outputs.parameters.n}} for {{inputs.parameters.who}}"}]}
+        depends: gen
+      - name: gen
+        template: gen
+        arguments: {parameters: [{name: rows, value: "{{workflow.parameters.rows}}"}]}
+  - name: gen
+    inputs: {parameters: [{name: rows}]}
+    outputs: {parameters: [{name: n, valueFrom: {path: /tmp/n}}]}
+    script: {image: python:3.12, command: [python], source: "print('heads')\\n"}
+  - name: echo
+    inputs: {parameters: [{name: message}]}
+    container: {image: alpine, command: [echo, "{{inputs.parameters.message}}"]}
+`;
+
+describe("importSource", () => {
+  it("writes a DAG with builders, typed references and depends helpers, templates before their users", async () => {
+    const source = importSource(DAG, "dag.yaml");
+    expect(source).toMatch(
+      /^import \{ container, dag, eq, or, param, script, workflow, workflowArguments \} from "skiff";/,
+    );
+    expect(source).toContain('const args = workflowArguments({ rows: "5" });');
+    expect(source.indexOf("const gen = script(")).toBeLessThan(source.indexOf("const main = dag("));
+    expect(source.indexOf("const echo = container(")).toBeLessThan(source.indexOf("const main = dag("));
+    // Tasks come in dependency order so that each reference names a variable already declared.
+    expect(source).toContain('const genTask = d.task("gen", gen, { args: { rows: args.refs.rows } });');
+    expect(source).toContain(
+      'const consume = d.task("consume", echo, { args: { message: `got ${genTask.outputs.n} for ${d.inputs.who}` }, when: eq(genTask.result, "heads") });',
+    );
+    expect(source).toContain(
+      'd.task("report", echo, { args: { message: "done" }, depends: or(genTask.failed, consume) });',
+    );
+    expect(normalise(await build(source))).toEqual(normalise(parse(DAG)));
+  });
+
+  it("writes parallel steps, destructuring the ones later steps refer to", async () => {
+    const yaml = `kind: Workflow
+apiVersion: argoproj.io/v1alpha1
+metadata: {name: s}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: a, template: say}
+      - {name: b, template: say}
+    - - {name: c, template: say, when: "{{steps.a.status}} == Succeeded"}
+  - name: say
+    container: {image: alpine, command: [echo, hi]}
+`;
+    const source = importSource(yaml, "s.yaml");
+    expect(source).toContain(
+      'const { a } = s.parallel((p) => ({ a: p.step("a", say), _1: p.step("b", say) }));',
+    );
+    expect(source).toContain('s.step("c", say, { when: eq(a.status, "Succeeded") });');
+    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+  });
+
+  it("writes a recursive template with rawTemplate and says why", async () => {
+    const yaml = `kind: Workflow
+apiVersion: argoproj.io/v1alpha1
+metadata: {generateName: r-}
+spec:
+  entrypoint: loop
+  templates:
+  - name: loop
+    steps:
+    - - {name: again, template: loop, when: "1 == 2"}
+`;
+    const source = importSource(yaml, "r.yaml");
+    expect(source).toContain("// rawTemplate: it runs itself (recursion)");
+    expect(source).toContain("const loop = rawTemplate(");
+    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+  });
+
+  it("declares a templateRef once and passes artifacts to it as artifact(...)", async () => {
+    const yaml = `kind: Workflow
+apiVersion: argoproj.io/v1alpha1
+metadata: {generateName: t-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: a, templateRef: {name: lib, template: hello}, arguments: {artifacts: [{name: in, raw: {data: hi}}]}}
+      - {name: b, templateRef: {name: lib, template: hello}, depends: a}
+`;
+    const source = importSource(yaml, "t.yaml");
+    expect(source.match(/templateRef\(/g)).toHaveLength(1);
+    expect(source).toContain('const hello = templateRef({ name: "lib", template: "hello" });');
+    expect(source).toContain('args: { in: artifact({ raw: "hi" }) }');
+    expect(source).toContain('d.task("b", hello).after(a);');
+    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+  });
+
+  it("exports the first document by default and the others by name", async () => {
+    const template = `apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata: {name: lib}
+spec:
+  templates: [{name: hello, container: {image: alpine}}]
+`;
+    const cron = `apiVersion: argoproj.io/v1alpha1
+kind: CronWorkflow
+metadata: {name: nightly}
+spec:
+  schedule: "0 1 * * *"
+  workflowSpec: {entrypoint: hello, templates: [{name: hello, container: {image: alpine}}]}
+`;
+    const source = importSource(`${template}---\n${cron}`, "two.yaml");
+    expect(source).toContain('export default workflowTemplate({ name: "lib", templates: [hello] });');
+    expect(source).toMatch(
+      /export const nightly = cronWorkflow\(\{ name: "nightly", entrypoint: hello2, schedules: \["0 1 \* \* \*"\] \}\);/,
+    );
+    expect(normalise(await build(source))).toEqual(normalise(parse(template)));
+    const second = importSource(`${template}---\n${cron}`, "two.yaml", { document: 1 });
+    expect(normalise(await build(second))).toEqual(normalise(parse(cron)));
+  });
+});
