@@ -257,8 +257,10 @@ function whenCode(text: string, scope: Scope): Printable {
   const match = COMPARISON.exec(text);
   if (match) {
     const left = renderText(match[1], scope);
-    const right = renderText(match[3], scope);
-    if (left instanceof Code || right instanceof Code) {
+    const resolved = renderText(match[3], scope);
+    // A number stays a number (`gt(n, 10)`): the DSL writes it back as the same text.
+    const right = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]*[1-9])?$/.test(match[3]) ? new Code(match[3]) : resolved;
+    if (left instanceof Code || resolved instanceof Code) {
       const helper = HELPERS[match[2]];
       scope.imports.add(helper);
       return new Code(`${helper}(${print(left)}, ${print(right)})`);

@@ -57,6 +57,7 @@ describe("importSource", () => {
     // Tasks come in dependency order so that each reference names a variable already declared.
     expect(source).toContain('const genTask = d.task("gen", gen, { args: { rows: args.refs.rows } });');
     expect(source).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, compared as text
       'const consume = d.task("consume", echo, { args: { message: `got ${genTask.outputs.n} for ${d.inputs.who}` }, when: eq(genTask.result, "heads") });',
     );
     expect(source).toContain(

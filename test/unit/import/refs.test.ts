@@ -36,7 +36,9 @@ describe("references in strings", () => {
   });
 
   it("writes mixed text as a template literal, escaping what a template literal would read", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable in Argo text
     expect(text("n=`{{tasks.gen.outputs.parameters.n}}` ${HOME}")).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, compared as text
       "`n=\\`${gen.outputs.n}\\` \\${HOME}`",
     );
   });
