@@ -252,12 +252,28 @@ const HELPERS: Record<string, string> = {
   "=~": "matches",
 };
 
+// Workflow-scope operands of a comparison, as the DSL's `workflowRef` spells them.
+const WORKFLOW_REFS: Record<string, string> = {
+  "{{workflow.status}}": "workflowRef.status",
+  "{{workflow.name}}": "workflowRef.name",
+  "{{workflow.namespace}}": "workflowRef.namespace",
+  "{{workflow.uid}}": "workflowRef.uid",
+  "{{workflow.failures}}": "workflowRef.failures",
+};
+
+function operand(text: string, scope: Scope): Printable {
+  const workflow = WORKFLOW_REFS[text];
+  if (workflow === undefined) return renderText(text, scope);
+  scope.imports.add("workflowRef");
+  return new Code(workflow);
+}
+
 /** `eq(flip.result, "heads")` for `{{steps.flip.outputs.result}} == heads`; the text with references otherwise. */
 function whenCode(text: string, scope: Scope): Printable {
   const match = COMPARISON.exec(text);
   if (match) {
-    const left = renderText(match[1], scope);
-    const resolved = renderText(match[3], scope);
+    const left = operand(match[1], scope);
+    const resolved = operand(match[3], scope);
     // A number stays a number (`gt(n, 10)`): the DSL writes it back as the same text.
     const right = /^-?(0|[1-9][0-9]{0,14})(\.[0-9]*[1-9])?$/.test(match[3]) ? new Code(match[3]) : resolved;
     if (left instanceof Code || resolved instanceof Code) {

@@ -48,6 +48,7 @@ const DSL_NAMES = [
   "templateRef",
   "workflow",
   "workflowArguments",
+  "workflowRef",
   "workflowTemplate",
   // Block parameters of dag/steps/parallel.
   "d",
