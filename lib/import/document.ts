@@ -47,7 +47,7 @@ export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
     ctx.templates.set(template.name, {
       name: template.name,
       template,
-      variable: ctx.namer.fresh(template.name),
+      variable: ctx.namer.fresh(template.name, "Template"),
       accepts: {},
       outputs: NO_OUTPUTS,
       calls: calledTemplates(template),

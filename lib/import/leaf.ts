@@ -65,6 +65,20 @@ const HTTP_FIELDS = new Set([
   "insecureSkipVerify",
 ]);
 
+// Script builders by interpreter: each writes `command: [interpreter]`, and its image when none is given.
+const LANGUAGES: Record<string, { builder: string; image: string }> = {
+  python: { builder: "python", image: "python:3.12" },
+  sh: { builder: "shell", image: "alpine" },
+  bash: { builder: "bash", image: "bash" },
+  node: { builder: "node", image: "node:22" },
+};
+
+function languageOf(script: Json): { builder: string; image: string } | undefined {
+  const command = script.command;
+  if (!Array.isArray(command) || command.length !== 1 || typeof command[0] !== "string") return undefined;
+  return Object.hasOwn(LANGUAGES, command[0]) ? LANGUAGES[command[0]] : undefined;
+}
+
 export type Written = { code: string } | { raw: string };
 
 export function leafScope(ctx: DocContext): Scope {
@@ -197,6 +211,13 @@ export function leafTemplate(info: TemplateInfo, ctx: DocContext, body: string):
     const { name: _, ...rest } = common.options;
     Object.assign(options, rest);
     if (Object.keys(leftover).length > 0) common.extra[body] = leftover;
+    const language = body === "script" ? languageOf(value) : undefined;
+    if (language) {
+      // `python(...)` and its siblings write the interpreter themselves, and the image when it is theirs.
+      delete options.command;
+      if (value.image === language.image) delete options.image;
+      return { code: call(ctx, language.builder, options, common.extra) };
+    }
     return { code: call(ctx, body, options, common.extra) };
   }
   const fields = { resource: RESOURCE_FIELDS, http: HTTP_FIELDS, suspend: new Set(["duration"]) }[body];

@@ -49,10 +49,10 @@ describe("importSource", () => {
   it("writes a DAG with builders, typed references and depends helpers, templates before their users", async () => {
     const source = importSource(DAG, "dag.yaml");
     expect(source).toMatch(
-      /^import \{ container, dag, eq, or, param, script, workflow, workflowArguments \} from "skiff";/,
+      /^import \{ container, dag, eq, or, param, python, workflow, workflowArguments \} from "skiff";/,
     );
     expect(source).toContain('const args = workflowArguments({ rows: "5" });');
-    expect(source.indexOf("const gen = script(")).toBeLessThan(source.indexOf("const main = dag("));
+    expect(source.indexOf("const gen = python(")).toBeLessThan(source.indexOf("const main = dag("));
     expect(source.indexOf("const echo = container(")).toBeLessThan(source.indexOf("const main = dag("));
     // Tasks come in dependency order so that each reference names a variable already declared.
     expect(source).toContain('const genTask = d.task("gen", gen, { args: { rows: args.refs.rows } });');
@@ -144,7 +144,7 @@ spec:
     const source = importSource(`${template}---\n${cron}`, "two.yaml");
     expect(source).toContain('export default workflowTemplate({ name: "lib", templates: [hello] });');
     expect(source).toMatch(
-      /export const nightly = cronWorkflow\(\{ name: "nightly", entrypoint: hello2, schedules: \["0 1 \* \* \*"\] \}\);/,
+      /export const nightly = cronWorkflow\(\{ name: "nightly", entrypoint: helloTemplate, schedules: \["0 1 \* \* \*"\] \}\);/,
     );
     expect(normalise(await build(source))).toEqual(normalise(parse(template)));
     const second = importSource(`${template}---\n${cron}`, "two.yaml", { document: 1 });
