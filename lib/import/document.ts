@@ -34,15 +34,20 @@ function write(info: TemplateInfo, ctx: DocContext, recursive: boolean): Written
 /** Writes one document's statements into `ctx.statements`; returns the resource's builder call. */
 export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
   const spec = workflowSpecOf(doc.object);
+  const specPath = doc.kind === "CronWorkflow" ? "spec.workflowSpec" : "spec";
+  const fail = (message: string, path: string) => {
+    const at = doc.locate(path);
+    return new ImportError(`${path} ${message}`, ctx.file, at?.line ?? doc.line, at?.column);
+  };
   const templates = spec.templates === undefined ? [] : spec.templates;
-  if (!Array.isArray(templates)) throw new ImportError("spec.templates is not a list", ctx.file, doc.line);
+  if (!Array.isArray(templates)) throw fail("is not a list", `${specPath}.templates`);
   ctx.templates.clear();
   for (const [index, template] of templates.entries()) {
     if (!isRecord(template) || typeof template.name !== "string" || template.name === "") {
-      throw new ImportError(`spec.templates[${index}] has no name`, ctx.file, doc.line);
+      throw fail("has no name", `${specPath}.templates[${index}]`);
     }
     if (ctx.templates.has(template.name)) {
-      throw new ImportError(`two templates are named "${template.name}"`, ctx.file, doc.line);
+      throw fail(`has the name "${template.name}" of an earlier template`, `${specPath}.templates[${index}]`);
     }
     ctx.templates.set(template.name, {
       name: template.name,

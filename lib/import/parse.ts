@@ -1,6 +1,7 @@
 // Reads a YAML stream into the Argo resources to import, each with the line its document starts on.
 import { LineCounter, parseAllDocuments } from "yaml";
 import { parseSpecs } from "../compiler/spec-file";
+import { yamlPositions } from "../compiler/yaml-positions";
 import { ImportError } from "./errors";
 
 export const IMPORTABLE_KINDS = [
@@ -17,6 +18,8 @@ export interface ImportDocument {
   object: Record<string, unknown>;
   /** 1-based line of the document's first line in its file (undefined when it cannot be placed). */
   line: number | undefined;
+  /** Where a path of the document (`spec.templates[2]`) is, when `yaml` can place it. */
+  locate(path: string): { line: number; column: number } | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -43,6 +46,7 @@ export function parseDocuments(text: string, file: string): ImportDocument[] {
   if (error) throw new ImportError(`not valid YAML: ${error.message}`, file, error.line, error.column);
   const lines = documentLines(text);
   const placed = lines.length === parsed.documents.length;
+  const { locators } = yamlPositions(text);
   return parsed.documents.map((value, index) => {
     const line = placed ? lines[index] : undefined;
     if (!isRecord(value))
@@ -56,6 +60,7 @@ export function parseDocuments(text: string, file: string): ImportDocument[] {
       );
     }
     if (!isRecord(value.spec)) throw new ImportError(`the ${String(kind)} has no spec`, file, line);
-    return { kind: kind as ImportableKind, object: value, line };
+    const locator = placed ? locators[index] : undefined;
+    return { kind: kind as ImportableKind, object: value, line, locate: (path) => locator?.(path) };
   });
 }

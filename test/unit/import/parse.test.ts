@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ImportError, parseDocuments } from "../../../lib/import";
+import { ImportError, importSource, parseDocuments } from "../../../lib/import";
 
 const WORKFLOW = `apiVersion: argoproj.io/v1alpha1
 kind: Workflow
@@ -56,5 +56,26 @@ describe("parseDocuments", () => {
     const [doc] = parseDocuments(text, "lenient.yaml");
     const template = (doc.object.spec as { templates: { container: { args: string[] } }[] }).templates[0];
     expect(template.container.args).toEqual(["echo one && echo two"]);
+  });
+});
+
+describe("importSource errors", () => {
+  it("names the template a problem is in by its line and column", () => {
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: CronWorkflow
+metadata: {name: c}
+spec:
+  schedules: ["* * * * *"]
+  workflowSpec:
+    entrypoint: a
+    templates:
+    - name: a
+      container: {image: alpine}
+    - name: a
+      container: {image: busybox}
+`;
+    expect(() => importSource(text, "cron.yaml")).toThrow(
+      'cron.yaml:11:7: spec.workflowSpec.templates[1] has the name "a" of an earlier template',
+    );
   });
 });
