@@ -86,7 +86,10 @@ export class RunContext {
     wf.status ??= {};
     wf.status.nodes ??= {};
     this.table = new NodeTable(wf.metadata.name ?? "", wf.status.nodes, () => this.changed());
-    this.dir = join(env.options.workDir, wf.metadata.namespace ?? "default", wf.metadata.name ?? "");
+    // Named by uid as well: two engines on one work directory (parallel `skiff run --local`) may each run a
+    // workflow of the same fixed name, and a run must never find (or append to) another's files.
+    const runDir = `${wf.metadata.name ?? ""}-${wf.metadata.uid ?? "0"}`;
+    this.dir = join(env.options.workDir, wf.metadata.namespace ?? "default", runDir);
     this.logs = new LogBook(join(this.dir, "logs"));
     this.stepDirs = new StepDirPool(this.dir);
     this.control = new ExecutionControl(env.options.killGraceMs);

@@ -1,9 +1,10 @@
 import { mkdir, rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../../argo";
-import { failedOrError, isFulfilled, type NodePhase } from "../../../argo/phases";
+import { failedOrError, type NodePhase } from "../../../argo/phases";
+import { updateProgress } from "../../../argo/progress";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../../labels";
 import type { LogBook } from "../logs";
-import { EXECUTABLE_TYPES, type NodeTable } from "../nodes";
+import type { NodeTable } from "../nodes";
 import { rfc3339 } from "../time";
 import { workflowVariables } from "../workflow-vars";
 import { RunContext, type RunEnvironment } from "./context";
@@ -75,16 +76,9 @@ export class WorkflowExecution {
     this.ctx.suspends.resume(node, values, phase, message);
   }
 
-  /** `status.progress`: fulfilled executable nodes over all of them. */
+  /** `status.progress` and every node's progress, by Argo's rules (lib/argo/progress.ts). */
   updateProgress(): void {
-    let done = 0;
-    let total = 0;
-    for (const n of Object.values(this.ctx.table.nodes)) {
-      if (!EXECUTABLE_TYPES.has(n.type)) continue;
-      total++;
-      if (isFulfilled(n)) done++;
-    }
-    if (this.wf.status) this.wf.status.progress = `${done}/${total}`;
+    if (this.wf.status) updateProgress(this.wf.status);
   }
 
   private async run(): Promise<void> {
