@@ -6,10 +6,12 @@ import { LABEL_COMPLETED, LABEL_PHASE } from "../../labels";
 import type { LogBook } from "../logs";
 import type { NodeTable } from "../nodes";
 import { rfc3339 } from "../time";
+import { applyWorkflowMetadata } from "../workflow-metadata";
 import { workflowVariables } from "../workflow-vars";
 import { RunContext, type RunEnvironment } from "./context";
 import type { HaltKind } from "./control";
-import { runWorkflowExitHandler } from "./exit-handlers";
+import { runWorkflowExitHandler, setExitVariables } from "./exit-handlers";
+import { workflowPhaseOf } from "./hooks";
 import { acquireLocks } from "./synchronization";
 
 /**
@@ -90,6 +92,15 @@ export class WorkflowExecution {
     delete status.finishedAt;
     delete status.message;
     Object.assign(ctx.globals.vars, workflowVariables(wf));
+    try {
+      applyWorkflowMetadata(wf, ctx.globals.vars);
+    } catch (error) {
+      // Argo's markWorkflowError on a failed updateWorkflowMetadata: nothing runs.
+      status.phase = "Error";
+      status.message = error instanceof Error ? error.message : String(error);
+      this.finish();
+      return;
+    }
     await mkdir(ctx.dir, { recursive: true });
 
     const entry = wf.spec.entrypoint;
@@ -107,6 +118,8 @@ export class WorkflowExecution {
       this.notify();
     });
     status.phase = "Running";
+    // Argo's setGlobalRuntimeParameters: `{{workflow.status}}` is the workflow's phase while it runs.
+    ctx.globals.vars["workflow.status"] = "Running";
     this.setPhaseLabel("Running");
     this.notify();
     const deadline = wf.spec.activeDeadlineSeconds;
@@ -133,6 +146,10 @@ export class WorkflowExecution {
         phase = "Failed";
         message = `Stopped with strategy '${halted.kind}'`;
       }
+      // The entrypoint is done: workflow-level hooks are looked at once more, with `workflow.status` its outcome
+      // (a `workflow.status == "Succeeded"` hook fires now), and the exit handler waits for every hook that fired.
+      setExitVariables(ctx, workflowPhaseOf(root.phase), startedAt);
+      ctx.hooks.evaluateWorkflowHooks();
       await ctx.hooks.settled();
       const exit =
         ctx.control.halted?.kind !== "Terminate" ? runWorkflowExitHandler(ctx, phase, startedAt) : undefined;

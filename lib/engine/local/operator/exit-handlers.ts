@@ -15,9 +15,7 @@ export function runWorkflowExitHandler(
   const spec = ctx.wf.spec;
   const onExit = spec.onExit ?? spec.hooks?.exit?.template;
   if (!onExit) return undefined;
-  ctx.globals.vars["workflow.status"] = phase;
-  ctx.globals.vars["workflow.failures"] = failures(ctx);
-  ctx.globals.vars["workflow.duration"] = String((Date.now() - startedAt.getTime()) / 1000);
+  setExitVariables(ctx, phase, startedAt);
   return ctx.execute({
     nodeName: `${ctx.name}.onExit`,
     templateName: onExit,
@@ -26,6 +24,16 @@ export function runWorkflowExitHandler(
     hooked: true,
     captureResult: false,
   });
+}
+
+/**
+ * `workflow.status`, `workflow.failures` and `workflow.duration` as Argo sets them once the entrypoint is done,
+ * before it looks at the workflow's hooks and runs its exit handler.
+ */
+export function setExitVariables(ctx: RunContext, phase: string, startedAt: Date): void {
+  ctx.globals.vars["workflow.status"] = phase;
+  ctx.globals.vars["workflow.failures"] = failures(ctx);
+  ctx.globals.vars["workflow.duration"] = String((Date.now() - startedAt.getTime()) / 1000);
 }
 
 /**
