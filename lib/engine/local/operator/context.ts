@@ -77,6 +77,12 @@ export class RunContext {
   /** The engine process's environment when the execution started, the base of every step's environment. */
   readonly hostEnv: Readonly<Record<string, string>> = hostEnvironment();
   private readonly podNames = new Map<string, string>();
+  /**
+   * Nodes whose template could not be executed, with the error: what Argo's executeTemplate returns as an error
+   * (bad inputs, a suspend node that cannot resume, a runner that threw) rather than a node that merely failed.
+   * The caller words it into its own node (steps, DAG) or the workflow's message (entrypoint, exit handler).
+   */
+  readonly templateErrors = new WeakMap<NodeStatus, string>();
 
   constructor(
     readonly wf: Workflow,

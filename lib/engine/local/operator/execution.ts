@@ -139,36 +139,55 @@ export class WorkflowExecution {
         onExit: false,
         captureResult: false,
       });
-      let phase = root.phase === "Failed" || root.phase === "Error" ? root.phase : "Succeeded";
-      let message = root.message;
-      const halted = ctx.control.halted;
-      if (halted && halted.kind !== "Deadline") {
-        phase = "Failed";
-        message = `Stopped with strategy '${halted.kind}'`;
-      }
-      // The entrypoint is done: workflow-level hooks are looked at once more, with `workflow.status` its outcome
-      // (a `workflow.status == "Succeeded"` hook fires now), and the exit handler waits for every hook that fired.
-      setExitVariables(ctx, workflowPhaseOf(root.phase), startedAt);
-      ctx.hooks.evaluateWorkflowHooks();
-      await ctx.hooks.settled();
-      const exit =
-        ctx.control.halted?.kind !== "Terminate" ? runWorkflowExitHandler(ctx, phase, startedAt) : undefined;
-      if (exit) {
-        const exitNode = await exit;
-        if (phase === "Succeeded" && failedOrError(exitNode.phase)) {
-          phase = exitNode.phase as string;
-          message = exitNode.message;
-        }
-      }
-      await ctx.hooks.settled();
-      status.phase = phase;
-      if (message) status.message = message;
+      const outcome = await this.conclude(root, startedAt);
+      status.phase = outcome.phase;
+      if (outcome.message) status.message = outcome.message;
       else delete status.message;
     } finally {
       for (const release of releases) release();
       if (deadlineTimer) clearTimeout(deadlineTimer);
     }
     this.finish();
+  }
+
+  /**
+   * The workflow's phase and message once its entrypoint node is done: after its hooks and exit handler, as
+   * Argo's operate words them.
+   */
+  private async conclude(root: NodeStatus, startedAt: Date): Promise<{ phase: string; message?: string }> {
+    const { ctx } = this;
+    const entryError = ctx.templateErrors.get(root);
+    // Argo's operate: markWorkflowError and return; neither hooks nor the exit handler run.
+    if (entryError !== undefined)
+      return { phase: "Error", message: `error in entry template execution: ${entryError}` };
+    let phase = root.phase === "Failed" || root.phase === "Error" ? root.phase : "Succeeded";
+    let message = root.message;
+    const halted = ctx.control.halted;
+    if (halted && halted.kind !== "Deadline") {
+      phase = "Failed";
+      message = `Stopped with strategy '${halted.kind}'`;
+    }
+    // The entrypoint is done: workflow-level hooks are looked at once more, with `workflow.status` its outcome
+    // (a `workflow.status == "Succeeded"` hook fires now), and the exit handler waits for every hook that fired.
+    setExitVariables(ctx, workflowPhaseOf(root.phase), startedAt);
+    ctx.hooks.evaluateWorkflowHooks();
+    await ctx.hooks.settled();
+    const exit =
+      ctx.control.halted?.kind !== "Terminate" ? runWorkflowExitHandler(ctx, phase, startedAt) : undefined;
+    if (exit) {
+      const exitNode = await exit;
+      const exitError = ctx.templateErrors.get(exitNode);
+      if (exitError !== undefined) {
+        // markWorkflowError, whatever the entrypoint's outcome (Argo's wording, space before the colon).
+        phase = "Error";
+        message = `error in exit template execution : ${exitError}`;
+      } else if (phase === "Succeeded" && failedOrError(exitNode.phase)) {
+        phase = exitNode.phase as string;
+        message = exitNode.message;
+      }
+    }
+    await ctx.hooks.settled();
+    return message ? { phase, message } : { phase };
   }
 
   private finish(): void {
