@@ -72,30 +72,50 @@ export function updateProgress(status: WorkflowStatus): void {
     m += p.m;
   }
   status.progress = `${n}/${m}`;
-  for (const node of Object.values(nodes)) {
-    if (EXECUTABLE_NODE_TYPES.has(node.type)) continue;
-    const sum = sumReachable(nodes, node);
-    if (sum.m > 0 && sum.n <= sum.m) node.progress = `${sum.n}/${sum.m}`;
-  }
+  sumOverChildren(Object.values(nodes));
 }
 
-/** The progress of the executable nodes reachable from `node` through children, each counted once. */
-function sumReachable(nodes: Record<string, NodeStatus>, node: NodeStatus): Parsed {
-  const sum = { n: 0, m: 0 };
-  const visited = new Set<string>();
-  const stack = [...(node.children ?? [])];
-  while (stack.length) {
-    const id = stack.pop() as string;
-    if (visited.has(id)) continue;
-    visited.add(id);
-    const child = nodes[id];
-    if (!child) continue;
-    if (EXECUTABLE_NODE_TYPES.has(child.type) && isValidProgress(child.progress)) {
-      const p = parse(child.progress);
-      sum.n += p.n;
-      sum.m += p.m;
+/**
+ * Sets every non-executable node's progress to the sum over the executable nodes reachable through its children,
+ * each counted once (Argo's sumProgress), when that sum is valid. On arrays indexed by node, with a visit stamp
+ * instead of a set per walk: the walks overlap (every step group reaches all the groups after it) and the status
+ * is brought up to date for every snapshot of a running workflow.
+ */
+function sumOverChildren(list: NodeStatus[]): void {
+  const index = new Map<string, number>();
+  for (let i = 0; i < list.length; i++) index.set((list[i] as NodeStatus).id, i);
+  const children: number[][] = [];
+  const own = new Float64Array(list.length * 2);
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i] as NodeStatus;
+    const kids: number[] = [];
+    for (const id of node.children ?? []) {
+      const k = index.get(id);
+      if (k !== undefined) kids.push(k);
     }
-    for (const c of child.children ?? []) stack.push(c);
+    children.push(kids);
+    if (EXECUTABLE_NODE_TYPES.has(node.type) && isValidProgress(node.progress)) {
+      const p = parse(node.progress);
+      own[2 * i] = p.n;
+      own[2 * i + 1] = p.m;
+    }
   }
-  return sum;
+  const stamp = new Int32Array(list.length).fill(-1);
+  const stack: number[] = [];
+  for (let root = 0; root < list.length; root++) {
+    const node = list[root] as NodeStatus;
+    if (EXECUTABLE_NODE_TYPES.has(node.type)) continue;
+    let n = 0;
+    let m = 0;
+    for (const k of children[root] as number[]) stack.push(k);
+    while (stack.length) {
+      const i = stack.pop() as number;
+      if (stamp[i] === root) continue;
+      stamp[i] = root;
+      n += own[2 * i] as number;
+      m += own[2 * i + 1] as number;
+      for (const k of children[i] as number[]) if (stamp[k] !== root) stack.push(k);
+    }
+    if (m > 0 && n <= m) node.progress = `${n}/${m}`;
+  }
 }
