@@ -71,7 +71,9 @@ export const DEFAULT_IMAGE_RULES: readonly ImageRule[] = [
   },
   {
     match: /^(docker\.io\/)?(library\/)?(alpine|busybox|bash|ubuntu|debian|centos|fedora)(:|@|$)/,
-    shims: PYTHON,
+    // busybox (alpine's and busybox's multi-call binary) runs its applet from the host.
+    shims: { ...PYTHON, busybox: 'exec "$@"' },
+    paths: { "/bin/busybox": "busybox" },
   },
 ];
 

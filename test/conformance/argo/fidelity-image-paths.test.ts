@@ -5,7 +5,7 @@ import { nodeNamed, runInline } from "./run-inline";
 // Argo runs a container's command inside its image, so users call the image's programs by the paths the image
 // keeps them at: argoproj/argosay's ENTRYPOINT is /argosay (Argo's own e2e workflows run `command: [/argosay]` and
 // `sh -c "/argosay echo … $ARGO_PROGRESS_FILE"`, test/e2e/testdata/progress-workflow.yaml), the python images'
-// interpreter is /usr/local/bin/python. The local engine maps each such path to the program standing for it, as
+// interpreter is /usr/local/bin/python, busybox's /bin/busybox runs its applets. The local engine maps each such path to the program standing for it, as
 // argv[0] and inside a shell command line; an image path absent here is looked up by name on the host.
 
 const engine = new LocalEngine({ concurrency: 4, cleanWorkDirs: true });
@@ -49,7 +49,7 @@ spec:
     expect(nodeNamed(wf, "[1].shell").progress).toBe("100/100");
   });
 
-  it("runs the python image's /usr/local/bin/python, and an image path of a host program by its name", async () => {
+  it("runs the python image's /usr/local/bin/python, busybox's applets, a host program by its image path", async () => {
     const wf = await runInline(
       engine,
       `
@@ -63,6 +63,7 @@ spec:
       steps:
         - - {name: python, template: python}
           - {name: python3, template: python3}
+          - {name: busybox, template: busybox}
     - name: python
       container:
         image: python:3.12
@@ -71,9 +72,13 @@ spec:
       container:
         image: python:3.12
         command: [/usr/local/bin/python3, -c, "print('py3')"]
+    - name: busybox
+      container:
+        image: busybox
+        command: [/bin/busybox, sh, -c, "/bin/busybox echo bb"]
 `,
     );
     expect(wf.status?.phase).toBe("Succeeded");
-    expect((await logsOf(wf.metadata.name ?? "")).sort()).toEqual(["py", "py3"]);
+    expect((await logsOf(wf.metadata.name ?? "")).sort()).toEqual(["bb", "py", "py3"]);
   });
 });
