@@ -93,11 +93,11 @@ class StepsRunner {
       const results = (await Promise.all(runs)).filter((r) => r !== undefined);
       this.addGroupToScope(sgName, group);
       lastGroupName = sgName;
-      // A step whose template could not be executed errs its group at once (executeStepGroup), and the steps
-      // node fails with the group's message (executeSteps).
-      const errored = results.find(({ child }) => ctx.templateErrors.has(child));
-      if (errored) {
-        const msg = `step group deemed errored due to child ${errored.child.name} error: ${ctx.templateErrors.get(errored.child)}`;
+      // A step whose template could not be executed (also once it ran: a suspend node that cannot resume) errs
+      // its group (executeStepGroup), and the steps node fails with the group's message (executeSteps).
+      const deemed = results.find(({ child }) => ctx.templateErrors.has(child));
+      if (deemed) {
+        const msg = `step group deemed errored due to child ${deemed.child.name} error: ${ctx.templateErrors.get(deemed.child)}`;
         ctx.table.mark(sg, "Error", msg);
         node.outboundNodes = this.groupOutbound(sgName);
         ctx.table.mark(node, "Failed", msg);
