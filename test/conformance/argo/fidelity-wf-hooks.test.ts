@@ -75,6 +75,38 @@ describe("workflow-level lifecycle hooks (hooks.go executeWfLifeCycleHook)", () 
     ]);
   });
 
+  it("lists every failed node in workflow.failures, steps and step groups included (operator.go operate)", async () => {
+    const wf = await runInline(
+      engine,
+      `
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: failures-}
+spec:
+  entrypoint: main
+  onExit: report
+  templates:
+    - name: main
+      steps:
+        - - {name: step1, template: work}
+    - name: work
+      container: {image: alpine, command: [sh, -c, "exit 3"]}
+    - name: report
+      container: {image: alpine, command: [echo, "{{workflow.failures}}"]}
+`,
+    );
+    const lines: string[] = [];
+    for await (const line of engine.logs({ namespace: "default", name: wf.metadata.name ?? "" }))
+      lines.push(line.text);
+    // Stored quoted (strconv.Quote): unquoted once, then JSON.
+    const failures = JSON.parse(JSON.parse(lines[0] ?? '""')) as Array<Record<string, string>>;
+    expect(failures.map((f) => `${f.displayName}|${f.templateName}|${f.phase}|${f.message}`).sort()).toEqual([
+      "[0]||Failed|child '" + nodeNamed(wf, "[0].step1").id + "' failed",
+      `${wf.metadata.name}|main|Failed|child '${nodeNamed(wf, "[0].step1").id}' failed`,
+      "step1|work|Failed|main: Error (exit code 3)",
+    ]);
+  });
+
   it("runs a step's exit hook that names the failed step's missing output with the reference as written", async () => {
     const wf = await runInline(
       engine,

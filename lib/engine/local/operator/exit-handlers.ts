@@ -57,10 +57,13 @@ export function runStepExitHook(
   return ctx.hooks.run(`${name}.onExit`, exitHook, hookScope, boundaryId, true, name);
 }
 
-/** `workflow.failures`: the failed pods, as Argo stores it (strconv.Quote of the JSON). */
+/**
+ * `workflow.failures`: every Failed or Errored node (not only pods: its steps and DAG nodes too), as Argo's operate
+ * lists them, stored as Argo stores it (strconv.Quote of the JSON).
+ */
 function failures(ctx: RunContext): string {
   const list = Object.values(ctx.table.nodes)
-    .filter((n) => failedOrError(n.phase) && n.type === "Pod")
+    .filter((n) => failedOrError(n.phase))
     .map((n) => ({
       displayName: n.displayName,
       message: n.message ?? "",
