@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";
 import { registerEventsCommand } from "./commands/events";
+import { registerInitCommand } from "./commands/init";
 import { registerRemoteCommands } from "./commands/remote";
 import { registerRunCommand } from "./commands/run";
 import { registerStartCommand } from "./commands/start";
@@ -14,6 +15,7 @@ const program = new Command("skiff")
   .showHelpAfterError()
   .exitOverride();
 
+registerInitCommand(program);
 registerBuildCommands(program);
 registerRunCommand(program);
 registerRemoteCommands(program);
