@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, join, relative, resolve, sep } from "node:path";
 import type { Command } from "commander";
-import { projectRoot } from "../../local/project";
+import { projectHome, projectRoot } from "../../local/project";
 import { EXIT_OK, UsageError } from "../exit";
 import {
   packageName,
@@ -25,8 +25,7 @@ export interface SkiffOrigin {
 
 export function skiffOrigin(root: string = projectRoot()): SkiffOrigin {
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
-  const installed = basename(dirname(root)) === "node_modules";
-  return { version, root, installed, home: installed ? dirname(dirname(root)) : root };
+  return { version, root, ...projectHome(root) };
 }
 
 export interface InitResult {

@@ -20,6 +20,8 @@ export interface InstalledProject {
   work: string;
   /** What `npm pack --json` reported: the tarball's name and the paths it holds. */
   pack: { filename: string; files: Array<{ path: string }>; size: number; unpackedSize: number };
+  /** The environment commands run with: a user's shell, with Node 22 on PATH. */
+  env: NodeJS.ProcessEnv;
   /** Runs a command (in `dir` unless `cwd` says otherwise); never throws on a non-zero exit. */
   run(command: string, args: string[], cwd?: string): Promise<Result>;
   /** `npx --no skiff …`: the installed command, never one fetched from the registry. */
@@ -86,6 +88,7 @@ export async function installPackedProject(): Promise<InstalledProject> {
     dir,
     work,
     pack,
+    env,
     run,
     skiff: (args, cwd) => run("npx", ["--no", "skiff", ...args], cwd),
     remove: temp.remove,

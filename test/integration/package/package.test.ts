@@ -1,9 +1,12 @@
 // Skiff as a user meets it: `npm pack`, installed into a project outside the repository, and used there with
 // `tsc`, `npx skiff build|run --local|init` and `import … from "skiff" | "skiff/client"`. One installation
 // serves every case (installing takes tens of seconds).
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../lib/local/net";
+import { waitForOutput } from "../../support/processes";
 import { type InstalledProject, installPackedProject, repoVersion } from "./installed-project";
 
 let project: InstalledProject;
@@ -207,5 +210,53 @@ console.log(JSON.stringify({ client: client instanceof ApiClient, error: ApiClie
     const ran = await project.run(process.execPath, ["program.ts"], dir);
     expect(ran.code, ran.stderr).toBe(0);
     expect(JSON.parse(ran.stdout)).toEqual({ client: true, error: "ApiClientError" });
+  });
+});
+
+describe("against the embedded stack started from the package", () => {
+  let stack: ChildProcess;
+  let output = "";
+  let port = 0;
+  beforeAll(async () => {
+    port = await freePort();
+    // The installed command, as `npx skiff start` runs it (spawned directly, so that Ctrl-C reaches it).
+    stack = spawn(
+      join(project.dir, "node_modules", ".bin", "skiff"),
+      ["start", "--no-examples", "--port", String(port)],
+      { cwd: project.dir, env: project.env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    };
+    stack.stdout?.on("data", collect);
+    stack.stderr?.on("data", collect);
+    await waitForOutput(stack, () => output, "Ctrl-C stops everything.");
+  }, 300_000);
+  afterAll(() => {
+    if (stack?.exitCode === null) stack.kill("SIGKILL");
+  });
+
+  it("keeps its state in the project, where push and run from any folder of it find the stack", async () => {
+    expect(output).toContain("state in .skiff");
+    expect(JSON.parse(readFileSync(join(project.dir, ".skiff", "stack.json"), "utf8")).apiUrl).toBe(
+      `http://127.0.0.1:${port}`,
+    );
+    const dir = folder("stack/pipelines", { "pipeline.ts": PIPELINE });
+    const pushed = await project.skiff(["push", "pipeline.ts", "--name", "packaged", "-o", "json"], dir);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(JSON.parse(pushed.stdout)).toMatchObject({ ok: true, version: "v1" });
+
+    const ran = await project.skiff(["run", "packaged", "--wait", "-o", "json"], dir);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout.trim().split("\n").at(-1) as string)).toMatchObject({
+      pipeline: "packaged",
+      status: "Succeeded",
+    });
+  });
+
+  it("stops on Ctrl-C", async () => {
+    const exited = new Promise<number | null>((resolve) => stack.once("exit", (code) => resolve(code)));
+    stack.kill("SIGINT");
+    expect(await exited).toBe(0);
   });
 });
