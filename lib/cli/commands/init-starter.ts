@@ -53,8 +53,8 @@ export const STARTER_TSCONFIG = `${JSON.stringify(
   2,
 )}\n`;
 
-/** package.json for a new project; skiff as a devDependency when it is known which version to ask for. */
-export function starterPackageJson(name: string, skiffVersion: string | undefined): string {
+/** package.json for a new project; skiff as a devDependency when it is known where to get it from. */
+export function starterPackageJson(name: string, skiffSpec: string | undefined): string {
   return `${JSON.stringify(
     {
       name,
@@ -66,7 +66,7 @@ export function starterPackageJson(name: string, skiffVersion: string | undefine
         "run:local": "skiff run --local pipeline.ts --watch",
         typecheck: "tsc",
       },
-      ...(skiffVersion ? { devDependencies: { skiff: `^${skiffVersion}` } } : {}),
+      ...(skiffSpec ? { devDependencies: { skiff: skiffSpec } } : {}),
     },
     null,
     2,

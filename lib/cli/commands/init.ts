@@ -21,11 +21,30 @@ export interface SkiffOrigin {
   installed: boolean;
   /** The project whose node_modules holds it (installed), or the checkout itself. */
   home: string;
+  /** What a new project's package.json asks for to get this skiff (installed only). */
+  spec?: string;
 }
 
 export function skiffOrigin(root: string = projectRoot()): SkiffOrigin {
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
-  return { version, root, ...projectHome(root) };
+  const { home, installed } = projectHome(root);
+  return { version, root, installed, home, ...(installed ? { spec: installedSpec(home, version) } : {}) };
+}
+
+/**
+ * The dependency spec the installing project used (a tarball or folder made absolute, so that it holds from
+ * anywhere), else `^version`. The spec matters: "skiff" on the public registry is another package.
+ */
+function installedSpec(home: string, version: string): string {
+  let manifest: { dependencies?: Record<string, string>; devDependencies?: Record<string, string> } = {};
+  try {
+    manifest = JSON.parse(readFileSync(join(home, "package.json"), "utf8"));
+  } catch {
+    // No readable package.json (e.g. npx's cache): fall back to the version.
+  }
+  const spec = manifest.devDependencies?.skiff ?? manifest.dependencies?.skiff;
+  if (!spec) return `^${version}`;
+  return spec.startsWith("file:") ? `file:${resolve(home, spec.slice("file:".length))}` : spec;
 }
 
 export interface InitResult {
@@ -62,10 +81,7 @@ export function initProject(target: string, origin: SkiffOrigin = skiffOrigin())
   files.set("tsconfig.json", STARTER_TSCONFIG);
   files.set("README.md", starterReadme(install));
   if (needsPackage) {
-    files.set(
-      "package.json",
-      starterPackageJson(packageName(basename(dir)), origin.installed ? origin.version : undefined),
-    );
+    files.set("package.json", starterPackageJson(packageName(basename(dir)), origin.spec));
   }
   const taken = [...files.keys()].filter((name) => existsSync(join(dir, name)));
   if (taken.length > 0) {

@@ -156,14 +156,15 @@ describe("the packed package", () => {
     expect(again.stderr).toContain("starter already has pipeline.ts, tsconfig.json, README.md");
     expect(readFileSync(join(starter, "pipeline.ts"), "utf8")).toBe("// mine\n");
 
-    // A new project elsewhere gets a package.json naming this version of skiff.
+    // A new project elsewhere gets a package.json asking for skiff where this project got it (the public
+    // registry's "skiff" is another package).
     const elsewhere = join(project.work, "New Project");
     const fresh = await project.skiff(["init", elsewhere, "-o", "json"]);
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(JSON.parse(fresh.stdout)).toMatchObject({ dir: elsewhere, install: "npm install" });
     const manifest = JSON.parse(readFileSync(join(elsewhere, "package.json"), "utf8"));
     expect(manifest).toMatchObject({ name: "new-project", type: "module" });
-    expect(manifest.devDependencies).toEqual({ skiff: `^${repoVersion()}` });
+    expect(manifest.devDependencies).toEqual({ skiff: `file:${join(project.work, project.pack.filename)}` });
   });
 });
 
