@@ -197,9 +197,10 @@ console.log(JSON.stringify({ workflow: typeof dsl.workflow, loaded }));`),
 
   it("a program imports skiff/client, type-checks against its declarations and constructs a client", async () => {
     const dir = folder("import-client", {
-      "program.ts": `import { ApiClient, ApiClientError, resolveEndpoints } from "skiff/client";
+      "program.ts": `import { ApiClient, ApiClientError, type Endpoints } from "skiff/client";
 
-const client: ApiClient = new ApiClient(resolveEndpoints({ SKIFF_API_URL: "http://127.0.0.1:9/" }));
+const endpoints: Endpoints = { apiUrl: "http://127.0.0.1:9", local: true };
+const client: ApiClient = new ApiClient(endpoints);
 console.log(JSON.stringify({ client: client instanceof ApiClient, error: ApiClientError.name }));
 `,
       "tsconfig.json": tsconfig({ module: "nodenext" }),
