@@ -59,7 +59,7 @@ export async function buildDeclarations(outDir = join(root, DECLARATIONS_DIR)) {
       { cwd: root, maxBuffer: 16 * 1024 * 1024 },
     );
   } catch (error) {
-    throw new Error(`emitting the DSL's declarations failed:\n${error.stdout || error.stderr || error}`);
+    throw new Error(`emitting the package's declarations failed:\n${error.stdout || error.stderr || error}`);
   }
   addExtensions(outDir);
   return join(outDir, "dsl", "index.d.ts");
