@@ -37,7 +37,9 @@ export interface InstalledProject {
 function userEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!name.toLowerCase().startsWith("npm_") && name !== "INIT_CWD") env[name] = value;
+    // Lower case: what npm run sets (npm_config_local_prefix names this repository). A user's own
+    // NPM_CONFIG_* (a registry mirror, say) stays.
+    if (!name.startsWith("npm_") && name !== "INIT_CWD") env[name] = value;
   }
   env.PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`;
   env.npm_config_audit = "false";
