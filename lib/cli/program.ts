@@ -15,13 +15,13 @@ const program = new Command("skiff")
   .showHelpAfterError()
   .exitOverride();
 
-registerInitCommand(program);
 registerBuildCommands(program);
 registerRunCommand(program);
 registerRemoteCommands(program);
 registerEventsCommand(program);
 registerStartCommand(program);
 registerEksTokenCommand(program);
+registerInitCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { projectHome, projectRoot } from "../../local/project";
 import { EXIT_OK, UsageError } from "../exit";
 import {
@@ -10,7 +10,6 @@ import {
   starterPackageJson,
   starterReadme,
 } from "./init-starter";
-import { outputFormat } from "./remote";
 
 /** Where this `skiff` comes from: an installed package (with the project that installed it), or a checkout. */
 export interface SkiffOrigin {
@@ -100,11 +99,10 @@ export function registerInitCommand(program: Command): void {
   program
     .command("init [dir]")
     .description("write a starter pipeline.ts, tsconfig.json and README (and package.json for a new project)")
-    .option("-o, --output <format>", "output format: text or json", "text")
-    .action((target: string | undefined, options: { output?: string }) => {
-      const format = outputFormat(options.output);
+    .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((target: string | undefined, options: { output: "text" | "json" }) => {
       const result = initProject(target ?? ".");
-      if (format === "json") {
+      if (options.output === "json") {
         process.stdout.write(`${JSON.stringify(result)}\n`);
       } else {
         const where = shown(result.dir);
