@@ -100,7 +100,10 @@ export class PipelineBucket {
   ) {}
 
   static async open(endpoints: Endpoints): Promise<PipelineBucket> {
-    if (!endpoints.bucket) throw new PushError("the pipelines bucket is unknown: set SKIFF_BUCKET");
+    if (!endpoints.bucket)
+      throw new PushError(
+        "the pipelines bucket is unknown: give the context one (skiff context add … --bucket), or set SKIFF_BUCKET",
+      );
     const { S3Client } = await import("@aws-sdk/client-s3");
     const client = new S3Client(
       endpoints.local
@@ -113,7 +116,17 @@ export class PipelineBucket {
             requestChecksumCalculation: "WHEN_REQUIRED",
             responseChecksumValidation: "WHEN_REQUIRED",
           }
-        : { ...(endpoints.region ? { region: endpoints.region } : {}) },
+        : {
+            ...(endpoints.region ? { region: endpoints.region } : {}),
+            // A context's AWS profile signs the uploads too (the SDK's chain reads it; nothing is stored).
+            ...(endpoints.awsProfile
+              ? {
+                  credentials: (await import("@aws-sdk/credential-providers")).fromNodeProviderChain({
+                    profile: endpoints.awsProfile,
+                  }),
+                }
+              : {}),
+          },
     );
     return new PipelineBucket(client, endpoints.bucket);
   }
