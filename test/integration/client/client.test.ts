@@ -209,6 +209,42 @@ describe("a RunHandle on the embedded stack", () => {
   });
 });
 
+describe("examples/client/start-and-wait.ts", () => {
+  it("starts a run on the embedded stack, waits for its result and prints its logs", {
+    timeout: 180_000,
+  }, async () => {
+    // Bundled whole, as a program outside the repository would run: `skiff/client` from the sources here.
+    const { build } = await import("esbuild");
+    const program = join(temp.path, "start-and-wait.mjs");
+    await build({
+      entryPoints: [fileURLToPath(new URL("../../../examples/client/start-and-wait.ts", import.meta.url))],
+      outfile: program,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      logLevel: "silent",
+      plugins: [
+        {
+          name: "skiff-client",
+          setup(b) {
+            b.onResolve({ filter: /^skiff\/client$/ }, () => ({
+              path: fileURLToPath(new URL("../../../lib/client/index.ts", import.meta.url)),
+            }));
+          },
+        },
+      ],
+    });
+    const out = await execFileP(process.execPath, [program, "greet", "who=example"], {
+      cwd: work,
+      env,
+      timeout: 170_000,
+    });
+    expect(out.stdout).toMatch(/started run \S+ of greet v1 on local/);
+    expect(out.stdout).toContain('Succeeded; outputs: {"greeting":"hello, example"}');
+    expect(out.stdout).toContain("hello, example");
+  });
+});
+
 describe("contexts", () => {
   it("finds the embedded stack as local, keeps saved ones in the XDG directory, and names a missing one", {
     timeout: 60_000,
