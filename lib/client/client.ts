@@ -243,7 +243,8 @@ function errorFor(
         message: `${endpoints.apiUrl} refused these AWS credentials (${body.message}); they need execute-api:Invoke on this API, or pick another profile (skiff context add … --aws-profile)`,
       });
     case 404:
-      return runId && body.error === "not-found" && path === `/runs/${encodeURIComponent(runId)}`
+      // Requests about a run name it; their 404 may also be about something else (a step, a gone workflow).
+      return runId && body.message.startsWith(`run ${runId} does not exist`)
         ? new RunNotFoundError(runId, status, body)
         : new NotFoundError(status, body);
     case 409:

@@ -105,9 +105,12 @@ export class PipelineBucket {
         "the pipelines bucket is unknown: give the context one (skiff context add … --bucket), or set SKIFF_BUCKET",
       );
     const { S3Client } = await import("@aws-sdk/client-s3");
+    // Every request has a time limit (the SDK retries transient failures itself).
+    const requestHandler = { connectionTimeout: 5_000, requestTimeout: 60_000 };
     const client = new S3Client(
       endpoints.local
         ? {
+            requestHandler,
             endpoint: endpoints.s3Endpoint,
             // S3's own default region when the stack names none.
             region: endpoints.region ?? "us-east-1",
@@ -117,6 +120,7 @@ export class PipelineBucket {
             responseChecksumValidation: "WHEN_REQUIRED",
           }
         : {
+            requestHandler,
             ...(endpoints.region ? { region: endpoints.region } : {}),
             // A context's AWS profile signs the uploads too (the SDK's chain reads it; nothing is stored).
             ...(endpoints.awsProfile

@@ -47,7 +47,7 @@ export function registerEventsCommand(program: Command): void {
       };
       const url = eventsUrl();
       if (!options.follow) {
-        const response = await fetch(url);
+        const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
         if (!response.ok)
           throw new Error(`the bus answered HTTP ${response.status}: ${await response.text()}`);
         for (const event of (await response.json()) as unknown[]) show(JSON.stringify(event));
