@@ -68,9 +68,11 @@ export function registerContextCommands(program: Command): void {
   context
     .command("use <name>")
     .description(`make a context the current one (${LOCAL_CONTEXT}: the embedded stack)`)
-    .action((name: string) => {
+    .option(...OUTPUT_OPTION)
+    .action((name: string, options: { output?: string }) => {
+      const format = outputFormat(options.output);
       store().use(name);
-      process.stdout.write(`using context ${name}\n`);
+      print(format, { current: name }, () => `using context ${name}`);
     });
 
   context
@@ -117,9 +119,11 @@ export function registerContextCommands(program: Command): void {
   context
     .command("remove <name>")
     .description("forget a saved context")
-    .action((name: string) => {
+    .option(...OUTPUT_OPTION)
+    .action((name: string, options: { output?: string }) => {
+      const format = outputFormat(options.output);
       store().remove(name);
-      process.stdout.write(`context ${name} removed\n`);
+      print(format, { removed: name }, () => `context ${name} removed`);
     });
 }
 
