@@ -492,10 +492,10 @@ export function parseLogLine(raw: string, nodeId: string, podName: string): LogL
 function setSuppliedOutputs(node: NodeStatus, wf: Workflow, outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) {
     const param = node.outputs?.parameters?.find((p) => p.name === name);
-    if (!param) throw new WorkflowConflictError(`node is not expecting output parameter '${name}'`);
+    if (!param) throw new WorkflowConflictError(`the suspend step takes no output parameter '${name}'`);
     if (!param.valueFrom?.supplied || param.value !== undefined) {
       throw new WorkflowConflictError(
-        `cannot set output parameter '${name}' because it does not use valueFrom.raw or it was already set`,
+        `output parameter '${name}' is not one supplied on resume (valueFrom.supplied), or it is set already`,
       );
     }
     param.value = value;

@@ -29,7 +29,7 @@ export class SuspendNodes {
     const tmpl = this.ctx.templates.get(node.templateName ?? "");
     for (const name of Object.keys(values)) {
       if (!tmpl?.outputs?.parameters?.some((p) => p.name === name && p.valueFrom?.supplied)) {
-        throw new TemplateError(`node is not expecting output parameter '${name}'`);
+        throw new TemplateError(`the suspend step takes no output parameter '${name}'`);
       }
     }
     const params: Parameter[] = [];
