@@ -92,17 +92,10 @@ export function formatRun(run: RunRecord & { steps?: StepRecord[] }): string {
 }
 
 export function formatRunTable(runs: RunRecord[]): string {
-  const rows = [["RUN", "PIPELINE", "VERSION", "STATUS", "CREATED"]];
-  for (const r of runs) rows.push([r.runId, r.pipeline, r.version, r.status, r.createdAt]);
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return table([
+    ["RUN", "PIPELINE", "VERSION", "STATUS", "CREATED"],
+    ...runs.map((r) => [r.runId, r.pipeline, r.version, r.status, r.createdAt]),
+  ]);
 }
 
 export function formatStepTable(steps: StepRecord[]): string {
