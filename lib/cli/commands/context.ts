@@ -104,7 +104,9 @@ export function registerContextCommands(program: Command): void {
       const format = outputFormat(options.output);
       const resolved = resolveContext({ context: name ?? pickedContext() });
       const saved: SavedContext | undefined = store().read().contexts[resolved.name];
-      const view = { name: resolved.name, ...(saved ?? {}), ...resolved.endpoints };
+      // The embedded stack's own keys (stack.json) are not shown: a context view never carries credentials.
+      const { credentials: _credentials, ...endpoints } = resolved.endpoints;
+      const view = { name: resolved.name, ...(saved ?? {}), ...endpoints };
       print(format, view, () =>
         [
           `Context:     ${resolved.name}`,
