@@ -22,7 +22,7 @@ export {
   resolveContext,
   type SavedContext,
 } from "./contexts";
-export { type Endpoints, EndpointsError } from "./endpoints";
+export { type Endpoints, EndpointsError, findStackFile, resolveEndpoints } from "./endpoints";
 export {
   ApiClientError,
   BadRequestError,
