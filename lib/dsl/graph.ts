@@ -21,10 +21,12 @@ import {
   toParameterString,
   type Value,
 } from "./data";
+import { localTemplate } from "./declare";
 import { DslError, type SourceSite } from "./errors";
+import { type Expr, exprText, isExpr } from "./ex";
 import { and, type Operand } from "./expr";
 import { clean, deepMerge } from "./merge";
-import { type Runnable, SkiffTemplate, TemplateRefHandle } from "./template";
+import { type Runnable, type SkiffTemplate, TemplateRefHandle } from "./template";
 
 export type Empty = Record<never, never>;
 
@@ -41,15 +43,18 @@ export interface Hook {
   template: Runnable;
   /** Arguments for the hook's template; default: none. */
   args?: Record<string, Value | ArtifactArg>;
-  /** When to run it (for named hooks); default: on exit for the `exit` hook. */
-  expression?: string;
+  /** When to run it (for named hooks), in expr-lang; default: on exit for the `exit` hook. */
+  expression?: string | Expr;
 }
 
 export interface NodeOptions<I> {
   /** Values for the template's inputs (required ones must be given). */
   args?: ArgValues<I>;
-  /** Run only when this govaluate condition holds, e.g. `eq(flip.result, "heads")`; default: always. */
-  when?: string;
+  /**
+   * Run only when this condition holds: `ex(flip.result).eq("heads")`, or govaluate text such as
+   * `eq(flip.result, "heads")`; default: always.
+   */
+  when?: string | Expr;
   /** Fan out over these items (`{{item}}` in arguments); default: no loop. */
   withItems?: readonly unknown[];
   /** Fan out over a JSON list: an expression such as `a.result`, or a literal list; default: no loop. */
@@ -69,7 +74,7 @@ export interface TaskOptions<I> extends NodeOptions<I> {
    * The task's `depends` expression, e.g. `or(a.failed, b)`; ANDed with `before`/`after`/`chain` edges. Default: the
    * edges, or else the tasks its arguments/`when`/`withParam` reference.
    */
-  depends?: Operand;
+  depends?: Operand | Expr;
   /** Argo's older `dependencies` list (exclusive with `depends`); default: none. */
   dependencies?: readonly Operand[];
   /** Escape hatch: DAG task fields deep-merged last. */
@@ -129,16 +134,34 @@ export class Graph {
 
 /** Names of the nodes an expression or argument mentions: `{{tasks.x.…}}` references, or depends operands. */
 const REFERENCE = { tasks: /\{\{\s*tasks\.([^.}\s]+)/g, steps: /\{\{\s*steps\.([^.}\s]+)/g };
+/** Inside `{{=…}}`: `tasks.x` or `tasks['x-y']` (as `ex` writes them, or by hand). */
+const EXPRESSION_TAG = /\{\{=([\s\S]*?)\}\}/g;
+const EXPRESSION_REFERENCE = {
+  tasks: /(?<![\w$.#])tasks(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
+  steps: /(?<![\w$.#])steps(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
+};
 
 export function referencedNodes(text: string, scope: GraphKind): string[] {
   if (!text.includes("{{")) return [];
   const names = new Set<string>();
   for (const match of text.matchAll(REFERENCE[scope])) names.add(match[1]);
+  if (text.includes("{{=")) {
+    for (const tag of text.matchAll(EXPRESSION_TAG)) {
+      for (const match of tag[1].matchAll(EXPRESSION_REFERENCE[scope])) {
+        names.add(match[1] ?? match[2] ?? match[3]);
+      }
+    }
+  }
   return [...names];
 }
 
-function operandText(operand: Operand): string {
-  return typeof operand === "string" ? operand : operand.name;
+function operandText(operand: Operand | Expr): string {
+  if (typeof operand === "string") return operand;
+  return isExpr(operand) ? operand.toDepends() : operand.name;
+}
+
+function whenText(when: string | Expr | undefined): string | undefined {
+  return when === undefined ? undefined : exprText(when, "when");
 }
 
 /** A task (in a DAG) or step (in a steps template): what it runs, its wiring, and references to its outputs. */
@@ -351,7 +374,7 @@ function renderHooks(hooks: Record<string, Hook> | undefined): Record<string, Li
     out[name] = clean({
       ...runnableFields(hook.template),
       arguments: renderArguments(hook.template, hook.args),
-      expression: hook.expression,
+      expression: hook.expression === undefined ? undefined : exprText(hook.expression, "expr"),
     });
   }
   return out;
@@ -368,8 +391,8 @@ export function runnableFields(runnable: Runnable): {
 /** Templates a set of hooks runs (for collection into the workflow). */
 export function hookTemplates(hooks: Record<string, Hook> | undefined): SkiffTemplate[] {
   return Object.values(hooks ?? {})
-    .map((hook) => hook.template)
-    .filter((template): template is SkiffTemplate => template instanceof SkiffTemplate);
+    .map((hook) => localTemplate(hook.template))
+    .filter((template): template is SkiffTemplate => template !== undefined);
 }
 
 const referenceTexts = new WeakMap<Node, string>();
@@ -385,9 +408,9 @@ function textsReferencing(node: Node): string {
 
 function referenceText(node: Node): string {
   const { args, when, withParam } = node.options;
-  const texts: string[] = [when ?? "", typeof withParam === "string" ? withParam : ""];
+  const texts: string[] = [whenText(when) ?? "", typeof withParam === "string" ? withParam : ""];
   for (const value of Object.values(args ?? {}))
-    texts.push(typeof value === "string" ? value : JSON.stringify(value));
+    texts.push(typeof value === "string" ? value : isExpr(value) ? value.tag() : JSON.stringify(value));
   return texts.join("\n");
 }
 
@@ -410,7 +433,7 @@ function computeDepends(node: Node): string | undefined {
     );
     return implicit.length > 0 ? and(...implicit) : undefined;
   }
-  const parts: Operand[] = [...(explicit === undefined ? [] : [explicit]), ...edges];
+  const parts: Operand[] = [...(explicit === undefined ? [] : [operandText(explicit)]), ...edges];
   return parts.length > 0 ? and(...parts) : undefined;
 }
 
@@ -434,7 +457,7 @@ export function renderNode(node: Node): DAGTask | WorkflowStep {
   if (args !== undefined) rendered.arguments = args;
   if (node.graph.scope === "tasks") put(rendered, "depends", dependsOf(node));
   put(rendered, "dependencies", dependencies?.map(operandText));
-  put(rendered, "when", when);
+  put(rendered, "when", whenText(when));
   put(rendered, "withItems", withItems);
   put(
     rendered,
@@ -452,7 +475,8 @@ export function renderNode(node: Node): DAGTask | WorkflowStep {
 export function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
   const used: SkiffTemplate[] = [];
   for (const node of nodes) {
-    if (node.runnable instanceof SkiffTemplate) used.push(node.runnable);
+    const template = localTemplate(node.runnable);
+    if (template) used.push(template);
     if (node.options.onExit) used.push(node.options.onExit);
     used.push(...hookTemplates(node.options.hooks));
   }

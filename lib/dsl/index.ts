@@ -12,8 +12,10 @@ export {
   param,
   type Value,
 } from "./data";
+export { declare, TemplateDeclaration } from "./declare";
 export { configMapEnv, type EnvFrom, type EnvInput, fieldEnv, resourceEnv, secretEnv } from "./env";
 export { DslError, type SourceSite } from "./errors";
+export { Expr, type ExprInput, type ExprMode, ex, isExpr } from "./ex";
 export {
   and,
   eq,
@@ -45,6 +47,7 @@ export {
 } from "./graph";
 export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
 export { type CallSiteCapture, setCallSiteCapture } from "./site";
+export type { SprigFunction } from "./sprig-names";
 export { type StepAdder, type StepsBuilder, steps } from "./steps";
 export {
   type ContainerOptions,

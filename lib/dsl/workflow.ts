@@ -17,7 +17,9 @@ import {
   toParameterString,
   type Value,
 } from "./data";
+import { TemplateDeclaration } from "./declare";
 import { DslError, type SourceSite } from "./errors";
+import { exprText } from "./ex";
 import { type Hook, hookTemplates, runnableFields } from "./graph";
 import { clean, compact, deepMerge, passthrough } from "./merge";
 import { callSite } from "./site";
@@ -105,8 +107,8 @@ export interface WorkflowOptions extends Omit<WorkflowSpec, SpecHandled> {
   labels?: Record<string, string>;
   /** Annotations of the workflow object; default none. */
   annotations?: Record<string, string>;
-  /** The template to run, or its name; required unless `workflowTemplateRef` is set. */
-  entrypoint?: SkiffTemplate | string;
+  /** The template to run (or its declaration), or its name; required unless `workflowTemplateRef` is set. */
+  entrypoint?: SkiffTemplate | TemplateDeclaration | string;
   /** Templates to include even if nothing runs them (e.g. for a WorkflowTemplate library); default: none. */
   templates?: readonly SkiffTemplate[];
   /** Workflow arguments (`{{workflow.parameters.x}}`); default: none. */
@@ -317,7 +319,8 @@ function renderWorkflowHooks(hooks: Record<string, Hook> | undefined): WorkflowS
           })),
         })
       : undefined;
-    out[name] = clean({ ...runnableFields(hook.template), arguments: args, expression: hook.expression });
+    const expression = hook.expression === undefined ? undefined : exprText(hook.expression, "expr");
+    out[name] = clean({ ...runnableFields(hook.template), arguments: args, expression });
   }
   return out;
 }
@@ -355,6 +358,7 @@ function collectTemplates(o: WorkflowOptions, site: SourceSite | undefined): Ski
   const roots: SkiffTemplate[] = [
     ...(o.templates ?? []),
     ...(o.entrypoint instanceof SkiffTemplate ? [o.entrypoint] : []),
+    ...(o.entrypoint instanceof TemplateDeclaration ? [o.entrypoint.resolve()] : []),
     ...(o.onExit ? [o.onExit] : []),
     ...hookTemplates(o.hooks),
   ];

@@ -1,0 +1,39 @@
+import { container, ex, inputs, param, workflow, workflowArguments } from "skiff";
+
+export const hera = "misc/complex_expr.yaml";
+
+const args = workflowArguments({
+  weather: '{"weekWeather": "eyJ0ZW1wcyI6IFszNCwgMjcsIDE1LCA1NywgNDZdfQ=="}',
+});
+
+// The week's five temperatures, decoded from the workflow argument, summarised in one expression.
+const temps = ex.jsonpath(ex.sprig.b64dec(ex.jsonpath(args.refs.weather, "$.weekWeather")), "$.temps");
+const days = [0, 1, 2, 3, 4].map((day) => ex.it.at(day));
+const summary = ex
+  .map(
+    [temps],
+    ex.toJson({ avg: ex.sprig.add(...days).div(5), min: ex.sprig.min(...days), max: ex.sprig.max(...days) }),
+  )
+  .at(0);
+const weekTemps = inputs.parameter("week-temps");
+
+const report = container({
+  name: "c",
+  image: "alpine:3.7",
+  command: [
+    "echo",
+    "The week's average temperature was $(AVG) with a minimum of $(MIN) and a maximum of $(MAX).",
+  ],
+  inputs: { "week-temps": param({ value: summary }) },
+  env: {
+    MIN: ex.jsonpath(weekTemps, "$.min").tag(),
+    MAX: ex.jsonpath(weekTemps, "$.max").tag(),
+    AVG: ex.jsonpath(weekTemps, "$.avg").tag(),
+  },
+});
+
+export default workflow({
+  generateName: "expression-reusing-verbose-snippets-",
+  entrypoint: report,
+  arguments: args,
+});
