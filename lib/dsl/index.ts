@@ -76,6 +76,7 @@ export {
   manifestSites,
   manifestWithSites,
   type ResourceKind,
+  type ResourceName,
   SkiffResource,
   type WorkflowArguments,
   type WorkflowOptions,

@@ -205,8 +205,12 @@ export class SkiffResource {
     if (this.kind !== "WorkflowTemplate" && this.kind !== "ClusterWorkflowTemplate") {
       throw new DslError(`templateRef needs a WorkflowTemplate, not a ${this.kind}`, { site: this.site });
     }
-    if (!this.options.name)
-      throw new DslError("templateRef needs the WorkflowTemplate's name", { site: this.site });
+    if (!this.options.name) {
+      throw new DslError(
+        `templateRef needs the ${this.kind}'s name; one created with generateName (${this.options.generateName ?? "none"}) gets its name only when stored`,
+        { site: this.site },
+      );
+    }
     const ref = clean({
       name: this.options.name,
       template: template.name,
@@ -245,8 +249,8 @@ export class SkiffResource {
     const o = this.options;
     const specPath = this.kind === "CronWorkflow" ? "spec.workflowSpec" : "spec";
     if (this.site) sites.set("metadata", this.site);
-    if (this.kind !== "Workflow" && !o.name)
-      throw new DslError(`a ${this.kind} needs a name`, { site: this.site });
+    if (this.kind !== "Workflow" && !o.name && !o.generateName)
+      throw new DslError(`a ${this.kind} needs a name or a generateName`, { site: this.site });
     const templates = collectTemplates(o, this.site);
     const names = new Set(templates.map((template) => template.name));
     const entrypoint = typeof o.entrypoint === "string" ? o.entrypoint : o.entrypoint?.name;
@@ -331,6 +335,12 @@ function workflowTemplateRefOf(
   if (ref === undefined) return undefined;
   if (typeof ref === "string") return { name: ref };
   if (ref instanceof SkiffResource) {
+    if (!ref.name) {
+      throw new DslError(
+        `workflowTemplateRef needs the ${ref.kind}'s name; one created with generateName gets its name only when stored`,
+        { site: ref.site },
+      );
+    }
     return clean({ name: ref.name, clusterScope: ref.kind === "ClusterWorkflowTemplate" ? true : undefined });
   }
   return clean({ name: ref.name, clusterScope: ref.clusterScope });
@@ -378,18 +388,21 @@ export function workflow(options: WorkflowOptions): SkiffResource {
   return new SkiffResource("Workflow", options, callSite(workflow));
 }
 
+/** `metadata.name`, or `metadata.generateName` (the cluster appends a suffix when the object is created). */
+export type ResourceName = { name: string } | { name?: undefined; generateName: string };
+
 /** A WorkflowTemplate: stored in the cluster, run by reference or submitted. */
-export function workflowTemplate(options: WorkflowOptions & { name: string }): SkiffResource {
+export function workflowTemplate(options: WorkflowOptions & ResourceName): SkiffResource {
   return new SkiffResource("WorkflowTemplate", options, callSite(workflowTemplate));
 }
 
 /** A ClusterWorkflowTemplate: like a WorkflowTemplate, cluster-scoped. */
-export function clusterWorkflowTemplate(options: WorkflowOptions & { name: string }): SkiffResource {
+export function clusterWorkflowTemplate(options: WorkflowOptions & ResourceName): SkiffResource {
   return new SkiffResource("ClusterWorkflowTemplate", options, callSite(clusterWorkflowTemplate));
 }
 
 /** A CronWorkflow: runs the workflow on `schedules` (in `timezone`), with a `concurrencyPolicy`. */
-export function cronWorkflow(options: CronOptions & { name: string }): SkiffResource {
+export function cronWorkflow(options: CronOptions & ResourceName): SkiffResource {
   const site = callSite(cronWorkflow);
   const schedules = typeof options.schedules === "string" ? [options.schedules] : options.schedules;
   if (!schedules || schedules.length === 0) {
