@@ -1,5 +1,5 @@
 // Expressions for `depends` (Argo's enhanced depends logic) and `when` (govaluate conditions). Both are strings
-// in the manifest; the helpers only decide spacing and parentheses so that precedence is what the code says.
+// in the spec; the helpers only decide spacing and parentheses so that precedence is what the code says.
 // The typed expression builder, `ex`, is in ex.ts.
 import type { Expr } from "./ex";
 

@@ -1,5 +1,5 @@
 // Skiff's pipeline DSL: what `import { ... } from "skiff"` gives a pipeline.
-export type { Manifest } from "../argo";
+export type { Spec } from "../argo";
 export { type DagBuilder, type DagOptions, dag } from "./dag";
 export {
   type Archive,
@@ -73,11 +73,11 @@ export {
   clusterWorkflowTemplate,
   cronWorkflow,
   isSkiffResource,
-  manifestSites,
-  manifestWithSites,
   type ResourceKind,
   type ResourceName,
   SkiffResource,
+  specSites,
+  specWithSites,
   type WorkflowArguments,
   type WorkflowOptions,
   workflow,

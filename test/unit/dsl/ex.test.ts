@@ -113,7 +113,7 @@ describe("ex: the typed expression builder", () => {
   });
 
   it("builds depends from nodes and their state operands", () => {
-    const manifest = workflow({
+    const spec = workflow({
       generateName: "d-",
       entrypoint: dag("main", (d) => {
         const a = d.task("a", flip);
@@ -121,8 +121,8 @@ describe("ex: the typed expression builder", () => {
         const c = d.task("c", flip);
         d.task("after", flip, { depends: ex.and(a.succeeded, ex.or(b.failed, c)) });
       }),
-    }).toManifest() as Workflow;
-    const tasks = manifest.spec.templates?.[0].dag?.tasks ?? [];
+    }).toSpec() as Workflow;
+    const tasks = spec.spec.templates?.[0].dag?.tasks ?? [];
     expect(tasks.find((task) => task.name === "after")?.depends).toBe("a.Succeeded && (b.Failed || c)");
   });
 
@@ -143,12 +143,12 @@ describe("ex: the typed expression builder", () => {
       });
       return { side: param({ valueFrom: { expression: ex(coin.outputs.side) } }) };
     });
-    const manifest = workflow({
+    const spec = workflow({
       generateName: "e-",
       entrypoint: main,
       arguments: args,
-    }).toManifest() as Workflow;
-    const template = manifest.spec.templates?.find((t) => t.name === "main");
+    }).toSpec() as Workflow;
+    const template = spec.spec.templates?.find((t) => t.name === "main");
     const task = template?.dag?.tasks?.find((t) => t.name === "show");
     expect(task?.arguments?.parameters?.[0].value).toBe(
       "{{=tasks['flip-coin'].outputs.parameters.side + '!' + workflow.parameters.word}}",

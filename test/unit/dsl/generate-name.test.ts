@@ -8,7 +8,7 @@ import {
   workflowTemplate,
 } from "skiff";
 import { describe, expect, it } from "vitest";
-import { formatDiagnostic, lintManifest } from "../../../lib/compiler";
+import { formatDiagnostic, lintSpec } from "../../../lib/compiler";
 import { argoValidator } from "./argo-schema";
 
 const validate = argoValidator();
@@ -22,17 +22,17 @@ describe("generateName for every kind of resource", () => {
       cronWorkflow({ generateName: "nightly-", schedules: "0 1 * * *", entrypoint: hello }),
     ];
     for (const resource of resources) {
-      const manifest = resource.toManifest();
-      expect(manifest.metadata).toEqual({ generateName: expect.stringMatching(/-$/) });
-      expect(validate(manifest).errors).toEqual([]);
-      expect(lintManifest(manifest, resource.sites()).map(formatDiagnostic)).toEqual([]);
+      const spec = resource.toSpec();
+      expect(spec.metadata).toEqual({ generateName: expect.stringMatching(/-$/) });
+      expect(validate(spec).errors).toEqual([]);
+      expect(lintSpec(spec, resource.sites()).map(formatDiagnostic)).toEqual([]);
     }
   });
 
   it("needs a name or a generateName (a type error, and a DslError for plain JavaScript)", () => {
     // @ts-expect-error: neither name nor generateName.
     const nameless = workflowTemplate({ entrypoint: hello });
-    expect(() => nameless.toManifest()).toThrow(/a WorkflowTemplate needs a name or a generateName/);
+    expect(() => nameless.toSpec()).toThrow(/a WorkflowTemplate needs a name or a generateName/);
   });
 
   it("refuses a reference to a template that has no name until it is stored", () => {
@@ -40,12 +40,12 @@ describe("generateName for every kind of resource", () => {
     expect(() => library.templateRef(hello)).toThrow(DslError);
     expect(() => library.templateRef(hello)).toThrow(/templateRef needs the WorkflowTemplate's name/);
     const run = workflow({ generateName: "run-", workflowTemplateRef: library });
-    expect(() => run.toManifest()).toThrow(/workflowTemplateRef needs the WorkflowTemplate's name/);
+    expect(() => run.toSpec()).toThrow(/workflowTemplateRef needs the WorkflowTemplate's name/);
     const named = workflowTemplate({ name: "lib", templates: [hello] });
     const main = steps("main", (s) => {
       s.step("hello", named.templateRef(hello));
     });
-    expect(workflow({ generateName: "r-", entrypoint: main }).toManifest().spec).toMatchObject({
+    expect(workflow({ generateName: "r-", entrypoint: main }).toSpec().spec).toMatchObject({
       templates: [{ steps: [[{ templateRef: { name: "lib", template: "hello" } }]] }],
     });
   });

@@ -12,8 +12,8 @@ const count = container({
   command: ["sh", "-c", "echo $(({{inputs.parameters.n}} + 1))"],
 });
 
-function templateNames(manifest: Workflow): string[] {
-  return (manifest.spec.templates ?? []).map((template) => template.name ?? "");
+function templateNames(spec: Workflow): string[] {
+  return (spec.spec.templates ?? []).map((template) => template.name ?? "");
 }
 
 describe("recursion and templates defined later", () => {
@@ -24,19 +24,19 @@ describe("recursion and templates defined later", () => {
       // @ts-expect-error: the DAG's own input "n" is required.
       expect(() => d.task("bad", d.self)).toThrow(/needs argument "n"/);
     });
-    const manifest = workflow({
+    const spec = workflow({
       generateName: "loop-",
       entrypoint: loop,
       arguments: { n: 0 },
-    }).toManifest() as Workflow;
-    expect(templateNames(manifest)).toEqual(["loop", "count"]);
-    const again = manifest.spec.templates?.[0].dag?.tasks?.find((task) => task.name === "again");
+    }).toSpec() as Workflow;
+    expect(templateNames(spec)).toEqual(["loop", "count"]);
+    const again = spec.spec.templates?.[0].dag?.tasks?.find((task) => task.name === "again");
     expect(again).toMatchObject({
       template: "loop",
       depends: "count",
       arguments: { parameters: [{ name: "n", value: "{{tasks.count.outputs.result}}" }] },
     });
-    expect(validate(manifest).errors).toEqual([]);
+    expect(validate(spec).errors).toEqual([]);
   });
 
   it("a steps template runs itself through s.self (Argo's coinflip-recursive)", () => {
@@ -44,8 +44,8 @@ describe("recursion and templates defined later", () => {
       const r = s.step("roll", roll);
       s.step("again", s.self, { when: eq(r.result, 0) });
     });
-    const manifest = workflow({ generateName: "c-", entrypoint: coinflip }).toManifest() as Workflow;
-    expect(manifest.spec.templates?.[0].steps?.[1][0]).toEqual({
+    const spec = workflow({ generateName: "c-", entrypoint: coinflip }).toSpec() as Workflow;
+    expect(spec.spec.templates?.[0].steps?.[1][0]).toEqual({
       name: "again",
       template: "coinflip",
       when: "{{steps.roll.outputs.result}} == 0",
@@ -65,10 +65,10 @@ describe("recursion and templates defined later", () => {
       expect(() => s.step("bad", ping, { args: { n: 1, m: 2 } })).toThrow(/has no input "m"/);
     });
     expect(ping.defined).toBe(true);
-    const manifest = workflow({ generateName: "pp-", entrypoint: ping }).toManifest() as Workflow;
-    expect(templateNames(manifest)).toEqual(["ping", "count", "pong"]);
-    expect(manifest.spec.entrypoint).toBe(defined.name);
-    expect(validate(manifest).errors).toEqual([]);
+    const spec = workflow({ generateName: "pp-", entrypoint: ping }).toSpec() as Workflow;
+    expect(templateNames(spec)).toEqual(["ping", "count", "pong"]);
+    expect(spec.spec.entrypoint).toBe(defined.name);
+    expect(validate(spec).errors).toEqual([]);
   });
 
   it("define checks the body against the declaration", () => {
@@ -98,7 +98,7 @@ describe("recursion and templates defined later", () => {
     const main = steps("main", (s) => {
       s.step("go", missing);
     });
-    const build = () => workflow({ generateName: "m-", entrypoint: main }).toManifest();
+    const build = () => workflow({ generateName: "m-", entrypoint: main }).toSpec();
     expect(build).toThrow(DslError);
     expect(build).toThrow(/template "missing" is run but was never defined.*recursion\.test\.ts:\d+:\d+/);
   });
