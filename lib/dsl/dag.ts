@@ -34,7 +34,7 @@ export interface DagBuilder<I extends DeclMap, O extends DeclMap = Empty> {
   task<TI extends DeclMap, TO extends DeclMap>(
     name: string,
     template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, TaskOptions<TI>>
+    ...options: WithArgs<TI, TaskOptions<TI, TO>>
   ): Node<TI, TO>;
 }
 

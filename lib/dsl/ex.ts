@@ -139,7 +139,9 @@ function toTree(input: ExprInput): Tree {
       entries: Object.entries(input as ExprObject).map(([key, value]) => [key, toTree(value)]),
     };
   }
-  throw new DslError(`an expression cannot hold ${typeof input}`);
+  throw new DslError(
+    `an expression cannot hold ${typeof input}${input === undefined ? " (a reference to an output or input that is not declared?)" : ""}`,
+  );
 }
 
 function precedence(tree: Tree): number {

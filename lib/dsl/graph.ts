@@ -47,7 +47,18 @@ export interface Hook {
   expression?: string | Expr;
 }
 
-export interface NodeOptions<I> {
+/**
+ * A node's hooks: by name, or made from the node itself, so that a hook can refer to its own task's or step's
+ * outputs and status (`(self) => ({ exit: { template: notify, args: { text: self.outputs.x } } })`).
+ */
+export type Hooks<O extends DeclMap = DeclMap> = Record<string, Hook> | HookFactory<O>;
+// A method's parameter is bivariant: nodes stay assignable across output types (a plain function type would
+// make Node invariant in O).
+type HookFactory<O extends DeclMap> = {
+  hooks(self: Node<DeclMap, O>): Record<string, Hook>;
+}["hooks"];
+
+export interface NodeOptions<I, O extends DeclMap = DeclMap> {
   /** Values for the template's inputs (required ones must be given). */
   args?: ArgValues<I>;
   /**
@@ -65,11 +76,14 @@ export interface NodeOptions<I> {
   continueOn?: ContinueOn;
   /** A template run when this node ends; default: none. */
   onExit?: SkiffTemplate;
-  /** Lifecycle hooks by name (`exit`, or any name with an `expression`); default: none. */
-  hooks?: Record<string, Hook>;
+  /**
+   * Lifecycle hooks by name (`exit`, or any name with an `expression`), or a function of this node returning
+   * them (for hooks that use the node's own outputs or status); default: none.
+   */
+  hooks?: Hooks<O>;
 }
 
-export interface TaskOptions<I> extends NodeOptions<I> {
+export interface TaskOptions<I, O extends DeclMap = DeclMap> extends NodeOptions<I, O> {
   /**
    * The task's `depends` expression, e.g. `or(a.failed, b)`; ANDed with `before`/`after`/`chain` edges. Default: the
    * edges, or else the tasks its arguments/`when`/`withParam` reference.
@@ -81,7 +95,7 @@ export interface TaskOptions<I> extends NodeOptions<I> {
   extra?: Partial<DAGTask>;
 }
 
-export interface StepOptions<I> extends NodeOptions<I> {
+export interface StepOptions<I, O extends DeclMap = DeclMap> extends NodeOptions<I, O> {
   /** Escape hatch: step fields deep-merged last. */
   extra?: Partial<WorkflowStep>;
 }
@@ -170,11 +184,12 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
   /** Upstream nodes from `before`/`after`/`chain`, ANDed into `depends`. */
   readonly upstream: Node[] = [];
   #outputs: { readonly [K in keyof O]: string } | undefined;
+  #hooks: { value: Record<string, Hook> | undefined } | undefined;
 
   constructor(
     readonly name: string,
     readonly runnable: Runnable<I, O>,
-    readonly options: TaskOptions<I> & StepOptions<I>,
+    readonly options: TaskOptions<I, O> & StepOptions<I, O>,
     readonly site: SourceSite | undefined,
     readonly graph: Graph,
   ) {
@@ -199,6 +214,25 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
       this.#outputs = outputs as { [K in keyof O]: string };
     }
     return this.#outputs;
+  }
+
+  /**
+   * `{{tasks.a.outputs.parameters}}`: all output parameters at once; for a node that loops (`withItems`,
+   * `withParam`), a JSON list with each iteration's output parameters as a map.
+   */
+  get outputParameters(): string {
+    return this.#ref("outputs.parameters");
+  }
+
+  /** The hooks, made from this node when given as a function (once). */
+  get hooks(): Record<string, Hook> | undefined {
+    if (this.#hooks === undefined) {
+      const { hooks } = this.options;
+      this.#hooks = {
+        value: typeof hooks === "function" ? hooks(this as unknown as Node<DeclMap, O>) : hooks,
+      };
+    }
+    return this.#hooks.value;
   }
 
   /** `{{tasks.a.outputs.result}}`: the standard output of a script/container, or an HTTP response body. */
@@ -446,8 +480,7 @@ function put(out: Record<string, unknown>, key: string, value: unknown): void {
 // Built member by member in the order the spec always had (it reaches `--format json` unsorted), without
 // undefined members, so the 500-task hot path needs no deep clean pass; user-supplied structures are cleaned.
 export function renderNode(node: Node): DAGTask | WorkflowStep {
-  const { when, withItems, withParam, withSequence, continueOn, onExit, hooks, extra, dependencies } =
-    node.options;
+  const { when, withItems, withParam, withSequence, continueOn, onExit, extra, dependencies } = node.options;
   const rendered: Record<string, unknown> = { name: node.name };
   const { runnable } = node;
   if (runnable instanceof TemplateRefHandle) put(rendered, "templateRef", runnable.ref);
@@ -467,7 +500,7 @@ export function renderNode(node: Node): DAGTask | WorkflowStep {
   put(rendered, "withSequence", withSequence);
   put(rendered, "continueOn", continueOn);
   put(rendered, "onExit", onExit?.name);
-  const renderedHooks = renderHooks(hooks);
+  const renderedHooks = renderHooks(node.hooks);
   if (renderedHooks !== undefined) rendered.hooks = renderedHooks;
   return deepMerge(rendered as unknown as DAGTask | WorkflowStep, extra);
 }
@@ -478,7 +511,7 @@ export function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
     const template = localTemplate(node.runnable);
     if (template) used.push(template);
     if (node.options.onExit) used.push(node.options.onExit);
-    used.push(...hookTemplates(node.options.hooks));
+    used.push(...hookTemplates(node.hooks));
   }
   return used;
 }

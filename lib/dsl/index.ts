@@ -39,6 +39,7 @@ export {
   type ArtifactArg,
   chain,
   type Hook,
+  type Hooks,
   Node,
   type Step,
   type StepOptions,

@@ -29,7 +29,7 @@ export interface StepAdder {
   step<TI extends DeclMap, TO extends DeclMap>(
     name: string,
     template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, StepOptions<TI>>
+    ...options: WithArgs<TI, StepOptions<TI, TO>>
   ): Node<TI, TO>;
 }
 
