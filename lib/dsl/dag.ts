@@ -31,10 +31,10 @@ export interface DagBuilder<I extends DeclMap, O extends DeclMap = Empty> {
   /** This DAG itself, for a task that recurses into it (typed by the DAG's declared inputs and outputs). */
   readonly self: TemplateDeclaration<I, O>;
   /** Adds a task running `template`; its name defaults to the template's. */
-  task<TI extends DeclMap, TO extends DeclMap>(
+  task<TI extends DeclMap, TO extends DeclMap, const W = never>(
     name: string,
     template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, TaskOptions<TI, TO>>
+    ...options: WithArgs<TI, TaskOptions<TI, TO, W>, W>
   ): Node<TI, TO>;
 }
 

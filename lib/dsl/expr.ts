@@ -74,10 +74,7 @@ export function expression(source: string | Expr): string {
 /** The current loop item, `{{item}}`. */
 export const item = "{{item}}";
 
-/** A field of the current loop item when items are objects: `itemField("os")` → `{{item.os}}`. */
-export function itemField(path: string): string {
-  return `{{item.${path}}}`;
-}
+export { itemField } from "./items";
 
 /** Template-scope references, for use inside a template's own fields. */
 export const inputs = Object.freeze({

@@ -25,6 +25,7 @@ import { localTemplate } from "./declare";
 import { DslError, type SourceSite } from "./errors";
 import { type Expr, exprText, isExpr } from "./ex";
 import { and, type Operand } from "./expr";
+import { checkItemFields, type ItemString } from "./items";
 import { clean, deepMerge } from "./merge";
 import { type Runnable, type SkiffTemplate, TemplateRefHandle } from "./template";
 
@@ -33,9 +34,12 @@ export type Empty = Record<never, never>;
 /** What an artifact input accepts: a reference (`a.outputs.data`, becomes `from`) or an inline artifact. */
 export type ArtifactArg = string | ArtifactOptions | ArtifactDecl;
 
+/** A parameter argument; with literal items `W`, an `itemField` must name a key the items have. */
+export type ArgValue<W = never> = Exclude<Value, string> | ItemString<W>;
+
 /** Arguments for a template's inputs: required parameters must be given, names must exist. */
-export type ArgValues<I> = { [K in RequiredParamKeys<I>]: Value } & {
-  [K in Exclude<ParamKeys<I>, RequiredParamKeys<I>>]?: Value;
+export type ArgValues<I, W = never> = { [K in RequiredParamKeys<I>]: ArgValue<W> } & {
+  [K in Exclude<ParamKeys<I>, RequiredParamKeys<I>>]?: ArgValue<W>;
 } & { [K in ArtifactKeys<I>]?: ArtifactArg };
 
 /** A lifecycle hook: run `template` on `exit` or when `expression` becomes true. */
@@ -58,16 +62,19 @@ type HookFactory<O extends DeclMap> = {
   hooks(self: Node<DeclMap, O>): Record<string, Hook>;
 }["hooks"];
 
-export interface NodeOptions<I, O extends DeclMap = DeclMap> {
+export interface NodeOptions<I, O extends DeclMap = DeclMap, W = never> {
   /** Values for the template's inputs (required ones must be given). */
-  args?: ArgValues<I>;
+  args?: ArgValues<I, W>;
   /**
    * Run only when this condition holds: `ex(flip.result).eq("heads")`, or govaluate text such as
    * `eq(flip.result, "heads")`; default: always.
    */
   when?: string | Expr;
-  /** Fan out over these items (`{{item}}` in arguments); default: no loop. */
-  withItems?: readonly unknown[];
+  /**
+   * Fan out over these items (`item`, or `itemField("key")` for objects, in arguments); a key the items lack
+   * does not compile, or fails the build. Default: no loop.
+   */
+  withItems?: readonly W[];
   /** Fan out over a JSON list: an expression such as `a.result`, or a literal list; default: no loop. */
   withParam?: string | readonly unknown[];
   /** Fan out over a numeric sequence; default: no loop. */
@@ -83,7 +90,7 @@ export interface NodeOptions<I, O extends DeclMap = DeclMap> {
   hooks?: Hooks<O>;
 }
 
-export interface TaskOptions<I, O extends DeclMap = DeclMap> extends NodeOptions<I, O> {
+export interface TaskOptions<I, O extends DeclMap = DeclMap, W = never> extends NodeOptions<I, O, W> {
   /**
    * The task's `depends` expression, e.g. `or(a.failed, b)`; ANDed with `before`/`after`/`chain` edges. Default: the
    * edges, or else the tasks its arguments/`when`/`withParam` reference.
@@ -95,15 +102,15 @@ export interface TaskOptions<I, O extends DeclMap = DeclMap> extends NodeOptions
   extra?: Partial<DAGTask>;
 }
 
-export interface StepOptions<I, O extends DeclMap = DeclMap> extends NodeOptions<I, O> {
+export interface StepOptions<I, O extends DeclMap = DeclMap, W = never> extends NodeOptions<I, O, W> {
   /** Escape hatch: step fields deep-merged last. */
   extra?: Partial<WorkflowStep>;
 }
 
 /** Options tuple: mandatory (with `args`) when the template has required parameters. */
-export type WithArgs<I, Opts> = [RequiredParamKeys<I>] extends [never]
+export type WithArgs<I, Opts, W = never> = [RequiredParamKeys<I>] extends [never]
   ? [options?: Opts]
-  : [options: Opts & { args: ArgValues<I> }];
+  : [options: Opts & { args: ArgValues<I, W> }];
 
 /** Whether a graph holds DAG tasks or steps; also the prefix of its references (`{{tasks.a.…}}`). */
 type GraphKind = "tasks" | "steps";
@@ -189,12 +196,16 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
   constructor(
     readonly name: string,
     readonly runnable: Runnable<I, O>,
-    readonly options: TaskOptions<I, O> & StepOptions<I, O>,
+    readonly options: TaskOptions<I, O, unknown> & StepOptions<I, O, unknown>,
     readonly site: SourceSite | undefined,
     readonly graph: Graph,
   ) {
     if (!name) throw new DslError("a task or step needs a non-empty name", { site });
     checkRequiredArgs(this);
+    if (Array.isArray(options.withItems)) {
+      const what = `${graph.scope === "tasks" ? "task" : "step"} "${name}"`;
+      checkItemFields(textsReferencing(this), options.withItems, { what, site });
+    }
   }
 
   // References are spelled when read (most nodes are never referenced): `{{tasks.a.…}}` or `{{steps.a.…}}`.

@@ -26,10 +26,10 @@ import {
 
 export interface StepAdder {
   /** Adds a step running `template`. */
-  step<TI extends DeclMap, TO extends DeclMap>(
+  step<TI extends DeclMap, TO extends DeclMap, const W = never>(
     name: string,
     template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, StepOptions<TI, TO>>
+    ...options: WithArgs<TI, StepOptions<TI, TO, W>, W>
   ): Node<TI, TO>;
 }
 
