@@ -46,6 +46,7 @@ export {
   type Task,
   type TaskOptions,
 } from "./graph";
+export { type PyParam, type PythonScriptOptions, py, pythonScript } from "./python-script";
 export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
 export { type CallSiteCapture, setCallSiteCapture } from "./site";
 export type { SprigFunction } from "./sprig-names";
