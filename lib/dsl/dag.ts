@@ -16,6 +16,7 @@ import {
   type WithArgs,
 } from "./graph";
 import { compact } from "./merge";
+import { checkOutputReferences } from "./node-references";
 import { callSite } from "./site";
 import {
   defineTemplate,
@@ -79,6 +80,7 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
   checkReferences(graph);
   checkAcyclic(graph);
   const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
+  checkOutputReferences(outputs, "tasks", (name) => graph.has(name), { template: options.name, site });
   const template = defineTemplate<I, O & R>(
     { ...options, outputs } as DagOptions<I, O & R>,
     new Set(["failFast", "target"]),

@@ -27,6 +27,7 @@ import { type Expr, exprText, isExpr } from "./ex";
 import { and, type Operand } from "./expr";
 import { checkItemFields, type ItemString } from "./items";
 import { clean, deepMerge } from "./merge";
+import { expressionNodes, referencedNodes } from "./node-references";
 import { type Runnable, type SkiffTemplate, TemplateRefHandle } from "./template";
 
 export type Empty = Record<never, never>;
@@ -113,7 +114,7 @@ export type WithArgs<I, Opts, W = never> = [RequiredParamKeys<I>] extends [never
   : [options: Opts & { args: ArgValues<I, W> }];
 
 /** Whether a graph holds DAG tasks or steps; also the prefix of its references (`{{tasks.a.…}}`). */
-type GraphKind = "tasks" | "steps";
+export type GraphKind = "tasks" | "steps";
 type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;
 
 /** The tasks of one DAG or the steps of one steps template, while and after its block runs. */
@@ -151,29 +152,6 @@ export class Graph {
   has(name: string): boolean {
     return this.byName.has(name);
   }
-}
-
-/** Names of the nodes an expression or argument mentions: `{{tasks.x.…}}` references, or depends operands. */
-const REFERENCE = { tasks: /\{\{\s*tasks\.([^.}\s]+)/g, steps: /\{\{\s*steps\.([^.}\s]+)/g };
-/** Inside `{{=…}}`: `tasks.x` or `tasks['x-y']` (as `ex` writes them, or by hand). */
-const EXPRESSION_TAG = /\{\{=([\s\S]*?)\}\}/g;
-const EXPRESSION_REFERENCE = {
-  tasks: /(?<![\w$.#])tasks(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
-  steps: /(?<![\w$.#])steps(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
-};
-
-export function referencedNodes(text: string, scope: GraphKind): string[] {
-  if (!text.includes("{{")) return [];
-  const names = new Set<string>();
-  for (const match of text.matchAll(REFERENCE[scope])) names.add(match[1]);
-  if (text.includes("{{=")) {
-    for (const tag of text.matchAll(EXPRESSION_TAG)) {
-      for (const match of tag[1].matchAll(EXPRESSION_REFERENCE[scope])) {
-        names.add(match[1] ?? match[2] ?? match[3]);
-      }
-    }
-  }
-  return [...names];
 }
 
 function operandText(operand: Operand | Expr): string {
@@ -531,8 +509,12 @@ export function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
 export function checkReferences(graph: Graph): void {
   const kind = graph.scope === "tasks" ? "task" : "step";
   for (const node of graph.nodes) {
+    const hookExpressions = Object.values(node.hooks ?? {}).map((hook) =>
+      hook.expression === undefined ? "" : exprText(hook.expression, "expr"),
+    );
     const named = [
       ...referencedNodes(textsReferencing(node), graph.scope),
+      ...hookExpressions.flatMap((text) => expressionNodes(text, graph.scope)),
       ...dependsTaskNames(node.options.depends === undefined ? "" : operandText(node.options.depends)),
       ...(node.options.dependencies ?? []).map(operandText),
     ];

@@ -15,6 +15,7 @@ import {
   type StepOptions,
   type WithArgs,
 } from "./graph";
+import { checkOutputReferences } from "./node-references";
 import { callSite } from "./site";
 import {
   defineTemplate,
@@ -94,6 +95,7 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
   graph.closed = true;
   checkReferences(graph);
   const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
+  checkOutputReferences(outputs, "steps", (name) => graph.has(name), { template: options.name, site });
   const template = defineTemplate<I, O & R>(
     { ...options, outputs } as TemplateOptions<I, O & R>,
     new Set(),

@@ -19,7 +19,7 @@ import {
 } from "./data";
 import { TemplateDeclaration } from "./declare";
 import { DslError, type SourceSite } from "./errors";
-import { exprText } from "./ex";
+import { type Expr, exprText } from "./ex";
 import { type Hook, hookTemplates, runnableFields } from "./graph";
 import { clean, compact, deepMerge, passthrough } from "./merge";
 import { callSite } from "./site";
@@ -163,10 +163,16 @@ export interface CronOptions extends WorkflowOptions {
   failedJobsHistoryLimit?: number;
   /** Start suspended (no runs until resumed); default false. Not the workflow's own `suspend`. */
   cronSuspend?: boolean;
-  /** Stop scheduling when this expression holds (e.g. `cronworkflow.failed >= 3`); default: never. */
-  stopStrategy?: CronWorkflowSpec["stopStrategy"];
-  /** Only run a tick when this expression holds; default: always. */
-  when?: string;
+  /**
+   * Stop scheduling when this expression holds (e.g. `cronworkflow.failed >= 3`, or
+   * `{ expression: ex.ref("cronworkflow.failed").ge(3) }`); default: never.
+   */
+  stopStrategy?: { expression: string | Expr };
+  /**
+   * Only run a tick when this holds: a `{{= … }}` text, or an `ex(...)` expression (written as that tag);
+   * default: always.
+   */
+  when?: string | Expr;
   /** Metadata of the created workflows; default none. */
   workflowMetadata?: K8SObjectMeta;
   /** Escape hatch for the CronWorkflow spec itself (the workflow spec has `extra`). */
@@ -298,8 +304,8 @@ export class SkiffResource {
           successfulJobsHistoryLimit: c.successfulJobsHistoryLimit,
           failedJobsHistoryLimit: c.failedJobsHistoryLimit,
           suspend: c.cronSuspend,
-          stopStrategy: c.stopStrategy,
-          when: c.when,
+          stopStrategy: c.stopStrategy && { expression: exprText(c.stopStrategy.expression, "expr") },
+          when: c.when === undefined ? undefined : exprText(c.when, "tag"),
           workflowMetadata: c.workflowMetadata,
           workflowSpec: spec,
         }),

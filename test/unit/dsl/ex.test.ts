@@ -1,4 +1,4 @@
-import { container, DslError, dag, ex, param, steps, workflow, workflowArguments } from "skiff";
+import { container, cronWorkflow, DslError, dag, ex, param, steps, workflow, workflowArguments } from "skiff";
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../lib/argo";
 import { evaluateExpr, evaluateWhen, expandKeys, MapScope, substitute } from "../../../lib/engine/local/expr";
@@ -161,6 +161,21 @@ describe("ex: the typed expression builder", () => {
     );
   });
 
+  it("writes a CronWorkflow's when as a tag and its stopStrategy as expr-lang", () => {
+    const failed = ex.ref("cronworkflow.failed");
+    const cron = cronWorkflow({
+      name: "nightly",
+      schedules: "0 1 * * *",
+      entrypoint: flip,
+      when: failed.lt(3),
+      stopStrategy: { expression: failed.ge(3) },
+    }).toSpec();
+    expect(cron.spec).toMatchObject({
+      when: "{{=cronworkflow.failed < 3}}",
+      stopStrategy: { expression: "cronworkflow.failed >= 3" },
+    });
+  });
+
   it("follows a renamed task, and refuses a hand-written expression naming a task that is not there", () => {
     const build = (name: string) =>
       dag("main", (d) => {
@@ -180,5 +195,18 @@ describe("ex: the typed expression builder", () => {
         s.step("show", show, { args: { text: ex("{{steps.nope.outputs.result}}") } });
       }),
     ).toThrow(DslError);
+    // A hand-written output expression that still names the old task fails the build too.
+    expect(() =>
+      dag("main", (d) => {
+        d.task("coin", flip);
+        return { side: param({ valueFrom: { expression: "tasks['flip-coin'].outputs.result" } }) };
+      }),
+    ).toThrow(/output "side" of "main" references task "flip-coin", which is not in "main"/);
+    expect(() =>
+      steps("main", (s) => {
+        s.step("coin", flip);
+        return { side: param({ valueFrom: { parameter: "{{steps.flip.outputs.parameters.side}}" } }) };
+      }),
+    ).toThrow(/references step "flip"/);
   });
 });

@@ -57,13 +57,21 @@ describe("hooks that refer to their own node, and the outputs aggregate", () => 
     });
     expect(task?.hooks?.done.expression).toBe("tasks['step-1'].outputs.parameters.result == 'x'");
     expect(task?.depends).toBeUndefined();
-    const typo = dag("typo", (d) => {
-      d.task("step-1", output, {
-        // @ts-expect-error: "output" has no output "missing".
-        hooks: (self) => ({ done: { template: notify, expression: ex(self.outputs.missing).eq("x") } }),
-      });
-    });
-    expect(() => workflow({ generateName: "t-", entrypoint: typo }).toSpec()).toThrow(/not declared/);
+    expect(() =>
+      dag("typo", (d) => {
+        d.task("step-1", output, {
+          // @ts-expect-error: "output" has no output "missing".
+          hooks: (self) => ({ done: { template: notify, expression: ex(self.outputs.missing).eq("x") } }),
+        });
+      }),
+    ).toThrow(/not declared/);
+    expect(() =>
+      dag("stale", (d) => {
+        d.task("renamed", output, {
+          hooks: { done: { template: notify, expression: "tasks['step-1'].status == 'Succeeded'" } },
+        });
+      }),
+    ).toThrow(/task "renamed" references task "step-1", which is not in "stale"/);
   });
 
   it("references the outputs.parameters aggregate of a looped node, in {{…}} and in expressions", () => {
