@@ -230,6 +230,9 @@ function render(tree: Tree, mode: ExprMode): string {
       }
       return tree.parts.map((part) => operand(part, PRECEDENCE["+"] + 1)).join(" + ");
     case "binary": {
+      if (mode === "depends" && tree.op !== "&&" && tree.op !== "||") {
+        throw new DslError(`depends combines task states with && || ! only, not "${tree.op}"`);
+      }
       const p = PRECEDENCE[tree.op];
       const op = mode === "when" ? GOVALUATE_BINARY[tree.op] : tree.op;
       // Left-associative except `**`: the side that would re-associate is grouped.

@@ -124,6 +124,7 @@ describe("ex: the typed expression builder", () => {
     }).toSpec() as Workflow;
     const tasks = spec.spec.templates?.[0].dag?.tasks ?? [];
     expect(tasks.find((task) => task.name === "after")?.depends).toBe("a.Succeeded && (b.Failed || c)");
+    expect(() => ex("{{tasks.a.outputs.result}}").eq(1).toDepends()).toThrow(/depends combines task states/);
   });
 
   it("puts expressions in parameter values, when, hooks and output expressions, with the edges Argo needs", () => {
