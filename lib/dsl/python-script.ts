@@ -82,6 +82,8 @@ export const py = Object.freeze({
 /** A `py.*` constructor: required without a default value. */
 export interface PyParam<T> {
   (): ParamDecl<true>;
+  /** No default, other options (`description`, `enum`, …): still required. */
+  (value: undefined, options: PyOptions): ParamDecl<true>;
   (value: T, options?: PyOptions): ParamDecl<false>;
 }
 

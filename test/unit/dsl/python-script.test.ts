@@ -52,6 +52,10 @@ describe("pythonScript: inputs declared once, parsed as Hera's @script does", ()
       r: undefined,
     });
     expect(() => py.int(1.5)).toThrow(/not an integer/);
+    expect(py.str(undefined, { description: "who to greet" })).toEqual({
+      kind: "parameter",
+      options: { description: "who to greet" },
+    });
   });
 
   it("the preamble turns Argo's substituted text into Python values", () => {
