@@ -564,6 +564,10 @@ export function checkAcyclic(graph: Graph): void {
 /** Inside a template's block: `{{inputs.parameters.x}}`/`{{inputs.artifacts.x}}` by declared name. */
 export type InputRefs<I> = { readonly [K in keyof I]: string };
 
+/**
+ * Typed references to declared inputs, for a template's own fields: `const io = { n: param() }`, then
+ * `inputRefs(io).n` is `{{inputs.parameters.n}}` (DAGs and steps have them as `d.inputs`).
+ */
 export function inputRefs<I extends DeclMap>(inputs: I | undefined): InputRefs<I> {
   const refs: Record<string, string> = {};
   for (const [name, decl] of Object.entries(inputs ?? {})) {

@@ -40,6 +40,8 @@ export {
   chain,
   type Hook,
   type Hooks,
+  type InputRefs,
+  inputRefs,
   Node,
   type Step,
   type StepOptions,

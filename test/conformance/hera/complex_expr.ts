@@ -1,4 +1,4 @@
-import { container, ex, inputs, param, workflow, workflowArguments } from "skiff";
+import { container, ex, inputRefs, param, workflow, workflowArguments } from "skiff";
 
 export const hera = "misc/complex_expr.yaml";
 
@@ -15,7 +15,8 @@ const summary = ex
     ex.toJson({ avg: ex.sprig.add(...days).div(5), min: ex.sprig.min(...days), max: ex.sprig.max(...days) }),
   )
   .at(0);
-const weekTemps = inputs.parameter("week-temps");
+const io = { "week-temps": param({ value: summary }) };
+const weekTemps = inputRefs(io)["week-temps"];
 
 const report = container({
   name: "c",
@@ -24,7 +25,7 @@ const report = container({
     "echo",
     "The week's average temperature was $(AVG) with a minimum of $(MIN) and a maximum of $(MAX).",
   ],
-  inputs: { "week-temps": param({ value: summary }) },
+  inputs: io,
   env: {
     MIN: ex.jsonpath(weekTemps, "$.min").tag(),
     MAX: ex.jsonpath(weekTemps, "$.max").tag(),
