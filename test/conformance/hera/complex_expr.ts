@@ -27,9 +27,9 @@ const report = container({
   ],
   inputs: io,
   env: {
-    MIN: ex.jsonpath(weekTemps, "$.min").tag(),
-    MAX: ex.jsonpath(weekTemps, "$.max").tag(),
-    AVG: ex.jsonpath(weekTemps, "$.avg").tag(),
+    MIN: ex.jsonpath(weekTemps, "$.min"),
+    MAX: ex.jsonpath(weekTemps, "$.max"),
+    AVG: ex.jsonpath(weekTemps, "$.avg"),
   },
 });
 
