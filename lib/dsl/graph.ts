@@ -76,8 +76,8 @@ export interface NodeOptions<I, O extends DeclMap = DeclMap, W = never> {
    * does not compile, or fails the build. Default: no loop.
    */
   withItems?: readonly W[];
-  /** Fan out over a JSON list: an expression such as `a.result`, or a literal list; default: no loop. */
-  withParam?: string | readonly unknown[];
+  /** Fan out over a JSON list: a reference such as `a.result`, an `ex(...)` expression, or a literal list; default: no loop. */
+  withParam?: string | Expr | readonly unknown[];
   /** Fan out over a numeric sequence; default: no loop. */
   withSequence?: Sequence;
   /** Keep going when this node fails or errors; default: the run stops scheduling dependents. */
@@ -157,6 +157,12 @@ export class Graph {
 function operandText(operand: Operand | Expr): string {
   if (typeof operand === "string") return operand;
   return isExpr(operand) ? operand.toDepends() : operand.name;
+}
+
+/** `withParam` as Argo reads it: a reference or `{{=…}}` tag, or a literal list as JSON. */
+function withParamText(withParam: string | Expr | readonly unknown[] | undefined): string | undefined {
+  if (withParam === undefined || typeof withParam === "string") return withParam;
+  return isExpr(withParam) ? withParam.tag() : JSON.stringify(withParam);
 }
 
 function whenText(when: string | Expr | undefined): string | undefined {
@@ -431,7 +437,7 @@ function textsReferencing(node: Node): string {
 
 function referenceText(node: Node): string {
   const { args, when, withParam } = node.options;
-  const texts: string[] = [whenText(when) ?? "", typeof withParam === "string" ? withParam : ""];
+  const texts: string[] = [whenText(when) ?? "", withParamText(withParam) ?? ""];
   for (const value of Object.values(args ?? {}))
     texts.push(typeof value === "string" ? value : isExpr(value) ? value.tag() : JSON.stringify(value));
   return texts.join("\n");
@@ -481,11 +487,7 @@ export function renderNode(node: Node): DAGTask | WorkflowStep {
   put(rendered, "dependencies", dependencies?.map(operandText));
   put(rendered, "when", whenText(when));
   put(rendered, "withItems", withItems);
-  put(
-    rendered,
-    "withParam",
-    withParam === undefined || typeof withParam === "string" ? withParam : JSON.stringify(withParam),
-  );
+  put(rendered, "withParam", withParamText(withParam));
   put(rendered, "withSequence", withSequence);
   put(rendered, "continueOn", continueOn);
   put(rendered, "onExit", onExit?.name);

@@ -16,7 +16,7 @@ const pod = container({
 
 const main = dag("main", (d) => {
   d.task("task-0", pod, {
-    withParam: ex.toJson(ex.filter([1, 3], ex.it.gt(1))).tag(),
+    withParam: ex.toJson(ex.filter([1, 3], ex.it.gt(1))),
     args: { foo: ex.item },
   });
 });
