@@ -39,13 +39,16 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
     const needsVars = tmpl.retryStrategy || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
     vars = needsVars ? inputVars(ctx.globals.vars, tmpl, inputs) : NO_VARS;
   } catch (error) {
-    return ctx.table.init(req.nodeName, "Skipped", {
+    const message = error instanceof Error ? error.message : String(error);
+    const node = ctx.table.init(req.nodeName, "Skipped", {
       boundaryId: req.boundaryId,
       templateName: req.templateName,
       phase: "Error",
-      message: error instanceof Error ? error.message : String(error),
+      message,
       hooked: req.hooked,
     });
+    ctx.templateErrors.set(node, message);
+    return node;
   }
   if (!ctx.control.canSchedule(req.onExit)) {
     return ctx.table.init(req.nodeName, templateType(tmpl), {
@@ -122,8 +125,11 @@ async function executeAttempt(
         await runPodNode(ctx, invocation);
     }
   } catch (error) {
-    if (!isFulfilled(node))
-      ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+    if (!isFulfilled(node)) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.table.mark(node, "Error", message);
+      ctx.templateErrors.set(node, message);
+    }
   } finally {
     for (const release of releases) release();
   }

@@ -93,14 +93,25 @@ class StepsRunner {
       const results = (await Promise.all(runs)).filter((r) => r !== undefined);
       this.addGroupToScope(sgName, group);
       lastGroupName = sgName;
+      // A step whose template could not be executed (also once it ran: a suspend node that cannot resume) errs
+      // its group (executeStepGroup), and the steps node fails with the group's message (executeSteps).
+      const deemed = results.find(({ child }) => ctx.templateErrors.has(child));
+      if (deemed) {
+        const msg = `step group deemed errored due to child ${deemed.child.name} error: ${ctx.templateErrors.get(deemed.child)}`;
+        ctx.table.mark(sg, "Error", msg);
+        node.outboundNodes = this.groupOutbound(sgName);
+        ctx.table.mark(node, "Failed", msg);
+        return;
+      }
       const failed = results.find(
         ({ step, child }) => failedOrError(child.phase) && !continues(step, child.phase),
       );
       if (failed || run.failFastHit) {
-        const msg = failed ? `child '${failed.child.id}' failed` : FAIL_FAST_MESSAGE;
+        // failFast (checkParallelism) fails the leaf step group and the steps node with its own message.
+        const msg = run.failFastHit ? FAIL_FAST_MESSAGE : `child '${failed?.child.id}' failed`;
         ctx.table.mark(sg, "Failed", msg);
         node.outboundNodes = this.groupOutbound(sgName);
-        ctx.table.mark(node, "Failed", run.failFastHit ? FAIL_FAST_MESSAGE : msg);
+        ctx.table.mark(node, "Failed", msg);
         return;
       }
       ctx.table.mark(sg, "Succeeded");

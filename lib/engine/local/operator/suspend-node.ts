@@ -76,7 +76,10 @@ export class SuspendNodes {
           try {
             this.resume(node, {}, "Succeeded", "");
           } catch (error) {
-            table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+            // Argo's executeSuspend returns this error: the caller words it into its own node's message.
+            const message = error instanceof Error ? error.message : String(error);
+            table.mark(node, "Error", message);
+            this.ctx.templateErrors.set(node, message);
           }
           finish();
         }, ms);
