@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";
 import { registerEventsCommand } from "./commands/events";
+import { registerInitCommand } from "./commands/init";
 import { registerRemoteCommands } from "./commands/remote";
 import { registerRunCommand } from "./commands/run";
 import { registerStartCommand } from "./commands/start";
@@ -20,6 +21,7 @@ registerRemoteCommands(program);
 registerEventsCommand(program);
 registerStartCommand(program);
 registerEksTokenCommand(program);
+registerInitCommand(program);
 
 try {
   await program.parseAsync(process.argv);
