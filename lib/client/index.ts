@@ -1,26 +1,51 @@
-// `skiff/client`, the package's entry for programs (package.json "exports"): what lib/client offers today.
-// The DSL (`skiff`) never imports this, so a pipeline loads no SDK.
-export {
-  ApiClient,
-  ApiClientError,
-  type LogsView,
-  type PipelineView,
-  type RunCreated,
-  type RunView,
+// `skiff/client`: Skiff for programs. Reaches Skiff only over its HTTP API (no server code is loaded here).
+
+export type { ErrorBody, ErrorDetail } from "../api/error-body";
+export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
+export type { FailedStep, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+export type {
+  ApiClientOptions,
+  LogsView,
+  PipelineView,
+  ResumeRequest,
+  RunCreated,
+  RunRequest,
+  RunView,
 } from "./client";
-export { type Endpoints, EndpointsError, findStackFile, resolveEndpoints } from "./endpoints";
-export { formatDiagnostic, formatError, formatRun, formatRunTable, formatSteps } from "./format";
+export { ApiClient } from "./client";
 export {
-  latestVersionNumber,
-  ownVersion,
-  PipelineBucket,
-  PushError,
-  type PushedUpload,
-  type PushPlan,
-  planPush,
-  uploadReplaced,
-  versionNumber,
-  type WaitOptions,
-  waitForBuild,
-} from "./push";
-export { isTerminalStatus, waitForRun } from "./wait";
+  type ContextOptions,
+  ContextStore,
+  configDir,
+  LOCAL_CONTEXT,
+  type ResolvedContext,
+  resolveContext,
+  type SavedContext,
+} from "./contexts";
+export { type Endpoints, EndpointsError, findStackFile, resolveEndpoints } from "./endpoints";
+export {
+  ApiClientError,
+  BadRequestError,
+  ConflictError,
+  ContextError,
+  CredentialsError,
+  ExpiredCredentialsError,
+  ForbiddenError,
+  NotFoundError,
+  RunFailedError,
+  RunNotFoundError,
+  SkiffClientError,
+  TimeoutError,
+  UnreachableError,
+} from "./errors";
+export { type LogsOptions, RunHandle, type RunLogLine, type WaitOptions } from "./run-handle";
+export {
+  type ListRunsOptions,
+  Paged,
+  PipelinesApi,
+  type RunOptions,
+  RunsApi,
+  SkiffClient,
+  type SkiffClientOptions,
+  StepsApi,
+} from "./skiff-client";
