@@ -1,8 +1,8 @@
 // One Argo resource → the statements that build it: arguments, templates in dependency order, the resource.
-import { print } from "./code";
+import { type PrintableObject, print } from "./code";
 import type { DocContext, Json, TemplateInfo } from "./context";
 import { ImportError } from "./errors";
-import { graphTemplate } from "./graph";
+import { type GraphMode, graphOptions, graphTemplate } from "./graph";
 import { declarations, isRecord } from "./io";
 import { BODIES, leafTemplate, rawTemplateCode, type Written } from "./leaf";
 import { calledTemplates, dependencyOrder, recursiveTemplates } from "./order";
@@ -17,18 +17,42 @@ function bodyOf(template: Json): string | undefined {
   return bodies.length === 1 ? bodies[0] : undefined;
 }
 
-function write(info: TemplateInfo, ctx: DocContext, recursive: boolean): Written {
+function write(info: TemplateInfo, ctx: DocContext, mode: GraphMode): Written {
   const body = bodyOf(info.template);
   if (!body) return { raw: "it has no single template body (container, script, dag, steps, ...)" };
-  if (body === "dag" || body === "steps") {
-    if (recursive) {
-      return {
-        raw: "it runs itself (recursion); the DSL has no reference to a template before it is defined",
-      };
-    }
-    return graphTemplate(info, ctx, body);
-  }
+  if (body === "dag" || body === "steps") return graphTemplate(info, ctx, body, mode);
   return leafTemplate(info, ctx, body);
+}
+
+/**
+ * `const x = declare({...})` for each DAG/steps template of a cycle of templates running each other, so that
+ * each can run the others before they are defined; the variables by template name.
+ */
+function declareCycle(members: readonly string[], ctx: DocContext): Map<string, string> {
+  const declared = new Map<string, string>();
+  for (const name of members) {
+    const info = ctx.templates.get(name) as TemplateInfo;
+    const body = bodyOf(info.template);
+    if (body !== "dag" && body !== "steps") continue;
+    const written = graphOptions(info.template, ctx, body);
+    if ("raw" in written) continue;
+    ctx.imports.add("declare");
+    ctx.statements.push(`const ${info.variable} = declare(${print(written.options)});`);
+    declared.set(name, info.variable);
+    setInterface(info, ctx, !written.options.outputs);
+  }
+  return declared;
+}
+
+/** What users of a template are checked against: the inputs and outputs its builder declares. */
+function setInterface(info: TemplateInfo, ctx: DocContext, outputsFromBlock: boolean): void {
+  const scope = { args: ctx.args, imports: new Set<string>() };
+  const inputs = declarations(info.template.inputs, scope);
+  if (inputs) info.accepts = { parameters: inputs.parameters, artifacts: inputs.artifacts };
+  const outputs = outputsFromBlock ? undefined : declarations(info.template.outputs, scope);
+  info.outputs = outputs
+    ? { parameters: new Set(outputs.parameters.keys()), artifacts: outputs.artifacts }
+    : NO_OUTPUTS;
 }
 
 /** Writes one document's statements into `ctx.statements`; returns the resource's builder call. */
@@ -77,27 +101,42 @@ export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
     ctx.args = { variable: argsVariable, parameters };
   }
   const calls = new Map([...ctx.templates].map(([name, info]) => [name, info.calls]));
-  const recursive = recursiveTemplates(calls);
+  const cycles = recursiveTemplates(calls);
+  const declared = new Map<string, string>();
   for (const name of dependencyOrder([...ctx.templates.keys()], calls)) {
     const info = ctx.templates.get(name) as TemplateInfo;
-    const written = write(info, ctx, recursive.has(name));
+    const cycle = cycles.get(name);
+    if (cycle && cycle.length > 1 && !cycle.some((member) => declared.has(member))) {
+      for (const [member, variable] of declareCycle(cycle, ctx)) declared.set(member, variable);
+    }
+    const declaration = declared.get(name);
+    const declaredOutputs = info.outputs;
+    const written = write(info, ctx, { self: cycle?.length === 1, declared: declaration });
     if ("raw" in written) {
       info.raw = written.raw;
       info.uses.clear();
+      const raw = rawTemplateCode(info, ctx, declaration ? interfaceOf(info, ctx) : undefined);
       ctx.statements.push(
-        `// rawTemplate: ${written.raw}.\nconst ${info.variable} = ${rawTemplateCode(info, ctx)};`,
+        declaration
+          ? `// rawTemplate: ${written.raw}.\n${declaration}.define(${raw});`
+          : `// rawTemplate: ${written.raw}.\nconst ${info.variable} = ${raw};`,
       );
+      if (!declaration) {
+        info.outputs = NO_OUTPUTS;
+        info.accepts = {};
+      }
       continue;
     }
-    // Its users are checked against the interface its builder declared.
-    const scope = { args: ctx.args, imports: new Set<string>() };
-    const inputs = declarations(info.template.inputs, scope);
-    if (inputs) info.accepts = { parameters: inputs.parameters, artifacts: inputs.artifacts };
-    if (info.outputs === NO_OUTPUTS) {
-      const outputs = declarations(info.template.outputs, scope);
-      if (outputs)
-        info.outputs = { parameters: new Set(outputs.parameters.keys()), artifacts: outputs.artifacts };
+    if (declaration) {
+      // Users hold the declaration: typed by what it declares, whatever the block returns.
+      info.outputs = declaredOutputs;
+      ctx.statements.push(`${written.code};`);
+      continue;
     }
+    // A graph template whose block returned outputs has set them already.
+    const returned = info.outputs !== NO_OUTPUTS ? info.outputs : undefined;
+    setInterface(info, ctx, returned !== undefined);
+    if (returned) info.outputs = returned;
     ctx.statements.push(`const ${info.variable} = ${written.code};`);
   }
   return resourceCall(doc.object, ctx, argsVariable, (roots) => {
@@ -110,4 +149,15 @@ export function writeDocument(doc: ImportDocument, ctx: DocContext): string {
     for (const root of roots) visit(root);
     return [...ctx.templates.values()].filter((info) => !reached.has(info.name)).map((info) => info.variable);
   });
+}
+
+/** The inputs and outputs of a declared template, for a raw definition to match its declaration. */
+function interfaceOf(info: TemplateInfo, ctx: DocContext): PrintableObject {
+  const body = bodyOf(info.template) as "dag" | "steps";
+  const written = graphOptions(info.template, ctx, body);
+  if ("raw" in written) return {};
+  const io: PrintableObject = {};
+  if (written.options.inputs) io.inputs = written.options.inputs;
+  if (written.options.outputs) io.outputs = written.options.outputs;
+  return io;
 }

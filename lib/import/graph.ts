@@ -47,8 +47,13 @@ export function templateRefHandle(ref: unknown, ctx: DocContext): string | undef
   return variable;
 }
 
-function runnableOf(node: Json, ctx: DocContext): Runnable | undefined {
+function runnableOf(
+  node: Json,
+  ctx: DocContext,
+  self?: { name: string; runnable: Runnable },
+): Runnable | undefined {
   if (typeof node.template === "string" && node.templateRef === undefined) {
+    if (self && node.template === self.name) return self.runnable;
     const info = ctx.templates.get(node.template);
     if (!info) return undefined;
     return { variable: info.variable, accepts: info.accepts, outputs: info.outputs, local: info.name };
@@ -130,6 +135,8 @@ interface NodeWriting {
   referenced: ReadonlySet<string>;
   /** Every task or step name of the template. */
   names: ReadonlySet<string>;
+  /** The template itself as its block's `d.self`/`s.self`, for a template that runs itself. */
+  self?: { name: string; runnable: Runnable };
   inputs: Scope["inputs"];
 }
 
@@ -156,7 +163,7 @@ function nodeCall(
       raw: `"${name}" refers to {{${w.prefix}.${strangers[0]}}}, which the DSL takes for a sibling it does not have`,
     };
   }
-  const runnable = runnableOf(node, ctx);
+  const runnable = runnableOf(node, ctx, w.self);
   if (!runnable)
     return {
       raw: `${w.prefix === "tasks" ? "task" : "step"} "${name}" runs a template this document does not define`,
@@ -195,8 +202,13 @@ function nodeCall(
     } else extra.onExit = renderValue(node.onExit, scope);
   }
   if (node.hooks !== undefined) {
-    const hooks = hooksCode(node.hooks, ctx, scope, info.uses);
-    if (hooks) options.hooks = hooks;
+    // Hooks that use the node's own outputs or status are made from the node: `(self) => ({ ... })`.
+    const own = referencedNodes(node.hooks, w.prefix).has(name);
+    const nodes = new Map(w.declared);
+    if (own) nodes.set(name, { variable: "self", ...runnable.outputs });
+    const hookScope: Scope = { ...scope, graph: { prefix: w.prefix, nodes } };
+    const hooks = hooksCode(node.hooks, ctx, hookScope, info.uses);
+    if (hooks) options.hooks = own ? new Code(`(self) => (${print(hooks)})`) : hooks;
     else extra.hooks = renderValue(node.hooks, scope);
   }
   let after = "";
@@ -285,14 +297,55 @@ function whenCode(text: string, scope: Scope): Printable {
   return renderText(text, scope);
 }
 
+/** How a graph template is written: plainly, or defining a `declare(...)`d template (mutual recursion). */
+export interface GraphMode {
+  /** Whether the template runs itself (written as `d.self`/`s.self`). */
+  self?: boolean;
+  /** The variable of its declaration, when it defines one: `dag(loop, (d) => ...)`. */
+  declared?: string;
+}
+
+/** Whether the template's outputs refer to its own tasks or steps (then the block returns them). */
+function outputsFromBlock(template: Json, body: "dag" | "steps"): boolean {
+  return referencedNodes(template.outputs, body === "dag" ? "tasks" : "steps").size > 0;
+}
+
+/** The options of a DAG or steps template (name, inputs, outputs the block does not return, fields). */
+export function graphOptions(
+  template: Json,
+  ctx: DocContext,
+  body: "dag" | "steps",
+): { options: PrintableObject } | { raw: string } {
+  const scope = leafScope(ctx);
+  const taken = new Set(body === "dag" ? ["failFast", "target"] : []);
+  const common = commonOptions(template, scope, taken, outputsFromBlock(template, body));
+  if ("raw" in common) return common;
+  const options = common.options;
+  const extra = common.extra;
+  const dag = template.dag;
+  if (body === "dag" && isRecord(dag)) {
+    const dagExtra: PrintableObject = {};
+    for (const [key, value] of Object.entries(dag)) {
+      if (key === "failFast" || key === "target") options[key] = value as Printable;
+      else if (key !== "tasks") dagExtra[key] = renderValue(value, scope);
+    }
+    if (Object.keys(dagExtra).length > 0) extra.dag = dagExtra;
+  }
+  if (Object.keys(extra).length > 0) options.extra = extra;
+  return { options };
+}
+
 /** A `dag(...)` or `steps(...)` template. */
-export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" | "steps"): Written {
+export function graphTemplate(
+  info: TemplateInfo,
+  ctx: DocContext,
+  body: "dag" | "steps",
+  mode: GraphMode = {},
+): Written {
   const template = info.template;
   const prefix = body === "dag" ? "tasks" : "steps";
   const block = body === "dag" ? "d" : "s";
   let groups: Json[][];
-  const dagExtra: PrintableObject = {};
-  const dagOptions: PrintableObject = {};
   if (body === "dag") {
     const dag = template.dag;
     if (!isRecord(dag) || !Array.isArray(dag.tasks) || !dag.tasks.every(isRecord))
@@ -300,10 +353,6 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
     const ordered = dagOrder(dag.tasks as Json[]);
     if (!ordered) return { raw: "its tasks depend on each other in a cycle" };
     groups = ordered.map((task) => [task]);
-    for (const [key, value] of Object.entries(dag)) {
-      if (key === "failFast" || key === "target") dagOptions[key] = value as Printable;
-      else if (key !== "tasks") dagExtra[key] = renderValue(value, leafScope(ctx));
-    }
   } else {
     const steps = template.steps;
     if (
@@ -315,8 +364,8 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
     groups = steps as Json[][];
   }
   const scope = leafScope(ctx);
-  const common = commonOptions(template, scope, new Set(body === "dag" ? ["failFast", "target"] : []), true);
-  if ("raw" in common) return common;
+  const written = graphOptions(template, ctx, body);
+  if ("raw" in written) return written;
   const inputNames = new Map<string, "parameters" | "artifacts">();
   const declaredInputs = declarations(template.inputs, scope);
   for (const name of declaredInputs?.parameters.keys() ?? []) inputNames.set(name, "parameters");
@@ -339,6 +388,7 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
     declared: new Map(),
     referenced,
     names: new Set(nodes.map((node) => String(node.name))),
+    self: mode.self ? { name: info.name, runnable: selfRunnable(template, block, body) } : undefined,
     inputs: { variable: block, names: inputNames },
   };
   const lines: string[] = [];
@@ -371,10 +421,7 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
       );
     }
   }
-  const options = common.options;
-  Object.assign(options, dagOptions);
-  if (Object.keys(dagExtra).length > 0) common.extra.dag = dagExtra;
-  if (template.outputs !== undefined) {
+  if (outputsFromBlock(template, body)) {
     const outputScope: Scope = {
       graph: { prefix, nodes: w.declared },
       inputs: w.inputs,
@@ -386,8 +433,23 @@ export function graphTemplate(info: TemplateInfo, ctx: DocContext, body: "dag" |
     if (outputs.decls) lines.push(`return ${print(outputs.decls)};`);
     info.outputs = { parameters: new Set(outputs.parameters.keys()), artifacts: outputs.artifacts };
   }
-  if (Object.keys(common.extra).length > 0) options.extra = common.extra;
   ctx.imports.add(body);
-  const head = Object.keys(options).length === 1 ? JSON.stringify(options.name) : print(options);
+  const options = written.options;
+  const head =
+    mode.declared ?? (Object.keys(options).length === 1 ? JSON.stringify(options.name) : print(options));
   return { code: `${body}(${head}, (${block}) => {\n${lines.join("\n")}\n})` };
+}
+
+/** `d.self`/`s.self`: typed by the template's inputs and the outputs its options declare. */
+function selfRunnable(template: Json, block: string, body: "dag" | "steps"): Runnable {
+  const scope: Scope = { imports: new Set() };
+  const inputs = declarations(template.inputs, scope);
+  const outputs = outputsFromBlock(template, body) ? undefined : declarations(template.outputs, scope);
+  return {
+    variable: `${block}.self`,
+    accepts: inputs ? { parameters: inputs.parameters, artifacts: inputs.artifacts } : {},
+    outputs: outputs
+      ? { parameters: new Set(outputs.parameters.keys()), artifacts: outputs.artifacts }
+      : NO_OUTPUTS,
+  };
 }

@@ -25,7 +25,9 @@ const DSL_NAMES = [
   "container",
   "cronWorkflow",
   "dag",
+  "declare",
   "eq",
+  "ex",
   "fieldEnv",
   "ge",
   "gt",
@@ -58,6 +60,7 @@ const DSL_NAMES = [
   "d",
   "s",
   "p",
+  "self",
 ];
 
 function exportName(doc: ImportDocument, namer: Namer): string {

@@ -247,7 +247,10 @@ function headersCode(headers: unknown[], scope: Scope): Printable {
 }
 
 /** `rawTemplate({...})`: Argo's own object, for what no builder writes. */
-export function rawTemplateCode(info: TemplateInfo, ctx: DocContext): string {
+export function rawTemplateCode(info: TemplateInfo, ctx: DocContext, io?: PrintableObject): string {
   ctx.imports.add("rawTemplate");
-  return `rawTemplate(${print(renderValue(info.template, leafScope(ctx)))})`;
+  const template = print(renderValue(info.template, leafScope(ctx)));
+  return io && Object.keys(io).length > 0
+    ? `rawTemplate(${template}, ${print(io)})`
+    : `rawTemplate(${template})`;
 }

@@ -40,9 +40,14 @@ export function dependencyOrder(
   return ordered;
 }
 
-/** Templates that run themselves, directly or through others (Tarjan's strongly connected components). */
-export function recursiveTemplates(calls: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
-  const recursive = new Set<string>();
+/**
+ * Templates that run themselves, directly or through others (Tarjan's strongly connected components), each
+ * with the members of its cycle (itself alone when it runs itself directly).
+ */
+export function recursiveTemplates(
+  calls: ReadonlyMap<string, ReadonlySet<string>>,
+): Map<string, readonly string[]> {
+  const recursive = new Map<string, readonly string[]>();
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -69,8 +74,9 @@ export function recursiveTemplates(calls: ReadonlyMap<string, ReadonlySet<string
       component.push(member);
       if (member === name) break;
     }
-    if (component.length > 1 || calls.get(name)?.has(name))
-      for (const member of component) recursive.add(member);
+    if (component.length > 1 || calls.get(name)?.has(name)) {
+      for (const member of component) recursive.set(member, component);
+    }
   };
   for (const name of calls.keys()) if (!index.has(name)) connect(name);
   return recursive;

@@ -41,6 +41,7 @@ export function resolveReference(body: string, scope: Scope): string | undefined
     if (rest.length === 1 && NODE_FIELDS[rest[0]]) return `${node.variable}.${NODE_FIELDS[rest[0]]}`;
     if (rest[0] !== "outputs") return undefined;
     if (rest.length === 2 && rest[1] === "result") return `${node.variable}.result`;
+    if (rest.length === 2 && rest[1] === "parameters") return `${node.variable}.outputParameters`;
     if (rest.length !== 3) return undefined;
     const [, kind, name] = rest;
     if (kind === "parameters") {
@@ -117,14 +118,26 @@ export function renderValue(value: unknown, scope: Scope): Printable {
 
 const NODE_TAG = { tasks: /\{\{(?:tasks)\.([^.}\s]+)/g, steps: /\{\{(?:steps)\.([^.}\s]+)/g };
 
-/** Names of the tasks or steps a value's strings refer to. */
+// Inside `{{=…}}`: `tasks.x` or `tasks['x-y']`, which the DSL counts as references too.
+const EXPRESSION_TAG = /\{\{=([\s\S]*?)\}\}/g;
+const EXPRESSION_NODE = {
+  tasks: /(?<![\w$.#])tasks(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
+  steps: /(?<![\w$.#])steps(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
+};
+
+/** Names of the tasks or steps a value's strings refer to (in `{{…}}` tags and `{{=…}}` expressions). */
 export function referencedNodes(
   value: unknown,
   prefix: "tasks" | "steps",
   into = new Set<string>(),
 ): Set<string> {
   if (typeof value === "string") {
-    if (value.includes("{{")) for (const match of value.matchAll(NODE_TAG[prefix])) into.add(match[1]);
+    if (!value.includes("{{")) return into;
+    for (const match of value.matchAll(NODE_TAG[prefix])) into.add(match[1]);
+    for (const tag of value.matchAll(EXPRESSION_TAG)) {
+      for (const match of tag[1].matchAll(EXPRESSION_NODE[prefix]))
+        into.add(match[1] ?? match[2] ?? match[3]);
+    }
   } else if (Array.isArray(value)) {
     for (const entry of value) referencedNodes(entry, prefix, into);
   } else if (typeof value === "object" && value !== null) {

@@ -27,14 +27,6 @@ const EXCEPTIONS: Record<string, { reason: string; failure: RegExp }> = {
     reason: "Hera's test value apiVersion argoproj.io/v0beta9000: the DSL always writes argoproj.io/v1alpha1",
     failure: /^differs at apiVersion$/,
   },
-  "hera/misc/volume_mounts_wt.yaml#0": {
-    reason: "a WorkflowTemplate with generateName: the DSL's workflowTemplate() requires a name",
-    failure: /a WorkflowTemplate needs a name/,
-  },
-  "hera/misc/workflow_with_global_params.yaml#0": {
-    reason: "a WorkflowTemplate with generateName: the DSL's workflowTemplate() requires a name",
-    failure: /a WorkflowTemplate needs a name/,
-  },
 };
 
 function yamlFiles(dir: string): string[] {
@@ -141,16 +133,7 @@ describe("skiff import round trip (Argo's examples and Hera's corpus)", () => {
       names.set(`m${index}.ts`, outcome.key);
     }
     const diagnostics = await typecheckPipeline(sources, { timeoutMs: 300_000 });
-    const failing = [
-      ...new Set(diagnostics.map((d) => names.get(d.file ?? "") ?? `${d.file}: ${d.message}`)),
-    ];
-    // Only the WorkflowTemplates named by generateName fail: workflowTemplate()'s type requires a name.
-    expect(failing.sort()).toEqual(
-      Object.entries(EXCEPTIONS)
-        .filter(([, e]) => /requires a name/.test(e.reason))
-        .map(([key]) => key)
-        .sort(),
-    );
+    expect(diagnostics.map((d) => `${names.get(d.file ?? "")}: ${d.message}`)).toEqual([]);
   }, 300_000);
 
   it("writes code Biome's formatter leaves unchanged (a sample of one in 24, with the project's biome.json)", async () => {

@@ -89,7 +89,7 @@ spec:
     expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
   });
 
-  it("writes a recursive template with rawTemplate and says why", async () => {
+  it("writes a template that runs itself with s.self, and templates that run each other with declare", async () => {
     const yaml = `kind: Workflow
 apiVersion: argoproj.io/v1alpha1
 metadata: {generateName: r-}
@@ -99,10 +99,53 @@ spec:
   - name: loop
     steps:
     - - {name: again, template: loop, when: "1 == 2"}
+    - - {name: other, template: ping}
+  - name: ping
+    inputs: {parameters: [{name: n, default: "1"}]}
+    dag:
+      tasks:
+      - {name: pong, template: pong}
+  - name: pong
+    dag:
+      tasks:
+      - {name: ping, template: ping, when: "1 == 2"}
 `;
     const source = importSource(yaml, "r.yaml");
-    expect(source).toContain("// rawTemplate: it runs itself (recursion)");
-    expect(source).toContain("const loop = rawTemplate(");
+    expect(source).toContain('s.step("again", s.self, { when: "1 == 2" });');
+    expect(source).toContain('const ping = declare({ name: "ping", inputs: { n: param("1") } });');
+    expect(source).toContain('const pong = declare({ name: "pong" });');
+    expect(source).toMatch(/\ndag\(ping, \(d\) => \{\n\s*d\.task\("pong", pong\);/);
+    expect(source).not.toContain("rawTemplate");
+    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+  });
+
+  it("makes hooks from their own step when they use its outputs, and writes the outputs aggregate", async () => {
+    const yaml = `kind: Workflow
+apiVersion: argoproj.io/v1alpha1
+metadata: {generateName: h-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - name: make
+        template: make
+        withItems: [1, 2]
+        hooks:
+          exit: {template: show, arguments: {parameters: [{name: text, value: "{{steps.make.outputs.parameters.n}}"}]}}
+    - - {name: all, template: show, arguments: {parameters: [{name: text, value: "{{steps.make.outputs.parameters}}"}]}}
+  - name: make
+    outputs: {parameters: [{name: n, valueFrom: {path: /tmp/n}}]}
+    container: {image: alpine, command: [sh, -c, "echo 1 > /tmp/n"]}
+  - name: show
+    inputs: {parameters: [{name: text}]}
+    container: {image: alpine, command: [echo, "{{inputs.parameters.text}}"]}
+`;
+    const source = importSource(yaml, "h.yaml");
+    expect(source).toContain(
+      "hooks: (self) => ({ exit: { template: show, args: { text: self.outputs.n } } })",
+    );
+    expect(source).toContain('s.step("all", show, { args: { text: makeStep.outputParameters } });');
     expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
   });
 
