@@ -2,9 +2,17 @@
 import { Code, type Printable, type PrintableObject, print } from "./code";
 import type { DocContext, Json, TemplateInfo } from "./context";
 import { dependsCode, dependsTasks, parseDependsTree, plainConjunction } from "./depends";
+import { expressionCode } from "./expression";
 import { type Accepts, argumentValues, declarations, isRecord } from "./io";
 import { commonOptions, leafScope, type Written } from "./leaf";
-import { type NodeRef, referencedNodes, renderText, renderValue, type Scope } from "./refs";
+import {
+  type NodeRef,
+  referencedNodes,
+  renderText,
+  renderValue,
+  type Scope,
+  workflowReference,
+} from "./refs";
 
 const NODE_FIELDS = new Set([
   "name",
@@ -90,7 +98,11 @@ export function hooksCode(
       if (!args) return undefined;
       written.args = args;
     }
-    if (hook.expression !== undefined) written.expression = renderValue(hook.expression, scope);
+    if (hook.expression !== undefined) {
+      const expression =
+        typeof hook.expression === "string" ? expressionCode(hook.expression, "expr", scope) : undefined;
+      written.expression = expression ? new Code(expression) : renderValue(hook.expression, scope);
+    }
     if (runnable.local) used.push(runnable.local);
     out[name] = written;
   }
@@ -264,20 +276,9 @@ const HELPERS: Record<string, string> = {
   "=~": "matches",
 };
 
-// Workflow-scope operands of a comparison, as the DSL's `workflowRef` spells them.
-const WORKFLOW_REFS: Record<string, string> = {
-  "{{workflow.status}}": "workflowRef.status",
-  "{{workflow.name}}": "workflowRef.name",
-  "{{workflow.namespace}}": "workflowRef.namespace",
-  "{{workflow.uid}}": "workflowRef.uid",
-  "{{workflow.failures}}": "workflowRef.failures",
-};
-
 function operand(text: string, scope: Scope): Printable {
-  const workflow = WORKFLOW_REFS[text];
-  if (workflow === undefined) return renderText(text, scope);
-  scope.imports.add("workflowRef");
-  return new Code(workflow);
+  const workflow = workflowReference(text, scope);
+  return workflow === undefined ? renderText(text, scope) : new Code(workflow);
 }
 
 /** `eq(flip.result, "heads")` for `{{steps.flip.outputs.result}} == heads`; the text with references otherwise. */
@@ -307,7 +308,19 @@ export interface GraphMode {
 
 /** Whether the template's outputs refer to its own tasks or steps (then the block returns them). */
 function outputsFromBlock(template: Json, body: "dag" | "steps"): boolean {
-  return referencedNodes(template.outputs, body === "dag" ? "tasks" : "steps").size > 0;
+  return outputNodes(template, body === "dag" ? "tasks" : "steps").size > 0;
+}
+
+/** Tasks or steps the template's outputs refer to, in `{{…}}` tags or in a `valueFrom.expression`. */
+function outputNodes(template: Json, prefix: "tasks" | "steps"): Set<string> {
+  const names = referencedNodes(template.outputs, prefix);
+  const parameters = isRecord(template.outputs) ? template.outputs.parameters : undefined;
+  for (const parameter of Array.isArray(parameters) ? parameters : []) {
+    const from = isRecord(parameter) && isRecord(parameter.valueFrom) ? parameter.valueFrom : undefined;
+    // An expression names tasks without braces (`tasks['flip-coin'].outputs.result`).
+    if (typeof from?.expression === "string") referencedNodes(`{{=${from.expression}}}`, prefix, names);
+  }
+  return names;
 }
 
 /** The options of a DAG or steps template (name, inputs, outputs the block does not return, fields). */
@@ -372,7 +385,7 @@ export function graphTemplate(
   for (const name of declaredInputs?.artifacts ?? []) inputNames.set(name, "artifacts");
   const nodes = groups.flat();
   // A node needs a variable when another node (or the template's outputs) refers to it.
-  const referenced = referencedNodes(template.outputs, prefix);
+  const referenced = outputNodes(template, prefix);
   for (const node of nodes) {
     for (const other of referencedNodes(node, prefix)) if (other !== node.name) referenced.add(other);
     if (typeof node.depends === "string") {

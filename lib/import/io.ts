@@ -1,5 +1,6 @@
 // Inputs, outputs and arguments: Argo's lists written as the DSL's declaration maps (`param`, `artifact`).
 import { Code, type Printable, type PrintableObject, print } from "./code";
+import { expressionCode } from "./expression";
 import { renderValue, type Scope } from "./refs";
 
 type Json = Record<string, unknown>;
@@ -24,7 +25,11 @@ export function paramDecl(parameter: Json, scope: Scope): Code | undefined {
   if (Object.keys(rest).length === 0) return new Code("param()");
   if (only(rest, "default") && isScalar(rest.default))
     return new Code(`param(${print(renderValue(rest.default, scope))})`);
-  return new Code(`param(${print(renderValue(rest, scope))})`);
+  const options = renderValue(rest, scope) as PrintableObject;
+  const expression = isRecord(rest.valueFrom) ? rest.valueFrom.expression : undefined;
+  const written = typeof expression === "string" ? expressionCode(expression, "expr", scope) : undefined;
+  if (written) (options.valueFrom as PrintableObject).expression = new Code(written);
+  return new Code(`param(${print(options)})`);
 }
 
 /** `artifact({...})` with the DSL's short forms (`archive: "none"`, `raw: "text"`, `http: "url"`, ...). */
@@ -119,7 +124,8 @@ export function argumentValues(args: unknown, accepts: Accepts, scope: Scope): P
     if (accepts.artifacts?.has(parameter.name)) return undefined;
     const value = parameter.value;
     if (value === null || value === undefined) return undefined;
-    out[parameter.name] = renderValue(value, scope);
+    const expression = typeof value === "string" ? expressionCode(value, "tag", scope) : undefined;
+    out[parameter.name] = expression ? new Code(expression) : renderValue(value, scope);
   }
   for (const artifact of artifacts) {
     if (!isRecord(artifact) || typeof artifact.name !== "string" || artifact.name in out) return undefined;

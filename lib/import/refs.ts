@@ -159,3 +159,19 @@ export function referencedArguments(value: unknown, into = new Set<string>()): S
   }
   return into;
 }
+
+// Workflow-scope references as the DSL's `workflowRef` spells them.
+const WORKFLOW_REFS: Record<string, string> = {
+  "{{workflow.status}}": "workflowRef.status",
+  "{{workflow.name}}": "workflowRef.name",
+  "{{workflow.namespace}}": "workflowRef.namespace",
+  "{{workflow.uid}}": "workflowRef.uid",
+  "{{workflow.failures}}": "workflowRef.failures",
+};
+
+/** `workflowRef.status` for `{{workflow.status}}` (and the other workflow-scope names it has). */
+export function workflowReference(tag: string, scope: Scope): string | undefined {
+  const code = WORKFLOW_REFS[tag];
+  if (code !== undefined) scope.imports.add("workflowRef");
+  return code;
+}

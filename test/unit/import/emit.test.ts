@@ -149,6 +149,41 @@ spec:
     expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
   });
 
+  it("writes expressions with ex(...) when the builder writes the same text back, and leaves the others as text", async () => {
+    const yaml = `kind: Workflow
+apiVersion: argoproj.io/v1alpha1
+metadata: {generateName: e-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    outputs:
+      parameters:
+      - name: picked
+        valueFrom: {expression: "tasks['flip-coin'].outputs.result == 'heads' ? tasks.a.outputs.result : 'none'"}
+      - name: spaced
+        valueFrom: {expression: 'tasks.a.outputs.result == "x"'}
+    dag:
+      tasks:
+      - {name: flip-coin, template: say}
+      - name: a
+        template: echo
+        depends: flip-coin
+        arguments: {parameters: [{name: n, value: "{{=asInt(tasks['flip-coin'].outputs.result) * 10}}"}]}
+  - name: say
+    container: {image: alpine, command: [echo, heads]}
+  - name: echo
+    inputs: {parameters: [{name: n}]}
+    container: {image: alpine, command: [echo, "{{inputs.parameters.n}}"]}
+`;
+    const source = importSource(yaml, "e.yaml");
+    expect(source).toContain('expression: ex(flipCoin.result).eq("heads").check(a.result, "none")');
+    // expr-lang's double quotes would come back single-quoted: kept as written.
+    expect(source).toContain('expression: "tasks.a.outputs.result == \\"x\\""');
+    expect(source).toContain("args: { n: ex(flipCoin.result).asInt().times(10) }");
+    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+  });
+
   it("declares a templateRef once and passes artifacts to it as artifact(...)", async () => {
     const yaml = `kind: Workflow
 apiVersion: argoproj.io/v1alpha1
