@@ -43,6 +43,7 @@ const DSL_NAMES = [
   "or",
   "param",
   "python",
+  "pythonScript",
   "rawTemplate",
   "resource",
   "resourceEnv",

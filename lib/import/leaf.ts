@@ -1,4 +1,6 @@
 // Templates without children: container, script, resource, suspend, http; `rawTemplate` for the rest.
+import type { ParamDecl } from "../dsl/data";
+import { pythonScriptSource } from "../dsl/python-script";
 import { Code, type Printable, type PrintableObject, print } from "./code";
 import type { DocContext, Json, TemplateInfo } from "./context";
 import { declarations, isRecord } from "./io";
@@ -77,6 +79,35 @@ function languageOf(script: Json): { builder: string; image: string } | undefine
   const command = script.command;
   if (!Array.isArray(command) || command.length !== 1 || typeof command[0] !== "string") return undefined;
   return Object.hasOwn(LANGUAGES, command[0]) ? LANGUAGES[command[0]] : undefined;
+}
+
+const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The body of a Python script that starts with the preamble Hera's `@script` (and the DSL's `pythonScript`)
+ * writes for its inputs, when `pythonScript` generates exactly this source back from it.
+ */
+function heraScript(template: Json, script: Json): { body: string; addCwdToSysPath: boolean } | undefined {
+  const source = script.source;
+  if (typeof source !== "string") return undefined;
+  const inputs: Record<string, ParamDecl> = {};
+  const parameters = isRecord(template.inputs) ? template.inputs.parameters : undefined;
+  for (const parameter of Array.isArray(parameters) ? parameters : []) {
+    if (!isRecord(parameter) || typeof parameter.name !== "string") return undefined;
+    if (!PYTHON_NAME.test(parameter.name)) return undefined;
+    inputs[parameter.name] = { kind: "parameter", options: { valueFrom: parameter.valueFrom as never } };
+  }
+  const parsed = Object.values(inputs).filter((input) => input.options.valueFrom === undefined);
+  // Without the path header or a parsed input, there is no preamble: `python(...)` says it all.
+  for (const addCwdToSysPath of parsed.length > 0 ? [true, false] : [true]) {
+    const preamble = pythonScriptSource("", inputs, addCwdToSysPath);
+    if (!source.startsWith(preamble)) continue;
+    const body = source.slice(preamble.length);
+    if (body.trim() !== "" && pythonScriptSource(body, inputs, addCwdToSysPath) === source) {
+      return { body, addCwdToSysPath };
+    }
+  }
+  return undefined;
 }
 
 export type Written = { code: string } | { raw: string };
@@ -216,6 +247,13 @@ export function leafTemplate(info: TemplateInfo, ctx: DocContext, body: string):
       // `python(...)` and its siblings write the interpreter themselves, and the image when it is theirs.
       delete options.command;
       if (value.image === language.image) delete options.image;
+      const hera = language.builder === "python" ? heraScript(template, value) : undefined;
+      if (hera) {
+        // Hera's `@script` preamble, which `pythonScript` generates from the inputs: only the body is written.
+        options.source = renderText(hera.body, scope);
+        if (!hera.addCwdToSysPath) options.addCwdToSysPath = false;
+        return { code: call(ctx, "pythonScript", options, common.extra) };
+      }
       return { code: call(ctx, language.builder, options, common.extra) };
     }
     return { code: call(ctx, body, options, common.extra) };

@@ -184,6 +184,37 @@ spec:
     expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
   });
 
+  it("writes a Python script that starts with Hera's input preamble as pythonScript with only its body", async () => {
+    const yaml = `kind: Workflow
+apiVersion: argoproj.io/v1alpha1
+metadata: {generateName: py-}
+spec:
+  entrypoint: hello
+  templates:
+  - name: hello
+    inputs: {parameters: [{name: s}, {name: n, default: "2"}]}
+    script:
+      image: python:3.12
+      command: [python]
+      source: |-
+        import os
+        import sys
+        sys.path.append(os.getcwd())
+        import json
+        try: n = json.loads(r'''{{inputs.parameters.n}}''')
+        except: n = r'''{{inputs.parameters.n}}'''
+        try: s = json.loads(r'''{{inputs.parameters.s}}''')
+        except: s = r'''{{inputs.parameters.s}}'''
+
+        print(s * n)
+`;
+    const source = importSource(yaml, "py.yaml");
+    expect(source).toContain(
+      'const hello = pythonScript({ name: "hello", source: "print(s * n)", inputs: { s: param(), n: param("2") } });',
+    );
+    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+  });
+
   it("declares a templateRef once and passes artifacts to it as artifact(...)", async () => {
     const yaml = `kind: Workflow
 apiVersion: argoproj.io/v1alpha1
