@@ -1,14 +1,19 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
+import { intOrStringValue } from "../../argo/intstr";
 import type { NodePhase } from "../../argo/phases";
 import type { ArtifactStore } from "./artifacts/store";
 import { type ImageRule, resolveImage } from "./images";
 import type { StepLauncher } from "./launcher";
+import { lookPathError } from "./look-path";
 import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
 import type { HostProcessSpec, OutputChunk, StepFile, StepProcess } from "./process";
 import { layoutKey, preparedLayout, type StepDirPool } from "./step-dirs";
 import { parseDurationMs } from "./time";
+
+/** The exit code of Argo's emissary when it cannot start the main process. */
+const EMISSARY_FAILURE_EXIT_CODE = 64;
 
 /** Argo keeps the last 256 kB of stdout as `outputs.result`. */
 export const RESULT_LIMIT_BYTES = 256 * 1024;
@@ -84,7 +89,9 @@ function shimDirFor(
 
 function deadlineMs(t: Template): number | undefined {
   const limits: number[] = [];
-  if (t.activeDeadlineSeconds !== undefined) limits.push(Number(t.activeDeadlineSeconds) * 1000);
+  // intstr.Int64, as the pod is built (workflowpod.go): a tag must have been substituted to an integer.
+  if (t.activeDeadlineSeconds !== undefined && t.activeDeadlineSeconds !== null)
+    limits.push(intOrStringValue(t.activeDeadlineSeconds) * 1000);
   if (t.timeout) limits.push(parseDurationMs(t.timeout));
   return limits.length ? Math.min(...limits) : undefined;
 }
@@ -169,6 +176,12 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
       message: `image "${image}" has no host mapping in the local engine (add a rule with the images option)`,
     };
   }
+  let own: number | undefined;
+  try {
+    own = deadlineMs(t);
+  } catch (error) {
+    return { phase: "Error", message: error instanceof Error ? error.message : String(error) };
+  }
   const declared = declaredPaths(t);
   // Nothing is read back from the directory of a step that declares no paths: it can be a reused one.
   const lease = req.stepDirs.lease(req.node.id, declared.length === 0);
@@ -188,11 +201,12 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   if (t.script) {
     const scriptPath = join(stepDir, "script");
     // Executable, as Argo stages it (`sh -c <script>` runs it directly).
-    files.push({ path: scriptPath, text: mapper.rewrite(t.script.source), mode: 0o755 });
+    files.push({ path: scriptPath, text: mapper.rewrite(t.script.source ?? ""), mode: 0o755 });
     argv = [...(container.command ?? []), ...(container.args ?? []), scriptPath];
   } else if (!container.command?.length) {
     argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];
   }
+  const argvAsWritten = argv[0];
   // A loop, not argv.map: map's result is a holey array, another shape for this hot function to meet (it was
   // deoptimized there in the first runs of a process).
   const last = t.script ? argv.length - 1 : -1;
@@ -233,7 +247,6 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   req.onStart(proc);
   let timedOut = false;
   const limits: number[] = [];
-  const own = deadlineMs(t);
   if (own !== undefined) limits.push(own);
   if (req.maxDeadline !== undefined) limits.push(Math.max(0, req.maxDeadline - Date.now()));
   const timer =
@@ -254,7 +267,16 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   let phase: NodePhase;
   let message: string | undefined;
   const halt = req.haltReason();
-  if (result.spawnError) {
+  const notFound = result.spawnError
+    ? await lookPathError(argv[0] ?? "", env.PATH ?? req.hostEnv.PATH ?? "", workingDir, argvAsWritten)
+    : undefined;
+  if (notFound) {
+    // The emissary's LookPath fails before main starts: main exits 64 with the error as its termination
+    // message, so the node is Failed (cmd/argoexec emissary.go and main.go; operator.go inferFailedReason).
+    phase = "Failed";
+    message = `main: Error (exit code ${EMISSARY_FAILURE_EXIT_CODE}): failed to find name in PATH: ${notFound}`;
+    outputs.exitCode = String(EMISSARY_FAILURE_EXIT_CODE);
+  } else if (result.spawnError) {
     phase = "Error";
     message = `failed to start ${argv[0]}: ${result.spawnError.message}`;
   } else if (result.launcherError) {

@@ -1,4 +1,4 @@
-import type { Inputs, NodeStatus, Template } from "../../../argo";
+import type { Inputs, NodeStatus, RetryStrategy, Template } from "../../../argo";
 import { failedOrError, isFulfilled } from "../../../argo/phases";
 import type { NodeType } from "../nodes";
 import { needsSubst, substDeep } from "../scope";
@@ -36,7 +36,7 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
     const args = req.args ? substDeep(req.args, ctx.globals.vars) : undefined;
     inputs = resolveInputs(tmpl, args, ctx.globals.artifacts);
     // Variables for substitution: a leaf template without tags (most) has no use for them.
-    const needsVars = tmpl.retryStrategy || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
+    const needsVars = retryStrategyOf(ctx, tmpl) || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
     vars = needsVars ? inputVars(ctx.globals.vars, tmpl, inputs) : NO_VARS;
   } catch (error) {
     return ctx.table.init(req.nodeName, "Skipped", {
@@ -56,7 +56,7 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
       hooked: req.hooked,
     });
   }
-  if (tmpl.retryStrategy) {
+  if (retryStrategyOf(ctx, tmpl)) {
     return executeWithRetry(ctx, req, tmpl, inputs, vars, (name, attemptVars, extras) =>
       executeAttempt(ctx, name, { ...req, hooked: false }, tmpl, inputs, attemptVars, extras),
     );
@@ -137,6 +137,11 @@ function resolveTemplate(ctx: RunContext, req: ExecRequest): Template {
   if (!named) throw new TemplateError(`template ${req.templateName ?? "(none)"} not found`);
   const defaults = ctx.wf.spec.templateDefaults;
   return defaults ? { ...defaults, ...named } : named;
+}
+
+/** The template's retryStrategy, else the workflow's `spec.retryStrategy` (operator.go, retryStrategy()). */
+function retryStrategyOf(ctx: RunContext, t: Template): RetryStrategy | undefined {
+  return t.retryStrategy ?? ctx.wf.spec.retryStrategy;
 }
 
 function templateType(t: Template): NodeType {

@@ -1,4 +1,5 @@
 import type { Inputs, NodeStatus, RetryStrategy, Template } from "../../../argo";
+import { intOrStringValue } from "../../../argo/intstr";
 import { failedOrError, type NodePhase } from "../../../argo/phases";
 import { evaluateExpr } from "../expr";
 import { subst } from "../scope";
@@ -24,16 +25,20 @@ export async function executeWithRetry(
   vars: Record<string, string>,
   attempt: Attempt,
 ): Promise<NodeStatus> {
-  const strategy = tmpl.retryStrategy ?? {};
+  // A template without its own retryStrategy takes the workflow's (operator.go, retryStrategy()).
+  const strategy = tmpl.retryStrategy ?? ctx.wf.spec.retryStrategy ?? {};
   const node = ctx.table.init(req.nodeName, "Retry", {
     boundaryId: req.boundaryId,
     templateName: req.templateName,
     phase: "Running",
     hooked: req.hooked,
   });
-  node.inputs = inputs;
-  const limit =
-    strategy.limit === undefined ? Number.POSITIVE_INFINITY : Number(subst(String(strategy.limit), vars));
+  if (inputs.parameters?.length || inputs.artifacts?.length) node.inputs = inputs;
+  // Resolved when an attempt failed, as processNodeRetries does (intstr.Int32 of the substituted limit).
+  const limitOf = () =>
+    strategy.limit === undefined || strategy.limit === null
+      ? Number.POSITIVE_INFINITY
+      : intOrStringValue(typeof strategy.limit === "number" ? strategy.limit : subst(strategy.limit, vars));
   const backoff = strategy.backoff;
   const firstStart = Date.now();
   const maxDuration = backoff?.maxDuration
@@ -58,8 +63,16 @@ export async function executeWithRetry(
       return node;
     };
     if (!ctx.control.canSchedule(req.onExit)) return stop(child.message ?? ctx.control.haltMessage());
-    if (n >= limit) return stop("No more retries left");
     if (!policyAllows(strategy, child)) return stop(child.message ?? "No more retries left");
+    let limit: number;
+    try {
+      limit = limitOf();
+    } catch (error) {
+      // processNodeRetries' error: the Retry node is marked Error with it (operator.go, executeTemplate).
+      ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+      return node;
+    }
+    if (n >= limit) return stop("No more retries left");
     if (strategy.expression && !expressionAllows(strategy.expression, child, n)) {
       return stop("retryStrategy.expression evaluated to false");
     }
@@ -67,7 +80,13 @@ export async function executeWithRetry(
       return stop("Max duration limit exceeded");
     }
     if (backoff?.duration !== undefined) {
-      const wait = backoffMs(backoff, n, vars);
+      let wait: number;
+      try {
+        wait = backoffMs(backoff, n, vars);
+      } catch (error) {
+        ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+        return node;
+      }
       if (maxDuration !== undefined && Date.now() + wait - firstStart > maxDuration) {
         return stop("Backoff would exceed max duration limit");
       }
@@ -118,7 +137,10 @@ function backoffMs(
   vars: Record<string, string>,
 ): number {
   const base = parseDurationMs(subst(String(backoff.duration), vars));
-  const factor = backoff.factor !== undefined ? Number(backoff.factor) : 0;
+  const factor =
+    backoff.factor === undefined || backoff.factor === null
+      ? 0
+      : intOrStringValue(typeof backoff.factor === "number" ? backoff.factor : subst(backoff.factor, vars));
   const wait = factor > 0 ? base * factor ** n : base;
   return backoff.cap !== undefined ? Math.min(wait, parseDurationMs(String(backoff.cap))) : wait;
 }
