@@ -1,5 +1,5 @@
 // Dev-time generator for lib/compiler/lint/argo-validate.generated.ts: the subset of Argo's JSON Schema
-// (../shared/argo/schema.json) reachable from the spec of the four manifest kinds Skiff builds or lints
+// (../shared/argo/schema.json) reachable from the spec of the four spec kinds Skiff builds or lints
 // (no descriptions, no `status`), compiled by ajv into standalone validator code. The deployed build
 // function has no ../shared, and compiling the schema at run time costs ~600 ms per process, which the
 // CLI cannot afford. Re-run after the shared schema changes: `node scripts/gen-argo-schema.mjs`.
@@ -51,7 +51,7 @@ while (pending.length > 0) {
   if (definitions[name]) continue;
   const def = source.definitions[name];
   if (!def) throw new Error(`schema.json has no definition ${name}`);
-  // Manifests are linted before they run: the status a server adds is not ours to check.
+  // Specs are linted before they run: the status a server adds is not ours to check.
   const { status: _status, ...properties } = def.properties ?? {};
   const own = ROOTS.includes(name) ? { ...def, properties } : def;
   definitions[name] = name === INT_OR_STRING ? { type: ["string", "integer"] } : strip(own);

@@ -6,7 +6,7 @@ export type * from "./types.generated";
 
 import type { ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowTemplate } from "./types.generated";
 
-/** Any manifest Skiff can compile to or accept. */
-export type Manifest = Workflow | WorkflowTemplate | CronWorkflow | ClusterWorkflowTemplate;
+/** Any spec Skiff can compile to or accept. */
+export type Spec = Workflow | WorkflowTemplate | CronWorkflow | ClusterWorkflowTemplate;
 
 export const ARGO_API_VERSION = "argoproj.io/v1alpha1";

@@ -1,4 +1,4 @@
-// The canonical form of a manifest, shared by its YAML and JSON renderings: a fixed key order wherever
+// The canonical form of a spec, shared by its YAML and JSON renderings: a fixed key order wherever
 // keys appear. Kept apart from the YAML writer so that JSON does not load it.
 // Keys that lead, in this order, wherever they appear (Argo's documentation order: identity, then the
 // template's interface, then its body). Other keys follow alphabetically; TRAILING keys close the object.
@@ -80,7 +80,7 @@ export function canonicalize<T>(value: T): T {
   return out as T;
 }
 
-/** Canonical, pretty JSON for a manifest (same key order as the YAML). */
-export function toJson(manifest: unknown): string {
-  return `${JSON.stringify(canonicalize(manifest), null, 2)}\n`;
+/** Canonical, pretty JSON for a spec (same key order as the YAML). */
+export function toJson(spec: unknown): string {
+  return `${JSON.stringify(canonicalize(spec), null, 2)}\n`;
 }

@@ -79,13 +79,13 @@ export async function runBuild(pipeline: string, options: BuildCommandOptions): 
   const file = existingFile(pipeline);
   if (!isPipeline(file)) throw new UsageError(`skiff build takes a pipeline .ts file, got ${pipeline}`);
   const result = await compileFile(file, options.params, options.typecheck);
-  const ok = result.ok && result.manifest !== undefined;
+  const ok = result.ok && result.spec !== undefined;
   let spec: string | undefined;
   if (ok) {
     const asJson = options.output?.endsWith(".json") === true;
     // The result renders each format once, on first read.
     spec = asJson ? result.json : result.yaml;
-    if (spec === undefined) throw new Error("the compiler returned a manifest without its spec text");
+    if (spec === undefined) throw new Error("the compiler returned a spec without its spec text");
     // One synchronous write: the CLI has nothing else to do meanwhile (and no thread-pool round trips).
     if (options.output) writeFileSync(options.output, spec);
   }
@@ -93,7 +93,7 @@ export async function runBuild(pipeline: string, options: BuildCommandOptions): 
     const out = {
       ok,
       diagnostics: result.diagnostics,
-      ...(ok ? { output: options.output ?? null, manifest: result.manifest } : {}),
+      ...(ok ? { output: options.output ?? null, spec: result.spec } : {}),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {

@@ -1,9 +1,9 @@
-import type { Manifest } from "../argo";
+import type { Spec } from "../argo";
 import { type BundleOptions, bundleDsl, bundlePipeline, EMPTY_SOURCE_MAP, startBundle } from "./bundle";
 import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { lazy } from "./lazy";
-import type { ManifestSites } from "./lint";
+import type { SpecSites } from "./lint";
 import type { ServiceAccountPolicy } from "./lint/service-accounts";
 import {
   type EvaluationError,
@@ -38,7 +38,7 @@ export interface CompileOptions {
   /** The sandbox to evaluate in. Default: a fresh isolate per evaluation (`IsolateSandbox`) with `limits`. */
   sandbox?: Sandbox;
   /**
-   * Record where user code created each part of the manifest (`sites`) even for a clean build. Default:
+   * Record where user code created each part of the spec (`sites`) even for a clean build. Default:
    * false: sites are recorded, by evaluating the pipeline a second time, only when a diagnostic needs
    * placing, so a clean build never pays for them.
    */
@@ -50,17 +50,17 @@ export interface CompileOptions {
 export interface CompileResult {
   /** True when there is no error diagnostic. */
   ok: boolean;
-  /** The evaluated manifest (present whenever evaluation succeeded, even if lint found errors). */
-  manifest?: Manifest;
-  /** Deterministic YAML of `manifest`. */
+  /** The evaluated spec (present whenever evaluation succeeded, even if lint found errors). */
+  spec?: Spec;
+  /** Deterministic YAML of `spec`. */
   yaml?: string;
-  /** Canonical JSON text of `manifest`. */
+  /** Canonical JSON text of `spec`. */
   json?: string;
   /**
-   * Where user code created each part of the manifest (spec path → file:line:col): filled when a diagnostic
+   * Where user code created each part of the spec (spec path → file:line:col): filled when a diagnostic
    * needed placing or `callSites` was set, else empty.
    */
-  sites?: ManifestSites;
+  sites?: SpecSites;
   diagnostics: Diagnostic[];
 }
 
@@ -69,7 +69,7 @@ export const BUNDLE_FILENAME = "skiff-pipeline.bundle.js";
 
 /**
  * Compiles a pipeline: bundles it with esbuild (only `skiff` and relative imports in the upload resolve),
- * evaluates the bundle in the sandbox, lints the manifest, and renders YAML and JSON. Never throws
+ * evaluates the bundle in the sandbox, lints the spec, and renders YAML and JSON. Never throws
  * for a bad pipeline: everything wrong with it comes back as diagnostics.
  */
 export async function compilePipeline(options: CompileOptions): Promise<CompileResult> {
@@ -111,7 +111,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   const writer = import("./yaml");
   linter.catch(() => undefined);
   writer.catch(() => undefined);
-  // The manifest is linted and written while the checker runs; its diagnostics come first when it is done.
+  // The spec is linted and written while the checker runs; its diagnostics come first when it is done.
   const outcome = await first;
   const sourceMap = lazy(() => sourceMapOf(bundle.code, bundleOptions));
   const failed = async (error: EvaluationError) => {
@@ -131,30 +131,30 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
   if ("error" in evaluated) return failed(evaluated.error);
   if ("diagnostic" in evaluated)
     return { ok: false, diagnostics: [...(await typeChecked), evaluated.diagnostic] };
-  const { lintManifest, placeDiagnostics } = await linter;
-  // The manifest's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
-  const found = lintManifest(evaluated.manifest, undefined, {
+  const { lintSpec, placeDiagnostics } = await linter;
+  // The spec's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
+  const found = lintSpec(evaluated.spec, undefined, {
     jsonBytesAtMost: outcome.resultJson.length * 3,
     serviceAccounts: options.serviceAccounts,
   });
-  let sites: ManifestSites = {};
+  let sites: SpecSites = {};
   if (wantSites || found.length > 0) {
     const [rawSites, map] = await Promise.all([
       wantSites
         ? evaluated.rawSites
-        : evaluate(true, bundle.code).then((again) => sitesOf(evaluated.manifest, again)),
+        : evaluate(true, bundle.code).then((again) => sitesOf(evaluated.spec, again)),
       sourceMap(),
     ]);
     sites = mapSites(rawSites, map);
   }
   const placed = placeDiagnostics(found, sites);
   const { toYaml } = await writer;
-  const yaml = lazy(() => toYaml(evaluated.manifest));
+  const yaml = lazy(() => toYaml(evaluated.spec));
   // Most callers write the YAML (the CLI, the build function): while the checker still runs, it is
   // written meanwhile rather than after.
   if (options.typecheck && !hasErrors(placed)) yaml();
   const diagnostics = [...(await typeChecked), ...placed];
-  return compiled(!hasErrors(diagnostics), evaluated.manifest, diagnostics, sites, yaml);
+  return compiled(!hasErrors(diagnostics), evaluated.spec, diagnostics, sites, yaml);
 }
 
 /**
@@ -182,33 +182,33 @@ async function sourceMapOf(code: string, options: BundleOptions): Promise<Bundle
 }
 
 /**
- * The call sites from a second evaluation (with sites), when it rendered the same manifest as the first;
+ * The call sites from a second evaluation (with sites), when it rendered the same spec as the first;
  * none when it did not (a pipeline that is not deterministic), rather than sites pointing at wrong code.
  */
-async function sitesOf(manifest: Manifest, again: EvaluationOutcome): Promise<RawSites> {
+async function sitesOf(spec: Spec, again: EvaluationOutcome): Promise<RawSites> {
   if (!again.ok) return [];
   const evaluated = parseEvaluation(again.resultJson);
-  if (!("manifest" in evaluated)) return [];
-  return JSON.stringify(evaluated.manifest) === JSON.stringify(manifest) ? evaluated.rawSites : [];
+  if (!("spec" in evaluated)) return [];
+  return JSON.stringify(evaluated.spec) === JSON.stringify(spec) ? evaluated.rawSites : [];
 }
 
 /**
- * The result of an evaluated pipeline. `yaml`, `json` and `sites` are rendered from `manifest` on first
+ * The result of an evaluated pipeline. `yaml`, `json` and `sites` are rendered from `spec` on first
  * read (a CLI writing YAML needs neither JSON nor the source map); they read like plain fields and can be
  * assigned.
  */
 function compiled(
   ok: boolean,
-  manifest: Manifest,
+  spec: Spec,
   diagnostics: Diagnostic[],
-  sites: ManifestSites,
+  sites: SpecSites,
   yaml: () => string,
 ): CompileResult {
-  const json = lazy(() => toJson(manifest));
-  const set: { yaml?: string; json?: string; sites?: ManifestSites } = {};
+  const json = lazy(() => toJson(spec));
+  const set: { yaml?: string; json?: string; sites?: SpecSites } = {};
   return {
     ok,
-    manifest,
+    spec,
     get yaml(): string | undefined {
       return "yaml" in set ? set.yaml : yaml();
     },
@@ -221,10 +221,10 @@ function compiled(
     set json(value: string | undefined) {
       set.json = value;
     },
-    get sites(): ManifestSites | undefined {
+    get sites(): SpecSites | undefined {
       return "sites" in set ? set.sites : sites;
     },
-    set sites(value: ManifestSites | undefined) {
+    set sites(value: SpecSites | undefined) {
       set.sites = value;
     },
     diagnostics,
@@ -244,7 +244,7 @@ type RawSites = [unknown, unknown][] | Record<string, unknown>;
 
 function parseEvaluation(
   resultJson: string,
-): { manifest: Manifest; rawSites: RawSites } | { error: EvaluationError } | { diagnostic: Diagnostic } {
+): { spec: Spec; rawSites: RawSites } | { error: EvaluationError } | { diagnostic: Diagnostic } {
   let result: unknown;
   try {
     result = JSON.parse(resultJson);
@@ -253,18 +253,18 @@ function parseEvaluation(
       diagnostic: errorAt("sandbox.output", `the sandbox returned malformed output: ${String(cause)}`),
     };
   }
-  const r = result as { ok?: unknown; manifest?: unknown; sites?: unknown; error?: EvaluationError };
+  const r = result as { ok?: unknown; spec?: unknown; sites?: unknown; error?: EvaluationError };
   if (r.ok === false && r.error) return { error: r.error };
-  if (r.ok !== true || r.manifest === null || typeof r.manifest !== "object" || Array.isArray(r.manifest)) {
-    return { diagnostic: errorAt("sandbox.output", "the pipeline produced no manifest object") };
+  if (r.ok !== true || r.spec === null || typeof r.spec !== "object" || Array.isArray(r.spec)) {
+    return { diagnostic: errorAt("sandbox.output", "the pipeline produced no spec object") };
   }
   const rawSites = r.sites !== null && typeof r.sites === "object" ? (r.sites as RawSites) : {};
-  return { manifest: r.manifest as Manifest, rawSites };
+  return { spec: r.spec as Spec, rawSites };
 }
 
 /** Maps the sandbox's sites through the source map to upload files; sites outside the upload are dropped. */
-function mapSites(rawSites: RawSites, sourceMap: BundleSourceMap): ManifestSites {
-  const sites: ManifestSites = {};
+function mapSites(rawSites: RawSites, sourceMap: BundleSourceMap): SpecSites {
+  const sites: SpecSites = {};
   // The sandbox's output is data from user code: anything malformed is skipped, never thrown.
   const pairs: unknown[] = Array.isArray(rawSites) ? rawSites : Object.entries(rawSites);
   for (const pair of pairs) {

@@ -89,9 +89,9 @@ export function notifierTemplate(options: ExitNotifierOptions): Template {
  * user handler still fails the exit node (and so the workflow) as it would without Skiff, while
  * the notifier still runs.
  */
-export function injectExitNotifier(manifest: Workflow, options: ExitNotifierOptions): Workflow {
+export function injectExitNotifier(workflow: Workflow, options: ExitNotifierOptions): Workflow {
   if (!options.eventBusName) throw new Error("injectExitNotifier: eventBusName is required");
-  const wf = structuredClone(manifest);
+  const wf = structuredClone(workflow);
   const spec = wf.spec;
   const templates = spec.templates ?? [];
   if (templates.some((t) => t.name === NOTIFIER_TEMPLATE)) return wf;

@@ -3,12 +3,11 @@ export { BUNDLE_FILENAME, type CompileOptions, type CompileResult, compilePipeli
 export { BuildError, type CodeSite, type Diagnostic, formatDiagnostic, hasErrors } from "./diagnostics";
 export {
   LIMITS,
-  lintManifest,
-  type ManifestSites,
+  lintSpec,
   type ServiceAccountPolicy,
+  type SpecSites,
   serviceAccountPolicy,
 } from "./lint";
-export { parseManifests } from "./manifest-file";
 export {
   DEFAULT_LIMITS,
   type EvaluationOutcome,
@@ -18,5 +17,6 @@ export {
   type SandboxLimits,
 } from "./sandbox/sandbox";
 export { directorySourceFiles, memorySourceFiles, type SourceFiles } from "./source-files";
+export { parseSpecs } from "./spec-file";
 export { typecheckPipeline } from "./typecheck";
 export { canonicalize, toJson, toYaml } from "./yaml";

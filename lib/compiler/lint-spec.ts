@@ -1,12 +1,12 @@
 // `skiff lint` of a hand-written spec (YAML/JSON), apart from the CLI so that `skiff build` never loads it.
 import type { Diagnostic } from "./diagnostics";
-import { lintManifest } from "./lint";
-import { parseManifests } from "./manifest-file";
+import { lintSpec } from "./lint";
+import { parseSpecs } from "./spec-file";
 import { yamlPositions } from "./yaml-positions";
 
 /** Lints every document of a spec file; multi-document files prefix paths with the document's index. */
 export function lintSpecText(text: string, file: string): Diagnostic[] {
-  const parsed = parseManifests(text, file);
+  const parsed = parseSpecs(text, file);
   if (parsed.diagnostics.length > 0) return parsed.diagnostics;
   if (parsed.documents.length === 0)
     return [{ severity: "error", code: "yaml.empty", message: "no document in the file", file }];
@@ -22,8 +22,8 @@ export function lintSpecText(text: string, file: string): Diagnostic[] {
       ...at,
     }),
   );
-  const linted = parsed.documents.flatMap((manifest, i) =>
-    lintManifest(manifest).map((d) => {
+  const linted = parsed.documents.flatMap((spec, i) =>
+    lintSpec(spec).map((d) => {
       const at = locators[i]?.(d.path);
       const located: Diagnostic = at ? { ...d, file, line: at.line, column: at.column } : { ...d, file };
       return parsed.documents.length > 1

@@ -1,4 +1,4 @@
-// A YAML writer for JSON-like manifests: block style, two-space indentation, keys in canonical order
+// A YAML writer for JSON-like specs: block style, two-space indentation, keys in canonical order
 // (ordered while writing, so there is no canonical copy), multi-line strings as literal block scalars, no
 // line folding, no anchors. Scalars are spelled by ./yaml-scalar so that YAML 1.1 and 1.2 readers read the
 // same values. Hand-written for speed: it runs for every scalar of a spec, mostly on a cold process, where a
@@ -6,7 +6,7 @@
 // `skiff build`.
 import { doubleQuoted, isPrintable, numberScalar, readsAsOtherType, singleLineScalar } from "./yaml-scalar";
 
-/** A value a manifest cannot hold: a function, a symbol, a bigint. */
+/** A value a spec cannot hold: a function, a symbol, a bigint. */
 export class UnwritableValueError extends Error {}
 
 const SIMPLE_MULTILINE = /^[\x20-\x7e\n]*$/;

@@ -1,5 +1,5 @@
 // Expressions for `depends` (Argo's enhanced depends logic) and `when` (govaluate conditions). Both are strings
-// in the manifest; the helpers only decide spacing and parentheses so that precedence is what the code says.
+// in the spec; the helpers only decide spacing and parentheses so that precedence is what the code says.
 
 /** Anything that can stand for a task or step in an expression: the node itself, or a string already built. */
 export interface Named {

@@ -420,7 +420,7 @@ function put(out: Record<string, unknown>, key: string, value: unknown): void {
   out[key] = typeof value === "object" && value !== null ? clean(value) : value;
 }
 
-// Built member by member in the order the manifest always had (it reaches `--format json` unsorted), without
+// Built member by member in the order the spec always had (it reaches `--format json` unsorted), without
 // undefined members, so the 500-task hot path needs no deep clean pass; user-supplied structures are cleaned.
 export function renderNode(node: Node): DAGTask | WorkflowStep {
   const { when, withItems, withParam, withSequence, continueOn, onExit, hooks, extra, dependencies } =

@@ -1,5 +1,5 @@
 // Skiff's pipeline DSL: what `import { ... } from "skiff"` gives a pipeline.
-export type { Manifest } from "../argo";
+export type { Spec } from "../argo";
 export { type DagBuilder, type DagOptions, dag } from "./dag";
 export {
   type Archive,
@@ -70,10 +70,10 @@ export {
   clusterWorkflowTemplate,
   cronWorkflow,
   isSkiffResource,
-  manifestSites,
-  manifestWithSites,
   type ResourceKind,
   SkiffResource,
+  specSites,
+  specWithSites,
   type WorkflowArguments,
   type WorkflowOptions,
   workflow,

@@ -4,7 +4,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A copy without `undefined` values, so manifests are plain JSON (empty objects such as `emptyDir: {}` stay). */
+/** A copy without `undefined` values, so specs are plain JSON (empty objects such as `emptyDir: {}` stay). */
 export function clean<T>(value: T): T {
   if (Array.isArray(value)) return value.map((entry) => clean(entry)) as T;
   if (isPlainObject(value)) {

@@ -15,7 +15,7 @@ import { DslError, type SourceSite } from "./errors";
 import { clean, compact, deepMerge, nonEmpty, passthrough } from "./merge";
 import { callSite } from "./site";
 
-/** Collects the call sites of everything rendered, keyed by spec path (see `manifestSites`). */
+/** Collects the call sites of everything rendered, keyed by spec path (see `specSites`). */
 export interface RenderContext {
   readonly sites: Map<string, SourceSite>;
   /** Spec path of the template being rendered, e.g. `spec.templates[2]`. */

@@ -4,7 +4,7 @@ import type {
   CronWorkflowSpec,
   K8SLocalObjectReference,
   K8SObjectMeta,
-  Manifest,
+  Spec,
   WorkflowSpec,
 } from "../argo";
 import { ARGO_API_VERSION } from "../argo";
@@ -213,33 +213,33 @@ export class SkiffResource {
     return new TemplateRefHandle(ref, template.inputs, template.outputs);
   }
 
-  /** The Argo manifest: plain JSON, no undefined values. */
-  toManifest(): Manifest {
+  /** The Argo spec: plain JSON, no undefined values. */
+  toSpec(): Spec {
     return this.render(new Map());
   }
 
-  /** Spec paths (in the order `toManifest` emits them) → where user code created each object. */
+  /** Spec paths (in the order `toSpec` emits them) → where user code created each object. */
   sites(): Record<string, SourceSite> {
-    return this.manifestWithSites().sites;
+    return this.specWithSites().sites;
   }
 
-  /** `toManifest()` and `sites()` from one rendering (the build needs both; rendering is most of its cost). */
-  manifestWithSites(): { manifest: Manifest; sites: Record<string, SourceSite> } {
-    const { manifest, sites } = this.manifestWithSiteList();
-    return { manifest, sites: Object.fromEntries(sites) };
+  /** `toSpec()` and `sites()` from one rendering (the build needs both; rendering is most of its cost). */
+  specWithSites(): { spec: Spec; sites: Record<string, SourceSite> } {
+    const { spec, sites } = this.specWithSiteList();
+    return { spec, sites: Object.fromEntries(sites) };
   }
 
   /**
    * The same with the sites as `[path, site]` pairs in emission order: what the compiler sends out of
    * its sandbox (a record of thousands of paths costs more to build than the rendering itself).
    */
-  manifestWithSiteList(): { manifest: Manifest; sites: [string, SourceSite][] } {
+  specWithSiteList(): { spec: Spec; sites: [string, SourceSite][] } {
     const sites = new Map<string, SourceSite>();
-    const manifest = this.render(sites);
-    return { manifest, sites: [...sites] };
+    const spec = this.render(sites);
+    return { spec, sites: [...sites] };
   }
 
-  private render(sites: Map<string, SourceSite>): Manifest {
+  private render(sites: Map<string, SourceSite>): Spec {
     const o = this.options;
     const specPath = this.kind === "CronWorkflow" ? "spec.workflowSpec" : "spec";
     if (this.site) sites.set("metadata", this.site);
@@ -301,7 +301,7 @@ export class SkiffResource {
       );
       return { apiVersion: ARGO_API_VERSION, kind: "CronWorkflow", metadata, spec: cronSpec };
     }
-    return { apiVersion: ARGO_API_VERSION, kind: this.kind, metadata, spec } as Manifest;
+    return { apiVersion: ARGO_API_VERSION, kind: this.kind, metadata, spec } as Spec;
   }
 }
 
@@ -402,14 +402,14 @@ export function isSkiffResource(value: unknown): value is SkiffResource {
 }
 
 /** Spec paths (e.g. `spec.templates[1].dag.tasks[0]`) → where user code created each object. */
-export function manifestSites(resource: SkiffResource): Record<string, SourceSite> {
+export function specSites(resource: SkiffResource): Record<string, SourceSite> {
   return resource.sites();
 }
 
-/** The manifest and its sites from one rendering. */
-export function manifestWithSites(resource: SkiffResource): {
-  manifest: Manifest;
+/** The spec and its sites from one rendering. */
+export function specWithSites(resource: SkiffResource): {
+  spec: Spec;
   sites: Record<string, SourceSite>;
 } {
-  return resource.manifestWithSites();
+  return resource.specWithSites();
 }

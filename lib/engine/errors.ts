@@ -9,7 +9,7 @@ export class EngineError extends Error {
 export class WorkflowNotFoundError extends EngineError {}
 /** The request conflicts with the workflow's state (e.g. retrying a running workflow). */
 export class WorkflowConflictError extends EngineError {}
-/** The engine refused the manifest (schema, unsupported feature, admission). */
+/** The engine refused the spec (schema, unsupported feature, admission). */
 export class WorkflowRejectedError extends EngineError {}
 /** Credentials missing, expired or not allowed. */
 export class EngineAuthError extends EngineError {}

@@ -10,10 +10,10 @@ import { LocalStackError } from "./errors";
 export function projectRoot(from: string = fileURLToPath(import.meta.url)): string {
   let dir = dirname(from);
   for (;;) {
-    const manifest = join(dir, "package.json");
+    const packageJson = join(dir, "package.json");
     if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "skiff"
+      existsSync(packageJson) &&
+      (JSON.parse(readFileSync(packageJson, "utf8")) as { name?: string }).name === "skiff"
     )
       return dir;
     const parent = dirname(dir);

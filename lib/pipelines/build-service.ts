@@ -1,4 +1,4 @@
-import type { Manifest } from "../argo";
+import type { Spec } from "../argo";
 import type { Diagnostic } from "../compiler/diagnostics";
 import type { SourceFiles } from "../compiler/source-files";
 import { buildFailedEvent, buildSucceededEvent } from "../events/run-events";
@@ -22,7 +22,7 @@ export interface CompileRequest {
 }
 export interface CompileResult {
   ok: boolean;
-  manifest?: Manifest;
+  spec?: Spec;
   yaml?: string;
   diagnostics: Diagnostic[];
 }
@@ -110,7 +110,7 @@ export class BuildService {
       entrySource instanceof UploadTooLargeError
         ? tooLarge(entrySource, key)
         : inFolder(await this.compile(files.entry, files, key), entry.folder);
-    const ok = result.ok && result.manifest !== undefined && result.yaml !== undefined;
+    const ok = result.ok && result.spec !== undefined && result.yaml !== undefined;
     const diagnostics: Diagnostic[] =
       ok || result.diagnostics.some((d) => d.severity === "error")
         ? result.diagnostics
@@ -123,8 +123,8 @@ export class BuildService {
       contentHash: contentHash(files.files),
       sourceSize: Object.values(files.files).reduce((n, text) => n + Buffer.byteLength(text, "utf8"), 0),
       ok,
-      parameters: ok && result.manifest ? declaredParameters(result.manifest) : [],
-      templateCount: ok && result.manifest ? templateCount(result.manifest) : 0,
+      parameters: ok && result.spec ? declaredParameters(result.spec) : [],
+      templateCount: ok && result.spec ? templateCount(result.spec) : 0,
       diagnostics,
       createdAt: this.options.now().toISOString(),
       ...(files.upload ? { upload: files.upload } : {}),

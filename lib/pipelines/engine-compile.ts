@@ -1,4 +1,4 @@
-import type { Manifest, Workflow } from "../argo";
+import type { Spec, Workflow } from "../argo";
 import { type ExitNotifierOptions, injectExitNotifier } from "../compiler/exit-notifier";
 import type { Compile, CompileRequest, CompileResult } from "./build-service";
 
@@ -9,14 +9,14 @@ import type { Compile, CompileRequest, CompileResult } from "./build-service";
  */
 export function compileForEngine(
   compile: Compile,
-  render: (manifest: Manifest) => string,
+  render: (spec: Spec) => string,
   notifier: ExitNotifierOptions | undefined,
 ): Compile {
   if (!notifier) return compile;
   return async (request: CompileRequest): Promise<CompileResult> => {
     const result = await compile(request);
-    if (!result.ok || result.manifest?.kind !== "Workflow") return result;
-    const manifest = injectExitNotifier(result.manifest as Workflow, notifier);
-    return { ...result, manifest, yaml: render(manifest) };
+    if (!result.ok || result.spec?.kind !== "Workflow") return result;
+    const spec = injectExitNotifier(result.spec as Workflow, notifier);
+    return { ...result, spec, yaml: render(spec) };
   };
 }

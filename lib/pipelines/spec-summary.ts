@@ -1,17 +1,17 @@
-import type { Manifest, WorkflowSpec } from "../argo";
+import type { Spec, WorkflowSpec } from "../argo";
 import type { PipelineVersion } from "../ports/pipeline-store";
 
-/** The workflow spec inside any manifest kind (a CronWorkflow wraps it). */
-export function workflowSpecOf(manifest: Manifest): WorkflowSpec | undefined {
-  const spec = manifest.spec as unknown as Record<string, unknown> | undefined;
+/** The workflow spec inside any spec kind (a CronWorkflow wraps it). */
+export function workflowSpecOf(resource: Spec): WorkflowSpec | undefined {
+  const spec = resource.spec as unknown as Record<string, unknown> | undefined;
   if (!spec) return undefined;
-  if (manifest.kind === "CronWorkflow") return spec.workflowSpec as WorkflowSpec | undefined;
+  if (resource.kind === "CronWorkflow") return spec.workflowSpec as WorkflowSpec | undefined;
   return spec as WorkflowSpec;
 }
 
 /** The declared workflow parameters, as recorded with a version (the run endpoint validates against them). */
-export function declaredParameters(manifest: Manifest): PipelineVersion["parameters"] {
-  const parameters = workflowSpecOf(manifest)?.arguments?.parameters ?? [];
+export function declaredParameters(spec: Spec): PipelineVersion["parameters"] {
+  const parameters = workflowSpecOf(spec)?.arguments?.parameters ?? [];
   return parameters.map((p) => {
     const description = (p as { description?: unknown }).description;
     // A workflow argument's value is what a run uses unless it passes its own (Argo's `default` also counts).
@@ -25,6 +25,6 @@ export function declaredParameters(manifest: Manifest): PipelineVersion["paramet
   });
 }
 
-export function templateCount(manifest: Manifest): number {
-  return workflowSpecOf(manifest)?.templates?.length ?? 0;
+export function templateCount(spec: Spec): number {
+  return workflowSpecOf(spec)?.templates?.length ?? 0;
 }

@@ -29,11 +29,11 @@ async function loadWorkflow(target: string): Promise<Workflow> {
       typecheck: true,
     });
     for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    if (!result.ok || !result.manifest) throw new RunLocalFailure(`${target}: the pipeline did not build`);
-    if (result.manifest.kind !== "Workflow") {
-      throw new UsageError(`${target} builds a ${result.manifest.kind}; --local runs Workflow specs`);
+    if (!result.ok || !result.spec) throw new RunLocalFailure(`${target}: the pipeline did not build`);
+    if (result.spec.kind !== "Workflow") {
+      throw new UsageError(`${target} builds a ${result.spec.kind}; --local runs Workflow specs`);
     }
-    return result.manifest as Workflow;
+    return result.spec as Workflow;
   }
   if (ext !== ".yaml" && ext !== ".yml" && ext !== ".json") {
     throw new UsageError(`${target}: expected a pipeline .ts or a spec .yaml/.yml/.json`);
@@ -45,8 +45,8 @@ async function loadWorkflow(target: string): Promise<Workflow> {
     throw new UsageError(`cannot read ${target}: ${(error as Error).message}`);
   }
   // The reader `skiff lint` uses, so that both accept and read a spec alike.
-  const { parseManifests } = await import("../../compiler/manifest-file");
-  const { documents: docs, diagnostics } = parseManifests(text, target);
+  const { parseSpecs } = await import("../../compiler/spec-file");
+  const { documents: docs, diagnostics } = parseSpecs(text, target);
   for (const d of diagnostics) {
     const at = d.line === undefined ? "" : `${d.line}:${d.column ?? 1}:`;
     throw new UsageError(`${target}:${at} ${d.message}`);

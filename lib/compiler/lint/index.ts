@@ -7,11 +7,11 @@ import { serviceAccountViolations } from "./service-accounts";
 export { LIMITS, type LintOptions, TEMPLATE_TYPES } from "./rules";
 export { type ServiceAccountPolicy, serviceAccountPolicy } from "./service-accounts";
 
-/** Where user code created each part of the manifest: spec path → upload file:line:col. */
-export type ManifestSites = Record<string, CodeSite>;
+/** Where user code created each part of the spec: spec path → upload file:line:col. */
+export type SpecSites = Record<string, CodeSite>;
 
 /** The site of the deepest recorded spec path that contains `path` (the path itself, or an ancestor). */
-export function siteFor(path: string | undefined, sites: ManifestSites | undefined): CodeSite | undefined {
+export function siteFor(path: string | undefined, sites: SpecSites | undefined): CodeSite | undefined {
   if (path === undefined || sites === undefined) return undefined;
   let best: string | undefined;
   for (const key of Object.keys(sites)) {
@@ -25,18 +25,18 @@ export function siteFor(path: string | undefined, sites: ManifestSites | undefin
 }
 
 /**
- * Lints a manifest: Argo's JSON Schema for its kind, then Argo's rules the schema cannot express. Every
+ * Lints a spec: Argo's JSON Schema for its kind, then Argo's rules the schema cannot express. Every
  * diagnostic has a spec path; with `sites` (from the DSL), those in user code get file:line:col too.
  */
-export function lintManifest(
-  manifest: unknown,
-  sites?: ManifestSites | (() => ManifestSites | undefined),
+export function lintSpec(
+  spec: unknown,
+  sites?: SpecSites | (() => SpecSites | undefined),
   options: LintOptions = {},
 ): Diagnostic[] {
-  const diagnostics = validateSchema(manifest);
-  if (isObject(manifest)) diagnostics.push(...argoRules(manifest, options));
+  const diagnostics = validateSchema(spec);
+  if (isObject(spec)) diagnostics.push(...argoRules(spec, options));
   if (options.serviceAccounts) {
-    for (const v of serviceAccountViolations(manifest, options.serviceAccounts))
+    for (const v of serviceAccountViolations(spec, options.serviceAccounts))
       diagnostics.push(errorAt(v.code, v.message, undefined, v.path));
   }
   return placeDiagnostics(diagnostics, sites);
@@ -48,7 +48,7 @@ export function lintManifest(
  */
 export function placeDiagnostics(
   diagnostics: Diagnostic[],
-  sites?: ManifestSites | (() => ManifestSites | undefined),
+  sites?: SpecSites | (() => SpecSites | undefined),
 ): Diagnostic[] {
   if (diagnostics.length === 0 || sites === undefined) return diagnostics;
   const known = typeof sites === "function" ? sites() : sites;

@@ -1,4 +1,4 @@
-// Small readers for untyped manifest JSON (lint runs on anything: DSL output or hand-written YAML).
+// Small readers for untyped spec JSON (lint runs on anything: DSL output or hand-written YAML).
 export type Json = Record<string, unknown>;
 
 export const isObject = (value: unknown): value is Json =>

@@ -162,7 +162,7 @@ export function checkReferences(spec: Json, specPath: string, kind: unknown): Di
   const out: Diagnostic[] = [];
   const templates = asArray(spec.templates);
   const args = isObject(spec.arguments) ? spec.arguments : {};
-  // A workflow built on a WorkflowTemplate gets parameters from it that this manifest cannot see.
+  // A workflow built on a WorkflowTemplate gets parameters from it that this spec cannot see.
   const workflowParameters = isObject(spec.workflowTemplateRef) ? undefined : names(args.parameters);
   const globals = new Set<string>();
   let dynamicGlobals = false;

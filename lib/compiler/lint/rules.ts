@@ -9,7 +9,7 @@ import type { ServiceAccountPolicy } from "./service-accounts";
 // Argo's rules that its JSON Schema cannot express (workflow/validate in Argo, and the v4 CRD's CEL rules).
 export const LIMITS = {
   /** etcd's default request limit; Argo rejects larger objects. */
-  manifestBytes: 1024 * 1024,
+  specBytes: 1024 * 1024,
   templatesPerWorkflow: 200,
   tasksPerDag: 200,
   /** Names become Kubernetes label values. */
@@ -37,21 +37,21 @@ const PARAM_NAME = /^[-a-zA-Z0-9_]+$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_PREFIX = /^[a-z0-9][-a-z0-9.]*$/;
 
-/** The workflow spec inside a manifest, with its path (`spec`, or `spec.workflowSpec` for a CronWorkflow). */
-export function workflowSpec(manifest: Json): { spec: Json; path: string } | undefined {
-  const spec = manifest.spec;
+/** The workflow spec inside a spec, with its path (`spec`, or `spec.workflowSpec` for a CronWorkflow). */
+export function workflowSpec(resource: Json): { spec: Json; path: string } | undefined {
+  const spec = resource.spec;
   if (!isObject(spec)) return undefined;
-  if (manifest.kind === "CronWorkflow") {
+  if (resource.kind === "CronWorkflow") {
     return isObject(spec.workflowSpec) ? { spec: spec.workflowSpec, path: "spec.workflowSpec" } : undefined;
   }
   return { spec, path: "spec" };
 }
 
-export function argoRules(manifest: Json, options: LintOptions = {}): Diagnostic[] {
+export function argoRules(resource: Json, options: LintOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  checkSize(manifest, options.jsonBytesAtMost, out);
-  checkMetadata(manifest, out);
-  const found = workflowSpec(manifest);
+  checkSize(resource, options.jsonBytesAtMost, out);
+  checkMetadata(resource, out);
+  const found = workflowSpec(resource);
   if (!found) return out;
   const { spec, path } = found;
   const templates = asArray(spec.templates);
@@ -75,48 +75,48 @@ export function argoRules(manifest: Json, options: LintOptions = {}): Diagnostic
       out.push(errorAt("name.duplicate", `duplicate template name "${name}"`, undefined, `${at}.name`));
     else if (isObject(template)) byName.set(name, template);
   });
-  checkEntrypoint(manifest, spec, path, byName, out);
+  checkEntrypoint(resource, spec, path, byName, out);
   checkArgumentNames(spec.arguments, `${path}.arguments`, out);
   templates.forEach((template, i) => {
     if (isObject(template)) checkTemplate(template, `${path}.templates[${i}]`, byName, out);
   });
-  out.push(...checkReferences(spec, path, manifest.kind));
+  out.push(...checkReferences(spec, path, resource.kind));
   return out;
 }
 
 export interface LintOptions {
   /**
-   * A bound the caller knows on the size of the manifest's JSON, in bytes (the compiler has the JSON text
-   * the manifest was parsed from). Default: none; the manifest is serialized to measure it.
+   * A bound the caller knows on the size of the spec's JSON, in bytes (the compiler has the JSON text
+   * the spec was parsed from). Default: none; the spec is serialized to measure it.
    */
   jsonBytesAtMost?: number;
   /** The deployment's service account rule (lib/compiler/lint/service-accounts.ts). Default: not checked. */
   serviceAccounts?: ServiceAccountPolicy;
 }
 
-function checkSize(manifest: Json, bytesAtMost: number | undefined, out: Diagnostic[]): void {
-  if (bytesAtMost !== undefined && bytesAtMost <= LIMITS.manifestBytes) return;
-  const bytes = Buffer.byteLength(JSON.stringify(manifest), "utf8");
-  if (bytes > LIMITS.manifestBytes) {
+function checkSize(spec: Json, bytesAtMost: number | undefined, out: Diagnostic[]): void {
+  if (bytesAtMost !== undefined && bytesAtMost <= LIMITS.specBytes) return;
+  const bytes = Buffer.byteLength(JSON.stringify(spec), "utf8");
+  if (bytes > LIMITS.specBytes) {
     out.push(
       errorAt(
         "limits.size",
-        `the manifest is ${bytes} bytes; Kubernetes (etcd) accepts at most ${LIMITS.manifestBytes}`,
+        `the spec is ${bytes} bytes; Kubernetes (etcd) accepts at most ${LIMITS.specBytes}`,
       ),
     );
   }
 }
 
-function checkMetadata(manifest: Json, out: Diagnostic[]): void {
-  const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
-  const max = manifest.kind === "CronWorkflow" ? LIMITS.cronWorkflowName : LIMITS.objectName;
+function checkMetadata(spec: Json, out: Diagnostic[]): void {
+  const metadata = isObject(spec.metadata) ? spec.metadata : {};
+  const max = spec.kind === "CronWorkflow" ? LIMITS.cronWorkflowName : LIMITS.objectName;
   if (typeof metadata.name === "string") {
     const name = metadata.name;
     if (name.length > max) {
       out.push(
         errorAt(
           "name.length",
-          `${manifest.kind} name "${name}" is ${name.length} characters; at most ${max} are allowed`,
+          `${spec.kind} name "${name}" is ${name.length} characters; at most ${max} are allowed`,
           undefined,
           "metadata.name",
         ),
@@ -171,7 +171,7 @@ function checkFieldName(name: string, what: string, path: string, out: Diagnosti
 }
 
 function checkEntrypoint(
-  manifest: Json,
+  resource: Json,
   spec: Json,
   path: string,
   byName: Map<string, Json>,
@@ -179,7 +179,7 @@ function checkEntrypoint(
 ): void {
   const fromTemplateRef = isObject(spec.workflowTemplateRef);
   const entrypoint = spec.entrypoint;
-  const required = manifest.kind === "Workflow" || manifest.kind === "CronWorkflow";
+  const required = resource.kind === "Workflow" || resource.kind === "CronWorkflow";
   if (typeof entrypoint !== "string" || entrypoint === "") {
     if (required && !fromTemplateRef) {
       out.push(errorAt("entrypoint.missing", "spec.entrypoint is required", undefined, `${path}.entrypoint`));

@@ -49,12 +49,12 @@ function describe(error: AjvError): string {
   }
 }
 
-/** Validates a manifest against Argo's JSON Schema for its kind. */
-export function validateSchema(manifest: unknown): Diagnostic[] {
-  if (manifest === null || typeof manifest !== "object" || Array.isArray(manifest)) {
-    return [errorAt("schema", "the manifest must be an object")];
+/** Validates a spec against Argo's JSON Schema for its kind. */
+export function validateSchema(spec: unknown): Diagnostic[] {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+    return [errorAt("schema", "the spec must be an object")];
   }
-  const kind = (manifest as { kind?: unknown }).kind;
+  const kind = (spec as { kind?: unknown }).kind;
   if (typeof kind !== "string" || !(KINDS as readonly string[]).includes(kind)) {
     return [
       errorAt(
@@ -66,12 +66,12 @@ export function validateSchema(manifest: unknown): Diagnostic[] {
     ];
   }
   const validate = validators[kind as keyof Validators];
-  if (validate(manifest)) return [];
+  if (validate(spec)) return [];
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of validate.errors ?? []) {
     const path = pointerToPath(error.instancePath);
-    const message = `${path || "the manifest"} ${describe(error)}`;
+    const message = `${path || "the spec"} ${describe(error)}`;
     if (seen.has(message)) continue;
     seen.add(message);
     out.push(errorAt("schema", message, undefined, path || undefined));

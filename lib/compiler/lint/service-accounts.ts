@@ -39,7 +39,7 @@ export function serviceAccountPolicy(
 }
 
 export interface ServiceAccountViolation {
-  /** Path into the manifest, e.g. `spec.templates[2].serviceAccountName`. */
+  /** Path into the spec, e.g. `spec.templates[2].serviceAccountName`. */
   path: string;
   code: "service-account.not-allowed" | "service-account.notifier" | "service-account.notifier-pod";
   message: string;
@@ -49,7 +49,7 @@ export interface ServiceAccountViolation {
  * Every place Argo's schema names a service account is a `serviceAccountName` key: the workflow spec, each
  * template (also inline ones and `templateDefaults`), `executor`, `artifactGC` (workflow-level and per artifact).
  * A pod can also be given one by a `podSpecPatch` (a strategic merge patch: `serviceAccountName` or the
- * deprecated `serviceAccount`) and by a resource template's manifest; both are strings, read as YAML here.
+ * deprecated `serviceAccount`) and by a resource template's spec; both are strings, read as YAML here.
  */
 const ACCOUNT_KEYS = new Set(["serviceaccountname", "serviceaccount"]);
 /**
@@ -83,13 +83,13 @@ const DEFAULTS_BESIDE_NOTIFIER = new Set([
 /** Workflow-wide pod settings that reach every pod, the notifier's included. */
 const WORKFLOW_WIDE_POD_FIELDS = ["podSpecPatch", "podMetadata"] as const;
 
-/** The service accounts `manifest` names that `policy` does not allow (none for a manifest that is not a workflow). */
+/** The service accounts `spec` names that `policy` does not allow (none for a spec that is not a workflow). */
 export function serviceAccountViolations(
-  manifest: unknown,
+  spec: unknown,
   policy: ServiceAccountPolicy,
 ): ServiceAccountViolation[] {
-  if (!isObject(manifest)) return [];
-  const found = workflowSpec(manifest);
+  if (!isObject(spec)) return [];
+  const found = workflowSpec(spec);
   if (!found) return [];
   const out: ServiceAccountViolation[] = [];
   const notifier = policy.notifier.serviceAccountName;
@@ -126,7 +126,7 @@ export function serviceAccountViolations(
     }
   };
 
-  /** Service accounts inside YAML/JSON text (a pod spec patch, a resource manifest). */
+  /** Service accounts inside YAML/JSON text (a pod spec patch, a resource spec). */
   const checkText = (text: unknown, path: string) => {
     if (typeof text !== "string") return;
     let documents: unknown[] | undefined;

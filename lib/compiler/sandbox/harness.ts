@@ -1,6 +1,6 @@
 // The build harness, run inside each build's isolate after the DSL (./isolate-script.ts): it loads the
 // pipeline (a CommonJS function the bundler wraps in `__skiffPipeline.load`), calls a default export that
-// is a function with the build parameters, and renders the manifest as one JSON string, its only output.
+// is a function with the build parameters, and renders the spec as one JSON string, its only output.
 // Its frames carry the DSL script's name, so call-site lookups skip them.
 import type * as Dsl from "../../dsl/index";
 
@@ -61,7 +61,7 @@ const fail = (code: string, message: string) =>
 const threw = (error: unknown, limits?: HarnessLimits) =>
   JSON.stringify({ ok: false, error: describe(error, "pipeline.throw", limits) });
 
-const isRawManifest = (value: unknown) =>
+const isRawSpec = (value: unknown) =>
   value !== null &&
   typeof value === "object" &&
   typeof (value as { apiVersion?: unknown }).apiVersion === "string" &&
@@ -84,7 +84,7 @@ export function installHarness(dsl: typeof Dsl): void {
     throw new Error(`import "${String(name)}" is not available to pipelines`);
   };
 
-  // withSites: record where user code created each part, as [path, site] pairs beside the manifest (the
+  // withSites: record where user code created each part, as [path, site] pairs beside the spec (the
   // compiler asks only when a diagnostic needs placing; recording them costs a fifth of the evaluation).
   function run(
     pipeline: PipelineModule,
@@ -123,15 +123,15 @@ export function installHarness(dsl: typeof Dsl): void {
     }
     try {
       if (dsl.isSkiffResource(value)) {
-        if (!withSites) return JSON.stringify({ ok: true, manifest: value.toManifest() });
-        const { manifest, sites } = value.manifestWithSiteList();
+        if (!withSites) return JSON.stringify({ ok: true, spec: value.toSpec() });
+        const { spec, sites } = value.specWithSiteList();
         const pairs = sites.map(([path, site]) => [
           path,
           { file: site.file, line: site.line, column: site.column },
         ]);
-        return JSON.stringify({ ok: true, manifest, sites: pairs });
+        return JSON.stringify({ ok: true, spec, sites: pairs });
       }
-      if (isRawManifest(value)) return JSON.stringify({ ok: true, manifest: value });
+      if (isRawSpec(value)) return JSON.stringify({ ok: true, spec: value });
     } catch (error) {
       return threw(error, limits);
     }

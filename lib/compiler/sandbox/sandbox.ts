@@ -49,7 +49,7 @@ export interface EvaluationRequest {
   parametersJson: string;
   /** The isolate's script: the prelude, the DSL and the harness that runs the pipeline. */
   dsl: DslBundle;
-  /** Record the call sites of the manifest's parts too. Default: false (a clean build needs none). */
+  /** Record the call sites of the spec's parts too. Default: false (a clean build needs none). */
   callSites?: boolean;
 }
 

@@ -291,7 +291,7 @@ export class ArgoEngine implements Engine {
   // --- internals -------------------------------------------------------------------------------
 
   private prepare(spec: Workflow, request: SubmitRequest, namespace: string): Workflow {
-    if (!spec?.spec) throw new WorkflowRejectedError("submit: the manifest has no spec");
+    if (!spec?.spec) throw new WorkflowRejectedError("submit: the spec has no spec");
     if (spec.kind && spec.kind !== "Workflow") {
       throw new WorkflowRejectedError(`submit: expected kind Workflow, got ${spec.kind}`);
     }

@@ -165,7 +165,7 @@ export class LocalEngine implements Engine {
     carried: Record<string, NodeStatus> | undefined,
   ): Promise<Workflow> {
     if (!spec || typeof spec !== "object" || !spec.spec) {
-      throw new WorkflowRejectedError("the manifest is not a Workflow (missing spec)");
+      throw new WorkflowRejectedError("the spec is not a Workflow (missing spec)");
     }
     if (spec.kind !== undefined && spec.kind !== "Workflow") {
       throw new WorkflowRejectedError(`kind ${String(spec.kind)} is not a Workflow`);
@@ -375,19 +375,16 @@ export class LocalEngine implements Engine {
   async resubmit(ref: WorkflowRef, options: ResubmitOptions): Promise<Workflow> {
     const old = this.find(ref).wf;
     const namespace = old.metadata.namespace ?? this.options.namespace;
-    const manifest = formulateResubmit(old, {
+    const spec = formulateResubmit(old, {
       memoized: options.memoized,
       parameters: options.parameters,
     });
     const request = { runId: options.runId, namespace };
-    if (!options.memoized) return this.submit(manifest, request);
+    if (!options.memoized) return this.submit(spec, request);
     // Argo's --memoized: previously succeeded pods are carried over as Skipped ("original pod: <id>").
-    const nodes = manifest.status?.nodes ?? {};
-    delete manifest.status;
-    // The local engine has always kept a carried pod's type Pod (Argo writes type Skipped): unchanged here.
-    for (const node of Object.values(nodes))
-      if (node.message?.startsWith("original pod: ")) node.type = "Pod";
-    return this.create(manifest, request, nodes);
+    const nodes = spec.status?.nodes ?? {};
+    delete spec.status;
+    return this.create(spec, request, nodes);
   }
 
   async *logs(ref: WorkflowRef, options: LogOptions = {}): AsyncIterable<LogLine> {

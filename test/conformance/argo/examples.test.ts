@@ -17,7 +17,7 @@ const EXCLUDED: Record<string, string> = {
   "synchronization-mutex-tmpl-level.yaml": "runs over 60 s (5 × 50 s serialised by a mutex)",
 };
 
-/** Examples whose manifest is not a Workflow (expected phase n/a): the engine must refuse them clearly. */
+/** Examples whose spec is not a Workflow (expected phase n/a): the engine must refuse them clearly. */
 const NOT_A_WORKFLOW = new Set(["CronWorkflow", "WorkflowTemplate", "ClusterWorkflowTemplate"]);
 
 const rows = readManifest().filter((r) => !r.needsCluster);

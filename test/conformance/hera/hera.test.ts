@@ -3,7 +3,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { formatDiagnostic, lintManifest, toYaml } from "../../../lib/compiler";
+import { formatDiagnostic, lintSpec, toYaml } from "../../../lib/compiler";
 import { argoValidator } from "../../unit/dsl/argo-schema";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -49,14 +49,14 @@ describe("Hera conformance ports", () => {
       expect(typeof port.hera).toBe("string");
       expect(isSkiffResource(port.default)).toBe(true);
       if (!isSkiffResource(port.default)) return;
-      const manifest = port.default.toManifest();
-      const ours = parse(toYaml(manifest));
+      const spec = port.default.toSpec();
+      const ours = parse(toYaml(spec));
       const theirs = parse(readFileSync(new URL(port.hera, heraRoot), "utf8"));
       expect(normalise(ours)).toEqual(normalise(theirs));
-      const check = validate(manifest);
+      const check = validate(spec);
       expect(check.errors).toEqual([]);
       expect(check.valid).toBe(true);
-      expect(lintManifest(manifest, port.default.sites()).map(formatDiagnostic)).toEqual([]);
+      expect(lintSpec(spec, port.default.sites()).map(formatDiagnostic)).toEqual([]);
     });
   }
 });

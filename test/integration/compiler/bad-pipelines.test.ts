@@ -144,7 +144,7 @@ export default workflow({
       files: memorySourceFiles({ "pipeline.ts": probe }),
     });
     expect(result.diagnostics).toEqual([]);
-    expect(result.manifest?.metadata?.annotations).toEqual({
+    expect(result.spec?.metadata?.annotations).toEqual({
       "probe/process": "undefined",
       "probe/require": "undefined",
       "probe/viafunction": "EvalError",

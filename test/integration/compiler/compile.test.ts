@@ -22,16 +22,16 @@ describe("compilePipeline", () => {
     const first = await compilePipeline({ entry: "pipeline.ts", files, callSites: true });
     expect(first.diagnostics).toEqual([]);
     expect(first.ok).toBe(true);
-    expect(first.manifest?.kind).toBe("Workflow");
+    expect(first.spec?.kind).toBe("Workflow");
     expect(first.yaml?.startsWith("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata:\n")).toBe(
       true,
     );
     expect(first.yaml).toContain("- name: b");
-    expect(JSON.parse(first.json ?? "")).toEqual(first.manifest);
+    expect(JSON.parse(first.json ?? "")).toEqual(first.spec);
     const second = await compilePipeline({ entry: "pipeline.ts", files });
     expect(second.yaml).toBe(first.yaml);
-    // The YAML the result renders is the YAML writer's rendering of the manifest.
-    expect(first.yaml).toBe(toYaml(first.manifest));
+    // The YAML the result renders is the YAML writer's rendering of the spec.
+    expect(first.yaml).toBe(toYaml(first.spec));
     // DSL sites map back through the source map to the user's lines.
     expect(first.sites?.["spec.templates[0].dag.tasks[1]"]).toMatchObject({ file: "pipeline.ts", line: 7 });
   });
@@ -76,11 +76,11 @@ export default (p: Record<string, string>) =>
       buildParameters: { env: "prod", tag: "3.20" },
     });
     expect(result.diagnostics).toEqual([]);
-    expect(result.manifest?.metadata?.name).toBe("wf-prod");
+    expect(result.spec?.metadata?.name).toBe("wf-prod");
     expect(result.yaml).toContain("image: alpine:3.20");
   });
 
-  it("accepts a plain Argo manifest object as the default export", async () => {
+  it("accepts a plain Argo spec object as the default export", async () => {
     const files = memorySourceFiles({
       "pipeline.ts": `export default {
   apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", metadata: { generateName: "raw-" },
@@ -109,7 +109,7 @@ export default (p: Record<string, string>) =>
     ]);
   });
 
-  it("reports a manifest over etcd's 1 MB, and a smaller one with non-ASCII text not", async () => {
+  it("reports a spec over etcd's 1 MB, and a smaller one with non-ASCII text not", async () => {
     const withCommand = (text: string) =>
       memorySourceFiles({
         "pipeline.ts": `import { container, workflow } from "skiff";

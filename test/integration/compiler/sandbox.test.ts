@@ -20,15 +20,15 @@ async function evaluate(code: string, limits: SandboxLimits = {}, parametersJson
   return sandbox.evaluate({ code, filename: "p.js", parametersJson, dsl: await bundleDsl() });
 }
 
-/** The args of the manifest's one container. */
+/** The args of the spec's one container. */
 async function seen(code: string): Promise<string[]> {
   const outcome = await evaluate(code);
   if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
-  return JSON.parse(outcome.resultJson).manifest.spec.templates[0].container.args;
+  return JSON.parse(outcome.resultJson).spec.spec.templates[0].container.args;
 }
 
 describe("IsolateSandbox", () => {
-  it("evaluates a pipeline to its manifest's JSON, with the build parameters", async () => {
+  it("evaluates a pipeline to its spec's JSON, with the build parameters", async () => {
     const outcome = await evaluate(
       pipeline(`const s = require("skiff");
 module.exports = { default: (p) => s.workflow({ generateName: p.env + "-", entrypoint: s.container({ name: "a", image: "alpine" }) }) };`),
@@ -36,7 +36,7 @@ module.exports = { default: (p) => s.workflow({ generateName: p.env + "-", entry
       JSON.stringify({ env: "prod" }),
     );
     expect(outcome.ok).toBe(true);
-    if (outcome.ok) expect(JSON.parse(outcome.resultJson).manifest.metadata.generateName).toBe("prod-");
+    if (outcome.ok) expect(JSON.parse(outcome.resultJson).spec.metadata.generateName).toBe("prod-");
   });
 
   it("gives user code nothing of Node: no process, module loader, timers, network or WebAssembly", async () => {
@@ -82,7 +82,7 @@ JSON.stringify = () => "{}";
 s.container = () => { throw new Error("tampered"); };`,
       `"tampered"`,
     );
-    // Its own build sees its own tampering (JSON.stringify is replaced, so the output is not a manifest).
+    // Its own build sees its own tampering (JSON.stringify is replaced, so the output is not a spec).
     expect(await evaluate(tamper)).toMatchObject({ ok: true, resultJson: "{}" });
     expect(
       await seen(
@@ -104,7 +104,7 @@ s.container = () => { throw new Error("tampered"); };`,
     const outcome = await sandbox.evaluate({ code: later, filename: "p.js", parametersJson: "{}", dsl });
     expect(outcome.ok).toBe(true);
     if (outcome.ok) {
-      expect(JSON.parse(outcome.resultJson).manifest.spec.templates[0].container.args).toEqual(["late"]);
+      expect(JSON.parse(outcome.resultJson).spec.spec.templates[0].container.args).toEqual(["late"]);
     }
     // No code after all (the bundle failed): the evaluation ends unused.
     const none = Promise.resolve(undefined);

@@ -23,22 +23,22 @@ describe("build harness", () => {
       await answer(`const s = require("skiff"); module.exports = { default: ${WORKFLOW} };`),
     ).toMatchObject({
       ok: true,
-      manifest: { kind: "Workflow", spec: { entrypoint: "a" } },
+      spec: { kind: "Workflow", spec: { entrypoint: "a" } },
     });
     const fromParameters = `const s = require("skiff");
 module.exports = { default: (p) => s.workflow({ generateName: p.env + "-", entrypoint: s.container({ name: "a", image: "alpine" }) }) };`;
     expect(await answer(fromParameters)).toMatchObject({
       ok: true,
-      manifest: { metadata: { generateName: "dev-" } },
+      spec: { metadata: { generateName: "dev-" } },
     });
   });
 
-  it("passes a raw Argo manifest through", async () => {
+  it("passes a raw Argo spec through", async () => {
     expect(
       await answer(`module.exports = { default: { apiVersion: "argoproj.io/v1alpha1", kind: "Workflow" } };`),
     ).toEqual({
       ok: true,
-      manifest: { apiVersion: "argoproj.io/v1alpha1", kind: "Workflow" },
+      spec: { apiVersion: "argoproj.io/v1alpha1", kind: "Workflow" },
     });
   });
 

@@ -187,7 +187,7 @@ async function dslSpecs(): Promise<[string, unknown][]> {
   const specs: [string, unknown][] = [];
   for (const name of readdirSync(dir).filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))) {
     const module = (await import(pathToFileURL(join(dir, name)).href)) as { default: unknown };
-    if (isSkiffResource(module.default)) specs.push([name, module.default.toManifest()]);
+    if (isSkiffResource(module.default)) specs.push([name, module.default.toSpec()]);
   }
   return specs;
 }
@@ -299,8 +299,8 @@ describe("the YAML writer", () => {
       files: memorySourceFiles({ "pipeline.ts": generatePipeline(500) }),
     });
     expect(result.diagnostics).toEqual([]);
-    expect(result.yaml).toBe(toYaml(result.manifest));
-    expectRoundTrips([...specs, ["500 tasks", result.manifest]]);
+    expect(result.yaml).toBe(toYaml(result.spec));
+    expectRoundTrips([...specs, ["500 tasks", result.spec]]);
   });
 
   it("round-trips 3,000 random documents through YAML 1.1 and 1.2 readers", () => {
@@ -343,7 +343,7 @@ describe("the YAML writer", () => {
     ).toBe("list:\n  - a: 2\n    b: 1\n  - '2': x\n    '10': 'y'\n    a: z\n");
   });
 
-  it("refuses values a manifest cannot hold, and writes top-level scalars and lists", () => {
+  it("refuses values a spec cannot hold, and writes top-level scalars and lists", () => {
     expect(() => toYaml({ run: () => 1 })).toThrow(UnwritableValueError);
     expect(() => toYaml({ n: 10n })).toThrow(/a bigint cannot be written as YAML/);
     expect(toYaml({ when: new Date(0) })).toBe("when: {}\n");

@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { canonicalize, toJson, toYaml } from "../../../lib/compiler/yaml";
 
 describe("toYaml", () => {
-  const manifest = {
+  const spec = {
     spec: {
       templates: [
         {
@@ -22,25 +22,25 @@ describe("toYaml", () => {
   };
 
   it("orders keys the way Argo's documents do, the rest alphabetically, templates last", () => {
-    expect(Object.keys(canonicalize(manifest))).toEqual(["apiVersion", "kind", "metadata", "spec"]);
-    const spec = canonicalize(manifest).spec as Record<string, unknown>;
-    expect(Object.keys(spec)).toEqual(["entrypoint", "arguments", "zeta", "templates"]);
-    const template = (spec.templates as Record<string, unknown>[])[0];
+    expect(Object.keys(canonicalize(spec))).toEqual(["apiVersion", "kind", "metadata", "spec"]);
+    const inner = canonicalize(spec).spec as Record<string, unknown>;
+    expect(Object.keys(inner)).toEqual(["entrypoint", "arguments", "zeta", "templates"]);
+    const template = (inner.templates as Record<string, unknown>[])[0];
     expect(Object.keys(template)).toEqual(["name", "script"]);
     expect(Object.keys(template.script as object)).toEqual(["image", "command", "source"]);
   });
 
   it("writes scripts as literal block scalars and round-trips", () => {
-    const text = toYaml(manifest);
+    const text = toYaml(spec);
     expect(text).toContain("        source: |\n          import sys\n          print(sys.argv)\n");
     expect(text).not.toContain("alpha:");
-    expect(parse(text)).toEqual(JSON.parse(toJson(manifest)));
+    expect(parse(text)).toEqual(JSON.parse(toJson(spec)));
   });
 
-  it("is byte-identical for the same manifest whatever its key order", () => {
-    const shuffled = JSON.parse(JSON.stringify(manifest, Object.keys(manifest).reverse()));
-    expect(toYaml(manifest)).toBe(toYaml(manifest));
-    expect(toYaml({ ...shuffled, spec: manifest.spec, metadata: manifest.metadata })).toBe(toYaml(manifest));
+  it("is byte-identical for the same spec whatever its key order", () => {
+    const shuffled = JSON.parse(JSON.stringify(spec, Object.keys(spec).reverse()));
+    expect(toYaml(spec)).toBe(toYaml(spec));
+    expect(toYaml({ ...shuffled, spec: spec.spec, metadata: spec.metadata })).toBe(toYaml(spec));
   });
 
   it("quotes YAML 1.1 booleans, which Go's parser (Argo, kubectl) would read as booleans", () => {

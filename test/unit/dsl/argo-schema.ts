@@ -11,7 +11,7 @@ export interface SchemaCheck {
 }
 
 /**
- * A validator for Argo manifests (any kind), compiled once per caller. IntOrString is widened to
+ * A validator for Argo specs (any kind), compiled once per caller. IntOrString is widened to
  * string-or-integer, as Argo itself accepts (see ../shared/argo/SOURCE.md).
  */
 export function argoValidator(): (manifest: unknown) => SchemaCheck {
@@ -24,14 +24,14 @@ export function argoValidator(): (manifest: unknown) => SchemaCheck {
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   ajv.addSchema(schema, "argo");
   const byKind = new Map<string, ValidateFunction>();
-  return (manifest) => {
-    const kind = (manifest as { kind?: string }).kind ?? "";
+  return (spec) => {
+    const kind = (spec as { kind?: string }).kind ?? "";
     let validate = byKind.get(kind);
     if (!validate) {
       validate = ajv.compile({ $ref: `argo#/definitions/io.argoproj.workflow.v1alpha1.${kind}` });
       byKind.set(kind, validate);
     }
-    const valid = validate(manifest) as boolean;
+    const valid = validate(spec) as boolean;
     return {
       valid,
       errors: (validate.errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""}`),

@@ -45,14 +45,14 @@ describe("TypeScript snippets of README.md and docs/", () => {
   });
 
   for (const file of fixtures) {
-    it(`${file} compiles to a manifest valid against Argo's schema`, async () => {
+    it(`${file} compiles to a spec valid against Argo's schema`, async () => {
       const module = (await import(pathToFileURL(`${fixturesDir}${file}`).href)) as { default: unknown };
       const exported =
         typeof module.default === "function" ? module.default({ env: "prod" }) : module.default;
       expect(isSkiffResource(exported)).toBe(true);
       if (!isSkiffResource(exported)) return;
-      const manifest = exported.toManifest();
-      expect(validate(manifest).errors).toEqual([]);
+      const spec = exported.toSpec();
+      expect(validate(spec).errors).toEqual([]);
     });
   }
 });

@@ -108,14 +108,14 @@ describe("definition-time misuse", () => {
       d.task("one", echo);
       d.task("two", other);
     });
-    expect(dslError(() => workflow({ generateName: "x-", entrypoint: main }).toManifest()).message).toMatch(
+    expect(dslError(() => workflow({ generateName: "x-", entrypoint: main }).toSpec()).message).toMatch(
       /duplicate template name "echo" \(first defined at .*errors\.test\.ts/,
     );
   });
 
   it("rejects an unknown entrypoint and lists the templates", () => {
     const error = dslError(() =>
-      workflow({ generateName: "x-", entrypoint: "mian", templates: [echo] }).toManifest(),
+      workflow({ generateName: "x-", entrypoint: "mian", templates: [echo] }).toSpec(),
     );
     expect(error.message).toBe(
       `unknown entrypoint "mian"; templates: echo (at ${error.site?.file}:${error.site?.line}:${error.site?.column})`,

@@ -24,8 +24,8 @@ async function load(name: string): Promise<SkiffResource> {
   return exported;
 }
 
-function template(manifest: Workflow, name: string): Template {
-  const found = manifest.spec.templates?.find((candidate) => candidate.name === name);
+function template(spec: Workflow, name: string): Template {
+  const found = spec.spec.templates?.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no template ${name}`);
   return found;
 }
@@ -47,10 +47,10 @@ describe("examples", () => {
   });
 
   for (const name of names) {
-    it(`${name} compiles to a manifest valid against Argo's schema`, async () => {
-      const manifest = (await load(name)).toManifest();
-      expect(JSON.parse(JSON.stringify(manifest))).toEqual(manifest);
-      const check = validate(manifest);
+    it(`${name} compiles to a spec valid against Argo's schema`, async () => {
+      const spec = (await load(name)).toSpec();
+      expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+      const check = validate(spec);
       expect(check.errors).toEqual([]);
     });
   }
@@ -66,10 +66,10 @@ describe("examples", () => {
         expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
         expect(result.ok).toBe(true);
         // Rendered by the sandbox worker: byte for byte what this process renders.
-        expect(result.yaml).toBe(toYaml(result.manifest));
+        expect(result.yaml).toBe(toYaml(result.spec));
         if (name === "ts-step") {
           // In the sandbox the function's text is esbuild's output: it must still run on its own.
-          const source = template(result.manifest as Workflow, "fibonacci").script?.source ?? "";
+          const source = template(result.spec as Workflow, "fibonacci").script?.source ?? "";
           const out = execFileSync(process.execPath, ["-e", source], {
             env: { SKIFF_INPUT_0: "5" },
           }).toString();
@@ -80,8 +80,8 @@ describe("examples", () => {
   });
 
   it("etl fans out after download and chains parameters and artifacts by reference", async () => {
-    const manifest = (await load("etl")).toManifest() as Workflow;
-    const tasks = template(manifest, "etl").dag?.tasks ?? [];
+    const spec = (await load("etl")).toSpec() as Workflow;
+    const tasks = template(spec, "etl").dag?.tasks ?? [];
     const byName = Object.fromEntries(tasks.map((task) => [task.name, task])) as Record<string, DAGTask>;
     expect(byName.totals.depends).toBe("download");
     expect(byName.regions.depends).toBe("download");
@@ -97,8 +97,8 @@ describe("examples", () => {
   });
 
   it("ts-step ships functions that run under Node and print their result", async () => {
-    const manifest = (await load("ts-step")).toManifest() as Workflow;
-    const fib = template(manifest, "fibonacci").script;
+    const spec = (await load("ts-step")).toSpec() as Workflow;
+    const fib = template(spec, "fibonacci").script;
     expect(fib?.image).toBe("node:22");
     expect(fib?.env).toEqual([{ name: "SKIFF_INPUT_0", value: "{{inputs.parameters.n}}" }]);
     const run = (source: string, env: Record<string, string>) =>
@@ -107,14 +107,14 @@ describe("examples", () => {
       }).toString();
     const sequence = run(fib?.source ?? "", { SKIFF_INPUT_0: "8" });
     expect(JSON.parse(sequence)).toEqual([0, 1, 1, 2, 3, 5, 8, 13]);
-    const total = run(template(manifest, "total").script?.source ?? "", { SKIFF_INPUT_0: sequence });
+    const total = run(template(spec, "total").script?.source ?? "", { SKIFF_INPUT_0: sequence });
     expect(JSON.parse(total)).toEqual({ count: 8, sum: 33 });
   });
 
   it("cron compiles to a CronWorkflow with schedule, time zone and concurrency policy", async () => {
-    const manifest = (await load("cron")).toManifest();
-    expect(manifest.kind).toBe("CronWorkflow");
-    expect(manifest.spec).toMatchObject({
+    const spec = (await load("cron")).toSpec();
+    expect(spec.kind).toBe("CronWorkflow");
+    expect(spec.spec).toMatchObject({
       schedules: ["30 2 * * *"],
       timezone: "Europe/Paris",
       concurrencyPolicy: "Forbid",

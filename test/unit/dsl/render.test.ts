@@ -1,4 +1,4 @@
-import { container, dag, manifestWithSites, param, steps, templateRef, workflow } from "skiff";
+import { container, dag, param, specWithSites, steps, templateRef, workflow } from "skiff";
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../lib/argo";
 
@@ -10,7 +10,7 @@ function pipeline() {
     d.task("b", work, {
       args: { msg: a.result, mode: undefined },
       when: "{{tasks.a.status}} == Succeeded",
-      // User structures may hold undefined members: the manifest never does.
+      // User structures may hold undefined members: the spec never does.
       withItems: [{ x: 1, y: undefined }, "z"],
       withSequence: { count: "2", start: undefined },
       continueOn: { failed: true, error: undefined },
@@ -24,18 +24,18 @@ function pipeline() {
 }
 
 describe("rendering", () => {
-  it("gives toManifest() and sites() from one rendering", () => {
+  it("gives toSpec() and sites() from one rendering", () => {
     const resource = pipeline();
-    const { manifest, sites } = manifestWithSites(resource);
-    expect(manifest).toEqual(resource.toManifest());
-    expect(JSON.stringify(manifest)).toBe(JSON.stringify(resource.toManifest()));
+    const { spec, sites } = specWithSites(resource);
+    expect(spec).toEqual(resource.toSpec());
+    expect(JSON.stringify(spec)).toBe(JSON.stringify(resource.toSpec()));
     expect(sites).toEqual(resource.sites());
     expect(Object.keys(sites)).toContain("spec.templates[2].dag.tasks[2]");
   });
 
   it("emits task members in a fixed order, without undefined members at any depth", () => {
-    const manifest = manifestWithSites(pipeline()).manifest as Workflow;
-    const tasks = manifest.spec.templates?.find((t) => t.name === "main")?.dag?.tasks ?? [];
+    const spec = specWithSites(pipeline()).spec as Workflow;
+    const tasks = spec.spec.templates?.find((t) => t.name === "main")?.dag?.tasks ?? [];
     expect(tasks.map((task) => Object.keys(task))).toEqual([
       ["name", "template", "arguments"],
       ["name", "template", "arguments", "depends", "when", "withItems", "withSequence", "continueOn"],

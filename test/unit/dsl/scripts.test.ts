@@ -10,8 +10,8 @@ const work = mkdtempSync(join(tmpdir(), "skiff-dsl-scripts-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function scriptOf(template: Parameters<typeof workflow>[0]["entrypoint"]): ScriptTemplate {
-  const manifest = workflow({ generateName: "s-", entrypoint: template }).toManifest() as Workflow;
-  const script = manifest.spec.templates?.[0]?.script;
+  const spec = workflow({ generateName: "s-", entrypoint: template }).toSpec() as Workflow;
+  const script = spec.spec.templates?.[0]?.script;
   if (!script) throw new Error("no script");
   return script;
 }

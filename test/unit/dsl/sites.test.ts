@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { isSkiffResource, manifestSites, type SourceSite } from "skiff";
+import { isSkiffResource, type SourceSite, specSites } from "skiff";
 import { afterAll, describe, expect, it } from "vitest";
 import { compilePipeline, directorySourceFiles } from "../../../lib/compiler";
 
@@ -22,10 +22,10 @@ function textAt(source: string, site: SourceSite): string {
 async function sitesOf(url: string): Promise<Record<string, SourceSite>> {
   const module = (await import(url)) as { default: unknown };
   if (!isSkiffResource(module.default)) throw new Error("not a resource");
-  return manifestSites(module.default);
+  return specSites(module.default);
 }
 
-describe("manifestSites", () => {
+describe("specSites", () => {
   it("maps spec paths to where user code created each object, in emission order", async () => {
     const sites = await sitesOf(pathToFileURL(fixture).href);
     expect(Object.keys(sites)).toEqual([

@@ -36,8 +36,8 @@ const consumer = container({
 });
 const echo = container({ name: "echo", image: "alpine", command: ["echo"] });
 
-function tasksOf(manifest: Workflow, name: string): DAGTask[] {
-  return manifest.spec.templates?.find((template) => template.name === name)?.dag?.tasks ?? [];
+function tasksOf(spec: Workflow, name: string): DAGTask[] {
+  return spec.spec.templates?.find((template) => template.name === name)?.dag?.tasks ?? [];
 }
 
 describe("wiring by reference", () => {
@@ -46,8 +46,8 @@ describe("wiring by reference", () => {
       const a = d.task("a", producer);
       d.task("b", consumer, { args: { data: a.outputs.dataset, file: a.outputs.file } });
     });
-    const manifest = workflow({ generateName: "w-", entrypoint: main }).toManifest() as Workflow;
-    const b = tasksOf(manifest, "main")[1];
+    const spec = workflow({ generateName: "w-", entrypoint: main }).toSpec() as Workflow;
+    const b = tasksOf(spec, "main")[1];
     expect(b).toEqual({
       name: "b",
       template: "consumer",
@@ -57,7 +57,7 @@ describe("wiring by reference", () => {
         artifacts: [{ name: "file", from: "{{tasks.a.outputs.artifacts.file}}" }],
       },
     });
-    expect(validate(manifest).errors).toEqual([]);
+    expect(validate(spec).errors).toEqual([]);
   });
 
   it("compiles outputs to {{steps...}} in steps", () => {
@@ -65,8 +65,8 @@ describe("wiring by reference", () => {
       const a = s.step("a", producer);
       s.step("b", consumer, { args: { data: a.outputs.dataset, file: a.outputs.file, mode: 3 } });
     });
-    const manifest = workflow({ generateName: "w-", entrypoint: main }).toManifest() as Workflow;
-    const groups = manifest.spec.templates?.find((template) => template.name === "main")
+    const spec = workflow({ generateName: "w-", entrypoint: main }).toSpec() as Workflow;
+    const groups = spec.spec.templates?.find((template) => template.name === "main")
       ?.steps as WorkflowStep[][];
     expect(groups).toHaveLength(2);
     expect(groups[1][0].arguments).toEqual({
@@ -109,9 +109,10 @@ describe("wiring by reference", () => {
       d.task("i", echo, { depends: or(a.errored, a.skipped, a.omitted, a.daemoned) });
     });
     const byName = Object.fromEntries(
-      tasksOf(workflow({ generateName: "w-", entrypoint: main }).toManifest() as Workflow, "main").map(
-        (t) => [t.name, t],
-      ),
+      tasksOf(workflow({ generateName: "w-", entrypoint: main }).toSpec() as Workflow, "main").map((t) => [
+        t.name,
+        t,
+      ]),
     );
     expect(byName.b.depends).toBe("a");
     expect(byName.c.depends).toBe("a");
@@ -138,8 +139,8 @@ describe("wiring by reference", () => {
       d.task("c", echo, { withParam: [1, 2], depends: a });
       d.task("s", echo, { withSequence: { count: "3" }, extra: { when: "{{=true}}" } });
     });
-    const manifest = workflow({ generateName: "w-", entrypoint: main }).toManifest() as Workflow;
-    const [, b, c, s] = tasksOf(manifest, "main");
+    const spec = workflow({ generateName: "w-", entrypoint: main }).toSpec() as Workflow;
+    const [, b, c, s] = tasksOf(spec, "main");
     expect(b).toEqual({
       name: "b",
       template: "echo",
@@ -152,13 +153,13 @@ describe("wiring by reference", () => {
     });
     expect(c).toMatchObject({ withParam: "[1,2]", depends: "a" });
     expect(s).toMatchObject({ withSequence: { count: "3" }, when: "{{=true}}" });
-    expect(manifest.spec.templates?.map((template) => template.name).sort()).toEqual([
+    expect(spec.spec.templates?.map((template) => template.name).sort()).toEqual([
       "cleanup",
       "echo",
       "main",
       "producer",
     ]);
-    expect(validate(manifest).errors).toEqual([]);
+    expect(validate(spec).errors).toEqual([]);
   });
 
   it("runs templateRefs with typed arguments and outputs", () => {
@@ -172,10 +173,7 @@ describe("wiring by reference", () => {
       const train = d.task("train", stored, { args: { epochs: 3 } });
       d.task("use", consumer, { args: { data: "x", file: train.outputs.model } });
     });
-    const tasks = tasksOf(
-      workflow({ generateName: "w-", entrypoint: main }).toManifest() as Workflow,
-      "main",
-    );
+    const tasks = tasksOf(workflow({ generateName: "w-", entrypoint: main }).toSpec() as Workflow, "main");
     expect(tasks[0]).toEqual({
       name: "train",
       templateRef: { name: "library", template: "train" },
@@ -220,7 +218,7 @@ describe("pod settings and workflow options", () => {
       memoize: { key: "{{inputs.parameters.x}}", maxAge: "1h", cache: { configMap: { name: "memo" } } },
       extra: { container: { workingDir: "/work" } as Template["container"], priorityClassName: "high" },
     });
-    const manifest = workflow({
+    const spec = workflow({
       generateName: "w-",
       entrypoint: job,
       serviceAccountName: "wf",
@@ -235,8 +233,8 @@ describe("pod settings and workflow options", () => {
       templateDefaults: { timeout: "10m" },
       imagePullSecrets: ["regcred", { name: "other" }],
       extra: { priority: 3 },
-    }).toManifest() as Workflow;
-    const rendered = manifest.spec.templates?.[0];
+    }).toSpec() as Workflow;
+    const rendered = spec.spec.templates?.[0];
     expect(rendered?.container).toEqual({
       image: "python:3.12",
       command: ["python", "-c", "print(1)"],
@@ -259,19 +257,19 @@ describe("pod settings and workflow options", () => {
       timeout: "5m",
       activeDeadlineSeconds: 300,
     });
-    expect(manifest.spec).toMatchObject({
+    expect(spec.spec).toMatchObject({
       serviceAccountName: "wf",
       imagePullSecrets: [{ name: "regcred" }, { name: "other" }],
       priority: 3,
       templateDefaults: { timeout: "10m" },
     });
-    expect(validate(manifest).errors).toEqual([]);
+    expect(validate(spec).errors).toEqual([]);
   });
 
   it("accepts a build-parameters function as a pipeline would export it", () => {
     const build = (parameters: Record<string, string>) =>
       workflow({ generateName: `${parameters.env ?? "dev"}-`, entrypoint: echo });
-    expect(build({ env: "prod" }).toManifest().metadata.generateName).toBe("prod-");
+    expect(build({ env: "prod" }).toSpec().metadata.generateName).toBe("prod-");
   });
 });
 
@@ -297,7 +295,7 @@ describe("resource, http and suspend templates", () => {
       d.task("call", call).after(job);
       d.task("wait", wait).after(job);
     });
-    const manifest = workflow({ generateName: "w-", entrypoint: main }).toManifest() as Workflow;
+    const manifest = workflow({ generateName: "w-", entrypoint: main }).toSpec() as Workflow;
     const byName = Object.fromEntries((manifest.spec.templates ?? []).map((t) => [t.name, t]));
     expect(byName.create.resource).toEqual({
       action: "create",

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
-import { compilePipeline, lintManifest, memorySourceFiles, toYaml } from "../../../lib/compiler";
+import { compilePipeline, lintSpec, memorySourceFiles, toYaml } from "../../../lib/compiler";
 import { NOTIFIER_TEMPLATE } from "../../../lib/compiler/exit-notifier";
 import { notifierSettings } from "../../../lib/config";
 import { compileForEngine } from "../../../lib/pipelines/engine-compile";
@@ -23,11 +23,11 @@ describe("compileForEngine", () => {
     const result = await compileForEngine(compilePipeline, toYaml, notifier)(request);
     expect(result.ok).toBe(true);
     const stored = parse(result.yaml ?? "") as Workflow;
-    expect(stored).toEqual(result.manifest);
+    expect(stored).toEqual(result.spec);
     expect(stored.spec.onExit).toBe(NOTIFIER_TEMPLATE);
     expect(stored.spec.templates?.map((t) => t.name)).toContain(NOTIFIER_TEMPLATE);
     // The injected spec is still a valid Argo Workflow.
-    expect(lintManifest(stored).filter((d) => d.severity === "error")).toEqual([]);
+    expect(lintSpec(stored).filter((d) => d.severity === "error")).toEqual([]);
   });
 
   it("does not touch failed builds", async () => {

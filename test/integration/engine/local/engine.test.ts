@@ -390,7 +390,7 @@ describe("LocalEngine control", () => {
     expect(done.status?.phase).toBe("Succeeded");
     const first = nodeByDisplayName(done, "first");
     expect(first).toMatchObject({
-      type: "Pod",
+      type: "Skipped",
       phase: "Skipped",
       message: `original pod: ${nodeByDisplayName(failed, "first").id}`,
       outputs: { parameters: [{ name: "n", value: "7" }] },

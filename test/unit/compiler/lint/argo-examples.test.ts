@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { lintManifest } from "../../../../lib/compiler/lint";
+import { lintSpec } from "../../../../lib/compiler/lint";
 import { KINDS } from "../../../../lib/compiler/lint/schema";
-import { parseManifests } from "../../../../lib/compiler/manifest-file";
+import { parseSpecs } from "../../../../lib/compiler/spec-file";
 
 // Argo's own examples (../shared/conformance/argo/examples, beside the project) are the reference for
 // what valid looks like: every document must lint without a single error.
@@ -13,14 +13,12 @@ const examplesDir = fileURLToPath(
 const files = readdirSync(examplesDir).filter((f) => f.endsWith(".yaml"));
 
 // Two documents are plain Kubernetes objects (a PersistentVolumeClaim, a ResourceQuota), not Argo specs.
-const isArgoKind = (manifest: unknown) =>
-  (KINDS as readonly unknown[]).includes((manifest as { kind?: unknown }).kind);
+const isArgoKind = (spec: unknown) =>
+  (KINDS as readonly unknown[]).includes((spec as { kind?: unknown }).kind);
 const documents = files.flatMap((file) => {
-  const parsed = parseManifests(readFileSync(`${examplesDir}${file}`, "utf8"), file);
+  const parsed = parseSpecs(readFileSync(`${examplesDir}${file}`, "utf8"), file);
   expect(parsed.diagnostics).toEqual([]);
-  return parsed.documents
-    .map((manifest, index) => ({ file, index, manifest }))
-    .filter((d) => isArgoKind(d.manifest));
+  return parsed.documents.map((spec, index) => ({ file, index, spec })).filter((d) => isArgoKind(d.spec));
 });
 
 describe("Argo's examples lint clean", () => {
@@ -29,8 +27,8 @@ describe("Argo's examples lint clean", () => {
     expect(documents.length).toBe(191);
   });
 
-  it.each(documents.map((d) => [`${d.file}#${d.index}`, d.manifest]))("%s", (_name, manifest) => {
-    const errors = lintManifest(manifest).filter((d) => d.severity === "error");
+  it.each(documents.map((d) => [`${d.file}#${d.index}`, d.spec]))("%s", (_name, spec) => {
+    const errors = lintSpec(spec).filter((d) => d.severity === "error");
     expect(errors).toEqual([]);
   });
 });

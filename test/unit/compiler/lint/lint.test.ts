@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { lintManifest } from "../../../../lib/compiler/lint";
+import { lintSpec } from "../../../../lib/compiler/lint";
 
-// biome-ignore lint/suspicious/noExplicitAny: the cases poke at arbitrary manifest fields
+// biome-ignore lint/suspicious/noExplicitAny: the cases poke at arbitrary spec fields
 type Json = Record<string, any>;
 
 /** A valid workflow: a DAG (a → b) calling a container template with one input. */
@@ -42,7 +42,7 @@ function base(): Json {
   };
 }
 
-const errorsOf = (manifest: unknown) => lintManifest(manifest).filter((d) => d.severity === "error");
+const errorsOf = (manifest: unknown) => lintSpec(manifest).filter((d) => d.severity === "error");
 
 const CASES: [string, (m: Json) => void, string, string | undefined, RegExp][] = [
   [
@@ -243,7 +243,7 @@ const CASES: [string, (m: Json) => void, string, string | undefined, RegExp][] =
     /at most 200 templates \(has 202\)/,
   ],
   [
-    "a manifest over 1 MB",
+    "a spec over 1 MB",
     (m) => {
       m.spec.templates[1].container.env = [{ name: "BIG", value: "x".repeat(1024 * 1024) }];
     },
@@ -317,16 +317,16 @@ const CASES: [string, (m: Json) => void, string, string | undefined, RegExp][] =
   ],
 ];
 
-describe("lintManifest", () => {
+describe("lintSpec", () => {
   it("passes the valid base workflow", () => {
     expect(errorsOf(base())).toEqual([]);
   });
 
   it.each(CASES)("flags %s", (_name, mutate, code, path, message) => {
-    const manifest = base();
-    mutate(manifest);
-    const found = errorsOf(manifest).find((d) => d.code === code);
-    expect(found, JSON.stringify(errorsOf(manifest))).toBeDefined();
+    const spec = base();
+    mutate(spec);
+    const found = errorsOf(spec).find((d) => d.code === code);
+    expect(found, JSON.stringify(errorsOf(spec))).toBeDefined();
     expect(found?.path).toBe(path);
     expect(found?.message).toMatch(message);
   });
@@ -345,18 +345,18 @@ describe("lintManifest", () => {
   });
 
   it("only warns about undeclared workflow parameters in a WorkflowTemplate (supplied at submission)", () => {
-    const manifest = base();
-    manifest.kind = "WorkflowTemplate";
-    manifest.metadata = { name: "tpl" };
-    manifest.spec.templates[0].dag.tasks[0].arguments.parameters[0].value = "{{workflow.parameters.whom}}";
-    const found = lintManifest(manifest).filter((d) => d.code === "reference.unknown");
+    const spec = base();
+    spec.kind = "WorkflowTemplate";
+    spec.metadata = { name: "tpl" };
+    spec.spec.templates[0].dag.tasks[0].arguments.parameters[0].value = "{{workflow.parameters.whom}}";
+    const found = lintSpec(spec).filter((d) => d.code === "reference.unknown");
     expect(found).toHaveLength(1);
     expect(found[0].severity).toBe("warning");
   });
 
   it("checks steps: references only to earlier groups", () => {
-    const manifest = base();
-    manifest.spec.templates[0] = {
+    const spec = base();
+    spec.spec.templates[0] = {
       name: "main",
       steps: [
         [
@@ -375,7 +375,7 @@ describe("lintManifest", () => {
         ],
       ],
     };
-    const errors = errorsOf(manifest);
+    const errors = errorsOf(spec);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       code: "reference.unknown",
@@ -385,13 +385,13 @@ describe("lintManifest", () => {
   });
 
   it("attaches the user-code site of the deepest enclosing spec path", () => {
-    const manifest = base();
-    manifest.spec.templates[0].dag.tasks[0].template = "sya";
+    const spec = base();
+    spec.spec.templates[0].dag.tasks[0].template = "sya";
     const sites = {
       "spec.templates[0]": { file: "pipeline.ts", line: 3, column: 14 },
       "spec.templates[0].dag.tasks[0]": { file: "pipeline.ts", line: 4, column: 5 },
     };
-    const found = lintManifest(manifest, sites).find((d) => d.code === "reference.template");
+    const found = lintSpec(spec, sites).find((d) => d.code === "reference.template");
     expect(found).toMatchObject({ file: "pipeline.ts", line: 4, column: 5 });
   });
 });

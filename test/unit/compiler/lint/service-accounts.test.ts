@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
 import { injectExitNotifier, NOTIFIER_TEMPLATE } from "../../../../lib/compiler/exit-notifier";
-import { lintManifest } from "../../../../lib/compiler/lint";
+import { lintSpec } from "../../../../lib/compiler/lint";
 import {
   type ServiceAccountPolicy,
   serviceAccountPolicy,
@@ -146,10 +146,10 @@ describe("service accounts a spec may name", () => {
   it("reads the manifests of resource templates", () => {
     const manifest =
       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: skiff-notifier\n";
-    const spec = workflow({
+    const wf = workflow({
       templates: [{ name: "main", resource: { action: "create", manifest } }],
     });
-    expect(paths(spec)).toEqual([
+    expect(paths(wf)).toEqual([
       ["spec.templates[0].resource.manifest.spec.serviceAccountName", "service-account.notifier"],
     ]);
   });
@@ -237,11 +237,11 @@ describe("the exit notifier the build injects", () => {
   });
 });
 
-describe("lintManifest with a service account policy", () => {
+describe("lintSpec with a service account policy", () => {
   it("reports each refused account as an error at its spec path, and checks nothing without a policy", () => {
     const spec = workflow({ serviceAccountName: "admin" });
-    expect(lintManifest(spec).filter((d) => d.code.startsWith("service-account"))).toEqual([]);
-    expect(lintManifest(spec, undefined, { serviceAccounts: defaultPolicy })).toEqual([
+    expect(lintSpec(spec).filter((d) => d.code.startsWith("service-account"))).toEqual([]);
+    expect(lintSpec(spec, undefined, { serviceAccounts: defaultPolicy })).toEqual([
       {
         severity: "error",
         code: "service-account.not-allowed",

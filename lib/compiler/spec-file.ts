@@ -2,7 +2,7 @@ import * as jsYaml from "js-yaml";
 import { CORE_SCHEMA, loadAll, type Type, YAMLException } from "js-yaml";
 import { type Diagnostic, errorAt } from "./diagnostics";
 
-export interface ParsedManifests {
+export interface ParsedSpecs {
   /** Non-empty documents, in file order. */
   documents: unknown[];
   diagnostics: Diagnostic[];
@@ -21,7 +21,7 @@ const SCHEMA = CORE_SCHEMA.extend({ implicit: [merge] });
  * Argo use where `yaml` is not (a quoted scalar whose continuation lines are indented less than its block,
  * as in eight of Argo's own examples), so whatever Argo accepts reads here too.
  */
-export function parseManifests(text: string, file: string): ParsedManifests {
+export function parseSpecs(text: string, file: string): ParsedSpecs {
   try {
     const documents = loadAll(text, null, { schema: SCHEMA, json: true, filename: file }).filter(
       (doc) => doc !== null && doc !== undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lintSpecText } from "../../../lib/compiler/lint-spec";
-import { parseManifests } from "../../../lib/compiler/manifest-file";
+import { parseSpecs } from "../../../lib/compiler/spec-file";
 
 const SPEC = `apiVersion: argoproj.io/v1alpha1
 kind: Workflow
@@ -21,7 +21,7 @@ spec:
 
 describe("the spec reader (skiff lint and skiff run --local)", () => {
   it("reads a duplicate key as Go's parser does (the last one wins), and lint warns where it is", () => {
-    const parsed = parseManifests(SPEC, "dup.yaml");
+    const parsed = parseSpecs(SPEC, "dup.yaml");
     expect(parsed.diagnostics).toEqual([]);
     expect(parsed.documents).toMatchObject([{ metadata: { labels: { team: "b" } } }]);
     expect(lintSpecText(SPEC, "dup.yaml")).toEqual([
@@ -42,7 +42,7 @@ describe("the spec reader (skiff lint and skiff run --local)", () => {
   });
 
   it("reads unquoted dates as strings and applies merge keys, as Argo does", () => {
-    const parsed = parseManifests(`${SPEC}---\nbase: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n`, "f.yaml");
+    const parsed = parseSpecs(`${SPEC}---\nbase: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n`, "f.yaml");
     expect(parsed.documents).toMatchObject([
       { spec: { arguments: { parameters: [{ value: "2001-12-14" }] } } },
       { other: { x: 1, y: 2 } },
@@ -50,7 +50,7 @@ describe("the spec reader (skiff lint and skiff run --local)", () => {
   });
 
   it("reports bad YAML with its line and column", () => {
-    expect(parseManifests("kind: Workflow\nspec: [\n", "bad.yaml").diagnostics).toEqual([
+    expect(parseSpecs("kind: Workflow\nspec: [\n", "bad.yaml").diagnostics).toEqual([
       expect.objectContaining({
         severity: "error",
         code: "yaml.syntax",
