@@ -88,6 +88,10 @@ export function assertRunnableLocally(wf: Workflow, semaphores: Record<string, n
   for (const t of spec.templates ?? []) {
     for (const s of [...(t.steps ?? []).flat(), ...(t.dag?.tasks ?? [])]) if (s.inline) all.push(s.inline);
   }
+  if (spec.templateDefaults) {
+    const [first] = templateFeatures(spec.templateDefaults, semaphores);
+    if (first) refuse(first, "templateDefaults");
+  }
   for (const t of all) {
     const [first] = templateFeatures(t, semaphores);
     if (first) refuse(first, `template ${t.name ?? "(inline)"}`);

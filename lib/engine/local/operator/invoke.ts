@@ -1,5 +1,6 @@
 import type { Inputs, NodeStatus, RetryStrategy, Template } from "../../../argo";
 import { failedOrError, isFulfilled } from "../../../argo/phases";
+import { mergeTemplateDefaults } from "../../../argo/template-defaults";
 import type { NodeType } from "../nodes";
 import { needsSubst, substDeep } from "../scope";
 import type { AttemptExtras, ExecRequest, Invocation, RunContext } from "./context";
@@ -34,10 +35,12 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
   try {
     tmpl = resolveTemplate(ctx, req);
     const args = req.args ? substDeep(req.args, ctx.globals.vars) : undefined;
-    inputs = resolveInputs(tmpl, args, ctx.globals.artifacts);
+    inputs = resolveInputs(tmpl, args, ctx.globals.artifacts, ctx.globals.vars);
     // Variables for substitution: a leaf template without tags (most) has no use for them.
     const needsVars = retryStrategyOf(ctx, tmpl) || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
     vars = needsVars ? inputVars(ctx.globals.vars, tmpl, inputs) : NO_VARS;
+    // SubstituteParams' second pass covers the inputs too: a value naming another input shows it resolved.
+    inputs = substDeep(inputs, vars);
   } catch (error) {
     return ctx.table.init(req.nodeName, "Skipped", {
       boundaryId: req.boundaryId,
@@ -131,12 +134,22 @@ async function executeAttempt(
   return node;
 }
 
+/** Inline templates with the workflow's templateDefaults merged in, made once per inline template. */
+const mergedInline = new WeakMap<Template, Template>();
+
 function resolveTemplate(ctx: RunContext, req: ExecRequest): Template {
-  const named =
-    req.inline ?? (req.templateName !== undefined ? ctx.templates.get(req.templateName) : undefined);
+  if (req.inline) {
+    let merged = mergedInline.get(req.inline);
+    if (!merged) {
+      merged = mergeTemplateDefaults(ctx.wf.spec.templateDefaults, req.inline);
+      mergedInline.set(req.inline, merged);
+    }
+    return merged;
+  }
+  // Named templates were merged with templateDefaults when the execution began (RunContext).
+  const named = req.templateName !== undefined ? ctx.templates.get(req.templateName) : undefined;
   if (!named) throw new TemplateError(`template ${req.templateName ?? "(none)"} not found`);
-  const defaults = ctx.wf.spec.templateDefaults;
-  return defaults ? { ...defaults, ...named } : named;
+  return named;
 }
 
 /** The template's retryStrategy, else the workflow's `spec.retryStrategy` (operator.go, retryStrategy()). */

@@ -22,18 +22,24 @@ export function resultReferences(t: Template): Set<string> {
   return names;
 }
 
-/** A template's inputs from the caller's arguments. `known`: the artifacts an input artifact's `from` can name. */
+/**
+ * A template's inputs from the caller's arguments. `known`: the artifacts an input artifact's `from` can name;
+ * `globals`: the workflow's variables, which each value is substituted with before the template sees it, `{{=…}}`
+ * included (common.ProcessArgs → SubstituteParams' first pass; tags it cannot resolve stay for later).
+ */
 export function resolveInputs(
   tmpl: Template,
   args: Arguments | undefined,
   known: Readonly<Record<string, Artifact>>,
+  globals: Record<string, string> = {},
 ): Inputs {
   const inputs: Inputs = {};
   const params: Parameter[] = [];
   for (const p of tmpl.inputs?.parameters ?? []) {
     const arg = args?.parameters?.find((a) => a.name === p.name);
-    const value = arg?.value ?? p.value ?? p.default;
-    if (value === undefined) throw new TemplateError(`inputs.parameters.${p.name} was not supplied`);
+    const raw = arg?.value ?? p.value ?? p.default;
+    if (raw === undefined) throw new TemplateError(`inputs.parameters.${p.name} was not supplied`);
+    const value = subst(raw, globals);
     if (p.enum?.length && !p.enum.includes(value)) {
       throw new TemplateError(
         `value '${value}' of inputs.parameters.${p.name} is not in its enum ${JSON.stringify(p.enum)}`,
