@@ -1,5 +1,6 @@
 import type { NodeStatus, Template, WorkflowStep } from "../../../argo";
 import { failedOrError, isFulfilled } from "../../../argo/phases";
+import { evaluateWhen } from "../expr";
 import {
   addAggregateToScope,
   addNodeToScope,
@@ -112,10 +113,27 @@ class StepsRunner {
       }
       // Started in plan order, each before the next is planned: nodes are made in the order Argo makes them.
       const runs: Array<Promise<StepResult | undefined>> = [];
-      for (const p of planned) runs.push("settled" in p ? p.settled : this.start(p, run));
+      // A step whose node could not even start (its `when` or its template errored) errors the group at once:
+      // the steps after it are not started (steps.go, executeStepGroup).
+      let errored: string | undefined;
+      for (const p of planned) {
+        if ("settled" in p) {
+          runs.push(p.settled);
+          continue;
+        }
+        runs.push(this.start(p, run));
+        errored = this.startError(p);
+        if (errored !== undefined) break;
+      }
       const results = (await Promise.all(runs)).filter((r) => r !== undefined);
       this.addGroupToScope(sgName, group);
       lastGroupName = sgName;
+      if (errored !== undefined) {
+        ctx.table.mark(sg, "Error", errored);
+        node.outboundNodes = this.groupOutbound(sgName);
+        ctx.table.mark(node, "Failed", errored);
+        return;
+      }
       const failed = results.find(
         ({ step, child }) => failedOrError(child.phase) && !continues(step, child.phase),
       );
@@ -196,6 +214,18 @@ class StepsRunner {
     }));
   }
 
+  /**
+   * Why a just started step errored its group, if its node was made in error as it started: its `when` failed
+   * (the group takes that error), or its template could not be executed (the group is "deemed errored").
+   */
+  private startError(planned: ReadyStep): string | undefined {
+    const child = this.ctx.table.byName(planned.name);
+    if (child?.type !== "Skipped" || child.phase !== "Error") return undefined;
+    const message = child.message ?? "";
+    if (planned.step.when && whenFails(planned.step.when)) return message;
+    return `step group deemed errored due to child ${planned.name} error: ${message}`;
+  }
+
   private async start(planned: ReadyStep, run: GroupRun): Promise<StepResult | undefined> {
     const release = this.parallel ? await this.parallel.acquire() : undefined;
     try {
@@ -251,4 +281,13 @@ class StepsRunner {
 
 function continues(step: WorkflowStep, phase: string | undefined): boolean {
   return (phase === "Failed" && !!step.continueOn?.failed) || (phase === "Error" && !!step.continueOn?.error);
+}
+
+function whenFails(when: string): boolean {
+  try {
+    evaluateWhen(when);
+    return false;
+  } catch {
+    return true;
+  }
 }
