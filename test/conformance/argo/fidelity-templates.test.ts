@@ -35,7 +35,11 @@ spec:
       ["(0)", "(1)", "(2)"].map((s) => `${wf.metadata.name}${s}`),
     );
     for (const s of ["(0)", "(1)", "(2)"]) {
-      expect(node(wf, s)).toMatchObject({ type: "Pod", phase: "Failed", message: "main: Error (exit code 1)" });
+      expect(node(wf, s)).toMatchObject({
+        type: "Pod",
+        phase: "Failed",
+        message: "main: Error (exit code 1)",
+      });
     }
   });
 
@@ -170,7 +174,11 @@ spec:
 `,
     );
     expect(wf.status?.phase).toBe("Failed");
-    expect(node(wf, "")).toMatchObject({ type: "Pod", phase: "Failed", message: "main: Error (exit code 3)" });
+    expect(node(wf, "")).toMatchObject({
+      type: "Pod",
+      phase: "Failed",
+      message: "main: Error (exit code 3)",
+    });
   });
 });
 

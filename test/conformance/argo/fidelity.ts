@@ -2,13 +2,15 @@ import { parse } from "yaml";
 import type { NodeStatus, Workflow } from "../../../lib/argo";
 import type { LocalEngine } from "../../../lib/engine/local";
 
+let runs = 0;
+
 /** Runs an inline workflow (YAML text) to its end; `drive` acts on it while it runs (stop, terminate). */
 export async function runInline(
   engine: LocalEngine,
   yaml: string,
   drive?: (ref: { namespace: string; name: string }) => Promise<void>,
 ): Promise<Workflow> {
-  const submitted = await engine.submit(parse(yaml) as Workflow, { runId: `fidelity-${Date.now()}` });
+  const submitted = await engine.submit(parse(yaml) as Workflow, { runId: `fidelity-${++runs}` });
   const ref = { namespace: submitted.metadata.namespace ?? "default", name: submitted.metadata.name ?? "" };
   const driving = drive ? drive(ref) : Promise.resolve();
   const wf = await engine.wait(ref);
