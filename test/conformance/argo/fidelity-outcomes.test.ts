@@ -170,6 +170,45 @@ ${GEN}
   });
 });
 
+describe("a steps template's outputs from a Skipped step (operator.go getTemplateOutputsFromScope)", () => {
+  it("takes the output's default or a ?? fallback, and errors the template without either", async () => {
+    const wf = await runInline(
+      engine,
+      `
+metadata: {generateName: absent-outputs-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    steps:
+    - - {name: fallback, template: fallback}
+    - - {name: bare, template: bare}
+  - name: fallback
+    steps: [[{name: gen, template: gen, when: "1 == 2"}]]
+    outputs:
+      parameters:
+      - {name: d, valueFrom: {parameter: "{{steps.gen.outputs.parameters.p}}", default: dd}}
+      - {name: e, valueFrom: {expression: "steps.gen.outputs.parameters.p ?? 'ee'"}}
+  - name: bare
+    steps: [[{name: gen, template: gen, when: "1 == 2"}]]
+    outputs: {parameters: [{name: x, valueFrom: {parameter: "{{steps.gen.outputs.parameters.p}}"}}]}
+${GEN}
+`,
+    );
+    expect(node(wf, "[0].fallback")?.phase).toBe("Succeeded");
+    expect(node(wf, "[0].fallback")?.outputs?.parameters?.map((p) => [p.name, p.value])).toEqual([
+      ["d", "dd"],
+      ["e", "ee"],
+    ]);
+    expect(node(wf, "[1].bare")).toMatchObject({
+      type: "Steps",
+      phase: "Error",
+      message: `output parameter "x": "{{steps.gen.outputs.parameters.p}}" is an absent optional (skipped/omitted node output with no default)`,
+    });
+    expect(wf.status?.phase).toBe("Failed");
+  });
+});
+
 describe("stop and terminate (ShutdownStrategy.ShouldExecute; exit_handler.go runOnExitNode; operator.go)", () => {
   const HOOKED = `
 metadata: {generateName: shutdown-}

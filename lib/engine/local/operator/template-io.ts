@@ -148,8 +148,9 @@ export function resolveArguments(args: Arguments | undefined, scope: Scope): Arg
 }
 
 /**
- * Steps/DAG outputs: `valueFrom.parameter` / `expression` / `default`, artifacts `from`. One that cannot be
- * resolved marks the node Error.
+ * Steps/DAG outputs: `valueFrom.parameter` / `expression` / `default`, artifacts `from`, as Argo's
+ * getTemplateOutputsFromScope (operator.go) resolves them. One that cannot be resolved marks the node Error with
+ * Argo's error.
  */
 export function resolveTemplateOutputs(
   table: NodeTable,
@@ -162,19 +163,9 @@ export function resolveTemplateOutputs(
   const outputs: Outputs = {};
   const params: Parameter[] = [];
   for (const p of out.parameters ?? []) {
-    let value: string | undefined;
-    try {
-      if (p.valueFrom?.parameter !== undefined) value = subst(p.valueFrom.parameter, scope.vars, true);
-      else if (p.valueFrom?.expression !== undefined) {
-        // Evaluated directly: an untaken branch may name a skipped step's absent output (nil, as in Argo).
-        value = exprText(evaluateExpr(p.valueFrom.expression, exprEnvOf(new MapScope(scope.vars))));
-      } else if (p.value !== undefined) value = subst(p.value, scope.vars);
-    } catch {
-      value = undefined;
-    }
-    value ??= p.valueFrom?.default;
-    if (value === undefined) {
-      table.mark(node, "Error", `unable to resolve outputs from scope: outputs.parameters.${p.name}`);
+    const value = outputParameterValue(p, scope);
+    if (value instanceof Error) {
+      table.mark(node, "Error", value.message);
       return;
     }
     params.push({ ...p, value });
@@ -192,12 +183,55 @@ export function resolveTemplateOutputs(
         ...(a.globalName ? { globalName: a.globalName } : {}),
       });
     else if (!a.optional) {
-      table.mark(node, "Error", `unable to resolve outputs from scope: outputs.artifacts.${a.name}`);
+      table.mark(
+        node,
+        "Error",
+        `unable to resolve outputs from scope: Unable to resolve: ${JSON.stringify(key ?? "")}`,
+      );
       return;
     }
   }
   if (artifacts.length) outputs.artifacts = artifacts;
   if (Object.keys(outputs).length) node.outputs = outputs;
+}
+
+/** One output parameter of a steps/DAG template: its value, its `valueFrom.default` when that fails, or the error. */
+function outputParameterValue(p: Parameter, scope: Scope): string | Error {
+  const from = p.valueFrom;
+  const fallback = (error: Error) => from?.default ?? error;
+  if (from?.parameter !== undefined) {
+    const tag = from.parameter.replace(/^\{\{/, "").replace(/\}\}$/, "").trim();
+    if (scope.vars[tag] === ABSENT_OPTIONAL) {
+      return fallback(
+        new Error(
+          `output parameter ${JSON.stringify(p.name)}: ${JSON.stringify(from.parameter)} is an absent optional (skipped/omitted node output with no default)`,
+        ),
+      );
+    }
+    try {
+      return subst(from.parameter, scope.vars, true);
+    } catch {
+      return fallback(new Error(`Unable to resolve: ${JSON.stringify(tag)}`));
+    }
+  }
+  if (from?.expression !== undefined) {
+    // Evaluated directly: an untaken branch may name a skipped step's absent output (nil, as in Argo).
+    let value: string | undefined;
+    try {
+      value = exprText(evaluateExpr(from.expression, exprEnvOf(new MapScope(scope.vars))));
+    } catch (error) {
+      return fallback(error instanceof Error ? error : new Error(String(error)));
+    }
+    return value ?? fallback(new Error(`failed to evaluate expression ${JSON.stringify(from.expression)}`));
+  }
+  if (p.value !== undefined) {
+    try {
+      return subst(p.value, scope.vars);
+    } catch (error) {
+      return fallback(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return from?.default ?? new Error("output parameters must have a valueFrom specified");
 }
 
 /**
