@@ -41,9 +41,21 @@ export async function executeWithRetry(
       : intOrStringValue(typeof strategy.limit === "number" ? strategy.limit : subst(strategy.limit, vars));
   const backoff = strategy.backoff;
   const firstStart = Date.now();
-  const maxDuration = backoff?.maxDuration
-    ? parseDurationMs(subst(String(backoff.maxDuration), vars))
-    : undefined;
+  // A bad maxDuration only shows once an attempt failed, as processNodeRetries reads it then.
+  let maxDuration: number | undefined;
+  let maxDurationError: unknown;
+  try {
+    maxDuration = backoff?.maxDuration
+      ? parseDurationMs(subst(String(backoff.maxDuration), vars))
+      : undefined;
+  } catch (error) {
+    maxDurationError = error;
+  }
+  // processNodeRetries' errors mark the Retry node Error with their message (operator.go, executeTemplate).
+  const errored = (error: unknown) => {
+    ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+    return node;
+  };
   for (let n = 0; ; n++) {
     const childName = `${req.nodeName}(${n})`;
     ctx.table.addChild(req.nodeName, childName);
@@ -63,14 +75,13 @@ export async function executeWithRetry(
       return node;
     };
     if (!ctx.control.canSchedule(req.onExit)) return stop(child.message ?? ctx.control.haltMessage());
+    if (maxDurationError !== undefined) return errored(maxDurationError);
     if (!policyAllows(strategy, child)) return stop(child.message ?? "No more retries left");
     let limit: number;
     try {
       limit = limitOf();
     } catch (error) {
-      // processNodeRetries' error: the Retry node is marked Error with it (operator.go, executeTemplate).
-      ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
-      return node;
+      return errored(error);
     }
     if (n >= limit) return stop("No more retries left");
     if (strategy.expression && !expressionAllows(strategy.expression, child, n)) {
@@ -84,8 +95,7 @@ export async function executeWithRetry(
       try {
         wait = backoffMs(backoff, n, vars);
       } catch (error) {
-        ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
-        return node;
+        return errored(error);
       }
       if (maxDuration !== undefined && Date.now() + wait - firstStart > maxDuration) {
         return stop("Backoff would exceed max duration limit");
@@ -142,5 +152,5 @@ function backoffMs(
       ? 0
       : intOrStringValue(typeof backoff.factor === "number" ? backoff.factor : subst(backoff.factor, vars));
   const wait = factor > 0 ? base * factor ** n : base;
-  return backoff.cap !== undefined ? Math.min(wait, parseDurationMs(String(backoff.cap))) : wait;
+  return backoff.cap !== undefined ? Math.min(wait, parseDurationMs(subst(String(backoff.cap), vars))) : wait;
 }
