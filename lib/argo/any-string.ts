@@ -32,16 +32,18 @@ function walk(value: unknown): void {
 function decodeParameter(p: unknown): void {
   if (!p || typeof p !== "object") return;
   const param = p as Record<string, unknown>;
-  for (const field of ["value", "default", "description"]) {
-    if (typeof param[field] === "number" || typeof param[field] === "boolean")
-      param[field] = anyString(param[field]);
-  }
-  if (Array.isArray(param.enum)) param.enum = param.enum.map((e) => anyString(e) ?? e);
+  for (const field of ["value", "default", "description"]) decodeField(param, field);
+  if (Array.isArray(param.enum)) param.enum = param.enum.map((e) => anyString(e) ?? "");
   const from = param.valueFrom;
-  if (from && typeof from === "object") {
-    const f = from as Record<string, unknown>;
-    if (typeof f.default === "number" || typeof f.default === "boolean") f.default = anyString(f.default);
-  }
+  if (from && typeof from === "object") decodeField(from as Record<string, unknown>, "default");
+}
+
+/** A null is no value; a list or a map decodes to "" (AnyString's UnmarshalJSON has no case for them). */
+function decodeField(holder: Record<string, unknown>, field: string): void {
+  const value = holder[field];
+  if (value === undefined || typeof value === "string") return;
+  if (value === null) delete holder[field];
+  else holder[field] = anyString(value) ?? "";
 }
 
 /** Go's strconv.FormatFloat(v, 'f', -1, 64): the shortest text that reads back, never in exponent form. */

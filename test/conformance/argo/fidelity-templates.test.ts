@@ -137,6 +137,22 @@ spec:
     expect(node(wf, "[0].expr")?.children).toHaveLength(3);
   });
 
+  it("refuses a number where Kubernetes declares a string (container args), naming the field", async () => {
+    await expect(
+      runInline(
+        engine,
+        `
+metadata: {generateName: numeric-args-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    container: {image: alpine, command: [sleep], args: [1]}
+`,
+      ),
+    ).rejects.toThrow("invalid spec: template main: container.args[0] is 1, not a string");
+  });
+
   it("errors the Retry node when the limit does not resolve to an int", async () => {
     const wf = await runInline(
       engine,
