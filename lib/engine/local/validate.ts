@@ -99,6 +99,11 @@ export function assertRunnableLocally(wf: Workflow, semaphores: Record<string, n
     if (!semaphoreConfigured(sem.configMapKeyRef, semaphores))
       refuse("semaphores (configmap/database)", "workflow spec");
   }
+  for (const a of spec.arguments?.artifacts ?? []) {
+    for (const kind of ["git", "http", "gcs", "azure", "hdfs", "oss", "artifactory", "plugin"] as const) {
+      if (a[kind]) refuse(`${kind} artifacts`, `argument ${a.name}`);
+    }
+  }
   for (const p of spec.arguments?.parameters ?? []) {
     if (p.valueFrom?.configMapKeyRef) refuse("configmaps (valueFrom.configMapKeyRef)", `parameter ${p.name}`);
   }
