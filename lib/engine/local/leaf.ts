@@ -198,10 +198,13 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const shimDir = shimsReady && (writtenShims.get(shimsReady) ?? (await shimsReady));
   let argv = [...(container.command ?? []), ...(container.args ?? [])];
   const files: StepFile[] = [];
-  if (t.script) {
+  // A script without source runs as a container would: nothing staged, no path appended (operator.go,
+  // executeScript).
+  const staged = !!t.script?.source;
+  if (t.script?.source) {
     const scriptPath = join(stepDir, "script");
     // Executable, as Argo stages it (`sh -c <script>` runs it directly).
-    files.push({ path: scriptPath, text: mapper.rewrite(t.script.source ?? ""), mode: 0o755 });
+    files.push({ path: scriptPath, text: mapper.rewrite(t.script.source), mode: 0o755 });
     argv = [...(container.command ?? []), ...(container.args ?? []), scriptPath];
   } else if (!container.command?.length) {
     argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];
@@ -209,7 +212,7 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const argvAsWritten = argv[0];
   // A loop, not argv.map: map's result is a holey array, another shape for this hot function to meet (it was
   // deoptimized there in the first runs of a process).
-  const last = t.script ? argv.length - 1 : -1;
+  const last = staged ? argv.length - 1 : -1;
   const mapped: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;

@@ -177,7 +177,7 @@ spec:
     expect(node(wf, "")?.children).toHaveLength(1);
   });
 
-  it("runs a script template without source: its command and args, with the staged (empty) file appended", async () => {
+  it("runs a script template without source as a container: nothing appended, the image's entrypoint without command", async () => {
     const wf = await runInline(
       engine,
       `
@@ -186,15 +186,22 @@ spec:
   entrypoint: main
   templates:
   - name: main
-    script: {image: alpine, command: [sh, -c], args: ["exit 3"]}
+    steps:
+    - - {name: sh, template: sh}
+      - {name: entrypoint, template: entrypoint}
+    - - {name: check, template: check, arguments: {parameters: [{name: out, value: "{{steps.entrypoint.outputs.result}}"}]}}
+  - name: sh
+    script: {image: alpine, command: [sh, -c], args: ['test "$0" = sh']}
+  - name: entrypoint
+    script: {image: argoproj/argosay:v2, args: [echo, "[]"]}
+  - name: check
+    inputs: {parameters: [{name: out}]}
+    container: {image: alpine, command: [test, "{{inputs.parameters.out}}", "=", "[]"]}
 `,
     );
-    expect(wf.status?.phase).toBe("Failed");
-    expect(node(wf, "")).toMatchObject({
-      type: "Pod",
-      phase: "Failed",
-      message: "main: Error (exit code 3)",
-    });
+    expect(wf.status?.phase).toBe("Succeeded");
+    expect(node(wf, "[0].sh")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(node(wf, "[0].entrypoint")?.outputs?.result).toBe("[]");
   });
 });
 
