@@ -141,6 +141,34 @@ ${GEN}
     expect(node(wf, ".art-optional")).toMatchObject({ type: "Pod", phase: "Succeeded" });
   });
 
+  it("in a DAG, treats an Omitted producer alike and wraps the consumer's template error as the task's", async () => {
+    const wf = await runInline(
+      engine,
+      `
+metadata: {generateName: absent-omitted-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    dag:
+      tasks:
+      - {name: a, template: echo, arguments: {parameters: [{name: m, value: a}]}}
+      - {name: gen, template: gen, depends: a.Failed}
+      - {name: dflt, template: echo-default, depends: "a && gen.Omitted", arguments: {parameters: [{name: m, value: "{{tasks.gen.outputs.parameters.p}}"}]}}
+      - {name: use, template: echo, depends: "a && gen.Omitted", arguments: {parameters: [{name: m, value: "{{tasks.gen.outputs.parameters.p}}"}]}}
+${GEN}
+`,
+    );
+    expect(wf.status?.phase).toBe("Error");
+    expect(node(wf, ".gen")).toMatchObject({ type: "Skipped", phase: "Omitted" });
+    expect(node(wf, ".dflt")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(node(wf, ".use")).toMatchObject({
+      type: "Skipped",
+      phase: "Error",
+      message: `task '${wf.metadata.name}.use' errored: inputs.parameters.m: argument references an absent optional (skipped/omitted node output with no default)`,
+    });
+  });
+
   it("in steps, passes a skipped step's artifact without a location, and an unsupplied optional input artifact on", async () => {
     const wf = await runInline(
       engine,

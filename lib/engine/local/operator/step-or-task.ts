@@ -31,14 +31,14 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
     try {
       proceed = evaluateWhen(subst(step.when, scope.vars));
     } catch (error) {
-      return skipped(ctx, it, "Error", error instanceof Error ? error.message : String(error));
+      return skipped(ctx, it, "Error", error instanceof Error ? error.message : String(error), "when");
     }
     if (!proceed) {
       return skipped(ctx, it, "Skipped", `when '${subst(step.when, scope.vars)}' evaluated false`);
     }
   }
   const args = resolveArguments(step.arguments, scope);
-  if (args instanceof Error) return skipped(ctx, it, "Error", args.message);
+  if (args instanceof Error) return skipped(ctx, it, "Error", args.message, "arguments");
   const ref = `${it.kind}.${(step as { name?: string }).name ?? ""}`;
   const run = ctx.execute({
     nodeName: name,
@@ -51,6 +51,10 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
   });
   const hooks = ctx.hooks.watch(name, ref, step.hooks ?? {}, scope, boundary.id, req.onExit);
   const child = await run;
+  if (it.kind === "tasks" && startFailure(child) === "template" && !child.message?.startsWith("task '")) {
+    // dag.go executeTaskGroup: the task's node takes the executeTemplate error wrapped.
+    ctx.table.mark(child, "Error", `task '${name}' errored: ${child.message ?? ""}`);
+  }
   await hooks.stop();
   const exit = isCompleted(child)
     ? runStepExitHook(ctx, step, name, child, ref, scope, boundary.id)
@@ -59,7 +63,36 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
   return child;
 }
 
-function skipped(ctx: RunContext, it: StepOrTask, phase: "Skipped" | "Error", message: string): NodeStatus {
+/** Why a step's or task's node was made in error as it started, by the step itself (its when, its arguments). */
+const startFailures = new WeakMap<NodeStatus, "when" | "arguments">();
+
+/**
+ * Why a node ended in error without running: its `when`, its arguments, or (a Skipped node in Error otherwise)
+ * its template could not be executed; undefined for a node that ran.
+ */
+export function startFailure(n: NodeStatus): "when" | "arguments" | "template" | undefined {
+  if (n.type !== "Skipped" || n.phase !== "Error") return undefined;
+  return startFailures.get(n) ?? "template";
+}
+
+function skipped(
+  ctx: RunContext,
+  it: StepOrTask,
+  phase: "Skipped" | "Error",
+  message: string,
+  reason?: "when" | "arguments",
+): NodeStatus {
+  const n = skippedNode(ctx, it, phase, message);
+  if (reason) startFailures.set(n, reason);
+  return n;
+}
+
+function skippedNode(
+  ctx: RunContext,
+  it: StepOrTask,
+  phase: "Skipped" | "Error",
+  message: string,
+): NodeStatus {
   return ctx.table.init(it.name, "Skipped", {
     boundaryId: it.boundary.id,
     templateName: it.step.template,

@@ -1,6 +1,5 @@
 import type { NodeStatus, Template, WorkflowStep } from "../../../argo";
 import { failedOrError, isFulfilled } from "../../../argo/phases";
-import { evaluateWhen } from "../expr";
 import {
   addAggregateToScope,
   addNodeToScope,
@@ -14,7 +13,7 @@ import {
 } from "../scope";
 import { Semaphore } from "../semaphore";
 import type { ExecRequest, Invocation, RunContext } from "./context";
-import { runStepOrTask } from "./step-or-task";
+import { runStepOrTask, startFailure } from "./step-or-task";
 import {
   addProducerToScope,
   artifactRefs,
@@ -220,9 +219,12 @@ class StepsRunner {
    */
   private startError(planned: ReadyStep): string | undefined {
     const child = this.ctx.table.byName(planned.name);
-    if (child?.type !== "Skipped" || child.phase !== "Error") return undefined;
+    const reason = child && startFailure(child);
+    if (!child || !reason) return undefined;
     const message = child.message ?? "";
-    if (planned.step.when && whenFails(planned.step.when)) return message;
+    if (reason === "when") return message;
+    if (reason === "arguments")
+      return `failed to resolve references: unable to resolve references: ${message}`;
     return `step group deemed errored due to child ${planned.name} error: ${message}`;
   }
 
@@ -281,13 +283,4 @@ class StepsRunner {
 
 function continues(step: WorkflowStep, phase: string | undefined): boolean {
   return (phase === "Failed" && !!step.continueOn?.failed) || (phase === "Error" && !!step.continueOn?.error);
-}
-
-function whenFails(when: string): boolean {
-  try {
-    evaluateWhen(when);
-    return false;
-  } catch {
-    return true;
-  }
 }
