@@ -234,4 +234,31 @@ spec:
     expect(node(wf, "")?.inputs?.parameters?.map((p) => p.value)).toEqual(["3", "X", "6"]);
     expect(node(wf, "[0].s")?.inputs?.parameters?.map((p) => p.value)).toEqual(["3-X-6", "dflt-3-X-6"]);
   });
+
+  it("gives a steps template's children the inputs as resolved, one input's expression naming another", async () => {
+    const wf = await runInline(
+      engine,
+      `
+metadata: {generateName: input-expr-chain-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    inputs:
+      parameters:
+      - {name: n, value: "2"}
+      - {name: doubled, value: "{{= asInt(inputs.parameters.n) * 2 }}"}
+    steps:
+    - - {name: run, template: echo, when: "{{inputs.parameters.doubled}} == 4", arguments: {parameters: [{name: m, value: "{{= asInt(inputs.parameters.doubled) + 1 }}"}]}}
+      - {name: skip, template: echo, when: "{{inputs.parameters.doubled}} != 4", arguments: {parameters: [{name: m, value: x}]}}
+  - name: echo
+    inputs: {parameters: [{name: m}]}
+    container: {image: alpine, command: [echo, "{{inputs.parameters.m}}"]}
+`,
+    );
+    expect(wf.status?.phase).toBe("Succeeded");
+    expect(node(wf, "")?.inputs?.parameters?.map((p) => p.value)).toEqual(["2", "4"]);
+    expect(node(wf, "[0].run")?.inputs?.parameters).toEqual([{ name: "m", value: "5" }]);
+    expect(node(wf, "[0].skip")?.phase).toBe("Skipped");
+  });
 });

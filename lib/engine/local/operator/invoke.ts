@@ -39,8 +39,13 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
     // Variables for substitution: a leaf template without tags (most) has no use for them.
     const needsVars = retryStrategyOf(ctx, tmpl) || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
     vars = needsVars ? inputVars(ctx.globals.vars, tmpl, inputs) : NO_VARS;
-    // SubstituteParams' second pass covers the inputs too: a value naming another input shows it resolved.
-    inputs = substDeep(inputs, vars);
+    // SubstituteParams' second pass covers the inputs too: a value naming another input is resolved, and the
+    // template's children see the resolved values (executeSteps/executeDAG build their scope from the inputs).
+    const resolved = substDeep(inputs, vars);
+    if (resolved !== inputs) {
+      inputs = resolved;
+      vars = inputVars(ctx.globals.vars, tmpl, inputs);
+    }
   } catch (error) {
     return ctx.table.init(req.nodeName, "Skipped", {
       boundaryId: req.boundaryId,
