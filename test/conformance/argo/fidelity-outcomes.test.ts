@@ -280,6 +280,58 @@ spec:
   });
 });
 
+describe("what a shutdown leaves (workflowpod.go markNodeFailedOnShutdown; operator.go processNodeRetries)", () => {
+  it("fails pods it keeps from starting, and Retry nodes, with Argo's words", async () => {
+    const wf = await runInline(
+      engine,
+      `
+metadata: {generateName: shutdown-words-}
+spec:
+  entrypoint: main
+  templates:
+  - name: main
+    parallelism: 1
+    steps:
+    - - {name: loop, template: sleep, withItems: [1, 2]}
+      - {name: retried, template: retried}
+  - name: sleep
+    container: {image: alpine, command: [sleep, "30"]}
+  - name: retried
+    retryStrategy: {limit: 3}
+    container: {image: alpine, command: [sleep, "30"]}
+`,
+      async (ref) => {
+        if (
+          await waitFor(engine, ref, (w) =>
+            node(w, "[0].loop(0:1)")?.phase === "Running" ? true : undefined,
+          )
+        )
+          await engine.stop(ref);
+      },
+    );
+    expect(wf.status?.message).toBe("Stopped with strategy 'Stop'");
+    expect(node(wf, "[0].loop(0:1)")).toMatchObject({
+      phase: "Failed",
+      message: "workflow shutdown with strategy:  Stop",
+    });
+    expect(node(wf, "[0].loop(1:2)")).toMatchObject({
+      type: "Pod",
+      phase: "Failed",
+      message: "workflow shutdown with strategy: Stop",
+    });
+    expect(node(wf, "[0].retried")).toMatchObject({
+      type: "Retry",
+      phase: "Failed",
+      message: "Stopped with strategy 'Stop'",
+    });
+    expect(node(wf, "[0].retried(0)")).toMatchObject({
+      type: "Pod",
+      phase: "Failed",
+      message: "workflow shutdown with strategy: Stop",
+    });
+  });
+});
+
 describe("a command that cannot start (cmd/argoexec emissary: exec.LookPath; operator.go inferFailedReason)", () => {
   it("ends Failed with the executor's error and exit code 64, so OnFailure retries it and OnError does not", async () => {
     const wf = await runInline(

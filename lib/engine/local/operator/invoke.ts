@@ -55,19 +55,21 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
       hooked: req.hooked,
     });
   }
-  if (!ctx.control.canSchedule(req.onExit)) {
-    return ctx.table.init(req.nodeName, templateType(tmpl), {
-      boundaryId: req.boundaryId,
-      templateName: req.templateName,
-      phase: "Failed",
-      message: ctx.control.haltMessage(),
-      hooked: req.hooked,
-    });
-  }
+  // A Retry node is made even after a halt: its attempt is what the halt stops (processNodeRetries words it).
   if (retryStrategyOf(ctx, tmpl)) {
     return executeWithRetry(ctx, req, tmpl, inputs, vars, (name, attemptVars, extras) =>
       executeAttempt(ctx, name, { ...req, hooked: false }, tmpl, inputs, attemptVars, extras),
     );
+  }
+  if (!ctx.control.canSchedule(req.onExit)) {
+    const type = templateType(tmpl);
+    return ctx.table.init(req.nodeName, type, {
+      boundaryId: req.boundaryId,
+      templateName: req.templateName,
+      phase: "Failed",
+      message: type === "Pod" ? ctx.control.podHaltMessage() : ctx.control.haltMessage(),
+      hooked: req.hooked,
+    });
   }
   return executeAttempt(ctx, req.nodeName, req, tmpl, inputs, vars, {});
 }

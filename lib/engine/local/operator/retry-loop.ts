@@ -74,7 +74,7 @@ export async function executeWithRetry(
       ctx.table.mark(node, child.phase as NodePhase, message);
       return node;
     };
-    if (!ctx.control.canSchedule(req.onExit)) return stop(child.message ?? ctx.control.haltMessage());
+    if (!ctx.control.canSchedule(req.onExit)) return stop(haltStop(ctx, child));
     if (maxDurationError !== undefined) return errored(maxDurationError);
     if (!policyAllows(strategy, child)) return stop(child.message ?? "No more retries left");
     let limit: number;
@@ -103,9 +103,16 @@ export async function executeWithRetry(
       ctx.table.mark(node, "Running", `Backoff for ${humanDuration(wait)}`);
       await ctx.control.sleep(wait, req.onExit);
       ctx.table.mark(node, "Running", "");
-      if (!ctx.control.canSchedule(req.onExit)) return stop(child.message ?? ctx.control.haltMessage());
+      if (!ctx.control.canSchedule(req.onExit)) return stop(haltStop(ctx, child));
     }
   }
+}
+
+/** Why a Retry node stops on a halt: a shutdown is named (processNodeRetries), the deadline leaves the attempt's. */
+function haltStop(ctx: RunContext, child: NodeStatus): string {
+  const kind = ctx.control.halted?.kind;
+  if (kind === "Stop" || kind === "Terminate") return `Stopped with strategy '${kind}'`;
+  return child.message ?? ctx.control.haltMessage();
 }
 
 /** `retryPolicy` (Always when only an expression is given, else OnFailure) against a failed attempt. */
