@@ -1,9 +1,12 @@
 // Bundles the programs that run from dist/, from the sources as they read:
 // - every `lib/**/*.main.ts` entry point into dist/ (same relative path, `.main` dropped) and every
 //   `bench/**/*.bench.ts` into dist/bench/, as ES modules that load their packages from node_modules;
+// - the package's two entries (package.json "exports"): the DSL as dist/dsl/index.js (`skiff`) and the client
+//   as dist/client/index.js (`skiff/client`), ES modules that import their packages;
 // - the script each build's sandbox isolate runs (the prelude, the DSL and the harness:
 //   lib/compiler/sandbox/isolate-script.ts) into dist/sandbox/isolate.js, one self-contained IIFE;
-// - the DSL's declarations into dist/types/, which the type check of a pipeline reads (./build-dts.mjs).
+// - the declarations of both entries into dist/types/, which editors, `tsc` and the type check of a pipeline
+//   read (./build-dts.mjs).
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +57,24 @@ await Promise.all([
     banner: {
       js: "import { createRequire as __skiffRequire } from 'node:module'; const require = __skiffRequire(import.meta.url);",
     },
+  }),
+  // What users import. Built apart from the programs: no `require` shim, and no chunk shared with the CLI, so
+  // that `import "skiff"` loads the DSL's own code and nothing else.
+  build({
+    entryPoints: {
+      "dsl/index": join(root, "lib/dsl/index.ts"),
+      "client/index": join(root, "lib/client/index.ts"),
+    },
+    outdir: join(root, "dist"),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    packages: "external",
+    sourcemap: "linked",
+    logLevel: "warning",
+    splitting: true,
+    chunkNames: "entries/[name]-[hash]",
   }),
   // Runs inside an isolate, which has no module loader: one script, no imports left.
   build({

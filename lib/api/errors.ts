@@ -7,22 +7,9 @@ import {
 } from "../engine/errors";
 import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../runs/errors";
 
-/** One problem of a rejected request: which field, and what is wrong with it. */
-export interface ErrorDetail {
-  /** Dotted path into the request, e.g. `parameters.region`, `query.limit`, `header.Idempotency-Key`. */
-  field: string;
-  message: string;
-  /** Stable machine code, e.g. `unknown`, `missing`, `enum`, `too-long`. */
-  code?: string;
-}
+import type { ErrorBody, ErrorDetail } from "./error-body";
 
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  /** Stable machine code, e.g. `invalid-request`, `not-found`. */
-  error: string;
-  message: string;
-  details: ErrorDetail[];
-}
+export type { ErrorBody, ErrorDetail } from "./error-body";
 
 /** An error with its HTTP status; thrown by route logic and rendered as `{error, message, details}`. */
 export class ApiError extends Error {

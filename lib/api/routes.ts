@@ -1,7 +1,9 @@
 import type { ApiDeps } from "./deps";
 import type { ApiRequest, ApiResponse } from "./http";
 import { getPipeline, getSpec, listPipelines } from "./pipelines";
+import { resumeRun } from "./resume";
 import { createRun, getRun, getStepLogs, listRuns, runAction } from "./runs";
+import { querySteps } from "./steps";
 
 export interface ApiRoute {
   method: "GET" | "POST";
@@ -23,4 +25,6 @@ export const apiRoutes: ApiRoute[] = [
   { method: "POST", path: "/runs/{runId}/terminate", handle: (d, r) => runAction(d, r, "terminate") },
   { method: "POST", path: "/runs/{runId}/retry", handle: (d, r) => runAction(d, r, "retry") },
   { method: "POST", path: "/runs/{runId}/resubmit", handle: (d, r) => runAction(d, r, "resubmit") },
+  { method: "POST", path: "/runs/{runId}/resume", handle: resumeRun },
+  { method: "GET", path: "/steps", handle: querySteps },
 ];

@@ -214,7 +214,7 @@ function replayMismatch(
   return a === b ? undefined : "the key belongs to a run with other parameters";
 }
 
-function runResponse(run: RunRecord) {
+export function runResponse(run: RunRecord) {
   return {
     runId: run.runId,
     status: run.status,
@@ -311,7 +311,7 @@ export async function listRuns(deps: ApiDeps, request: ApiRequest): Promise<ApiR
 }
 
 /** The engine workflow of a run: recorded on the run, or found by its run-id label. */
-async function workflowRef(deps: ApiDeps, run: RunRecord): Promise<WorkflowRef> {
+export async function workflowRef(deps: ApiDeps, run: RunRecord): Promise<WorkflowRef> {
   if (run.engine.workflowName) {
     return { namespace: run.engine.namespace, name: run.engine.workflowName, uid: run.engine.uid };
   }
@@ -325,7 +325,7 @@ async function workflowRef(deps: ApiDeps, run: RunRecord): Promise<WorkflowRef> 
   };
 }
 
-async function loadRun(deps: ApiDeps, request: ApiRequest): Promise<RunRecord> {
+export async function loadRun(deps: ApiDeps, request: ApiRequest): Promise<RunRecord> {
   const runId = runIdParam(request);
   const run = await deps.runs.getRun(runId);
   if (!run) throw notFound(`run ${runId} does not exist`);

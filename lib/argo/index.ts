@@ -1,7 +1,8 @@
 // Argo's own types (generated from its JSON Schema) plus the few aliases Skiff uses everywhere. Argo's rules,
 // shared by the DSL, the linter and both engines, live beside them, pure: depends.ts (the `depends` grammar),
 // cycles.ts, phases.ts (node phases and their predicates), node-ids.ts (node ids, display and pod names),
-// node-field-selector.ts, retry.ts and resubmit.ts (`argo retry` / `argo resubmit` applied to a Workflow).
+// node-field-selector.ts, progress.ts (nodes' and the workflow's "N/M" progress), retry.ts and resubmit.ts
+// (`argo retry` / `argo resubmit` applied to a Workflow).
 export type * from "./types.generated";
 
 import type { ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowTemplate } from "./types.generated";

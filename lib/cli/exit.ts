@@ -24,3 +24,14 @@ export function parseKeyValues(values: string[] | undefined, flag: string): Reco
 
 /** Accumulator for repeatable options (commander). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `skiff wait --timeout`: the run did not finish in time. */
+export const EXIT_TIMEOUT = 3;
+
+/** `90s`, `10m`, `1h`, `500ms`, or a number of seconds → milliseconds; names the flag when it is not one. */
+export function parseDuration(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError(`${flag} expects a duration such as 90s, 10m or 1h, got "${value}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Math.round(Number(match[1]) * unit);
+}

@@ -1,11 +1,14 @@
 // The `skiff` program: every command, each loading what it needs when it runs.
 import { Command, CommanderError } from "commander";
+import { ContextError } from "../client/errors";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";
 import { registerEventsCommand } from "./commands/events";
+import { registerInitCommand } from "./commands/init";
 import { registerRemoteCommands } from "./commands/remote";
 import { registerRunCommand } from "./commands/run";
 import { registerStartCommand } from "./commands/start";
+import { registerContextOption } from "./context-option";
 import { EXIT_FAILED, EXIT_USAGE, UsageError } from "./exit";
 
 const program = new Command("skiff")
@@ -14,12 +17,14 @@ const program = new Command("skiff")
   .showHelpAfterError()
   .exitOverride();
 
+registerContextOption(program);
 registerBuildCommands(program);
 registerRunCommand(program);
 registerRemoteCommands(program);
 registerEventsCommand(program);
 registerStartCommand(program);
 registerEksTokenCommand(program);
+registerInitCommand(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -28,7 +33,8 @@ try {
     // Help and version are not errors; every other parse failure is a usage error.
     process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   }
-  if (error instanceof UsageError) {
+  // A context that does not exist (or no stack to be `local`) is a matter of the command line: exit 2.
+  if (error instanceof UsageError || error instanceof ContextError) {
     process.stderr.write(`skiff: ${error.message}\n`);
     process.exit(EXIT_USAGE);
   }

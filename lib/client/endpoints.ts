@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { resolveContext } from "./contexts";
+import { ContextError } from "./errors";
 
 /** Where the CLI reaches Skiff: the HTTP API, and (for push/events) the bucket and the bus. */
 export interface Endpoints {
@@ -17,9 +19,12 @@ export interface Endpoints {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** True when talking to the embedded stack (no SigV4 against the API). */
   local: boolean;
+  /** The AWS profile whose credentials sign requests (a saved context's); the SDK's default chain otherwise. */
+  awsProfile?: string;
 }
 
-export class EndpointsError extends Error {
+/** The embedded stack cannot be found or read. */
+export class EndpointsError extends ContextError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "EndpointsError";
@@ -48,30 +53,47 @@ function pick(source: unknown, ...paths: string[]): string | undefined {
 }
 
 /**
- * `SKIFF_API_URL` (plus `SKIFF_BUCKET`, AWS credentials) for a deployed stage; otherwise the running local
- * stack, as it describes itself in `.skiff/stack.json`.
+ * Where the CLI and the client reach Skiff: the context picked by `SKIFF_CONTEXT`, else `SKIFF_API_URL`, else the
+ * current saved context, else the running embedded stack (lib/client/contexts.ts).
  */
 export function resolveEndpoints(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): Endpoints {
-  if (env.SKIFF_API_URL) {
-    const apiUrl = env.SKIFF_API_URL.replace(/\/+$/, "");
-    const host = new URL(apiUrl).hostname;
-    const local = host === "localhost" || host === "127.0.0.1" || host === "::1";
-    return {
-      apiUrl,
-      bucket: env.SKIFF_BUCKET,
-      s3Endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
-      busUrl: env.SKIFF_BUS_URL,
-      region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
-      local,
-    };
+  return resolveContext({ env, cwd }).endpoints;
+}
+
+/** A stage given by its API URL (`SKIFF_API_URL`, a saved context): signed unless it is this machine. */
+export function endpointsFromUrl(url: string, env: NodeJS.ProcessEnv): Endpoints {
+  const apiUrl = url.replace(/\/+$/, "");
+  let host: string;
+  try {
+    host = new URL(apiUrl).hostname;
+  } catch (cause) {
+    throw new ContextError(
+      `"${url}" is not a URL; expected e.g. https://abc.execute-api.eu-west-1.amazonaws.com`,
+      {
+        cause,
+      },
+    );
   }
+  const local = host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host === "::1";
+  return {
+    apiUrl,
+    bucket: env.SKIFF_BUCKET,
+    s3Endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+    busUrl: env.SKIFF_BUS_URL,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? regionFromHost(host),
+    local,
+  };
+}
+
+/** The running embedded stack, as it describes itself in `.skiff/stack.json` (found from `cwd` upwards). */
+export function localStackEndpoints(cwd: string = process.cwd()): Endpoints {
   const file = findStackFile(cwd);
   if (!file) {
     throw new EndpointsError(
-      "no Skiff stack found: start one with `npm start` (it writes .skiff/stack.json), or set SKIFF_API_URL",
+      "no embedded Skiff stack found (.skiff/stack.json): start one with `npx skiff start`, or pick a deployed stage with --context (skiff context list)",
     );
   }
   let stack: unknown;
@@ -105,4 +127,9 @@ function credentialsOf(stack: unknown): Pick<Endpoints, "credentials"> {
   const accessKeyId = pick(stack, "credentials.accessKeyId");
   const secretAccessKey = pick(stack, "credentials.secretAccessKey");
   return accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {};
+}
+
+/** The region in an API Gateway host name (`abc.execute-api.<region>.amazonaws.com`). */
+export function regionFromHost(host: string): string | undefined {
+  return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host)?.[1];
 }

@@ -1,4 +1,4 @@
-import type { ErrorBody } from "../api/errors";
+import type { ErrorBody } from "../api/error-body";
 import type { Diagnostic } from "../compiler/diagnostics";
 import type { RunRecord, StepRecord } from "../ports/run-store";
 
@@ -92,13 +92,41 @@ export function formatRun(run: RunRecord & { steps?: StepRecord[] }): string {
 }
 
 export function formatRunTable(runs: RunRecord[]): string {
-  const rows = [["RUN", "PIPELINE", "VERSION", "STATUS", "CREATED"]];
-  for (const r of runs) rows.push([r.runId, r.pipeline, r.version, r.status, r.createdAt]);
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return table([
+    ["RUN", "PIPELINE", "VERSION", "STATUS", "CREATED"],
+    ...runs.map((r) => [r.runId, r.pipeline, r.version, r.status, r.createdAt]),
+  ]);
+}
+
+export function formatStepTable(steps: StepRecord[]): string {
+  return table([
+    ["RUN", "STEP", "TEMPLATE", "PHASE", "FINISHED"],
+    ...steps.map((s) => [
+      s.runId,
+      s.displayName || s.name,
+      s.templateName ?? "",
+      s.phase,
+      s.finishedAt ?? "",
+    ]),
+  ]);
+}
+
+export function formatPipelineTable(
+  pipelines: Array<{ name: string; latestVersion?: string; latestGoodVersion?: string; updatedAt?: string }>,
+): string {
+  return table([
+    ["PIPELINE", "LATEST", "LATEST GOOD", "UPDATED"],
+    ...pipelines.map((p) => [p.name, p.latestVersion ?? "", p.latestGoodVersion ?? "", p.updatedAt ?? ""]),
+  ]);
+}
+
+/** Columns padded to their widest cell. */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length)));
   return rows
     .map((row) =>
       row
-        .map((cell, i) => cell.padEnd(widths[i]))
+        .map((cell, i) => (cell ?? "").padEnd(widths[i]))
         .join("  ")
         .trimEnd(),
     )

@@ -100,11 +100,17 @@ export class PipelineBucket {
   ) {}
 
   static async open(endpoints: Endpoints): Promise<PipelineBucket> {
-    if (!endpoints.bucket) throw new PushError("the pipelines bucket is unknown: set SKIFF_BUCKET");
+    if (!endpoints.bucket)
+      throw new PushError(
+        "the pipelines bucket is unknown: give the context one (skiff context add … --bucket), or set SKIFF_BUCKET",
+      );
     const { S3Client } = await import("@aws-sdk/client-s3");
+    // Every request has a time limit (the SDK retries transient failures itself).
+    const requestHandler = { connectionTimeout: 5_000, requestTimeout: 60_000 };
     const client = new S3Client(
       endpoints.local
         ? {
+            requestHandler,
             endpoint: endpoints.s3Endpoint,
             // S3's own default region when the stack names none.
             region: endpoints.region ?? "us-east-1",
@@ -113,7 +119,18 @@ export class PipelineBucket {
             requestChecksumCalculation: "WHEN_REQUIRED",
             responseChecksumValidation: "WHEN_REQUIRED",
           }
-        : { ...(endpoints.region ? { region: endpoints.region } : {}) },
+        : {
+            requestHandler,
+            ...(endpoints.region ? { region: endpoints.region } : {}),
+            // A context's AWS profile signs the uploads too (the SDK's chain reads it; nothing is stored).
+            ...(endpoints.awsProfile
+              ? {
+                  credentials: (await import("@aws-sdk/credential-providers")).fromNodeProviderChain({
+                    profile: endpoints.awsProfile,
+                  }),
+                }
+              : {}),
+          },
     );
     return new PipelineBucket(client, endpoints.bucket);
   }

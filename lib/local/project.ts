@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LocalStackError } from "./errors";
 
@@ -27,4 +27,13 @@ export function distEntry(relativePath: string): string {
   const file = join(projectRoot(), "dist", relativePath);
   if (!existsSync(file)) throw new LocalStackError(`${file} is missing; run \`npm run build\` first`);
   return file;
+}
+
+/**
+ * The project this Skiff serves: the one whose node_modules holds it when it is an installed package (its
+ * `.skiff/` is where `skiff start` keeps state and where the CLI finds the stack), else the checkout itself.
+ */
+export function projectHome(root: string = projectRoot()): { home: string; installed: boolean } {
+  const installed = basename(dirname(root)) === "node_modules";
+  return { home: installed ? dirname(dirname(root)) : root, installed };
 }

@@ -94,7 +94,12 @@ export interface Engine {
   /** Argo's terminate: everything stops, exit handlers are skipped. */
   terminate(ref: WorkflowRef): Promise<Workflow>;
   suspend(ref: WorkflowRef): Promise<Workflow>;
-  resume(ref: WorkflowRef, nodeFieldSelector?: string): Promise<Workflow>;
+  /**
+   * Argo's resume: the active suspend nodes the selector matches (all when absent; then also a workflow
+   * suspended as a whole). `outputs` first sets supplied output parameters of those nodes, as `argo node set -p`
+   * does; the rest take their defaults.
+   */
+  resume(ref: WorkflowRef, nodeFieldSelector?: string, outputs?: Record<string, string>): Promise<Workflow>;
   retry(ref: WorkflowRef, options?: RetryOptions): Promise<Workflow>;
   resubmit(ref: WorkflowRef, options: ResubmitOptions): Promise<Workflow>;
   logs(ref: WorkflowRef, options?: LogOptions): AsyncIterable<LogLine>;

@@ -80,6 +80,42 @@ export const APPROVAL: Workflow = {
   },
 };
 
+/** A suspend step whose output is supplied on resume, and a step that reads it. */
+export const GATE: Workflow = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Workflow",
+  metadata: { generateName: "contract-gate-" },
+  spec: {
+    entrypoint: "main",
+    templates: [
+      {
+        name: "main",
+        steps: [
+          [{ name: "approve", template: "approve" }],
+          [
+            {
+              name: "after",
+              template: "after",
+              arguments: {
+                parameters: [{ name: "choice", value: "{{steps.approve.outputs.parameters.choice}}" }],
+              },
+            },
+          ],
+        ],
+      },
+      {
+        name: "approve",
+        suspend: {},
+        outputs: { parameters: [{ name: "choice", valueFrom: { supplied: {} } }] },
+      },
+      {
+        ...shell("after", "echo chose {{inputs.parameters.choice}}"),
+        inputs: { parameters: [{ name: "choice" }] },
+      },
+    ],
+  },
+};
+
 const refOf = (wf: Workflow): WorkflowRef => ({
   namespace: wf.metadata.namespace ?? "default",
   name: wf.metadata.name ?? "",
@@ -299,6 +335,32 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       const done = await waitFor(engine, refOf(created), finished, "completion");
       expect(done.status?.phase).toBe("Succeeded");
       expect(node(done, `${name}[0].approve`)?.phase).toBe("Succeeded");
+    });
+
+    it("resumes a suspend step with a supplied output set first, as argo node set -p does; refuses an output it does not expect", async () => {
+      const created = await submit(GATE);
+      const name = created.metadata.name!;
+      const waiting = await waitFor(
+        engine,
+        refOf(created),
+        (wf) => node(wf, `${name}[0].approve`)?.phase === "Running",
+        "the suspend step",
+      );
+      // A waiting node shows the outputs it expects to be supplied (Argo's addRawOutputFields).
+      expect(node(waiting, `${name}[0].approve`)?.outputs?.parameters?.map((p) => p.name)).toEqual([
+        "choice",
+      ]);
+      await expect(
+        engine.resume(refOf(created), "displayName=approve", { nope: "x" }),
+      ).rejects.toBeInstanceOf(WorkflowConflictError);
+      expect(node((await engine.get(refOf(created)))!, `${name}[0].approve`)?.phase).toBe("Running");
+      await engine.resume(refOf(created), "displayName=approve", { choice: "YES" });
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      expect(done.status?.phase).toBe("Succeeded");
+      expect(
+        node(done, `${name}[0].approve`)?.outputs?.parameters?.find((p) => p.name === "choice")?.value,
+      ).toBe("YES");
+      expect(node(done, `${name}[1].after`)?.inputs?.parameters).toEqual([{ name: "choice", value: "YES" }]);
     });
 
     it("waits at a suspend step until resumed; suspend and resume the whole workflow", async () => {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { resolveEndpoints } from "../../client/endpoints";
+import { cliEndpoints } from "../context-option";
 import { UsageError } from "../exit";
-import { outputFormat } from "./remote";
+import { outputFormat } from "../output";
 
 interface EventsOptions {
   output?: string;
@@ -23,7 +23,7 @@ export function registerEventsCommand(program: Command): void {
       const format = outputFormat(options.output);
       if (options.after !== undefined && !options.follow) throw new UsageError("--after goes with --follow");
       const eventsUrl = () => {
-        const endpoints = resolveEndpoints();
+        const endpoints = cliEndpoints();
         if (!endpoints.busUrl) {
           throw new UsageError(
             "events are streamed by the local stack; for AWS, subscribe with an EventBridge rule",
@@ -47,7 +47,7 @@ export function registerEventsCommand(program: Command): void {
       };
       const url = eventsUrl();
       if (!options.follow) {
-        const response = await fetch(url);
+        const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
         if (!response.ok)
           throw new Error(`the bus answered HTTP ${response.status}: ${await response.text()}`);
         for (const event of (await response.json()) as unknown[]) show(JSON.stringify(event));

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { collect } from "../exit";
+import { collect, UsageError } from "../exit";
 
 export interface RunCommandOptions {
   param: string[];
@@ -9,6 +9,10 @@ export interface RunCommandOptions {
   output?: string;
   version?: string;
   profile?: string;
+  override?: string[];
+  overrideFile?: string;
+  idempotencyKey?: string;
+  timeout?: string;
 }
 
 /** `skiff run`: on the local engine directly (`--local`), or through the run endpoint. */
@@ -25,7 +29,19 @@ export function registerRunCommand(program: Command): void {
     .option("-o, --output <format>", "output format: text or json", "text")
     .option("--version <v>", "pipeline version (default: latest good)")
     .option("--profile <name>", "named override profile")
+    .option(
+      "--override <path=value>",
+      "run-time override, e.g. nodeSelector.disk=ssd, env.LOG_LEVEL=debug (repeatable)",
+      collect,
+      [],
+    )
+    .option("--override-file <file>", "run-time overrides as YAML or JSON (the API's overrides object)")
+    .option("--idempotency-key <key>", "the same key answers with the same run instead of starting another")
+    .option("--timeout <duration>", "with --wait/--watch: give up after this long (exit 3)")
     .action(async (target: string, options: RunCommandOptions) => {
+      if (options.local && (options.override?.length || options.overrideFile)) {
+        throw new UsageError("--override and --override-file apply to runs through the API, not --local");
+      }
       // Loaded on use: the local engine and the API client are the heavy part of the CLI's start-up.
       process.exitCode = options.local
         ? await (await import("./run-local")).runLocal(target, options)

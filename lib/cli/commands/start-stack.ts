@@ -1,6 +1,6 @@
 // `skiff start`'s work, loaded only when it runs: zod (which validates SKIFF_WEBHOOKS) alone is about a hundred
 // modules for Node's loader, which every other command would otherwise load at start-up.
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { z } from "zod";
 import { UsageError } from "../exit";
 
@@ -54,7 +54,7 @@ export function webhooksFrom(
 export async function runStart(options: StartOptions): Promise<void> {
   const ports = stackPorts(options.port);
   const webhooks = webhooksFrom(options.webhook, process.env.SKIFF_WEBHOOKS);
-  const [{ startStack }, { projectRoot }, { portInUse }] = await Promise.all([
+  const [{ startStack }, { projectHome, projectRoot }, { portInUse }] = await Promise.all([
     import("../../local/stack"),
     import("../../local/project"),
     import("../../local/net"),
@@ -68,12 +68,14 @@ export async function runStart(options: StartOptions): Promise<void> {
     }
   }
   const root = projectRoot();
+  // An installed package keeps the stack's state in the project that installed it, where the CLI looks.
+  const stateDir = options.stateDir ?? join(projectHome(root).home, ".skiff");
   const out = (line = "") => process.stdout.write(`${line}\n`);
   out("skiff: starting the embedded stack (DynamoDB Local takes a few seconds) …");
   const stack = await startStack({
     root,
     stage: options.stage,
-    stateDir: options.stateDir,
+    stateDir,
     ports,
     webhooks,
     uploadExamples: options.examples,
@@ -115,9 +117,7 @@ export async function runStart(options: StartOptions): Promise<void> {
   );
   const first = stack.examples.includes("hello") ? "hello" : (stack.examples[0] ?? "<pipeline>");
   out();
-  out(
-    `Skiff is running (stage ${stack.stage}, state in ${relative(process.cwd(), options.stateDir ?? `${root}/.skiff`) || "."})`,
-  );
+  out(`Skiff is running (stage ${stack.stage}, state in ${relative(process.cwd(), stateDir) || "."})`);
   out(`  HTTP API   ${stack.apiUrl}`);
   out(`  S3         ${stack.s3Endpoint}   bucket ${stack.bucket}`);
   out(`  DynamoDB   ${stack.dynamodbEndpoint}   table ${stack.table}`);

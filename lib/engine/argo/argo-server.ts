@@ -8,7 +8,7 @@ import {
   withRetries,
 } from "./http-retry";
 
-export type ArgoServerAction = "stop" | "terminate" | "suspend" | "resume" | "retry";
+export type ArgoServerAction = "stop" | "terminate" | "suspend" | "resume" | "retry" | "set";
 
 export interface ArgoServerOptions {
   /** Base URL, e.g. `https://argo.example.com:2746`. */

@@ -120,8 +120,21 @@ export class ArgoEngine implements Engine {
     );
   }
 
-  async resume(ref: WorkflowRef, nodeFieldSelector?: string): Promise<Workflow> {
+  async resume(
+    ref: WorkflowRef,
+    nodeFieldSelector?: string,
+    outputs: Record<string, string> = {},
+  ): Promise<Workflow> {
+    const setting = Object.keys(outputs).length > 0;
     if (this.options.argoServer) {
+      // Argo's own two steps: `node set` the outputs (it needs a selector; every active suspend node otherwise),
+      // then resume.
+      if (setting) {
+        await this.options.argoServer.action(ref, "set", {
+          nodeFieldSelector: nodeFieldSelector ?? "phase=Running",
+          outputParameters: JSON.stringify(outputs),
+        });
+      }
       return this.options.argoServer.action(ref, "resume", nodeFieldSelector ? { nodeFieldSelector } : {});
     }
     const requirements = nodeFieldSelector ? parseNodeFieldSelector(nodeFieldSelector) : [];
@@ -133,6 +146,7 @@ export class ArgoEngine implements Engine {
       for (const node of Object.values(wf.status?.nodes ?? {})) {
         if (node.type !== "Suspend" || node.phase !== "Running") continue;
         if (requirements.length && !nodeMatches(node, requirements)) continue;
+        if (setting) setSuppliedOutputs(node, wf, outputs);
         resumeNode(node, wf, now);
       }
       return wf;
@@ -469,6 +483,33 @@ export function parseLogLine(raw: string, nodeId: string, podName: string): LogL
     return { nodeId, podName, time: stamp, stream: "stdout", text: raw.slice(space + 1) };
   }
   return { nodeId, podName, time: new Date().toISOString(), stream: "stdout", text: raw };
+}
+
+/**
+ * Argo's `node set -p` on one suspend node: each value goes to the output parameter of that name, which must be
+ * a supplied (`valueFrom.supplied`) one not set yet; a global name also sets the workflow's output.
+ */
+function setSuppliedOutputs(node: NodeStatus, wf: Workflow, outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) {
+    const param = node.outputs?.parameters?.find((p) => p.name === name);
+    if (!param) throw new WorkflowConflictError(`the suspend step takes no output parameter '${name}'`);
+    if (!param.valueFrom?.supplied || param.value !== undefined) {
+      throw new WorkflowConflictError(
+        `output parameter '${name}' is not one supplied on resume (valueFrom.supplied), or it is set already`,
+      );
+    }
+    param.value = value;
+    param.valueFrom = undefined;
+    if (param.globalName) {
+      const status = wf.status ?? {};
+      const globals = status.outputs?.parameters ?? [];
+      const existing = globals.find((g) => g.name === param.globalName);
+      if (existing) existing.value = value;
+      else globals.push({ name: param.globalName, value });
+      status.outputs = { ...status.outputs, parameters: globals };
+      wf.status = status;
+    }
+  }
 }
 
 /** Argo's resume of one suspend node: Succeeded now, supplied outputs take their defaults. */

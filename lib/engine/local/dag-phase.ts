@@ -24,6 +24,9 @@ export function assessDagPhase(
     if (seen.has(key)) continue;
     seen.add(key);
     const n = table.get(cur.id);
+    // A workflow-level hook hangs off the entrypoint node and may still run when its DAG is done: it is no
+    // task of the DAG, and the workflow waits for it before its exit handler.
+    if (n?.nodeFlag?.hooked && !n.boundaryID && !isFulfilled(n)) continue;
     if (!n || !isFulfilled(n)) return "Running";
     let branch = cur.phase;
     if (isCompleted(n)) branch = n.phase ?? branch;

@@ -307,11 +307,15 @@ export class LocalEngine implements Engine {
     return snapshot(run);
   }
 
-  async resume(ref: WorkflowRef, nodeFieldSelector?: string): Promise<Workflow> {
+  async resume(
+    ref: WorkflowRef,
+    nodeFieldSelector?: string,
+    outputs: Record<string, string> = {},
+  ): Promise<Workflow> {
     const run = this.find(ref);
     if (isCompletedRun(run)) throw new WorkflowConflictError("cannot resume completed workflows");
     const nodes = selectNodes(run.activeSuspendNodes(), nodeFieldSelector);
-    this.resumeNodes(run, nodes, {});
+    this.resumeNodes(run, nodes, outputs);
     if (!nodeFieldSelector) {
       delete run.wf.spec.suspend;
       run.setSuspended(false);

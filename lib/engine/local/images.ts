@@ -9,6 +9,12 @@ export interface ImageRule {
   shims?: Record<string, string>;
   /** Used when the container has no `command` (the image's ENTRYPOINT); defaults to none (args[0] runs). */
   entrypoint?: string[];
+  /**
+   * Absolute paths where the image keeps the programs its shims stand for, as its users call them
+   * (`command: [/argosay]`, `sh -c "/argosay echo hi"`): path → shim name. Rewritten to the shim in command, args,
+   * script source and env values.
+   */
+  paths?: Record<string, string>;
 }
 
 /** What a step's image resolves to. */
@@ -40,20 +46,34 @@ printf ' %s\\n< %s >\\n %s\\n    \\\\   ^__^\\n     \\\\  (oo)\\\\_______\\n    
 `;
 
 const PYTHON = { python: 'exec python3 "$@"' };
+/** Where the official python images install the interpreter. */
+const PYTHON_PATHS = { "/usr/local/bin/python": "python" };
 
 /** The built-in rules, tried after the user's. */
 export const DEFAULT_IMAGE_RULES: readonly ImageRule[] = [
-  { match: /^(docker\.io\/)?(library\/)?python(:|@|$)/, shims: PYTHON },
-  { match: /^(docker\.io\/)?(library\/)?node(:|@|$)/, shims: { node: `exec "${process.execPath}" "$@"` } },
+  { match: /^(docker\.io\/)?(library\/)?python(:|@|$)/, shims: PYTHON, paths: PYTHON_PATHS },
+  {
+    match: /^(docker\.io\/)?(library\/)?node(:|@|$)/,
+    shims: { node: `exec "${process.execPath}" "$@"` },
+    paths: { "/usr/local/bin/node": "node" },
+  },
   {
     match: /^(docker\.io\/)?argoproj\/argosay(:|@|$)/,
     shims: { argosay: ARGOSAY, cowsay: COWSAY },
     entrypoint: ["argosay"],
+    // The image's ENTRYPOINT is /argosay; cowsay is installed under /usr/local/bin.
+    paths: { "/argosay": "argosay", "/usr/local/bin/cowsay": "cowsay", "/usr/games/cowsay": "cowsay" },
   },
-  { match: /^(docker\.io\/)?docker\/whalesay(:|@|$)/, shims: { cowsay: COWSAY } },
+  {
+    match: /^(docker\.io\/)?docker\/whalesay(:|@|$)/,
+    shims: { cowsay: COWSAY },
+    paths: { "/usr/local/bin/cowsay": "cowsay", "/usr/games/cowsay": "cowsay" },
+  },
   {
     match: /^(docker\.io\/)?(library\/)?(alpine|busybox|bash|ubuntu|debian|centos|fedora)(:|@|$)/,
-    shims: PYTHON,
+    // busybox (alpine's and busybox's multi-call binary) runs its applet from the host.
+    shims: { ...PYTHON, busybox: 'exec "$@"' },
+    paths: { "/bin/busybox": "busybox" },
   },
 ];
 
@@ -88,4 +108,29 @@ function findRule(image: string, rules: readonly ImageRule[]): ResolvedImage | u
     if (hit) return { rule, index };
   }
   return undefined;
+}
+
+/** Compiled per rule: the same few rules serve every step. */
+const pathPatterns = new WeakMap<ImageRule, RegExp>();
+
+/**
+ * Rewrites the image's own program paths (`ImageRule.paths`) to the shims in `shimDir`, wherever a step names them:
+ * as argv[0] or inside a shell command line. Identity when the rule declares none.
+ */
+export function rewriteImagePaths(text: string, rule: ImageRule, shimDir: string | undefined): string {
+  const paths = rule.paths;
+  if (!paths || !shimDir || !text.includes("/")) return text;
+  let pattern = pathPatterns.get(rule);
+  if (!pattern) {
+    const alternatives = Object.keys(paths)
+      .sort((a, b) => b.length - a.length)
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    // A whole path token only: not a suffix of a longer path, not a prefix of one (`/argosay-data`).
+    pattern = new RegExp(`(?<![\\w.\\-/])(${alternatives.join("|")})(?![\\w.\\-/])`, "g");
+    pathPatterns.set(rule, pattern);
+  }
+  return text.replace(pattern, (match: string) => {
+    const shim = paths[match];
+    return shim ? `${shimDir}/${shim}` : match;
+  });
 }

@@ -1,14 +1,16 @@
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
 import { intOrStringValue } from "../../argo/intstr";
 import type { NodePhase } from "../../argo/phases";
+import { reportedProgress } from "../../argo/progress";
 import type { ArtifactStore } from "./artifacts/store";
-import { type ImageRule, resolveImage } from "./images";
+import { type ImageRule, resolveImage, rewriteImagePaths } from "./images";
 import type { StepLauncher } from "./launcher";
 import { lookPathError } from "./look-path";
 import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
 import type { HostProcessSpec, OutputChunk, StepFile, StepProcess } from "./process";
+import { shimDirFor, writtenShimDir } from "./shims";
 import { layoutKey, preparedLayout, type StepDirPool } from "./step-dirs";
 import { parseDurationMs } from "./time";
 
@@ -42,49 +44,28 @@ export interface LeafRequest {
   onLine: (line: OutputChunk) => void;
   /** Set by the run when it killed the process (stop, terminate, workflow deadline). */
   haltReason: () => "Stop" | "Terminate" | "Deadline" | undefined;
+  /** Progress the step reports through `ARGO_PROGRESS_FILE` ("N/M"), while it runs and once it ended. */
+  onProgress?: (progress: string) => void;
+}
+
+/** Where Argo's executor has a pod write its progress (common.ArgoProgressPath), mapped into the step's directory. */
+const ARGO_PROGRESS_PATH = "/var/run/argo/progress";
+/** How often a running step's progress file is read (Argo's executor reads it every few seconds). */
+const PROGRESS_POLL_MS = 1000;
+
+/** Reads the progress a step reported, if any. */
+async function readReportedProgress(file: string): Promise<string | undefined> {
+  try {
+    return reportedProgress(await readFile(file, "utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LeafOutcome {
   phase: NodePhase;
   message?: string;
   outputs?: Outputs;
-}
-
-/**
- * Writes an image's shims once per engine (`written` is the engine's, so a work directory removed by close() is
- * written again by the next engine) instead of checking the disk for every step.
- */
-/** Shim directories already written, by the promise that wrote them: steps after the first need not wait. */
-const writtenShims = new WeakMap<Promise<string>, string>();
-
-function shimDirFor(
-  root: string,
-  index: number,
-  rule: ImageRule,
-  written: Map<string, Promise<string>>,
-): Promise<string> | undefined {
-  const shims = rule.shims;
-  if (!shims) return undefined;
-  const dir = `${root}${sep}${index}`;
-  const known = written.get(dir);
-  if (known) return known;
-  if (Object.keys(shims).length === 0) return undefined;
-  const ready = (async () => {
-    await mkdir(dir, { recursive: true });
-    for (const [name, body] of Object.entries(shims)) {
-      const file = join(dir, name);
-      await writeFile(file, `#!/bin/sh\n${body}\n`);
-      await chmod(file, 0o755);
-    }
-    return dir;
-  })();
-  written.set(dir, ready);
-  // A failed write is retried by the next step.
-  ready.then(
-    (done) => writtenShims.set(ready, done),
-    () => written.delete(dir),
-  );
-  return ready;
 }
 
 function deadlineMs(t: Template): number | undefined {
@@ -194,8 +175,8 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const inputError = t.inputs?.artifacts?.length ? await materializeInputs(req, mapper) : undefined;
   if (inputError) return { phase: "Error", message: inputError };
 
-  const shimsReady = shimDirFor(req.shimRoot, resolved.index, resolved.rule, req.shimDirs);
-  const shimDir = shimsReady && (writtenShims.get(shimsReady) ?? (await shimsReady));
+  const shimsReady = shimDirFor(req.shimRoot, resolved.rule, req.shimDirs);
+  const shimDir = shimsReady && (writtenShimDir(shimsReady) ?? (await shimsReady));
   let argv = [...(container.command ?? []), ...(container.args ?? [])];
   const files: StepFile[] = [];
   // A script without source runs as a container would: nothing staged, no path appended (operator.go,
@@ -204,7 +185,8 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   if (t.script?.source) {
     const scriptPath = join(stepDir, "script");
     // Executable, as Argo stages it (`sh -c <script>` runs it directly).
-    files.push({ path: scriptPath, text: mapper.rewrite(t.script.source), mode: 0o755 });
+    const source = rewriteImagePaths(mapper.rewrite(t.script.source ?? ""), resolved.rule, shimDir);
+    files.push({ path: scriptPath, text: source, mode: 0o755 });
     argv = [...(container.command ?? []), ...(container.args ?? []), scriptPath];
   } else if (!container.command?.length) {
     argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];
@@ -216,18 +198,22 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const mapped: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    mapped.push(i === last ? a : mapper.rewrite(a));
+    mapped.push(i === last ? a : rewriteImagePaths(mapper.rewrite(a), resolved.rule, shimDir));
   }
   argv = mapped;
   if (argv.length === 0)
     return { phase: "Error", message: `no command for image "${image}" (set command or args)` };
-  argv[0] = resolveExecutable(argv[0] ?? "", shimDir, resolved.rule.shims ?? {});
+  argv[0] = resolveExecutable(argv[0] ?? "", shimDir, resolved.rule.shims ?? {}, req.hostEnv.PATH);
 
   // Only what the step changes: its base is the run's snapshot of the engine's environment.
   const env: Record<string, string> = {};
   if (shimDir) env.PATH = `${shimDir}:${req.hostEnv.PATH ?? ""}`;
   env.TMPDIR = mapper.map("/tmp");
-  for (const e of container.env ?? []) env[e.name] = mapper.rewrite(e.value ?? "");
+  const progressFile = mapper.map(ARGO_PROGRESS_PATH);
+  dirs.push(dirname(progressFile));
+  env.ARGO_PROGRESS_FILE = progressFile;
+  for (const e of container.env ?? [])
+    env[e.name] = rewriteImagePaths(mapper.rewrite(e.value ?? ""), resolved.rule, shimDir);
   const workingDir = container.workingDir ? mapper.map(container.workingDir) : mapper.fsRoot;
   dirs.push(workingDir);
 
@@ -262,8 +248,18 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
           Math.min(...limits),
         )
       : undefined;
+  const report = async () => {
+    const progress = await readReportedProgress(progressFile);
+    if (progress) req.onProgress?.(progress);
+  };
+  // Started after a first interval: most steps end before it and are only read once, at the end.
+  const poll = req.onProgress ? setInterval(() => void report(), PROGRESS_POLL_MS) : undefined;
   const result = await proc.done;
   if (timer) clearTimeout(timer);
+  if (poll) {
+    clearInterval(poll);
+    await report();
+  }
   lease.release(result.pristine === true, layout);
 
   const outputs: Outputs = {};

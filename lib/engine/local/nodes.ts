@@ -1,6 +1,12 @@
 import type { NodeStatus } from "../../argo";
 import { displayName, nodeId } from "../../argo/node-ids";
 import { isFulfilled, type NodePhase } from "../../argo/phases";
+import {
+  completeProgress,
+  EXECUTABLE_NODE_TYPES,
+  isValidProgress,
+  PROGRESS_DEFAULT,
+} from "../../argo/progress";
 import { rfc3339 } from "./time";
 
 export type NodeType =
@@ -15,13 +21,7 @@ export type NodeType =
   | "HTTP";
 
 /** Node types counted by `progress` (Argo's executable nodes). */
-export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
-  "Pod",
-  "Container",
-  "HTTP",
-  "Plugin",
-  "Suspend",
-]);
+export const EXECUTABLE_TYPES: ReadonlySet<string> = EXECUTABLE_NODE_TYPES;
 
 /** The status.nodes map with Argo's bookkeeping (ids, display names, children edges). */
 export class NodeTable {
@@ -91,7 +91,7 @@ export class NodeTable {
           }
         : {}),
     };
-    if (EXECUTABLE_TYPES.has(type)) node.progress = "0/1";
+    if (EXECUTABLE_TYPES.has(type)) node.progress = PROGRESS_DEFAULT;
     if (isFulfilled(node)) node.finishedAt = now;
     this.nodes[id] = node;
     this.onChange();
@@ -111,7 +111,10 @@ export class NodeTable {
     this.onChange();
   }
 
-  /** Sets the phase (and message); fulfilled phases set finishedAt and the progress of executable nodes. */
+  /**
+   * Sets the phase (and message); fulfilled phases set finishedAt. An executable node that succeeded has its
+   * progress completed (Argo's UpdateProgress); one that failed keeps what it had, so it does not count as done.
+   */
   mark(node: NodeStatus, phase: NodePhase, message?: string): void {
     node.phase = phase;
     if (message !== undefined) {
@@ -120,8 +123,19 @@ export class NodeTable {
     }
     if (isFulfilled(node)) {
       node.finishedAt = rfc3339();
-      if (node.progress !== undefined) node.progress = phase === "Succeeded" ? "1/1" : "0/1";
+      if (
+        node.progress !== undefined &&
+        (phase === "Succeeded" || phase === "Skipped" || phase === "Omitted")
+      )
+        node.progress = isValidProgress(node.progress) ? completeProgress(node.progress) : node.progress;
     }
+    this.onChange();
+  }
+
+  /** A running pod's self-reported progress (`ARGO_PROGRESS_FILE`). */
+  setProgress(node: NodeStatus, progress: string): void {
+    if (node.progress === progress || isFulfilled(node)) return;
+    node.progress = progress;
     this.onChange();
   }
 

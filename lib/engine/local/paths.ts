@@ -86,15 +86,26 @@ export function declaredPaths(t: Template): string[] {
   return paths;
 }
 
-/** Resolves `argv[0]` against the image's shims: a shim name, or an absolute path absent on the host. */
+/**
+ * Resolves `argv[0]` as the image would: a shim of that name (for a bare name, or an absolute path absent on the
+ * host), else, for an absolute path absent on the host (`/usr/local/bin/python3` of an image), the program of that
+ * name on the host's PATH; otherwise as written.
+ */
 export function resolveExecutable(
   argv0: string,
   shimDir: string | undefined,
   shims: Record<string, string>,
+  hostPath?: string,
 ): string {
-  if (!shimDir) return argv0;
+  const absolute = argv0.startsWith("/");
+  if (absolute && existsSync(argv0)) return argv0;
   const base = argv0.split("/").pop() ?? argv0;
-  if (Object.hasOwn(shims, base) && (!argv0.startsWith("/") || !existsSync(argv0)))
-    return join(shimDir, base);
+  if (shimDir && Object.hasOwn(shims, base)) return join(shimDir, base);
+  if (!absolute || !base || !hostPath) return argv0;
+  for (const dir of hostPath.split(":")) {
+    if (!dir.startsWith("/")) continue;
+    const candidate = join(dir, base);
+    if (existsSync(candidate)) return candidate;
+  }
   return argv0;
 }

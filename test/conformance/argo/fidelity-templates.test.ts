@@ -169,6 +169,9 @@ spec:
 `,
     );
     expect(wf.status?.phase).toBe("Error");
+    expect(wf.status?.message).toBe(
+      "error in entry template execution: value 'many' cannot be resolved to an int",
+    );
     expect(node(wf, "")).toMatchObject({
       type: "Retry",
       phase: "Error",

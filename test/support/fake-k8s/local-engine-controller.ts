@@ -114,11 +114,20 @@ export class LocalEngineController implements FakeController {
       await this.engine.retry(ref);
       return;
     }
-    const resumed = Object.values(wf.status?.nodes ?? {}).some(
+    const resumed = Object.values(wf.status?.nodes ?? {}).filter(
       (n) =>
         n.type === "Suspend" && n.phase === "Succeeded" && local.status?.nodes?.[n.id]?.phase === "Running",
     );
-    if ((before.suspend && !wf.spec.suspend) || resumed) await this.engine.resume(ref);
+    // A node resumed with outputs set (`argo node set -p`): the same values reach the local run.
+    for (const n of resumed) {
+      const set = Object.fromEntries(
+        (n.outputs?.parameters ?? [])
+          .filter((p) => p.value !== undefined && !p.valueFrom)
+          .map((p) => [p.name, String(p.value)]),
+      );
+      if (Object.keys(set).length > 0) await this.engine.resume(ref, `id=${n.id}`, set);
+    }
+    if ((before.suspend && !wf.spec.suspend) || resumed.length > 0) await this.engine.resume(ref);
   }
 
   /** Writes every local status change into the API server's object. */

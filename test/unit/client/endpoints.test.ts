@@ -53,7 +53,7 @@ describe("resolveEndpoints", () => {
   it("says how to start a stack when none is found", () => {
     const empty = mkdtempSync(join(tmpdir(), "skiff-nostack-"));
     try {
-      expect(() => resolveEndpoints({}, empty)).toThrow(/npm start.*SKIFF_API_URL/);
+      expect(() => resolveEndpoints({}, empty)).toThrow(/npx skiff start.*--context/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -12,6 +12,11 @@ const fixtures = readdirSync(fixturesDir)
   .sort();
 const fixtureText = new Map(fixtures.map((file) => [file, readFileSync(`${fixturesDir}${file}`, "utf8")]));
 const validate = argoValidator();
+/** Programs using skiff/client (examples/client/*.ts, type-checked by tsc too) may be quoted whole as well. */
+const clientExamplesDir = fileURLToPath(new URL("examples/client/", root));
+const clientExamples = readdirSync(clientExamplesDir)
+  .filter((file) => file.endsWith(".ts"))
+  .map((file) => readFileSync(`${clientExamplesDir}${file}`, "utf8"));
 
 /** The user's documentation: README.md and every docs/*.md. */
 const documents = [
@@ -28,10 +33,11 @@ function tsSnippets(document: string): string[] {
 }
 
 describe("TypeScript snippets of README.md and docs/", () => {
-  // tsc checks test/fixtures/dsl/docs/*.ts as part of `npm test`; the docs must quote them verbatim.
+  // tsc checks test/fixtures/dsl/docs/*.ts and examples/client/*.ts as part of `npm test`; the docs must quote
+  // them verbatim.
   for (const document of documents) {
     it(`${document}: every TypeScript snippet is a type-checked fixture`, () => {
-      const quoted = new Set(fixtureText.values());
+      const quoted = new Set([...fixtureText.values(), ...clientExamples]);
       for (const snippet of tsSnippets(document)) expect(quoted.has(snippet), snippet).toBe(true);
     });
   }

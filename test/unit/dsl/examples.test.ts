@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource, type SkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,8 @@ import { argoValidator } from "./argo-schema";
 
 const examplesDir = fileURLToPath(new URL("../../../examples/", import.meta.url));
 const names = readdirSync(examplesDir, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  // A directory without a pipeline.ts (examples/client: a program) is not a pipeline.
+  .filter((entry) => entry.isDirectory() && existsSync(`${examplesDir}${entry.name}/pipeline.ts`))
   .map((entry) => entry.name)
   .sort();
 const validate = argoValidator();

@@ -78,6 +78,12 @@ export class RunContext {
   /** The engine process's environment when the execution started, the base of every step's environment. */
   readonly hostEnv: Readonly<Record<string, string>> = hostEnvironment();
   private readonly podNames = new Map<string, string>();
+  /**
+   * Nodes whose template could not be executed, with the error: what Argo's executeTemplate returns as an error
+   * (bad inputs, a suspend node that cannot resume, a runner that threw) rather than a node that merely failed.
+   * The caller words it into its own node (steps, DAG) or the workflow's message (entrypoint, exit handler).
+   */
+  readonly templateErrors = new WeakMap<NodeStatus, string>();
 
   constructor(
     readonly wf: Workflow,
@@ -87,7 +93,10 @@ export class RunContext {
     wf.status ??= {};
     wf.status.nodes ??= {};
     this.table = new NodeTable(wf.metadata.name ?? "", wf.status.nodes, () => this.changed());
-    this.dir = join(env.options.workDir, wf.metadata.namespace ?? "default", wf.metadata.name ?? "");
+    // Named by uid as well: two engines on one work directory (parallel `skiff run --local`) may each run a
+    // workflow of the same fixed name, and a run must never find (or append to) another's files.
+    const runDir = `${wf.metadata.name ?? ""}-${wf.metadata.uid ?? "0"}`;
+    this.dir = join(env.options.workDir, wf.metadata.namespace ?? "default", runDir);
     this.logs = new LogBook(join(this.dir, "logs"));
     this.stepDirs = new StepDirPool(this.dir);
     this.control = new ExecutionControl(env.options.killGraceMs);

@@ -31,6 +31,9 @@ import {
 // Left unsubstituted: items and dependencies as written. A constant, so that substDeep remembers which objects
 // have no tags.
 const KEEP_TASK_LOGIC: ReadonlySet<string> = new Set(["withItems", "depends", "dependencies"]);
+const FAIL_FAST_MESSAGE = "template has failed or errored children and failFast enabled";
+/** The children Argo's failFast counts (getUnsuccessfulChildren): pods, steps and DAGs. */
+const FAIL_FAST_TYPES: ReadonlySet<string> = new Set(["Pod", "Steps", "DAG"]);
 
 /** Runs a DAG template: each task once its dependencies settle and its `depends` holds, up to its targets. */
 export async function runDag(ctx: RunContext, { node, tmpl, vars, req }: Invocation): Promise<void> {
@@ -124,6 +127,12 @@ class DagRunner implements TaskActions {
   /** Once nothing runs: the DAG node's phase (Argo's assessDAGPhase), outbound nodes and outputs. */
   finish(failFast: boolean): void {
     const { ctx, node, targets } = this;
+    if (this.failedFast()) {
+      // checkParallelism: a failFast template with an unsuccessful child fails once none of its pods runs.
+      node.outboundNodes = this.outboundOfTargets();
+      ctx.table.mark(node, "Failed", FAIL_FAST_MESSAGE);
+      return;
+    }
     // Nothing runs now (while a task runs, the BFS would stop at it: Running).
     const phase = assessDagPhase(ctx.table, node, targets, this.graph.tasks, failFast);
     if (phase === "Running") {
@@ -135,13 +144,29 @@ class DagRunner implements TaskActions {
       ctx.table.mark(node, "Failed", ctx.control.haltMessage());
       return;
     }
-    // A target with no node (e.g. never reached) has no outbound nodes.
-    node.outboundNodes = targets.flatMap((t) => {
-      const n = this.taskNode(t);
-      return n ? ctx.table.outbound(n.id) : [];
-    });
+    node.outboundNodes = this.outboundOfTargets();
     if (phase === "Succeeded") resolveTemplateOutputs(ctx.table, node, this.tmpl, this.scope);
     if (!isFulfilled(node)) ctx.table.mark(node, phase);
+  }
+
+  /** The targets' outbound nodes; a target with no node (e.g. never reached) has none. */
+  private outboundOfTargets(): string[] {
+    return this.targets.flatMap((t) => {
+      const n = this.taskNode(t);
+      return n ? this.ctx.table.outbound(n.id) : [];
+    });
+  }
+
+  /**
+   * The template's own `failFast` (not `dag.failFast`): set, and a pod, steps or DAG child of this DAG failed or
+   * errored. No task starts after that (Argo's checkParallelism refuses new children of the boundary).
+   */
+  private failedFast(): boolean {
+    if (!this.tmpl.failFast) return false;
+    const id = this.node.id;
+    return Object.values(this.ctx.table.nodes).some(
+      (n) => n.boundaryID === id && FAIL_FAST_TYPES.has(n.type) && failedOrError(n.phase),
+    );
   }
 
   kept(t: string): boolean {
@@ -154,6 +179,7 @@ class DagRunner implements TaskActions {
     if (!deps.every((d) => this.exitHookFulfilled(d)) || !this.ctx.control.canSchedule(this.req.onExit)) {
       return "wait";
     }
+    if (this.failedFast()) return "wait";
     // As `if (logic)` on the depends expression, without building it for a `dependencies` list.
     if (task.depends !== undefined ? task.depends === "" : deps.length === 0) return "run";
     const states = this.dependencyStates(deps);
@@ -237,11 +263,15 @@ class DagRunner implements TaskActions {
   private async runOne(name: string, task: DAGTask, captureResult: boolean): Promise<NodeStatus> {
     const release = this.parallel ? await this.parallel.acquire() : undefined;
     try {
-      return await runStepOrTask(
+      const child = await runStepOrTask(
         this.ctx,
         { name, step: task, boundary: this.node, scope: this.scope, captureResult, kind: "tasks" },
         this.req,
       );
+      // A task whose template could not be executed errs with the error worded as executeDAGTask does.
+      const error = this.ctx.templateErrors.get(child);
+      if (error !== undefined) this.ctx.table.mark(child, "Error", `task '${name}' errored: ${error}`);
+      return child;
     } finally {
       release?.();
     }

@@ -1,14 +1,17 @@
 import { mkdir, rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../../argo";
-import { failedOrError, isFulfilled, type NodePhase } from "../../../argo/phases";
+import { failedOrError, type NodePhase } from "../../../argo/phases";
+import { updateProgress } from "../../../argo/progress";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../../labels";
 import type { LogBook } from "../logs";
-import { EXECUTABLE_TYPES, type NodeTable } from "../nodes";
+import type { NodeTable } from "../nodes";
 import { rfc3339 } from "../time";
+import { applyWorkflowMetadata } from "../workflow-metadata";
 import { workflowVariables } from "../workflow-vars";
 import { RunContext, type RunEnvironment } from "./context";
 import type { HaltKind } from "./control";
-import { runWorkflowExitHandler } from "./exit-handlers";
+import { runWorkflowExitHandler, setExitVariables } from "./exit-handlers";
+import { workflowPhaseOf } from "./hooks";
 import { acquireLocks } from "./synchronization";
 
 /**
@@ -75,16 +78,9 @@ export class WorkflowExecution {
     this.ctx.suspends.resume(node, values, phase, message);
   }
 
-  /** `status.progress`: fulfilled executable nodes over all of them. */
+  /** `status.progress` and every node's progress, by Argo's rules (lib/argo/progress.ts). */
   updateProgress(): void {
-    let done = 0;
-    let total = 0;
-    for (const n of Object.values(this.ctx.table.nodes)) {
-      if (!EXECUTABLE_TYPES.has(n.type)) continue;
-      total++;
-      if (isFulfilled(n)) done++;
-    }
-    if (this.wf.status) this.wf.status.progress = `${done}/${total}`;
+    if (this.wf.status) updateProgress(this.wf.status);
   }
 
   private async run(): Promise<void> {
@@ -96,6 +92,15 @@ export class WorkflowExecution {
     delete status.finishedAt;
     delete status.message;
     Object.assign(ctx.globals.vars, workflowVariables(wf));
+    try {
+      applyWorkflowMetadata(wf, ctx.globals.vars);
+    } catch (error) {
+      // Argo's markWorkflowError on a failed updateWorkflowMetadata: nothing runs.
+      status.phase = "Error";
+      status.message = error instanceof Error ? error.message : String(error);
+      this.finish();
+      return;
+    }
     await mkdir(ctx.dir, { recursive: true });
 
     const entry = wf.spec.entrypoint;
@@ -113,6 +118,8 @@ export class WorkflowExecution {
       this.notify();
     });
     status.phase = "Running";
+    // Argo's setGlobalRuntimeParameters: `{{workflow.status}}` is the workflow's phase while it runs.
+    ctx.globals.vars["workflow.status"] = "Running";
     this.setPhaseLabel("Running");
     this.notify();
     const deadline = wf.spec.activeDeadlineSeconds;
@@ -132,32 +139,55 @@ export class WorkflowExecution {
         onExit: false,
         captureResult: false,
       });
-      let phase = root.phase === "Failed" || root.phase === "Error" ? root.phase : "Succeeded";
-      let message = root.message;
-      const halted = ctx.control.halted;
-      if (halted && halted.kind !== "Deadline") {
-        phase = "Failed";
-        message = `Stopped with strategy '${halted.kind}'`;
-      }
-      await ctx.hooks.settled();
-      const exit =
-        ctx.control.halted?.kind !== "Terminate" ? runWorkflowExitHandler(ctx, phase, startedAt) : undefined;
-      if (exit) {
-        const exitNode = await exit;
-        if (phase === "Succeeded" && failedOrError(exitNode.phase)) {
-          phase = exitNode.phase as string;
-          message = exitNode.message;
-        }
-      }
-      await ctx.hooks.settled();
-      status.phase = phase;
-      if (message) status.message = message;
+      const outcome = await this.conclude(root, startedAt);
+      status.phase = outcome.phase;
+      if (outcome.message) status.message = outcome.message;
       else delete status.message;
     } finally {
       for (const release of releases) release();
       if (deadlineTimer) clearTimeout(deadlineTimer);
     }
     this.finish();
+  }
+
+  /**
+   * The workflow's phase and message once its entrypoint node is done: after its hooks and exit handler, as
+   * Argo's operate words them.
+   */
+  private async conclude(root: NodeStatus, startedAt: Date): Promise<{ phase: string; message?: string }> {
+    const { ctx } = this;
+    const entryError = ctx.templateErrors.get(root);
+    // Argo's operate: markWorkflowError and return; neither hooks nor the exit handler run.
+    if (entryError !== undefined)
+      return { phase: "Error", message: `error in entry template execution: ${entryError}` };
+    let phase = root.phase === "Failed" || root.phase === "Error" ? root.phase : "Succeeded";
+    let message = root.message;
+    const halted = ctx.control.halted;
+    if (halted && halted.kind !== "Deadline") {
+      phase = "Failed";
+      message = `Stopped with strategy '${halted.kind}'`;
+    }
+    // The entrypoint is done: workflow-level hooks are looked at once more, with `workflow.status` its outcome
+    // (a `workflow.status == "Succeeded"` hook fires now), and the exit handler waits for every hook that fired.
+    setExitVariables(ctx, workflowPhaseOf(root.phase), startedAt);
+    ctx.hooks.evaluateWorkflowHooks();
+    await ctx.hooks.settled();
+    const exit =
+      ctx.control.halted?.kind !== "Terminate" ? runWorkflowExitHandler(ctx, phase, startedAt) : undefined;
+    if (exit) {
+      const exitNode = await exit;
+      const exitError = ctx.templateErrors.get(exitNode);
+      if (exitError !== undefined) {
+        // markWorkflowError, whatever the entrypoint's outcome (Argo's wording, space before the colon).
+        phase = "Error";
+        message = `error in exit template execution : ${exitError}`;
+      } else if (phase === "Succeeded" && failedOrError(exitNode.phase)) {
+        phase = exitNode.phase as string;
+        message = exitNode.message;
+      }
+    }
+    await ctx.hooks.settled();
+    return message ? { phase, message } : { phase };
   }
 
   private finish(): void {

@@ -15,9 +15,7 @@ export function runWorkflowExitHandler(
   const spec = ctx.wf.spec;
   const onExit = spec.onExit ?? spec.hooks?.exit?.template;
   if (!onExit) return undefined;
-  ctx.globals.vars["workflow.status"] = phase;
-  ctx.globals.vars["workflow.failures"] = failures(ctx);
-  ctx.globals.vars["workflow.duration"] = String((Date.now() - startedAt.getTime()) / 1000);
+  setExitVariables(ctx, phase, startedAt);
   return ctx.execute({
     nodeName: `${ctx.name}.onExit`,
     templateName: onExit,
@@ -26,6 +24,16 @@ export function runWorkflowExitHandler(
     hooked: true,
     captureResult: false,
   });
+}
+
+/**
+ * `workflow.status`, `workflow.failures` and `workflow.duration` as Argo sets them once the entrypoint is done,
+ * before it looks at the workflow's hooks and runs its exit handler.
+ */
+export function setExitVariables(ctx: RunContext, phase: string, startedAt: Date): void {
+  ctx.globals.vars["workflow.status"] = phase;
+  ctx.globals.vars["workflow.failures"] = failures(ctx);
+  ctx.globals.vars["workflow.duration"] = String((Date.now() - startedAt.getTime()) / 1000);
 }
 
 /**
@@ -50,10 +58,13 @@ export function runStepExitHook(
   return ctx.hooks.run(`${name}.onExit`, exitHook, hookScope, boundaryId, true, name);
 }
 
-/** `workflow.failures`: the failed pods, as Argo stores it (strconv.Quote of the JSON). */
+/**
+ * `workflow.failures`: every Failed or Errored node (not only pods: its steps and DAG nodes too), as Argo's operate
+ * lists them, stored as Argo stores it (strconv.Quote of the JSON).
+ */
 function failures(ctx: RunContext): string {
   const list = Object.values(ctx.table.nodes)
-    .filter((n) => failedOrError(n.phase) && n.type === "Pod")
+    .filter((n) => failedOrError(n.phase))
     .map((n) => ({
       displayName: n.displayName,
       message: n.message ?? "",

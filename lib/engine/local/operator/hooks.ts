@@ -30,19 +30,32 @@ export class LifecycleHooks {
     );
   }
 
-  /** Resolves once the workflow-level hooks fired so far have run. */
-  settled(): Promise<unknown> {
-    return Promise.all(this.running);
+  /** Resolves once the workflow-level hooks fired so far, and any they led to fire meanwhile, have run. */
+  async settled(): Promise<void> {
+    for (let seen = -1; seen !== this.running.length; ) {
+      seen = this.running.length;
+      await Promise.all(this.running);
+    }
   }
 
-  /** Workflow-level lifecycle hooks (`spec.hooks.<name>` other than exit). */
+  /**
+   * Workflow-level lifecycle hooks (`spec.hooks.<name>` other than exit), as Argo's executeWfLifeCycleHook looks
+   * at them on every reconciliation once the entrypoint node exists: over the workflow's variables with
+   * `workflow.status` the workflow phase its entrypoint node's phase maps to (`Running` while it runs, then
+   * `Succeeded`/`Failed`/`Error`). A hook that fires runs as `<wf>.hooks.<name>`, a child of the entrypoint node.
+   */
   evaluateWorkflowHooks(): void {
+    if (!this.workflowHooks.length) return;
+    const root = this.ctx.table.byName(this.ctx.name);
+    if (!root) return;
+    let scope: Scope | undefined;
     for (const [name, hook] of this.workflowHooks) {
       const key = `${this.ctx.name}.hooks.${name}`;
       if (this.fired.has(key)) continue;
-      if (!fires(hook, this.ctx.globals.scope())) continue;
+      scope ??= newScope({ ...this.ctx.globals.vars, "workflow.status": workflowPhaseOf(root.phase) });
+      if (!fires(hook, scope)) continue;
       this.fired.add(key);
-      this.running.push(this.run(key, hook, this.ctx.globals.scope(), undefined, false, undefined));
+      this.running.push(this.run(key, hook, scope, undefined, false, this.ctx.name));
     }
   }
 
@@ -94,7 +107,9 @@ export class LifecycleHooks {
     onExit: boolean,
     parentName: string | undefined,
   ): Promise<NodeStatus> {
-    const args = resolveArguments(hook.arguments, scope);
+    // As Argo's resolveExitTmplArgument: a reference that cannot be resolved (a failed step's missing output)
+    // is passed on as written; only an absent optional output (of a skipped step) is dropped.
+    const args = resolveArguments(hook.arguments, scope, true);
     if (parentName) this.ctx.table.addChild(parentName, nodeName);
     return this.ctx.execute({
       nodeName,
@@ -105,6 +120,20 @@ export class LifecycleHooks {
       hooked: true,
       captureResult: false,
     });
+  }
+}
+
+/** The workflow phase an entrypoint node's phase maps to (operator.go, after executing the entrypoint). */
+export function workflowPhaseOf(phase: string | undefined): string {
+  switch (phase) {
+    case "Succeeded":
+    case "Skipped":
+    case "Omitted":
+      return "Succeeded";
+    case undefined:
+      return "Pending";
+    default:
+      return phase;
   }
 }
 

@@ -47,13 +47,16 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
       vars = inputVars(ctx.globals.vars, tmpl, inputs);
     }
   } catch (error) {
-    return ctx.table.init(req.nodeName, "Skipped", {
+    const message = error instanceof Error ? error.message : String(error);
+    const node = ctx.table.init(req.nodeName, "Skipped", {
       boundaryId: req.boundaryId,
       templateName: req.templateName,
       phase: "Error",
-      message: error instanceof Error ? error.message : String(error),
+      message,
       hooked: req.hooked,
     });
+    ctx.templateErrors.set(node, message);
+    return node;
   }
   // A Retry node is made even after a halt: its attempt is what the halt stops (processNodeRetries words it).
   if (retryStrategyOf(ctx, tmpl)) {
@@ -132,8 +135,11 @@ async function executeAttempt(
         await runPodNode(ctx, invocation);
     }
   } catch (error) {
-    if (!isFulfilled(node))
-      ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+    if (!isFulfilled(node)) {
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.table.mark(node, "Error", message);
+      ctx.templateErrors.set(node, message);
+    }
   } finally {
     for (const release of releases) release();
   }

@@ -39,6 +39,7 @@ export async function runPodNode(ctx: RunContext, { node, tmpl, req, extras }: I
           ...line,
         }),
       haltReason: () => ctx.control.haltOf(node.id),
+      onProgress: (progress) => ctx.table.setProgress(node, progress),
     });
     ctx.control.ended(node.id);
     node.outputs = outcome.outputs;

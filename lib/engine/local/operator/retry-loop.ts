@@ -52,8 +52,11 @@ export async function executeWithRetry(
     maxDurationError = error;
   }
   // processNodeRetries' errors mark the Retry node Error with their message (operator.go, executeTemplate).
+  // They are executeTemplate's errors too: the caller words them (deemed errored, entry template execution).
   const errored = (error: unknown) => {
-    ctx.table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.table.mark(node, "Error", message);
+    ctx.templateErrors.set(node, message);
     return node;
   };
   for (let n = 0; ; n++) {

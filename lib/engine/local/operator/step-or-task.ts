@@ -51,10 +51,6 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
   });
   const hooks = ctx.hooks.watch(name, ref, step.hooks ?? {}, scope, boundary.id, req.onExit);
   const child = await run;
-  if (it.kind === "tasks" && startFailure(child) === "template" && !child.message?.startsWith("task '")) {
-    // dag.go executeTaskGroup: the task's node takes the executeTemplate error wrapped.
-    ctx.table.mark(child, "Error", `task '${name}' errored: ${child.message ?? ""}`);
-  }
   await hooks.stop();
   const exit = isCompleted(child)
     ? runStepExitHook(ctx, step, name, child, ref, scope, boundary.id)
@@ -67,12 +63,12 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
 const startFailures = new WeakMap<NodeStatus, "when" | "arguments">();
 
 /**
- * Why a node ended in error without running: its `when`, its arguments, or (a Skipped node in Error otherwise)
- * its template could not be executed; undefined for a node that ran.
+ * Why a step's node ended in error before its template ran: its `when`, its arguments, or its template could not
+ * be executed (`RunContext.templateErrors`); undefined for a node that started.
  */
-export function startFailure(n: NodeStatus): "when" | "arguments" | "template" | undefined {
+export function startFailure(ctx: RunContext, n: NodeStatus): "when" | "arguments" | "template" | undefined {
   if (n.type !== "Skipped" || n.phase !== "Error") return undefined;
-  return startFailures.get(n) ?? "template";
+  return startFailures.get(n) ?? (ctx.templateErrors.has(n) ? "template" : undefined);
 }
 
 function skipped(

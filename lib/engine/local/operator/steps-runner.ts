@@ -133,14 +133,25 @@ class StepsRunner {
         ctx.table.mark(node, "Failed", errored);
         return;
       }
+      // A step whose template could not be executed (also once it ran: a suspend node that cannot resume) errs
+      // its group (executeStepGroup), and the steps node fails with the group's message (executeSteps).
+      const deemed = results.find(({ child }) => ctx.templateErrors.has(child));
+      if (deemed) {
+        const msg = `step group deemed errored due to child ${deemed.child.name} error: ${ctx.templateErrors.get(deemed.child)}`;
+        ctx.table.mark(sg, "Error", msg);
+        node.outboundNodes = this.groupOutbound(sgName);
+        ctx.table.mark(node, "Failed", msg);
+        return;
+      }
       const failed = results.find(
         ({ step, child }) => failedOrError(child.phase) && !continues(step, child.phase),
       );
       if (failed || run.failFastHit) {
-        const msg = failed ? `child '${failed.child.id}' failed` : FAIL_FAST_MESSAGE;
+        // failFast (checkParallelism) fails the leaf step group and the steps node with its own message.
+        const msg = run.failFastHit ? FAIL_FAST_MESSAGE : `child '${failed?.child.id}' failed`;
         ctx.table.mark(sg, "Failed", msg);
         node.outboundNodes = this.groupOutbound(sgName);
-        ctx.table.mark(node, "Failed", run.failFastHit ? FAIL_FAST_MESSAGE : msg);
+        ctx.table.mark(node, "Failed", msg);
         return;
       }
       ctx.table.mark(sg, "Succeeded");
@@ -219,7 +230,7 @@ class StepsRunner {
    */
   private startError(planned: ReadyStep): string | undefined {
     const child = this.ctx.table.byName(planned.name);
-    const reason = child && startFailure(child);
+    const reason = child && startFailure(this.ctx, child);
     if (!child || !reason) return undefined;
     const message = child.message ?? "";
     if (reason === "when") return message;

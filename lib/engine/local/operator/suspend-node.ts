@@ -27,6 +27,11 @@ export class SuspendNodes {
     message?: string,
   ): void {
     const tmpl = this.ctx.templates.get(node.templateName ?? "");
+    for (const name of Object.keys(values)) {
+      if (!tmpl?.outputs?.parameters?.some((p) => p.name === name && p.valueFrom?.supplied)) {
+        throw new TemplateError(`the suspend step takes no output parameter '${name}'`);
+      }
+    }
     const params: Parameter[] = [];
     for (const p of tmpl?.outputs?.parameters ?? []) {
       if (!p.valueFrom?.supplied) continue;
@@ -53,6 +58,17 @@ export class SuspendNodes {
   async run({ node, tmpl, req }: Invocation): Promise<void> {
     const { table, control } = this.ctx;
     const duration = tmpl.suspend?.duration;
+    // As Argo's addRawOutputFields: a waiting node shows the outputs it expects to be supplied (what
+    // `argo node set -p` checks names against), a missing default taken from the same-named input's.
+    const raw = (tmpl.outputs?.parameters ?? [])
+      .filter((p) => p.valueFrom?.supplied)
+      .map((p) => {
+        const inputDefault = tmpl.inputs?.parameters?.find((i) => i.name === p.name)?.default;
+        const valueFrom = { ...p.valueFrom };
+        if (valueFrom.default === undefined && inputDefault !== undefined) valueFrom.default = inputDefault;
+        return { ...p, valueFrom };
+      });
+    if (raw.length > 0) node.outputs = { ...node.outputs, parameters: raw };
     await new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const finish = () => {
@@ -76,7 +92,10 @@ export class SuspendNodes {
           try {
             this.resume(node, {}, "Succeeded", "");
           } catch (error) {
-            table.mark(node, "Error", error instanceof Error ? error.message : String(error));
+            // Argo's executeSuspend returns this error: the caller words it into its own node's message.
+            const message = error instanceof Error ? error.message : String(error);
+            table.mark(node, "Error", message);
+            this.ctx.templateErrors.set(node, message);
           }
           finish();
         }, ms);

@@ -111,8 +111,16 @@ export function inputVars(
   return vars;
 }
 
-/** Substitutes a step's/task's arguments; a pure reference to an absent output is dropped (input default applies). */
-export function resolveArguments(args: Arguments | undefined, scope: Scope): Arguments | Error {
+/**
+ * Substitutes a step's/task's arguments; a pure reference to an absent output is dropped (input default applies).
+ * With `keepUnresolved` (a hook's arguments), only a reference to a Skipped/Omitted step's output is dropped; any
+ * other that cannot be resolved stays as written.
+ */
+export function resolveArguments(
+  args: Arguments | undefined,
+  scope: Scope,
+  keepUnresolved = false,
+): Arguments | Error {
   if (!args) return NO_ARGS;
   const parameters: Parameter[] = [];
   for (const p of args.parameters ?? []) {
@@ -126,7 +134,8 @@ export function resolveArguments(args: Arguments | undefined, scope: Scope): Arg
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
-    if (/^\{\{\s*(steps|tasks)\.[^}]+\}\}$/.test(value.trim())) continue;
+    const ref = /^\{\{\s*(steps|tasks)\.([^.}\s]+)\.[^}]+\}\}$/.exec(value.trim());
+    if (ref && (!keepUnresolved || skippedOrOmitted(scope.vars[`${ref[1]}.${ref[2]}.status`]))) continue;
     parameters.push({ ...p, value });
   }
   const artifacts: Artifact[] = [];
@@ -330,6 +339,10 @@ export function inLoopOrder(table: NodeTable, ids: readonly string[] | undefined
 function loopIndex(name: string): number {
   const m = /\((\d+):[^()]*\)$/.exec(name) ?? /\((\d+):.*\)$/.exec(name);
   return m?.[1] ? Number(m[1]) : 0;
+}
+
+function skippedOrOmitted(phase: string | undefined): boolean {
+  return phase === "Skipped" || phase === "Omitted";
 }
 
 /** An expression's value as parameter text (strings as is, the rest as JSON). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_IMAGE_RULES, resolveImage } from "../../../../lib/engine/local/images";
-import { PathMapper } from "../../../../lib/engine/local/paths";
+import { DEFAULT_IMAGE_RULES, resolveImage, rewriteImagePaths } from "../../../../lib/engine/local/images";
+import { PathMapper, resolveExecutable } from "../../../../lib/engine/local/paths";
 import { humanDuration, parseDurationMs } from "../../../../lib/engine/local/time";
 
 describe("path mapping", () => {
@@ -43,5 +43,33 @@ describe("image rules", () => {
     expect(resolveImage("argoproj/argosay:v2", DEFAULT_IMAGE_RULES)?.rule.entrypoint).toEqual(["argosay"]);
     expect(resolveImage("pythonista/tool", DEFAULT_IMAGE_RULES)).toBeUndefined();
     expect(resolveImage("example.com/x:1", DEFAULT_IMAGE_RULES)).toBeUndefined();
+  });
+});
+
+describe("image program paths", () => {
+  const argosay = resolveImage("argoproj/argosay:v2", DEFAULT_IMAGE_RULES)?.rule;
+  if (!argosay) throw new Error("no argosay rule");
+
+  it("rewrites the image's own program paths, whole tokens only", () => {
+    expect(rewriteImagePaths("/argosay echo 1/2 $F && /usr/local/bin/cowsay hi", argosay, "/s")).toBe(
+      "/s/argosay echo 1/2 $F && /s/cowsay hi",
+    );
+    expect(rewriteImagePaths("/argosay-data /x/argosay a/argosay /argosay.txt", argosay, "/s")).toBe(
+      "/argosay-data /x/argosay a/argosay /argosay.txt",
+    );
+    expect(rewriteImagePaths("/argosay", argosay, undefined)).toBe("/argosay");
+  });
+
+  it("resolves argv[0]: a shim by name, else an absent image path by its name on the host PATH", () => {
+    const shims = { python: "exec python3" };
+    expect(resolveExecutable("python", "/s", shims)).toBe("/s/python");
+    expect(resolveExecutable("/usr/local/bin/python", "/s", shims)).toBe("/s/python");
+    expect(resolveExecutable("/no/such/dir/sh", "/s", shims, "relative:/bin:/usr/bin")).toMatch(
+      /^\/(usr\/)?bin\/sh$/,
+    );
+    expect(resolveExecutable("/no/such/dir/no-such-program", "/s", shims, "/bin")).toBe(
+      "/no/such/dir/no-such-program",
+    );
+    expect(resolveExecutable("/bin/sh", "/s", { sh: "x" })).toBe("/bin/sh");
   });
 });

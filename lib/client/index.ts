@@ -1,0 +1,51 @@
+// `skiff/client`: Skiff for programs. Reaches Skiff only over its HTTP API (no server code is loaded here).
+
+export type { ErrorBody, ErrorDetail } from "../api/error-body";
+export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
+export type { FailedStep, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+export type {
+  ApiClientOptions,
+  LogsView,
+  PipelineView,
+  ResumeRequest,
+  RunCreated,
+  RunRequest,
+  RunView,
+} from "./client";
+export { ApiClient } from "./client";
+export {
+  type ContextOptions,
+  ContextStore,
+  configDir,
+  LOCAL_CONTEXT,
+  type ResolvedContext,
+  resolveContext,
+  type SavedContext,
+} from "./contexts";
+export { type Endpoints, EndpointsError, findStackFile, resolveEndpoints } from "./endpoints";
+export {
+  ApiClientError,
+  BadRequestError,
+  ConflictError,
+  ContextError,
+  CredentialsError,
+  ExpiredCredentialsError,
+  ForbiddenError,
+  NotFoundError,
+  RunFailedError,
+  RunNotFoundError,
+  SkiffClientError,
+  TimeoutError,
+  UnreachableError,
+} from "./errors";
+export { type LogsOptions, RunHandle, type RunLogLine, type WaitOptions } from "./run-handle";
+export {
+  type ListRunsOptions,
+  Paged,
+  PipelinesApi,
+  type RunOptions,
+  RunsApi,
+  SkiffClient,
+  type SkiffClientOptions,
+  StepsApi,
+} from "./skiff-client";

@@ -1,0 +1,31 @@
+import { parse } from "yaml";
+import type { NodeStatus, Workflow } from "../../../lib/argo";
+import type { LocalEngine } from "../../../lib/engine/local";
+
+/** Submits an inline Workflow (YAML text) and resolves with it once it completed. */
+export async function runInline(engine: LocalEngine, yaml: string, runId = "fidelity"): Promise<Workflow> {
+  const submitted = await engine.submit(parse(yaml) as Workflow, { runId });
+  return engine.wait({
+    namespace: submitted.metadata.namespace ?? "default",
+    name: submitted.metadata.name ?? "",
+  });
+}
+
+/** The node whose name is the workflow's name followed by `suffix` ("" for the entrypoint node). */
+export function nodeNamed(wf: Workflow, suffix: string): NodeStatus {
+  const name = `${wf.metadata.name ?? ""}${suffix}`;
+  const node = Object.values(wf.status?.nodes ?? {}).find((n) => n.name === name);
+  if (!node)
+    throw new Error(`no node ${name} in ${Object.values(wf.status?.nodes ?? {}).map((n) => n.name)}`);
+  return node;
+}
+
+/** `name|type|phase|message` of every node, the workflow name replaced by `@`, sorted by name. */
+export function nodeLines(wf: Workflow): string[] {
+  const name = wf.metadata.name ?? "";
+  return Object.values(wf.status?.nodes ?? {})
+    .map(
+      (n) => `${n.name.replace(name, "@")}|${n.type}|${n.phase}|${(n.message ?? "").replaceAll(name, "@")}`,
+    )
+    .sort();
+}
