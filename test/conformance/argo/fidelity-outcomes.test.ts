@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../lib/argo";
 import { LocalEngine } from "../../../lib/engine/local";
-import { node, runInline } from "./fidelity";
+import { findNode, runInline } from "./run-inline";
 import { waitFor } from "./support";
 
 /**
@@ -50,9 +50,9 @@ ${GEN}
 `,
     );
     expect(wf.status?.phase).toBe("Succeeded");
-    expect(node(wf, "[0].gen")?.phase).toBe("Skipped");
-    expect(node(wf, "[1].dflt")?.inputs?.parameters).toEqual([{ name: "m", value: "fallback" }]);
-    expect(node(wf, "[1].coalesce")?.inputs?.parameters).toEqual([{ name: "m", value: "none" }]);
+    expect(findNode(wf, "[0].gen")?.phase).toBe("Skipped");
+    expect(findNode(wf, "[1].dflt")?.inputs?.parameters).toEqual([{ name: "m", value: "fallback" }]);
+    expect(findNode(wf, "[1].coalesce")?.inputs?.parameters).toEqual([{ name: "m", value: "none" }]);
   });
 
   it("fails the consumer whose input has no default, and the group with it", async () => {
@@ -75,11 +75,11 @@ ${GEN}
     const message = `step group deemed errored due to child ${wf.metadata.name}[1].use error: ${cause}`;
     expect(wf.status?.phase).toBe("Failed");
     expect(wf.status?.message).toBe(message);
-    expect(node(wf, "[1].use")).toMatchObject({ type: "Skipped", phase: "Error", message: cause });
-    expect(node(wf, "[1]")).toMatchObject({ type: "StepGroup", phase: "Error", message });
-    expect(node(wf, "")).toMatchObject({ type: "Steps", phase: "Failed", message });
+    expect(findNode(wf, "[1].use")).toMatchObject({ type: "Skipped", phase: "Error", message: cause });
+    expect(findNode(wf, "[1]")).toMatchObject({ type: "StepGroup", phase: "Error", message });
+    expect(findNode(wf, "")).toMatchObject({ type: "Steps", phase: "Failed", message });
     // steps.go returns at the erroring step: the steps after it in its group are never created.
-    expect(node(wf, "[1].later")).toBeUndefined();
+    expect(findNode(wf, "[1].later")).toBeUndefined();
   });
 
   it("fails the step group when any other reference (an embedded tag, a when) names the absent output", async () => {
@@ -103,9 +103,9 @@ ${GEN}
       );
       const message = `failed to resolve references: unable to substitute {{steps.gen.outputs.parameters.p}}: ${ABSENT}`;
       expect(wf.status?.phase).toBe("Failed");
-      expect(node(wf, "[1]")).toMatchObject({ type: "StepGroup", phase: "Error", message });
-      expect(node(wf, "[1]")?.children ?? []).toEqual([]);
-      expect(node(wf, "")).toMatchObject({ phase: "Failed", message });
+      expect(findNode(wf, "[1]")).toMatchObject({ type: "StepGroup", phase: "Error", message });
+      expect(findNode(wf, "[1]")?.children ?? []).toEqual([]);
+      expect(findNode(wf, "")).toMatchObject({ phase: "Failed", message });
     }
   });
 
@@ -128,17 +128,17 @@ ${GEN}
 `,
     );
     expect(wf.status?.phase).toBe("Error");
-    expect(node(wf, ".when-ref")).toMatchObject({
+    expect(findNode(wf, ".when-ref")).toMatchObject({
       type: "Skipped",
       phase: "Error",
       message: `unable to substitute {{tasks.gen.outputs.parameters.p}}: ${ABSENT}`,
     });
-    expect(node(wf, ".art")).toMatchObject({
+    expect(findNode(wf, ".art")).toMatchObject({
       type: "Skipped",
       phase: "Error",
       message: 'Unable to resolve: "tasks.gen.outputs.artifacts.a"',
     });
-    expect(node(wf, ".art-optional")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(findNode(wf, ".art-optional")).toMatchObject({ type: "Pod", phase: "Succeeded" });
   });
 
   it("in a DAG, treats an Omitted producer alike and wraps the consumer's template error as the task's", async () => {
@@ -160,9 +160,9 @@ ${GEN}
 `,
     );
     expect(wf.status?.phase).toBe("Error");
-    expect(node(wf, ".gen")).toMatchObject({ type: "Skipped", phase: "Omitted" });
-    expect(node(wf, ".dflt")).toMatchObject({ type: "Pod", phase: "Succeeded" });
-    expect(node(wf, ".use")).toMatchObject({
+    expect(findNode(wf, ".gen")).toMatchObject({ type: "Skipped", phase: "Omitted" });
+    expect(findNode(wf, ".dflt")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(findNode(wf, ".use")).toMatchObject({
       type: "Skipped",
       phase: "Error",
       message: `task '${wf.metadata.name}.use' errored: inputs.parameters.m: argument references an absent optional (skipped/omitted node output with no default)`,
@@ -189,8 +189,8 @@ ${GEN}
 `,
     );
     const cause = "inputs.artifacts.in missing location information";
-    expect(node(wf, "[1].pass[0].inner")).toMatchObject({ type: "Pod", phase: "Succeeded" });
-    expect(node(wf, "[2].art")).toMatchObject({ type: "Skipped", phase: "Error", message: cause });
+    expect(findNode(wf, "[1].pass[0].inner")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(findNode(wf, "[2].art")).toMatchObject({ type: "Skipped", phase: "Error", message: cause });
     expect(wf.status?.phase).toBe("Failed");
     expect(wf.status?.message).toBe(
       `step group deemed errored due to child ${wf.metadata.name}[2].art error: ${cause}`,
@@ -223,12 +223,12 @@ spec:
 ${GEN}
 `,
     );
-    expect(node(wf, "[0].fallback")?.phase).toBe("Succeeded");
-    expect(node(wf, "[0].fallback")?.outputs?.parameters?.map((p) => [p.name, p.value])).toEqual([
+    expect(findNode(wf, "[0].fallback")?.phase).toBe("Succeeded");
+    expect(findNode(wf, "[0].fallback")?.outputs?.parameters?.map((p) => [p.name, p.value])).toEqual([
       ["d", "dd"],
       ["e", "ee"],
     ]);
-    expect(node(wf, "[1].bare")).toMatchObject({
+    expect(findNode(wf, "[1].bare")).toMatchObject({
       type: "Steps",
       phase: "Error",
       message: `output parameter "x": "{{steps.gen.outputs.parameters.p}}" is an absent optional (skipped/omitted node output with no default)`,
@@ -260,7 +260,7 @@ spec:
       : undefined;
 
   it("Terminate runs no exit handler, neither the workflow's nor a step's", async () => {
-    const wf = await runInline(engine, HOOKED, async (ref) => {
+    const wf = await runInline(engine, HOOKED, "fidelity-shutdown", async (ref) => {
       if (await waitFor(engine, ref, running)) await engine.terminate(ref);
     });
     expect(wf.status?.phase).toBe("Failed");
@@ -269,13 +269,13 @@ spec:
   });
 
   it("Stop runs them all", async () => {
-    const wf = await runInline(engine, HOOKED, async (ref) => {
+    const wf = await runInline(engine, HOOKED, "fidelity-shutdown", async (ref) => {
       if (await waitFor(engine, ref, running)) await engine.stop(ref);
     });
     expect(wf.status?.phase).toBe("Failed");
     expect(wf.status?.message).toBe("Stopped with strategy 'Stop'");
     for (const suffix of [".onExit", "[0].a.onExit", "[0].b.onExit"]) {
-      expect(node(wf, suffix)).toMatchObject({ type: "Pod", phase: "Succeeded" });
+      expect(findNode(wf, suffix)).toMatchObject({ type: "Pod", phase: "Succeeded" });
     }
   });
 });
@@ -300,31 +300,32 @@ spec:
     retryStrategy: {limit: 3}
     container: {image: alpine, command: [sleep, "30"]}
 `,
+      "fidelity-shutdown",
       async (ref) => {
         if (
           await waitFor(engine, ref, (w) =>
-            node(w, "[0].loop(0:1)")?.phase === "Running" ? true : undefined,
+            findNode(w, "[0].loop(0:1)")?.phase === "Running" ? true : undefined,
           )
         )
           await engine.stop(ref);
       },
     );
     expect(wf.status?.message).toBe("Stopped with strategy 'Stop'");
-    expect(node(wf, "[0].loop(0:1)")).toMatchObject({
+    expect(findNode(wf, "[0].loop(0:1)")).toMatchObject({
       phase: "Failed",
       message: "workflow shutdown with strategy:  Stop",
     });
-    expect(node(wf, "[0].loop(1:2)")).toMatchObject({
+    expect(findNode(wf, "[0].loop(1:2)")).toMatchObject({
       type: "Pod",
       phase: "Failed",
       message: "workflow shutdown with strategy: Stop",
     });
-    expect(node(wf, "[0].retried")).toMatchObject({
+    expect(findNode(wf, "[0].retried")).toMatchObject({
       type: "Retry",
       phase: "Failed",
       message: "Stopped with strategy 'Stop'",
     });
-    expect(node(wf, "[0].retried(0)")).toMatchObject({
+    expect(findNode(wf, "[0].retried(0)")).toMatchObject({
       type: "Pod",
       phase: "Failed",
       message: "workflow shutdown with strategy: Stop",
@@ -359,17 +360,17 @@ spec:
     const notFound =
       'main: Error (exit code 64): failed to find name in PATH: exec: "no-such-command": executable file not found in $PATH';
     expect(wf.status?.phase).toBe("Failed");
-    expect(node(wf, "[0].on-failure")).toMatchObject({
+    expect(findNode(wf, "[0].on-failure")).toMatchObject({
       type: "Retry",
       phase: "Failed",
       message: "No more retries left",
     });
-    expect(node(wf, "[0].on-failure")?.children).toHaveLength(2);
-    expect(node(wf, "[0].on-failure(0)")).toMatchObject({ phase: "Failed", message: notFound });
-    expect(node(wf, "[0].on-failure(0)")?.outputs?.exitCode).toBe("64");
-    expect(node(wf, "[0].on-error")).toMatchObject({ type: "Retry", phase: "Failed", message: notFound });
-    expect(node(wf, "[0].on-error")?.children).toHaveLength(1);
-    expect(node(wf, "[0].path")).toMatchObject({
+    expect(findNode(wf, "[0].on-failure")?.children).toHaveLength(2);
+    expect(findNode(wf, "[0].on-failure(0)")).toMatchObject({ phase: "Failed", message: notFound });
+    expect(findNode(wf, "[0].on-failure(0)")?.outputs?.exitCode).toBe("64");
+    expect(findNode(wf, "[0].on-error")).toMatchObject({ type: "Retry", phase: "Failed", message: notFound });
+    expect(findNode(wf, "[0].on-error")?.children).toHaveLength(1);
+    expect(findNode(wf, "[0].path")).toMatchObject({
       type: "Pod",
       phase: "Failed",
       message:

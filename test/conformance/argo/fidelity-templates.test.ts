@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { LocalEngine } from "../../../lib/engine/local";
-import { node, runInline } from "./fidelity";
+import { findNode, runInline } from "./run-inline";
 
 /**
  * How the local engine reads a template before running it, against Argo's controller (workflow/controller in
@@ -28,14 +28,14 @@ spec:
     );
     expect(wf.status?.phase).toBe("Failed");
     expect(wf.status?.message).toBe("No more retries left");
-    const root = node(wf, "");
+    const root = findNode(wf, "");
     expect(root?.type).toBe("Retry");
     expect(root?.message).toBe("No more retries left");
     expect(root?.children?.map((id) => wf.status?.nodes?.[id]?.name)).toEqual(
       ["(0)", "(1)", "(2)"].map((s) => `${wf.metadata.name}${s}`),
     );
     for (const s of ["(0)", "(1)", "(2)"]) {
-      expect(node(wf, s)).toMatchObject({
+      expect(findNode(wf, s)).toMatchObject({
         type: "Pod",
         phase: "Failed",
         message: "main: Error (exit code 1)",
@@ -60,14 +60,18 @@ spec:
 `,
     );
     expect(wf.status?.phase).toBe("Failed");
-    expect(node(wf, "")).toMatchObject({ type: "Retry", phase: "Failed", message: "No more retries left" });
-    expect(node(wf, "(0)")?.type).toBe("Steps");
-    expect(node(wf, "(1)")?.type).toBe("Steps");
-    expect(node(wf, "(2)")).toBeUndefined();
+    expect(findNode(wf, "")).toMatchObject({
+      type: "Retry",
+      phase: "Failed",
+      message: "No more retries left",
+    });
+    expect(findNode(wf, "(0)")?.type).toBe("Steps");
+    expect(findNode(wf, "(1)")?.type).toBe("Steps");
+    expect(findNode(wf, "(2)")).toBeUndefined();
     // The step's own limit 0: one attempt under each run of the steps.
-    expect(node(wf, "(0)[0].a")).toMatchObject({ type: "Retry", message: "No more retries left" });
-    expect(node(wf, "(0)[0].a(0)")).toMatchObject({ type: "Pod", phase: "Failed" });
-    expect(node(wf, "(0)[0].a(1)")).toBeUndefined();
+    expect(findNode(wf, "(0)[0].a")).toMatchObject({ type: "Retry", message: "No more retries left" });
+    expect(findNode(wf, "(0)[0].a(0)")).toMatchObject({ type: "Pod", phase: "Failed" });
+    expect(findNode(wf, "(0)[0].a(1)")).toBeUndefined();
   });
 });
 
@@ -99,11 +103,11 @@ spec:
     );
     expect(wf.status?.phase).toBe("Succeeded");
     // retryStrategy from the defaults: every template is a Retry node.
-    expect(node(wf, "")?.type).toBe("Retry");
-    expect(node(wf, "(0)[0].a")).toMatchObject({ type: "Retry", phase: "Succeeded" });
-    expect(node(wf, "(0)[0].a(0)")).toMatchObject({ type: "Pod", phase: "Succeeded" });
-    expect(node(wf, "(0)[0].a(0)")?.inputs?.parameters).toEqual([{ name: "who", value: "world" }]);
-    expect(node(wf, "(0)[0].b(0)")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(findNode(wf, "")?.type).toBe("Retry");
+    expect(findNode(wf, "(0)[0].a")).toMatchObject({ type: "Retry", phase: "Succeeded" });
+    expect(findNode(wf, "(0)[0].a(0)")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(findNode(wf, "(0)[0].a(0)")?.inputs?.parameters).toEqual([{ name: "who", value: "world" }]);
+    expect(findNode(wf, "(0)[0].b(0)")).toMatchObject({ type: "Pod", phase: "Succeeded" });
   });
 });
 
@@ -131,10 +135,10 @@ spec:
 `,
     );
     expect(wf.status?.phase).toBe("Failed");
-    expect(node(wf, "[0].plain")).toMatchObject({ type: "Retry", message: "No more retries left" });
-    expect(node(wf, "[0].plain")?.children).toHaveLength(2);
-    expect(node(wf, "[0].plain")?.inputs?.parameters).toEqual([{ name: "limit", value: "1" }]);
-    expect(node(wf, "[0].expr")?.children).toHaveLength(3);
+    expect(findNode(wf, "[0].plain")).toMatchObject({ type: "Retry", message: "No more retries left" });
+    expect(findNode(wf, "[0].plain")?.children).toHaveLength(2);
+    expect(findNode(wf, "[0].plain")?.inputs?.parameters).toEqual([{ name: "limit", value: "1" }]);
+    expect(findNode(wf, "[0].expr")?.children).toHaveLength(3);
   });
 
   it("refuses a number where Kubernetes declares a string (container args), naming the field", async () => {
@@ -172,12 +176,12 @@ spec:
     expect(wf.status?.message).toBe(
       "error in entry template execution: value 'many' cannot be resolved to an int",
     );
-    expect(node(wf, "")).toMatchObject({
+    expect(findNode(wf, "")).toMatchObject({
       type: "Retry",
       phase: "Error",
       message: "value 'many' cannot be resolved to an int",
     });
-    expect(node(wf, "")?.children).toHaveLength(1);
+    expect(findNode(wf, "")?.children).toHaveLength(1);
   });
 
   it("runs a script template without source as a container: nothing appended, the image's entrypoint without command", async () => {
@@ -203,8 +207,8 @@ spec:
 `,
     );
     expect(wf.status?.phase).toBe("Succeeded");
-    expect(node(wf, "[0].sh")).toMatchObject({ type: "Pod", phase: "Succeeded" });
-    expect(node(wf, "[0].entrypoint")?.outputs?.result).toBe("[]");
+    expect(findNode(wf, "[0].sh")).toMatchObject({ type: "Pod", phase: "Succeeded" });
+    expect(findNode(wf, "[0].entrypoint")?.outputs?.result).toBe("[]");
   });
 });
 
@@ -234,8 +238,8 @@ spec:
 `,
     );
     expect(wf.status?.phase).toBe("Succeeded");
-    expect(node(wf, "")?.inputs?.parameters?.map((p) => p.value)).toEqual(["3", "X", "6"]);
-    expect(node(wf, "[0].s")?.inputs?.parameters?.map((p) => p.value)).toEqual(["3-X-6", "dflt-3-X-6"]);
+    expect(findNode(wf, "")?.inputs?.parameters?.map((p) => p.value)).toEqual(["3", "X", "6"]);
+    expect(findNode(wf, "[0].s")?.inputs?.parameters?.map((p) => p.value)).toEqual(["3-X-6", "dflt-3-X-6"]);
   });
 
   it("gives a steps template's children the inputs as resolved, one input's expression naming another", async () => {
@@ -260,8 +264,8 @@ spec:
 `,
     );
     expect(wf.status?.phase).toBe("Succeeded");
-    expect(node(wf, "")?.inputs?.parameters?.map((p) => p.value)).toEqual(["2", "4"]);
-    expect(node(wf, "[0].run")?.inputs?.parameters).toEqual([{ name: "m", value: "5" }]);
-    expect(node(wf, "[0].skip")?.phase).toBe("Skipped");
+    expect(findNode(wf, "")?.inputs?.parameters?.map((p) => p.value)).toEqual(["2", "4"]);
+    expect(findNode(wf, "[0].run")?.inputs?.parameters).toEqual([{ name: "m", value: "5" }]);
+    expect(findNode(wf, "[0].skip")?.phase).toBe("Skipped");
   });
 });
