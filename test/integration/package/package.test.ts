@@ -258,6 +258,22 @@ describe("against the embedded stack started from the package", () => {
     });
   });
 
+  it("runs examples/client/start-and-wait.ts there: a program starts a run, waits for its result, reads its logs", async () => {
+    const example = readFileSync(
+      new URL("../../../examples/client/start-and-wait.ts", import.meta.url),
+      "utf8",
+    );
+    const dir = folder("stack/program", {
+      "start-and-wait.ts": example,
+      "package.json": '{"type":"module"}',
+    });
+    const ran = await project.run(process.execPath, ["start-and-wait.ts", "packaged"], dir);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/^started run \S+ of packaged v1 on local$/m);
+    expect(ran.stdout).toContain("Succeeded; outputs:");
+    expect(ran.stdout).toMatch(/^b: got 42$/m);
+  });
+
   it("stops on Ctrl-C", async () => {
     const exited = new Promise<number | null>((resolve) => stack.once("exit", (code) => resolve(code)));
     stack.kill("SIGINT");
