@@ -115,7 +115,9 @@ describe("a pushed cronWorkflow", () => {
     const late = (await service.tick(minutes(40))).find((o) => o.pipeline === "missed");
     expect(late).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/missed/) });
     // Decided: the next tick does not consider that firing again.
-    expect((await service.tick(minutes(41))).find((o) => o.pipeline === "missed")).toMatchObject({ kind: "idle" });
+    expect((await service.tick(minutes(41))).find((o) => o.pipeline === "missed")).toMatchObject({
+      kind: "idle",
+    });
 
     await stack.push("deadline", cron("deadline", `${daily} startingDeadlineSeconds: 3600,`));
     const within = (await service.tick(minutes(40))).find((o) => o.pipeline === "deadline");
@@ -189,5 +191,57 @@ export default workflow({ generateName: "v-", entrypoint: container({ name: "mai
     const [wf] = (await stack.engine.list({ labelSelector: `${LABEL_RUN_ID}=${res.body.runId}` })).items;
     expect(wf.kind).toBe("Workflow");
     expect(wf.metadata.annotations?.[ANNOTATION_SCHEDULED_TIME]).toMatch(/Z$/);
+  });
+});
+
+describe("concurrencyPolicy Replace and stopStrategy", () => {
+  it("Replace terminates the active scheduled run before starting the next", async () => {
+    await stack.push(
+      "replace",
+      `import { container, cronWorkflow } from "skiff";
+export default cronWorkflow({
+  name: "replace",
+  schedules: ["* * * * *"],
+  concurrencyPolicy: "Replace",
+  entrypoint: container({ name: "main", image: "alpine:3.20", command: ["sleep", "600"] }),
+});
+`,
+    );
+    const first = (await service.tick(minutes(1))).find((o) => o.pipeline === "replace");
+    if (first?.kind !== "started") throw new Error(`expected a run, got ${JSON.stringify(first)}`);
+    const second = (await service.tick(minutes(2))).find((o) => o.pipeline === "replace");
+    expect(second).toMatchObject({ kind: "started" });
+    const [wf] = (await stack.engine.list({ labelSelector: `${LABEL_RUN_ID}=${first.runId}` })).items;
+    const ref = { name: wf.metadata.name ?? "", namespace: wf.metadata.namespace ?? "skiff" };
+    let phase = (await stack.engine.get(ref))?.status?.phase;
+    for (let i = 0; i < 300 && (phase === "Running" || phase === "Pending" || !phase); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      phase = (await stack.engine.get(ref))?.status?.phase;
+    }
+    expect(phase).toBe("Failed");
+    expect((await stack.engine.get(ref))?.status?.message).toMatch(/Terminate/);
+  });
+
+  it("stopStrategy stops the schedule once its expression holds over the completed runs", async () => {
+    await stack.push(
+      "stopper",
+      cron(
+        "stopper",
+        `schedules: ["* * * * *"], stopStrategy: { expression: "cronworkflow.succeeded >= 1" },`,
+      ),
+    );
+    const first = (await service.tick(minutes(1))).find((o) => o.pipeline === "stopper");
+    if (first?.kind !== "started") throw new Error(`expected a run, got ${JSON.stringify(first)}`);
+    // What the watcher records when the run's workflow succeeds.
+    await stack.runs.applyStatus({ runId: first.runId, status: "Succeeded", steps: [] });
+    const next = (await service.tick(minutes(2))).find((o) => o.pipeline === "stopper");
+    expect(next).toMatchObject({ kind: "stopped" });
+    expect((await stack.call("GET", "/schedules/stopper")).body).toMatchObject({
+      stopped: true,
+      succeeded: 1,
+    });
+    expect((await service.tick(minutes(3))).find((o) => o.pipeline === "stopper")).toMatchObject({
+      kind: "stopped",
+    });
   });
 });
