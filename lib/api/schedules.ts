@@ -1,4 +1,5 @@
-import type { ScheduleService, ScheduleView } from "../runs/schedules/service";
+import type { ScheduleView } from "../ports/schedule-store";
+import type { ScheduleService } from "../runs/schedules/service";
 import type { ApiDeps } from "./deps";
 import { ApiError, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json } from "./http";

@@ -43,6 +43,12 @@ export interface ScheduleRecord {
   revision: number;
 }
 
+/** A schedule as the API answers it. */
+export interface ScheduleView extends ScheduleRecord {
+  /** The next firing of each schedule, in order, as ISO times; absent while suspended or stopped. */
+  nextFireTimes?: string[];
+}
+
 export interface ScheduleStore {
   get(pipeline: string): Promise<ScheduleRecord | undefined>;
   list(options?: PageQuery): Promise<Page<ScheduleRecord>>;

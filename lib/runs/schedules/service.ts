@@ -1,7 +1,7 @@
 import { parseCronSchedule } from "../../argo/cron";
 import type { Engine } from "../../ports/engine";
 import type { RunRecord, RunStore } from "../../ports/run-store";
-import type { ScheduleRecord, ScheduleStore } from "../../ports/schedule-store";
+import type { ScheduleRecord, ScheduleStore, ScheduleView } from "../../ports/schedule-store";
 import { isTerminal } from "../status";
 import { stopReached, whenHolds } from "./policy";
 
@@ -21,11 +21,6 @@ export interface ScheduleServiceDeps {
   engine: Engine;
   start: StartScheduledRun;
   now?: () => Date;
-}
-
-export interface ScheduleView extends ScheduleRecord {
-  /** The next firing of each schedule, in order, as ISO times; absent while suspended or stopped. */
-  nextFireTimes?: string[];
 }
 
 export type TickOutcome =
