@@ -183,6 +183,7 @@ describe("a RunHandle on the embedded stack", () => {
       "breaks",
       "gate",
       "greet",
+      "nightly",
     ]);
     expect((await skiff.pipelines.get("greet")).versions.map((v) => v.version)).toEqual(["v1"]);
     expect(await skiff.pipelines.spec("greet", "v1")).toMatch(/kind: Workflow/);
