@@ -3,6 +3,7 @@
 export type { ErrorBody, ErrorDetail } from "../api/error-body";
 export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
 export type { FailedStep, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+export type { ScheduleView } from "../ports/schedule-store";
 export type {
   ApiClientOptions,
   LogsView,
@@ -45,6 +46,7 @@ export {
   PipelinesApi,
   type RunOptions,
   RunsApi,
+  SchedulesApi,
   SkiffClient,
   type SkiffClientOptions,
   StepsApi,

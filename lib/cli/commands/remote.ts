@@ -3,11 +3,13 @@ import { registerContextCommands } from "./context";
 import { registerPipelinesCommands } from "./pipelines";
 import { registerPushCommand } from "./push";
 import { registerRunsCommands } from "./runs";
+import { registerSchedulesCommands } from "./schedules";
 
 /** The commands that talk to a running Skiff, through the context picked (lib/cli/context-option.ts). */
 export function registerRemoteCommands(program: Command): void {
   registerPushCommand(program);
   registerRunsCommands(program);
   registerPipelinesCommands(program);
+  registerSchedulesCommands(program);
   registerContextCommands(program);
 }
