@@ -45,6 +45,11 @@ export interface CompileOptions {
   callSites?: boolean;
   /** Which service accounts the spec may name (the build function passes the deployment's). Default: any. */
   serviceAccounts?: ServiceAccountPolicy;
+  /**
+   * Checks of the evaluated spec against what lives outside the upload (the build function's check of shared
+   * templates in the engine). Its findings carry spec paths and are placed at user code like the linter's.
+   */
+  check?: (spec: Spec) => Promise<Diagnostic[]>;
 }
 
 export interface CompileResult {
@@ -133,10 +138,13 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     return { ok: false, diagnostics: [...(await typeChecked), evaluated.diagnostic] };
   const { lintSpec, placeDiagnostics } = await linter;
   // The spec's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
-  const found = lintSpec(evaluated.spec, undefined, {
-    jsonBytesAtMost: outcome.resultJson.length * 3,
-    serviceAccounts: options.serviceAccounts,
-  });
+  const found = [
+    ...lintSpec(evaluated.spec, undefined, {
+      jsonBytesAtMost: outcome.resultJson.length * 3,
+      serviceAccounts: options.serviceAccounts,
+    }),
+    ...(options.check ? await options.check(evaluated.spec) : []),
+  ];
   let sites: SpecSites = {};
   if (wantSites || found.length > 0) {
     const [rawSites, map] = await Promise.all([

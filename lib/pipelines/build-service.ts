@@ -10,6 +10,13 @@ import { scheduleFromCron } from "../runs/schedules/install";
 import { contentHash } from "./content-hash";
 import { pipelineNameProblem, uploadEntry } from "./names";
 import { declaredParameters, templateCount } from "./spec-summary";
+import {
+  checkTemplateReferences,
+  installProblem,
+  installTemplate,
+  sharedTemplateOf,
+  type TemplateEngine,
+} from "./templates";
 import { UploadTooLargeError, uploadFiles } from "./upload-files";
 
 /** What the build service needs from the compiler (lib/compiler's `compilePipeline`). */
@@ -21,6 +28,8 @@ export interface CompileRequest {
   warmTypecheck?: boolean;
   /** Wall-time limit of the pipeline's evaluation, in ms; undefined: the compiler's default. */
   timeoutMs?: number;
+  /** Checks of the evaluated spec against the engine (shared templates), placed like the linter's findings. */
+  check?: (spec: Spec) => Promise<Diagnostic[]>;
 }
 export interface CompileResult {
   ok: boolean;
@@ -37,6 +46,11 @@ export interface BuildServiceOptions {
   compile: Compile;
   /** Where a CronWorkflow version installs its schedule (docs/schedules.md). Absent: schedules are not kept. */
   schedules?: ScheduleStore;
+  /**
+   * The engine a WorkflowTemplate version installs its template in, and against which every build checks its
+   * templateRefs and workflowTemplateRef (docs/templates.md). Absent: templates are neither installed nor checked.
+   */
+  templates?: TemplateEngine;
   /** Type-check the upload during the build (a type error fails it). Default: true. */
   typecheck?: boolean;
   /** Most files one build reads. Default: 200. */
@@ -115,9 +129,15 @@ export class BuildService {
         ? tooLarge(entrySource, key)
         : inFolder(await this.compile(files.entry, files, key), entry.folder);
     const schedule = scheduleOf(entry.pipeline, result, key, this.options.now());
-    const ok = result.ok && result.spec !== undefined && result.yaml !== undefined && !schedule.problem;
-    const diagnostics: Diagnostic[] = schedule.problem
-      ? [...result.diagnostics, schedule.problem]
+    const shared = result.ok ? sharedTemplateOf(result.spec) : undefined;
+    const sharedProblem =
+      shared && this.options.templates
+        ? await installProblem(this.options.templates, entry.pipeline, shared, key)
+        : undefined;
+    const problem = schedule.problem ?? sharedProblem;
+    const ok = result.ok && result.spec !== undefined && result.yaml !== undefined && !problem;
+    const diagnostics: Diagnostic[] = problem
+      ? [...result.diagnostics, problem]
       : ok || result.diagnostics.some((d) => d.severity === "error")
         ? result.diagnostics
         : [
@@ -146,6 +166,10 @@ export class BuildService {
       if (schedule.install)
         await this.options.schedules.install({ ...schedule.install, version: version.version });
       else await this.options.schedules.remove(entry.pipeline, version.version);
+    }
+    // A good version installs its template in the engine, where templateRefs of later runs resolve.
+    if (version.ok && shared && this.options.templates) {
+      await installTemplate(this.options.templates, entry.pipeline, version.version, shared);
     }
     if (recorded.created) {
       await bus.publish([
@@ -177,12 +201,13 @@ export class BuildService {
 
   private async compile(entry: string, files: SourceFiles, key: string): Promise<CompileResult> {
     try {
-      const { typecheck, buildTimeoutMs } = this.options;
+      const { typecheck, buildTimeoutMs, templates } = this.options;
       return await this.options.compile({
         entry,
         files,
         typecheck,
         warmTypecheck: true,
+        ...(templates ? { check: (spec: Spec) => checkTemplateReferences(templates, spec) } : {}),
         ...(buildTimeoutMs === undefined ? {} : { timeoutMs: buildTimeoutMs }),
       });
     } catch (error) {

@@ -63,12 +63,14 @@ export class TemplateRegistry {
   }
 
   get(ref: TemplateObjectRef, namespace: string): StoredTemplate | undefined {
+    if (ref.kind === "ClusterWorkflowTemplate") this.assertClusterAllowed(ref.name);
     const found = this.objects.get(this.key(ref.kind, ref.name, ref.namespace ?? namespace));
     return found && structuredClone(found);
   }
 
   /** Whether it existed. */
   remove(ref: TemplateObjectRef, namespace: string): boolean {
+    if (ref.kind === "ClusterWorkflowTemplate") this.assertClusterAllowed(ref.name);
     const existed = this.objects.delete(this.key(ref.kind, ref.name, ref.namespace ?? namespace));
     if (existed) this.save();
     return existed;
