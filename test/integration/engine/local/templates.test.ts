@@ -169,6 +169,29 @@ describe("shared templates on the local engine", () => {
     ).toContain("second");
   });
 
+  it("retries a failed run from the templates it stored, even once the WorkflowTemplate is gone", async () => {
+    const marker = join(dir, "second-try");
+    await engine.installTemplate(
+      template("shared-flaky", {
+        templates: [
+          sh("flaky", `if [ -e ${marker} ]; then echo recovered; else touch ${marker}; exit 1; fi`),
+        ],
+      }),
+    );
+    const failed = await run(
+      engine,
+      workflow("flaky", [
+        { name: "main", steps: [[{ name: "s", templateRef: { name: "shared-flaky", template: "flaky" } }]] },
+      ]),
+    );
+    expect(failed.status?.phase).toBe("Failed");
+    await engine.deleteTemplate({ kind: "WorkflowTemplate", name: "shared-flaky" });
+    await engine.retry(refOf(failed));
+    const retried = await engine.wait(refOf(failed));
+    expect(retried.status?.phase).toBe("Succeeded");
+    expect(await logText(engine, retried)).toContain("recovered");
+  });
+
   it("refuses a workflow whose reference does not resolve, naming what is missing", async () => {
     const missing = workflow("missing", [
       { name: "main", steps: [[{ name: "s", templateRef: { name: "no-such-template", template: "x" } }]] },
