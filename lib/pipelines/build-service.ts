@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import type { CronWorkflow, Spec } from "../argo";
 import type { Diagnostic } from "../compiler/diagnostics";
 import type { SourceFiles } from "../compiler/source-files";
@@ -14,6 +15,7 @@ import {
   checkTemplateReferences,
   installProblem,
   installTemplate,
+  retireTemplate,
   sharedTemplateOf,
   type TemplateEngine,
 } from "./templates";
@@ -144,6 +146,10 @@ export class BuildService {
             ...result.diagnostics,
             { severity: "error", code: "build", message: "the build produced no spec", file: key },
           ];
+    // The good version before this one: a library that stops being one (or is renamed) retires its template.
+    const previousGood = this.options.templates
+      ? (await pipelines.getPipeline(entry.pipeline))?.latestGoodVersion
+      : undefined;
     const recorded = await pipelines.recordVersion({
       pipeline: entry.pipeline,
       contentHash: contentHash(files.files),
@@ -168,8 +174,13 @@ export class BuildService {
       else await this.options.schedules.remove(entry.pipeline, version.version);
     }
     // A good version installs its template in the engine, where templateRefs of later runs resolve.
-    if (version.ok && shared && this.options.templates) {
-      await installTemplate(this.options.templates, entry.pipeline, version.version, shared);
+    if (version.ok && this.options.templates) {
+      if (shared) await installTemplate(this.options.templates, entry.pipeline, version.version, shared);
+      if (recorded.created && previousGood && previousGood !== version.version) {
+        const previous = await specs.get(keys.spec(entry.pipeline, previousGood));
+        const before = previous ? sharedTemplateOf(parseYaml(previous.body) as Spec) : undefined;
+        await retireTemplate(this.options.templates, entry.pipeline, before, shared);
+      }
     }
     if (recorded.created) {
       await bus.publish([

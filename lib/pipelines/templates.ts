@@ -92,6 +92,27 @@ export async function installTemplate(
   });
 }
 
+/**
+ * Removes the template an earlier good version installed when the new good version no longer installs it (it is
+ * not a template any more, or one of another name or kind), provided this pipeline still owns it.
+ */
+export async function retireTemplate(
+  engine: TemplateEngine,
+  pipeline: string,
+  previous: SharedTemplate | undefined,
+  current: SharedTemplate | undefined,
+): Promise<void> {
+  const name = previous?.metadata?.name;
+  if (!previous || !name) return;
+  const kind = previous.kind as TemplateKind;
+  if (current && current.kind === kind && current.metadata?.name === name) return;
+  const installed = await engine.getTemplate({ kind, name }).catch((error: unknown) => {
+    if (error instanceof WorkflowRejectedError) return undefined;
+    throw error;
+  });
+  if (installed?.metadata.labels?.[LABEL_PIPELINE] === pipeline) await engine.deleteTemplate({ kind, name });
+}
+
 interface Reference {
   ref: TemplateRef;
   /** Spec path of the reference, e.g. `spec.templates[0].steps[1][0].templateRef`. */

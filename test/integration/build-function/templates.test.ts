@@ -122,4 +122,18 @@ describe("shared templates in the build function", () => {
     const kept = await engine().getTemplate({ kind: "WorkflowTemplate", name: "greetings" });
     expect(kept?.metadata.labels?.[LABEL_PIPELINE]).toBe("library");
   });
+
+  it("retires the template when a new good version of its pipeline is no longer that template", async () => {
+    expect(await engine().getTemplate({ kind: "WorkflowTemplate", name: "greetings" })).toBeDefined();
+    const renamed = library("hello").replace('name: "greetings"', 'name: "salutations"');
+    expect(await build("pipelines/library.ts", renamed)).toMatchObject({ version: { ok: true } });
+    expect(await engine().getTemplate({ kind: "WorkflowTemplate", name: "greetings" })).toBeUndefined();
+    expect(await engine().getTemplate({ kind: "WorkflowTemplate", name: "salutations" })).toBeDefined();
+
+    const plain = `import { container, workflow } from "skiff";
+export default workflow({ generateName: "plain-", entrypoint: container({ name: "main", image: "alpine", command: ["true"] }) });
+`;
+    expect(await build("pipelines/library.ts", plain)).toMatchObject({ version: { ok: true } });
+    expect(await engine().getTemplate({ kind: "WorkflowTemplate", name: "salutations" })).toBeUndefined();
+  });
 });
