@@ -9,6 +9,7 @@ import type { Engine, WorkflowRef } from "../ports/engine";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
 import { RunNotFoundError } from "./errors";
+import { withStderrTails } from "./failure-tails";
 import { isTerminal } from "./status";
 import { type RunSnapshot, snapshotOf } from "./workflow-mapping";
 
@@ -27,6 +28,8 @@ export interface WatcherOptions {
   concurrency?: number;
   /** Page size of the sweep's listings. Default: 100. */
   pageSize?: number;
+  /** How long reading one failed step's log tail may take before the run is recorded without it. Default: 5 s. */
+  logTailTimeoutMs?: number;
   /** Clock. Default: `() => new Date()`. */
   now?: () => Date;
 }
@@ -36,6 +39,7 @@ const defaults = {
   completionGraceMs: 60_000,
   concurrency: 8,
   pageSize: 100,
+  logTailTimeoutMs: 5_000,
   now: () => new Date(),
 };
 
@@ -210,13 +214,30 @@ export class Watcher {
     return this.apply(runId, workflow, action);
   }
 
-  private apply(runId: string, workflow: Workflow, action: ReconcileAction): Promise<ReconcileOutcome> {
+  private async apply(runId: string, workflow: Workflow, action: ReconcileAction): Promise<ReconcileOutcome> {
     const snapshot = snapshotOf(workflow, runId, this.deps.engine.kind);
     const verdict = unstartedVerdict(workflow, this.options.now(), this.options.noStatusTimeoutMs);
     const update: StatusUpdate = verdict
       ? { ...snapshot, status: "Error", message: verdict.message }
       : snapshot;
-    return this.write(update, action);
+    return this.write(await this.withTails(update, workflow), action);
+  }
+
+  /**
+   * A final snapshot with failed steps gets their stderr tails. The logs are read only when this write can
+   * still be the final one (the run is not terminal, or this is a retry's new attempt), so duplicate events of
+   * a finished run cost no log reads.
+   */
+  private async withTails(update: StatusUpdate, workflow: Workflow): Promise<StatusUpdate> {
+    if (!isTerminal(update.status) || !update.failedSteps?.length) return update;
+    const stored = await this.deps.runs.getRun(update.runId);
+    if (stored && isTerminal(stored.status) && !isLaterAttempt(stored, update.startedAt)) return update;
+    const ref = {
+      namespace: workflow.metadata.namespace ?? update.engine?.namespace ?? "default",
+      name: workflow.metadata.name ?? "",
+      uid: workflow.metadata.uid,
+    };
+    return withStderrTails(this.deps.engine, ref, update, { timeoutMs: this.options.logTailTimeoutMs });
   }
 
   /** No workflow: never created, deleted, or garbage-collected before the final status was recorded. */
