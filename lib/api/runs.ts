@@ -230,8 +230,13 @@ export async function getRun(deps: ApiDeps, request: ApiRequest): Promise<ApiRes
   const runId = runIdParam(request);
   const run = await deps.runs.getRun(runId);
   if (!run) throw notFound(`run ${runId} does not exist`);
-  const steps = (await liveSteps(deps, run)) ?? (await deps.runs.listSteps(runId));
+  const steps = await stepsOfRun(deps, run);
   return json(200, { ...run, steps, links: runLinks(run) });
+}
+
+/** A run's steps: live from the engine while it is active, as recorded once it finished. */
+export async function stepsOfRun(deps: ApiDeps, run: RunRecord): Promise<StepRecord[]> {
+  return (await liveSteps(deps, run)) ?? (await deps.runs.listSteps(run.runId));
 }
 
 /**

@@ -37,6 +37,8 @@ export interface StepArtifact {
   name: string;
   /** The object's key in the artifact repository (S3), when it was stored there. */
   key?: string;
+  /** Set only when the artifact names a bucket of its own (the repository's bucket otherwise). */
+  bucket?: string;
   /** Bytes stored, when the engine knows. */
   size?: number;
   /** Argo's `path` inside the container. */

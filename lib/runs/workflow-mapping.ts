@@ -97,6 +97,7 @@ export function artifactsOf(artifacts: Artifact[] | undefined): StepArtifact[] |
     return {
       name: a.name,
       ...(a.s3?.key ? { key: a.s3.key } : {}),
+      ...(a.s3?.bucket ? { bucket: a.s3.bucket } : {}),
       ...(typeof size === "number" ? { size } : {}),
       ...(a.path ? { path: a.path } : {}),
     };

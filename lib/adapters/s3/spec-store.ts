@@ -83,7 +83,7 @@ export class S3SpecStore implements SpecStore {
   }
 }
 
-function isMissing(error: unknown): boolean {
+export function isMissing(error: unknown): boolean {
   if (error instanceof NoSuchKey) return true;
   return (
     error instanceof S3ServiceException &&

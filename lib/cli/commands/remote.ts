@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerArtifactsCommands } from "./artifacts";
 import { registerContextCommands } from "./context";
 import { registerPipelinesCommands } from "./pipelines";
 import { registerPushCommand } from "./push";
@@ -8,6 +9,7 @@ import { registerRunsCommands } from "./runs";
 export function registerRemoteCommands(program: Command): void {
   registerPushCommand(program);
   registerRunsCommands(program);
+  registerArtifactsCommands(program);
   registerPipelinesCommands(program);
   registerContextCommands(program);
 }
