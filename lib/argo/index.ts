@@ -2,7 +2,8 @@
 // shared by the DSL, the linter and both engines, live beside them, pure: depends.ts (the `depends` grammar),
 // cycles.ts, phases.ts (node phases and their predicates), node-ids.ts (node ids, display and pod names),
 // node-field-selector.ts, progress.ts (nodes' and the workflow's "N/M" progress), retry.ts and resubmit.ts
-// (`argo retry` / `argo resubmit` applied to a Workflow).
+// (`argo retry` / `argo resubmit` applied to a Workflow), expr-syntax.ts (how strings and names are written for
+// expr-lang and govaluate to read them back) and item-fields.ts (loop items' fields).
 export type * from "./types.generated";
 
 import type { ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowTemplate } from "./types.generated";

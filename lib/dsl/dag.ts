@@ -1,6 +1,7 @@
 // The `dag()` builder: a DAG template whose tasks are graph nodes (lib/dsl/graph.ts).
 import type { Template as ArgoTemplate, DAGTask } from "../argo";
 import type { DeclMap } from "./data";
+import { TemplateDeclaration } from "./declare";
 import {
   checkAcyclic,
   checkReferences,
@@ -15,6 +16,7 @@ import {
   type WithArgs,
 } from "./graph";
 import { compact } from "./merge";
+import { checkOutputReferences } from "./node-references";
 import { callSite } from "./site";
 import {
   defineTemplate,
@@ -24,14 +26,16 @@ import {
   type TemplateOptions,
 } from "./template";
 
-export interface DagBuilder<I> {
+export interface DagBuilder<I extends DeclMap, O extends DeclMap = Empty> {
   /** References to this DAG's own inputs. */
   readonly inputs: InputRefs<I>;
+  /** This DAG itself, for a task that recurses into it (typed by the DAG's declared inputs and outputs). */
+  readonly self: TemplateDeclaration<I, O>;
   /** Adds a task running `template`; its name defaults to the template's. */
-  task<TI extends DeclMap, TO extends DeclMap>(
+  task<TI extends DeclMap, TO extends DeclMap, const W = never>(
     name: string,
     template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, TaskOptions<TI>>
+    ...options: WithArgs<TI, TaskOptions<TI, TO, W>, W>
   ): Node<TI, TO>;
 }
 
@@ -44,18 +48,27 @@ export interface DagOptions<I extends DeclMap, O extends DeclMap> extends Templa
 
 /**
  * A DAG template. The block creates the tasks with `d.task(...)` and may return more output declarations
- * (which can reference the tasks, e.g. `param({ valueFrom: { parameter: t.outputs.x } })`).
+ * (which can reference the tasks, e.g. `param({ valueFrom: { parameter: t.outputs.x } })`). The first
+ * argument is a name, the options, or a `declare(...)`d template this DAG defines; `d.self` runs the DAG
+ * itself.
  */
 export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R extends DeclMap = Empty>(
-  nameOrOptions: string | DagOptions<I, O>,
-  block: (d: DagBuilder<I>) => R | undefined,
+  nameOrOptions: string | DagOptions<I, O> | TemplateDeclaration<I, O>,
+  block: (d: DagBuilder<I, O>) => R | undefined,
 ): SkiffTemplate<I, O & R> {
   const site = callSite(dag);
+  const declared = nameOrOptions instanceof TemplateDeclaration ? nameOrOptions : undefined;
   const options: DagOptions<I, O> =
-    typeof nameOrOptions === "string" ? ({ name: nameOrOptions } as DagOptions<I, O>) : nameOrOptions;
+    typeof nameOrOptions === "string"
+      ? ({ name: nameOrOptions } as DagOptions<I, O>)
+      : declared
+        ? (declared.options as DagOptions<I, O>)
+        : (nameOrOptions as DagOptions<I, O>);
   const graph = new Graph(options.name, "tasks");
-  const builder: DagBuilder<I> = {
+  const self = declared ?? new TemplateDeclaration<I, O>(options, site);
+  const builder: DagBuilder<I, O> = {
     inputs: inputRefs(options.inputs),
+    self,
     task(name, template, ...rest) {
       const node = new Node(name, template, rest[0] ?? {}, callSite(builder.task), graph);
       graph.add(node);
@@ -67,7 +80,8 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
   checkReferences(graph);
   checkAcyclic(graph);
   const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  return defineTemplate<I, O & R>(
+  checkOutputReferences(outputs, "tasks", (name) => graph.has(name), { template: options.name, site });
+  const template = defineTemplate<I, O & R>(
     { ...options, outputs } as DagOptions<I, O & R>,
     new Set(["failFast", "target"]),
     (ctx: RenderContext): Partial<ArgoTemplate> => {
@@ -79,5 +93,7 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
     },
     site,
     () => nodeTemplates(graph.nodes),
-  ) as SkiffTemplate<I, O & R>;
+  );
+  self.define(template);
+  return template;
 }

@@ -8,14 +8,25 @@ import type {
   S3Artifact,
   ValueFrom,
 } from "../argo";
+import { type Expr, exprText, isExpr } from "./ex";
 import { clean, nonEmpty } from "./merge";
 
-/** A value Skiff turns into an Argo parameter string: scalars as text, objects and arrays as JSON. */
-export type Value = string | number | boolean | readonly unknown[] | { readonly [key: string]: unknown };
+/**
+ * A value Skiff turns into an Argo parameter string: scalars as text, an `Expr` as its `{{=…}}` tag, objects
+ * and arrays as JSON.
+ */
+export type Value =
+  | string
+  | number
+  | boolean
+  | Expr
+  | readonly unknown[]
+  | { readonly [key: string]: unknown };
 
 /** Argo parameters are strings; everything else is rendered the way Hera does (JSON for structures). */
 export function toParameterString(value: Value): string {
   if (typeof value === "string") return value;
+  if (isExpr(value)) return value.tag();
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }
@@ -29,8 +40,11 @@ export interface ParamOptions {
   description?: string;
   /** A fixed value (outputs, workflow arguments); overrides what a caller passes to an input. */
   value?: Value;
-  /** Where an output parameter comes from: `path`, `expression`, `supplied`, `configMapKeyRef`, ... */
-  valueFrom?: ValueFrom;
+  /**
+   * Where an output parameter comes from: `path`, `expression` (text, or an `ex(...)` expression),
+   * `supplied`, `configMapKeyRef`, ...
+   */
+  valueFrom?: Omit<ValueFrom, "expression"> & { expression?: string | Expr };
   /** Also publish the parameter as `{{workflow.outputs.parameters.<globalName>}}`. */
   globalName?: string;
 }
@@ -119,7 +133,10 @@ export function renderParameter(name: string, decl: ParamDecl): Parameter {
     enum: o.enum?.map(toParameterString),
     description: o.description,
     value: o.value === undefined ? undefined : toParameterString(o.value),
-    valueFrom: o.valueFrom,
+    valueFrom:
+      o.valueFrom?.expression === undefined || typeof o.valueFrom.expression === "string"
+        ? (o.valueFrom as ValueFrom | undefined)
+        : { ...o.valueFrom, expression: exprText(o.valueFrom.expression, "expr") },
     globalName: o.globalName,
   };
   return clean(parameter);

@@ -1,5 +1,7 @@
 // Expressions for `depends` (Argo's enhanced depends logic) and `when` (govaluate conditions). Both are strings
 // in the spec; the helpers only decide spacing and parentheses so that precedence is what the code says.
+// The typed expression builder, `ex`, is in ex.ts.
+import type { Expr } from "./ex";
 
 /** Anything that can stand for a task or step in an expression: the node itself, or a string already built. */
 export interface Named {
@@ -64,18 +66,15 @@ export const ge = comparison(">=");
 /** govaluate's regular-expression match: `left =~ pattern`. */
 export const matches = comparison("=~");
 
-/** An Argo expression tag: `{{=expression}}`. */
-export function expression(source: string): string {
-  return `{{=${source}}}`;
+/** An Argo expression tag: `{{=expression}}` (from expr-lang text, or from an `ex(...)` expression). */
+export function expression(source: string | Expr): string {
+  return typeof source === "string" ? `{{=${source}}}` : source.tag();
 }
 
 /** The current loop item, `{{item}}`. */
 export const item = "{{item}}";
 
-/** A field of the current loop item when items are objects: `itemField("os")` → `{{item.os}}`. */
-export function itemField(path: string): string {
-  return `{{item.${path}}}`;
-}
+export { itemField } from "./items";
 
 /** Template-scope references, for use inside a template's own fields. */
 export const inputs = Object.freeze({

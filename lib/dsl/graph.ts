@@ -21,19 +21,26 @@ import {
   toParameterString,
   type Value,
 } from "./data";
+import { localTemplate } from "./declare";
 import { DslError, type SourceSite } from "./errors";
+import { type Expr, exprText, isExpr } from "./ex";
 import { and, type Operand } from "./expr";
+import { checkItemFields, type ItemString } from "./items";
 import { clean, deepMerge } from "./merge";
-import { type Runnable, SkiffTemplate, TemplateRefHandle } from "./template";
+import { expressionNodes, referencedNodes } from "./node-references";
+import { type Runnable, type SkiffTemplate, TemplateRefHandle } from "./template";
 
 export type Empty = Record<never, never>;
 
 /** What an artifact input accepts: a reference (`a.outputs.data`, becomes `from`) or an inline artifact. */
 export type ArtifactArg = string | ArtifactOptions | ArtifactDecl;
 
+/** A parameter argument; with literal items `W`, an `itemField` must name a key the items have. */
+export type ArgValue<W = never> = Exclude<Value, string> | ItemString<W>;
+
 /** Arguments for a template's inputs: required parameters must be given, names must exist. */
-export type ArgValues<I> = { [K in RequiredParamKeys<I>]: Value } & {
-  [K in Exclude<ParamKeys<I>, RequiredParamKeys<I>>]?: Value;
+export type ArgValues<I, W = never> = { [K in RequiredParamKeys<I>]: ArgValue<W> } & {
+  [K in Exclude<ParamKeys<I>, RequiredParamKeys<I>>]?: ArgValue<W>;
 } & { [K in ArtifactKeys<I>]?: ArtifactArg };
 
 /** A lifecycle hook: run `template` on `exit` or when `expression` becomes true. */
@@ -41,53 +48,73 @@ export interface Hook {
   template: Runnable;
   /** Arguments for the hook's template; default: none. */
   args?: Record<string, Value | ArtifactArg>;
-  /** When to run it (for named hooks); default: on exit for the `exit` hook. */
-  expression?: string;
+  /** When to run it (for named hooks), in expr-lang; default: on exit for the `exit` hook. */
+  expression?: string | Expr;
 }
 
-export interface NodeOptions<I> {
+/**
+ * A node's hooks: by name, or made from the node itself, so that a hook can refer to its own task's or step's
+ * outputs and status (`(self) => ({ exit: { template: notify, args: { text: self.outputs.x } } })`).
+ */
+export type Hooks<O extends DeclMap = DeclMap> = Record<string, Hook> | HookFactory<O>;
+// A method's parameter is bivariant: nodes stay assignable across output types (a plain function type would
+// make Node invariant in O).
+type HookFactory<O extends DeclMap> = {
+  hooks(self: Node<DeclMap, O>): Record<string, Hook>;
+}["hooks"];
+
+export interface NodeOptions<I, O extends DeclMap = DeclMap, W = never> {
   /** Values for the template's inputs (required ones must be given). */
-  args?: ArgValues<I>;
-  /** Run only when this govaluate condition holds, e.g. `eq(flip.result, "heads")`; default: always. */
-  when?: string;
-  /** Fan out over these items (`{{item}}` in arguments); default: no loop. */
-  withItems?: readonly unknown[];
-  /** Fan out over a JSON list: an expression such as `a.result`, or a literal list; default: no loop. */
-  withParam?: string | readonly unknown[];
+  args?: ArgValues<I, W>;
+  /**
+   * Run only when this condition holds: `ex(flip.result).eq("heads")`, or govaluate text such as
+   * `eq(flip.result, "heads")`; default: always.
+   */
+  when?: string | Expr;
+  /**
+   * Fan out over these items (`item`, or `itemField("key")` for objects, in arguments); a key the items lack
+   * does not compile, or fails the build. Default: no loop.
+   */
+  withItems?: readonly W[];
+  /** Fan out over a JSON list: a reference such as `a.result`, an `ex(...)` expression, or a literal list; default: no loop. */
+  withParam?: string | Expr | readonly unknown[];
   /** Fan out over a numeric sequence; default: no loop. */
   withSequence?: Sequence;
   /** Keep going when this node fails or errors; default: the run stops scheduling dependents. */
   continueOn?: ContinueOn;
   /** A template run when this node ends; default: none. */
   onExit?: SkiffTemplate;
-  /** Lifecycle hooks by name (`exit`, or any name with an `expression`); default: none. */
-  hooks?: Record<string, Hook>;
+  /**
+   * Lifecycle hooks by name (`exit`, or any name with an `expression`), or a function of this node returning
+   * them (for hooks that use the node's own outputs or status); default: none.
+   */
+  hooks?: Hooks<O>;
 }
 
-export interface TaskOptions<I> extends NodeOptions<I> {
+export interface TaskOptions<I, O extends DeclMap = DeclMap, W = never> extends NodeOptions<I, O, W> {
   /**
    * The task's `depends` expression, e.g. `or(a.failed, b)`; ANDed with `before`/`after`/`chain` edges. Default: the
    * edges, or else the tasks its arguments/`when`/`withParam` reference.
    */
-  depends?: Operand;
+  depends?: Operand | Expr;
   /** Argo's older `dependencies` list (exclusive with `depends`); default: none. */
   dependencies?: readonly Operand[];
   /** Escape hatch: DAG task fields deep-merged last. */
   extra?: Partial<DAGTask>;
 }
 
-export interface StepOptions<I> extends NodeOptions<I> {
+export interface StepOptions<I, O extends DeclMap = DeclMap, W = never> extends NodeOptions<I, O, W> {
   /** Escape hatch: step fields deep-merged last. */
   extra?: Partial<WorkflowStep>;
 }
 
 /** Options tuple: mandatory (with `args`) when the template has required parameters. */
-export type WithArgs<I, Opts> = [RequiredParamKeys<I>] extends [never]
+export type WithArgs<I, Opts, W = never> = [RequiredParamKeys<I>] extends [never]
   ? [options?: Opts]
-  : [options: Opts & { args: ArgValues<I> }];
+  : [options: Opts & { args: ArgValues<I, W> }];
 
 /** Whether a graph holds DAG tasks or steps; also the prefix of its references (`{{tasks.a.…}}`). */
-type GraphKind = "tasks" | "steps";
+export type GraphKind = "tasks" | "steps";
 type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : never;
 
 /** The tasks of one DAG or the steps of one steps template, while and after its block runs. */
@@ -127,18 +154,19 @@ export class Graph {
   }
 }
 
-/** Names of the nodes an expression or argument mentions: `{{tasks.x.…}}` references, or depends operands. */
-const REFERENCE = { tasks: /\{\{\s*tasks\.([^.}\s]+)/g, steps: /\{\{\s*steps\.([^.}\s]+)/g };
-
-export function referencedNodes(text: string, scope: GraphKind): string[] {
-  if (!text.includes("{{")) return [];
-  const names = new Set<string>();
-  for (const match of text.matchAll(REFERENCE[scope])) names.add(match[1]);
-  return [...names];
+function operandText(operand: Operand | Expr): string {
+  if (typeof operand === "string") return operand;
+  return isExpr(operand) ? operand.toDepends() : operand.name;
 }
 
-function operandText(operand: Operand): string {
-  return typeof operand === "string" ? operand : operand.name;
+/** `withParam` as Argo reads it: a reference or `{{=…}}` tag, or a literal list as JSON. */
+function withParamText(withParam: string | Expr | readonly unknown[] | undefined): string | undefined {
+  if (withParam === undefined || typeof withParam === "string") return withParam;
+  return isExpr(withParam) ? withParam.tag() : JSON.stringify(withParam);
+}
+
+function whenText(when: string | Expr | undefined): string | undefined {
+  return when === undefined ? undefined : exprText(when, "when");
 }
 
 /** A task (in a DAG) or step (in a steps template): what it runs, its wiring, and references to its outputs. */
@@ -147,16 +175,21 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
   /** Upstream nodes from `before`/`after`/`chain`, ANDed into `depends`. */
   readonly upstream: Node[] = [];
   #outputs: { readonly [K in keyof O]: string } | undefined;
+  #hooks: { value: Record<string, Hook> | undefined } | undefined;
 
   constructor(
     readonly name: string,
     readonly runnable: Runnable<I, O>,
-    readonly options: TaskOptions<I> & StepOptions<I>,
+    readonly options: TaskOptions<I, O, unknown> & StepOptions<I, O, unknown>,
     readonly site: SourceSite | undefined,
     readonly graph: Graph,
   ) {
     if (!name) throw new DslError("a task or step needs a non-empty name", { site });
     checkRequiredArgs(this);
+    if (Array.isArray(options.withItems)) {
+      const what = `${graph.scope === "tasks" ? "task" : "step"} "${name}"`;
+      checkItemFields(textsReferencing(this), options.withItems, { what, site });
+    }
   }
 
   // References are spelled when read (most nodes are never referenced): `{{tasks.a.…}}` or `{{steps.a.…}}`.
@@ -176,6 +209,25 @@ export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
       this.#outputs = outputs as { [K in keyof O]: string };
     }
     return this.#outputs;
+  }
+
+  /**
+   * `{{tasks.a.outputs.parameters}}`: all output parameters at once; for a node that loops (`withItems`,
+   * `withParam`), a JSON list with each iteration's output parameters as a map.
+   */
+  get outputParameters(): string {
+    return this.#ref("outputs.parameters");
+  }
+
+  /** The hooks, made from this node when given as a function (once). */
+  get hooks(): Record<string, Hook> | undefined {
+    if (this.#hooks === undefined) {
+      const { hooks } = this.options;
+      this.#hooks = {
+        value: typeof hooks === "function" ? hooks(this as unknown as Node<DeclMap, O>) : hooks,
+      };
+    }
+    return this.#hooks.value;
   }
 
   /** `{{tasks.a.outputs.result}}`: the standard output of a script/container, or an HTTP response body. */
@@ -351,7 +403,7 @@ function renderHooks(hooks: Record<string, Hook> | undefined): Record<string, Li
     out[name] = clean({
       ...runnableFields(hook.template),
       arguments: renderArguments(hook.template, hook.args),
-      expression: hook.expression,
+      expression: hook.expression === undefined ? undefined : exprText(hook.expression, "expr"),
     });
   }
   return out;
@@ -368,8 +420,8 @@ export function runnableFields(runnable: Runnable): {
 /** Templates a set of hooks runs (for collection into the workflow). */
 export function hookTemplates(hooks: Record<string, Hook> | undefined): SkiffTemplate[] {
   return Object.values(hooks ?? {})
-    .map((hook) => hook.template)
-    .filter((template): template is SkiffTemplate => template instanceof SkiffTemplate);
+    .map((hook) => localTemplate(hook.template))
+    .filter((template): template is SkiffTemplate => template !== undefined);
 }
 
 const referenceTexts = new WeakMap<Node, string>();
@@ -385,9 +437,9 @@ function textsReferencing(node: Node): string {
 
 function referenceText(node: Node): string {
   const { args, when, withParam } = node.options;
-  const texts: string[] = [when ?? "", typeof withParam === "string" ? withParam : ""];
+  const texts: string[] = [whenText(when) ?? "", withParamText(withParam) ?? ""];
   for (const value of Object.values(args ?? {}))
-    texts.push(typeof value === "string" ? value : JSON.stringify(value));
+    texts.push(typeof value === "string" ? value : isExpr(value) ? value.tag() : JSON.stringify(value));
   return texts.join("\n");
 }
 
@@ -410,7 +462,7 @@ function computeDepends(node: Node): string | undefined {
     );
     return implicit.length > 0 ? and(...implicit) : undefined;
   }
-  const parts: Operand[] = [...(explicit === undefined ? [] : [explicit]), ...edges];
+  const parts: Operand[] = [...(explicit === undefined ? [] : [operandText(explicit)]), ...edges];
   return parts.length > 0 ? and(...parts) : undefined;
 }
 
@@ -423,8 +475,7 @@ function put(out: Record<string, unknown>, key: string, value: unknown): void {
 // Built member by member in the order the spec always had (it reaches `--format json` unsorted), without
 // undefined members, so the 500-task hot path needs no deep clean pass; user-supplied structures are cleaned.
 export function renderNode(node: Node): DAGTask | WorkflowStep {
-  const { when, withItems, withParam, withSequence, continueOn, onExit, hooks, extra, dependencies } =
-    node.options;
+  const { when, withItems, withParam, withSequence, continueOn, onExit, extra, dependencies } = node.options;
   const rendered: Record<string, unknown> = { name: node.name };
   const { runnable } = node;
   if (runnable instanceof TemplateRefHandle) put(rendered, "templateRef", runnable.ref);
@@ -434,17 +485,13 @@ export function renderNode(node: Node): DAGTask | WorkflowStep {
   if (args !== undefined) rendered.arguments = args;
   if (node.graph.scope === "tasks") put(rendered, "depends", dependsOf(node));
   put(rendered, "dependencies", dependencies?.map(operandText));
-  put(rendered, "when", when);
+  put(rendered, "when", whenText(when));
   put(rendered, "withItems", withItems);
-  put(
-    rendered,
-    "withParam",
-    withParam === undefined || typeof withParam === "string" ? withParam : JSON.stringify(withParam),
-  );
+  put(rendered, "withParam", withParamText(withParam));
   put(rendered, "withSequence", withSequence);
   put(rendered, "continueOn", continueOn);
   put(rendered, "onExit", onExit?.name);
-  const renderedHooks = renderHooks(hooks);
+  const renderedHooks = renderHooks(node.hooks);
   if (renderedHooks !== undefined) rendered.hooks = renderedHooks;
   return deepMerge(rendered as unknown as DAGTask | WorkflowStep, extra);
 }
@@ -452,9 +499,10 @@ export function renderNode(node: Node): DAGTask | WorkflowStep {
 export function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
   const used: SkiffTemplate[] = [];
   for (const node of nodes) {
-    if (node.runnable instanceof SkiffTemplate) used.push(node.runnable);
+    const template = localTemplate(node.runnable);
+    if (template) used.push(template);
     if (node.options.onExit) used.push(node.options.onExit);
-    used.push(...hookTemplates(node.options.hooks));
+    used.push(...hookTemplates(node.hooks));
   }
   return used;
 }
@@ -463,8 +511,12 @@ export function nodeTemplates(nodes: readonly Node[]): SkiffTemplate[] {
 export function checkReferences(graph: Graph): void {
   const kind = graph.scope === "tasks" ? "task" : "step";
   for (const node of graph.nodes) {
+    const hookExpressions = Object.values(node.hooks ?? {}).map((hook) =>
+      hook.expression === undefined ? "" : exprText(hook.expression, "expr"),
+    );
     const named = [
       ...referencedNodes(textsReferencing(node), graph.scope),
+      ...hookExpressions.flatMap((text) => expressionNodes(text, graph.scope)),
       ...dependsTaskNames(node.options.depends === undefined ? "" : operandText(node.options.depends)),
       ...(node.options.dependencies ?? []).map(operandText),
     ];
@@ -514,6 +566,10 @@ export function checkAcyclic(graph: Graph): void {
 /** Inside a template's block: `{{inputs.parameters.x}}`/`{{inputs.artifacts.x}}` by declared name. */
 export type InputRefs<I> = { readonly [K in keyof I]: string };
 
+/**
+ * Typed references to declared inputs, for a template's own fields: `const io = { n: param() }`, then
+ * `inputRefs(io).n` is `{{inputs.parameters.n}}` (DAGs and steps have them as `d.inputs`).
+ */
 export function inputRefs<I extends DeclMap>(inputs: I | undefined): InputRefs<I> {
   const refs: Record<string, string> = {};
   for (const [name, decl] of Object.entries(inputs ?? {})) {

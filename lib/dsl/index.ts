@@ -12,8 +12,10 @@ export {
   param,
   type Value,
 } from "./data";
+export { declare, TemplateDeclaration } from "./declare";
 export { configMapEnv, type EnvFrom, type EnvInput, fieldEnv, resourceEnv, secretEnv } from "./env";
 export { DslError, type SourceSite } from "./errors";
+export { Expr, type ExprInput, type ExprMode, ex, isExpr } from "./ex";
 export {
   and,
   eq,
@@ -37,14 +39,19 @@ export {
   type ArtifactArg,
   chain,
   type Hook,
+  type Hooks,
+  type InputRefs,
+  inputRefs,
   Node,
   type Step,
   type StepOptions,
   type Task,
   type TaskOptions,
 } from "./graph";
+export { type PyParam, type PythonScriptOptions, py, pythonScript } from "./python-script";
 export { bash, node, type PythonOptions, python, shell, type TsStepOptions, tsStep } from "./scripts";
 export { type CallSiteCapture, setCallSiteCapture } from "./site";
+export type { SprigFunction } from "./sprig-names";
 export { type StepAdder, type StepsBuilder, steps } from "./steps";
 export {
   type ContainerOptions,
@@ -71,6 +78,7 @@ export {
   cronWorkflow,
   isSkiffResource,
   type ResourceKind,
+  type ResourceName,
   SkiffResource,
   specSites,
   specWithSites,

@@ -1,6 +1,7 @@
 // The `steps()` builder: groups of graph nodes (lib/dsl/graph.ts) run one after another.
 import type { Template as ArgoTemplate, WorkflowStep } from "../argo";
 import type { DeclMap } from "./data";
+import { TemplateDeclaration } from "./declare";
 import { DslError, type SourceSite } from "./errors";
 import {
   checkReferences,
@@ -14,6 +15,7 @@ import {
   type StepOptions,
   type WithArgs,
 } from "./graph";
+import { checkOutputReferences } from "./node-references";
 import { callSite } from "./site";
 import {
   defineTemplate,
@@ -25,28 +27,37 @@ import {
 
 export interface StepAdder {
   /** Adds a step running `template`. */
-  step<TI extends DeclMap, TO extends DeclMap>(
+  step<TI extends DeclMap, TO extends DeclMap, const W = never>(
     name: string,
     template: Runnable<TI, TO>,
-    ...options: WithArgs<TI, StepOptions<TI>>
+    ...options: WithArgs<TI, StepOptions<TI, TO, W>, W>
   ): Node<TI, TO>;
 }
 
-export interface StepsBuilder<I> extends StepAdder {
+export interface StepsBuilder<I extends DeclMap, O extends DeclMap = Empty> extends StepAdder {
   readonly inputs: InputRefs<I>;
+  /** This steps template itself, for a step that recurses into it (typed by its declared inputs and outputs). */
+  readonly self: TemplateDeclaration<I, O>;
   /** A group of steps that run in parallel: every `p.step(...)` inside `block` joins the same group. */
   parallel<T>(block: (p: StepAdder) => T): T;
 }
 
-/** A steps template: groups run one after another; steps inside a group run in parallel. */
+/**
+ * A steps template: groups run one after another; steps inside a group run in parallel. The first argument is
+ * a name, the options, or a `declare(...)`d template this defines; `s.self` runs the template itself.
+ */
 export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R extends DeclMap = Empty>(
-  nameOrOptions: string | TemplateOptions<I, O>,
-  block: (s: StepsBuilder<I>) => R | undefined,
+  nameOrOptions: string | TemplateOptions<I, O> | TemplateDeclaration<I, O>,
+  block: (s: StepsBuilder<I, O>) => R | undefined,
 ): SkiffTemplate<I, O & R> {
   const site = callSite(steps);
+  const declared = nameOrOptions instanceof TemplateDeclaration ? nameOrOptions : undefined;
   const options: TemplateOptions<I, O> =
-    typeof nameOrOptions === "string" ? ({ name: nameOrOptions } as TemplateOptions<I, O>) : nameOrOptions;
+    typeof nameOrOptions === "string"
+      ? ({ name: nameOrOptions } as TemplateOptions<I, O>)
+      : (declared?.options ?? (nameOrOptions as TemplateOptions<I, O>));
   const graph = new Graph(options.name, "steps");
+  const self = declared ?? new TemplateDeclaration<I, O>(options, site);
   const groups: Node[][] = [];
   let openGroup: Node[] | undefined;
   const add = (name: string, template: Runnable, rest: unknown[], at: SourceSite | undefined): Node => {
@@ -56,8 +67,9 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
     else groups.push([node]);
     return node;
   };
-  const builder: StepsBuilder<I> = {
+  const builder: StepsBuilder<I, O> = {
     inputs: inputRefs(options.inputs),
+    self,
     step(name, template, ...rest) {
       return add(name, template as Runnable, rest, callSite(builder.step)) as never;
     },
@@ -83,7 +95,8 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
   graph.closed = true;
   checkReferences(graph);
   const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  return defineTemplate<I, O & R>(
+  checkOutputReferences(outputs, "steps", (name) => graph.has(name), { template: options.name, site });
+  const template = defineTemplate<I, O & R>(
     { ...options, outputs } as TemplateOptions<I, O & R>,
     new Set(),
     (ctx: RenderContext): Partial<ArgoTemplate> => ({
@@ -96,5 +109,7 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
     }),
     site,
     () => nodeTemplates(graph.nodes),
-  ) as SkiffTemplate<I, O & R>;
+  );
+  self.define(template);
+  return template;
 }

@@ -10,6 +10,7 @@ import type {
 } from "../argo";
 import type { DeclMap } from "./data";
 import { renderIo } from "./data";
+import type { TemplateDeclaration } from "./declare";
 import { type EnvInput, renderEnv } from "./env";
 import { DslError, type SourceSite } from "./errors";
 import { clean, compact, deepMerge, nonEmpty, passthrough } from "./merge";
@@ -22,9 +23,13 @@ export interface RenderContext {
   readonly path: string;
 }
 
-/** Anything a task or step can run: a template of this workflow, or a reference to one stored in the cluster. */
+/**
+ * Anything a task or step can run: a template of this workflow, one declared to be defined later (`declare`,
+ * a DAG's `self`), or a reference to one stored in the cluster.
+ */
 export type Runnable<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> =
   | SkiffTemplate<I, O>
+  | TemplateDeclaration<I, O>
   | TemplateRefHandle<I, O>;
 
 /** A template: rendered into `spec.templates`, run by tasks and steps, reusable across pipelines as a TS value. */

@@ -17,7 +17,9 @@ import {
   toParameterString,
   type Value,
 } from "./data";
+import { TemplateDeclaration } from "./declare";
 import { DslError, type SourceSite } from "./errors";
+import { type Expr, exprText } from "./ex";
 import { type Hook, hookTemplates, runnableFields } from "./graph";
 import { clean, compact, deepMerge, passthrough } from "./merge";
 import { callSite } from "./site";
@@ -105,8 +107,8 @@ export interface WorkflowOptions extends Omit<WorkflowSpec, SpecHandled> {
   labels?: Record<string, string>;
   /** Annotations of the workflow object; default none. */
   annotations?: Record<string, string>;
-  /** The template to run, or its name; required unless `workflowTemplateRef` is set. */
-  entrypoint?: SkiffTemplate | string;
+  /** The template to run (or its declaration), or its name; required unless `workflowTemplateRef` is set. */
+  entrypoint?: SkiffTemplate | TemplateDeclaration | string;
   /** Templates to include even if nothing runs them (e.g. for a WorkflowTemplate library); default: none. */
   templates?: readonly SkiffTemplate[];
   /** Workflow arguments (`{{workflow.parameters.x}}`); default: none. */
@@ -161,10 +163,16 @@ export interface CronOptions extends WorkflowOptions {
   failedJobsHistoryLimit?: number;
   /** Start suspended (no runs until resumed); default false. Not the workflow's own `suspend`. */
   cronSuspend?: boolean;
-  /** Stop scheduling when this expression holds (e.g. `cronworkflow.failed >= 3`); default: never. */
-  stopStrategy?: CronWorkflowSpec["stopStrategy"];
-  /** Only run a tick when this expression holds; default: always. */
-  when?: string;
+  /**
+   * Stop scheduling when this expression holds (e.g. `cronworkflow.failed >= 3`, or
+   * `{ expression: ex.ref("cronworkflow.failed").ge(3) }`); default: never.
+   */
+  stopStrategy?: { expression: string | Expr };
+  /**
+   * Only run a tick when this holds: a `{{= … }}` text, or an `ex(...)` expression (written as that tag);
+   * default: always.
+   */
+  when?: string | Expr;
   /** Metadata of the created workflows; default none. */
   workflowMetadata?: K8SObjectMeta;
   /** Escape hatch for the CronWorkflow spec itself (the workflow spec has `extra`). */
@@ -203,8 +211,12 @@ export class SkiffResource {
     if (this.kind !== "WorkflowTemplate" && this.kind !== "ClusterWorkflowTemplate") {
       throw new DslError(`templateRef needs a WorkflowTemplate, not a ${this.kind}`, { site: this.site });
     }
-    if (!this.options.name)
-      throw new DslError("templateRef needs the WorkflowTemplate's name", { site: this.site });
+    if (!this.options.name) {
+      throw new DslError(
+        `templateRef needs the ${this.kind}'s name; one created with generateName (${this.options.generateName ?? "none"}) gets its name only when stored`,
+        { site: this.site },
+      );
+    }
     const ref = clean({
       name: this.options.name,
       template: template.name,
@@ -243,8 +255,8 @@ export class SkiffResource {
     const o = this.options;
     const specPath = this.kind === "CronWorkflow" ? "spec.workflowSpec" : "spec";
     if (this.site) sites.set("metadata", this.site);
-    if (this.kind !== "Workflow" && !o.name)
-      throw new DslError(`a ${this.kind} needs a name`, { site: this.site });
+    if (this.kind !== "Workflow" && !o.name && !o.generateName)
+      throw new DslError(`a ${this.kind} needs a name or a generateName`, { site: this.site });
     const templates = collectTemplates(o, this.site);
     const names = new Set(templates.map((template) => template.name));
     const entrypoint = typeof o.entrypoint === "string" ? o.entrypoint : o.entrypoint?.name;
@@ -292,8 +304,8 @@ export class SkiffResource {
           successfulJobsHistoryLimit: c.successfulJobsHistoryLimit,
           failedJobsHistoryLimit: c.failedJobsHistoryLimit,
           suspend: c.cronSuspend,
-          stopStrategy: c.stopStrategy,
-          when: c.when,
+          stopStrategy: c.stopStrategy && { expression: exprText(c.stopStrategy.expression, "expr") },
+          when: c.when === undefined ? undefined : exprText(c.when, "tag"),
           workflowMetadata: c.workflowMetadata,
           workflowSpec: spec,
         }),
@@ -317,7 +329,8 @@ function renderWorkflowHooks(hooks: Record<string, Hook> | undefined): WorkflowS
           })),
         })
       : undefined;
-    out[name] = clean({ ...runnableFields(hook.template), arguments: args, expression: hook.expression });
+    const expression = hook.expression === undefined ? undefined : exprText(hook.expression, "expr");
+    out[name] = clean({ ...runnableFields(hook.template), arguments: args, expression });
   }
   return out;
 }
@@ -328,6 +341,12 @@ function workflowTemplateRefOf(
   if (ref === undefined) return undefined;
   if (typeof ref === "string") return { name: ref };
   if (ref instanceof SkiffResource) {
+    if (!ref.name) {
+      throw new DslError(
+        `workflowTemplateRef needs the ${ref.kind}'s name; one created with generateName gets its name only when stored`,
+        { site: ref.site },
+      );
+    }
     return clean({ name: ref.name, clusterScope: ref.kind === "ClusterWorkflowTemplate" ? true : undefined });
   }
   return clean({ name: ref.name, clusterScope: ref.clusterScope });
@@ -355,6 +374,7 @@ function collectTemplates(o: WorkflowOptions, site: SourceSite | undefined): Ski
   const roots: SkiffTemplate[] = [
     ...(o.templates ?? []),
     ...(o.entrypoint instanceof SkiffTemplate ? [o.entrypoint] : []),
+    ...(o.entrypoint instanceof TemplateDeclaration ? [o.entrypoint.resolve()] : []),
     ...(o.onExit ? [o.onExit] : []),
     ...hookTemplates(o.hooks),
   ];
@@ -374,18 +394,21 @@ export function workflow(options: WorkflowOptions): SkiffResource {
   return new SkiffResource("Workflow", options, callSite(workflow));
 }
 
+/** `metadata.name`, or `metadata.generateName` (the cluster appends a suffix when the object is created). */
+export type ResourceName = { name: string } | { name?: undefined; generateName: string };
+
 /** A WorkflowTemplate: stored in the cluster, run by reference or submitted. */
-export function workflowTemplate(options: WorkflowOptions & { name: string }): SkiffResource {
+export function workflowTemplate(options: WorkflowOptions & ResourceName): SkiffResource {
   return new SkiffResource("WorkflowTemplate", options, callSite(workflowTemplate));
 }
 
 /** A ClusterWorkflowTemplate: like a WorkflowTemplate, cluster-scoped. */
-export function clusterWorkflowTemplate(options: WorkflowOptions & { name: string }): SkiffResource {
+export function clusterWorkflowTemplate(options: WorkflowOptions & ResourceName): SkiffResource {
   return new SkiffResource("ClusterWorkflowTemplate", options, callSite(clusterWorkflowTemplate));
 }
 
 /** A CronWorkflow: runs the workflow on `schedules` (in `timezone`), with a `concurrencyPolicy`. */
-export function cronWorkflow(options: CronOptions & { name: string }): SkiffResource {
+export function cronWorkflow(options: CronOptions & ResourceName): SkiffResource {
   const site = callSite(cronWorkflow);
   const schedules = typeof options.schedules === "string" ? [options.schedules] : options.schedules;
   if (!schedules || schedules.length === 0) {

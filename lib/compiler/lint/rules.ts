@@ -2,6 +2,7 @@ import { findCycle } from "../../argo/cycles";
 import { parseDepends, TASK_RESULTS } from "../../argo/depends";
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
+import { checkItemFields } from "./item-fields";
 import { asArray, isObject, type Json, nameOf } from "./json";
 import { checkReferences } from "./references";
 import type { ServiceAccountPolicy } from "./service-accounts";
@@ -329,6 +330,7 @@ function checkCall(
   }
   checkArgumentNames(call.arguments, `${path}.arguments`, out);
   checkHooks(call.hooks, `${path}.hooks`, byName, out);
+  checkItemFields(call, what, path, out);
 }
 
 /** Direct dependencies of every task (from `dependencies` or `depends`), reporting malformed ones. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../argo";
+import { decodeAnyStrings } from "../../argo/any-string";
 import { selectNodes } from "../../argo/node-field-selector";
 import { isFulfilled } from "../../argo/phases";
 import { formulateResubmit, randomNameSuffix } from "../../argo/resubmit";
@@ -171,6 +172,7 @@ export class LocalEngine implements Engine {
     }
     if (!request?.runId) throw new WorkflowRejectedError("runId is required");
     const wf: Workflow = clone(spec);
+    decodeAnyStrings(wf.spec);
     wf.apiVersion = "argoproj.io/v1alpha1";
     wf.kind = "Workflow";
     wf.metadata ??= {};

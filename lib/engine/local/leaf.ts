@@ -1,16 +1,21 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import type { Artifact, NodeStatus, Outputs, Parameter, Template } from "../../argo";
+import { intOrStringValue } from "../../argo/intstr";
 import type { NodePhase } from "../../argo/phases";
 import { reportedProgress } from "../../argo/progress";
 import type { ArtifactStore } from "./artifacts/store";
 import { type ImageRule, resolveImage, rewriteImagePaths } from "./images";
 import type { StepLauncher } from "./launcher";
+import { lookPathError } from "./look-path";
 import { declaredPaths, PathMapper, resolveExecutable } from "./paths";
 import type { HostProcessSpec, OutputChunk, StepFile, StepProcess } from "./process";
 import { shimDirFor, writtenShimDir } from "./shims";
 import { layoutKey, preparedLayout, type StepDirPool } from "./step-dirs";
 import { parseDurationMs } from "./time";
+
+/** The exit code of Argo's emissary when it cannot start the main process. */
+const EMISSARY_FAILURE_EXIT_CODE = 64;
 
 /** Argo keeps the last 256 kB of stdout as `outputs.result`. */
 export const RESULT_LIMIT_BYTES = 256 * 1024;
@@ -65,7 +70,9 @@ export interface LeafOutcome {
 
 function deadlineMs(t: Template): number | undefined {
   const limits: number[] = [];
-  if (t.activeDeadlineSeconds !== undefined) limits.push(Number(t.activeDeadlineSeconds) * 1000);
+  // intstr.Int64, as the pod is built (workflowpod.go): a tag must have been substituted to an integer.
+  if (t.activeDeadlineSeconds !== undefined && t.activeDeadlineSeconds !== null)
+    limits.push(intOrStringValue(t.activeDeadlineSeconds) * 1000);
   if (t.timeout) limits.push(parseDurationMs(t.timeout));
   return limits.length ? Math.min(...limits) : undefined;
 }
@@ -150,6 +157,12 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
       message: `image "${image}" has no host mapping in the local engine (add a rule with the images option)`,
     };
   }
+  let own: number | undefined;
+  try {
+    own = deadlineMs(t);
+  } catch (error) {
+    return { phase: "Error", message: error instanceof Error ? error.message : String(error) };
+  }
   const declared = declaredPaths(t);
   // Nothing is read back from the directory of a step that declares no paths: it can be a reused one.
   const lease = req.stepDirs.lease(req.node.id, declared.length === 0);
@@ -166,7 +179,10 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   const shimDir = shimsReady && (writtenShimDir(shimsReady) ?? (await shimsReady));
   let argv = [...(container.command ?? []), ...(container.args ?? [])];
   const files: StepFile[] = [];
-  if (t.script) {
+  // A script without source runs as a container would: nothing staged, no path appended (operator.go,
+  // executeScript).
+  const staged = !!t.script?.source;
+  if (t.script?.source) {
     const scriptPath = join(stepDir, "script");
     // Executable, as Argo stages it (`sh -c <script>` runs it directly).
     const source = rewriteImagePaths(mapper.rewrite(t.script.source ?? ""), resolved.rule, shimDir);
@@ -175,9 +191,10 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   } else if (!container.command?.length) {
     argv = [...(resolved.rule.entrypoint ?? []), ...(container.args ?? [])];
   }
+  const argvAsWritten = argv[0];
   // A loop, not argv.map: map's result is a holey array, another shape for this hot function to meet (it was
   // deoptimized there in the first runs of a process).
-  const last = t.script ? argv.length - 1 : -1;
+  const last = staged ? argv.length - 1 : -1;
   const mapped: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -219,7 +236,6 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   req.onStart(proc);
   let timedOut = false;
   const limits: number[] = [];
-  const own = deadlineMs(t);
   if (own !== undefined) limits.push(own);
   if (req.maxDeadline !== undefined) limits.push(Math.max(0, req.maxDeadline - Date.now()));
   const timer =
@@ -250,7 +266,16 @@ export async function runLeaf(req: LeafRequest): Promise<LeafOutcome> {
   let phase: NodePhase;
   let message: string | undefined;
   const halt = req.haltReason();
-  if (result.spawnError) {
+  const notFound = result.spawnError
+    ? await lookPathError(argv[0] ?? "", env.PATH ?? req.hostEnv.PATH ?? "", workingDir, argvAsWritten)
+    : undefined;
+  if (notFound) {
+    // The emissary's LookPath fails before main starts: main exits 64 with the error as its termination
+    // message, so the node is Failed (cmd/argoexec emissary.go and main.go; operator.go inferFailedReason).
+    phase = "Failed";
+    message = `main: Error (exit code ${EMISSARY_FAILURE_EXIT_CODE}): failed to find name in PATH: ${notFound}`;
+    outputs.exitCode = String(EMISSARY_FAILURE_EXIT_CODE);
+  } else if (result.spawnError) {
     phase = "Error";
     message = `failed to start ${argv[0]}: ${result.spawnError.message}`;
   } else if (result.launcherError) {

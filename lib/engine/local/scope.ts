@@ -1,4 +1,5 @@
 import type { Artifact, Item, NodeStatus, Sequence } from "../../argo";
+import { atoi } from "../../argo/intstr";
 import { MapScope, substitute } from "./expr";
 
 /** Values visible to substitution: flat string keys (`inputs.parameters.x`) plus artifacts by reference key. */
@@ -103,11 +104,15 @@ export function itemVars(item: unknown): Record<string, string> {
 
 export class LoopError extends Error {}
 
-function toInt(v: string | number | undefined, field: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = typeof v === "number" ? v : Number.parseInt(String(v), 10);
-  if (Number.isNaN(n)) throw new LoopError(`withSequence.${field} "${v}" is not an integer`);
-  return n;
+/** strconv.Atoi of the substituted field, as Argo's expandSequence (operator.go) reads it. */
+function toInt(v: string | number | undefined): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === "number") return Math.trunc(v);
+  try {
+    return atoi(v);
+  } catch (error) {
+    throw new LoopError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function printfInt(format: string, n: number): string {
@@ -128,9 +133,9 @@ function printfInt(format: string, n: number): string {
 
 /** Expands `withSequence` (count xor end, inclusive, descending when start > end, printf format, string items). */
 export function expandSequence(seq: Sequence): string[] {
-  const start = toInt(seq.start, "start") ?? 0;
-  const count = toInt(seq.count, "count");
-  const endField = toInt(seq.end, "end");
+  const start = toInt(seq.start) ?? 0;
+  const count = toInt(seq.count);
+  const endField = toInt(seq.end);
   if (count !== undefined && endField !== undefined)
     throw new LoopError("withSequence: only one of count or end can be defined");
   const format = seq.format ?? "%d";

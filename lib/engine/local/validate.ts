@@ -9,6 +9,24 @@ function semaphoreConfigured(
   return !!ref && limits[`${ref.name ?? ""}/${ref.key}`] !== undefined;
 }
 
+/**
+ * Fields Kubernetes declares as strings: a YAML number or boolean there is refused at submit, as Argo's API
+ * refuses it when it decodes the Workflow, instead of failing the step later.
+ */
+function nonStringField(container: K8SContainer): string | undefined {
+  for (const field of ["command", "args"] as const) {
+    const list: unknown[] = container[field] ?? [];
+    const at = list.findIndex((v) => typeof v !== "string");
+    if (at >= 0) return `${field}[${at}] is ${JSON.stringify(list[at])}, not a string`;
+  }
+  for (const e of container.env ?? []) {
+    const value: unknown = e.value;
+    if (value !== undefined && typeof value !== "string")
+      return `env ${e.name} has value ${JSON.stringify(value)}, not a string (quote it)`;
+  }
+  return undefined;
+}
+
 /** Features that only make sense on a cluster; the local engine refuses them at submit. */
 function containerFeatures(container: K8SContainer | undefined): string[] {
   if (!container) return [];
@@ -81,6 +99,11 @@ export function assertRunnableLocally(wf: Workflow, semaphores: Record<string, n
     if (!semaphoreConfigured(sem.configMapKeyRef, semaphores))
       refuse("semaphores (configmap/database)", "workflow spec");
   }
+  for (const a of spec.arguments?.artifacts ?? []) {
+    for (const kind of ["git", "http", "gcs", "azure", "hdfs", "oss", "artifactory", "plugin"] as const) {
+      if (a[kind]) refuse(`${kind} artifacts`, `argument ${a.name}`);
+    }
+  }
   for (const p of spec.arguments?.parameters ?? []) {
     if (p.valueFrom?.configMapKeyRef) refuse("configmaps (valueFrom.configMapKeyRef)", `parameter ${p.name}`);
   }
@@ -88,8 +111,21 @@ export function assertRunnableLocally(wf: Workflow, semaphores: Record<string, n
   for (const t of spec.templates ?? []) {
     for (const s of [...(t.steps ?? []).flat(), ...(t.dag?.tasks ?? [])]) if (s.inline) all.push(s.inline);
   }
+  if (spec.templateDefaults) {
+    const [first] = templateFeatures(spec.templateDefaults, semaphores);
+    if (first) refuse(first, "templateDefaults");
+  }
   for (const t of all) {
     const [first] = templateFeatures(t, semaphores);
     if (first) refuse(first, `template ${t.name ?? "(inline)"}`);
+    for (const [kind, c] of [
+      ["container", t.container],
+      ["script", t.script],
+    ] as const) {
+      const bad = c && nonStringField(c);
+      if (bad) {
+        throw new WorkflowRejectedError(`invalid spec: template ${t.name ?? "(inline)"}: ${kind}.${bad}`);
+      }
+    }
   }
 }

@@ -73,6 +73,18 @@ const CASES: Record<string, Expectation> = {
   },
   "unknown-reference": { code: "reference.unknown", message: /DAG "main" has no task "missing"/, line: 5 },
   "leaves-upload": { code: "sandbox.import", message: /leaves the upload/, line: 2 },
+  "item-field": {
+    code: "dsl",
+    message: /task "each" uses \{\{item\.os\}\}, but 1 of its 2 items has no field "os"/,
+    line: 6,
+  },
+  // Items through the escape hatch escape the DSL's check; the linter's item.field rule still places it.
+  "item-field-extra": {
+    code: "item.field",
+    message: /task "each" uses \{\{item\.os\}\}, but 2 of its 2 items/,
+    line: 5,
+  },
+  "undefined-declaration": { code: "dsl", message: /template "later" is run but was never defined/, line: 3 },
 };
 
 beforeAll(() => {

@@ -6,6 +6,6 @@ export { evaluateDepends, validateDepends } from "./depends";
 export { ExpressionError, SubstitutionError } from "./errors";
 export { evaluateExpr } from "./exprlang";
 export { referencedPaths } from "./identifiers";
-export { expandKeys, exprEnvFor, exprEnvOf, MapScope, type VariableLookup } from "./scope";
+export { ABSENT_OPTIONAL, expandKeys, exprEnvFor, exprEnvOf, MapScope, type VariableLookup } from "./scope";
 export { type SubstituteOptions, substitute } from "./substitute";
 export { evaluateWhen } from "./when";

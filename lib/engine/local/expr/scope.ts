@@ -13,6 +13,14 @@ export interface VariableLookup {
 }
 
 /**
+ * The value a flat variable record holds for an absent optional (a Skipped/Omitted producer's output without a
+ * default), so that plain records carry absence wherever they are copied; a MapScope reads it as absent. Also the
+ * value an argument that is a pure reference to one is passed as (Argo's AbsentOptionalArgumentValue,
+ * workflow/common/common.go): the consumer then takes its input's default or fails.
+ */
+export const ABSENT_OPTIONAL = "__argo-internal.absent-optional-output__";
+
+/**
  * A VariableLookup over a plain record. The record is used as given, not copied (scopes are built per substitution
  * on hot paths): do not mutate it while the scope is in use.
  */
@@ -29,7 +37,8 @@ export class MapScope implements VariableLookup {
   }
 
   get(key: string): string | undefined {
-    return Object.hasOwn(this.values, key) ? this.values[key] : undefined;
+    const value = Object.hasOwn(this.values, key) ? this.values[key] : undefined;
+    return value === ABSENT_OPTIONAL ? undefined : value;
   }
 
   keys(): Iterable<string> {
@@ -37,7 +46,8 @@ export class MapScope implements VariableLookup {
   }
 
   isAbsent(key: string): boolean {
-    return this.absent.has(key) && !Object.hasOwn(this.values, key);
+    if (Object.hasOwn(this.values, key)) return this.values[key] === ABSENT_OPTIONAL;
+    return this.absent.has(key);
   }
 
   /** A new scope with `extra` added (overriding same-named keys) and more absent optionals. */

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Arguments, NodeStatus, Template, Workflow } from "../../../argo";
 import { podName } from "../../../argo/node-ids";
+import { mergeTemplateDefaults } from "../../../argo/template-defaults";
 import type { ArtifactStore } from "../artifacts/store";
 import type { StepLauncher } from "../launcher";
 import { LogBook } from "../logs";
@@ -100,7 +101,11 @@ export class RunContext {
     this.stepDirs = new StepDirPool(this.dir);
     this.control = new ExecutionControl(env.options.killGraceMs);
     this.parallelism = wf.spec.parallelism ? new Semaphore(wf.spec.parallelism) : undefined;
-    this.templates = new Map((wf.spec.templates ?? []).map((t) => [t.name ?? "", t]));
+    // Merged once: Argo merges templateDefaults into a template every time it resolves it, always alike.
+    const defaults = wf.spec.templateDefaults;
+    this.templates = new Map(
+      (wf.spec.templates ?? []).map((t) => [t.name ?? "", mergeTemplateDefaults(defaults, t)]),
+    );
     this.shimRoot = join(env.options.workDir, ".shims");
     this.hooks = new LifecycleHooks(this);
     this.suspends = new SuspendNodes(this);

@@ -47,6 +47,14 @@ export class ExecutionControl {
     return onExit && this.halted.kind !== "Terminate";
   }
 
+  /** A pod that is not created because of a shutdown (workflowpod.go: markNodeFailedOnShutdown), or the deadline's. */
+  podHaltMessage(): string {
+    const kind = this.halted?.kind;
+    return kind === "Stop" || kind === "Terminate"
+      ? `workflow shutdown with strategy: ${kind}`
+      : this.haltMessage();
+  }
+
   haltMessage(): string {
     return this.halted?.kind === "Deadline"
       ? "Step exceeded its deadline"

@@ -9,7 +9,6 @@ import {
   itemSuffix,
   itemVars,
   loopItems,
-  needsSubst,
   newScope,
   type Scope,
   subst,
@@ -20,7 +19,14 @@ import type { ExecRequest, Invocation, RunContext } from "./context";
 import { DagGraph } from "./dag-graph";
 import { DagSchedule, type TaskActions } from "./dag-schedule";
 import { runStepOrTask } from "./step-or-task";
-import { addProducerToScope, inLoopOrder, resolveTemplateOutputs, resultReferences } from "./template-io";
+import {
+  addProducerToScope,
+  artifactRefs,
+  inLoopOrder,
+  resolveTemplateOutputs,
+  resultReferences,
+  substituteStep,
+} from "./template-io";
 
 // Left unsubstituted: items and dependencies as written. A constant, so that substDeep remembers which objects
 // have no tags.
@@ -110,7 +116,9 @@ class DagRunner implements TaskActions {
     vars: Record<string, string>,
     private readonly req: ExecRequest,
   ) {
-    this.scope = new LazyTaskScope(vars, ctx.globals.artifacts, (scope, t) => this.addTaskToScope(scope, t));
+    this.scope = new LazyTaskScope(vars, artifactRefs(ctx.globals.artifacts, tmpl), (scope, t) =>
+      this.addTaskToScope(scope, t),
+    );
     this.refs = resultReferences(tmpl);
     this.parallel = tmpl.parallelism ? new Semaphore(tmpl.parallelism) : undefined;
     this.schedule = new DagSchedule(graph, graph.needed(targets), this);
@@ -210,7 +218,7 @@ class DagRunner implements TaskActions {
     let resolved: DAGTask;
     let items: unknown[] | undefined;
     try {
-      resolved = needsSubst(task, KEEP_TASK_LOGIC) ? substDeep(task, this.scope.vars, KEEP_TASK_LOGIC) : task;
+      resolved = substituteStep(task, this.scope.vars, KEEP_TASK_LOGIC);
       items = loopItems(resolved);
     } catch (error) {
       this.connect(t, name);

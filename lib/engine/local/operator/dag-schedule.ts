@@ -115,6 +115,8 @@ export class DagSchedule {
       }
       if (decision === "settled") {
         this.settle(t);
+        // An Omitted task's declared outputs are in scope too (absent, or their defaults).
+        this.actions.scoped(t);
         continue;
       }
       this.started.add(t);

@@ -51,7 +51,8 @@ export function runStepExitHook(
 ): Promise<NodeStatus> | undefined {
   const exitHook: LifecycleHook | undefined =
     step.hooks?.exit ?? (step.onExit ? { template: step.onExit } : undefined);
-  if (!exitHook) return undefined;
+  // Terminate runs no exit hook at all, Stop runs them (exit_handler.go: ShutdownStrategy.ShouldExecute(true)).
+  if (!exitHook || ctx.control.halted?.kind === "Terminate") return undefined;
   const hookScope = newScope({ ...scope.vars }, { ...scope.artifacts });
   addNodeToScope(hookScope, ref, child);
   return ctx.hooks.run(`${name}.onExit`, exitHook, hookScope, boundaryId, true, name);

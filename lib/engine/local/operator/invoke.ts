@@ -1,5 +1,6 @@
-import type { Inputs, NodeStatus, Template } from "../../../argo";
+import type { Inputs, NodeStatus, RetryStrategy, Template } from "../../../argo";
 import { failedOrError, isFulfilled } from "../../../argo/phases";
+import { mergeTemplateDefaults } from "../../../argo/template-defaults";
 import type { NodeType } from "../nodes";
 import { needsSubst, substDeep } from "../scope";
 import type { AttemptExtras, ExecRequest, Invocation, RunContext } from "./context";
@@ -34,10 +35,17 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
   try {
     tmpl = resolveTemplate(ctx, req);
     const args = req.args ? substDeep(req.args, ctx.globals.vars) : undefined;
-    inputs = resolveInputs(tmpl, args, ctx.globals.artifacts);
+    inputs = resolveInputs(tmpl, args, ctx.globals.artifacts, ctx.globals.vars);
     // Variables for substitution: a leaf template without tags (most) has no use for them.
-    const needsVars = tmpl.retryStrategy || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
+    const needsVars = retryStrategyOf(ctx, tmpl) || tmpl.steps || tmpl.dag || needsSubst(tmpl, KEEP_CHILDREN);
     vars = needsVars ? inputVars(ctx.globals.vars, tmpl, inputs) : NO_VARS;
+    // SubstituteParams' second pass covers the inputs too: a value naming another input is resolved, and the
+    // template's children see the resolved values (executeSteps/executeDAG build their scope from the inputs).
+    const resolved = substDeep(inputs, vars);
+    if (resolved !== inputs) {
+      inputs = resolved;
+      vars = inputVars(ctx.globals.vars, tmpl, inputs);
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const node = ctx.table.init(req.nodeName, "Skipped", {
@@ -50,19 +58,21 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
     ctx.templateErrors.set(node, message);
     return node;
   }
-  if (!ctx.control.canSchedule(req.onExit)) {
-    return ctx.table.init(req.nodeName, templateType(tmpl), {
-      boundaryId: req.boundaryId,
-      templateName: req.templateName,
-      phase: "Failed",
-      message: ctx.control.haltMessage(),
-      hooked: req.hooked,
-    });
-  }
-  if (tmpl.retryStrategy) {
+  // A Retry node is made even after a halt: its attempt is what the halt stops (processNodeRetries words it).
+  if (retryStrategyOf(ctx, tmpl)) {
     return executeWithRetry(ctx, req, tmpl, inputs, vars, (name, attemptVars, extras) =>
       executeAttempt(ctx, name, { ...req, hooked: false }, tmpl, inputs, attemptVars, extras),
     );
+  }
+  if (!ctx.control.canSchedule(req.onExit)) {
+    const type = templateType(tmpl);
+    return ctx.table.init(req.nodeName, type, {
+      boundaryId: req.boundaryId,
+      templateName: req.templateName,
+      phase: "Failed",
+      message: type === "Pod" ? ctx.control.podHaltMessage() : ctx.control.haltMessage(),
+      hooked: req.hooked,
+    });
   }
   return executeAttempt(ctx, req.nodeName, req, tmpl, inputs, vars, {});
 }
@@ -137,12 +147,27 @@ async function executeAttempt(
   return node;
 }
 
+/** Inline templates with the workflow's templateDefaults merged in, made once per inline template. */
+const mergedInline = new WeakMap<Template, Template>();
+
 function resolveTemplate(ctx: RunContext, req: ExecRequest): Template {
-  const named =
-    req.inline ?? (req.templateName !== undefined ? ctx.templates.get(req.templateName) : undefined);
+  if (req.inline) {
+    let merged = mergedInline.get(req.inline);
+    if (!merged) {
+      merged = mergeTemplateDefaults(ctx.wf.spec.templateDefaults, req.inline);
+      mergedInline.set(req.inline, merged);
+    }
+    return merged;
+  }
+  // Named templates were merged with templateDefaults when the execution began (RunContext).
+  const named = req.templateName !== undefined ? ctx.templates.get(req.templateName) : undefined;
   if (!named) throw new TemplateError(`template ${req.templateName ?? "(none)"} not found`);
-  const defaults = ctx.wf.spec.templateDefaults;
-  return defaults ? { ...defaults, ...named } : named;
+  return named;
+}
+
+/** The template's retryStrategy, else the workflow's `spec.retryStrategy` (operator.go, retryStrategy()). */
+function retryStrategyOf(ctx: RunContext, t: Template): RetryStrategy | undefined {
+  return t.retryStrategy ?? ctx.wf.spec.retryStrategy;
 }
 
 function templateType(t: Template): NodeType {

@@ -11,7 +11,7 @@ export async function runPodNode(ctx: RunContext, { node, tmpl, req, extras }: I
   const releaseSlot = ctx.env.slots.tryAcquire() ?? (await ctx.env.slots.acquire());
   try {
     if (!ctx.control.canSchedule(req.onExit)) {
-      ctx.table.mark(node, "Failed", ctx.control.haltMessage());
+      ctx.table.mark(node, "Failed", ctx.control.podHaltMessage());
       return;
     }
     const outcome = await runLeaf({

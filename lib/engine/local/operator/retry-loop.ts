@@ -1,4 +1,5 @@
 import type { Inputs, NodeStatus, RetryStrategy, Template } from "../../../argo";
+import { intOrStringValue } from "../../../argo/intstr";
 import { failedOrError, type NodePhase } from "../../../argo/phases";
 import { evaluateExpr } from "../expr";
 import { subst } from "../scope";
@@ -24,21 +25,40 @@ export async function executeWithRetry(
   vars: Record<string, string>,
   attempt: Attempt,
 ): Promise<NodeStatus> {
-  const strategy = tmpl.retryStrategy ?? {};
+  // A template without its own retryStrategy takes the workflow's (operator.go, retryStrategy()).
+  const strategy = tmpl.retryStrategy ?? ctx.wf.spec.retryStrategy ?? {};
   const node = ctx.table.init(req.nodeName, "Retry", {
     boundaryId: req.boundaryId,
     templateName: req.templateName,
     phase: "Running",
     hooked: req.hooked,
   });
-  node.inputs = inputs;
-  const limit =
-    strategy.limit === undefined ? Number.POSITIVE_INFINITY : Number(subst(String(strategy.limit), vars));
+  if (inputs.parameters?.length || inputs.artifacts?.length) node.inputs = inputs;
+  // Resolved when an attempt failed, as processNodeRetries does (intstr.Int32 of the substituted limit).
+  const limitOf = () =>
+    strategy.limit === undefined || strategy.limit === null
+      ? Number.POSITIVE_INFINITY
+      : intOrStringValue(typeof strategy.limit === "number" ? strategy.limit : subst(strategy.limit, vars));
   const backoff = strategy.backoff;
   const firstStart = Date.now();
-  const maxDuration = backoff?.maxDuration
-    ? parseDurationMs(subst(String(backoff.maxDuration), vars))
-    : undefined;
+  // A bad maxDuration only shows once an attempt failed, as processNodeRetries reads it then.
+  let maxDuration: number | undefined;
+  let maxDurationError: unknown;
+  try {
+    maxDuration = backoff?.maxDuration
+      ? parseDurationMs(subst(String(backoff.maxDuration), vars))
+      : undefined;
+  } catch (error) {
+    maxDurationError = error;
+  }
+  // processNodeRetries' errors mark the Retry node Error with their message (operator.go, executeTemplate).
+  // They are executeTemplate's errors too: the caller words them (deemed errored, entry template execution).
+  const errored = (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.table.mark(node, "Error", message);
+    ctx.templateErrors.set(node, message);
+    return node;
+  };
   for (let n = 0; ; n++) {
     const childName = `${req.nodeName}(${n})`;
     ctx.table.addChild(req.nodeName, childName);
@@ -57,9 +77,16 @@ export async function executeWithRetry(
       ctx.table.mark(node, child.phase as NodePhase, message);
       return node;
     };
-    if (!ctx.control.canSchedule(req.onExit)) return stop(child.message ?? ctx.control.haltMessage());
-    if (n >= limit) return stop("No more retries left");
+    if (!ctx.control.canSchedule(req.onExit)) return stop(haltStop(ctx, child));
+    if (maxDurationError !== undefined) return errored(maxDurationError);
     if (!policyAllows(strategy, child)) return stop(child.message ?? "No more retries left");
+    let limit: number;
+    try {
+      limit = limitOf();
+    } catch (error) {
+      return errored(error);
+    }
+    if (n >= limit) return stop("No more retries left");
     if (strategy.expression && !expressionAllows(strategy.expression, child, n)) {
       return stop("retryStrategy.expression evaluated to false");
     }
@@ -67,16 +94,28 @@ export async function executeWithRetry(
       return stop("Max duration limit exceeded");
     }
     if (backoff?.duration !== undefined) {
-      const wait = backoffMs(backoff, n, vars);
+      let wait: number;
+      try {
+        wait = backoffMs(backoff, n, vars);
+      } catch (error) {
+        return errored(error);
+      }
       if (maxDuration !== undefined && Date.now() + wait - firstStart > maxDuration) {
         return stop("Backoff would exceed max duration limit");
       }
       ctx.table.mark(node, "Running", `Backoff for ${humanDuration(wait)}`);
       await ctx.control.sleep(wait, req.onExit);
       ctx.table.mark(node, "Running", "");
-      if (!ctx.control.canSchedule(req.onExit)) return stop(child.message ?? ctx.control.haltMessage());
+      if (!ctx.control.canSchedule(req.onExit)) return stop(haltStop(ctx, child));
     }
   }
+}
+
+/** Why a Retry node stops on a halt: a shutdown is named (processNodeRetries), the deadline leaves the attempt's. */
+function haltStop(ctx: RunContext, child: NodeStatus): string {
+  const kind = ctx.control.halted?.kind;
+  if (kind === "Stop" || kind === "Terminate") return `Stopped with strategy '${kind}'`;
+  return child.message ?? ctx.control.haltMessage();
 }
 
 /** `retryPolicy` (Always when only an expression is given, else OnFailure) against a failed attempt. */
@@ -118,7 +157,10 @@ function backoffMs(
   vars: Record<string, string>,
 ): number {
   const base = parseDurationMs(subst(String(backoff.duration), vars));
-  const factor = backoff.factor !== undefined ? Number(backoff.factor) : 0;
+  const factor =
+    backoff.factor === undefined || backoff.factor === null
+      ? 0
+      : intOrStringValue(typeof backoff.factor === "number" ? backoff.factor : subst(backoff.factor, vars));
   const wait = factor > 0 ? base * factor ** n : base;
-  return backoff.cap !== undefined ? Math.min(wait, parseDurationMs(String(backoff.cap))) : wait;
+  return backoff.cap !== undefined ? Math.min(wait, parseDurationMs(subst(String(backoff.cap), vars))) : wait;
 }

@@ -31,14 +31,14 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
     try {
       proceed = evaluateWhen(subst(step.when, scope.vars));
     } catch (error) {
-      return skipped(ctx, it, "Error", error instanceof Error ? error.message : String(error));
+      return skipped(ctx, it, "Error", error instanceof Error ? error.message : String(error), "when");
     }
     if (!proceed) {
       return skipped(ctx, it, "Skipped", `when '${subst(step.when, scope.vars)}' evaluated false`);
     }
   }
   const args = resolveArguments(step.arguments, scope);
-  if (args instanceof Error) return skipped(ctx, it, "Error", args.message);
+  if (args instanceof Error) return skipped(ctx, it, "Error", args.message, "arguments");
   const ref = `${it.kind}.${(step as { name?: string }).name ?? ""}`;
   const run = ctx.execute({
     nodeName: name,
@@ -59,7 +59,36 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
   return child;
 }
 
-function skipped(ctx: RunContext, it: StepOrTask, phase: "Skipped" | "Error", message: string): NodeStatus {
+/** Why a step's or task's node was made in error as it started, by the step itself (its when, its arguments). */
+const startFailures = new WeakMap<NodeStatus, "when" | "arguments">();
+
+/**
+ * Why a step's node ended in error before its template ran: its `when`, its arguments, or its template could not
+ * be executed (`RunContext.templateErrors`); undefined for a node that started.
+ */
+export function startFailure(ctx: RunContext, n: NodeStatus): "when" | "arguments" | "template" | undefined {
+  if (n.type !== "Skipped" || n.phase !== "Error") return undefined;
+  return startFailures.get(n) ?? (ctx.templateErrors.has(n) ? "template" : undefined);
+}
+
+function skipped(
+  ctx: RunContext,
+  it: StepOrTask,
+  phase: "Skipped" | "Error",
+  message: string,
+  reason?: "when" | "arguments",
+): NodeStatus {
+  const n = skippedNode(ctx, it, phase, message);
+  if (reason) startFailures.set(n, reason);
+  return n;
+}
+
+function skippedNode(
+  ctx: RunContext,
+  it: StepOrTask,
+  phase: "Skipped" | "Error",
+  message: string,
+): NodeStatus {
   return ctx.table.init(it.name, "Skipped", {
     boundaryId: it.boundary.id,
     templateName: it.step.template,

@@ -13,8 +13,15 @@ import {
 } from "../scope";
 import { Semaphore } from "../semaphore";
 import type { ExecRequest, Invocation, RunContext } from "./context";
-import { runStepOrTask } from "./step-or-task";
-import { addProducerToScope, inLoopOrder, resolveTemplateOutputs, resultReferences } from "./template-io";
+import { runStepOrTask, startFailure } from "./step-or-task";
+import {
+  addProducerToScope,
+  artifactRefs,
+  inLoopOrder,
+  resolveTemplateOutputs,
+  resultReferences,
+  substituteStep,
+} from "./template-io";
 
 // Left unsubstituted: items as written. A constant, so that substDeep remembers which objects have no tags.
 const KEEP_ITEMS: ReadonlySet<string> = new Set(["withItems"]);
@@ -59,7 +66,7 @@ class StepsRunner {
     vars: Record<string, string>,
     private readonly req: ExecRequest,
   ) {
-    this.scope = newScope(vars, ctx.globals.artifacts);
+    this.scope = newScope(vars, artifactRefs(ctx.globals.artifacts, tmpl));
     this.parallel = tmpl.parallelism ? new Semaphore(tmpl.parallelism) : undefined;
     this.refs = resultReferences(tmpl);
   }
@@ -85,14 +92,47 @@ class StepsRunner {
       ctx.table.mark(sg, "Running", "");
       this.connect(i, sgName, lastGroupName);
       const run: GroupRun = { name: sgName, failFastHit: false };
-      // Each step starts as soon as it is planned, before the next is: nodes are made in the order Argo makes them.
-      const runs: Array<Promise<StepResult | undefined>> = [];
+      // The group's references resolve before any of its steps starts; one that cannot fails the group and no
+      // step runs (steps.go, executeStepGroup → resolveReferences).
+      const planned: Planned[] = [];
+      let unresolved: string | undefined;
       for (const step of group) {
-        for (const p of this.plan(step, run)) runs.push("settled" in p ? p.settled : this.start(p, run));
+        const resolved = this.resolve(step);
+        if (resolved instanceof Error) {
+          unresolved ??= `failed to resolve references: ${resolved.message}`;
+          continue;
+        }
+        planned.push(...this.plan(step, resolved, run));
+      }
+      if (unresolved !== undefined) {
+        ctx.table.mark(sg, "Error", unresolved);
+        node.outboundNodes = this.groupOutbound(sgName);
+        ctx.table.mark(node, "Failed", unresolved);
+        return;
+      }
+      // Started in plan order, each before the next is planned: nodes are made in the order Argo makes them.
+      const runs: Array<Promise<StepResult | undefined>> = [];
+      // A step whose node could not even start (its `when` or its template errored) errors the group at once:
+      // the steps after it are not started (steps.go, executeStepGroup).
+      let errored: string | undefined;
+      for (const p of planned) {
+        if ("settled" in p) {
+          runs.push(p.settled);
+          continue;
+        }
+        runs.push(this.start(p, run));
+        errored = this.startError(p);
+        if (errored !== undefined) break;
       }
       const results = (await Promise.all(runs)).filter((r) => r !== undefined);
       this.addGroupToScope(sgName, group);
       lastGroupName = sgName;
+      if (errored !== undefined) {
+        ctx.table.mark(sg, "Error", errored);
+        node.outboundNodes = this.groupOutbound(sgName);
+        ctx.table.mark(node, "Failed", errored);
+        return;
+      }
       // A step whose template could not be executed (also once it ran: a suspend node that cannot resume) errs
       // its group (executeStepGroup), and the steps node fails with the group's message (executeSteps).
       const deemed = results.find(({ child }) => ctx.templateErrors.has(child));
@@ -135,15 +175,22 @@ class StepsRunner {
     }
   }
 
-  /** A step substituted and its loop expanded; a bad loop or an empty one settles it at once. */
-  private plan(rawStep: WorkflowStep, run: GroupRun): Planned[] {
+  /** A step substituted with the scope, or why it cannot be. */
+  private resolve(rawStep: WorkflowStep): WorkflowStep | Error {
+    try {
+      return substituteStep(rawStep, this.scope.vars, KEEP_ITEMS);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  /** A substituted step with its loop expanded; a bad loop or an empty one settles it at once. */
+  private plan(rawStep: WorkflowStep, step: WorkflowStep, run: GroupRun): Planned[] {
     const table = this.ctx.table;
     const stepName = rawStep.name ?? "";
     const baseName = `${run.name}.${stepName}`;
-    let step: WorkflowStep;
     let items: unknown[] | undefined;
     try {
-      step = substDeep(rawStep, this.scope.vars, KEEP_ITEMS);
       items = loopItems(step);
     } catch (error) {
       const child = table.init(baseName, "Skipped", {
@@ -175,6 +222,21 @@ class StepsRunner {
       ),
       stepName,
     }));
+  }
+
+  /**
+   * Why a just started step errored its group, if its node was made in error as it started: its `when` failed
+   * (the group takes that error), or its template could not be executed (the group is "deemed errored").
+   */
+  private startError(planned: ReadyStep): string | undefined {
+    const child = this.ctx.table.byName(planned.name);
+    const reason = child && startFailure(this.ctx, child);
+    if (!child || !reason) return undefined;
+    const message = child.message ?? "";
+    if (reason === "when") return message;
+    if (reason === "arguments")
+      return `failed to resolve references: unable to resolve references: ${message}`;
+    return `step group deemed errored due to child ${planned.name} error: ${message}`;
   }
 
   private async start(planned: ReadyStep, run: GroupRun): Promise<StepResult | undefined> {
@@ -224,7 +286,7 @@ class StepsRunner {
         addAggregateToScope(this.scope, prefix, children);
         if (plain) addNodeToScope(this.scope, prefix, plain);
       } else if (plain) {
-        addProducerToScope(this.scope, prefix, plain, this.ctx.templates, step.template);
+        addProducerToScope(this.scope, prefix, plain, this.ctx.templates, step.template, true);
       }
     }
   }
