@@ -60,6 +60,11 @@ export type ClusterSettings =
 
 export interface EngineSettings {
   kind: "local" | "argo";
+  /**
+   * SKIFF_NAMESPACES: other namespaces a spec's `metadata.namespace` may name (comma-separated); `namespace`
+   * is always allowed. Anything else is refused at build and at submit (lib/compiler/lint/namespaces.ts).
+   */
+  namespaces?: string[];
   /** Kubernetes namespace of the workflows (also the local engine's namespace). */
   namespace: string;
   /** EKS cluster name (argo engine). */
@@ -288,6 +293,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
     engine: {
       kind: e.SKIFF_ENGINE,
       namespace: e.SKIFF_NAMESPACE,
+      namespaces: [
+        ...new Set([
+          e.SKIFF_NAMESPACE,
+          ...(env.SKIFF_NAMESPACES ?? "")
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean),
+        ]),
+      ],
       eksCluster: e.SKIFF_EKS_CLUSTER,
       controllerInstanceId: e.SKIFF_CONTROLLER_INSTANCE_ID,
       argoServerUrl: e.ARGO_SERVER_URL,

@@ -1,6 +1,7 @@
 import { ulid } from "ulid";
 import { parse as parseYaml } from "yaml";
 import type { Workflow } from "../argo";
+import { namespacePolicy } from "../compiler/lint/namespaces";
 import { WorkflowNotFoundError, WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import type { LogLine, WorkflowRef } from "../ports/engine";
@@ -17,7 +18,7 @@ import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
 import { idempotencyKeyHeader, parseRunRequest, resolveParameters } from "./run-request";
-import { checkSpecServiceAccounts } from "./submit-check";
+import { checkSpecNamespace, checkSpecServiceAccounts } from "./submit-check";
 
 const RUN_STATUSES: RunStatus[] = [
   "Pending",
@@ -88,6 +89,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     policy: deps.config.overrides,
   });
   checkSpecServiceAccounts(spec, deps.serviceAccounts);
+  const namespace = checkSpecNamespace(spec, namespacePolicy(deps.config.engine));
 
   const now = (deps.now ?? (() => new Date()))();
   const candidate: RunRecord = {
@@ -96,7 +98,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     version: versionName,
     status: "Pending",
     parameters,
-    engine: { kind: deps.engine.kind, namespace: deps.config.engine.namespace },
+    engine: { kind: deps.engine.kind, namespace },
     createdAt: now.toISOString(),
     caller: request.caller,
     ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -127,6 +129,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
       runId: run.runId,
       parameters: supplied,
       labels: { [LABEL_PIPELINE]: name, [LABEL_VERSION]: versionName },
+      namespace,
     });
   } catch (error) {
     // Refused: the engine created nothing, so the request leaves nothing either (422 follows). Any other
@@ -150,7 +153,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     startedAt: submitted.status?.startedAt ?? undefined,
     engine: {
       kind: deps.engine.kind,
-      namespace: submitted.metadata?.namespace ?? deps.config.engine.namespace,
+      namespace: submitted.metadata?.namespace ?? namespace,
       workflowName: submitted.metadata?.name,
       uid: submitted.metadata?.uid,
     },

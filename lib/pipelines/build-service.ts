@@ -5,6 +5,7 @@ import { buildFailedEvent, buildSucceededEvent } from "../events/run-events";
 import type { EventBus } from "../ports/event-bus";
 import type { PipelineStore, PipelineVersion } from "../ports/pipeline-store";
 import { keys, type SpecStore } from "../ports/spec-store";
+import { decodeBuildParameters } from "./build-parameters";
 import { contentHash } from "./content-hash";
 import { pipelineNameProblem, uploadEntry } from "./names";
 import { declaredParameters, templateCount } from "./spec-summary";
@@ -19,6 +20,8 @@ export interface CompileRequest {
   warmTypecheck?: boolean;
   /** Wall-time limit of the pipeline's evaluation, in ms; undefined: the compiler's default. */
   timeoutMs?: number;
+  /** The upload's build parameters (`skiff push -p`), read by the pipeline as `skiff build -p` gives them. */
+  buildParameters?: Record<string, string>;
 }
 export interface CompileResult {
   ok: boolean;
@@ -106,10 +109,19 @@ export class BuildService {
     });
     if (entrySource === undefined) return { kind: "skipped", key, reason: "the object no longer exists" };
 
+    const decoded = decodeBuildParameters(files.metadata);
+    const buildParameters = "parameters" in decoded ? decoded.parameters : {};
     const result =
       entrySource instanceof UploadTooLargeError
         ? tooLarge(entrySource, key)
-        : inFolder(await this.compile(files.entry, files, key), entry.folder);
+        : "error" in decoded
+          ? {
+              ok: false,
+              diagnostics: [
+                { severity: "error" as const, code: "build.parameters", message: decoded.error, file: key },
+              ],
+            }
+          : inFolder(await this.compile(files.entry, files, key, buildParameters), entry.folder);
     const ok = result.ok && result.spec !== undefined && result.yaml !== undefined;
     const diagnostics: Diagnostic[] =
       ok || result.diagnostics.some((d) => d.severity === "error")
@@ -120,7 +132,8 @@ export class BuildService {
           ];
     const recorded = await pipelines.recordVersion({
       pipeline: entry.pipeline,
-      contentHash: contentHash(files.files),
+      contentHash: contentHash(files.files, buildParameters),
+      ...(Object.keys(buildParameters).length ? { buildParameters } : {}),
       sourceSize: Object.values(files.files).reduce((n, text) => n + Buffer.byteLength(text, "utf8"), 0),
       ok,
       parameters: ok && result.spec ? declaredParameters(result.spec) : [],
@@ -163,7 +176,12 @@ export class BuildService {
     return { kind: "built", key, version, created: recorded.created };
   }
 
-  private async compile(entry: string, files: SourceFiles, key: string): Promise<CompileResult> {
+  private async compile(
+    entry: string,
+    files: SourceFiles,
+    key: string,
+    buildParameters: Record<string, string>,
+  ): Promise<CompileResult> {
     try {
       const { typecheck, buildTimeoutMs } = this.options;
       return await this.options.compile({
@@ -171,6 +189,7 @@ export class BuildService {
         files,
         typecheck,
         warmTypecheck: true,
+        ...(Object.keys(buildParameters).length ? { buildParameters } : {}),
         ...(buildTimeoutMs === undefined ? {} : { timeoutMs: buildTimeoutMs }),
       });
     } catch (error) {
