@@ -4,6 +4,7 @@ import { ContextError } from "../client/errors";
 import { registerBuildCommands } from "./commands/build";
 import { registerEksTokenCommand } from "./commands/eks-token";
 import { registerEventsCommand } from "./commands/events";
+import { registerImportCommand } from "./commands/import";
 import { registerInitCommand } from "./commands/init";
 import { registerRemoteCommands } from "./commands/remote";
 import { registerRunCommand } from "./commands/run";
@@ -19,6 +20,7 @@ const program = new Command("skiff")
 
 registerContextOption(program);
 registerBuildCommands(program);
+registerImportCommand(program);
 registerRunCommand(program);
 registerRemoteCommands(program);
 registerEventsCommand(program);

@@ -180,6 +180,9 @@ export class ScriptedArgoController implements FakeController {
         startedAt: now(),
         ...(boundaryID ? { boundaryID } : {}),
       };
+      // As Argo's addRawOutputFields: a waiting suspend node lists the outputs a client may supply.
+      const supplied = (template.outputs?.parameters ?? []).filter((p) => p.valueFrom?.supplied);
+      if (template.suspend && supplied.length > 0) node.outputs = { parameters: supplied };
       nodes[id] = node;
     }
     if (FULFILLED.has(node.phase ?? "")) return node;
@@ -293,6 +296,8 @@ export class ScriptedArgoController implements FakeController {
             context,
           );
           linkChild(group, child.id);
+          if (!child.inputs && step.arguments?.parameters?.length)
+            child.inputs = { parameters: stepArguments(step.arguments.parameters, nodes, node.id) };
           return child;
         });
         if (!children.every((c) => FULFILLED.has(c.phase ?? ""))) return node;
@@ -321,6 +326,22 @@ export class ScriptedArgoController implements FakeController {
     node.finishedAt = now();
     return node;
   }
+}
+
+/** A step's arguments with `{{steps.<step>.outputs.parameters.<name>}}` read from its siblings' nodes. */
+function stepArguments(
+  parameters: { name: string; value?: string }[],
+  nodes: Record<string, NodeStatus>,
+  boundaryID: string,
+): { name: string; value?: string }[] {
+  return parameters.map(({ name, value }) => ({
+    name,
+    value: value?.replace(/\{\{steps\.([^.]+)\.outputs\.parameters\.([^}]+)\}\}/g, (text, step, output) => {
+      const sibling = Object.values(nodes).find((n) => n.boundaryID === boundaryID && n.displayName === step);
+      const found = sibling?.outputs?.parameters?.find((p) => p.name === output)?.value;
+      return found ?? text;
+    }),
+  }));
 }
 
 function linkChild(parent: NodeStatus, child: string): void {
