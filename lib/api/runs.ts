@@ -10,6 +10,7 @@ import type { RunRecord, RunStatus, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 import { isTerminal } from "../runs/status";
 import { snapshotOf } from "../runs/workflow-mapping";
+import { archivedStepLogs } from "./archived-logs";
 import type { ApiDeps } from "./deps";
 import { ApiError, badRequest, conflict, type ErrorDetail, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
@@ -362,6 +363,9 @@ export async function getStepLogs(deps: ApiDeps, request: ApiRequest): Promise<A
     const stored = await deps.specs.get(keys.stepLog(run.runId, stepId));
     if (stored) lines = parseLogFile(stored.body, stepId);
   }
+  // On Argo, once the pods or the workflow are gone: the log Argo archived in the Skiff bucket.
+  if (lines === undefined || lines.length === 0)
+    lines = (await archivedStepLogs(deps, run.runId, stepId)) ?? lines;
   if (lines === undefined) throw notFound(`no logs for step ${stepId} of run ${run.runId}`);
   return json(200, {
     runId: run.runId,

@@ -97,6 +97,16 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     const bucket = resources.S3BucketPipelines;
     expect(bucket.Type).toBe("AWS::S3::Bucket");
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: "Enabled" });
+    // Run artifacts and archived step logs expire (README, "Logs that outlive the cluster"); sources and specs stay.
+    expect(
+      bucket.Properties.LifecycleConfiguration.Rules.map((r: { Prefix: string; ExpirationInDays: number }) => [
+        r.Prefix,
+        r.ExpirationInDays,
+      ]),
+    ).toEqual([
+      ["artifacts/", 30],
+      ["logs/", 30],
+    ]);
     expect(
       bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
     ).toEqual({
