@@ -99,10 +99,9 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: "Enabled" });
     // Run artifacts and archived step logs expire (README, "Logs that outlive the cluster"); sources and specs stay.
     expect(
-      bucket.Properties.LifecycleConfiguration.Rules.map((r: { Prefix: string; ExpirationInDays: number }) => [
-        r.Prefix,
-        r.ExpirationInDays,
-      ]),
+      bucket.Properties.LifecycleConfiguration.Rules.map(
+        (r: { Prefix: string; ExpirationInDays: number }) => [r.Prefix, r.ExpirationInDays],
+      ),
     ).toEqual([
       ["artifacts/", 30],
       ["logs/", 30],
