@@ -1,6 +1,6 @@
 import { FAILURE_BOUNDS, stderrTailOf } from "../events/failure-detail";
 import type { Engine, LogLine, WorkflowRef } from "../ports/engine";
-import type { StatusUpdate } from "../ports/run-store";
+import type { StatusUpdate, StepRecord } from "../ports/run-store";
 
 /** Node types that run a container, and so have a log to take a tail from. */
 const LOGGED_TYPES = new Set(["Pod", "Container"]);
@@ -11,6 +11,8 @@ const LINES_READ = 200;
 export interface TailOptions {
   /** Each step's log read gives up after this long; the run is recorded without that tail. Default 5 s. */
   timeoutMs?: number;
+  /** Reads an object of the Skiff bucket: the log Argo archived (`main-logs`) when the pod's is gone. */
+  readArchive?: (key: string) => Promise<string | undefined>;
 }
 
 /**
@@ -34,7 +36,9 @@ export async function withStderrTails(
   const tails = new Map<string, string>();
   await Promise.all(
     wanted.map(async (step) => {
-      const tail = await readTail(engine, ref, step.stepId, options.timeoutMs ?? 5_000);
+      const tail =
+        (await readTail(engine, ref, step.stepId, options.timeoutMs ?? 5_000)) ??
+        (await readArchivedTail(stepsById.get(step.stepId), options.readArchive));
       if (tail) tails.set(step.stepId, tail);
     }),
   );
@@ -64,4 +68,24 @@ async function readTail(
     return undefined;
   }
   return stderrTailOf(lines);
+}
+
+/** The tail of the log Argo archived for the step (its `<container>-logs` output artifact), if any. */
+async function readArchivedTail(
+  step: StepRecord | undefined,
+  readArchive: TailOptions["readArchive"],
+): Promise<string | undefined> {
+  const key = step?.outputArtifacts?.find((a) => a.name.endsWith("-logs") && a.key && !a.bucket)?.key;
+  if (!key || !readArchive) return undefined;
+  try {
+    const text = await readArchive(key);
+    if (!text) return undefined;
+    const lines = text
+      .split("\n")
+      .map((line): LogLine => ({ nodeId: step?.stepId ?? "", time: "", stream: "stdout", text: line }));
+    return stderrTailOf(lines);
+  } catch {
+    // As for the live log: the failure is recorded without its tail.
+    return undefined;
+  }
 }

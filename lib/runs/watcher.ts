@@ -8,6 +8,7 @@ import type { CompletionOutbox } from "../ports/completion-outbox";
 import type { Engine, WorkflowRef } from "../ports/engine";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
+import type { SpecStore } from "../ports/spec-store";
 import { RunNotFoundError } from "./errors";
 import { withStderrTails } from "./failure-tails";
 import { isTerminal } from "./status";
@@ -48,6 +49,8 @@ export interface WatcherDeps {
   outbox: CompletionOutbox;
   engine: Engine;
   bus: EventBus;
+  /** The Skiff bucket: a failed step's archived log when its pod's log is gone (Argo's `archiveLogs`). */
+  specs?: SpecStore;
 }
 
 export type ReconcileAction =
@@ -237,7 +240,11 @@ export class Watcher {
       name: workflow.metadata.name ?? "",
       uid: workflow.metadata.uid,
     };
-    return withStderrTails(this.deps.engine, ref, update, { timeoutMs: this.options.logTailTimeoutMs });
+    const { specs } = this.deps;
+    return withStderrTails(this.deps.engine, ref, update, {
+      timeoutMs: this.options.logTailTimeoutMs,
+      ...(specs ? { readArchive: async (key: string) => (await specs.get(key))?.body } : {}),
+    });
   }
 
   /** No workflow: never created, deleted, or garbage-collected before the final status was recorded. */

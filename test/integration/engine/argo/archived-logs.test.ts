@@ -8,7 +8,8 @@ import { type ApiStack, startApiStack } from "../../api/harness";
 /**
  * Logs that outlive the cluster, against the fake Kubernetes API server: a finished Argo step's log is read from
  * its pod while the pod exists, and from the log Argo archived in the Skiff bucket (`archiveLogs`, the
- * `main-logs` output artifact the run's record keeps) once the pod and then the whole workflow are deleted.
+ * `main-logs` output artifact the run's record keeps) once the pod and then the whole workflow are deleted; and
+ * the watcher takes a failed step's stderr tail from that archive when the pod's log is already gone.
  */
 const SOURCE = `import { container, workflow } from "skiff";
 export default workflow({
@@ -104,5 +105,54 @@ describe("archived step logs on Argo", () => {
     await remove(`/apis/argoproj.io/v1alpha1/namespaces/skiff/workflows/${name}`);
     expect(await engine.get({ namespace: "skiff", name })).toBeUndefined();
     expect(await logs()).toEqual(["archived line 1", "archived line 2"]);
+  });
+
+  it("takes a failed step's stderr tail from the archived log when its pod is already gone", async () => {
+    const created = await stack.call("POST", "/pipelines/talk/runs", { body: {} });
+    expect(created.status).toBe(201);
+    const runId: string = created.body.runId;
+    const name = (await stack.runs.getRun(runId))?.engine.workflowName ?? "";
+    const key = `artifacts/skiff/${name}/${name}/main.log`;
+    const at = new Date().toISOString();
+    server.update("skiff", name, (wf) => {
+      wf.metadata.labels = { ...wf.metadata.labels, "workflows.argoproj.io/completed": "true" };
+      wf.status = {
+        phase: "Failed",
+        startedAt: at,
+        finishedAt: at,
+        nodes: {
+          [name]: {
+            id: name,
+            name,
+            displayName: name,
+            type: "Pod",
+            templateName: "talk",
+            phase: "Failed",
+            message: "Error (exit code 1)",
+            startedAt: at,
+            finishedAt: at,
+            outputs: { artifacts: [{ name: "main-logs", s3: { key } }], exitCode: "1" },
+          },
+        },
+      };
+    });
+    await stack.specs.put(
+      key,
+      'Traceback (most recent call last):\n  File "main.py", line 1\nValueError: bad input\n',
+    );
+    const watcher = new Watcher({
+      runs: stack.runs,
+      outbox: stack.outbox,
+      engine,
+      bus: { publish: async () => undefined },
+      specs: stack.specs,
+    });
+    expect((await watcher.handleStatusChange({ runId, namespace: "skiff", workflowName: name })).status).toBe(
+      "Failed",
+    );
+    const run = await stack.runs.getRun(runId);
+    expect(run?.failedSteps?.[0]?.stderrTail).toBe(
+      'Traceback (most recent call last):\n  File "main.py", line 1\nValueError: bad input',
+    );
   });
 });
