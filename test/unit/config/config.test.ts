@@ -11,7 +11,7 @@ describe("loadConfig", () => {
       bucket: "skiff-dev-pipelines",
       table: "skiff-dev",
       eventBus: "skiff",
-      engine: { kind: "local", namespace: "default" },
+      engine: { kind: "local", namespace: "default", namespaces: ["default"] },
       profiles: {},
       overrides: { envAllow: [], secrets: [] },
       limits: defaultLimits,
@@ -31,6 +31,13 @@ describe("loadConfig", () => {
         .artifacts,
     ).toEqual({ download: "presigned", urlTtlSeconds: 60 });
     expect(() => loadConfig({ ...base, SKIFF_ARTIFACT_DOWNLOAD: "ftp" })).toThrow(/SKIFF_ARTIFACT_DOWNLOAD/);
+  });
+
+  it("allows the deployment's namespace and those SKIFF_NAMESPACES lists", () => {
+    expect(
+      loadConfig({ ...base, SKIFF_NAMESPACE: "skiff", SKIFF_NAMESPACES: " team-a, skiff ,team-b" }).engine
+        .namespaces,
+    ).toEqual(["skiff", "team-a", "team-b"]);
   });
 
   it("reads every variable", () => {
