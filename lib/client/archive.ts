@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { extract } from "tar-stream";
 
 /** gzip's magic bytes: how Argo's default artifact archive (tar+gzip) is told from an unarchived object. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -23,6 +22,9 @@ export async function readTarGzip(bytes: Uint8Array): Promise<ArchiveEntry[]> {
     throw new Error(`the artifact is not a valid gzip archive: ${(cause as Error).message}`, { cause });
   }
   const entries: ArchiveEntry[] = [];
+  // Loaded on use: importing skiff/client must not evaluate a CommonJS stream library (a program bundled as
+  // ESM could not), and only downloads need it.
+  const { extract } = await import("tar-stream");
   const parser = extract();
   const done = new Promise<void>((resolve, reject) => {
     parser.on("finish", resolve);
