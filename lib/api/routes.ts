@@ -4,6 +4,7 @@ import type { ApiRequest, ApiResponse } from "./http";
 import { getPipeline, getSpec, listPipelines } from "./pipelines";
 import { resumeRun } from "./resume";
 import { createRun, getRun, getStepLogs, listRuns, runAction } from "./runs";
+import { getSchedule, listSchedules, setScheduleSuspended, triggerSchedule } from "./schedules";
 import { querySteps } from "./steps";
 
 export interface ApiRoute {
@@ -29,4 +30,9 @@ export const apiRoutes: ApiRoute[] = [
   { method: "POST", path: "/runs/{runId}/resubmit", handle: (d, r) => runAction(d, r, "resubmit") },
   { method: "POST", path: "/runs/{runId}/resume", handle: resumeRun },
   { method: "GET", path: "/steps", handle: querySteps },
+  { method: "GET", path: "/schedules", handle: listSchedules },
+  { method: "GET", path: "/schedules/{name}", handle: getSchedule },
+  { method: "POST", path: "/schedules/{name}/suspend", handle: (d, r) => setScheduleSuspended(d, r, true) },
+  { method: "POST", path: "/schedules/{name}/resume", handle: (d, r) => setScheduleSuspended(d, r, false) },
+  { method: "POST", path: "/schedules/{name}/trigger", handle: triggerSchedule },
 ];

@@ -1,6 +1,7 @@
 import { ulid } from "ulid";
 import { parse as parseYaml } from "yaml";
-import type { Workflow } from "../argo";
+import type { CronWorkflow, Workflow } from "../argo";
+import { workflowFromCron } from "../argo/cron";
 import { namespacePolicy } from "../compiler/lint/namespaces";
 import { WorkflowNotFoundError, WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
@@ -18,7 +19,7 @@ import { cacheFor } from "./immutable-cache";
 import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
-import { idempotencyKeyHeader, parseRunRequest, resolveParameters } from "./run-request";
+import { idempotencyKeyHeader, parseRunRequest, type RunRequest, resolveParameters } from "./run-request";
 import { checkSpecNamespace, checkSpecServiceAccounts } from "./submit-check";
 
 const RUN_STATUSES: RunStatus[] = [
@@ -49,7 +50,33 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   const name = pipelineNameParam(request);
   const idempotencyKey = idempotencyKeyHeader(request.headers);
   const body = parseRunRequest(jsonBody(request, deps.config.limits));
+  const { run, replayed } = await startRun(deps, {
+    ...body,
+    name,
+    ...(request.caller ? { caller: request.caller } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  });
+  return json(201, runResponse(run), replayed ? { "idempotent-replayed": "true" } : {});
+}
 
+/** What starts a run: a request's body, or a schedule's firing (lib/runs/schedules). */
+export interface StartRunInput extends RunRequest {
+  name: string;
+  caller?: string;
+  idempotencyKey?: string;
+  /** A CronWorkflow's firing this run is (Argo's scheduled-time annotation); default: now. */
+  scheduledTime?: Date;
+}
+
+/**
+ * Validates, records and submits one run (the body of `POST /pipelines/{name}/runs`, also used by the schedule
+ * tick). A CronWorkflow's spec runs as the Workflow one of its firings submits.
+ */
+export async function startRun(
+  deps: ApiDeps,
+  body: StartRunInput,
+): Promise<{ run: RunRecord; replayed: boolean }> {
+  const { name, idempotencyKey } = body;
   const pipeline = await deps.pipelines.getPipeline(name);
   if (!pipeline) throw notFound(`pipeline ${name} does not exist; push pipelines/${name}.ts first`);
   const versionName = body.version && body.version !== "latest" ? body.version : pipeline.latestGoodVersion;
@@ -83,7 +110,12 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   if (!stored)
     throw new ApiError(503, "spec-not-stored", `the spec of ${name} ${versionName} is not stored yet; retry`);
   // A copy: the engine may annotate what it is given, and the cached spec must stay as built.
-  const spec = applyRunOverrides(structuredClone(stored), {
+  const now = (deps.now ?? (() => new Date()))();
+  const runnable =
+    stored.kind === ("CronWorkflow" as string)
+      ? workflowFromCron(stored as unknown as CronWorkflow, body.scheduledTime ?? now)
+      : structuredClone(stored);
+  const spec = applyRunOverrides(runnable, {
     overrides: body.overrides,
     profile: body.profile,
     profiles: deps.config.profiles,
@@ -92,7 +124,6 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
   checkSpecServiceAccounts(spec, deps.serviceAccounts);
   const namespace = checkSpecNamespace(spec, namespacePolicy(deps.config.engine));
 
-  const now = (deps.now ?? (() => new Date()))();
   const candidate: RunRecord = {
     runId: (deps.newRunId ?? newRunId)(),
     pipeline: name,
@@ -101,7 +132,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     parameters,
     engine: { kind: deps.engine.kind, namespace },
     createdAt: now.toISOString(),
-    caller: request.caller,
+    ...(body.caller ? { caller: body.caller } : {}),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
   const { run, created } = await deps.runs.createRun(candidate);
@@ -121,7 +152,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
         `the ${deps.engine.kind} engine refused the request first made with this Idempotency-Key; nothing was recorded`,
       );
     }
-    return json(201, runResponse(settled), { "idempotent-replayed": "true" });
+    return { run: settled, replayed: true };
   }
 
   let submitted: Workflow;
@@ -161,7 +192,7 @@ export async function createRun(deps: ApiDeps, request: ApiRequest): Promise<Api
     steps: [],
   });
   const current = result.applied ? result.run : ((await deps.runs.getRun(run.runId)) ?? result.run);
-  return json(201, runResponse(current));
+  return { run: current, replayed: false };
 }
 
 /** How long an identical request waits for the first one's submit before answering with the run as it is. */

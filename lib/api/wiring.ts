@@ -1,12 +1,16 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoPipelineStore } from "../adapters/dynamodb/pipeline-store";
 import { DynamoRunStore } from "../adapters/dynamodb/run-store";
+import { DynamoScheduleStore } from "../adapters/dynamodb/schedule-store";
 import { S3ArtifactReader } from "../adapters/s3/artifact-reader";
 import { s3ClientFor } from "../adapters/s3/client";
 import { S3SpecStore } from "../adapters/s3/spec-store";
 import { serviceAccountPolicy } from "../compiler/lint/service-accounts";
 import type { SkiffConfig } from "../config";
+import type { ScheduleStore } from "../ports/schedule-store";
+import { ScheduleService } from "../runs/schedules/service";
 import type { ApiDeps } from "./deps";
+import { startRun } from "./runs";
 
 /**
  * The API's ports on the configured bucket, table and engine (one set per container). The engine module
@@ -18,7 +22,7 @@ export async function apiDepsFromConfig(config: SkiffConfig): Promise<ApiDeps> {
   // Both stores are on the one table, through one client.
   const table = { tableName: config.table, client: new DynamoDBClient({}) };
   const s3 = s3ClientFor(config);
-  return {
+  const deps: ApiDeps = {
     pipelines: new DynamoPipelineStore(table),
     runs: new DynamoRunStore(table),
     specs: new S3SpecStore({ bucket: config.bucket, client: s3 }),
@@ -33,4 +37,36 @@ export async function apiDepsFromConfig(config: SkiffConfig): Promise<ApiDeps> {
     // The notifier template the build injects (same configuration as the build function's) is allowed its account.
     serviceAccounts: serviceAccountPolicy(config.serviceAccounts, config.notifier),
   };
+  deps.schedules = scheduleService(deps, new DynamoScheduleStore(table));
+  return deps;
 }
+
+/** Schedules on the API's ports: each firing starts its run through the API's own run path. */
+export function scheduleService(deps: ApiDeps, store: ScheduleStore): ScheduleService {
+  return new ScheduleService({
+    store,
+    runs: deps.runs,
+    engine: deps.engine,
+    ...(deps.now ? { now: deps.now } : {}),
+    start: async ({ pipeline, version, scheduledTime, idempotencyKey }) =>
+      (
+        await startRun(deps, {
+          name: pipeline,
+          version,
+          scheduledTime,
+          idempotencyKey,
+          caller: SCHEDULE_CALLER,
+        })
+      ).run,
+  });
+}
+
+/** The schedule tick's service: the API's ports and run path (the `schedules` function). */
+export async function scheduleServiceFromConfig(config: SkiffConfig): Promise<ScheduleService> {
+  const deps = await apiDepsFromConfig(config);
+  if (!deps.schedules) throw new Error("the API's dependencies have no schedule service");
+  return deps.schedules;
+}
+
+/** The caller recorded on scheduled runs. */
+export const SCHEDULE_CALLER = "schedule";

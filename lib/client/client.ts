@@ -2,6 +2,7 @@ import type { ErrorBody } from "../api/error-body";
 import type { Page } from "../ports/page";
 import type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
 import type { RunRecord, StepRecord } from "../ports/run-store";
+import type { ScheduleView } from "../ports/schedule-store";
 import type { Endpoints } from "./endpoints";
 import {
   ApiClientError,
@@ -162,6 +163,26 @@ export class ApiClient {
       "GET",
       `/pipelines/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/spec`,
     );
+  }
+  listSchedules(): Promise<{ items: ScheduleView[] }> {
+    return this.request("GET", "/schedules");
+  }
+  getSchedule(name: string): Promise<ScheduleView> {
+    return this.request("GET", `/schedules/${encodeURIComponent(name)}`);
+  }
+  /** Suspends or resumes a schedule (safe to repeat, so retried like a GET). */
+  scheduleAction(name: string, action: "suspend" | "resume"): Promise<ScheduleView> {
+    return this.request(
+      "POST",
+      `/schedules/${encodeURIComponent(name)}/${action}`,
+      {},
+      {},
+      { idempotent: true },
+    );
+  }
+  /** Starts one run of the schedule's version now. */
+  triggerSchedule(name: string): Promise<RunCreated> {
+    return this.request("POST", `/schedules/${encodeURIComponent(name)}/trigger`, {});
   }
   /** GET a pipeline (a page of its versions), or undefined when it does not exist (yet). */
   async findPipeline(name: string, limit = 5, cursor?: string): Promise<PipelineView | undefined> {

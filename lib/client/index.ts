@@ -3,6 +3,7 @@
 export type { ErrorBody, ErrorDetail } from "../api/error-body";
 export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
 export type { FailedStep, RunRecord, RunStatus, StepArtifact, StepRecord } from "../ports/run-store";
+export type { ScheduleView } from "../ports/schedule-store";
 export { type ArchiveEntry, isGzip, readTarGzip, unpackArtifact } from "./archive";
 export type {
   ApiClientOptions,
@@ -53,6 +54,7 @@ export {
   PipelinesApi,
   type RunOptions,
   RunsApi,
+  SchedulesApi,
   SkiffClient,
   type SkiffClientOptions,
   StepsApi,

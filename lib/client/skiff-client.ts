@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Page } from "../ports/page";
 import type { PipelineRecord } from "../ports/pipeline-store";
 import type { RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+import type { ScheduleView } from "../ports/schedule-store";
 import { ApiClient, type ApiClientOptions, type PipelineView, type RunRequest } from "./client";
 import { type ContextOptions, type ResolvedContext, resolveContext } from "./contexts";
 import type { Endpoints } from "./endpoints";
@@ -76,6 +77,7 @@ export class SkiffClient {
   readonly pipelines: PipelinesApi;
   readonly runs: RunsApi;
   readonly steps: StepsApi;
+  readonly schedules: SchedulesApi;
 
   constructor(options: SkiffClientOptions = {}) {
     this.context = options.endpoints
@@ -85,6 +87,7 @@ export class SkiffClient {
     this.pipelines = new PipelinesApi(this.api);
     this.runs = new RunsApi(this.api);
     this.steps = new StepsApi(this.api);
+    this.schedules = new SchedulesApi(this.api);
   }
 }
 
@@ -115,6 +118,29 @@ export class PipelinesApi {
   /** A version's compiled spec, as YAML (`latest`: the latest good version). */
   spec(name: string, version = "latest"): Promise<string> {
     return this.api.getSpec(name, version);
+  }
+}
+
+/** CronWorkflow pipelines' schedules (docs/schedules.md). */
+export class SchedulesApi {
+  constructor(private readonly api: ApiClient) {}
+
+  async list(): Promise<ScheduleView[]> {
+    return (await this.api.listSchedules()).items;
+  }
+  get(name: string): Promise<ScheduleView> {
+    return this.api.getSchedule(name);
+  }
+  suspend(name: string): Promise<ScheduleView> {
+    return this.api.scheduleAction(name, "suspend");
+  }
+  resume(name: string): Promise<ScheduleView> {
+    return this.api.scheduleAction(name, "resume");
+  }
+  /** Starts one run of the schedule's version now, and answers its handle. */
+  async trigger(name: string): Promise<RunHandle> {
+    const created = await this.api.triggerSchedule(name);
+    return new RunHandle(created.runId, this.api, created);
   }
 }
 

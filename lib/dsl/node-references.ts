@@ -5,7 +5,9 @@ import { DslError, type SourceSite } from "./errors";
 import { exprText } from "./ex";
 import type { GraphKind } from "./graph";
 
-const REFERENCE = { tasks: /\{\{\s*tasks\.([^.}\s]+)/g, steps: /\{\{\s*steps\.([^.}\s]+)/g };
+// A node reference always goes on (`.outputs…`, `.status`, `.ip`…): `{{tasks.name}}` and `{{steps.name}}` alone are
+// Argo's variables for the current task's or step's own name, not a node called "name".
+const REFERENCE = { tasks: /\{\{\s*tasks\.([^.}\s]+)\./g, steps: /\{\{\s*steps\.([^.}\s]+)\./g };
 const EXPRESSION_TAG = /\{\{=([\s\S]*?)\}\}/g;
 const EXPRESSION_REFERENCE = {
   tasks: /(?<![\w$.#'"])tasks(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,

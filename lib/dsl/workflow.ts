@@ -193,6 +193,10 @@ const CRON_KEYS = new Set([
   "cronExtra",
 ]);
 
+// A CronWorkflow's own fields stay out of its workflowSpec; on other kinds `workflowMetadata` is the
+// WorkflowSpec field of that name (labels, annotations, labelsFrom) and passes through like any other.
+const CRON_HANDLED = new Set([...WORKFLOW_KEYS, ...CRON_KEYS]);
+
 /** A compiled-to-Argo object: a Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow. */
 export class SkiffResource {
   readonly skiff = "resource" as const;
@@ -272,7 +276,7 @@ export class SkiffResource {
       return template.render(ctx);
     });
     const generated: WorkflowSpec = compact({
-      ...(clean(passthrough(o, new Set([...WORKFLOW_KEYS, ...CRON_KEYS]))) as WorkflowSpec),
+      ...(clean(passthrough(o, this.kind === "CronWorkflow" ? CRON_HANDLED : WORKFLOW_KEYS)) as WorkflowSpec),
       entrypoint,
       templates: renderedTemplates.length > 0 ? renderedTemplates : undefined,
       arguments: renderArgumentsInput(o.arguments),

@@ -165,8 +165,8 @@ function nodeCall(
     return {
       raw: `${w.prefix === "tasks" ? "task" : "step"} "${name}" has an inline template, which the DSL cannot write`,
     };
-  // The DSL reads every `{{tasks.x…}}`/`{{steps.x…}}` in these fields as a sibling, including Argo's own
-  // `{{steps.name}}`/`{{tasks.name}}` (the node's own name), and refuses one it does not know.
+  // The DSL reads every `{{tasks.x.…}}`/`{{steps.x.…}}` in these fields as a sibling and refuses one it does not
+  // know (a reference to a node of an enclosing template, which Argo resolves and the DSL cannot write).
   const strangers = [...referencedNodes([node.arguments, node.when, node.withParam], w.prefix)].filter(
     (other) => !w.names.has(other),
   );

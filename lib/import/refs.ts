@@ -1,4 +1,5 @@
 // Argo's `{{...}}` references in a string, turned into the DSL's typed references where they resolve.
+import { referencedNodes as nodesInText } from "../dsl/node-references";
 import { Code, escapeTemplate, isIdentifier, member, type Printable } from "./code";
 
 /** A task or step already declared in the block being written, and the outputs its template declares. */
@@ -116,15 +117,6 @@ export function renderValue(value: unknown, scope: Scope): Printable {
   return value as Printable;
 }
 
-const NODE_TAG = { tasks: /\{\{(?:tasks)\.([^.}\s]+)/g, steps: /\{\{(?:steps)\.([^.}\s]+)/g };
-
-// Inside `{{=…}}`: `tasks.x` or `tasks['x-y']`, which the DSL counts as references too.
-const EXPRESSION_TAG = /\{\{=([\s\S]*?)\}\}/g;
-const EXPRESSION_NODE = {
-  tasks: /(?<![\w$.#])tasks(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
-  steps: /(?<![\w$.#])steps(?:\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\])/g,
-};
-
 /** Names of the tasks or steps a value's strings refer to (in `{{…}}` tags and `{{=…}}` expressions). */
 export function referencedNodes(
   value: unknown,
@@ -132,12 +124,7 @@ export function referencedNodes(
   into = new Set<string>(),
 ): Set<string> {
   if (typeof value === "string") {
-    if (!value.includes("{{")) return into;
-    for (const match of value.matchAll(NODE_TAG[prefix])) into.add(match[1]);
-    for (const tag of value.matchAll(EXPRESSION_TAG)) {
-      for (const match of tag[1].matchAll(EXPRESSION_NODE[prefix]))
-        into.add(match[1] ?? match[2] ?? match[3]);
-    }
+    for (const name of nodesInText(value, prefix)) into.add(name);
   } else if (Array.isArray(value)) {
     for (const entry of value) referencedNodes(entry, prefix, into);
   } else if (typeof value === "object" && value !== null) {

@@ -12,7 +12,8 @@ const BUILDERS: Record<string, string> = {
   CronWorkflow: "cronWorkflow",
 };
 
-// CronWorkflow options the DSL reads for the cron spec even in a Workflow: as spec fields they go to `extra`.
+// CronWorkflow options the DSL reads for the cron spec even in a Workflow: as spec fields they go to `extra`
+// (`workflowMetadata` is not among them: on a Workflow the DSL passes it to the spec).
 const CRON_OPTION_NAMES = new Set([
   "schedules",
   "timezone",
@@ -23,7 +24,6 @@ const CRON_OPTION_NAMES = new Set([
   "cronSuspend",
   "stopStrategy",
   "when",
-  "workflowMetadata",
   "cronExtra",
 ]);
 const CRON_FIELDS: Record<string, string> = {

@@ -1,10 +1,12 @@
-import type { Spec } from "../argo";
+import type { CronWorkflow, Spec } from "../argo";
 import type { Diagnostic } from "../compiler/diagnostics";
 import type { SourceFiles } from "../compiler/source-files";
 import { buildFailedEvent, buildSucceededEvent } from "../events/run-events";
 import type { EventBus } from "../ports/event-bus";
 import type { PipelineStore, PipelineVersion } from "../ports/pipeline-store";
+import type { ScheduleStore } from "../ports/schedule-store";
 import { keys, type SpecStore } from "../ports/spec-store";
+import { scheduleFromCron } from "../runs/schedules/install";
 import { decodeBuildParameters } from "./build-parameters";
 import { contentHash } from "./content-hash";
 import { pipelineNameProblem, uploadEntry } from "./names";
@@ -36,6 +38,8 @@ export interface BuildServiceOptions {
   pipelines: PipelineStore;
   bus: EventBus;
   compile: Compile;
+  /** Where a CronWorkflow version installs its schedule (docs/schedules.md). Absent: schedules are not kept. */
+  schedules?: ScheduleStore;
   /** Type-check the upload during the build (a type error fails it). Default: true. */
   typecheck?: boolean;
   /** Most files one build reads. Default: 200. */
@@ -122,9 +126,11 @@ export class BuildService {
               ],
             }
           : inFolder(await this.compile(files.entry, files, key, buildParameters), entry.folder);
-    const ok = result.ok && result.spec !== undefined && result.yaml !== undefined;
-    const diagnostics: Diagnostic[] =
-      ok || result.diagnostics.some((d) => d.severity === "error")
+    const schedule = scheduleOf(entry.pipeline, result, key, this.options.now());
+    const ok = result.ok && result.spec !== undefined && result.yaml !== undefined && !schedule.problem;
+    const diagnostics: Diagnostic[] = schedule.problem
+      ? [...result.diagnostics, schedule.problem]
+      : ok || result.diagnostics.some((d) => d.severity === "error")
         ? result.diagnostics
         : [
             ...result.diagnostics,
@@ -147,6 +153,12 @@ export class BuildService {
     // Stored also when the version already existed: a retried invocation repairs a spec whose write failed.
     if (version.ok && result.yaml !== undefined) {
       await specs.put(specKey, result.yaml, { contentType: "application/yaml" });
+    }
+    // A new good version replaces the pipeline's schedule (or removes it); a failed build keeps the last good one.
+    if (version.ok && this.options.schedules) {
+      if (schedule.install)
+        await this.options.schedules.install({ ...schedule.install, version: version.version });
+      else await this.options.schedules.remove(entry.pipeline, version.version);
     }
     if (recorded.created) {
       await bus.publish([
@@ -209,6 +221,29 @@ function inFolder(result: CompileResult, folder: string | undefined): CompileRes
   // Assigned, not spread: spreading would render the compiler's lazy fields (YAML, JSON, sites).
   result.diagnostics = result.diagnostics.map((d) => (d.file ? { ...d, file: folder + d.file } : d));
   return result;
+}
+
+/** The schedule a CronWorkflow spec installs (its version filled in once recorded), or why it cannot. */
+function scheduleOf(
+  pipeline: string,
+  result: CompileResult,
+  key: string,
+  now: Date,
+): { install?: ReturnType<typeof scheduleFromCron>; problem?: Diagnostic } {
+  if (!result.ok || result.spec?.kind !== "CronWorkflow") return {};
+  try {
+    return { install: scheduleFromCron(pipeline, "", result.spec as CronWorkflow, now) };
+  } catch (error) {
+    return {
+      problem: {
+        severity: "error",
+        code: "cron.schedule",
+        message: (error as Error).message,
+        file: key,
+        path: "spec.schedules",
+      },
+    };
+  }
 }
 
 function tooLarge(error: UploadTooLargeError, key: string): CompileResult {

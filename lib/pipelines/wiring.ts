@@ -1,4 +1,5 @@
 import { DynamoPipelineStore } from "../adapters/dynamodb/pipeline-store";
+import { DynamoScheduleStore } from "../adapters/dynamodb/schedule-store";
 import { EventBridgeBus } from "../adapters/eventbridge/event-bus";
 import { s3ClientFor } from "../adapters/s3/client";
 import { S3SpecStore } from "../adapters/s3/spec-store";
@@ -11,6 +12,7 @@ export function buildServiceFromConfig(config: SkiffConfig): BuildService {
   return new BuildService({
     specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
     pipelines: new DynamoPipelineStore({ tableName: config.table }),
+    schedules: new DynamoScheduleStore({ tableName: config.table }),
     bus: new EventBridgeBus({ busName: config.eventBus }),
     // The compiler (Argo's schema validators, the sandbox) loads on the first build, not in the init phase.
     compile: async (request) => {

@@ -3,5 +3,6 @@ export { DynamoCompletionOutbox } from "./completion-outbox";
 export { ensureTable } from "./ensure-table";
 export { DynamoPipelineStore } from "./pipeline-store";
 export { DynamoRunStore, type DynamoRunStoreOptions } from "./run-store";
+export { DynamoScheduleStore } from "./schedule-store";
 export type { DynamoTableOptions } from "./table";
 export { createTableInput, INDEX, tableProperties } from "./table-definition";

@@ -14,6 +14,7 @@ import type { RunStatus } from "../../ports/run-store";
  * | step        | RUN#<runId>          | STEP#<nodeId>       |                                 |                 | TEMPLATE#<tpl> / <phase>#<t>#…   |                 |
  * | idempotency | IDEMPOTENCY#<key>    | IDEMPOTENCY         |                                 |                 |                                  |                 |
  * | outbox      | OUTBOX               | <runId>             |                                 |                 |                                  |                 |
+ * | schedule    | SCHEDULE#<pipeline>  | SCHEDULE            | SCHEDULES / <pipeline>          |                 |                                  |                 |
  *
  * `<t>` is an ISO timestamp, so descending queries list newest first.
  */
@@ -27,12 +28,15 @@ export const PIPELINES_PARTITION = "PIPELINES";
 export const ALL_RUNS_PARTITION = "RUNS";
 /** Terminal runs whose completion event is not confirmed published yet (small: entries live for seconds). */
 export const OUTBOX_PK = "OUTBOX";
+export const SK_SCHEDULE = "SCHEDULE";
+export const SCHEDULES_PARTITION = "SCHEDULES";
 
 export const pipelinePk = (name: string) => `PIPELINE#${name}`;
 export const versionSk = (n: number) => `${VERSION_PREFIX}${String(n).padStart(8, "0")}`;
 export const runPk = (runId: string) => `RUN#${runId}`;
 export const stepSk = (stepId: string) => `${STEP_PREFIX}${stepId}`;
 export const paramSk = (name: string) => `${PARAM_PREFIX}${name}`;
+export const schedulePk = (pipeline: string) => `SCHEDULE#${pipeline}`;
 export const idempotencyPk = (key: string) => `IDEMPOTENCY#${key}`;
 export const pipelineRunsPartition = (pipeline: string) => `RUNS#${pipeline}`;
 export const statusPartition = (status: RunStatus) => `STATUS#${status}`;

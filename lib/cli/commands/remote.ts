@@ -4,6 +4,7 @@ import { registerContextCommands } from "./context";
 import { registerPipelinesCommands } from "./pipelines";
 import { registerPushCommand } from "./push";
 import { registerRunsCommands } from "./runs";
+import { registerSchedulesCommands } from "./schedules";
 
 /** The commands that talk to a running Skiff, through the context picked (lib/cli/context-option.ts). */
 export function registerRemoteCommands(program: Command): void {
@@ -11,5 +12,6 @@ export function registerRemoteCommands(program: Command): void {
   registerRunsCommands(program);
   registerArtifactsCommands(program);
   registerPipelinesCommands(program);
+  registerSchedulesCommands(program);
   registerContextCommands(program);
 }

@@ -1,4 +1,5 @@
 import type { Workflow } from "../../argo";
+import { ANNOTATION_SCHEDULED_TIME } from "../../argo/cron";
 import { rfc3339 } from "./time";
 
 /** The `workflow.*` variables known at start (status, failures and duration are added for the exit handler). */
@@ -42,6 +43,9 @@ export function workflowVariables(wf: Workflow): Record<string, string> {
   g["workflow.parameters"] = json;
   for (const [k, v] of Object.entries(meta.labels ?? {})) g[`workflow.labels.${k}`] = v;
   for (const [k, v] of Object.entries(meta.annotations ?? {})) g[`workflow.annotations.${k}`] = v;
+  // Set only on a CronWorkflow's firings, from the annotation the cron controller writes (as Argo's operator).
+  const scheduled = meta.annotations?.[ANNOTATION_SCHEDULED_TIME];
+  if (scheduled !== undefined) g["workflow.scheduledTime"] = scheduled;
   g["workflow.labels.json"] = JSON.stringify(meta.labels ?? {});
   g["workflow.annotations.json"] = JSON.stringify(meta.annotations ?? {});
   return g;

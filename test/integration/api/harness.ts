@@ -5,10 +5,12 @@ import { DynamoCompletionOutbox } from "../../../lib/adapters/dynamodb/completio
 import { ensureTable } from "../../../lib/adapters/dynamodb/ensure-table";
 import { DynamoPipelineStore } from "../../../lib/adapters/dynamodb/pipeline-store";
 import { DynamoRunStore } from "../../../lib/adapters/dynamodb/run-store";
+import { DynamoScheduleStore } from "../../../lib/adapters/dynamodb/schedule-store";
 import { s3ClientFor } from "../../../lib/adapters/s3/client";
 import { S3SpecStore } from "../../../lib/adapters/s3/spec-store";
 import type { ApiDeps } from "../../../lib/api/deps";
 import { createApiHandler } from "../../../lib/api/handler";
+import { scheduleService } from "../../../lib/api/wiring";
 import { compilePipeline } from "../../../lib/compiler";
 import { defaultLimits } from "../../../lib/config";
 import { LocalEngine } from "../../../lib/engine/local";
@@ -32,6 +34,7 @@ export interface ApiStack {
   runs: DynamoRunStore;
   outbox: DynamoCompletionOutbox;
   specs: S3SpecStore;
+  schedules: DynamoScheduleStore;
   /** Uploads `pipelines/<name>.ts` and builds it (as the build function would). */
   push(name: string, source: string): Promise<void>;
   call(
@@ -68,6 +71,7 @@ export async function startApiStack(
   const runs = new DynamoRunStore({ tableName: "skiff-api-test", client: ddb });
   const outbox = new DynamoCompletionOutbox({ tableName: "skiff-api-test", client: ddb });
   const specs = new S3SpecStore({ bucket: "skiff-api-test", client: s3ClientFor({ s3PathStyle: true }) });
+  const schedules = new DynamoScheduleStore({ tableName: "skiff-api-test", client: ddb });
   const work = tempDir("engine");
   const engine = new LocalEngine({ namespace: "skiff", workDir: work.path });
   const deps: ApiDeps = {
@@ -82,8 +86,15 @@ export async function startApiStack(
       engine: { kind: "local", namespace: "skiff" },
     },
   };
+  deps.schedules = scheduleService(deps, schedules);
   const handler = createApiHandler(() => deps);
-  const builds = new BuildService({ specs, pipelines, bus: noBus, compile: (r) => compilePipeline(r) });
+  const builds = new BuildService({
+    specs,
+    pipelines,
+    schedules,
+    bus: noBus,
+    compile: (r) => compilePipeline(r),
+  });
   return {
     deps,
     engine,
@@ -91,6 +102,7 @@ export async function startApiStack(
     runs,
     outbox,
     specs,
+    schedules,
     async push(name, source) {
       await specs.put(keys.pipelineSource(name), source);
       const outcome = await builds.buildKey(keys.pipelineSource(name));

@@ -73,6 +73,11 @@ const main = steps("main", (s) => {
 });
 export default workflow({ generateName: "gate-", entrypoint: main });
 `,
+  // Suspended from the start: it fires only when triggered here.
+  nightly: `import { cronWorkflow, shell } from "skiff";
+const report = shell({ name: "report", image: "alpine", source: "echo report for {{workflow.scheduledTime}}" });
+export default cronWorkflow({ name: "nightly", schedules: ["0 3 * * *"], cronSuspend: true, entrypoint: report });
+`,
 };
 
 beforeAll(async () => {
@@ -108,6 +113,47 @@ afterAll(async () => {
   temp.remove();
 });
 
+describe("schedules through the client and the CLI", () => {
+  it("lists, resumes, suspends and triggers a cronWorkflow's schedule", { timeout: 180_000 }, async () => {
+    const listed = await skiffCli("schedules", "-o", "json");
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).items).toEqual([
+      expect.objectContaining({
+        pipeline: "nightly",
+        version: "v1",
+        schedules: ["0 3 * * *"],
+        suspended: true,
+      }),
+    ]);
+    const table = await skiffCli("schedules");
+    expect(table.stdout).toMatch(/nightly\s+v1\s+0 3 \* \* \*\s+UTC\s+suspended/);
+
+    const resumed = await skiff.schedules.resume("nightly");
+    expect(resumed).toMatchObject({
+      suspended: false,
+      nextFireTimes: [expect.stringMatching(/T03:00:00\.000Z$/)],
+    });
+    const suspended = await skiffCli("schedule", "suspend", "nightly", "-o", "json");
+    expect(JSON.parse(suspended.stdout)).toMatchObject({ suspended: true });
+
+    const triggered = await skiffCli("schedule", "trigger", "nightly", "-o", "json");
+    expect(triggered.code, triggered.stderr).toBe(0);
+    const { runId } = JSON.parse(triggered.stdout) as { runId: string };
+    const run = skiff.runs.get(runId);
+    await run.result();
+    expect(await run.describe()).toMatchObject({
+      pipeline: "nightly",
+      caller: "schedule",
+      status: "Succeeded",
+    });
+
+    expect((await skiffCli("schedule", "pause", "nightly")).code).toBe(2);
+    const missing = await skiffCli("schedule", "trigger", "greet");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/greet has no schedule/);
+  });
+});
+
 describe("a RunHandle on the embedded stack", () => {
   it("starts a run, describes it, resolves with its outputs and reads its logs", {
     timeout: 180_000,
@@ -137,6 +183,7 @@ describe("a RunHandle on the embedded stack", () => {
       "breaks",
       "gate",
       "greet",
+      "nightly",
     ]);
     expect((await skiff.pipelines.get("greet")).versions.map((v) => v.version)).toEqual(["v1"]);
     expect(await skiff.pipelines.spec("greet", "v1")).toMatch(/kind: Workflow/);

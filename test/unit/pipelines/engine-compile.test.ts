@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Workflow } from "../../../lib/argo";
+import type { CronWorkflow, Workflow } from "../../../lib/argo";
 import { compilePipeline, lintSpec, memorySourceFiles, toYaml } from "../../../lib/compiler";
 import { NOTIFIER_TEMPLATE } from "../../../lib/compiler/exit-notifier";
 import { notifierSettings } from "../../../lib/config";
@@ -27,6 +27,20 @@ describe("compileForEngine", () => {
     expect(stored.spec.onExit).toBe(NOTIFIER_TEMPLATE);
     expect(stored.spec.templates?.map((t) => t.name)).toContain(NOTIFIER_TEMPLATE);
     // The injected spec is still a valid Argo Workflow.
+    expect(lintSpec(stored).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("adds it to a CronWorkflow's workflowSpec, which its firings run", async () => {
+    const notifier = notifierSettings({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
+    const cron = readFileSync(new URL("../../../examples/cron/pipeline.ts", import.meta.url), "utf8");
+    const files = memorySourceFiles({ "pipeline.ts": cron });
+    const result = await compileForEngine(compilePipeline, toYaml, notifier)({ entry: "pipeline.ts", files });
+    expect(result.ok).toBe(true);
+    const stored = parse(result.yaml ?? "") as CronWorkflow;
+    expect(stored.kind).toBe("CronWorkflow");
+    expect(stored.spec.schedules).toEqual(["30 2 * * *"]);
+    expect(stored.spec.workflowSpec.onExit).toBe(NOTIFIER_TEMPLATE);
+    expect(stored.spec.workflowSpec.templates?.map((t) => t.name)).toContain(NOTIFIER_TEMPLATE);
     expect(lintSpec(stored).filter((d) => d.severity === "error")).toEqual([]);
   });
 

@@ -69,13 +69,17 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     expect(readdirSync(packagingTmp).filter((name) => staging.test(name))).toEqual([]);
   });
 
-  it("deploys three nodejs22.x arm64 functions, each with its own role", () => {
+  it("deploys four nodejs22.x arm64 functions; the schedule tick has the API's role, the others their own", () => {
     const functions = ofType("AWS::Lambda::Function");
     expect(functions.map(([id]) => id).sort()).toEqual([
       "ApiLambdaFunction",
       "BuildLambdaFunction",
+      "SchedulesLambdaFunction",
       "WatcherLambdaFunction",
     ]);
+    expect(resources.SchedulesLambdaFunction.Properties.Role).toEqual(
+      resources.ApiLambdaFunction.Properties.Role,
+    );
     const roles = new Set<string>();
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe("nodejs22.x");
@@ -144,7 +148,7 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     }
   });
 
-  it("creates the Skiff bus, a rule sending engine status changes to the watcher, and the sweep schedule", () => {
+  it("creates the Skiff bus, a rule sending engine status changes to the watcher, the sweep and the schedule tick", () => {
     expect(ofType("AWS::Events::EventBus").map(([, r]) => r.Properties.Name)).toEqual(["skiff-dev"]);
     const rules = ofType("AWS::Events::Rule").map(([, r]) => r.Properties);
     const onBus = rules.find((r) => r.EventBusName === "skiff-dev");
@@ -160,9 +164,12 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
       MaximumRetryAttempts: 185,
       MaximumEventAgeInSeconds: 86400,
     });
-    const schedule = rules.find((r) => r.ScheduleExpression);
-    expect(schedule?.ScheduleExpression).toBe("rate(1 minute)");
-    expect(schedule?.Targets[0].Arn).toEqual({ "Fn::GetAtt": ["WatcherLambdaFunction", "Arn"] });
+    const schedules = rules.filter((r) => r.ScheduleExpression);
+    expect(schedules.map((r) => r.ScheduleExpression)).toEqual(["rate(1 minute)", "rate(1 minute)"]);
+    expect(schedules.map((r) => r.Targets[0].Arn["Fn::GetAtt"][0]).sort()).toEqual([
+      "SchedulesLambdaFunction",
+      "WatcherLambdaFunction",
+    ]);
   });
 
   it("creates the table from lib/adapters/dynamodb/table.json with point-in-time recovery", () => {

@@ -141,5 +141,7 @@ export function fixtureHandlers(calls: Calls): Handlers {
     build: build as Handlers[string],
     api: pipeline as Handlers[string],
     watcher: watcher as Handlers[string],
+    // The schedule tick is serverless.yml's too; these tests fire no CronWorkflow.
+    schedules: (async () => []) as Handlers[string],
   };
 }
