@@ -60,6 +60,11 @@ export type ClusterSettings =
 
 export interface EngineSettings {
   kind: "local" | "argo";
+  /**
+   * SKIFF_NAMESPACES: other namespaces a spec's `metadata.namespace` may name (comma-separated); `namespace`
+   * is always allowed. Anything else is refused at build and at submit (lib/compiler/lint/namespaces.ts).
+   */
+  namespaces?: string[];
   /** Kubernetes namespace of the workflows (also the local engine's namespace). */
   namespace: string;
   /** EKS cluster name (argo engine). */
@@ -117,6 +122,13 @@ export interface SkiffConfig {
   limits: Limits;
   /** True when an endpoint override points the S3 client at a local server (path-style addressing). */
   s3PathStyle: boolean;
+  /**
+   * How `GET /runs/{runId}/steps/{stepId}/artifacts/{name}` answers (SKIFF_ARTIFACT_DOWNLOAD): `presigned`, a
+   * short-lived presigned S3 URL (the default on AWS: the bytes never pass through Lambda's 6 MB response), or
+   * `bytes`, the object itself (the default when S3 is a local server, whose URLs the caller may not reach).
+   * SKIFF_ARTIFACT_URL_TTL_SECONDS: how long a presigned URL lives, default 300.
+   */
+  artifacts: { download: "presigned" | "bytes"; urlTtlSeconds: number };
   /**
    * Which Kubernetes service accounts specs may run as (SKIFF_SERVICE_ACCOUNTS, comma-separated; default only
    * `default`), and the exit notifier's (SKIFF_NOTIFIER_SERVICE_ACCOUNT, default `skiff-notifier`), which no
@@ -287,6 +299,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
     engine: {
       kind: e.SKIFF_ENGINE,
       namespace: e.SKIFF_NAMESPACE,
+      namespaces: [
+        ...new Set([
+          e.SKIFF_NAMESPACE,
+          ...(env.SKIFF_NAMESPACES ?? "")
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean),
+        ]),
+      ],
       eksCluster: e.SKIFF_EKS_CLUSTER,
       controllerInstanceId: e.SKIFF_CONTROLLER_INSTANCE_ID,
       argoServerUrl: e.ARGO_SERVER_URL,
@@ -317,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
         : Boolean(e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL),
     typecheck: e.SKIFF_TYPECHECK === "true",
     serviceAccounts: serviceAccounts(env),
+    artifacts: artifactSettings(env),
   };
 }
 
@@ -328,6 +350,18 @@ export function buildTimeoutMs(env: NodeJS.ProcessEnv = process.env): number | u
   const parsed = envSchema.shape.SKIFF_BUILD_TIMEOUT_MS.safeParse(env.SKIFF_BUILD_TIMEOUT_MS);
   if (!parsed.success) throw new ConfigError(`SKIFF_BUILD_TIMEOUT_MS: ${formatIssues(parsed.error)}`);
   return parsed.data;
+}
+
+function artifactSettings(env: NodeJS.ProcessEnv): SkiffConfig["artifacts"] {
+  const mode = env.SKIFF_ARTIFACT_DOWNLOAD || undefined;
+  if (mode !== undefined && mode !== "presigned" && mode !== "bytes") {
+    throw new ConfigError(`SKIFF_ARTIFACT_DOWNLOAD must be "presigned" or "bytes", got "${mode}"`);
+  }
+  const localS3 = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+  return {
+    download: mode ?? (localS3 ? "bytes" : "presigned"),
+    urlTtlSeconds: positiveNumber(env, "SKIFF_ARTIFACT_URL_TTL_SECONDS", "seconds") ?? 300,
+  };
 }
 
 /** An optional positive number (blank is unset), named with its unit when it is not one. */

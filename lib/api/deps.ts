@@ -1,5 +1,6 @@
 import type { ServiceAccountPolicy } from "../compiler/lint/service-accounts";
 import type { SkiffConfig } from "../config";
+import type { ArtifactReader } from "../ports/artifact-reader";
 import type { Engine } from "../ports/engine";
 import type { PipelineStore } from "../ports/pipeline-store";
 import type { RunStore } from "../ports/run-store";
@@ -12,9 +13,12 @@ export interface ApiDeps {
   runs: RunStore;
   specs: SpecStore;
   engine: Engine;
+  /** Artifact downloads; without it the artifact route answers 501. */
+  artifacts?: ArtifactReader;
   /** CronWorkflow pipelines' schedules (the `/schedules` routes); absent: those routes answer 501. */
   schedules?: ScheduleService;
-  config: Pick<SkiffConfig, "limits" | "profiles" | "overrides" | "engine">;
+  config: Pick<SkiffConfig, "limits" | "profiles" | "overrides" | "engine"> &
+    Partial<Pick<SkiffConfig, "bucket">>;
   /** Which service accounts a spec may run as (checked at submit). Default: only the default account. */
   serviceAccounts?: ServiceAccountPolicy;
   /** New run ids. Default: lower-case ULIDs (valid Kubernetes label values). */

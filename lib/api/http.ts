@@ -23,6 +23,8 @@ export interface ApiResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** The body is base64 of binary bytes (API Gateway decodes it for the caller). */
+  isBase64Encoded?: boolean;
 }
 
 export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
@@ -64,7 +66,12 @@ function callerOf(event: APIGatewayProxyEventV2): string | undefined {
 }
 
 export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  return {
+    statusCode: response.statusCode,
+    headers: response.headers,
+    body: response.body,
+    ...(response.isBase64Encoded ? { isBase64Encoded: true } : {}),
+  };
 }
 
 // The router matches raw paths; API Gateway decodes path parameters, so both decoded and raw input work.

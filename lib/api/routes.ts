@@ -1,3 +1,4 @@
+import { getArtifact } from "./artifacts";
 import type { ApiDeps } from "./deps";
 import type { ApiRequest, ApiResponse } from "./http";
 import { getPipeline, getSpec, listPipelines } from "./pipelines";
@@ -22,6 +23,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: "GET", path: "/runs", handle: listRuns },
   { method: "GET", path: "/runs/{runId}", handle: getRun },
   { method: "GET", path: "/runs/{runId}/steps/{stepId}/logs", handle: getStepLogs },
+  { method: "GET", path: "/runs/{runId}/steps/{stepId}/artifacts/{name}", handle: getArtifact },
   { method: "POST", path: "/runs/{runId}/stop", handle: (d, r) => runAction(d, r, "stop") },
   { method: "POST", path: "/runs/{runId}/terminate", handle: (d, r) => runAction(d, r, "terminate") },
   { method: "POST", path: "/runs/{runId}/retry", handle: (d, r) => runAction(d, r, "retry") },

@@ -2,6 +2,7 @@ import { ulid } from "ulid";
 import { parse as parseYaml } from "yaml";
 import type { CronWorkflow, Workflow } from "../argo";
 import { workflowFromCron } from "../argo/cron";
+import { namespacePolicy } from "../compiler/lint/namespaces";
 import { WorkflowNotFoundError, WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import type { LogLine, WorkflowRef } from "../ports/engine";
@@ -10,6 +11,7 @@ import type { RunRecord, RunStatus, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 import { isTerminal } from "../runs/status";
 import { snapshotOf } from "../runs/workflow-mapping";
+import { archivedStepLogs } from "./archived-logs";
 import type { ApiDeps } from "./deps";
 import { ApiError, badRequest, conflict, type ErrorDetail, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
@@ -18,7 +20,7 @@ import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
 import { idempotencyKeyHeader, parseRunRequest, type RunRequest, resolveParameters } from "./run-request";
-import { checkSpecServiceAccounts } from "./submit-check";
+import { checkSpecNamespace, checkSpecServiceAccounts } from "./submit-check";
 
 const RUN_STATUSES: RunStatus[] = [
   "Pending",
@@ -120,6 +122,7 @@ export async function startRun(
     policy: deps.config.overrides,
   });
   checkSpecServiceAccounts(spec, deps.serviceAccounts);
+  const namespace = checkSpecNamespace(spec, namespacePolicy(deps.config.engine));
 
   const candidate: RunRecord = {
     runId: (deps.newRunId ?? newRunId)(),
@@ -127,7 +130,7 @@ export async function startRun(
     version: versionName,
     status: "Pending",
     parameters,
-    engine: { kind: deps.engine.kind, namespace: deps.config.engine.namespace },
+    engine: { kind: deps.engine.kind, namespace },
     createdAt: now.toISOString(),
     ...(body.caller ? { caller: body.caller } : {}),
     ...(idempotencyKey ? { idempotencyKey } : {}),
@@ -158,6 +161,7 @@ export async function startRun(
       runId: run.runId,
       parameters: supplied,
       labels: { [LABEL_PIPELINE]: name, [LABEL_VERSION]: versionName },
+      namespace,
     });
   } catch (error) {
     // Refused: the engine created nothing, so the request leaves nothing either (422 follows). Any other
@@ -181,7 +185,7 @@ export async function startRun(
     startedAt: submitted.status?.startedAt ?? undefined,
     engine: {
       kind: deps.engine.kind,
-      namespace: submitted.metadata?.namespace ?? deps.config.engine.namespace,
+      namespace: submitted.metadata?.namespace ?? namespace,
       workflowName: submitted.metadata?.name,
       uid: submitted.metadata?.uid,
     },
@@ -261,8 +265,13 @@ export async function getRun(deps: ApiDeps, request: ApiRequest): Promise<ApiRes
   const runId = runIdParam(request);
   const run = await deps.runs.getRun(runId);
   if (!run) throw notFound(`run ${runId} does not exist`);
-  const steps = (await liveSteps(deps, run)) ?? (await deps.runs.listSteps(runId));
+  const steps = await stepsOfRun(deps, run);
   return json(200, { ...run, steps, links: runLinks(run) });
+}
+
+/** A run's steps: live from the engine while it is active, as recorded once it finished. */
+export async function stepsOfRun(deps: ApiDeps, run: RunRecord): Promise<StepRecord[]> {
+  return (await liveSteps(deps, run)) ?? (await deps.runs.listSteps(run.runId));
 }
 
 /**
@@ -385,6 +394,9 @@ export async function getStepLogs(deps: ApiDeps, request: ApiRequest): Promise<A
     const stored = await deps.specs.get(keys.stepLog(run.runId, stepId));
     if (stored) lines = parseLogFile(stored.body, stepId);
   }
+  // On Argo, once the pods or the workflow are gone: the log Argo archived in the Skiff bucket.
+  if (lines === undefined || lines.length === 0)
+    lines = (await archivedStepLogs(deps, run.runId, stepId)) ?? lines;
   if (lines === undefined) throw notFound(`no logs for step ${stepId} of run ${run.runId}`);
   return json(200, {
     runId: run.runId,

@@ -2,6 +2,7 @@
 // lint applies (lib/compiler/lint/service-accounts.ts), again, because the spec may have been built under an
 // older allow-list, and overrides and profiles change it after the build.
 import type { Workflow } from "../argo";
+import { type NamespacePolicy, namespaceFor, namespaceViolation } from "../compiler/lint/namespaces";
 import {
   type ServiceAccountPolicy,
   serviceAccountPolicy,
@@ -21,4 +22,15 @@ export function checkSpecServiceAccounts(spec: Workflow, policy: ServiceAccountP
     "the pipeline's spec names a service account this deployment does not allow",
     violations.map((v) => ({ field: v.path, message: v.message, code: v.code })),
   );
+}
+
+/** The one namespace rule (lib/compiler/lint/namespaces.ts) at submit: the namespace to run in, or a 422. */
+export function checkSpecNamespace(spec: Workflow, policy: NamespacePolicy): string {
+  const violation = namespaceViolation(spec, policy);
+  if (violation) {
+    throw unprocessable("the pipeline's spec names a namespace this deployment does not allow", [
+      { field: violation.path, message: violation.message, code: violation.code },
+    ]);
+  }
+  return namespaceFor(spec, policy);
 }

@@ -36,6 +36,16 @@ export interface LogsView {
   stepId: string;
   lines: Array<{ time: string; stream: "stdout" | "stderr"; text: string }>;
 }
+/** `GET …/artifacts/{name}` on AWS: where to fetch the artifact from, for a short time. */
+export interface ArtifactLink {
+  runId: string;
+  stepId: string;
+  name: string;
+  key: string;
+  url: string;
+  expiresAt: string;
+  size?: number;
+}
 /** Body of `POST /pipelines/{name}/runs`. */
 export interface RunRequest {
   parameters?: Record<string, string | number | boolean>;
@@ -96,6 +106,39 @@ export class ApiClient {
   }
   stepLogs(runId: string, stepId: string): Promise<LogsView> {
     return this.request("GET", `/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);
+  }
+  /**
+   * A step's artifact: a presigned URL (AWS), or its bytes (the embedded stack). `download` fetches either way.
+   */
+  artifact(runId: string, step: string, name: string): Promise<ArtifactLink | Uint8Array> {
+    return this.request(
+      "GET",
+      `/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(step)}/artifacts/${encodeURIComponent(name)}`,
+      undefined,
+      { accept: "application/json, application/octet-stream, application/gzip" },
+      { runId },
+    );
+  }
+  /** The artifact's bytes as stored (Argo's tar+gzip archive unless the artifact was stored unarchived). */
+  async downloadArtifact(runId: string, step: string, name: string): Promise<Uint8Array> {
+    const found = await this.artifact(runId, step, name);
+    if (found instanceof Uint8Array) return found;
+    let response: Response;
+    try {
+      // Presigned: no SigV4 of ours, the URL carries its own signature.
+      response = await fetch(found.url, { signal: AbortSignal.timeout(this.options.requestTimeoutMs * 10) });
+    } catch (cause) {
+      throw new UnreachableError(`cannot download artifact ${name} from S3: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    if (!response.ok) {
+      throw new SkiffClientError(
+        "download-failed",
+        `S3 answered ${response.status} for artifact ${name} of run ${runId} (the link expires at ${found.expiresAt})`,
+      );
+    }
+    return new Uint8Array(await response.arrayBuffer());
   }
   action(runId: string, action: "stop" | "terminate" | "retry" | "resubmit"): Promise<RunCreated> {
     return this.request("POST", `/runs/${encodeURIComponent(runId)}/${action}`, {}, {}, { runId });
@@ -195,6 +238,7 @@ export class ApiClient {
     const where = `the Skiff API at ${this.endpoints.apiUrl}`;
     let response: Response;
     let text: string;
+    let bytes: Uint8Array | undefined;
     try {
       response = await fetch(url, {
         method,
@@ -202,7 +246,10 @@ export class ApiClient {
         body: payload,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
-      text = await response.text();
+      if (response.ok && isBinary(response.headers.get("content-type"))) {
+        bytes = new Uint8Array(await response.arrayBuffer());
+        text = "";
+      } else text = await response.text();
     } catch (cause) {
       if (cause instanceof SkiffClientError) throw cause;
       if ((cause as Error).name === "TimeoutError") {
@@ -218,6 +265,7 @@ export class ApiClient {
         { cause },
       );
     }
+    if (bytes) return bytes as T;
     const isJson = /json/.test(response.headers.get("content-type") ?? "");
     let parsed: unknown = text;
     if (text.length > 0 && isJson) {
@@ -273,6 +321,10 @@ function errorFor(
     default:
       return new ApiClientError(status, body);
   }
+}
+
+function isBinary(contentType: string | null): boolean {
+  return /^application\/(octet-stream|gzip|x-gzip|x-tar)\b/i.test(contentType ?? "");
 }
 
 function queryString(query: Record<string, string>): string {

@@ -51,6 +51,7 @@ export function formatSteps(steps: StepRecord[]): string[] {
     lines.push(
       `${"  ".repeat(depth)}${SYMBOL[step.phase] ?? "?"} ${step.displayName || step.name}${extra ? `  ${extra}` : ""}`,
     );
+    if (step.stderrTail) lines.push(...tailLines(step.stderrTail, depth + 1));
     for (const id of step.children ?? []) {
       const child = byId.get(id);
       if (child) visit(child, depth + 1);
@@ -59,6 +60,11 @@ export function formatSteps(steps: StepRecord[]): string[] {
   for (const root of roots) visit(root, 0);
   for (const step of steps) visit(step, 0);
   return lines;
+}
+
+/** A failed step's stderr tail, indented under it and marked as quoted output. */
+function tailLines(tail: string, depth: number): string[] {
+  return tail.split("\n").map((line) => `${"  ".repeat(depth)}│ ${line}`);
 }
 
 export function formatRun(run: RunRecord & { steps?: StepRecord[] }): string {
@@ -82,10 +88,13 @@ export function formatRun(run: RunRecord & { steps?: StepRecord[] }): string {
         .join(" ")}`,
     );
   }
+  const tailsInTree = new Set((run.steps ?? []).filter((s) => s.stderrTail).map((s) => s.stepId));
   for (const failed of run.failedSteps ?? []) {
     lines.push(
       `Failed:     ${failed.name}${failed.exitCode !== undefined ? ` (exit ${failed.exitCode})` : ""}: ${failed.message ?? ""}`,
     );
+    // Shown once: under the step in the tree when the steps are listed, else here.
+    if (failed.stderrTail && !tailsInTree.has(failed.stepId)) lines.push(...tailLines(failed.stderrTail, 6));
   }
   if (run.steps && run.steps.length > 0) lines.push("", ...formatSteps(run.steps));
   return lines.join("\n");

@@ -2,10 +2,12 @@
 
 export type { ErrorBody, ErrorDetail } from "../api/error-body";
 export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
-export type { FailedStep, RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+export type { FailedStep, RunRecord, RunStatus, StepArtifact, StepRecord } from "../ports/run-store";
 export type { ScheduleView } from "../ports/schedule-store";
+export { type ArchiveEntry, isGzip, readTarGzip, unpackArtifact } from "./archive";
 export type {
   ApiClientOptions,
+  ArtifactLink,
   LogsView,
   PipelineView,
   ResumeRequest,
@@ -39,7 +41,13 @@ export {
   TimeoutError,
   UnreachableError,
 } from "./errors";
-export { type LogsOptions, RunHandle, type RunLogLine, type WaitOptions } from "./run-handle";
+export {
+  type LogsOptions,
+  RunHandle,
+  type RunLogLine,
+  type StepArtifactView,
+  type WaitOptions,
+} from "./run-handle";
 export {
   type ListRunsOptions,
   Paged,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { BUILD_PARAMETERS_METADATA, encodeBuildParameters } from "../pipelines/build-parameters";
 import { contentHash } from "../pipelines/content-hash";
 import { pipelineNameProblem, SOURCE_PREFIX } from "../pipelines/names";
 import type { PipelineVersion, UploadRef } from "../ports/pipeline-store";
@@ -21,6 +22,8 @@ export interface PushPlan {
   files: Array<{ path: string; text: string }>;
   /** The content hash the build function will compute for this upload. */
   contentHash: string;
+  /** Build parameters (`-p k=v`), carried by the entry object's metadata to the build function. */
+  buildParameters?: Record<string, string>;
 }
 
 /**
@@ -29,7 +32,11 @@ export interface PushPlan {
  * sibling imports is uploaded as `pipelines/<name>.ts`; one with siblings as `pipelines/<name>/pipeline.ts`
  * next to them. Imports outside the entry's directory cannot be uploaded and are refused.
  */
-export async function planPush(file: string, name?: string): Promise<PushPlan> {
+export async function planPush(
+  file: string,
+  name?: string,
+  buildParameters: Record<string, string> = {},
+): Promise<PushPlan> {
   const entry = resolve(file);
   const pipeline =
     name ?? (basename(entry) === "pipeline.ts" ? basename(dirname(entry)) : basename(entry, ".ts"));
@@ -56,10 +63,16 @@ export async function planPush(file: string, name?: string): Promise<PushPlan> {
     });
   }
   files.push({ path: entryPath, text: await readFile(entry, "utf8") });
+  try {
+    encodeBuildParameters(buildParameters);
+  } catch (cause) {
+    throw new PushError((cause as Error).message, { cause });
+  }
   return {
     pipeline,
     files,
-    contentHash: contentHash(Object.fromEntries(files.map((f) => [f.path, f.text]))),
+    contentHash: contentHash(Object.fromEntries(files.map((f) => [f.path, f.text])), buildParameters),
+    ...(Object.keys(buildParameters).length ? { buildParameters } : {}),
   };
 }
 
@@ -142,6 +155,8 @@ export class PipelineBucket {
   async upload(plan: PushPlan): Promise<UploadRef> {
     const { PutObjectCommand } = await import("@aws-sdk/client-s3");
     let entry: UploadRef | undefined;
+    const encoded = encodeBuildParameters(plan.buildParameters ?? {});
+    const last = plan.files.at(-1);
     try {
       for (const file of plan.files) {
         const key = SOURCE_PREFIX + file.path;
@@ -151,6 +166,8 @@ export class PipelineBucket {
             Key: key,
             Body: file.text,
             ContentType: "text/plain; charset=utf-8",
+            // The entry (uploaded last) carries them: its notification starts the build.
+            ...(encoded && file === last ? { Metadata: { [BUILD_PARAMETERS_METADATA]: encoded } } : {}),
           }),
         );
         entry = { key, etag: out.ETag, versionId: out.VersionId };

@@ -1,4 +1,8 @@
-import type { StepRecord } from "../ports/run-store";
+import type { StepArtifact, StepRecord } from "../ports/run-store";
+
+/** A step's artifact with the side it is on. */
+export type StepArtifactView = StepArtifact & { direction: "input" | "output" };
+
 import type { ApiClient, RunCreated, RunView } from "./client";
 import { NotFoundError, RunFailedError, TimeoutError } from "./errors";
 import { formatMs, isTerminalStatus, waitForRun } from "./wait";
@@ -51,6 +55,26 @@ export class RunHandle {
   /** The run as recorded, with its steps (live from the engine while it runs). */
   describe(): Promise<RunView> {
     return this.api.getRun(this.id);
+  }
+
+  /** The artifacts each step took in and produced, as recorded (a finished run's) or live (a running one's). */
+  async artifacts(step?: string): Promise<Array<StepRecord & { artifacts: StepArtifactView[] }>> {
+    const steps = await this.steps();
+    return steps
+      .filter((s) => !step || s.stepId === step || s.name === step || s.displayName === step)
+      .map((s) => ({
+        ...s,
+        artifacts: [
+          ...(s.inputArtifacts ?? []).map((a) => ({ ...a, direction: "input" as const })),
+          ...(s.outputArtifacts ?? []).map((a) => ({ ...a, direction: "output" as const })),
+        ],
+      }))
+      .filter((s) => s.artifacts.length > 0);
+  }
+
+  /** One artifact's bytes as stored (Argo's tar+gzip unless stored unarchived; see archive.ts to unpack). */
+  downloadArtifact(step: string, name: string): Promise<Uint8Array> {
+    return this.api.downloadArtifact(this.id, step, name);
   }
 
   /** The run's steps (Argo's nodes). */

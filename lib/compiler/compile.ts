@@ -4,6 +4,7 @@ import { toJson } from "./canonical";
 import { type CodeSite, type Diagnostic, errorAt, hasErrors } from "./diagnostics";
 import { lazy } from "./lazy";
 import type { SpecSites } from "./lint";
+import type { NamespacePolicy } from "./lint/namespaces";
 import type { ServiceAccountPolicy } from "./lint/service-accounts";
 import {
   type EvaluationError,
@@ -45,6 +46,8 @@ export interface CompileOptions {
   callSites?: boolean;
   /** Which service accounts the spec may name (the build function passes the deployment's). Default: any. */
   serviceAccounts?: ServiceAccountPolicy;
+  /** Which namespaces the spec may name (the build function passes the deployment's). Default: any. */
+  namespaces?: NamespacePolicy;
   /**
    * Checks of the evaluated spec against what lives outside the upload (the build function's check of shared
    * templates in the engine). Its findings carry spec paths and are placed at user code like the linter's.
@@ -142,6 +145,7 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     ...lintSpec(evaluated.spec, undefined, {
       jsonBytesAtMost: outcome.resultJson.length * 3,
       serviceAccounts: options.serviceAccounts,
+      namespaces: options.namespaces,
     }),
     ...(options.check ? await options.check(evaluated.spec) : []),
   ];

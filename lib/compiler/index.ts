@@ -4,6 +4,8 @@ export { BuildError, type CodeSite, type Diagnostic, formatDiagnostic, hasErrors
 export {
   LIMITS,
   lintSpec,
+  type NamespacePolicy,
+  namespacePolicy,
   type ServiceAccountPolicy,
   type SpecSites,
   serviceAccountPolicy,

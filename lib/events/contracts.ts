@@ -47,8 +47,14 @@ export const engineInfoSchema = z
 export const failedStepSchema = z.object({
   stepId: z.string().describe("Argo node id"),
   name: z.string().describe("The step's display name"),
-  message: z.string().optional(),
+  message: z.string().optional().describe("Argo's message for the step, at most 1 KB"),
   exitCode: z.number().int().optional(),
+  stderrTail: z
+    .string()
+    .optional()
+    .describe(
+      "The last lines of the step's stderr (its whole log on Argo), at most 20 lines and 2 KB; only for the first 5 failed steps, and dropped when the event would exceed 200 KB",
+    ),
 });
 
 export const diagnosticSchema = z.object({
@@ -121,7 +127,13 @@ export const runCompletedDetailSchema = z
     durationMs: z.number().int().nonnegative(),
     parameters: stringMap,
     outputs: stringMap,
-    failedSteps: z.array(failedStepSchema),
+    failedSteps: z.array(failedStepSchema).describe("The failed steps, at most 20 (see failedStepCount)"),
+    failedStepCount: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("How many steps failed, present only when failedSteps was cut to its bound"),
     engine: engineInfoSchema,
     caller: callerSchema,
   })

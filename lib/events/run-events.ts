@@ -12,13 +12,14 @@ import {
   runStatusChangeDetailSchema,
   SKIFF_SOURCE,
 } from "./contracts";
+import { byteLength, FAILURE_BOUNDS, failedStepsForEvent } from "./failure-detail";
 
 /** Builders of Skiff's events: each detail is checked against its contract before it can be published. */
 
 export function runCompletedDetail(run: RunRecord, now: () => Date = () => new Date()): RunCompletedDetail {
   const finishedAt = run.finishedAt ?? now().toISOString();
   const startedAt = run.startedAt ?? run.createdAt;
-  return runCompletedDetailSchema.parse({
+  const detail = runCompletedDetailSchema.parse({
     runId: run.runId,
     pipeline: run.pipeline,
     version: run.version,
@@ -29,10 +30,17 @@ export function runCompletedDetail(run: RunRecord, now: () => Date = () => new D
     durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)),
     parameters: run.parameters,
     outputs: run.outputs ?? {},
-    failedSteps: run.failedSteps ?? [],
+    ...failedStepsForEvent(run.failedSteps ?? []),
     engine: run.engine,
     caller: run.caller,
   });
+  return withinEventBound(detail);
+}
+
+/** EventBridge refuses entries over 256 KB: the stderr tails give way first, being the largest optional part. */
+function withinEventBound(detail: RunCompletedDetail): RunCompletedDetail {
+  if (byteLength(JSON.stringify(detail)) <= FAILURE_BOUNDS.eventDetailBytes) return detail;
+  return { ...detail, failedSteps: detail.failedSteps.map(({ stderrTail: _, ...step }) => step) };
 }
 
 export function runCompletedEvent(run: RunRecord, now?: () => Date): BusEvent {

@@ -8,6 +8,7 @@ import type { PipelineStore, PipelineVersion } from "../ports/pipeline-store";
 import type { ScheduleStore } from "../ports/schedule-store";
 import { keys, type SpecStore } from "../ports/spec-store";
 import { scheduleFromCron } from "../runs/schedules/install";
+import { decodeBuildParameters } from "./build-parameters";
 import { contentHash } from "./content-hash";
 import { pipelineNameProblem, uploadEntry } from "./names";
 import { declaredParameters, templateCount } from "./spec-summary";
@@ -30,6 +31,8 @@ export interface CompileRequest {
   warmTypecheck?: boolean;
   /** Wall-time limit of the pipeline's evaluation, in ms; undefined: the compiler's default. */
   timeoutMs?: number;
+  /** The upload's build parameters (`skiff push -p`), read by the pipeline as `skiff build -p` gives them. */
+  buildParameters?: Record<string, string>;
   /** Checks of the evaluated spec against the engine (shared templates), placed like the linter's findings. */
   check?: (spec: Spec) => Promise<Diagnostic[]>;
 }
@@ -126,10 +129,19 @@ export class BuildService {
     });
     if (entrySource === undefined) return { kind: "skipped", key, reason: "the object no longer exists" };
 
+    const decoded = decodeBuildParameters(files.metadata);
+    const buildParameters = "parameters" in decoded ? decoded.parameters : {};
     const result =
       entrySource instanceof UploadTooLargeError
         ? tooLarge(entrySource, key)
-        : inFolder(await this.compile(files.entry, files, key), entry.folder);
+        : "error" in decoded
+          ? {
+              ok: false,
+              diagnostics: [
+                { severity: "error" as const, code: "build.parameters", message: decoded.error, file: key },
+              ],
+            }
+          : inFolder(await this.compile(files.entry, files, key, buildParameters), entry.folder);
     const schedule = scheduleOf(entry.pipeline, result, key, this.options.now());
     const shared = result.ok ? sharedTemplateOf(result.spec) : undefined;
     const sharedProblem =
@@ -152,7 +164,8 @@ export class BuildService {
       : undefined;
     const recorded = await pipelines.recordVersion({
       pipeline: entry.pipeline,
-      contentHash: contentHash(files.files),
+      contentHash: contentHash(files.files, buildParameters),
+      ...(Object.keys(buildParameters).length ? { buildParameters } : {}),
       sourceSize: Object.values(files.files).reduce((n, text) => n + Buffer.byteLength(text, "utf8"), 0),
       ok,
       parameters: ok && result.spec ? declaredParameters(result.spec) : [],
@@ -210,7 +223,12 @@ export class BuildService {
     return { kind: "built", key, version, created: recorded.created };
   }
 
-  private async compile(entry: string, files: SourceFiles, key: string): Promise<CompileResult> {
+  private async compile(
+    entry: string,
+    files: SourceFiles,
+    key: string,
+    buildParameters: Record<string, string>,
+  ): Promise<CompileResult> {
     try {
       const { typecheck, buildTimeoutMs, templates } = this.options;
       return await this.options.compile({
@@ -218,6 +236,7 @@ export class BuildService {
         files,
         typecheck,
         warmTypecheck: true,
+        ...(Object.keys(buildParameters).length ? { buildParameters } : {}),
         ...(templates ? { check: (spec: Spec) => checkTemplateReferences(templates, spec) } : {}),
         ...(buildTimeoutMs === undefined ? {} : { timeoutMs: buildTimeoutMs }),
       });

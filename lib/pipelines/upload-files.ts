@@ -30,6 +30,8 @@ export interface RecordingSourceFiles extends SourceFiles {
   readonly files: Record<string, string>;
   /** The entry object as read (its key, ETag and S3 version), once it has been read. */
   readonly upload: UploadRef | undefined;
+  /** The entry object's S3 user metadata, once it has been read (build parameters travel there). */
+  readonly metadata: Record<string, string> | undefined;
 }
 
 // A path segment the bucket could read differently from the compiler: encodings, escapes, control characters.
@@ -51,12 +53,16 @@ export function uploadFiles(
   let bytes = 0;
   const reads = new Map<string, Promise<string | undefined>>();
   let entryObject: UploadRef | undefined;
+  let entryMetadata: Record<string, string> | undefined;
   const fetchFile = async (name: string): Promise<string | undefined> => {
     const key = SOURCE_PREFIX + name;
     const isEntry = name === upload.entry;
     const object = await store.get(key, isEntry && entryVersionId ? { versionId: entryVersionId } : {});
     if (object === undefined) return undefined;
-    if (isEntry) entryObject = { key, etag: object.etag, versionId: object.versionId };
+    if (isEntry) {
+      entryObject = { key, etag: object.etag, versionId: object.versionId };
+      entryMetadata = object.metadata;
+    }
     bytes += Buffer.byteLength(object.body, "utf8");
     if (Object.keys(files).length + 1 > limits.maxFiles) {
       throw new UploadTooLargeError(`the pipeline reads more than ${limits.maxFiles} files`);
@@ -72,6 +78,9 @@ export function uploadFiles(
     files,
     get upload() {
       return entryObject;
+    },
+    get metadata() {
+      return entryMetadata;
     },
     read(path) {
       if (path.startsWith("/") || SUSPECT.test(path)) return Promise.resolve(undefined);

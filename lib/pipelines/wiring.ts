@@ -27,6 +27,7 @@ export function buildServiceFromConfig(config: SkiffConfig): BuildService {
         build.compilePipeline({
           ...r,
           serviceAccounts,
+          namespaces: build.namespacePolicy(config.engine),
           ...(timeoutMs === undefined ? {} : { limits: { timeoutMs } }),
         });
       return compileForEngine(compile, build.toYaml, notifier)(rest);

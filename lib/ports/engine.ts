@@ -69,6 +69,8 @@ export interface LogOptions {
   nodeId?: string;
   /** Keep streaming until the step (or workflow) finishes. */
   follow?: boolean;
+  /** Only the last n lines of each step (Kubernetes' `tailLines`); not with `follow`. */
+  tailLines?: number;
   signal?: AbortSignal;
 }
 

@@ -39,6 +39,8 @@ export interface PipelineVersion {
    * `skiff push` finds the version its own upload produced by it. Absent on versions recorded before.
    */
   upload?: UploadRef;
+  /** The build parameters the upload carried (`skiff push -p`, or its S3 metadata); absent when none. */
+  buildParameters?: Record<string, string>;
 }
 
 export interface PipelineStore {

@@ -25,8 +25,24 @@ export interface EngineInfo {
 export interface FailedStep {
   stepId: string;
   name: string;
+  /** Argo's node message, at most 1 KB (lib/events/failure-detail.ts). */
   message?: string;
   exitCode?: number;
+  /** The last lines of the step's stderr (its whole log on Argo, which merges streams), at most 20 lines / 2 KB. */
+  stderrTail?: string;
+}
+
+/** An artifact a step took in or produced, as Argo recorded it on the node. */
+export interface StepArtifact {
+  name: string;
+  /** The object's key in the artifact repository (S3), when it was stored there. */
+  key?: string;
+  /** Set only when the artifact names a bucket of its own (the repository's bucket otherwise). */
+  bucket?: string;
+  /** Bytes stored, when the engine knows. */
+  size?: number;
+  /** Argo's `path` inside the container. */
+  path?: string;
 }
 
 export interface RunRecord {
@@ -68,6 +84,10 @@ export interface StepRecord {
   finishedAt?: string;
   inputs?: Record<string, string>;
   outputs?: Record<string, string>;
+  inputArtifacts?: StepArtifact[];
+  outputArtifacts?: StepArtifact[];
+  /** Failed steps only: see `FailedStep.stderrTail`. */
+  stderrTail?: string;
   boundaryId?: string;
   children?: string[];
 }

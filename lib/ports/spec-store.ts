@@ -5,6 +5,8 @@ export interface StoredObject {
   /** S3 object version, when the bucket is versioned. */
   versionId?: string;
   lastModified?: Date;
+  /** The object's user metadata (`x-amz-meta-*`), names lower-cased as S3 keeps them. */
+  metadata?: Record<string, string>;
 }
 
 export interface SpecStore {

@@ -8,7 +8,9 @@ import type { CompletionOutbox } from "../ports/completion-outbox";
 import type { Engine, WorkflowRef } from "../ports/engine";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
+import type { SpecStore } from "../ports/spec-store";
 import { RunNotFoundError } from "./errors";
+import { withStderrTails } from "./failure-tails";
 import { isTerminal } from "./status";
 import { type RunSnapshot, snapshotOf } from "./workflow-mapping";
 
@@ -27,6 +29,8 @@ export interface WatcherOptions {
   concurrency?: number;
   /** Page size of the sweep's listings. Default: 100. */
   pageSize?: number;
+  /** How long reading one failed step's log tail may take before the run is recorded without it. Default: 5 s. */
+  logTailTimeoutMs?: number;
   /** Clock. Default: `() => new Date()`. */
   now?: () => Date;
 }
@@ -36,6 +40,7 @@ const defaults = {
   completionGraceMs: 60_000,
   concurrency: 8,
   pageSize: 100,
+  logTailTimeoutMs: 5_000,
   now: () => new Date(),
 };
 
@@ -44,6 +49,8 @@ export interface WatcherDeps {
   outbox: CompletionOutbox;
   engine: Engine;
   bus: EventBus;
+  /** The Skiff bucket: a failed step's archived log when its pod's log is gone (Argo's `archiveLogs`). */
+  specs?: SpecStore;
 }
 
 export type ReconcileAction =
@@ -210,13 +217,34 @@ export class Watcher {
     return this.apply(runId, workflow, action);
   }
 
-  private apply(runId: string, workflow: Workflow, action: ReconcileAction): Promise<ReconcileOutcome> {
+  private async apply(runId: string, workflow: Workflow, action: ReconcileAction): Promise<ReconcileOutcome> {
     const snapshot = snapshotOf(workflow, runId, this.deps.engine.kind);
     const verdict = unstartedVerdict(workflow, this.options.now(), this.options.noStatusTimeoutMs);
     const update: StatusUpdate = verdict
       ? { ...snapshot, status: "Error", message: verdict.message }
       : snapshot;
-    return this.write(update, action);
+    return this.write(await this.withTails(update, workflow), action);
+  }
+
+  /**
+   * A final snapshot with failed steps gets their stderr tails. The logs are read only when this write can
+   * still be the final one (the run is not terminal, or this is a retry's new attempt), so duplicate events of
+   * a finished run cost no log reads.
+   */
+  private async withTails(update: StatusUpdate, workflow: Workflow): Promise<StatusUpdate> {
+    if (!isTerminal(update.status) || !update.failedSteps?.length) return update;
+    const stored = await this.deps.runs.getRun(update.runId);
+    if (stored && isTerminal(stored.status) && !isLaterAttempt(stored, update.startedAt)) return update;
+    const ref = {
+      namespace: workflow.metadata.namespace ?? update.engine?.namespace ?? "default",
+      name: workflow.metadata.name ?? "",
+      uid: workflow.metadata.uid,
+    };
+    const { specs } = this.deps;
+    return withStderrTails(this.deps.engine, ref, update, {
+      timeoutMs: this.options.logTailTimeoutMs,
+      ...(specs ? { readArchive: async (key: string) => (await specs.get(key))?.body } : {}),
+    });
   }
 
   /** No workflow: never created, deleted, or garbage-collected before the final status was recorded. */

@@ -2,6 +2,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoCompletionOutbox } from "../adapters/dynamodb/completion-outbox";
 import { DynamoRunStore } from "../adapters/dynamodb/run-store";
 import { EventBridgeBus } from "../adapters/eventbridge/event-bus";
+import { s3ClientFor } from "../adapters/s3/client";
+import { S3SpecStore } from "../adapters/s3/spec-store";
 import type { SkiffConfig } from "../config";
 import { Watcher } from "./watcher";
 
@@ -19,6 +21,7 @@ export async function watcherFromConfig(config: SkiffConfig): Promise<Watcher> {
       outbox: new DynamoCompletionOutbox(table),
       bus: new EventBridgeBus({ busName: config.eventBus }),
       engine: createEngine(config.engine),
+      specs: new S3SpecStore({ bucket: config.bucket, client: s3ClientFor(config) }),
     },
     { noStatusTimeoutMs: config.limits.noStatusTimeoutMs },
   );

@@ -1,8 +1,9 @@
 import * as zlib from "node:zlib";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import type { NodeStatus, Outputs, Parameter, Workflow } from "../argo";
+import type { Artifact, NodeStatus, Outputs, Parameter, Workflow } from "../argo";
+import { boundedMessage } from "../events/failure-detail";
 import type { EngineKind } from "../ports/engine";
-import type { EngineInfo, FailedStep, RunStatus, StepRecord } from "../ports/run-store";
+import type { EngineInfo, FailedStep, RunStatus, StepArtifact, StepRecord } from "../ports/run-store";
 import { RunStoreError } from "./errors";
 
 /** What the engine says about one run, in Skiff's terms: the input of `RunStore.applyStatus`. */
@@ -85,6 +86,25 @@ function exitCodeOf(node: NodeStatus): number | undefined {
   return Number.isInteger(code) ? code : undefined;
 }
 
+/**
+ * A node's artifacts as the run records them. `key` is the S3 key Argo (or the local engine) wrote, completed
+ * with the repository's key format only when the node names one; Argo keeps no size on the node, so `size`
+ * is set only by an engine that knows it.
+ */
+export function artifactsOf(artifacts: Artifact[] | undefined): StepArtifact[] | undefined {
+  const out = (artifacts ?? []).map((a) => {
+    const size = (a as Artifact & { size?: unknown }).size;
+    return {
+      name: a.name,
+      ...(a.s3?.key ? { key: a.s3.key } : {}),
+      ...(a.s3?.bucket ? { bucket: a.s3.bucket } : {}),
+      ...(typeof size === "number" ? { size } : {}),
+      ...(a.path ? { path: a.path } : {}),
+    };
+  });
+  return out.length ? out : undefined;
+}
+
 export function stepOf(runId: string, node: NodeStatus): StepRecord {
   return {
     runId,
@@ -94,12 +114,14 @@ export function stepOf(runId: string, node: NodeStatus): StepRecord {
     type: node.type,
     templateName: node.templateName ?? node.templateRef?.template,
     phase: node.phase || "Pending",
-    message: node.message || undefined,
+    message: boundedMessage(node.message),
     exitCode: exitCodeOf(node),
     startedAt: node.startedAt || undefined,
     finishedAt: node.finishedAt || undefined,
     inputs: parameterMap(node.inputs?.parameters),
     outputs: outputMap(node.outputs),
+    inputArtifacts: artifactsOf(node.inputs?.artifacts),
+    outputArtifacts: artifactsOf(node.outputs?.artifacts),
     boundaryId: node.boundaryID,
     children: node.children?.length ? node.children : undefined,
   };
@@ -127,7 +149,7 @@ export function failedStepsOf(nodes: Record<string, NodeStatus>): FailedStep[] {
     .map((n) => ({
       stepId: n.id,
       name: n.displayName ?? n.name,
-      message: n.message || undefined,
+      message: boundedMessage(n.message),
       exitCode: exitCodeOf(n),
     }));
 }

@@ -37,7 +37,13 @@ export class S3SpecStore implements SpecStore {
         new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: options.versionId }),
       );
       const body = (await out.Body?.transformToString("utf8")) ?? "";
-      return { body, etag: out.ETag, versionId: out.VersionId, lastModified: out.LastModified };
+      return {
+        body,
+        etag: out.ETag,
+        versionId: out.VersionId,
+        lastModified: out.LastModified,
+        ...(out.Metadata && Object.keys(out.Metadata).length ? { metadata: out.Metadata } : {}),
+      };
     } catch (error) {
       if (isMissing(error)) return undefined;
       const version = options.versionId ? ` (version ${options.versionId})` : "";
@@ -83,7 +89,7 @@ export class S3SpecStore implements SpecStore {
   }
 }
 
-function isMissing(error: unknown): boolean {
+export function isMissing(error: unknown): boolean {
   if (error instanceof NoSuchKey) return true;
   return (
     error instanceof S3ServiceException &&

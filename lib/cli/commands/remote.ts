@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerArtifactsCommands } from "./artifacts";
 import { registerContextCommands } from "./context";
 import { registerPipelinesCommands } from "./pipelines";
 import { registerPushCommand } from "./push";
@@ -9,6 +10,7 @@ import { registerSchedulesCommands } from "./schedules";
 export function registerRemoteCommands(program: Command): void {
   registerPushCommand(program);
   registerRunsCommands(program);
+  registerArtifactsCommands(program);
   registerPipelinesCommands(program);
   registerSchedulesCommands(program);
   registerContextCommands(program);

@@ -1,9 +1,11 @@
 import { type CodeSite, type Diagnostic, errorAt } from "../diagnostics";
 import { isObject } from "./json";
+import { namespaceViolation } from "./namespaces";
 import { argoRules, type LintOptions } from "./rules";
 import { validateSchema } from "./schema";
 import { serviceAccountViolations } from "./service-accounts";
 
+export { type NamespacePolicy, namespacePolicy } from "./namespaces";
 export { LIMITS, type LintOptions, TEMPLATE_TYPES } from "./rules";
 export { type ServiceAccountPolicy, serviceAccountPolicy } from "./service-accounts";
 
@@ -35,6 +37,8 @@ export function lintSpec(
 ): Diagnostic[] {
   const diagnostics = validateSchema(spec);
   if (isObject(spec)) diagnostics.push(...argoRules(spec, options));
+  const namespace = options.namespaces ? namespaceViolation(spec, options.namespaces) : undefined;
+  if (namespace) diagnostics.push(errorAt(namespace.code, namespace.message, undefined, namespace.path));
   if (options.serviceAccounts) {
     for (const v of serviceAccountViolations(spec, options.serviceAccounts))
       diagnostics.push(errorAt(v.code, v.message, undefined, v.path));

@@ -4,6 +4,7 @@ import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
 import { checkItemFields } from "./item-fields";
 import { asArray, isObject, type Json, nameOf } from "./json";
+import type { NamespacePolicy } from "./namespaces";
 import { checkReferences } from "./references";
 import type { ServiceAccountPolicy } from "./service-accounts";
 
@@ -93,6 +94,8 @@ export interface LintOptions {
   jsonBytesAtMost?: number;
   /** The deployment's service account rule (lib/compiler/lint/service-accounts.ts). Default: not checked. */
   serviceAccounts?: ServiceAccountPolicy;
+  /** The deployment's namespace rule (lib/compiler/lint/namespaces.ts). Default: not checked. */
+  namespaces?: NamespacePolicy;
 }
 
 function checkSize(spec: Json, bytesAtMost: number | undefined, out: Diagnostic[]): void {

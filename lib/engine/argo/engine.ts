@@ -240,6 +240,7 @@ export class ArgoEngine implements Engine {
         for await (const raw of this.transport.podLog(ref.namespace, pod, {
           container: "main",
           follow,
+          ...(options.tailLines !== undefined && !follow ? { tailLines: options.tailLines } : {}),
           signal: options.signal,
         })) {
           yield parseLogLine(raw, node.id, pod);

@@ -211,6 +211,7 @@ export class KubeTransport implements WorkflowTransport {
       controller = await log.log(namespace, pod, query.container, sink, {
         follow: query.follow ?? false,
         timestamps: true,
+        ...(query.tailLines !== undefined ? { tailLines: query.tailLines } : {}),
       });
     } catch (error) {
       throw asHttpError(error, `logs of pod ${namespace}/${pod}`);

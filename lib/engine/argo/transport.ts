@@ -23,6 +23,8 @@ export interface RawWatchEvent {
 export interface PodLogQuery {
   container: string;
   follow?: boolean;
+  /** Only the last n lines (kubelet's `tailLines`). */
+  tailLines?: number;
   signal?: AbortSignal;
 }
 

@@ -421,12 +421,17 @@ export class LocalEngine implements Engine {
       if (!options.nodeId) return false;
       return isFulfilled(run.table.get(options.nodeId));
     };
-    yield* run.logs.read({
+    const lines = run.logs.read({
       ...(options.nodeId ? { nodeId: options.nodeId } : {}),
       follow: options.follow ?? false,
       ...(options.signal ? { signal: options.signal } : {}),
       isDone,
     });
+    if (options.tailLines === undefined || options.follow) {
+      yield* lines;
+      return;
+    }
+    yield* lastLinesPerNode(lines, options.tailLines);
   }
 
   async *watch(options: WatchOptions = {}): AsyncIterable<WatchEvent> {
@@ -479,4 +484,19 @@ function snapshot(run: WorkflowExecution): Workflow {
 
 function isCompletedRun(run: WorkflowExecution): boolean {
   return run.wf.metadata.labels?.[LABEL_COMPLETED] === "true";
+}
+
+/** Kubernetes' `tailLines` applies per pod: the last `n` lines of each step, in their order. */
+async function* lastLinesPerNode(lines: AsyncIterable<LogLine>, n: number): AsyncGenerator<LogLine> {
+  const byNode = new Map<string, LogLine[]>();
+  const order: LogLine[] = [];
+  for await (const line of lines) {
+    const kept = byNode.get(line.nodeId) ?? [];
+    kept.push(line);
+    if (kept.length > n) kept.shift();
+    byNode.set(line.nodeId, kept);
+    order.push(line);
+  }
+  const keep = new Set([...byNode.values()].flat());
+  for (const line of order) if (keep.has(line)) yield line;
 }

@@ -28,7 +28,7 @@ export interface Stack {
   s3Client: S3Client;
   pipelines: DynamoPipelineStore;
   /** Uploads `key` and resolves with the notification s3rver sends for it. */
-  upload(key: string, body: string): Promise<S3Event>;
+  upload(key: string, body: string, metadata?: Record<string, string>): Promise<S3Event>;
   /** Events published on the Skiff bus so far. */
   published(): EventEnvelope[];
   stop(): Promise<void>;
@@ -62,7 +62,7 @@ export async function startStack(): Promise<Stack> {
     bus,
     s3Client: client,
     pipelines: new DynamoPipelineStore({ tableName: TABLE, client: ddb }),
-    async upload(key, body) {
+    async upload(key, body, metadata) {
       const notified = new Promise<S3Event>((resolve) => {
         const listener = (event: S3Event) => {
           const record = event.Records[0];
@@ -76,7 +76,14 @@ export async function startStack(): Promise<Stack> {
         };
         s3.events.on("event", listener);
       });
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: key,
+          Body: body,
+          ...(metadata ? { Metadata: metadata } : {}),
+        }),
+      );
       return notified;
     },
     published: () => bus.router.history(BUS),

@@ -91,7 +91,7 @@ const pipeline: Workflow = {
 };
 
 /** Submits a run, feeds every change of its workflow to the watcher, and resolves once the run is terminal. */
-async function runThroughWatcher(runId: string, fail: "yes" | "no") {
+async function runThroughWatcher(runId: string, fail: "yes" | "no", spec: Workflow = pipeline) {
   const abort = new AbortController();
   const feed = (async () => {
     for await (const change of engine.watch({
@@ -118,7 +118,7 @@ async function runThroughWatcher(runId: string, fail: "yes" | "no") {
     engine: { kind: "local", namespace: "skiff" },
     createdAt: new Date().toISOString(),
   });
-  await engine.submit(pipeline, {
+  await engine.submit(spec, {
     runId,
     parameters: { fail },
     labels: { [LABEL_PIPELINE]: "etl", [LABEL_VERSION]: "v1" },
@@ -171,5 +171,48 @@ describe("watcher on the local engine", () => {
     expect((await store.queryStepsByTemplate("load", { phase: "Failed" })).items.map((s) => s.runId)).toEqual(
       ["local-fail"],
     );
+  });
+
+  it("records a failed Python step's traceback on the step, the run and the completion event", async () => {
+    const python: Workflow = {
+      ...pipeline,
+      metadata: { generateName: "py-" },
+      spec: {
+        entrypoint: "divide",
+        templates: [
+          {
+            name: "divide",
+            script: {
+              image: "python:3.12",
+              command: ["python"],
+              // stdout after the traceback's start must not push the traceback out of the tail
+              source: [
+                "import sys",
+                "for i in range(50): print('progress', i)",
+                "def ratio(a, b):",
+                "    return a / b",
+                "print('about to divide', flush=True)",
+                "ratio(1, 0)",
+              ].join("\n"),
+            },
+          },
+        ],
+      },
+    };
+    await runThroughWatcher("local-py", "yes", python);
+    const run = await store.getRun("local-py");
+    expect(run?.status).toBe("Failed");
+    const tail = run?.failedSteps?.[0]?.stderrTail ?? "";
+    expect(tail).toContain("Traceback (most recent call last)");
+    expect(tail).toContain("in ratio");
+    expect(tail.split("\n").at(-1)).toBe("ZeroDivisionError: division by zero");
+    expect(tail).not.toContain("progress");
+    const step = (await store.listSteps("local-py")).find((s) => s.type === "Pod");
+    expect(step?.stderrTail).toBe(tail);
+    const completed = received.filter(
+      (e) => e["detail-type"] === "Pipeline Run Completed" && e.detail.runId === "local-py",
+    );
+    expect(completed).toHaveLength(1);
+    expect(completed[0].detail).toMatchObject({ failedSteps: [{ stderrTail: tail }] });
   });
 });

@@ -202,7 +202,16 @@ export class FakeKubeApiServer {
     const podMatch = POD.exec(url.pathname);
     if (podMatch) {
       const [, ns, pod, log] = podMatch;
-      if (log && method === "GET") return this.log(ns, pod, url.searchParams.get("follow") === "true", res);
+      if (log && method === "GET") {
+        const tail = url.searchParams.get("tailLines");
+        return this.log(
+          ns,
+          pod,
+          url.searchParams.get("follow") === "true",
+          res,
+          tail ? Number(tail) : undefined,
+        );
+      }
       if (!log && method === "DELETE" && !this.podLogs.has(`${ns}/${pod}`) && this.podLogSource) {
         // Pods of an engine-backed controller are not tracked here; deleting one is accepted.
         this.deletedPods.push(pod);
@@ -420,12 +429,13 @@ export class FakeKubeApiServer {
     this.json(res, 200, { kind: "Status", status: "Success" });
   }
 
-  private async log(ns: string, pod: string, follow: boolean, res: ServerResponse) {
+  private async log(ns: string, pod: string, follow: boolean, res: ServerResponse, tailLines?: number) {
     const read = async () => this.podLogs.get(`${ns}/${pod}`) ?? (await this.podLogSource?.(ns, pod));
     let lines = await read();
     if (!lines) return this.status(res, 404, "NotFound", `pods "${pod}" not found`);
     res.writeHead(200, { "content-type": "text/plain", "transfer-encoding": "chunked" });
-    let sent = 0;
+    // kubelet's tailLines: the stream starts that many lines before the end.
+    let sent = tailLines !== undefined ? Math.max(0, lines.length - tailLines) : 0;
     const flush = (all: string[]) => {
       for (; sent < all.length; sent++) res.write(`${all[sent]}\n`);
     };

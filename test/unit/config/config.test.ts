@@ -11,14 +11,33 @@ describe("loadConfig", () => {
       bucket: "skiff-dev-pipelines",
       table: "skiff-dev",
       eventBus: "skiff",
-      engine: { kind: "local", namespace: "default", clusterTemplates: false },
+      engine: { kind: "local", namespace: "default", namespaces: ["default"], clusterTemplates: false },
       profiles: {},
       overrides: { envAllow: [], secrets: [] },
       limits: defaultLimits,
       s3PathStyle: false,
       typecheck: true,
       serviceAccounts: { allowed: ["default"], notifier: "skiff-notifier" },
+      artifacts: { download: "presigned", urlTtlSeconds: 300 },
     });
+  });
+
+  it("answers artifact downloads with bytes when S3 is a local server, presigned URLs otherwise", () => {
+    expect(loadConfig({ ...base, AWS_ENDPOINT_URL_S3: "http://127.0.0.1:4569" }).artifacts.download).toBe(
+      "bytes",
+    );
+    expect(
+      loadConfig({ ...base, SKIFF_ARTIFACT_DOWNLOAD: "presigned", SKIFF_ARTIFACT_URL_TTL_SECONDS: "60" })
+        .artifacts,
+    ).toEqual({ download: "presigned", urlTtlSeconds: 60 });
+    expect(() => loadConfig({ ...base, SKIFF_ARTIFACT_DOWNLOAD: "ftp" })).toThrow(/SKIFF_ARTIFACT_DOWNLOAD/);
+  });
+
+  it("allows the deployment's namespace and those SKIFF_NAMESPACES lists", () => {
+    expect(
+      loadConfig({ ...base, SKIFF_NAMESPACE: "skiff", SKIFF_NAMESPACES: " team-a, skiff ,team-b" }).engine
+        .namespaces,
+    ).toEqual(["skiff", "team-a", "team-b"]);
   });
 
   it("reads every variable", () => {

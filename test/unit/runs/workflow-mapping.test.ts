@@ -1,7 +1,7 @@
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { RunStoreError } from "../../../lib/runs/errors";
-import { failedStepsOf, nodesOf, runStatusOf, snapshotOf } from "../../../lib/runs/workflow-mapping";
+import { failedStepsOf, nodesOf, runStatusOf, snapshotOf, stepOf } from "../../../lib/runs/workflow-mapping";
 import { dagAt, node, workflow } from "./workflow-fixtures";
 
 describe("runStatusOf", () => {
@@ -111,5 +111,37 @@ describe("failedStepsOf", () => {
       { stepId: "r1-1", name: "r1-1", message: "attempt 1", exitCode: 3 },
       { stepId: "errored", name: "errored", message: "invalid" },
     ]);
+  });
+});
+
+describe("stepOf: artifacts and bounded messages", () => {
+  it("lists the node's input and output artifacts with their S3 keys", () => {
+    const step = stepOf(
+      "r1",
+      node("n1", {
+        inputs: { artifacts: [{ name: "in", path: "/tmp/in", s3: { key: "artifacts/wf/p0/out.tgz" } }] },
+        outputs: {
+          artifacts: [
+            { name: "out", path: "/tmp/out", s3: { key: "artifacts/wf/p1/out.tgz" } },
+            { name: "elsewhere", s3: { key: "x.tgz", bucket: "theirs" } },
+            { name: "inline", raw: { data: "hi" } },
+          ],
+        },
+      }),
+    );
+    expect(step.inputArtifacts).toEqual([{ name: "in", path: "/tmp/in", key: "artifacts/wf/p0/out.tgz" }]);
+    expect(step.outputArtifacts).toEqual([
+      { name: "out", path: "/tmp/out", key: "artifacts/wf/p1/out.tgz" },
+      { name: "elsewhere", key: "x.tgz", bucket: "theirs" },
+      { name: "inline" },
+    ]);
+    expect(stepOf("r1", node("n2")).outputArtifacts).toBeUndefined();
+  });
+
+  it("cuts a long node message to 1 KB on the step and on the failed-step list", () => {
+    const long = "e".repeat(5000);
+    const failed = node("n1", { phase: "Failed", message: long });
+    expect(Buffer.byteLength(stepOf("r1", failed).message ?? "")).toBeLessThanOrEqual(1024);
+    expect(Buffer.byteLength(failedStepsOf({ n1: failed })[0]?.message ?? "")).toBeLessThanOrEqual(1024);
   });
 });

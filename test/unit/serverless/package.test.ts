@@ -101,6 +101,15 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     const bucket = resources.S3BucketPipelines;
     expect(bucket.Type).toBe("AWS::S3::Bucket");
     expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: "Enabled" });
+    // Run artifacts and archived step logs expire (README, "Logs that outlive the cluster"); sources and specs stay.
+    expect(
+      bucket.Properties.LifecycleConfiguration.Rules.map(
+        (r: { Prefix: string; ExpirationInDays: number }) => [r.Prefix, r.ExpirationInDays],
+      ),
+    ).toEqual([
+      ["artifacts/", 30],
+      ["logs/", 30],
+    ]);
     expect(
       bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault,
     ).toEqual({
@@ -223,7 +232,12 @@ describe("serverless.yml → CloudFormation (no --stage: stage dev)", () => {
     expect(actions("ApiRole")).not.toContain("events:PutEvents");
     expect(actions("ApiRole")).not.toContain("s3:PutObject");
     expect(actions("WatcherRole")).toContain("events:PutEvents");
-    expect(actions("WatcherRole").some((a) => a.startsWith("s3:"))).toBe(false);
+    // The watcher only reads Argo's archived logs (a failed step's stderr tail once its pod is gone).
+    const watcherS3 = statements("WatcherRole").filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith("s3:")),
+    );
+    expect(watcherS3.map((s) => s.Action)).toEqual(["s3:GetObject"]);
+    expect(JSON.stringify(watcherS3[0]?.Resource)).toContain("/artifacts/*");
   });
 
   it("lets each function put only its own events, and only on the Skiff bus", () => {

@@ -145,7 +145,13 @@ describe("the watcher's sweep against the Argo engine", () => {
     for (const { runId } of [ok, failed, stopped, terminated, unknown])
       expect(completions(runId)).toHaveLength(1);
     expect(completions(failed.runId)[0].detail.failedSteps).toEqual([
-      expect.objectContaining({ name: "boom", message: "main: Error (exit code 3)", exitCode: 3 }),
+      expect.objectContaining({
+        name: "boom",
+        message: "main: Error (exit code 3)",
+        exitCode: 3,
+        // Read from the pod's log (Kubernetes merges its streams, so the whole log's tail).
+        stderrTail: "about-to-fail",
+      }),
     ]);
 
     // A second sweep finds nothing new to publish.
