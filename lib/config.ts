@@ -79,6 +79,11 @@ export interface EngineSettings {
   requestTimeoutMs?: number;
   /** Cluster access (argo engine); undefined when the environment names none. */
   cluster?: ClusterSettings;
+  /**
+   * Whether pushed ClusterWorkflowTemplates are installed and `clusterScope` references allowed
+   * (`SKIFF_CLUSTER_TEMPLATES`, default false: they are cluster-wide, beyond the namespace Skiff owns).
+   */
+  clusterTemplates?: boolean;
 }
 
 export interface SkiffConfig {
@@ -185,6 +190,7 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: z.string().optional(),
   SKIFF_S3_PATH_STYLE: z.enum(["true", "false"]).optional(),
   SKIFF_TYPECHECK: z.enum(["true", "false"]).default("true"),
+  SKIFF_CLUSTER_TEMPLATES: z.enum(["true", "false"]).default("false"),
   SKIFF_SERVICE_ACCOUNTS: z.string().optional(),
   SKIFF_NOTIFIER_SERVICE_ACCOUNT: z.string().optional(),
 });
@@ -308,6 +314,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SkiffConfig {
       argoServerToken: env.ARGO_TOKEN || undefined,
       requestTimeoutMs: positiveNumber(env, "SKIFF_KUBE_TIMEOUT_MS", "milliseconds"),
       cluster: clusterSettings(env),
+      clusterTemplates: e.SKIFF_CLUSTER_TEMPLATES === "true",
     },
     notifier: notifierSettings(env),
     profiles: parseProfiles(e.SKIFF_PROFILES),

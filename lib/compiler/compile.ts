@@ -48,6 +48,11 @@ export interface CompileOptions {
   serviceAccounts?: ServiceAccountPolicy;
   /** Which namespaces the spec may name (the build function passes the deployment's). Default: any. */
   namespaces?: NamespacePolicy;
+  /**
+   * Checks of the evaluated spec against what lives outside the upload (the build function's check of shared
+   * templates in the engine). Its findings carry spec paths and are placed at user code like the linter's.
+   */
+  check?: (spec: Spec) => Promise<Diagnostic[]>;
 }
 
 export interface CompileResult {
@@ -136,11 +141,14 @@ export async function compilePipeline(options: CompileOptions): Promise<CompileR
     return { ok: false, diagnostics: [...(await typeChecked), evaluated.diagnostic] };
   const { lintSpec, placeDiagnostics } = await linter;
   // The spec's JSON is the sandbox's answer: at most 3 UTF-8 bytes per UTF-16 unit of it.
-  const found = lintSpec(evaluated.spec, undefined, {
-    jsonBytesAtMost: outcome.resultJson.length * 3,
-    serviceAccounts: options.serviceAccounts,
-    namespaces: options.namespaces,
-  });
+  const found = [
+    ...lintSpec(evaluated.spec, undefined, {
+      jsonBytesAtMost: outcome.resultJson.length * 3,
+      serviceAccounts: options.serviceAccounts,
+      namespaces: options.namespaces,
+    }),
+    ...(options.check ? await options.check(evaluated.spec) : []),
+  ];
   let sites: SpecSites = {};
   if (wantSites || found.length > 0) {
     const [rawSites, map] = await Promise.all([

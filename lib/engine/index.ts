@@ -35,7 +35,12 @@ export async function resetSharedLocalEngine(): Promise<void> {
 /** The engine for a configuration: the shared local engine, or an Argo engine (connected on first use). */
 export function createEngine(config: EngineConfig): Engine {
   const { access, local, ...settings } = config;
-  if (config.kind === "local") return sharedLocalEngine({ namespace: config.namespace, ...local });
+  if (config.kind === "local")
+    return sharedLocalEngine({
+      namespace: config.namespace,
+      clusterTemplates: config.clusterTemplates,
+      ...local,
+    });
   return createArgoEngine(
     argoEngineConfig({ ...settings, namespace: settings.namespace || "default" }, access),
   );

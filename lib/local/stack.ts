@@ -325,6 +325,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       artifacts: new S3ArtifactStore({ bucket, client: s3Client }),
       // Its workflows outlive the process, as Argo's live in the cluster: the watcher finds each one's true end.
       stateDir: join(stateDir, "workflows"),
+      clusterTemplates: env.SKIFF_CLUSTER_TEMPLATES === "true",
     });
     stops.push(() => resetSharedLocalEngine());
     // The build function's warm type checker (a worker and a tsc child), if a build started it.

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import type { CronWorkflow, Spec } from "../argo";
 import type { Diagnostic } from "../compiler/diagnostics";
 import type { SourceFiles } from "../compiler/source-files";
@@ -11,6 +12,14 @@ import { decodeBuildParameters } from "./build-parameters";
 import { contentHash } from "./content-hash";
 import { pipelineNameProblem, uploadEntry } from "./names";
 import { declaredParameters, templateCount } from "./spec-summary";
+import {
+  checkTemplateReferences,
+  installProblem,
+  installTemplate,
+  retireTemplate,
+  sharedTemplateOf,
+  type TemplateEngine,
+} from "./templates";
 import { UploadTooLargeError, uploadFiles } from "./upload-files";
 
 /** What the build service needs from the compiler (lib/compiler's `compilePipeline`). */
@@ -24,6 +33,8 @@ export interface CompileRequest {
   timeoutMs?: number;
   /** The upload's build parameters (`skiff push -p`), read by the pipeline as `skiff build -p` gives them. */
   buildParameters?: Record<string, string>;
+  /** Checks of the evaluated spec against the engine (shared templates), placed like the linter's findings. */
+  check?: (spec: Spec) => Promise<Diagnostic[]>;
 }
 export interface CompileResult {
   ok: boolean;
@@ -40,6 +51,11 @@ export interface BuildServiceOptions {
   compile: Compile;
   /** Where a CronWorkflow version installs its schedule (docs/schedules.md). Absent: schedules are not kept. */
   schedules?: ScheduleStore;
+  /**
+   * The engine a WorkflowTemplate version installs its template in, and against which every build checks its
+   * templateRefs and workflowTemplateRef (docs/templates.md). Absent: templates are neither installed nor checked.
+   */
+  templates?: TemplateEngine;
   /** Type-check the upload during the build (a type error fails it). Default: true. */
   typecheck?: boolean;
   /** Most files one build reads. Default: 200. */
@@ -127,15 +143,25 @@ export class BuildService {
             }
           : inFolder(await this.compile(files.entry, files, key, buildParameters), entry.folder);
     const schedule = scheduleOf(entry.pipeline, result, key, this.options.now());
-    const ok = result.ok && result.spec !== undefined && result.yaml !== undefined && !schedule.problem;
-    const diagnostics: Diagnostic[] = schedule.problem
-      ? [...result.diagnostics, schedule.problem]
+    const shared = result.ok ? sharedTemplateOf(result.spec) : undefined;
+    const sharedProblem =
+      shared && this.options.templates
+        ? await installProblem(this.options.templates, entry.pipeline, shared, key)
+        : undefined;
+    const problem = schedule.problem ?? sharedProblem;
+    const ok = result.ok && result.spec !== undefined && result.yaml !== undefined && !problem;
+    const diagnostics: Diagnostic[] = problem
+      ? [...result.diagnostics, problem]
       : ok || result.diagnostics.some((d) => d.severity === "error")
         ? result.diagnostics
         : [
             ...result.diagnostics,
             { severity: "error", code: "build", message: "the build produced no spec", file: key },
           ];
+    // The good version before this one: a library that stops being one (or is renamed) retires its template.
+    const previousGood = this.options.templates
+      ? (await pipelines.getPipeline(entry.pipeline))?.latestGoodVersion
+      : undefined;
     const recorded = await pipelines.recordVersion({
       pipeline: entry.pipeline,
       contentHash: contentHash(files.files, buildParameters),
@@ -159,6 +185,15 @@ export class BuildService {
       if (schedule.install)
         await this.options.schedules.install({ ...schedule.install, version: version.version });
       else await this.options.schedules.remove(entry.pipeline, version.version);
+    }
+    // A good version installs its template in the engine, where templateRefs of later runs resolve.
+    if (version.ok && this.options.templates) {
+      if (shared) await installTemplate(this.options.templates, entry.pipeline, version.version, shared);
+      if (recorded.created && previousGood && previousGood !== version.version) {
+        const previous = await specs.get(keys.spec(entry.pipeline, previousGood));
+        const before = previous ? sharedTemplateOf(parseYaml(previous.body) as Spec) : undefined;
+        await retireTemplate(this.options.templates, entry.pipeline, before, shared);
+      }
     }
     if (recorded.created) {
       await bus.publish([
@@ -195,13 +230,14 @@ export class BuildService {
     buildParameters: Record<string, string>,
   ): Promise<CompileResult> {
     try {
-      const { typecheck, buildTimeoutMs } = this.options;
+      const { typecheck, buildTimeoutMs, templates } = this.options;
       return await this.options.compile({
         entry,
         files,
         typecheck,
         warmTypecheck: true,
         ...(Object.keys(buildParameters).length ? { buildParameters } : {}),
+        ...(templates ? { check: (spec: Spec) => checkTemplateReferences(templates, spec) } : {}),
         ...(buildTimeoutMs === undefined ? {} : { timeoutMs: buildTimeoutMs }),
       });
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { Workflow } from "../argo";
+import type { ClusterWorkflowTemplate, Workflow, WorkflowTemplate } from "../argo";
 
 /** The `Engine` port (ARCHITECTURE.md, "Ports and their adapters"). Both engines speak Argo's exact status format. */
 export type EngineKind = "local" | "argo";
@@ -84,6 +84,17 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
+/** The shared-template kinds an engine installs (docs/templates.md). */
+export type TemplateKind = "WorkflowTemplate" | "ClusterWorkflowTemplate";
+
+/** Identifies one installed template. */
+export interface TemplateObjectRef {
+  kind: TemplateKind;
+  name: string;
+  /** A WorkflowTemplate's namespace; defaults to the engine's. Not used for a ClusterWorkflowTemplate. */
+  namespace?: string;
+}
+
 export interface Engine {
   readonly kind: EngineKind;
   /** Creates the workflow; returns it as stored (name, uid, labels set). */
@@ -107,4 +118,16 @@ export interface Engine {
   logs(ref: WorkflowRef, options?: LogOptions): AsyncIterable<LogLine>;
   /** Emits the workflow after every change (the change feed). */
   watch(options?: WatchOptions): AsyncIterable<WatchEvent>;
+  /**
+   * Creates or replaces a WorkflowTemplate (in its namespace, the engine's by default) or a ClusterWorkflowTemplate
+   * (refused unless the deployment enables cluster templates); returns it as stored. `templateRef` and
+   * `workflowTemplateRef` of later workflows resolve against what is installed.
+   */
+  installTemplate(
+    template: WorkflowTemplate | ClusterWorkflowTemplate,
+  ): Promise<WorkflowTemplate | ClusterWorkflowTemplate>;
+  /** The installed template, or undefined. */
+  getTemplate(ref: TemplateObjectRef): Promise<WorkflowTemplate | ClusterWorkflowTemplate | undefined>;
+  /** Removes an installed template; false when there was none. */
+  deleteTemplate(ref: TemplateObjectRef): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NodeStatus, Workflow } from "../../lib/argo";
+import type { ClusterWorkflowTemplate, NodeStatus, Workflow, WorkflowTemplate } from "../../lib/argo";
 import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../../lib/engine/errors";
 import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../../lib/engine/labels";
 import type { Engine, WorkflowRef } from "../../lib/ports/engine";
@@ -426,6 +426,57 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       controller.abort();
       expect(phases.at(-1)).toBe("Succeeded");
       expect(phases).toContain("Running");
+    });
+
+    it("installs a WorkflowTemplate, replaces it with a new version, and runs a step by templateRef from it", async () => {
+      const name = `contract-shared-${randomUUID().slice(0, 8)}`;
+      const version = (word: string): WorkflowTemplate => ({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "WorkflowTemplate",
+        metadata: { name },
+        spec: { templates: [shell("say", `echo ${word}`)] },
+      });
+      const first = await engine.installTemplate(version("shared-one"));
+      expect(first).toMatchObject({ kind: "WorkflowTemplate", metadata: { name } });
+      await engine.installTemplate(version("shared-two"));
+      const stored = await engine.getTemplate({ kind: "WorkflowTemplate", name });
+      expect(stored?.spec.templates?.[0]?.container?.args).toEqual(["echo shared-two"]);
+
+      const created = await submit({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Workflow",
+        metadata: { generateName: "contract-ref-" },
+        spec: {
+          entrypoint: "main",
+          templates: [{ name: "main", steps: [[{ name: "hello", templateRef: { name, template: "say" } }]] }],
+        },
+      });
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      expect(done.status?.phase).toBe("Succeeded");
+      const hello = node(done, `${done.metadata.name}[0].hello`);
+      expect(hello).toMatchObject({
+        type: "Pod",
+        phase: "Succeeded",
+        templateRef: { name, template: "say" },
+      });
+      expect(hello?.templateName).toBeUndefined();
+      const lines: string[] = [];
+      for await (const line of engine.logs(refOf(done), { nodeId: hello?.id })) lines.push(line.text);
+      expect(lines).toContain("shared-two");
+
+      expect(await engine.deleteTemplate({ kind: "WorkflowTemplate", name })).toBe(true);
+      expect(await engine.getTemplate({ kind: "WorkflowTemplate", name })).toBeUndefined();
+      expect(await engine.deleteTemplate({ kind: "WorkflowTemplate", name })).toBe(false);
+    });
+
+    it("refuses a ClusterWorkflowTemplate unless the deployment enables them", async () => {
+      const cluster: ClusterWorkflowTemplate = {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "ClusterWorkflowTemplate",
+        metadata: { name: "contract-cluster" },
+        spec: { templates: [shell("say", "echo cluster")] },
+      };
+      await expect(engine.installTemplate(cluster)).rejects.toBeInstanceOf(WorkflowRejectedError);
     });
 
     it("answers missing workflows with undefined or WorkflowNotFoundError", async () => {

@@ -15,6 +15,8 @@ export interface ArgoEngineConfig {
   argoServerToken?: string;
   /** Per-request time limit. Default 15 s. */
   requestTimeoutMs?: number;
+  /** Install ClusterWorkflowTemplates (default false). */
+  clusterTemplates?: boolean;
 }
 
 /** The Argo engine's configuration from the engine settings of lib/config.ts; explicit `access` wins. */
@@ -26,6 +28,7 @@ export function argoEngineConfig(settings: EngineSettings, access?: ClusterAcces
     argoServerUrl: settings.argoServerUrl,
     argoServerToken: settings.argoServerToken,
     requestTimeoutMs: settings.requestTimeoutMs,
+    clusterTemplates: settings.clusterTemplates,
   };
 }
 

@@ -1,5 +1,13 @@
 import type { Workflow } from "../../argo";
-import type { ListQuery, PodLogQuery, RawWatchEvent, WorkflowPage, WorkflowTransport } from "./transport";
+import type { TemplateKind } from "../../ports/engine";
+import type {
+  ListQuery,
+  PodLogQuery,
+  RawWatchEvent,
+  TemplateObject,
+  WorkflowPage,
+  WorkflowTransport,
+} from "./transport";
 
 /**
  * A transport whose connection is made on first use (EKS needs an async DescribeCluster), then
@@ -34,6 +42,18 @@ export class DeferredTransport implements WorkflowTransport {
   }
   async replace(namespace: string, name: string, workflow: Workflow) {
     return (await this.resolve()).replace(namespace, name, workflow);
+  }
+  async getTemplate(kind: TemplateKind, namespace: string, name: string) {
+    return (await this.resolve()).getTemplate(kind, namespace, name);
+  }
+  async createTemplate(kind: TemplateKind, namespace: string, body: TemplateObject) {
+    return (await this.resolve()).createTemplate(kind, namespace, body);
+  }
+  async replaceTemplate(kind: TemplateKind, namespace: string, name: string, body: TemplateObject) {
+    return (await this.resolve()).replaceTemplate(kind, namespace, name, body);
+  }
+  async deleteTemplate(kind: TemplateKind, namespace: string, name: string) {
+    return (await this.resolve()).deleteTemplate(kind, namespace, name);
   }
   async deletePod(namespace: string, name: string) {
     return (await this.resolve()).deletePod(namespace, name);

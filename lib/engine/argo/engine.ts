@@ -13,6 +13,7 @@ import type {
   ResubmitOptions,
   RetryOptions,
   SubmitRequest,
+  TemplateObjectRef,
   WatchEvent,
   WatchOptions,
   WorkflowList,
@@ -33,7 +34,8 @@ import {
   toEngineError,
   withRetries,
 } from "./http-retry";
-import { WatchExpiredError, type WorkflowTransport } from "./transport";
+import { ArgoTemplates } from "./templates";
+import { type TemplateObject, WatchExpiredError, type WorkflowTransport } from "./transport";
 
 export interface ArgoEngineOptions {
   /** Namespace for new workflows and for list/watch. Default "default". */
@@ -48,6 +50,8 @@ export interface ArgoEngineOptions {
   watchReconnectDelayMs?: number;
   /** Clock for timestamps the engine writes (resume). Default `() => new Date()`. */
   clock?: () => Date;
+  /** Install ClusterWorkflowTemplates (a deployment's choice: they are cluster-wide). Default false. */
+  clusterTemplates?: boolean;
 }
 
 const TERMINAL = new Set(["Succeeded", "Failed", "Error"]);
@@ -61,7 +65,10 @@ export function isCompleted(wf: Workflow): boolean {
 export class ArgoEngine implements Engine {
   readonly kind = "argo" as const;
   readonly namespace: string;
-  private readonly options: Required<Omit<ArgoEngineOptions, "instanceId" | "argoServer" | "retry">> &
+  private readonly templates: ArgoTemplates;
+  private readonly options: Required<
+    Omit<ArgoEngineOptions, "instanceId" | "argoServer" | "retry" | "clusterTemplates">
+  > &
     Pick<ArgoEngineOptions, "instanceId" | "argoServer"> & { retry: RetryPolicy };
 
   constructor(
@@ -77,6 +84,23 @@ export class ArgoEngine implements Engine {
     };
     this.options = merged;
     this.namespace = merged.namespace;
+    this.templates = new ArgoTemplates(transport, {
+      namespace: merged.namespace,
+      retry: merged.retry,
+      clusterTemplates: options.clusterTemplates ?? false,
+    });
+  }
+
+  async installTemplate(template: TemplateObject): Promise<TemplateObject> {
+    return this.templates.install(template);
+  }
+
+  async getTemplate(ref: TemplateObjectRef): Promise<TemplateObject | undefined> {
+    return this.templates.get(ref);
+  }
+
+  async deleteTemplate(ref: TemplateObjectRef): Promise<boolean> {
+    return this.templates.delete(ref);
   }
 
   async submit(spec: Workflow, request: SubmitRequest): Promise<Workflow> {

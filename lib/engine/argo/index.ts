@@ -25,6 +25,7 @@ export function createArgoEngine(
   return new ArgoEngine(transport, {
     namespace: config.namespace,
     instanceId: config.instanceId,
+    clusterTemplates: config.clusterTemplates ?? false,
     ...(config.argoServerUrl
       ? {
           argoServer: new ArgoServerClient({

@@ -12,12 +12,14 @@ import {
   Watch,
 } from "@kubernetes/client-node";
 import type { Workflow } from "../../argo";
+import type { TemplateKind } from "../../ports/engine";
 import type { ClusterConnection } from "./cluster";
 import { HttpStatusError, RequestTimeoutError } from "./http-retry";
 import {
   type ListQuery,
   type PodLogQuery,
   type RawWatchEvent,
+  type TemplateObject,
   WatchExpiredError,
   type WorkflowPage,
   type WorkflowTransport,
@@ -26,6 +28,10 @@ import {
 const GROUP = "argoproj.io";
 const VERSION = "v1alpha1";
 const PLURAL = "workflows";
+const TEMPLATE_PLURALS: Readonly<Record<TemplateKind, string>> = {
+  WorkflowTemplate: "workflowtemplates",
+  ClusterWorkflowTemplate: "clusterworkflowtemplates",
+};
 
 export interface KubeTransportOptions {
   /** Per-request time limit (not for watches and followed logs). Default 15 s. */
@@ -128,6 +134,66 @@ export class KubeTransport implements WorkflowTransport {
         name,
         body: workflow,
       }),
+    );
+  }
+
+  async getTemplate(kind: TemplateKind, namespace: string, name: string): Promise<TemplateObject> {
+    const plural = TEMPLATE_PLURALS[kind];
+    return this.call(`get ${plural} ${name}`, () =>
+      kind === "ClusterWorkflowTemplate"
+        ? this.custom.getClusterCustomObject({ group: GROUP, version: VERSION, plural, name })
+        : this.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural, name }),
+    );
+  }
+
+  async createTemplate(kind: TemplateKind, namespace: string, body: TemplateObject): Promise<TemplateObject> {
+    const plural = TEMPLATE_PLURALS[kind];
+    return this.call(`create ${plural} ${body.metadata?.name ?? ""}`, () =>
+      kind === "ClusterWorkflowTemplate"
+        ? this.custom.createClusterCustomObject({ group: GROUP, version: VERSION, plural, body })
+        : this.custom.createNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural,
+            body,
+          }),
+    );
+  }
+
+  async replaceTemplate(
+    kind: TemplateKind,
+    namespace: string,
+    name: string,
+    body: TemplateObject,
+  ): Promise<TemplateObject> {
+    const plural = TEMPLATE_PLURALS[kind];
+    return this.call(`update ${plural} ${name}`, () =>
+      kind === "ClusterWorkflowTemplate"
+        ? this.custom.replaceClusterCustomObject({ group: GROUP, version: VERSION, plural, name, body })
+        : this.custom.replaceNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural,
+            name,
+            body,
+          }),
+    );
+  }
+
+  async deleteTemplate(kind: TemplateKind, namespace: string, name: string): Promise<void> {
+    const plural = TEMPLATE_PLURALS[kind];
+    await this.call(`delete ${plural} ${name}`, () =>
+      kind === "ClusterWorkflowTemplate"
+        ? this.custom.deleteClusterCustomObject({ group: GROUP, version: VERSION, plural, name })
+        : this.custom.deleteNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural,
+            name,
+          }),
     );
   }
 

@@ -1,4 +1,5 @@
-import type { Workflow } from "../../argo";
+import type { ClusterWorkflowTemplate, Workflow, WorkflowTemplate } from "../../argo";
+import type { TemplateKind } from "../../ports/engine";
 
 /** One page of workflows plus the list's resourceVersion (where a watch starts). */
 export interface WorkflowPage {
@@ -31,7 +32,7 @@ export interface PodLogQuery {
  * The few Kubernetes API calls the Argo engine makes. Errors are thrown as they come
  * (`HttpStatusError`, `RequestTimeoutError`, network errors); the engine retries and types them.
  */
-export interface WorkflowTransport {
+export interface WorkflowTransport extends TemplateTransport {
   create(namespace: string, workflow: Workflow): Promise<Workflow>;
   /** Throws `HttpStatusError` 404 when absent. */
   get(namespace: string, name: string): Promise<Workflow>;
@@ -48,6 +49,26 @@ export interface WorkflowTransport {
     namespace: string,
     query: { labelSelector?: string; resourceVersion?: string; signal?: AbortSignal },
   ): AsyncIterable<RawWatchEvent>;
+}
+
+/** A WorkflowTemplate or ClusterWorkflowTemplate as the API server stores it. */
+export type TemplateObject = WorkflowTemplate | ClusterWorkflowTemplate;
+
+/**
+ * The template calls: `workflowtemplates` in a namespace, or `clusterworkflowtemplates` (cluster-wide; the
+ * namespace is then ignored). Errors as for workflows (404 when absent, 409 on a stale resourceVersion).
+ */
+export interface TemplateTransport {
+  getTemplate(kind: TemplateKind, namespace: string, name: string): Promise<TemplateObject>;
+  createTemplate(kind: TemplateKind, namespace: string, body: TemplateObject): Promise<TemplateObject>;
+  /** Full PUT carrying `metadata.resourceVersion`. */
+  replaceTemplate(
+    kind: TemplateKind,
+    namespace: string,
+    name: string,
+    body: TemplateObject,
+  ): Promise<TemplateObject>;
+  deleteTemplate(kind: TemplateKind, namespace: string, name: string): Promise<void>;
 }
 
 /** The watch's resourceVersion is too old (410 Gone): the caller must relist. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import type { NodeStatus, Workflow } from "../../argo";
 import { decodeAnyStrings } from "../../argo/any-string";
 import { selectNodes } from "../../argo/node-field-selector";
@@ -14,6 +15,7 @@ import type {
   ResubmitOptions,
   RetryOptions,
   SubmitRequest,
+  TemplateObjectRef,
   WatchEvent,
   WatchOptions,
   WorkflowList,
@@ -27,6 +29,7 @@ import { type RunEnvironment, TemplateError, WorkflowExecution } from "./operato
 import { type LocalEngineOptions, type ResolvedOptions, resolveOptions } from "./options";
 import { type LabelRequirement, LabelSelectorError, matchesLabels, parseLabelSelector } from "./selector";
 import { LockManager, Semaphore } from "./semaphore";
+import { type StoredTemplate, TemplateRegistry } from "./templates";
 import { assertRunnableLocally } from "./validate";
 
 /**
@@ -73,11 +76,18 @@ export class LocalEngine implements Engine {
   private flushScheduled = false;
   /** Where workflows outlive this engine (the `stateDir` option). */
   private readonly journal: WorkflowJournal | undefined;
+  /** The installed WorkflowTemplates and ClusterWorkflowTemplates. */
+  private readonly templates: TemplateRegistry;
   /** Runs whose completed state the journal holds. */
   private readonly journaled = new WeakSet<WorkflowExecution>();
 
   constructor(options: LocalEngineOptions = {}) {
     this.options = resolveOptions(options);
+    const { stateDir } = this.options;
+    this.templates = new TemplateRegistry(
+      this.options.clusterTemplates,
+      stateDir ? join(stateDir, "templates.json") : undefined,
+    );
     this.env = {
       options: this.options,
       locks: new LockManager(),
@@ -154,6 +164,18 @@ export class LocalEngine implements Engine {
     for (const w of this.watchers) w({ type, object });
   }
 
+  async installTemplate(template: StoredTemplate): Promise<StoredTemplate> {
+    return this.templates.install(template, template.metadata?.namespace ?? this.options.namespace);
+  }
+
+  async getTemplate(ref: TemplateObjectRef): Promise<StoredTemplate | undefined> {
+    return this.templates.get(ref, this.options.namespace);
+  }
+
+  async deleteTemplate(ref: TemplateObjectRef): Promise<boolean> {
+    return this.templates.remove(ref, this.options.namespace);
+  }
+
   async submit(spec: Workflow, request: SubmitRequest): Promise<Workflow> {
     return this.create(spec, request, undefined);
   }
@@ -214,8 +236,9 @@ export class LocalEngine implements Engine {
         );
       }
     }
-    assertRunnableLocally(wf, this.options.semaphores);
     wf.status = carried ? { nodes: carried } : {};
+    this.templates.resolveInto(wf);
+    assertRunnableLocally(wf, this.options.semaphores);
     const run = new WorkflowExecution(wf, this.env, () => this.touch(run));
     this.runs.set(this.key(meta.namespace, meta.name), run);
     this.journal?.save(wf);

@@ -1,4 +1,4 @@
-import type { NodeStatus } from "../../argo";
+import type { NodeStatus, TemplateRef } from "../../argo";
 import { displayName, nodeId } from "../../argo/node-ids";
 import { isFulfilled, type NodePhase } from "../../argo/phases";
 import {
@@ -58,6 +58,9 @@ export class NodeTable {
     fields: {
       boundaryId?: string;
       templateName?: string;
+      templateRef?: TemplateRef;
+      /** The scope the template was resolved from; the workflow's (`local/<name>`) when absent. */
+      templateScope?: string;
       phase: NodePhase;
       message?: string;
       displayName?: string;
@@ -75,8 +78,10 @@ export class NodeTable {
       name,
       displayName: fields.displayName ?? displayName(name, boundary?.name),
       type,
-      ...(fields.templateName
-        ? { templateName: fields.templateName, templateScope: `local/${this.workflowName}` }
+      ...(fields.templateName ? { templateName: fields.templateName } : {}),
+      ...(fields.templateRef ? { templateRef: fields.templateRef } : {}),
+      ...(fields.templateName || fields.templateRef
+        ? { templateScope: fields.templateScope ?? `local/${this.workflowName}` }
         : {}),
       phase: fields.phase,
       ...(fields.boundaryId ? { boundaryID: fields.boundaryId } : {}),

@@ -41,6 +41,8 @@ export interface LocalEngineOptions {
    * phase they had (their step processes did not survive). Default none: workflows live in memory only.
    */
   stateDir?: string;
+  /** Accept ClusterWorkflowTemplates (install and `clusterScope` references). Default false (docs/templates.md). */
+  clusterTemplates?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -54,6 +56,7 @@ export interface ResolvedOptions {
   launcher: LauncherKind;
   cleanWorkDirs: boolean;
   stateDir: string | undefined;
+  clusterTemplates: boolean;
 }
 
 export function resolveOptions(options: LocalEngineOptions = {}): ResolvedOptions {
@@ -68,6 +71,7 @@ export function resolveOptions(options: LocalEngineOptions = {}): ResolvedOption
     launcher: "auto",
     cleanWorkDirs: false,
     stateDir: undefined,
+    clusterTemplates: false,
   };
   const merged = { ...defaults, ...stripUndefined(options) } as ResolvedOptions & LocalEngineOptions;
   if (options.launcher === "shell") merged.launcher = "server";

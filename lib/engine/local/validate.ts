@@ -70,7 +70,6 @@ function templateFeatures(t: Template, semaphores: Record<string, number>): stri
   }
   const steps = (t.steps ?? []).flat();
   for (const s of [...steps, ...(t.dag?.tasks ?? [])]) {
-    if (s.templateRef) found.push("templateRef (WorkflowTemplates)");
     for (const a of s.arguments?.artifacts ?? []) {
       for (const kind of ["git", "http", "gcs", "azure", "hdfs", "oss", "artifactory", "plugin"] as const) {
         if (a[kind]) found.push(`${kind} artifacts`);
@@ -90,7 +89,6 @@ export function assertRunnableLocally(wf: Workflow, semaphores: Record<string, n
   const refuse = (feature: string, where: string): never => {
     throw new WorkflowRejectedError(`not supported by the local engine: ${feature} (${where})`);
   };
-  if (spec.workflowTemplateRef) refuse("workflowTemplateRef", "workflow spec");
   if (spec.volumeClaimTemplates?.length)
     refuse("persistent volume claims (volumeClaimTemplates)", "workflow spec");
   if (spec.volumes?.length) refuse("volumes", "workflow spec");
@@ -107,8 +105,10 @@ export function assertRunnableLocally(wf: Workflow, semaphores: Record<string, n
   for (const p of spec.arguments?.parameters ?? []) {
     if (p.valueFrom?.configMapKeyRef) refuse("configmaps (valueFrom.configMapKeyRef)", `parameter ${p.name}`);
   }
-  const all: Template[] = [...(spec.templates ?? [])];
-  for (const t of spec.templates ?? []) {
+  // Templates reached by templateRef (stored at submit) run here too, so they are held to the same rules.
+  const referenced = Object.values(wf.status?.storedTemplates ?? {});
+  const all: Template[] = [...(spec.templates ?? []), ...referenced];
+  for (const t of [...(spec.templates ?? []), ...referenced]) {
     for (const s of [...(t.steps ?? []).flat(), ...(t.dag?.tasks ?? [])]) if (s.inline) all.push(s.inline);
   }
   if (spec.templateDefaults) {

@@ -75,6 +75,15 @@ export class MemoryEngine implements Engine {
   watch(): never {
     return unused("watch");
   }
+  installTemplate(): never {
+    return unused("installTemplate");
+  }
+  getTemplate(): never {
+    return unused("getTemplate");
+  }
+  deleteTemplate(): never {
+    return unused("deleteTemplate");
+  }
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;

@@ -7,8 +7,9 @@ import {
   LABEL_RUN_ID,
 } from "../../../lib/engine/labels";
 import type { LocalEngine } from "../../../lib/engine/local";
-import type { WorkflowRef } from "../../../lib/ports/engine";
+import type { TemplateKind, WorkflowRef } from "../../../lib/ports/engine";
 import type { FakeController, FakeKubeApiServer } from "./server";
+import type { TemplateObject } from "./templates";
 
 const TERMINAL = new Set(["Succeeded", "Failed", "Error"]);
 
@@ -67,6 +68,14 @@ export class LocalEngineController implements FakeController {
         };
       });
     });
+  }
+
+  /** Argo's controller reads templates from the cluster; here they are mirrored into the local engine's registry. */
+  onTemplate(kind: TemplateKind, namespace: string, name: string, object: TemplateObject | undefined): void {
+    const done = object
+      ? this.engine.installTemplate(object)
+      : this.engine.deleteTemplate({ kind, name, ...(namespace ? { namespace } : {}) });
+    done.catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -33,7 +33,8 @@ const FULFILLED = new Set(["Succeeded", "Failed", "Error", "Skipped", "Omitted"]
  * `child '<id>' failed`, `Stopped with strategy '<S>'`, phase/completed labels) for workflows whose
  * entrypoint is a container/script template or a steps template over them, plus a container
  * `onExit`. Honours `spec.shutdown` (Stop runs the exit handler, Terminate does not), `spec.suspend`,
- * and retries (nodes removed by the client are run again). It also ignores workflows whose
+ * and retries (nodes removed by the client are run again); a step's `templateRef` is read from the server's
+ * WorkflowTemplates. It also ignores workflows whose
  * controller instance id label differs from its own, like Argo does.
  */
 export class ScriptedArgoController implements FakeController {
@@ -276,7 +277,17 @@ export class ScriptedArgoController implements FakeController {
       }
       if (!FULFILLED.has(group.phase ?? "")) {
         const children = (groups[i] ?? []).map((step) => {
-          const stepTemplate = templates.get(step.template ?? "");
+          // A templateRef's template is read from the stored WorkflowTemplate (one level: no nested scopes).
+          const ref = step.templateRef;
+          const stepTemplate = ref
+            ? server.templates
+                .get(
+                  ref.clusterScope ? "ClusterWorkflowTemplate" : "WorkflowTemplate",
+                  wf.metadata.namespace ?? "",
+                  ref.name ?? "",
+                )
+                ?.spec.templates?.find((t) => t.name === ref.template)
+            : templates.get(step.template ?? "");
           const childName = `${groupName}.${step.name}`;
           if (!stepTemplate)
             return {
@@ -284,7 +295,9 @@ export class ScriptedArgoController implements FakeController {
               name: childName,
               type: "Pod",
               phase: "Error",
-              message: `template ${step.template} not found`,
+              message: ref
+                ? `template ${ref.template} not found in workflow template ${ref.name}`
+                : `template ${step.template} not found`,
             } as NodeStatus;
           const child = this.runTemplate(
             server,
@@ -296,6 +309,10 @@ export class ScriptedArgoController implements FakeController {
             context,
           );
           linkChild(group, child.id);
+          if (ref && child.templateName) {
+            child.templateRef = ref;
+            delete child.templateName;
+          }
           if (!child.inputs && step.arguments?.parameters?.length)
             child.inputs = { parameters: stepArguments(step.arguments.parameters, nodes, node.id) };
           return child;

@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Workflow } from "../../../lib/argo";
+import type { TemplateKind } from "../../../lib/ports/engine";
 import { workflowValidator } from "./schema";
 import { matchesLabelSelector } from "./selector";
+import { FakeTemplateStore, type TemplateObject } from "./templates";
 
 /** A scripted failure for matching requests (the real API server's 429/5xx/timeouts). */
 export interface Fault {
@@ -33,6 +35,8 @@ export interface RecordedRequest {
 export interface FakeController {
   onChange(server: FakeKubeApiServer, workflow: Workflow, type: "ADDED" | "MODIFIED"): void;
   onPodDeleted?(server: FakeKubeApiServer, namespace: string, pod: string): void;
+  /** A (Cluster)WorkflowTemplate was created, replaced or deleted (`object` undefined). */
+  onTemplate?(kind: TemplateKind, namespace: string, name: string, object: TemplateObject | undefined): void;
   close?(): Promise<void> | void;
 }
 
@@ -58,7 +62,8 @@ const ARGO_SERVER_ACTION =
 const POD = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)(\/log)?$/;
 
 /**
- * A Kubernetes API server for `argoproj.io/v1alpha1 workflows` speaking the real wire protocol:
+ * A Kubernetes API server for `argoproj.io/v1alpha1 workflows` (and `workflowtemplates`,
+ * `clusterworkflowtemplates`: ./templates.ts) speaking the real wire protocol:
  * JSON bodies, `Status` errors, generateName, resourceVersion bookkeeping, merge patch
  * (`application/merge-patch+json`), optimistic concurrency on PUT (409), label selectors with
  * `limit`/`continue` pagination, watch streams (`?watch=true`, newline-delimited events, 410 for
@@ -83,6 +88,10 @@ export class FakeKubeApiServer {
   private compactedThrough = 0;
   private server?: Server;
   url = "";
+  /** `workflowtemplates` and `clusterworkflowtemplates`. */
+  readonly templates = new FakeTemplateStore((kind, namespace, name) =>
+    this.options.controller?.onTemplate?.(kind, namespace, name, this.templates.get(kind, namespace, name)),
+  );
 
   constructor(private readonly options: FakeKubeApiServerOptions = {}) {}
 
@@ -186,6 +195,8 @@ export class FakeKubeApiServer {
       if (name && method === "PUT") return this.replace(ns, name, body, res);
       if (name && method === "DELETE") return this.delete(ns, name, res);
     }
+    const template = this.templates.handle(method, url.pathname, body);
+    if (template) return this.json(res, template.code, template.body);
     const action = ARGO_SERVER_ACTION.exec(url.pathname);
     if (action && method === "PUT") return this.argoServerAction(action[1], action[2], action[3], body, res);
     const podMatch = POD.exec(url.pathname);

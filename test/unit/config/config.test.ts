@@ -11,7 +11,7 @@ describe("loadConfig", () => {
       bucket: "skiff-dev-pipelines",
       table: "skiff-dev",
       eventBus: "skiff",
-      engine: { kind: "local", namespace: "default", namespaces: ["default"] },
+      engine: { kind: "local", namespace: "default", namespaces: ["default"], clusterTemplates: false },
       profiles: {},
       overrides: { envAllow: [], secrets: [] },
       limits: defaultLimits,
@@ -126,6 +126,11 @@ describe("loadConfig", () => {
     expect(() =>
       loadConfig({ ...base, SKIFF_PROFILES: JSON.stringify({ gpu: { privileged: "yes" } }) }),
     ).toThrow(ConfigError);
+  });
+
+  it("enables ClusterWorkflowTemplates only with SKIFF_CLUSTER_TEMPLATES=true, refusing other values", () => {
+    expect(loadConfig({ ...base, SKIFF_CLUSTER_TEMPLATES: "true" }).engine.clusterTemplates).toBe(true);
+    expect(() => loadConfig({ ...base, SKIFF_CLUSTER_TEMPLATES: "yes" })).toThrow(/SKIFF_CLUSTER_TEMPLATES/);
   });
 
   it("lets SKIFF_S3_PATH_STYLE override the endpoint-based default", () => {

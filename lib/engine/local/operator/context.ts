@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import type { Arguments, NodeStatus, Template, Workflow } from "../../../argo";
+import type { Arguments, NodeStatus, Template, TemplateRef, Workflow } from "../../../argo";
 import { podName } from "../../../argo/node-ids";
 import { mergeTemplateDefaults } from "../../../argo/template-defaults";
+import { parseStoredTemplateKey, refScope, type TemplateScope } from "../../../argo/template-scope";
 import type { ArtifactStore } from "../artifacts/store";
 import type { StepLauncher } from "../launcher";
 import { LogBook } from "../logs";
@@ -30,6 +31,10 @@ export interface RunEnvironment {
 export interface ExecRequest {
   nodeName: string;
   templateName?: string;
+  /** A template of a WorkflowTemplate, run in that WorkflowTemplate's scope (instead of `templateName`). */
+  templateRef?: TemplateRef;
+  /** The scope the caller was resolved in (where `templateName` is looked up); the workflow's when absent. */
+  scope?: TemplateScope;
   inline?: Template;
   args?: Arguments;
   boundaryId?: string;
@@ -70,7 +75,10 @@ export class RunContext {
   readonly globals = new WorkflowGlobals();
   readonly hooks: LifecycleHooks;
   readonly suspends: SuspendNodes;
+  /** The workflow's own templates (its `local/<name>` scope). */
   readonly templates: ReadonlyMap<string, Template>;
+  /** Templates of referenced (Cluster)WorkflowTemplates, by scope: `status.storedTemplates`, stored at submit. */
+  private readonly referenced = new Map<TemplateScope, Map<string, Template>>();
   readonly stepDirs: StepDirPool;
   /** `spec.parallelism`: how many pods of this workflow run at once. */
   readonly parallelism: Semaphore | undefined;
@@ -106,6 +114,13 @@ export class RunContext {
     this.templates = new Map(
       (wf.spec.templates ?? []).map((t) => [t.name ?? "", mergeTemplateDefaults(defaults, t)]),
     );
+    for (const [key, t] of Object.entries(wf.status.storedTemplates ?? {})) {
+      const at = parseStoredTemplateKey(key);
+      if (!at) continue;
+      const scope = this.referenced.get(at.scope) ?? new Map<string, Template>();
+      this.referenced.set(at.scope, scope);
+      scope.set(at.template, mergeTemplateDefaults(defaults, t));
+    }
     this.shimRoot = join(env.options.workDir, ".shims");
     this.hooks = new LifecycleHooks(this);
     this.suspends = new SuspendNodes(this);
@@ -128,6 +143,27 @@ export class RunContext {
     return executeTemplate(this, req);
   }
 
+  /**
+   * The template a holder names from `scope` (templateresolution's ResolveTemplate): a templateRef's template from
+   * its WorkflowTemplate, a plain name from the scope itself. Undefined when there is none.
+   */
+  lookup(
+    scope: TemplateScope | undefined,
+    name: string | undefined,
+    ref?: TemplateRef,
+  ): Template | undefined {
+    if (ref) return this.referenced.get(refScope(ref))?.get(ref.template ?? "");
+    if (name === undefined) return undefined;
+    return scope === undefined || scope.startsWith("local/")
+      ? this.templates.get(name)
+      : this.referenced.get(scope)?.get(name);
+  }
+
+  /** The template a node was made from (its recorded scope and name or templateRef). */
+  templateOf(n: NodeStatus): Template | undefined {
+    return this.lookup(n.templateScope as TemplateScope | undefined, n.templateName, n.templateRef);
+  }
+
   podName(n: NodeStatus): string {
     // Asked for every log line: hashed once per node (the template name is fixed when the node is made).
     let name = this.podNames.get(n.id);
@@ -142,6 +178,23 @@ export class RunContext {
     this.notify();
     if (this.wf.status?.phase === "Running") this.hooks.evaluateWorkflowHooks();
   }
+}
+
+/** How a node names the template it was made from: the caller's scope and the name or templateRef. */
+export function holderFields(req: Pick<ExecRequest, "scope" | "templateName" | "templateRef">): {
+  templateName?: string;
+  templateRef?: ExecRequest["templateRef"];
+  templateScope?: string;
+} {
+  return {
+    ...(req.templateRef ? { templateRef: req.templateRef } : { templateName: req.templateName }),
+    ...(req.scope ? { templateScope: req.scope } : {}),
+  };
+}
+
+/** The scope the invoked template runs in, where its own steps' and tasks' templates are looked up. */
+export function innerScope(req: Pick<ExecRequest, "scope" | "templateRef">): TemplateScope | undefined {
+  return req.templateRef ? refScope(req.templateRef) : req.scope;
 }
 
 function hostEnvironment(): Record<string, string> {

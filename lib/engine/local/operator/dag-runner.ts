@@ -15,7 +15,7 @@ import {
   substDeep,
 } from "../scope";
 import { Semaphore } from "../semaphore";
-import type { ExecRequest, Invocation, RunContext } from "./context";
+import { type ExecRequest, type Invocation, innerScope, type RunContext } from "./context";
 import { DagGraph } from "./dag-graph";
 import { DagSchedule, type TaskActions } from "./dag-schedule";
 import { runStepOrTask } from "./step-or-task";
@@ -343,7 +343,15 @@ class DagRunner implements TaskActions {
     if (n.type === "TaskGroup") {
       addAggregateToScope(scope, prefix, inLoopOrder(this.ctx.table, n.children));
       addNodeToScope(scope, prefix, n);
-    } else addProducerToScope(scope, prefix, n, this.ctx.templates, this.graph.tasks.get(t)?.template);
+    } else {
+      const task = this.graph.tasks.get(t);
+      addProducerToScope(
+        scope,
+        prefix,
+        n,
+        this.ctx.lookup(innerScope(this.req), task?.template, task?.templateRef),
+      );
+    }
   }
 
   private taskName(t: string): string {

@@ -1,5 +1,6 @@
 import type { DAGTask, LifecycleHook, NodeStatus, WorkflowStep } from "../../../argo";
 import { failedOrError } from "../../../argo/phases";
+import type { TemplateScope } from "../../../argo/template-scope";
 import { addNodeToScope, newScope, type Scope } from "../scope";
 import type { RunContext } from "./context";
 
@@ -48,6 +49,7 @@ export function runStepExitHook(
   ref: string,
   scope: Scope,
   boundaryId: string,
+  templateScope?: TemplateScope,
 ): Promise<NodeStatus> | undefined {
   const exitHook: LifecycleHook | undefined =
     step.hooks?.exit ?? (step.onExit ? { template: step.onExit } : undefined);
@@ -55,7 +57,7 @@ export function runStepExitHook(
   if (!exitHook || ctx.control.halted?.kind === "Terminate") return undefined;
   const hookScope = newScope({ ...scope.vars }, { ...scope.artifacts });
   addNodeToScope(hookScope, ref, child);
-  return ctx.hooks.run(`${name}.onExit`, exitHook, hookScope, boundaryId, true, name);
+  return ctx.hooks.run(`${name}.onExit`, exitHook, hookScope, boundaryId, true, name, templateScope);
 }
 
 /**

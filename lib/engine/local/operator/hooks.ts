@@ -1,4 +1,5 @@
 import type { LifecycleHook, NodeStatus } from "../../../argo";
+import type { TemplateScope } from "../../../argo/template-scope";
 import { addNodeToScope, newScope, type Scope, subst } from "../scope";
 import type { RunContext } from "./context";
 import { resolveArguments } from "./template-io";
@@ -70,6 +71,7 @@ export class LifecycleHooks {
     scope: Scope,
     boundaryId: string,
     onExit: boolean,
+    templateScope?: TemplateScope,
   ): HookWatch {
     const watched = Object.entries(hooks).filter(([k, h]) => k !== "exit" && h.expression);
     if (!watched.length) return NO_WATCH;
@@ -84,7 +86,7 @@ export class LifecycleHooks {
         addNodeToScope(hookScope, ref, self);
         if (!fires(hook, hookScope)) continue;
         this.fired.add(key);
-        done.push(this.run(key, hook, hookScope, boundaryId, onExit, name));
+        done.push(this.run(key, hook, hookScope, boundaryId, onExit, name, templateScope));
       }
     };
     const timer = setInterval(check, HOOK_POLL_MS);
@@ -106,6 +108,7 @@ export class LifecycleHooks {
     boundaryId: string | undefined,
     onExit: boolean,
     parentName: string | undefined,
+    templateScope?: TemplateScope,
   ): Promise<NodeStatus> {
     // As Argo's resolveExitTmplArgument: a reference that cannot be resolved (a failed step's missing output)
     // is passed on as written; only an absent optional output (of a skipped step) is dropped.
@@ -114,6 +117,8 @@ export class LifecycleHooks {
     return this.ctx.execute({
       nodeName,
       templateName: hook.template,
+      ...(hook.templateRef ? { templateRef: hook.templateRef } : {}),
+      ...(templateScope ? { scope: templateScope } : {}),
       args: args instanceof Error ? undefined : args,
       ...(boundaryId ? { boundaryId } : {}),
       onExit,

@@ -3,7 +3,13 @@ import { failedOrError, isFulfilled } from "../../../argo/phases";
 import { mergeTemplateDefaults } from "../../../argo/template-defaults";
 import type { NodeType } from "../nodes";
 import { needsSubst, substDeep } from "../scope";
-import type { AttemptExtras, ExecRequest, Invocation, RunContext } from "./context";
+import {
+  type AttemptExtras,
+  type ExecRequest,
+  holderFields,
+  type Invocation,
+  type RunContext,
+} from "./context";
 import { runDag } from "./dag-runner";
 import { runHttpNode } from "./http-node";
 import { runPodNode } from "./pod-node";
@@ -50,7 +56,7 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
     const message = error instanceof Error ? error.message : String(error);
     const node = ctx.table.init(req.nodeName, "Skipped", {
       boundaryId: req.boundaryId,
-      templateName: req.templateName,
+      ...holderFields(req),
       phase: "Error",
       message,
       hooked: req.hooked,
@@ -68,7 +74,7 @@ export async function executeTemplate(ctx: RunContext, req: ExecRequest): Promis
     const type = templateType(tmpl);
     return ctx.table.init(req.nodeName, type, {
       boundaryId: req.boundaryId,
-      templateName: req.templateName,
+      ...holderFields(req),
       phase: "Failed",
       message: type === "Pod" ? ctx.control.podHaltMessage() : ctx.control.haltMessage(),
       hooked: req.hooked,
@@ -96,7 +102,7 @@ async function executeAttempt(
   const startPhase = type === "Pod" ? "Pending" : "Running";
   const node = ctx.table.init(nodeName, type, {
     boundaryId: req.boundaryId,
-    templateName: req.templateName,
+    ...holderFields(req),
     phase: startPhase,
     hooked: req.hooked,
     retried: extras.retried,
@@ -160,9 +166,14 @@ function resolveTemplate(ctx: RunContext, req: ExecRequest): Template {
     return merged;
   }
   // Named templates were merged with templateDefaults when the execution began (RunContext).
-  const named = req.templateName !== undefined ? ctx.templates.get(req.templateName) : undefined;
-  if (!named) throw new TemplateError(`template ${req.templateName ?? "(none)"} not found`);
-  return named;
+  const named = ctx.lookup(req.scope, req.templateName, req.templateRef);
+  if (named) return named;
+  const ref = req.templateRef;
+  throw new TemplateError(
+    ref
+      ? `template ${ref.template ?? ""} not found in workflow template ${ref.name ?? ""}`
+      : `template ${req.templateName ?? "(none)"} not found`,
+  );
 }
 
 /** The template's retryStrategy, else the workflow's `spec.retryStrategy` (operator.go, retryStrategy()). */

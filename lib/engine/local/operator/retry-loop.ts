@@ -4,7 +4,7 @@ import { failedOrError, type NodePhase } from "../../../argo/phases";
 import { evaluateExpr } from "../expr";
 import { subst } from "../scope";
 import { humanDuration, parseDurationMs } from "../time";
-import type { AttemptExtras, ExecRequest, RunContext } from "./context";
+import { type AttemptExtras, type ExecRequest, holderFields, type RunContext } from "./context";
 
 /** Runs one attempt as node `name` with the template's variables plus `retries`. */
 export type Attempt = (
@@ -29,7 +29,7 @@ export async function executeWithRetry(
   const strategy = tmpl.retryStrategy ?? ctx.wf.spec.retryStrategy ?? {};
   const node = ctx.table.init(req.nodeName, "Retry", {
     boundaryId: req.boundaryId,
-    templateName: req.templateName,
+    ...holderFields(req),
     phase: "Running",
     hooked: req.hooked,
   });

@@ -1,8 +1,9 @@
 import type { DAGTask, NodeStatus, WorkflowStep } from "../../../argo";
 import { failedOrError, isCompleted, isFulfilled } from "../../../argo/phases";
+import type { TemplateScope } from "../../../argo/template-scope";
 import { evaluateWhen } from "../expr";
 import { type Scope, subst } from "../scope";
-import type { ExecRequest, RunContext } from "./context";
+import { type ExecRequest, holderFields, innerScope, type RunContext } from "./context";
 import { runStepExitHook } from "./exit-handlers";
 import { resolveArguments } from "./template-io";
 
@@ -31,32 +32,52 @@ export async function runStepOrTask(ctx: RunContext, it: StepOrTask, req: ExecRe
     try {
       proceed = evaluateWhen(subst(step.when, scope.vars));
     } catch (error) {
-      return skipped(ctx, it, "Error", error instanceof Error ? error.message : String(error), "when");
+      return skipped(
+        ctx,
+        it,
+        "Error",
+        error instanceof Error ? error.message : String(error),
+        "when",
+        innerScope(req),
+      );
     }
     if (!proceed) {
-      return skipped(ctx, it, "Skipped", `when '${subst(step.when, scope.vars)}' evaluated false`);
+      return skipped(
+        ctx,
+        it,
+        "Skipped",
+        `when '${subst(step.when, scope.vars)}' evaluated false`,
+        undefined,
+        innerScope(req),
+      );
     }
   }
   const args = resolveArguments(step.arguments, scope);
-  if (args instanceof Error) return skipped(ctx, it, "Error", args.message, "arguments");
+  if (args instanceof Error) return skipped(ctx, it, "Error", args.message, "arguments", innerScope(req));
   const ref = `${it.kind}.${(step as { name?: string }).name ?? ""}`;
   const run = ctx.execute({
     nodeName: name,
     templateName: step.template,
+    ...(step.templateRef ? { templateRef: step.templateRef } : {}),
+    ...scopeField(innerScope(req)),
     inline: step.inline,
     args,
     boundaryId: boundary.id,
     onExit: req.onExit,
     captureResult: it.captureResult,
   });
-  const hooks = ctx.hooks.watch(name, ref, step.hooks ?? {}, scope, boundary.id, req.onExit);
+  const hooks = ctx.hooks.watch(name, ref, step.hooks ?? {}, scope, boundary.id, req.onExit, innerScope(req));
   const child = await run;
   await hooks.stop();
   const exit = isCompleted(child)
-    ? runStepExitHook(ctx, step, name, child, ref, scope, boundary.id)
+    ? runStepExitHook(ctx, step, name, child, ref, scope, boundary.id, innerScope(req))
     : undefined;
   if (exit) await exit;
   return child;
+}
+
+function scopeField(scope: TemplateScope | undefined): { scope?: TemplateScope } {
+  return scope ? { scope } : {};
 }
 
 /** Why a step's or task's node was made in error as it started, by the step itself (its when, its arguments). */
@@ -77,8 +98,9 @@ function skipped(
   phase: "Skipped" | "Error",
   message: string,
   reason?: "when" | "arguments",
+  scope?: TemplateScope,
 ): NodeStatus {
-  const n = skippedNode(ctx, it, phase, message);
+  const n = skippedNode(ctx, it, phase, message, scope);
   if (reason) startFailures.set(n, reason);
   return n;
 }
@@ -88,10 +110,11 @@ function skippedNode(
   it: StepOrTask,
   phase: "Skipped" | "Error",
   message: string,
+  scope: TemplateScope | undefined,
 ): NodeStatus {
   return ctx.table.init(it.name, "Skipped", {
     boundaryId: it.boundary.id,
-    templateName: it.step.template,
+    ...holderFields({ templateName: it.step.template, templateRef: it.step.templateRef, scope }),
     phase,
     message,
   });

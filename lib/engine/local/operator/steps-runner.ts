@@ -12,7 +12,7 @@ import {
   substDeep,
 } from "../scope";
 import { Semaphore } from "../semaphore";
-import type { ExecRequest, Invocation, RunContext } from "./context";
+import { type ExecRequest, type Invocation, innerScope, type RunContext } from "./context";
 import { runStepOrTask, startFailure } from "./step-or-task";
 import {
   addProducerToScope,
@@ -286,7 +286,13 @@ class StepsRunner {
         addAggregateToScope(this.scope, prefix, children);
         if (plain) addNodeToScope(this.scope, prefix, plain);
       } else if (plain) {
-        addProducerToScope(this.scope, prefix, plain, this.ctx.templates, step.template, true);
+        addProducerToScope(
+          this.scope,
+          prefix,
+          plain,
+          this.ctx.lookup(innerScope(this.req), step.template, step.templateRef),
+          true,
+        );
       }
     }
   }

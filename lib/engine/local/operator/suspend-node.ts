@@ -26,7 +26,7 @@ export class SuspendNodes {
     phase: NodePhase = "Succeeded",
     message?: string,
   ): void {
-    const tmpl = this.ctx.templates.get(node.templateName ?? "");
+    const tmpl = this.ctx.templateOf(node);
     for (const name of Object.keys(values)) {
       if (!tmpl?.outputs?.parameters?.some((p) => p.name === name && p.valueFrom?.supplied)) {
         throw new TemplateError(`the suspend step takes no output parameter '${name}'`);

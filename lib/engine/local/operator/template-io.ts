@@ -253,13 +253,11 @@ export function addProducerToScope(
   scope: Scope,
   prefix: string,
   node: NodeStatus,
-  templates: ReadonlyMap<string, Template>,
-  templateName: string | undefined,
+  tmpl: Template | undefined,
   placeholders = false,
 ): void {
   addNodeToScope(scope, prefix, node);
   if ((node.phase !== "Skipped" && node.phase !== "Omitted") || node.outputs) return;
-  const tmpl = templateName ? templates.get(templateName) : undefined;
   for (const p of tmpl?.outputs?.parameters ?? []) {
     scope.vars[`${prefix}.outputs.parameters.${p.name}`] = p.valueFrom?.default ?? ABSENT_OPTIONAL;
   }

@@ -1,0 +1,88 @@
+import type { Parameter, WorkflowSpec } from "./types.generated";
+
+/**
+ * A Workflow's spec joined over the spec of the WorkflowTemplate its `workflowTemplateRef` names, as Argo's
+ * JoinWorkflowSpec does (workflow/util/merge.go): the workflow's fields are a strategic merge patch over the
+ * template's (objects merge key by key; templates, argument parameters and artifacts, volumes merge item by item by
+ * name; other lists and scalars are the workflow's), `suspend` is always the workflow's, and an argument the
+ * workflow gives replaces the template's argument of that name whole (a value never mixes with the other's default).
+ */
+export function joinWorkflowSpec(wfSpec: WorkflowSpec, wftSpec: WorkflowSpec): WorkflowSpec {
+  const joined = mergeObjects(
+    wftSpec as Record<string, unknown>,
+    wfSpec as Record<string, unknown>,
+    [],
+  ) as WorkflowSpec;
+  if (wfSpec.suspend === undefined) delete joined.suspend;
+  else joined.suspend = wfSpec.suspend;
+  const own = byName(wfSpec.arguments?.parameters);
+  const theirs = byName(wftSpec.arguments?.parameters);
+  const params = joined.arguments?.parameters;
+  if (params) {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i] as Parameter;
+      const chosen = own.get(p.name) ?? theirs.get(p.name);
+      if (chosen && hasValue(p)) params[i] = structuredClone(chosen);
+    }
+  }
+  return joined;
+}
+
+function hasValue(p: Parameter): boolean {
+  return p.value !== undefined || p.valueFrom !== undefined || p.default !== undefined;
+}
+
+function byName(list: Parameter[] | undefined): Map<string, Parameter> {
+  return new Map((list ?? []).map((p) => [p.name, p]));
+}
+
+/** Patch merge keys of WorkflowSpec's lists (pkg/apis/workflow/v1alpha1 `patchMergeKey` tags). */
+const LIST_KEYS: Readonly<Record<string, string>> = {
+  templates: "name",
+  "arguments.parameters": "name",
+  "arguments.artifacts": "name",
+  volumes: "name",
+  tolerations: "key",
+  hostAliases: "ip",
+  "templates.inputs.parameters": "name",
+  "templates.inputs.artifacts": "name",
+  "templates.outputs.parameters": "name",
+  "templates.outputs.artifacts": "name",
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function mergeObjects(
+  original: Record<string, unknown>,
+  patch: Record<string, unknown>,
+  path: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(original);
+  for (const [key, value] of Object.entries(patch)) {
+    // Go's json.Marshal leaves out empty strings and lists (omitempty): they patch nothing.
+    if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    if (value === null) {
+      delete out[key];
+      continue;
+    }
+    out[key] = mergeValues(out[key], value, [...path, key]);
+  }
+  return out;
+}
+
+function mergeValues(original: unknown, patch: unknown, path: readonly string[]): unknown {
+  if (isObject(original) && isObject(patch)) return mergeObjects(original, patch, path);
+  const key = LIST_KEYS[path.join(".")];
+  if (key && Array.isArray(original) && Array.isArray(patch)) {
+    const out = [...original];
+    for (const item of patch) {
+      const at = isObject(item) ? out.findIndex((o) => isObject(o) && o[key] === item[key]) : -1;
+      if (at < 0) out.push(structuredClone(item));
+      else out[at] = mergeObjects(out[at] as Record<string, unknown>, item as Record<string, unknown>, path);
+    }
+    return out;
+  }
+  return structuredClone(patch);
+}
