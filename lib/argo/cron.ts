@@ -5,6 +5,7 @@
  * the CronWorkflow's `timezone` applies to schedules without a prefix. Parsing is cron-parser's.
  */
 import { CronExpressionParser } from "cron-parser";
+import { parseGoDuration } from "./duration";
 import type { CronWorkflow, Workflow } from "./types.generated";
 
 export const LABEL_CRON_WORKFLOW = "workflows.argoproj.io/cron-workflow";
@@ -35,24 +36,6 @@ const DESCRIPTORS: Record<string, string> = {
   "@midnight": "0 0 * * *",
   "@hourly": "0 * * * *",
 };
-
-const GO_DURATION_UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
-/** Go's time.ParseDuration (unsigned), in milliseconds. */
-function parseGoDuration(text: string): number | undefined {
-  const parts = /^(?:\d+(?:\.\d*)?(?:ns|us|µs|ms|s|m|h))+$/.test(text)
-    ? [...text.matchAll(/(\d+(?:\.\d*)?)(ns|us|µs|ms|s|m|h)/g)]
-    : undefined;
-  return parts?.reduce((sum, [, n, unit]) => sum + Number(n) * GO_DURATION_UNITS[unit], 0);
-}
 
 /** Throws CronScheduleError naming the problem when `timezone` is not an IANA zone. */
 export function checkTimezone(timezone: string): void {

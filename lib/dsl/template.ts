@@ -187,8 +187,8 @@ export function defineTemplate<I extends DeclMap, O extends DeclMap>(
 // ---------------------------------------------------------------------------------------------------------
 // Container-like templates (container, script).
 
-const CONTAINER_KEYS = new Set<string>([
-  "image",
+/** The container fields container()/script() take at the top level of their options (Kubernetes' names). */
+export const CONTAINER_KEYS: ReadonlySet<string> = new Set<string>([
   "args",
   "command",
   "env",
@@ -282,7 +282,8 @@ export interface ResourceOptions<I extends DeclMap, O extends DeclMap>
   manifest?: string | Record<string, unknown>;
 }
 
-const RESOURCE_KEYS = new Set([
+/** The resource template's fields resource() takes at the top level of its options. */
+export const RESOURCE_KEYS: ReadonlySet<string> = new Set([
   "action",
   "manifest",
   "manifestFrom",
@@ -340,7 +341,8 @@ export interface HttpOptions<I extends DeclMap, O extends DeclMap>
   headers?: Record<string, string> | HTTPHeader[];
 }
 
-const HTTP_KEYS = new Set([
+/** The HTTP template's fields http() takes at the top level of its options. */
+export const HTTP_KEYS: ReadonlySet<string> = new Set([
   "url",
   "method",
   "headers",

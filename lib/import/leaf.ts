@@ -1,6 +1,8 @@
 // Templates without children: container, script, resource, suspend, http; `rawTemplate` for the rest.
+
 import type { ParamDecl } from "../dsl/data";
 import { pythonScriptSource } from "../dsl/python-script";
+import { CONTAINER_KEYS, HTTP_KEYS, RESOURCE_KEYS } from "../dsl/template";
 import { Code, type Printable, type PrintableObject, print } from "./code";
 import type { DocContext, Json, TemplateInfo } from "./context";
 import { declarations, isRecord } from "./io";
@@ -18,54 +20,6 @@ export const BODIES = [
   "data",
   "plugin",
 ];
-
-// The container fields `container()`/`script()` take at the top level of their options (Kubernetes' names).
-const CONTAINER_FIELDS = new Set([
-  "args",
-  "command",
-  "env",
-  "envFrom",
-  "image",
-  "imagePullPolicy",
-  "lifecycle",
-  "livenessProbe",
-  "ports",
-  "readinessProbe",
-  "resizePolicy",
-  "resources",
-  "restartPolicy",
-  "restartPolicyRules",
-  "securityContext",
-  "startupProbe",
-  "stdin",
-  "stdinOnce",
-  "terminationMessagePath",
-  "terminationMessagePolicy",
-  "tty",
-  "volumeDevices",
-  "volumeMounts",
-  "workingDir",
-]);
-const RESOURCE_FIELDS = new Set([
-  "action",
-  "manifest",
-  "manifestFrom",
-  "successCondition",
-  "failureCondition",
-  "setOwnerReference",
-  "flags",
-  "mergeStrategy",
-]);
-const HTTP_FIELDS = new Set([
-  "url",
-  "method",
-  "headers",
-  "body",
-  "bodyFrom",
-  "successCondition",
-  "timeoutSeconds",
-  "insecureSkipVerify",
-]);
 
 // Script builders by interpreter: each writes `command: [interpreter]`, and its image when none is given.
 const LANGUAGES: Record<string, { builder: string; image: string }> = {
@@ -237,7 +191,7 @@ export function leafTemplate(info: TemplateInfo, ctx: DocContext, body: string):
     const common = commonOptions(template, scope, new Set());
     if ("raw" in common) return common;
     const options: PrintableObject = { name: common.options.name };
-    const fields = new Set([...CONTAINER_FIELDS, ...(body === "script" ? ["source"] : [])]);
+    const fields = new Set([...CONTAINER_KEYS, ...(body === "script" ? ["source"] : [])]);
     const leftover = bodyFields(value, fields, scope, options);
     const { name: _, ...rest } = common.options;
     Object.assign(options, rest);
@@ -258,7 +212,7 @@ export function leafTemplate(info: TemplateInfo, ctx: DocContext, body: string):
     }
     return { code: call(ctx, body, options, common.extra) };
   }
-  const fields = { resource: RESOURCE_FIELDS, http: HTTP_FIELDS, suspend: new Set(["duration"]) }[body];
+  const fields = { resource: RESOURCE_KEYS, http: HTTP_KEYS, suspend: new Set(["duration"]) }[body];
   if (!fields) return { raw: `the DSL has no builder for \`${body}\` templates` };
   const common = commonOptions(template, scope, fields);
   if ("raw" in common) return common;

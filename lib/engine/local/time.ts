@@ -1,3 +1,5 @@
+import { parseGoDuration } from "../../argo/duration";
+
 let cachedSecond = Number.NaN;
 let cachedText = "";
 
@@ -12,31 +14,16 @@ export function rfc3339(date?: Date): string {
   return cachedText;
 }
 
-const UNITS_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
 /** Argo durations: a bare number is seconds, otherwise a Go duration (`1m30s`, `2h`, `500ms`); `1d` is accepted too. */
 export function parseDurationMs(text: string | number): number {
   if (typeof text === "number") return text * 1000;
   const trimmed = text.trim();
   if (/^-?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const m of trimmed.matchAll(re)) {
-    const unit = m[2] ?? "s";
-    total += Number(m[1]) * (unit === "d" ? 86_400_000 : (UNITS_MS[unit] ?? 1000));
-    consumed += m[0].length;
-  }
-  if (consumed !== trimmed.length || trimmed === "") throw new Error(`invalid duration "${text}"`);
-  return total;
+  // Go's units, and days too (`1d`), which Argo's own duration fields also take.
+  const days = /^(\d+(?:\.\d+)?)d(.*)$/.exec(trimmed);
+  const go = days ? (days[2] === "" ? 0 : parseGoDuration(days[2])) : parseGoDuration(trimmed);
+  if (go === undefined) throw new Error(`invalid duration "${text}"`);
+  return go + (days ? Number(days[1]) * 86_400_000 : 0);
 }
 
 /** Argo's humanized durations in messages (`Backoff for 2 seconds`, `1 minute 30 seconds`). */
