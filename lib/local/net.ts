@@ -14,6 +14,22 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
+// Below the ephemeral ranges (Linux 32768–60999; macOS and Windows 49152–65535), which outgoing connections take
+// their source ports from: a server that binds seconds after its port was chosen (a JVM) does not race them there.
+const LISTEN_RANGE = { from: 20_000, to: 32_767 };
+
+/**
+ * A port nothing listens on, on any local address, outside the ephemeral range: for a server that starts slowly
+ * and binds all interfaces. Tries random ports; falls back to `freePort()` when none of them is free.
+ */
+export async function freeListenPort(tries = 20): Promise<number> {
+  for (let i = 0; i < tries; i++) {
+    const port = LISTEN_RANGE.from + Math.floor(Math.random() * (LISTEN_RANGE.to - LISTEN_RANGE.from + 1));
+    if (!(await portInUse(port))) return port;
+  }
+  return freePort();
+}
+
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether something already listens on the port (on any local address). */

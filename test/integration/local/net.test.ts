@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePort, portInUse } from "../../../lib/local/net";
+import { freeListenPort, freePort, portInUse } from "../../../lib/local/net";
 
 describe("ports", () => {
   it("tells a busy port from a free one", async () => {
@@ -14,5 +14,14 @@ describe("ports", () => {
       await new Promise((resolve) => server.close(resolve));
     }
     expect(await portInUse(await freePort())).toBe(false);
+  });
+
+  it("picks a listening port below the ephemeral range that nothing listens on, on any address", async () => {
+    for (let i = 0; i < 5; i++) {
+      const port = await freeListenPort();
+      expect(port).toBeGreaterThanOrEqual(20_000);
+      expect(port).toBeLessThanOrEqual(32_767);
+      expect(await portInUse(port)).toBe(false);
+    }
   });
 });
