@@ -1,0 +1,64 @@
+import type { StepRecord } from "../../ports/run-store";
+
+/** A run's step as the graph draws it. */
+export interface StepNode {
+  /** Argo's node id (the step id). */
+  id: string;
+  label: string;
+  /** Argo's node type: Pod, DAG, Steps, StepGroup, TaskGroup, Retry, Skipped, Suspend, … */
+  kind: string;
+  phase: string;
+}
+
+export interface StepEdge {
+  from: string;
+  to: string;
+}
+
+export interface StepGraph {
+  nodes: StepNode[];
+  edges: StepEdge[];
+}
+
+/**
+ * A run's steps as a graph, the way Argo's UI draws a workflow: one node per Argo node, one edge from each node
+ * to each of its `children`. Argo's children already carry the shape: a DAG's children are its root tasks, a
+ * task's children the tasks that depend on it (attached to the outbound nodes of a nested DAG or steps), a steps
+ * group's children its steps, whose children are the next group, and a retry's children its attempts.
+ * Children the run does not list (yet) are left out; nodes keep the order the steps came in.
+ */
+export function stepsToGraph(run: { steps?: StepRecord[] }): StepGraph {
+  const steps = run.steps ?? [];
+  const ids = new Set(steps.map((s) => s.stepId));
+  const nodes: StepNode[] = [];
+  const edges: StepEdge[] = [];
+  const seen = new Set<string>();
+  for (const step of steps) {
+    if (seen.has(step.stepId)) continue;
+    seen.add(step.stepId);
+    nodes.push({
+      id: step.stepId,
+      label: step.displayName || step.name || step.stepId,
+      kind: step.type,
+      phase: step.phase || "Pending",
+    });
+    const targets = new Set<string>();
+    for (const child of step.children ?? []) {
+      if (ids.has(child) && child !== step.stepId && !targets.has(child)) {
+        targets.add(child);
+        edges.push({ from: step.stepId, to: child });
+      }
+    }
+  }
+  return { nodes, edges };
+}
+
+/**
+ * What the layout depends on: the nodes, their labels and kinds, and the edges, not the phases. A new snapshot of
+ * a running run with the same key only recolours nodes; the layout is computed again only when this changes.
+ */
+export function layoutKey(graph: StepGraph): string {
+  const nodes = graph.nodes.map((n) => `${n.id}\u0001${n.kind}\u0001${n.label}`).join("\u0002");
+  const edges = graph.edges.map((e) => `${e.from}\u0001${e.to}`).join("\u0002");
+  return `${nodes}\u0003${edges}`;
+}
