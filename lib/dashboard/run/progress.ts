@@ -35,3 +35,14 @@ export function formatDuration(from: string | undefined, to: string | undefined,
   if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${pad(seconds % 60)}s`;
   return `${Math.floor(seconds / 3600)}h ${pad(Math.floor((seconds % 3600) / 60))}m`;
 }
+
+/** When something happened, as people say it (`12s ago`, `5 min ago`, `3 h ago`, `4 d ago`); empty if unreadable. */
+export function formatAgo(at: string | undefined, now: number): string {
+  if (!at) return "";
+  const ms = now - Date.parse(at);
+  if (!Number.isFinite(ms)) return "";
+  if (ms < 60_000) return `${Math.max(0, Math.floor(ms / 1000))}s ago`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  if (ms < 86_400_000) return `${Math.floor(ms / 3_600_000)} h ago`;
+  return `${Math.floor(ms / 86_400_000)} d ago`;
+}

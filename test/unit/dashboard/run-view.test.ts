@@ -9,9 +9,10 @@ import {
   logsPath,
 } from "../../../lib/dashboard/run/artifacts";
 import { nextDelay, poll } from "../../../lib/dashboard/run/poll";
-import { formatDuration, progressOf } from "../../../lib/dashboard/run/progress";
+import { formatAgo, formatDuration, progressOf } from "../../../lib/dashboard/run/progress";
+import { isFinished, isStepActive, runSignature } from "../../../lib/dashboard/run/signature";
 import { layoutKey, stepsToGraph } from "../../../lib/dashboard/run/steps-graph";
-import type { StepRecord } from "../../../lib/ports/run-store";
+import type { RunRecord, StepRecord } from "../../../lib/ports/run-store";
 
 const step = (stepId: string, over: Partial<StepRecord> = {}): StepRecord => ({
   runId: "r1",
@@ -135,6 +136,17 @@ describe("progress and duration", () => {
     expect(formatDuration(undefined, at(1), now)).toBe("");
     expect(formatDuration("not a time", at(1), now)).toBe("");
     expect(formatDuration(at(10), at(1), now)).toBe("");
+  });
+
+  it("says how long ago something happened", () => {
+    const now = Date.UTC(2026, 0, 10);
+    const ago = (ms: number) => new Date(now - ms).toISOString();
+    expect(formatAgo(ago(12_500), now)).toBe("12s ago");
+    expect(formatAgo(ago(-3000), now)).toBe("0s ago");
+    expect(formatAgo(ago(5 * 60_000 + 1), now)).toBe("5 min ago");
+    expect(formatAgo(ago(3 * 3_600_000), now)).toBe("3 h ago");
+    expect(formatAgo(ago(4 * 86_400_000), now)).toBe("4 d ago");
+    expect(formatAgo(undefined, now)).toBe("");
   });
 });
 
@@ -278,5 +290,37 @@ describe("artifacts and logs", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(2048)).toBe("2.0 KB");
     expect(formatBytes(50 * 1024 * 1024)).toBe("50 MB");
+  });
+});
+
+describe("run snapshots", () => {
+  const run = (over: Partial<RunRecord> = {}, steps: StepRecord[] = []) => ({
+    runId: "r1",
+    pipeline: "etl",
+    version: "v1",
+    status: "Running" as const,
+    parameters: {},
+    engine: { kind: "local" as const, namespace: "default" },
+    createdAt: "2026-01-01T00:00:00Z",
+    ...over,
+    steps,
+  });
+
+  it("changes its signature when a phase, a message, a child or the status changes, not otherwise", () => {
+    const base = runSignature(run({}, [step("a", { phase: "Running", children: [] })]));
+    expect(runSignature(run({}, [step("a", { phase: "Running", children: [] })]))).toBe(base);
+    expect(runSignature(run({}, [step("a", { phase: "Succeeded" })]))).not.toBe(base);
+    expect(runSignature(run({}, [step("a", { phase: "Running", children: ["b"] })]))).not.toBe(base);
+    expect(runSignature(run({}, [step("a", { phase: "Running", message: "x" })]))).not.toBe(base);
+    expect(runSignature(run({ status: "Failed" }, [step("a", { phase: "Running" })]))).not.toBe(base);
+  });
+
+  it("tells finished runs and active steps", () => {
+    expect(isFinished("Succeeded")).toBe(true);
+    expect(isFinished("Terminated")).toBe(true);
+    expect(isFinished("Running")).toBe(false);
+    expect(isFinished("Pending")).toBe(false);
+    expect(isStepActive({ phase: "Running" })).toBe(true);
+    expect(isStepActive({ phase: "Failed" })).toBe(false);
   });
 });
