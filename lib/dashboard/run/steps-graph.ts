@@ -5,9 +5,11 @@ export interface StepNode {
   /** Argo's node id (the step id). */
   id: string;
   label: string;
-  /** Argo's node type: Pod, DAG, Steps, StepGroup, TaskGroup, Retry, Skipped, Suspend, … */
+  /** The graph's kind for Argo's node type (`kindOf`). */
   kind: string;
   phase: string;
+  /** The template the step ran, for the tooltip. */
+  title?: string;
 }
 
 export interface StepEdge {
@@ -18,6 +20,11 @@ export interface StepEdge {
 export interface StepGraph {
   nodes: StepNode[];
   edges: StepEdge[];
+}
+
+/** Argo's node types as the graph draws them: steps and task groups as small joints, the rest by their name. */
+export function kindOf(type: string): string {
+  return type === "StepGroup" || type === "TaskGroup" ? "group" : type.toLowerCase();
 }
 
 /**
@@ -39,8 +46,9 @@ export function stepsToGraph(run: { steps?: StepRecord[] }): StepGraph {
     nodes.push({
       id: step.stepId,
       label: step.displayName || step.name || step.stepId,
-      kind: step.type,
+      kind: kindOf(step.type),
       phase: step.phase || "Pending",
+      ...(step.templateName ? { title: step.templateName } : {}),
     });
     const targets = new Set<string>();
     for (const child of step.children ?? []) {

@@ -27,19 +27,23 @@ const step = (stepId: string, over: Partial<StepRecord> = {}): StepRecord => ({
 describe("stepsToGraph", () => {
   it("draws a DAG's nodes and Argo's children as edges (etl's shape, as the local engine records it)", () => {
     const steps = [
-      step("etl-x", { type: "DAG", displayName: "etl-x", children: ["etl-x-1"] }),
-      step("etl-x-1", { displayName: "download", children: ["etl-x-2", "etl-x-3"] }),
+      step("etl-x", { type: "DAG", displayName: "etl-x", templateName: "etl", children: ["etl-x-1"] }),
+      step("etl-x-1", {
+        displayName: "download",
+        templateName: "download",
+        children: ["etl-x-2", "etl-x-3"],
+      }),
       step("etl-x-2", { displayName: "totals", children: ["etl-x-4"], phase: "Running" }),
       step("etl-x-3", { displayName: "regions", children: ["etl-x-4"], phase: "Failed" }),
       step("etl-x-4", { displayName: "report", phase: "Pending" }),
     ];
     const graph = stepsToGraph({ steps });
     expect(graph.nodes).toEqual([
-      { id: "etl-x", label: "etl-x", kind: "DAG", phase: "Succeeded" },
-      { id: "etl-x-1", label: "download", kind: "Pod", phase: "Succeeded" },
-      { id: "etl-x-2", label: "totals", kind: "Pod", phase: "Running" },
-      { id: "etl-x-3", label: "regions", kind: "Pod", phase: "Failed" },
-      { id: "etl-x-4", label: "report", kind: "Pod", phase: "Pending" },
+      { id: "etl-x", label: "etl-x", kind: "dag", phase: "Succeeded", title: "etl" },
+      { id: "etl-x-1", label: "download", kind: "pod", phase: "Succeeded", title: "download" },
+      { id: "etl-x-2", label: "totals", kind: "pod", phase: "Running" },
+      { id: "etl-x-3", label: "regions", kind: "pod", phase: "Failed" },
+      { id: "etl-x-4", label: "report", kind: "pod", phase: "Pending" },
     ]);
     expect(graph.edges).toEqual([
       { from: "etl-x", to: "etl-x-1" },
@@ -63,14 +67,14 @@ describe("stepsToGraph", () => {
     ];
     const { nodes, edges } = stepsToGraph({ steps });
     expect(nodes.map((n) => `${n.label}:${n.kind}`)).toEqual([
-      "w:Steps",
-      "[0]:StepGroup",
-      "build:Retry",
-      "build(0):Pod",
-      "build(1):Pod",
-      "[1]:StepGroup",
-      "release:Skipped",
-      "discard:Pod",
+      "w:steps",
+      "[0]:group",
+      "build:retry",
+      "build(0):pod",
+      "build(1):pod",
+      "[1]:group",
+      "release:skipped",
+      "discard:pod",
     ]);
     expect(edges.map((e) => `${e.from}>${e.to}`)).toEqual([
       "w>w-g0",
@@ -92,8 +96,8 @@ describe("stepsToGraph", () => {
     ];
     const graph = stepsToGraph({ steps });
     expect(graph.nodes).toEqual([
-      { id: "a", label: "wf.a", kind: "Pod", phase: "Succeeded" },
-      { id: "b", label: "b", kind: "Pod", phase: "Pending" },
+      { id: "a", label: "wf.a", kind: "pod", phase: "Succeeded" },
+      { id: "b", label: "b", kind: "pod", phase: "Pending" },
     ]);
     expect(graph.edges).toEqual([{ from: "a", to: "b" }]);
     expect(stepsToGraph({})).toEqual({ nodes: [], edges: [] });
