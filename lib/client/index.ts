@@ -2,7 +2,14 @@
 
 export type { ErrorBody, ErrorDetail } from "../api/error-body";
 export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
-export type { FailedStep, RunRecord, RunStatus, StepArtifact, StepRecord } from "../ports/run-store";
+export type {
+  FailedStep,
+  RunCounts,
+  RunRecord,
+  RunStatus,
+  StepArtifact,
+  StepRecord,
+} from "../ports/run-store";
 export type { ScheduleView } from "../ports/schedule-store";
 export { type ArchiveEntry, isGzip, readTarGzip, unpackArtifact } from "./archive";
 export type {
@@ -11,6 +18,7 @@ export type {
   LogsView,
   PipelineView,
   ResumeRequest,
+  RunCountsView,
   RunCreated,
   RunRequest,
   RunView,

@@ -82,3 +82,12 @@ export async function readRuns(table: DynamoTable, runIds: string[]): Promise<Ru
     return run ? [run] : [];
   });
 }
+
+/** The statuses of the runs with these ids (read consistently, nothing else of them); missing runs are left out. */
+export async function readStatuses(table: DynamoTable, runIds: string[]): Promise<Item[]> {
+  return table.batchGet(
+    runIds.map((id) => ({ pk: runPk(id), sk: SK_RUN })),
+    "reading run statuses",
+    ["status"],
+  );
+}
