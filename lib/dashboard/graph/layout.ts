@@ -1,0 +1,164 @@
+// Lays a model out with dagre: expanded nodes become boxes (dagre's compound nodes) around their inner nodes,
+// and an edge to or from an expanded node is drawn to its inner graph's first or last nodes instead, since dagre
+// does not lay out edges that end on a compound node.
+import dagre from "@dagrejs/dagre";
+import type { GraphEdge, GraphModel, GraphNode } from "./types";
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A drawn node, by its top-left corner. */
+export interface PlacedNode {
+  node: GraphNode;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** It has children and is drawn collapsed. */
+  collapsed: boolean;
+}
+
+/** An expanded node: the box around its inner nodes. */
+export interface PlacedCluster {
+  node: GraphNode;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PlacedEdge {
+  from: string;
+  to: string;
+  points: Point[];
+}
+
+export interface GraphLayout {
+  nodes: PlacedNode[];
+  clusters: PlacedCluster[];
+  edges: PlacedEdge[];
+  width: number;
+  height: number;
+}
+
+export interface LayoutOptions {
+  /** Size of an ordinary node. Default 172 × 36. */
+  nodeWidth?: number;
+  nodeHeight?: number;
+  /** Size of a `group` node (a steps group's junction). Default 14. */
+  junctionSize?: number;
+  /** `TB` (top to bottom, the default) or `LR`. */
+  direction?: "TB" | "LR";
+}
+
+const defaults: Required<LayoutOptions> = {
+  nodeWidth: 172,
+  nodeHeight: 36,
+  junctionSize: 14,
+  direction: "TB",
+};
+
+/** Whether a node with children is drawn expanded: the user's choice, else the model's `collapsed`. */
+export type ExpandedOf = (node: GraphNode) => boolean;
+
+export const defaultExpanded: ExpandedOf = (node) => !node.collapsed;
+
+const hasChildren = (node: GraphNode) => (node.children?.nodes.length ?? 0) > 0;
+
+/** The visible model: leaves, expanded nodes with their parent, and edges between leaves only. */
+export interface FlatGraph {
+  leaves: Array<{ node: GraphNode; parent?: string; collapsed: boolean }>;
+  clusters: Array<{ node: GraphNode; parent?: string }>;
+  edges: GraphEdge[];
+}
+
+/** Replaces every expanded node by its inner graph (see the module's comment). */
+export function flatten(model: GraphModel, expanded: ExpandedOf = defaultExpanded): FlatGraph {
+  const flat: FlatGraph = { leaves: [], clusters: [], edges: [] };
+  const seen = new Set<string>();
+
+  const place = (graph: GraphModel, parent: string | undefined) => {
+    const entries = new Map<string, string[]>();
+    const exits = new Map<string, string[]>();
+    for (const node of graph.nodes) {
+      if (seen.has(node.id)) throw new Error(`graph: node id "${node.id}" is used twice`);
+      seen.add(node.id);
+      if (hasChildren(node) && expanded(node)) {
+        const inner = node.children as GraphModel;
+        flat.clusters.push({ node, parent });
+        const placed = place(inner, node.id);
+        const targets = new Set(inner.edges.map((e) => e.to));
+        const sources = new Set(inner.edges.map((e) => e.from));
+        entries.set(
+          node.id,
+          inner.nodes.filter((n) => !targets.has(n.id)).flatMap((n) => placed.entries.get(n.id) ?? []),
+        );
+        exits.set(
+          node.id,
+          inner.nodes.filter((n) => !sources.has(n.id)).flatMap((n) => placed.exits.get(n.id) ?? []),
+        );
+      } else {
+        flat.leaves.push({ node, parent, collapsed: hasChildren(node) });
+        entries.set(node.id, [node.id]);
+        exits.set(node.id, [node.id]);
+      }
+    }
+    for (const edge of graph.edges) {
+      const from = exits.get(edge.from);
+      const to = entries.get(edge.to);
+      if (!from || !to)
+        throw new Error(`graph: edge ${edge.from} → ${edge.to} names a node not in its graph`);
+      for (const a of from) for (const b of to) flat.edges.push({ from: a, to: b });
+    }
+    return { entries, exits };
+  };
+
+  place(model, undefined);
+  return flat;
+}
+
+/** Positions for every visible node, box and edge. */
+export function layoutGraph(
+  model: GraphModel,
+  expanded: ExpandedOf = defaultExpanded,
+  options: LayoutOptions = {},
+): GraphLayout {
+  const opts = { ...defaults, ...options };
+  const flat = flatten(model, expanded);
+  const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
+  g.setGraph({ rankdir: opts.direction, nodesep: 24, ranksep: 44, marginx: 20, marginy: 28 });
+  g.setDefaultEdgeLabel(() => ({}));
+  const sizeOf = (node: GraphNode) =>
+    node.kind === "group"
+      ? { width: opts.junctionSize, height: opts.junctionSize }
+      : { width: opts.nodeWidth, height: opts.nodeHeight };
+  for (const { node } of flat.leaves) g.setNode(node.id, sizeOf(node));
+  for (const { node } of flat.clusters) g.setNode(node.id, {});
+  for (const { node, parent } of [...flat.leaves, ...flat.clusters])
+    if (parent !== undefined) g.setParent(node.id, parent);
+  for (const edge of flat.edges) g.setEdge(edge.from, edge.to);
+  dagre.layout(g);
+
+  const box = (id: string) => {
+    const placed = g.node(id);
+    return {
+      x: placed.x - placed.width / 2,
+      y: placed.y - placed.height / 2,
+      width: placed.width,
+      height: placed.height,
+    };
+  };
+  const size = g.graph();
+  return {
+    nodes: flat.leaves.map(({ node, collapsed }) => ({ node, collapsed, ...box(node.id) })),
+    clusters: flat.clusters.map(({ node }) => ({ node, ...box(node.id) })),
+    edges: flat.edges.map((edge) => ({
+      ...edge,
+      points: (g.edge(edge.from, edge.to)?.points ?? []).map((p: Point) => ({ x: p.x, y: p.y })),
+    })),
+    width: Math.max(size.width ?? 0, 1),
+    height: Math.max(size.height ?? 0, 1),
+  };
+}
