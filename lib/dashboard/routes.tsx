@@ -1,9 +1,10 @@
 // The dashboard's views by URL (hash routing, router.ts). A view is added here and nowhere else: one line with
 // its pattern, its title and the component that draws it from the path's params and the query.
 import type { VNode } from "preact";
-import { NotFound } from "./views/not-found";
 import { PipelineView } from "./views/pipeline";
 import { PipelinesView } from "./views/pipelines";
+import { RunView } from "./views/run";
+import { RunsView } from "./views/runs";
 
 export interface RouteProps {
   /** The pattern's `:name` segments, decoded. */
@@ -23,7 +24,8 @@ export const routes: Route[] = [
   { pattern: "/pipelines", section: "pipelines", view: PipelinesView },
   { pattern: "/pipelines/:name", section: "pipelines", view: PipelineView },
   { pattern: "/pipelines/:name/:version", section: "pipelines", view: PipelineView },
-  { pattern: "/runs", section: "runs", view: () => <NotFound what="the Runs view" /> },
-  { pattern: "/runs/:runId", section: "runs", view: () => <NotFound what="the Run view" /> },
-  { pattern: "/runs/:runId/steps/:stepId", section: "runs", view: () => <NotFound what="the Run view" /> },
+  // As elements, so that each view's hooks are its own component's, not the caller's.
+  { pattern: "/runs", section: "runs", view: (props) => <RunsView {...props} /> },
+  { pattern: "/runs/:runId", section: "runs", view: (props) => <RunView {...props} /> },
+  { pattern: "/runs/:runId/steps/:stepId", section: "runs", view: (props) => <RunView {...props} /> },
 ];

@@ -1,12 +1,12 @@
-// What the dashboard benchmarks read, written into the embedded stack's DynamoDB through the run store's own
-// item layout (lib/adapters/dynamodb): many recorded runs in batches, and one finished run of a big DAG.
+// Recorded runs for the dashboard's benchmarks and browser tests, written into the embedded stack's DynamoDB
+// through the run store's own item layout (lib/adapters/dynamodb): many runs in batches, and finished DAG runs.
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { graph } from "../../bench/engine/graph";
 import { parameterItems, runItem } from "../../lib/adapters/dynamodb/run-items";
 import { DynamoRunStore } from "../../lib/adapters/dynamodb/run-store";
 import { DynamoTable, type Item } from "../../lib/adapters/dynamodb/table";
 import type { RunRecord, RunStatus, StepRecord } from "../../lib/ports/run-store";
-import { seededRandom } from "../../test/support/seeded-random";
-import { graph } from "../engine/graph";
+import { seededRandom } from "./seeded-random";
 
 export interface TableRef {
   client: DynamoDBClient;
@@ -24,18 +24,31 @@ const STATUSES: RunStatus[] = [
 ];
 const PIPELINES = ["etl", "reports", "billing", "ingest", "train-model"];
 
+export interface SeedOptions {
+  /** The runs' pipelines, in turn. Default: etl, reports, billing, ingest, train-model. */
+  pipelines?: string[];
+  /** The newest time a run may have; runs spread over the 30 days before. Default: now. */
+  now?: Date;
+  /** BatchWriteItem requests in flight. Default: 8. */
+  concurrency?: number;
+  /** Run ids start with this (ids must differ between seedings of one table). Default: `seed`. */
+  prefix?: string;
+}
+
 /**
- * `count` recorded runs over the last 30 days, spread over five pipelines and the statuses, each with two
+ * `count` recorded runs over the last 30 days, spread over the pipelines and the statuses, each with two
  * parameters (`rows`, one of 100 values; `region`). Written as the store writes them (the run item and one
  * search entry per parameter), in BatchWriteItem batches, `concurrency` batches of 25 at a time. Returns the
  * run ids, newest first.
  */
-export async function seedRuns(
-  table: TableRef,
-  count: number,
-  options: { now?: Date; concurrency?: number } = {},
-): Promise<string[]> {
-  const { now, concurrency } = { now: new Date(), concurrency: 8, ...options };
+export async function seedRuns(table: TableRef, count: number, options: SeedOptions = {}): Promise<string[]> {
+  const { now, concurrency, pipelines, prefix } = {
+    now: new Date(),
+    concurrency: 8,
+    pipelines: PIPELINES,
+    prefix: "seed",
+    ...options,
+  };
   const random = seededRandom(7);
   const store = new DynamoTable({ tableName: table.tableName, client: table.client });
   const runs: RunRecord[] = [];
@@ -45,8 +58,8 @@ export async function seedRuns(
     const status = STATUSES[Math.floor(random() * STATUSES.length)] as RunStatus;
     const started = new Date(createdAt.getTime() + 200);
     runs.push({
-      runId: `seed${String(i).padStart(6, "0")}${Math.floor(random() * 1e9).toString(36)}`,
-      pipeline: PIPELINES[i % PIPELINES.length] as string,
+      runId: `${prefix}${String(i).padStart(6, "0")}${Math.floor(random() * 1e9).toString(36)}`,
+      pipeline: pipelines[i % pipelines.length] as string,
       version: `v${1 + (i % 3)}`,
       status,
       parameters: { rows: String(i % 100), region: ["eu", "us", "apac"][i % 3] as string },
