@@ -60,13 +60,3 @@ export function stepsToGraph(run: { steps?: StepRecord[] }): StepGraph {
   }
   return { nodes, edges };
 }
-
-/**
- * What the layout depends on: the nodes, their labels and kinds, and the edges, not the phases. A new snapshot of
- * a running run with the same key only recolours nodes; the layout is computed again only when this changes.
- */
-export function layoutKey(graph: StepGraph): string {
-  const nodes = graph.nodes.map((n) => `${n.id}\u0001${n.kind}\u0001${n.label}`).join("\u0002");
-  const edges = graph.edges.map((e) => `${e.from}\u0001${e.to}`).join("\u0002");
-  return `${nodes}\u0003${edges}`;
-}

@@ -9,7 +9,7 @@ import type { RouteProps } from "../routes";
 import { actionInfo, actionPath, actionsFor, type RunActionInfo, type RunActionName } from "../run/actions";
 import { formatDuration, progressOf } from "../run/progress";
 import { isFinished } from "../run/signature";
-import { layoutKey, type StepGraph, stepsToGraph } from "../run/steps-graph";
+import { stepsToGraph } from "../run/steps-graph";
 import { useNow, useRun } from "../run/use-run";
 import { StepPanel } from "./run-step";
 
@@ -19,7 +19,7 @@ export function RunView({ params }: RouteProps) {
   const live = useRun(runId);
   const { run } = live;
   const now = useNow(run !== undefined && !isFinished(run.status));
-  const graph = useStableGraph(run);
+  const graph = useMemo(() => stepsToGraph(run ?? {}), [run]);
   if (!run) {
     return (
       <section class="run-view">
@@ -141,30 +141,6 @@ export function RunView({ params }: RouteProps) {
       </div>
     </section>
   );
-}
-
-/**
- * The run's graph, the same object while the shape is unchanged and only phases moved: the graph component's
- * layout is memoised on the model, so a poll that recolours nodes does not lay 500 nodes out again.
- */
-function useStableGraph(run: RunData | undefined): StepGraph {
-  const last = useRef<{ key: string; graph: StepGraph } | undefined>(undefined);
-  return useMemo(() => {
-    const graph = stepsToGraph(run ?? {});
-    const key = layoutKey(graph);
-    const previous = last.current;
-    if (previous && previous.key === key) {
-      // Same shape: new phases written into the nodes the layout already holds.
-      const phases = new Map(graph.nodes.map((n) => [n.id, n.phase]));
-      const changed = previous.graph.nodes.some((n) => n.phase !== phases.get(n.id));
-      if (!changed) return previous.graph;
-      const recoloured = { ...previous.graph, nodes: graph.nodes };
-      last.current = { key, graph: recoloured };
-      return recoloured;
-    }
-    last.current = { key, graph };
-    return graph;
-  }, [run]);
 }
 
 /** The actions that apply to the run now; the destroying ones ask first, in a dialog. */

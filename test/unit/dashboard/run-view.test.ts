@@ -11,7 +11,7 @@ import {
 import { nextDelay, poll } from "../../../lib/dashboard/run/poll";
 import { formatAgo, formatDuration, progressOf } from "../../../lib/dashboard/run/progress";
 import { isFinished, isStepActive, runSignature } from "../../../lib/dashboard/run/signature";
-import { layoutKey, stepsToGraph } from "../../../lib/dashboard/run/steps-graph";
+import { stepsToGraph } from "../../../lib/dashboard/run/steps-graph";
 import type { RunRecord, StepRecord } from "../../../lib/ports/run-store";
 
 const step = (stepId: string, over: Partial<StepRecord> = {}): StepRecord => ({
@@ -101,16 +101,6 @@ describe("stepsToGraph", () => {
     ]);
     expect(graph.edges).toEqual([{ from: "a", to: "b" }]);
     expect(stepsToGraph({})).toEqual({ nodes: [], edges: [] });
-  });
-
-  it("keys the layout on the shape only: a phase change keeps the key, a new node changes it", () => {
-    const before = stepsToGraph({ steps: [step("a", { children: ["b"] }), step("b", { phase: "Running" })] });
-    const recoloured = stepsToGraph({ steps: [step("a", { children: ["b"] }), step("b")] });
-    const grown = stepsToGraph({
-      steps: [step("a", { children: ["b", "c"] }), step("b"), step("c", { phase: "Pending" })],
-    });
-    expect(layoutKey(recoloured)).toBe(layoutKey(before));
-    expect(layoutKey(grown)).not.toBe(layoutKey(before));
   });
 });
 
