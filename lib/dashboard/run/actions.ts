@@ -6,7 +6,7 @@ export type RunActionName = "stop" | "terminate" | "retry" | "resubmit" | "resum
 export interface RunActionInfo {
   name: RunActionName;
   label: string;
-  /** Destroys work or a record, so the view asks first; the text is the question it asks. */
+  /** Destroys work or a record, so the view asks first; the text says what will happen. */
   confirm?: string;
   /** What the button's tooltip says it does. */
   help: string;
@@ -17,19 +17,19 @@ const ACTIONS: Record<RunActionName, RunActionInfo> = {
     name: "stop",
     label: "Stop",
     help: "Stop the running steps; exit handlers still run (argo stop)",
-    confirm: "Stop this run? Its running steps are stopped and it ends as Failed; exit handlers still run.",
+    confirm: "Its running steps are stopped and the run ends as Failed; exit handlers still run.",
   },
   terminate: {
     name: "terminate",
     label: "Terminate",
     help: "Stop everything at once, exit handlers included (argo terminate)",
-    confirm: "Terminate this run? Everything stops at once and exit handlers are skipped.",
+    confirm: "Everything stops at once, and exit handlers are skipped.",
   },
   retry: {
     name: "retry",
     label: "Retry",
     help: "Run the failed steps again in this run (argo retry)",
-    confirm: "Retry this run? Its failed steps are reset and run again; their current records are replaced.",
+    confirm: "Its failed steps are reset and run again; their current records are replaced.",
   },
   resubmit: {
     name: "resubmit",
