@@ -13,10 +13,11 @@ import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import { createS3Client } from "../../lib/local/s3";
 import { startStack } from "../../lib/local/stack";
+import { launchChromium } from "../../test/support/chromium";
 import { seedDagRun, seedRuns } from "../../test/support/seed-runs";
 import { header, load, median, ms, root } from "../support/targets";
 
@@ -91,19 +92,7 @@ const blank = createServer((_, res) => {
 await new Promise<void>((resolve) => blank.listen(0, "127.0.0.1", resolve));
 const blankUrl = `http://127.0.0.1:${(blank.address() as AddressInfo).port}/`;
 
-const browser: Browser = await chromium.launch({
-  executablePath: process.env.SKIFF_CHROMIUM ?? "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
+const { browser } = await launchChromium();
 const errors: string[] = [];
 
 /** A fresh page (its own context: nothing cached), 1280×800, failing the bench on any page error. */
