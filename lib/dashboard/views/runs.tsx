@@ -1,5 +1,5 @@
 import { signal } from "@preact/signals";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, getJson, type RunCounts, type RunRecord } from "../api";
 import { ErrorBox, Loading } from "../components/error-box";
 import { Status, Truncate } from "../components/text";
@@ -56,10 +56,9 @@ export function RunsView({ query }: RouteProps) {
     },
     [key, cursor],
   );
-  const counts = useFetch(
-    (signal) => getJson<RunCounts>(countsPath(filters), signal),
-    [filtersToQuery({ ...filters, status: undefined }).toString()],
-  );
+  // The page of runs goes first: the counts and the pipelines' names are asked for once it is in, so that they
+  // never compete with it for the API (counting thousands of runs costs more than reading a page of them).
+  const ready = runs.data !== undefined || runs.error !== undefined;
   const now = Date.now();
 
   return (
@@ -67,9 +66,8 @@ export function RunsView({ query }: RouteProps) {
       <div class="title-row">
         <h1>Runs</h1>
       </div>
-      <RunFilterForm filters={filters} />
-      <StatusCounts filters={filters} counts={counts.data} />
-      {counts.error ? <ErrorBox error={counts.error} title="Could not count the runs" /> : null}
+      <RunFilterForm filters={filters} ready={ready} />
+      <StatusCounts filters={filters} hold={runs.loading} />
       {runs.error ? <ErrorBox error={runs.error} title="Could not list the runs" /> : null}
       {runs.loading && !runs.data ? <Loading what="runs" /> : null}
       {runs.data && runs.data.items.length === 0 ? (
@@ -157,9 +155,8 @@ export function RunsView({ query }: RouteProps) {
 }
 
 /** The three filters as a form; applying it changes the URL (so the filtered view can be linked and gone back to). */
-function RunFilterForm({ filters }: { filters: RunFilters }) {
+function RunFilterForm({ filters, ready }: { filters: RunFilters; ready: boolean }) {
   const [paramError, setParamError] = useState<string | undefined>();
-  const pipelines = useFetch((signal) => api.pipelines(signal), []);
   const formKey = filtersToQuery(filters).toString();
   const submit = (event: Event) => {
     event.preventDefault();
@@ -186,11 +183,7 @@ function RunFilterForm({ filters }: { filters: RunFilters }) {
       <label>
         <span>Pipeline</span>
         <input name="pipeline" list="runs-pipelines" value={filters.pipeline ?? ""} placeholder="any" />
-        <datalist id="runs-pipelines">
-          {(pipelines.data?.items ?? []).map((p) => (
-            <option key={p.name} value={p.name} />
-          ))}
-        </datalist>
+        {ready ? <PipelineNames id="runs-pipelines" /> : null}
       </label>
       <label>
         <span>Status</span>
@@ -229,8 +222,33 @@ function RunFilterForm({ filters }: { filters: RunFilters }) {
   );
 }
 
-/** Runs per status under the other filters; each count links to the listing of that status. */
-function StatusCounts({ filters, counts }: { filters: RunFilters; counts?: RunCounts }) {
+/** The pipelines' names, offered while typing in the pipeline filter. */
+function PipelineNames({ id }: { id: string }) {
+  const pipelines = useFetch((signal) => api.pipelines(signal), []);
+  return (
+    <datalist id={id}>
+      {(pipelines.data?.items ?? []).map((p) => (
+        <option key={p.name} value={p.name} />
+      ))}
+    </datalist>
+  );
+}
+
+/**
+ * Runs per status under the other filters; each count links to the listing of that status. While `hold` (the
+ * page of runs is loading) nothing is asked; the counts of other filters are never shown as these.
+ */
+function StatusCounts({ filters, hold }: { filters: RunFilters; hold: boolean }) {
+  const path = countsPath(filters);
+  const [wanted, setWanted] = useState<string | undefined>();
+  useEffect(() => {
+    if (!hold) setWanted(path);
+  }, [path, hold]);
+  const fetched = useFetch(
+    (signal) => (wanted ? getJson<RunCounts>(wanted, signal) : Promise.resolve(undefined)),
+    [wanted],
+  );
+  const counts = wanted === path && !fetched.loading ? fetched.data : undefined;
   const total = counts ? Object.values(counts.counts).reduce((a, b) => a + b, 0) : undefined;
   return (
     <nav class="status-counts" aria-label="Runs by status">
@@ -255,6 +273,9 @@ function StatusCounts({ filters, counts }: { filters: RunFilters; counts?: RunCo
         <span class="muted since" title={counts.since}>
           since {counts.since.slice(0, 10)}
         </span>
+      ) : null}
+      {fetched.error && wanted === path ? (
+        <ErrorBox error={fetched.error} title="Could not count the runs" />
       ) : null}
     </nav>
   );
