@@ -18,14 +18,18 @@ export interface Route {
   /** The nav entry this route belongs to (highlighted while it shows). */
   section: "pipelines" | "runs";
   view: (props: RouteProps) => VNode;
+  /**
+   * Routes with the same key keep their view mounted when the URL moves between them (a run and one of its
+   * steps: the graph is not fetched and laid out again). Default: the pattern.
+   */
+  key?: string;
 }
 
 export const routes: Route[] = [
   { pattern: "/pipelines", section: "pipelines", view: PipelinesView },
   { pattern: "/pipelines/:name", section: "pipelines", view: PipelineView },
   { pattern: "/pipelines/:name/:version", section: "pipelines", view: PipelineView },
-  // As elements, so that each view's hooks are its own component's, not the caller's.
-  { pattern: "/runs", section: "runs", view: (props) => <RunsView {...props} /> },
-  { pattern: "/runs/:runId", section: "runs", view: (props) => <RunView {...props} /> },
-  { pattern: "/runs/:runId/steps/:stepId", section: "runs", view: (props) => <RunView {...props} /> },
+  { pattern: "/runs", section: "runs", view: RunsView },
+  { pattern: "/runs/:runId", section: "runs", view: RunView, key: "run" },
+  { pattern: "/runs/:runId/steps/:stepId", section: "runs", view: RunView, key: "run" },
 ];
