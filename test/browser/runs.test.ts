@@ -43,6 +43,10 @@ const main = dag("main", (d) => {
 });
 export default workflow({ generateName: "files-", entrypoint: main });
 `,
+  ticker: `import { shell, workflow } from "skiff";
+const tick = shell({ name: "tick", source: "for i in 1 2 3 4 5 6; do echo tick $i; sleep 1; done" });
+export default workflow({ generateName: "ticker-", entrypoint: tick });
+`,
 };
 
 let stack: Stack;
@@ -207,7 +211,11 @@ describe("the Run view", () => {
       .poll(() => panel.getByTestId("logs").textContent())
       .toMatch(/7 orders, \d+ regions, total \d+/);
     expect(await page.locator(`[data-node="${report.stepId}"]`).getAttribute("aria-pressed")).toBe("true");
-    // Another node, chosen with the keyboard, selects its step.
+    // Another node, chosen with the keyboard, selects its step, in the same view: the finished run is not read again.
+    const reads: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith(`/runs/${runId}`)) reads.push(r.url());
+    });
     const download = run.steps.find((s) => s.displayName === "download") as StepRecord;
     await page.locator(`[data-node="${download.stepId}"]`).focus();
     await page.keyboard.press("Enter");
@@ -215,10 +223,33 @@ describe("the Run view", () => {
     await page.locator(`.step-panel[data-step-id="${download.stepId}"]`).waitFor();
     await page.goBack();
     await page.locator(`.step-panel[data-step-id="${report.stepId}"]`).waitFor();
+    expect(reads).toEqual([]);
     await browser.screenshot("run-view-deep-link-step");
   });
 
-  it("asks before terminating (a keyboard-usable dialog), and resubmits into a new run", async () => {
+  it("follows a running step's log as it grows", async () => {
+    const runId = await startRun("ticker");
+    const step = await until("the tick step to start", async () => {
+      const run = await api<RunView>("GET", `/runs/${runId}`);
+      return run.steps.find((s) => s.type === "Pod" && s.phase === "Running");
+    });
+    const page = await browser.open(`#/runs/${runId}/steps/${step.stepId}`);
+    const logs = page.getByRole("region", { name: "Logs" });
+    await logs.getByText("(following)").waitFor();
+    // Lines arrive while the step runs (it prints one a second), and the page keeps them coming.
+    await expect
+      .poll(() => logs.getByTestId("logs").textContent(), { timeout: 10_000 })
+      .toMatch(/tick [1-4]\n$/);
+    const early = (await logs.getByTestId("logs").textContent()) ?? "";
+    await expect
+      .poll(() => logs.getByTestId("logs").textContent(), { timeout: 20_000 })
+      .toBe("tick 1\ntick 2\ntick 3\ntick 4\ntick 5\ntick 6\n");
+    expect(early.length).toBeLessThan("tick 1\ntick 2\ntick 3\ntick 4\ntick 5\ntick 6\n".length);
+    await page.locator('[data-run-status="Succeeded"]').waitFor();
+    await logs.getByText("(following)").waitFor({ state: "detached" });
+  });
+
+  it("asks before terminating (a keyboard-usable dialog), resubmits into a new run and resumes it", async () => {
     const runId = await startRun("approval");
     await until("the approval step to wait", async () => {
       const run = await api<RunView>("GET", `/runs/${runId}`);
@@ -261,7 +292,11 @@ describe("the Run view", () => {
     const resubmitted = await api<RunView>("GET", `/runs/${newId}`);
     expect(resubmitted).toMatchObject({ pipeline: "approval", parentRunId: runId });
     await page.locator(`a[href="#/runs/${runId}"]`).waitFor();
-    await api("POST", `/runs/${newId}/terminate`);
+    // Resume asks nothing either: the new run's approval step goes on, and the run finishes.
+    await page.locator('[data-node][aria-label="approval, Running"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-action="resume"]').click();
+    await page.locator('[data-node][aria-label="approval, Succeeded"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-run-status="Succeeded"]').waitFor({ timeout: 30_000 });
   });
 });
 
