@@ -32,6 +32,26 @@ const BROKEN_PIPELINE = `import { workflow } from "skiff";
 export default workflow({ generateName: "broken-", entrypoint: notDeclared });
 `;
 
+// A DAG task calling a steps template (two groups, the second in parallel), and a task with a long name.
+const NESTED_PIPELINE = `import { dag, shell, steps, workflow } from "skiff";
+
+const say = shell({ name: "say", source: "echo hi" });
+const prepare = steps("prepare", (s) => {
+  s.step("fetch", say);
+  s.parallel((p) => {
+    p.step("left", say);
+    p.step("right", say);
+  });
+});
+const main = dag("main", (d) => {
+  const setup = d.task("setup", prepare);
+  const long = d.task("${"a-task-whose-name-is-much-longer-than-its-box-can-show"}", say);
+  setup.before(long);
+});
+
+export default workflow({ generateName: "nested-", entrypoint: main });
+`;
+
 const LONG_NAME = "a-pipeline-whose-name-is-far-too-long-for-its-column-0123456789";
 
 beforeAll(async () => {
@@ -39,6 +59,7 @@ beforeAll(async () => {
   await pushPipeline(stack, "form", FORM_PIPELINE);
   await pushPipeline(stack, "broken", BROKEN_PIPELINE);
   await pushPipeline(stack, LONG_NAME, FORM_PIPELINE);
+  await pushPipeline(stack, "nested", NESTED_PIPELINE);
 }, 300_000);
 
 afterAll(async () => {
@@ -83,6 +104,7 @@ describe("the Pipeline view", () => {
     expect(await error.textContent()).toMatch(/owner|missing|required/i);
     expect(await page.getByLabel("owner").getAttribute("aria-invalid")).toBe("true");
     expect(page.url()).toMatch(/#\/pipelines\/form$/);
+    await browser.screenshot("pipeline-run-form-errors");
 
     await page.getByLabel("owner").fill("ops");
     await region.selectOption("apac");
@@ -116,6 +138,49 @@ describe("the Pipeline view", () => {
     expect(await download.getAttribute("aria-pressed")).toBe("true");
     expect(await page.locator(".selection").textContent()).toMatch(/^download: template download/);
     await browser.screenshot("pipeline-etl");
+  });
+
+  it("draws a called steps template inside its task, folds it with the keyboard, and cuts long labels", async () => {
+    const page = await browser.open("#/pipelines/nested");
+    await page.locator("[data-node]").first().waitFor();
+    const ids = () =>
+      page.locator("[data-node]").evaluateAll((els) => els.map((el) => el.getAttribute("data-node")));
+    expect((await ids()).sort()).toEqual([
+      ".a-task-whose-name-is-much-longer-than-its-box-can-show",
+      ".setup[0].fetch",
+      ".setup[1].left",
+      ".setup[1].right",
+    ]);
+    // The steps groups' junctions, and the box around the expanded task.
+    expect(await page.locator(".node.kind-group").count()).toBe(2);
+    expect(await page.locator(".cluster").count()).toBe(1);
+    const long = page.locator('[data-node=".a-task-whose-name-is-much-longer-than-its-box-can-show"]');
+    expect(await long.locator("text").textContent()).toMatch(/^a-task-whose-name-.*…$/);
+    expect(await long.locator("title").textContent()).toContain(
+      "a-task-whose-name-is-much-longer-than-its-box-can-show",
+    );
+    const fits = await long.evaluate((g) => {
+      const box = (g.querySelector("rect") as SVGRectElement).getBBox();
+      const text = (g.querySelector("text") as SVGTextElement).getBBox();
+      return text.x >= box.x && text.x + text.width <= box.x + box.width;
+    });
+    expect(fits).toBe(true);
+    await browser.screenshot("pipeline-nested");
+
+    const collapse = page.getByRole("button", { name: "Collapse setup" });
+    await collapse.focus();
+    await page.keyboard.press("Enter");
+    await page.locator('[data-node=".setup"]').waitFor();
+    expect(await page.locator(".cluster").count()).toBe(0);
+    expect((await ids()).sort()).toEqual([
+      ".a-task-whose-name-is-much-longer-than-its-box-can-show",
+      ".setup",
+    ]);
+
+    await page.getByRole("button", { name: "Expand setup" }).focus();
+    await page.keyboard.press(" ");
+    await page.locator('[data-node=".setup[1].left"]').waitFor();
+    expect(await page.locator(".cluster").count()).toBe(1);
   });
 
   it("goes back to the pipelines with the back button", async () => {
