@@ -2,15 +2,13 @@
 // failure's traceback, an artifact's bytes, filters and paging, a deep link to a step, and the actions.
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
-import { createS3Client } from "../../lib/local/s3";
 import type { Stack } from "../../lib/local/stack";
 import type { RunRecord, StepRecord } from "../../lib/ports/run-store";
 import { browserSuite } from "../support/browser";
-import { startDashboardStack } from "../support/dashboard-stack";
+import { pushPipeline, startDashboardStack } from "../support/dashboard-stack";
 import { seedRuns } from "../support/seed-runs";
 
 type RunView = RunRecord & { steps: StepRecord[] };
@@ -87,11 +85,7 @@ const shownStatus = (page: Page) => page.locator("[data-run-status]").getAttribu
 
 beforeAll(async () => {
   stack = await startDashboardStack();
-  const s3 = createS3Client(stack.s3Endpoint);
-  for (const [name, source] of Object.entries(PIPELINES)) {
-    await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: `pipelines/${name}.ts`, Body: source }));
-  }
-  s3.destroy();
+  for (const [name, source] of Object.entries(PIPELINES)) await pushPipeline(stack, name, source);
   for (const name of [...Object.keys(PIPELINES), "etl", "approval"]) {
     await until(`${name} to build`, async () => {
       const response = await fetch(url(`/pipelines/${name}`));
@@ -309,6 +303,8 @@ describe("the Runs view", () => {
     await Promise.all([...eleven, twelve].map(finished));
     const page = await browser.open("#/runs");
     await page.locator(`tr[data-run-id="${twelve}"]`).waitFor();
+    await page.locator('[data-status="all"] .count').filter({ hasText: /^\d+$/ }).waitFor();
+    await browser.screenshot("runs-view");
     await page.getByLabel("Parameter").fill("rows=311");
     await page.getByRole("button", { name: "Filter" }).click();
     await page.waitForURL(/#\/runs\?param\.rows=311$/);
