@@ -1,19 +1,18 @@
+import { EXECUTABLE_NODE_TYPES } from "../../argo/progress";
 import type { StepRecord } from "../../ports/run-store";
 
-/**
- * Steps that do work of their own, as Argo counts progress (lib/argo/progress.ts, which browser code may not
- * import): every other node only groups them.
- */
-const EXECUTABLE = new Set(["Pod", "Container", "HTTP", "Plugin", "Suspend"]);
-/** Phases Argo counts as done in a run's progress. */
+/** Phases Argo counts as done in a run's progress (lib/argo/progress.ts's `updateProgress`). */
 const DONE = new Set(["Succeeded", "Skipped", "Omitted"]);
 
-/** A run's progress as Argo reports it: executable steps done of those the run has so far. */
+/**
+ * A run's progress as Argo reports it: executable steps (the node types whose progress is their own) done of
+ * those the run has so far.
+ */
 export function progressOf(steps: readonly StepRecord[]): { done: number; total: number } {
   let done = 0;
   let total = 0;
   for (const step of steps) {
-    if (!EXECUTABLE.has(step.type)) continue;
+    if (!EXECUTABLE_NODE_TYPES.has(step.type)) continue;
     total++;
     if (DONE.has(step.phase)) done++;
   }

@@ -1,9 +1,8 @@
-import type { RunRecord, RunStatus, StepRecord } from "../../ports/run-store";
-
-const FINISHED: readonly RunStatus[] = ["Succeeded", "Failed", "Error", "Stopped", "Terminated"];
+import type { RunRecord, StepRecord } from "../../ports/run-store";
+import { isTerminal } from "../../runs/status";
 
 /** A run in a final status: its record no longer changes (until a retry reopens it). */
-export const isFinished = (status: RunStatus): boolean => FINISHED.includes(status);
+export const isFinished = isTerminal;
 
 /** A step still to finish: its logs may grow. */
 export const isStepActive = (step: Pick<StepRecord, "phase">): boolean =>

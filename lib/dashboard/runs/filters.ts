@@ -1,15 +1,7 @@
-import type { RunStatus } from "../../ports/run-store";
+import { RUN_STATUSES, type RunStatus } from "../../ports/run-store";
 
 /** The statuses a run can have, in the order the Runs view lists their counts. */
-export const RUN_STATUSES: readonly RunStatus[] = [
-  "Pending",
-  "Running",
-  "Succeeded",
-  "Failed",
-  "Error",
-  "Stopped",
-  "Terminated",
-];
+export { RUN_STATUSES };
 
 /** What the Runs view filters on: the same three filters as `GET /runs` (one parameter at a time). */
 export interface RunFilters {
