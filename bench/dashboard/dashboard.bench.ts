@@ -1,7 +1,7 @@
 // The dashboard's targets (issue 18), measured in headless Chromium against the embedded stack:
 //  1. the dashboard's JavaScript, gzip                                   ≤ 150 KB
 //  2. the Runs view with 10,000 recorded runs: first page shown          ≤ 1 s
-//  3. the Run view of a 500-node DAG: graph laid out and drawn           ≤ 1 s
+//  3. the Run view of a 500-node DAG: graph laid out and drawn           ≤ 1 s (and, reported, a wide one)
 //  4. a node's phase change visible in an open Run view                  ≤ 2 s after the record changes
 // Each beside a baseline measured the same way in the same run: a blank page served by the same machine, the
 // dashboard's shell alone (a view that reads nothing), a 5-node run, and the API polled directly.
@@ -18,7 +18,7 @@ import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import { createS3Client } from "../../lib/local/s3";
 import { startStack } from "../../lib/local/stack";
 import { launchChromium } from "../../test/support/chromium";
-import { seedDagRun, seedRuns } from "../../test/support/seed-runs";
+import { fanOutIn, seedDagRun, seedRuns } from "../../test/support/seed-runs";
 import { header, load, median, ms, root } from "../support/targets";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -83,6 +83,7 @@ const seeded = performance.now() - t0;
 console.log(`seeded ${RUN_COUNT} runs in ${ms(seeded)} (BatchWriteItem through the run store's item layout)`);
 await seedDagRun(table, "bench-dag-500", DAG_SIZE);
 await seedDagRun(table, "bench-dag-5", 5);
+await seedDagRun(table, "bench-fan-500", DAG_SIZE, fanOutIn(DAG_SIZE));
 
 // A blank page from a server on this machine: the browser's own cost of a navigation.
 const blank = createServer((_, res) => {
@@ -195,12 +196,21 @@ const dagTimes = await rounds(() =>
   timeNavigation(`${app}/#/runs/bench-dag-500`, "[data-node]", DAG_SIZE + 1),
 );
 const smallTimes = await rounds(() => timeNavigation(`${app}/#/runs/bench-dag-5`, "[data-node]", 6));
+const fanTimes = await rounds(() =>
+  timeNavigation(`${app}/#/runs/bench-fan-500`, "[data-node]", DAG_SIZE + 1),
+);
 rows.push({
-  what: `Run view, ${DAG_SIZE}-node DAG: graph laid out and drawn, new tab`,
+  what: `Run view, ${DAG_SIZE}-node DAG (bench/engine/graph.ts: random earlier dependencies): graph laid out and drawn, new tab`,
   figure: timing(dagTimes),
   baseline: `the same view of a 5-node DAG ${ms(median(smallTimes))}`,
   target: "≤ 1 s",
   met: median(dagTimes) <= 1000,
+});
+rows.push({
+  what: `Run view, ${DAG_SIZE}-node fan-out/fan-in DAG (1 → ${DAG_SIZE - 2} → 1): graph laid out and drawn, new tab`,
+  figure: timing(fanTimes),
+  baseline: "—",
+  target: "—",
 });
 
 // 4. A phase change in an open Run view: examples/approval waits in its suspend step until resumed.

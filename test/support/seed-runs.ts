@@ -83,14 +83,26 @@ export async function seedRuns(table: TableRef, count: number, options: SeedOpti
   return runs.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)).map((r) => r.runId);
 }
 
+/** `size` tasks: the first fans out to all but the last, which they all fan into (a map and its reduce). */
+export function fanOutIn(size: number): string[][] {
+  return Array.from({ length: size }, (_, i) =>
+    i === 0 ? [] : i === size - 1 ? Array.from({ length: size - 2 }, (_, k) => `t${k + 1}`) : ["t0"],
+  );
+}
+
 /**
- * A finished run of a `size`-task DAG (bench/engine/graph.ts's graph: task i depends on up to 3 earlier ones),
+ * A finished run of a DAG whose task i depends on the tasks `deps[i]` names (`t<k>`; by default
+ * bench/engine/graph.ts's graph of `size` tasks: task i depends on up to 3 random earlier ones),
  * recorded as the watcher records a finished run: its steps in Argo's node shape (the DAG node's children are
  * the root tasks, each task's children the tasks that depend on it), written with the terminal status.
  */
-export async function seedDagRun(table: TableRef, runId: string, size: number): Promise<void> {
+export async function seedDagRun(
+  table: TableRef,
+  runId: string,
+  size: number,
+  deps: string[][] = graph(size),
+): Promise<void> {
   const store = new DynamoRunStore({ tableName: table.tableName, client: table.client });
-  const deps = graph(size);
   const at = new Date(Date.now() - 60_000);
   const iso = (ms: number) => new Date(at.getTime() + ms).toISOString();
   const workflow = `dag-${runId}`;
