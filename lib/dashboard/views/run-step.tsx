@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { StepRecord } from "../../ports/run-store";
-import { ApiError, getJson, type RunView } from "../api";
+import { ApiError, getJson, getResponse, type RunView } from "../api";
 import { ErrorBox } from "../components/error-box";
 import { Status, Truncate } from "../components/text";
 import { runLink } from "../links";
@@ -142,25 +142,7 @@ function Artifacts({ artifacts }: { artifacts: ArtifactLink[] }) {
  * name, or with a presigned URL (AWS), which the browser follows.
  */
 async function download(artifact: ArtifactLink): Promise<void> {
-  const response = await fetch(artifact.href, {
-    headers: { accept: "application/octet-stream, application/json" },
-  });
-  if (!response.ok) {
-    let body: { message?: string; error?: string; details?: [] } | undefined;
-    try {
-      body = await response.json();
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(
-      "GET",
-      artifact.href,
-      response.status,
-      body?.message
-        ? { error: body.error ?? "", message: body.message, details: body.details ?? [] }
-        : undefined,
-    );
-  }
+  const response = await getResponse(artifact.href, "application/octet-stream, application/json");
   const type = response.headers.get("content-type");
   const answer = downloadAnswer(
     type,
