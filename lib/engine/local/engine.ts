@@ -7,6 +7,7 @@ import { selectNodes } from "../../argo/node-field-selector";
 import { isFulfilled } from "../../argo/phases";
 import { formulateResubmit, randomNameSuffix } from "../../argo/resubmit";
 import { formulateRetry } from "../../argo/retry";
+import { ttlSecondsOf } from "../../argo/ttl";
 import type {
   Engine,
   ListOptions,
@@ -250,12 +251,7 @@ export class LocalEngine implements Engine {
 
   private afterCompletion(run: WorkflowExecution): void {
     void run.done.then(() => {
-      const ttl = run.wf.spec.ttlStrategy;
-      const phase = run.wf.status?.phase;
-      const seconds =
-        phase === "Succeeded"
-          ? (ttl?.secondsAfterSuccess ?? ttl?.secondsAfterCompletion)
-          : (ttl?.secondsAfterFailure ?? ttl?.secondsAfterCompletion);
+      const seconds = ttlSecondsOf(run.wf);
       if (seconds === undefined) return;
       const key = this.key(run.wf.metadata.namespace ?? "", run.name);
       setTimeout(() => {
