@@ -517,6 +517,10 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       await engine.installTemplate(version("shared-two"));
       const stored = await engine.getTemplate({ kind: "WorkflowTemplate", name });
       expect(stored?.spec.templates?.[0]?.container?.args).toEqual(["echo shared-two"]);
+      const listed = (await engine.listTemplates("WorkflowTemplate")).filter((t) => t.metadata.name === name);
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ kind: "WorkflowTemplate", metadata: { name } });
+      expect(listed[0]?.spec.templates?.[0]?.container?.args).toEqual(["echo shared-two"]);
 
       const created = await submit({
         apiVersion: "argoproj.io/v1alpha1",
@@ -543,6 +547,8 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       expect(await engine.deleteTemplate({ kind: "WorkflowTemplate", name })).toBe(true);
       expect(await engine.getTemplate({ kind: "WorkflowTemplate", name })).toBeUndefined();
       expect(await engine.deleteTemplate({ kind: "WorkflowTemplate", name })).toBe(false);
+      const names = (await engine.listTemplates("WorkflowTemplate")).map((t) => t.metadata.name);
+      expect(names).not.toContain(name);
     });
 
     it("refuses a ClusterWorkflowTemplate unless the deployment enables them", async () => {
@@ -553,6 +559,9 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
         spec: { templates: [shell("say", "echo cluster")] },
       };
       await expect(engine.installTemplate(cluster)).rejects.toBeInstanceOf(WorkflowRejectedError);
+      await expect(engine.listTemplates("ClusterWorkflowTemplate")).rejects.toBeInstanceOf(
+        WorkflowRejectedError,
+      );
     });
 
     it("answers missing workflows with undefined or WorkflowNotFoundError", async () => {

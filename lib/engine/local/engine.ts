@@ -16,6 +16,7 @@ import type {
   ResubmitOptions,
   RetryOptions,
   SubmitRequest,
+  TemplateKind,
   TemplateObjectRef,
   WatchEvent,
   WatchOptions,
@@ -175,6 +176,10 @@ export class LocalEngine implements Engine {
 
   async deleteTemplate(ref: TemplateObjectRef): Promise<boolean> {
     return this.templates.remove(ref, this.options.namespace);
+  }
+
+  async listTemplates(kind: TemplateKind): Promise<StoredTemplate[]> {
+    return this.templates.list(kind, this.options.namespace);
   }
 
   async submit(spec: Workflow, request: SubmitRequest): Promise<Workflow> {
