@@ -24,12 +24,15 @@ function links(view: TemplateView) {
   };
 }
 
-/** A kind's installed templates; none when the deployment does not enable the kind (cluster templates). */
-async function listKind(deps: ApiDeps, kind: TemplateKind): Promise<Installed[]> {
+/**
+ * A kind's installed templates. Asked for every kind, a kind the deployment does not enable (cluster templates)
+ * has none; asked for by name, it is refused as the engine refuses it (422).
+ */
+async function listKind(deps: ApiDeps, kind: TemplateKind, asked: boolean): Promise<Installed[]> {
   try {
     return await deps.engine.listTemplates(kind);
   } catch (error) {
-    if (kind === "ClusterWorkflowTemplate" && error instanceof WorkflowRejectedError) return [];
+    if (!asked && error instanceof WorkflowRejectedError) return [];
     throw error;
   }
 }
@@ -76,7 +79,9 @@ export async function listTemplates(deps: ApiDeps, request: ApiRequest): Promise
   const kind = kindQuery(request, details);
   rejectUnknownQuery(request, ["kind"], details);
   if (details.length) throw badRequest("the template query is not valid", details);
-  const installed = (await Promise.all((kind ? [kind] : KINDS).map((k) => listKind(deps, k)))).flat();
+  const installed = (
+    await Promise.all((kind ? [kind] : KINDS).map((k) => listKind(deps, k, kind !== undefined)))
+  ).flat();
   return json(200, { items: await viewsOf(deps, installed) });
 }
 
