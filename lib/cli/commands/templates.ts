@@ -24,7 +24,7 @@ export function registerTemplatesCommands(program: Command): void {
       }
       const kind = options.kind as TemplateKind | undefined;
       process.exitCode = await withApiErrors(async () => {
-        const skiff = cliClient();
+        const skiff = await cliClient();
         if (name !== undefined) {
           const template = await skiff.templates.get(name, kind);
           print(format, template, () => formatTemplate(template));
