@@ -387,10 +387,10 @@ export async function getStepLogs(deps: ApiDeps, request: ApiRequest): Promise<A
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 409)) throw error;
   }
-  const step = (await deps.runs.listSteps(run.runId)).find((s) => s.stepId === stepId);
+  const step = async () => (await deps.runs.listSteps(run.runId)).find((s) => s.stepId === stepId);
   const lines = await readStepLogs(
     { engine: deps.engine, readObject: async (key) => (await deps.specs.get(key))?.body },
-    { runId: run.runId, stepId, ...(ref ? { ref } : {}), ...(step ? { step } : {}) },
+    { runId: run.runId, stepId, step, ...(ref ? { ref } : {}) },
   );
   if (lines === undefined) throw notFound(`no logs for step ${stepId} of run ${run.runId}`);
   return json(200, {

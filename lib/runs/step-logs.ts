@@ -19,8 +19,8 @@ export interface StepLogTarget {
   stepId: string;
   /** The run's workflow; absent when the run never had one. */
   ref?: WorkflowRef;
-  /** The step's record, whose output artifacts name its archived log. */
-  step?: StepRecord;
+  /** The step's record, whose output artifacts name its archived log: read only when the archive is needed. */
+  step?: StepRecord | (() => Promise<StepRecord | undefined>);
 }
 
 /**
@@ -49,7 +49,8 @@ export async function readStepLogs(
     lines = parseStoredLog(stored, stepId);
     if (lines.length) return lines;
   }
-  return (await readArchivedLog(sources, target.step)) ?? lines;
+  const step = typeof target.step === "function" ? await target.step() : target.step;
+  return (await readArchivedLog(sources, step)) ?? lines;
 }
 
 /**
