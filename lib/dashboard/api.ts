@@ -1,7 +1,7 @@
 // The dashboard's only way out: the public HTTP API, with relative URLs, so the page works both from the
 // embedded stack and through `skiff dashboard`'s signing proxy. Types come from the client; no code does.
 import type { ErrorBody, ErrorDetail } from "../api/error-body";
-import type { PipelineView, RunCreated, RunRequest, RunView } from "../client/client";
+import type { PipelineView, RunCountsView, RunCreated, RunRequest, RunView } from "../client/client";
 import type { PipelineRecord } from "../ports/pipeline-store";
 import type { RunRecord } from "../ports/run-store";
 import type { ScheduleView } from "../ports/schedule-store";
@@ -95,10 +95,7 @@ export async function postJson<T>(path: string, body: unknown, headers?: Record<
 const seg = encodeURIComponent;
 
 /** `GET /runs/counts`' answer: runs per status since `since`. */
-export interface RunCounts {
-  counts: Record<string, number>;
-  since: string;
-}
+export type RunCounts = RunCountsView;
 
 /** The routes the dashboard reads, typed (docs/api.md). */
 export const api = {

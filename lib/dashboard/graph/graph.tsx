@@ -1,5 +1,13 @@
 import { useMemo, useRef, useState } from "preact/hooks";
-import { type GraphLayout, layoutGraph, type PlacedCluster, type PlacedNode, type Point } from "./layout";
+import {
+  type GraphLayout,
+  layoutGraph,
+  nodesById,
+  type PlacedCluster,
+  type PlacedNode,
+  type Point,
+  shapeKey,
+} from "./layout";
 import type { GraphModel, GraphNode } from "./types";
 
 export interface GraphProps {
@@ -45,10 +53,13 @@ export function Graph({ model, label, selected, onSelect }: GraphProps) {
   const [toggled, setToggled] = useState<Record<string, boolean>>({});
   const [zoom, setZoom] = useState<number | undefined>();
   const box = useRef<HTMLDivElement>(null);
+  // Laid out again only when the shape changes: a run's new phases are read from `model` when drawing.
+  const shape = shapeKey(model);
   const layout: GraphLayout = useMemo(
     () => layoutGraph(model, (node) => toggled[node.id] ?? !node.collapsed),
-    [model, toggled],
+    [shape, toggled],
   );
+  const current = useMemo(() => nodesById(model), [model]);
   // Until the user zooms: the whole width when it fits at a readable size, else 100% with scrolling.
   const fitScale = () => {
     const width = box.current?.clientWidth ?? layout.width;
@@ -122,7 +133,7 @@ export function Graph({ model, label, selected, onSelect }: GraphProps) {
           {layout.nodes.map((placed) => (
             <Node
               key={`n:${placed.node.id}`}
-              placed={placed}
+              placed={{ ...placed, node: current.get(placed.node.id) ?? placed.node }}
               selected={placed.node.id === selected}
               onSelect={onSelect}
               onToggle={() => toggle(placed.node.id, false)}
