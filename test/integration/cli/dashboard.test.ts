@@ -7,8 +7,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { startDashboardServer } from "../../../lib/cli/dashboard/server";
+import { ApiClient } from "../../../lib/client/client";
 import { dashboardAssets } from "../../../lib/dashboard/assets";
 import { createS3Client } from "../../../lib/local/s3";
 import { type Stack, startStack } from "../../../lib/local/stack";
@@ -233,9 +234,25 @@ describe("the dashboard server signing with a profile", () => {
       credentials,
       `[dash-test]\naws_access_key_id = ${PROFILE_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${PROFILE_CREDENTIALS.secretAccessKey}\n`,
     );
-    const saved = { file: process.env.AWS_SHARED_CREDENTIALS_FILE, config: process.env.AWS_CONFIG_FILE };
+    const saved = {
+      file: process.env.AWS_SHARED_CREDENTIALS_FILE,
+      config: process.env.AWS_CONFIG_FILE,
+      imds: process.env.AWS_EC2_METADATA_DISABLED,
+    };
+    onTestFinished(() => {
+      for (const [name, value] of [
+        ["AWS_SHARED_CREDENTIALS_FILE", saved.file],
+        ["AWS_CONFIG_FILE", saved.config],
+        ["AWS_EC2_METADATA_DISABLED", saved.imds],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    });
     process.env.AWS_SHARED_CREDENTIALS_FILE = credentials;
     process.env.AWS_CONFIG_FILE = join(work.path, "no-config");
+    // Only the profile's credentials: not an instance role of the machine the test runs on.
+    process.env.AWS_EC2_METADATA_DISABLED = "true";
     const server = await startDashboardServer({
       endpoints: { apiUrl: gateway.url, local: false, region: REGION, awsProfile: "dash-test" },
       assets: dashboardAssets(),
@@ -265,13 +282,54 @@ describe("the dashboard server signing with a profile", () => {
       expect(await invalid.json()).toMatchObject({ details: [{ field: "query.status" }] });
     } finally {
       await server.close();
-      for (const [name, value] of [
-        ["AWS_SHARED_CREDENTIALS_FILE", saved.file],
-        ["AWS_CONFIG_FILE", saved.config],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+    }
+    // A profile with no credentials: the page is told what to do, and nothing is sent.
+    const unknown = await startDashboardServer({
+      endpoints: { apiUrl: gateway.url, local: false, region: REGION, awsProfile: "dash-missing" },
+      assets: dashboardAssets(),
+    });
+    try {
+      const before = gateway.received.length;
+      const answer = await fetch(`${unknown.url}pipelines`);
+      expect(answer.status).toBe(401);
+      expect(await answer.json()).toMatchObject({
+        error: "no-credentials",
+        message: expect.stringContaining("aws sso login --profile dash-missing"),
+      });
+      expect(gateway.received.length).toBe(before);
+    } finally {
+      await unknown.close();
+    }
+  });
+});
+
+describe("skiff dashboard's command line", () => {
+  it("refuses a port that is not one with exit 2, and a port in use naming it", async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        let stderr = "";
+        const child = spawn(process.execPath, [SKIFF, "dashboard", ...args], {
+          cwd: work.path,
+          env: { PATH: process.env.PATH ?? "", HOME: work.path, SKIFF_API_URL: gateway.url },
+        });
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      });
+    expect(await run(["--port", "http"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--port"),
+    });
+    const taken = await startDashboardServer({
+      endpoints: { apiUrl: gateway.url, local: true },
+      assets: dashboardAssets(),
+    });
+    try {
+      expect(await run(["--port", String(taken.port)])).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`port ${taken.port} on 127.0.0.1 is in use`),
+      });
+    } finally {
+      await taken.close();
     }
   });
 });
@@ -291,6 +349,11 @@ describe("skiff dashboard against the embedded stack (unsigned)", () => {
     });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ caller: "local", pipeline: "greet" });
+    // The client's call for the counts, through the proxy like any program pointed at it.
+    const client = new ApiClient({ apiUrl: proxy.url.replace(/\/$/, ""), local: true });
+    const { counts, since } = await client.countRuns({ pipeline: "greet", "param.who": "local" });
+    expect(since).toBeNull();
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(1);
 
     // In front of the gateway instead, the same context's requests arrive without any signature.
     const server = await startDashboardServer({
