@@ -37,7 +37,12 @@ export function App() {
         </nav>
       </header>
       <main id="main">
-        {found ? found.route.view({ params: found.params, query }) : path === "/" ? null : <NotFound />}
+        {found ? (
+          // A component (not a call), keyed by its pattern: each view keeps its own hooks and state.
+          <found.route.view key={found.route.pattern} params={found.params} query={query} />
+        ) : path === "/" ? null : (
+          <NotFound />
+        )}
       </main>
     </>
   );

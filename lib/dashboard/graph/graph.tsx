@@ -44,6 +44,8 @@ const activate = (handler: () => void) => (event: KeyboardEvent) => {
   }
 };
 
+// SVG attributes keep their case, and SVG's is `tabindex`: the camel-cased prop would not make a node focusable.
+
 /**
  * A graph laid out with dagre and drawn as SVG: nodes coloured by phase, long labels cut with the full name as
  * the tooltip, each node reachable with Tab; nested graphs fold with their toggle. Big graphs scroll inside
@@ -151,10 +153,10 @@ function Cluster({ cluster, onToggle }: { cluster: PlacedCluster; onToggle: () =
   return (
     <g class={`cluster kind-${node.kind}${node.phase ? ` phase-${node.phase.toLowerCase()}` : ""}`}>
       <rect x={cluster.x} y={cluster.y} width={cluster.width} height={cluster.height} rx={8} />
-      {/* biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabIndex and keys make one. */}
+      {/* biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabindex and keys make one. */}
       <g
         class="toggle"
-        tabIndex={0}
+        tabindex={0}
         role="button"
         aria-expanded="true"
         aria-label={`Collapse ${node.label}`}
@@ -196,11 +198,11 @@ function Node(props: {
   const room = width - 20 - (placed.collapsed ? 22 : 0);
   return (
     <>
-      {/* biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabIndex and keys make one. */}
+      {/* biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabindex and keys make one. */}
       <g
         class={classes}
         transform={`translate(${x},${y})`}
-        tabIndex={0}
+        tabindex={0}
         role="button"
         aria-pressed={selected}
         aria-label={`${node.label}${node.phase ? `, ${node.phase}` : ""}`}
@@ -215,11 +217,11 @@ function Node(props: {
         </text>
       </g>
       {placed.collapsed ? (
-        // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabIndex and keys make one.
+        // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabindex and keys make one.
         <g
           class="toggle"
           transform={`translate(${x + width - 24},${y + height / 2 - 10})`}
-          tabIndex={0}
+          tabindex={0}
           role="button"
           aria-expanded="false"
           aria-label={`Expand ${node.label}`}

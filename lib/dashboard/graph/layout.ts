@@ -174,15 +174,19 @@ export function layoutGraph(
     node.kind === "group"
       ? { width: opts.junctionSize, height: opts.junctionSize }
       : { width: opts.nodeWidth, height: opts.nodeHeight };
-  for (const { node } of flat.leaves) g.setNode(node.id, sizeOf(node));
-  for (const { node } of flat.clusters) g.setNode(node.id, {});
+  // dagre's own keys: a model's ids may be anything (the root of a Spec's graph is ""), dagre's may not.
+  const keys = new Map<string, string>();
+  const keyOf = (id: string) => keys.get(id) as string;
+  for (const { node } of [...flat.leaves, ...flat.clusters]) keys.set(node.id, `n${keys.size}`);
+  for (const { node } of flat.leaves) g.setNode(keyOf(node.id), sizeOf(node));
+  for (const { node } of flat.clusters) g.setNode(keyOf(node.id), {});
   for (const { node, parent } of [...flat.leaves, ...flat.clusters])
-    if (parent !== undefined) g.setParent(node.id, parent);
-  for (const edge of flat.edges) g.setEdge(edge.from, edge.to);
+    if (parent !== undefined) g.setParent(keyOf(node.id), keyOf(parent));
+  for (const edge of flat.edges) g.setEdge(keyOf(edge.from), keyOf(edge.to));
   dagre.layout(g);
 
   const box = (id: string) => {
-    const placed = g.node(id);
+    const placed = g.node(keyOf(id));
     return {
       x: placed.x - placed.width / 2,
       y: placed.y - placed.height / 2,
@@ -196,7 +200,10 @@ export function layoutGraph(
     clusters: flat.clusters.map(({ node }) => ({ node, ...box(node.id) })),
     edges: flat.edges.map((edge) => ({
       ...edge,
-      points: (g.edge(edge.from, edge.to)?.points ?? []).map((p: Point) => ({ x: p.x, y: p.y })),
+      points: (g.edge(keyOf(edge.from), keyOf(edge.to))?.points ?? []).map((p: Point) => ({
+        x: p.x,
+        y: p.y,
+      })),
     })),
     width: Math.max(size.width ?? 0, 1),
     height: Math.max(size.height ?? 0, 1),

@@ -52,11 +52,11 @@ export function PipelinesView({ query }: RouteProps) {
       {pipelines.data && pipelines.data.items.length > 0 ? (
         <table class="table pipelines">
           <colgroup>
+            <col style="width: 20%" />
+            <col style="width: 7%" />
+            <col style="width: 34%" />
+            <col style="width: 17%" />
             <col style="width: 22%" />
-            <col style="width: 9%" />
-            <col style="width: 30%" />
-            <col style="width: 15%" />
-            <col style="width: 24%" />
           </colgroup>
           <thead>
             <tr>
@@ -115,12 +115,9 @@ export function LastBuild({ pipeline }: { pipeline: PipelineRecord }) {
       <Status value="Failed">{`${build.version} failed`}</Status>
       <ul class="diagnostics">
         {(errors.length > 0 ? errors : build.diagnostics).map((d) => {
+          // Wrapped, not cut: the message is what the reader came for.
           const text = formatDiagnostic(d);
-          return (
-            <li key={text}>
-              <Truncate text={text} />
-            </li>
-          );
+          return <li key={text}>{text}</li>;
         })}
       </ul>
     </div>

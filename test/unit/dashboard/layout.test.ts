@@ -116,6 +116,19 @@ describe("layoutGraph", () => {
     }
   });
 
+  it("lays out any id, the empty one (a Spec's root) included", () => {
+    const layout = layoutGraph({
+      nodes: [
+        { id: "", label: "say", kind: "pod" },
+        { id: ".onExit", label: "onExit: say", kind: "pod" },
+      ],
+      edges: [{ from: "", to: ".onExit" }],
+    });
+    expect(layout.nodes.map((n) => n.node.id)).toEqual(["", ".onExit"]);
+    expect(layout.nodes[1].y).toBeGreaterThan(layout.nodes[0].y);
+    expect(layout.edges[0].points.length).toBeGreaterThanOrEqual(2);
+  });
+
   it("draws an expanded node as a box around its inner nodes", () => {
     const layout = layoutGraph(nested);
     const box = layout.clusters[0];
