@@ -151,12 +151,17 @@ describe("skiff dashboard against a stage (SigV4-signed)", () => {
     const counts = await fetch(`${proxy.url}runs/counts?pipeline=greet&since=2026-01-01`);
     expect(await counts.json()).toMatchObject({ since: "2026-01-01T00:00:00.000Z" });
 
+    // An action: a POST without a body, as the page sends it.
+    const terminated = await fetch(`${proxy.url}runs/${runId}/terminate`, { method: "POST" });
+    expect([202, 409]).toContain(terminated.status);
+
     const seen = gateway.received.slice(before);
     expect(seen.map((r) => [r.method, r.path.split("?")[0], r.verified])).toEqual([
       ["GET", "/pipelines", true],
       ["POST", "/pipelines/greet/runs", true],
       ["GET", `/runs/${runId}`, true],
       ["GET", "/runs/counts", true],
+      ["POST", `/runs/${runId}/terminate`, true],
     ]);
     const post = seen[1];
     expect(post.body).toBe(body);
