@@ -6,7 +6,7 @@ export function registerDashboardCommand(program: Command): void {
   program
     .command("dashboard")
     .description(
-      "serve the web dashboard on 127.0.0.1, forwarding its API calls to the context's stage, SigV4-signed with your AWS credentials",
+      "serve the web dashboard on 127.0.0.1, forwarding its API calls to the stage of the context (--context NAME), SigV4-signed with your AWS credentials",
     )
     .option("--port <port>", "port on 127.0.0.1 (0: any free port)", "7710")
     .option("--open", "open the dashboard in the default browser")
