@@ -3,7 +3,7 @@ import type { TemplateView } from "../pipelines/template-view";
 import type { TemplateKind } from "../ports/engine";
 import type { Page } from "../ports/page";
 import type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
-import type { RunRecord, StepRecord } from "../ports/run-store";
+import type { RunCounts, RunRecord, StepRecord } from "../ports/run-store";
 import type { ScheduleView } from "../ports/schedule-store";
 import type { Endpoints } from "./endpoints";
 import {
@@ -31,6 +31,11 @@ export interface RunCreated {
   caller?: string;
   parentRunId?: string;
   links: Record<string, string>;
+}
+export interface RunCountsView {
+  counts: RunCounts;
+  /** The window's start, normalised to UTC; null when every run was counted. */
+  since: string | null;
 }
 export type PipelineView = PipelineRecord & { versions: PipelineVersion[]; cursor?: string };
 export interface LogsView {
@@ -105,6 +110,10 @@ export class ApiClient {
   }
   listRuns(query: Record<string, string>): Promise<Page<RunRecord>> {
     return this.request("GET", `/runs${queryString(query)}`);
+  }
+  /** `GET /runs/counts`: runs per status for the filters of `listRuns` (status aside) and `since`. */
+  countRuns(query: Record<string, string>): Promise<RunCountsView> {
+    return this.request("GET", `/runs/counts${queryString(query)}`);
   }
   stepLogs(runId: string, stepId: string): Promise<LogsView> {
     return this.request("GET", `/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);

@@ -4,7 +4,14 @@ export type { ErrorBody, ErrorDetail } from "../api/error-body";
 export type { TemplateEntry, TemplateState, TemplateView } from "../pipelines/template-view";
 export type { TemplateKind } from "../ports/engine";
 export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
-export type { FailedStep, RunRecord, RunStatus, StepArtifact, StepRecord } from "../ports/run-store";
+export type {
+  FailedStep,
+  RunCounts,
+  RunRecord,
+  RunStatus,
+  StepArtifact,
+  StepRecord,
+} from "../ports/run-store";
 export type { ScheduleView } from "../ports/schedule-store";
 export { type ArchiveEntry, isGzip, readTarGzip, unpackArtifact } from "./archive";
 export type {
@@ -13,6 +20,7 @@ export type {
   LogsView,
   PipelineView,
   ResumeRequest,
+  RunCountsView,
   RunCreated,
   RunRequest,
   RunView,
