@@ -170,9 +170,12 @@ export class ApiClient {
   }
   /** The stored spec (YAML) of a version; `latest` is the latest good one. */
   getSpec(name: string, version = "latest"): Promise<string> {
+    // The route answers JSON to a client that prefers it (the dashboard); this one wants the YAML as stored.
     return this.request(
       "GET",
       `/pipelines/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/spec`,
+      undefined,
+      { accept: "application/yaml" },
     );
   }
   listSchedules(): Promise<{ items: ScheduleView[] }> {

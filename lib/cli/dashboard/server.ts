@@ -7,7 +7,7 @@ import type { Endpoints } from "../../client/endpoints";
 import { SkiffClientError } from "../../client/errors";
 import { type Signer, sigV4Signer } from "../../client/sigv4";
 import type { AssetHandler } from "../../dashboard/assets";
-import { refusal } from "./guard";
+import { refusal } from "../../local/loopback-guard";
 import { forwardedRequestHeaders, forwardedResponseHeaders } from "./headers";
 
 export interface DashboardServerOptions {
