@@ -119,6 +119,9 @@ describe("the Pipeline view", () => {
     const page = await browser.open("#/pipelines/etl/v1");
     await page.locator("[data-node]").first().waitFor();
     expect(await page.locator("h1").textContent()).toBe("etl");
+    expect(await page.locator(".version-facts").textContent()).toMatch(
+      /^v1, built .+ · 5 templates · content \S+/,
+    );
     expect(await page.locator('.versions a[aria-current="page"]').textContent()).toMatch(/^v1/);
     const nodes = await page
       .locator("[data-node]")
@@ -199,6 +202,14 @@ describe("the Pipeline view", () => {
     await page.goForward();
     await page.waitForURL(/#\/pipelines\/hello$/);
     await page.locator("h1", { hasText: "hello" }).waitFor();
+  });
+
+  it("says so for an address that names no page, and links back to the pipelines", async () => {
+    const page = await browser.open("#/no/such/page");
+    await page.locator("h1", { hasText: "Not found" }).waitFor();
+    await page.getByRole("link", { name: "See the pipelines" }).click();
+    await page.waitForURL(/#\/pipelines$/);
+    await page.locator("tbody tr").first().waitFor();
   });
 });
 
