@@ -110,7 +110,7 @@ function VersionDetail({ name, version }: { name: string; version: Version }) {
       <p class="version-facts muted">
         {version.version}, built <time dateTime={version.createdAt}>{built.toLocaleString()}</time> ·{" "}
         {version.templateCount} template{version.templateCount === 1 ? "" : "s"} · content{" "}
-        <code title={version.contentHash}>{version.contentHash.slice(0, 12)}</code>
+        <code title={version.contentHash}>{version.contentHash.replace(/^sha256:/, "").slice(0, 12)}</code>
         {buildParameters.length > 0 ? (
           <>
             {" "}
