@@ -93,22 +93,28 @@ export async function postJson<T>(path: string, body: unknown, headers?: Record<
 }
 
 const seg = encodeURIComponent;
+/** `?a=1` (or nothing) from the values that are set. */
+const query = (values: Record<string, string | undefined>) => {
+  const text = queryString(values);
+  return text ? `?${text}` : "";
+};
 
 /** `GET /runs/counts`' answer: runs per status since `since`. */
 export type RunCounts = RunCountsView;
 
 /** The routes the dashboard reads, typed (docs/api.md). */
 export const api = {
-  pipelines: (signal?: AbortSignal) =>
-    getJson<{ items: PipelineRecord[]; cursor?: string }>("/pipelines", signal),
-  pipeline: (name: string, signal?: AbortSignal) => getJson<PipelineView>(`/pipelines/${seg(name)}`, signal),
+  pipelines: (signal?: AbortSignal, cursor?: string) =>
+    getJson<{ items: PipelineRecord[]; cursor?: string }>(`/pipelines${query({ cursor })}`, signal),
+  pipeline: (name: string, signal?: AbortSignal, cursor?: string) =>
+    getJson<PipelineView>(`/pipelines/${seg(name)}${query({ cursor })}`, signal),
   specYaml: (name: string, version: string, signal?: AbortSignal) =>
     getText(`/pipelines/${seg(name)}/versions/${seg(version)}/spec`, "application/yaml", signal),
   specJson: (name: string, version: string, signal?: AbortSignal) =>
     getJson<unknown>(`/pipelines/${seg(name)}/versions/${seg(version)}/spec`, signal),
   schedules: (signal?: AbortSignal) => getJson<{ items: ScheduleView[] }>("/schedules", signal),
-  runCounts: (query: { pipeline?: string; since?: string }, signal?: AbortSignal) =>
-    getJson<RunCounts>(`/runs/counts?${queryString(query)}`, signal),
+  runCounts: (filters: { pipeline?: string; since?: string }, signal?: AbortSignal) =>
+    getJson<RunCounts>(`/runs/counts${query(filters)}`, signal),
   run: (runId: string, signal?: AbortSignal) => getJson<RunView>(`/runs/${seg(runId)}`, signal),
   startRun: (name: string, body: RunRequest) => postJson<RunCreated>(`/pipelines/${seg(name)}/runs`, body),
 };

@@ -1,9 +1,12 @@
+import { useMemo } from "preact/hooks";
 import { api, type PipelineView as Pipeline } from "../api";
 import { ErrorBox, Loading } from "../components/error-box";
+import { MoreButton } from "../components/more";
 import { Status, Truncate } from "../components/text";
 import { pipelineLink, pipelinesLink, runsLink } from "../links";
 import type { RouteProps } from "../routes";
 import { useFetch } from "../use-fetch";
+import { usePages } from "../use-pages";
 import { LastBuild } from "./pipelines";
 import { RunForm } from "./run-form";
 import { SpecGraph } from "./spec-graph";
@@ -15,8 +18,17 @@ export function PipelineView({ params }: RouteProps) {
   const { name } = params;
   const pipeline = useFetch((signal) => api.pipeline(name, signal), [name]);
   const data = pipeline.data;
+  // One object per answer: a new one would start the paging over.
+  const firstVersions = useMemo(
+    () => (data ? { items: data.versions, cursor: data.cursor } : undefined),
+    [data],
+  );
+  const versions = usePages(firstVersions, async (cursor) => {
+    const page = await api.pipeline(name, undefined, cursor);
+    return { items: page.versions, cursor: page.cursor };
+  });
   const chosen = params.version ?? data?.latestGoodVersion ?? data?.latestVersion;
-  const version = data?.versions.find((v) => v.version === chosen);
+  const version = versions.items.find((v) => v.version === chosen);
   return (
     <section class="pipeline">
       <nav class="crumbs" aria-label="Breadcrumbs">
@@ -35,7 +47,7 @@ export function PipelineView({ params }: RouteProps) {
           <aside class="versions" aria-label="Versions">
             <h2>Versions</h2>
             <ol>
-              {data.versions.map((v) => (
+              {versions.items.map((v) => (
                 <li key={v.version}>
                   <a
                     href={pipelineLink(name, v.version)}
@@ -48,6 +60,7 @@ export function PipelineView({ params }: RouteProps) {
                 </li>
               ))}
             </ol>
+            <MoreButton pages={versions} what="versions" />
           </aside>
           <div class="pipeline-main">
             {data.lastBuild && !data.lastBuild.ok ? (
@@ -56,8 +69,11 @@ export function PipelineView({ params }: RouteProps) {
                 <LastBuild pipeline={data} />
               </div>
             ) : null}
-            {chosen && !version ? (
-              <ErrorBox error={`${name} has no version ${chosen} among its recent versions`} />
+            {chosen && !version && !versions.more ? (
+              <ErrorBox error={`${name} has no version ${chosen}`} />
+            ) : null}
+            {chosen && !version && versions.more ? (
+              <p class="muted">{chosen} is older than the versions listed: “Show more versions” finds it.</p>
             ) : null}
             {version ? <VersionDetail name={name} version={version} /> : null}
           </div>
@@ -87,8 +103,21 @@ function VersionDetail({ name, version }: { name: string; version: Version }) {
       </div>
     );
   }
+  const built = new Date(version.createdAt);
+  const buildParameters = Object.entries(version.buildParameters ?? {});
   return (
     <>
+      <p class="version-facts muted">
+        {version.version}, built <time dateTime={version.createdAt}>{built.toLocaleString()}</time> ·{" "}
+        {version.templateCount} template{version.templateCount === 1 ? "" : "s"} · content{" "}
+        <code title={version.contentHash}>{version.contentHash.replace(/^sha256:/, "").slice(0, 12)}</code>
+        {buildParameters.length > 0 ? (
+          <>
+            {" "}
+            · build parameters <code>{buildParameters.map(([k, v]) => `${k}=${v}`).join(", ")}</code>
+          </>
+        ) : null}
+      </p>
       <RunForm
         key={`${name}/${version.version}`}
         pipeline={name}

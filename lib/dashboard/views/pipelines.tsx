@@ -1,11 +1,14 @@
 import { formatDiagnostic } from "../../compiler/diagnostics";
 import { api, type PipelineRecord, type RunCounts, type ScheduleView } from "../api";
 import { ErrorBox, Loading } from "../components/error-box";
+import { MoreButton } from "../components/more";
 import { Status, Truncate } from "../components/text";
+import { limiter } from "../limit";
 import { pipelineLink, pipelinesLink, runsLink } from "../links";
 import { withQuery } from "../router";
 import type { RouteProps } from "../routes";
 import { useFetch } from "../use-fetch";
+import { usePages } from "../use-pages";
 
 /** The recent windows the runs column can count over, by the `window` query value. */
 const WINDOWS: Record<string, { label: string; ms: number }> = {
@@ -15,6 +18,9 @@ const WINDOWS: Record<string, { label: string; ms: number }> = {
 };
 const DEFAULT_WINDOW = "24h";
 
+/** A row's count is a query per status on the server: a long list asks a few at a time, not all at once. */
+const countsQueue = limiter(4);
+
 /** Statuses in the order a reader scans them: what needs attention first. */
 const STATUS_ORDER = ["Failed", "Error", "Running", "Pending", "Succeeded", "Stopped", "Terminated"];
 
@@ -22,6 +28,7 @@ const STATUS_ORDER = ["Failed", "Error", "Running", "Pending", "Succeeded", "Sto
 export function PipelinesView({ query }: RouteProps) {
   const windowKey = WINDOWS[query.get("window") ?? ""] ? (query.get("window") as string) : DEFAULT_WINDOW;
   const pipelines = useFetch((signal) => api.pipelines(signal), []);
+  const list = usePages(pipelines.data, (cursor) => api.pipelines(undefined, cursor));
   // Schedules are optional: a stage without the schedules function answers 501, which the table shows as "—".
   const schedules = useFetch((signal) => api.schedules(signal), []);
   const byName = new Map<string, ScheduleView>(
@@ -49,7 +56,7 @@ export function PipelinesView({ query }: RouteProps) {
       {pipelines.data && pipelines.data.items.length === 0 ? (
         <p class="muted">No pipelines yet: `npx skiff push pipeline.ts` uploads one.</p>
       ) : null}
-      {pipelines.data && pipelines.data.items.length > 0 ? (
+      {list.items.length > 0 ? (
         <table class="table pipelines">
           <colgroup>
             <col style="width: 20%" />
@@ -68,7 +75,7 @@ export function PipelinesView({ query }: RouteProps) {
             </tr>
           </thead>
           <tbody>
-            {pipelines.data.items.map((pipeline) => (
+            {list.items.map((pipeline) => (
               <PipelineRow
                 key={pipeline.name}
                 pipeline={pipeline}
@@ -79,6 +86,7 @@ export function PipelinesView({ query }: RouteProps) {
           </tbody>
         </table>
       ) : null}
+      <MoreButton pages={list} what="pipelines" />
     </section>
   );
 }
@@ -138,7 +146,10 @@ function ScheduleCell({ schedule }: { schedule: ScheduleView }) {
 function RunCountsCell({ pipeline, windowMs }: { pipeline: string; windowMs: number }) {
   // Rounded to the minute so that re-renders ask the same question (and the browser may reuse the answer).
   const since = new Date(Math.floor((Date.now() - windowMs) / 60_000) * 60_000).toISOString();
-  const counts = useFetch((signal) => api.runCounts({ pipeline, since }, signal), [pipeline, since]);
+  const counts = useFetch(
+    (signal) => countsQueue(() => api.runCounts({ pipeline, since }, signal)),
+    [pipeline, since],
+  );
   if (counts.error) return <ErrorBox error={counts.error} />;
   if (!counts.data) return <span class="muted">…</span>;
   return <CountBadges pipeline={pipeline} counts={counts.data} />;
