@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoPipelineStore } from "../adapters/dynamodb/pipeline-store";
 import { DynamoRunStore } from "../adapters/dynamodb/run-store";
 import { DynamoScheduleStore } from "../adapters/dynamodb/schedule-store";
-import { S3ArtifactReader } from "../adapters/s3/artifact-reader";
+import { artifactReaderFor } from "../adapters/s3/artifact-reader";
 import { s3ClientFor } from "../adapters/s3/client";
 import { S3SpecStore } from "../adapters/s3/spec-store";
 import { serviceAccountPolicy } from "../compiler/lint/service-accounts";
@@ -31,12 +31,7 @@ export async function apiDepsFromConfig(config: SkiffConfig, options: ApiDepsOpt
     pipelines: new DynamoPipelineStore(table),
     runs: new DynamoRunStore(table),
     specs: new S3SpecStore({ bucket: config.bucket, client: s3 }),
-    artifacts: new S3ArtifactReader({
-      bucket: config.bucket,
-      client: s3,
-      mode: config.artifacts.download,
-      urlTtlSeconds: config.artifacts.urlTtlSeconds,
-    }),
+    artifacts: artifactReaderFor(config, s3),
     engine: createEngine(config.engine),
     config,
     // The notifier template the build injects (same configuration as the build function's) is allowed its account.

@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoCompletionOutbox } from "../adapters/dynamodb/completion-outbox";
 import { DynamoRunStore } from "../adapters/dynamodb/run-store";
 import { EventBridgeBus } from "../adapters/eventbridge/event-bus";
-import { S3ArtifactReader } from "../adapters/s3/artifact-reader";
+import { artifactReaderFor } from "../adapters/s3/artifact-reader";
 import { s3ClientFor } from "../adapters/s3/client";
 import { S3SpecStore } from "../adapters/s3/spec-store";
 import type { SkiffConfig } from "../config";
@@ -24,12 +24,7 @@ export async function watcherFromConfig(config: SkiffConfig): Promise<Watcher> {
       bus: new EventBridgeBus({ busName: config.eventBus }),
       engine: createEngine(config.engine),
       specs: new S3SpecStore({ bucket: config.bucket, client: s3 }),
-      artifacts: new S3ArtifactReader({
-        bucket: config.bucket,
-        client: s3,
-        mode: config.artifacts.download,
-        urlTtlSeconds: config.artifacts.urlTtlSeconds,
-      }),
+      artifacts: artifactReaderFor(config, s3),
     },
     { noStatusTimeoutMs: config.limits.noStatusTimeoutMs },
   );

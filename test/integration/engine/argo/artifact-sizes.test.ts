@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3ArtifactReader } from "../../../../lib/adapters/s3/artifact-reader";
 import { s3ClientFor } from "../../../../lib/adapters/s3/client";
-import { createArgoEngine } from "../../../../lib/engine/argo";
 import type { Engine } from "../../../../lib/ports/engine";
 import { Watcher } from "../../../../lib/runs/watcher";
-import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
-import { type ApiStack, startApiStack } from "../../api/harness";
+import type { FakeKubeApiServer } from "../../../support/fake-k8s/server";
+import type { ApiStack } from "../../api/harness";
+import { type ApiOnFakeArgo, startApiOnFakeArgo } from "./api-on-fake-argo";
 
 /**
  * Artifact sizes on Argo, against the fake Kubernetes API server and the S3 server: Argo records no size on a
@@ -19,24 +19,16 @@ export default workflow({
 });
 `;
 
+let fake: ApiOnFakeArgo;
 let stack: ApiStack;
 let server: FakeKubeApiServer;
 let engine: Engine;
 
 beforeAll(async () => {
-  server = new FakeKubeApiServer();
-  const [url, api] = await Promise.all([server.start(), startApiStack()]);
-  stack = api;
-  engine = createArgoEngine({
-    cluster: { mode: "server", server: url, skipTLSVerify: true, token: { token: async () => "t" } },
-    namespace: "skiff",
-  });
-  stack.deps.engine = engine;
-  stack.deps.config.engine = { kind: "argo", namespace: "skiff" };
+  fake = await startApiOnFakeArgo();
+  ({ stack, server, engine } = fake);
 });
-afterAll(async () => {
-  await Promise.all([server?.stop(), stack?.stop()]);
-});
+afterAll(() => fake?.stop());
 
 describe("artifact sizes on Argo", () => {
   it("records the size of each artifact stored in the Skiff bucket with the run's final status", async () => {
