@@ -6,6 +6,7 @@ import { resumeRun } from "./resume";
 import { countRuns, createRun, getRun, getStepLogs, listRuns, runAction } from "./runs";
 import { getSchedule, listSchedules, setScheduleSuspended, triggerSchedule } from "./schedules";
 import { querySteps } from "./steps";
+import { getTemplate, listTemplates } from "./templates";
 
 export interface ApiRoute {
   method: "GET" | "POST";
@@ -36,4 +37,6 @@ export const apiRoutes: ApiRoute[] = [
   { method: "POST", path: "/schedules/{name}/suspend", handle: (d, r) => setScheduleSuspended(d, r, true) },
   { method: "POST", path: "/schedules/{name}/resume", handle: (d, r) => setScheduleSuspended(d, r, false) },
   { method: "POST", path: "/schedules/{name}/trigger", handle: triggerSchedule },
+  { method: "GET", path: "/templates", handle: listTemplates },
+  { method: "GET", path: "/templates/{name}", handle: getTemplate },
 ];

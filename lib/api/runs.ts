@@ -2,15 +2,15 @@ import { ulid } from "ulid";
 import type { CronWorkflow, Workflow } from "../argo";
 import { workflowFromCron } from "../argo/cron";
 import { namespacePolicy } from "../compiler/lint/namespaces";
-import { WorkflowNotFoundError, WorkflowRejectedError } from "../engine/errors";
+import { WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
-import type { LogLine, WorkflowRef } from "../ports/engine";
+import type { WorkflowRef } from "../ports/engine";
 import type { PipelineVersion } from "../ports/pipeline-store";
 import type { RunRecord, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 import { isTerminal } from "../runs/status";
+import { readStepLogs } from "../runs/step-logs";
 import { snapshotOf } from "../runs/workflow-mapping";
-import { archivedStepLogs } from "./archived-logs";
 import type { ApiDeps } from "./deps";
 import { ApiError, badRequest, conflict, type ErrorDetail, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
@@ -336,41 +336,23 @@ export async function getStepLogs(deps: ApiDeps, request: ApiRequest): Promise<A
       { field: "path.stepId", message: "expected an Argo node id", code: "format" },
     ]);
   }
-  let lines: LogLine[] | undefined;
+  let ref: WorkflowRef | undefined;
   try {
-    const ref = await workflowRef(deps, run);
-    lines = [];
-    for await (const line of deps.engine.logs(ref, { nodeId: stepId })) lines.push(line);
+    ref = await workflowRef(deps, run);
   } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError || (error instanceof ApiError && error.status === 409)))
-      throw error;
+    if (!(error instanceof ApiError && error.status === 409)) throw error;
   }
-  if (lines === undefined || lines.length === 0) {
-    const stored = await deps.specs.get(keys.stepLog(run.runId, stepId));
-    if (stored) lines = parseLogFile(stored.body, stepId);
-  }
-  // On Argo, once the pods or the workflow are gone: the log Argo archived in the Skiff bucket.
-  if (lines === undefined || lines.length === 0)
-    lines = (await archivedStepLogs(deps, run.runId, stepId)) ?? lines;
+  const step = async () => (await deps.runs.listSteps(run.runId)).find((s) => s.stepId === stepId);
+  const lines = await readStepLogs(
+    { engine: deps.engine, readObject: async (key) => (await deps.specs.get(key))?.body },
+    { runId: run.runId, stepId, step, ...(ref ? { ref } : {}) },
+  );
   if (lines === undefined) throw notFound(`no logs for step ${stepId} of run ${run.runId}`);
   return json(200, {
     runId: run.runId,
     stepId,
     lines: lines.map((l) => ({ time: l.time, stream: l.stream, text: l.text })),
   });
-}
-
-/** A stored step log: `<time> <stream> <text>` per line. */
-function parseLogFile(body: string, stepId: string): LogLine[] {
-  return body
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const m = /^(\S+) (stdout|stderr) (.*)$/.exec(line);
-      return m
-        ? { nodeId: stepId, time: m[1], stream: m[2] as "stdout" | "stderr", text: m[3] }
-        : { nodeId: stepId, time: "", stream: "stdout" as const, text: line };
-    });
 }
 
 export type RunAction = "stop" | "terminate" | "retry" | "resubmit";

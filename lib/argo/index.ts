@@ -3,7 +3,8 @@
 // cycles.ts, phases.ts (node phases and their predicates), node-ids.ts (node ids, display and pod names),
 // node-field-selector.ts, progress.ts (nodes' and the workflow's "N/M" progress), retry.ts and resubmit.ts
 // (`argo retry` / `argo resubmit` applied to a Workflow), expr-syntax.ts (how strings and names are written for
-// expr-lang and govaluate to read them back) and item-fields.ts (loop items' fields).
+// expr-lang and govaluate to read them back), item-fields.ts (loop items' fields), archive-logs.ts (whether a
+// pod's log is archived) and ttl.ts (when `ttlStrategy` deletes a finished workflow).
 export type * from "./types.generated";
 
 import type { ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowTemplate } from "./types.generated";

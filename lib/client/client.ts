@@ -1,4 +1,6 @@
 import type { ErrorBody } from "../api/error-body";
+import type { TemplateView } from "../pipelines/template-view";
+import type { TemplateKind } from "../ports/engine";
 import type { Page } from "../ports/page";
 import type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
 import type { RunCounts, RunRecord, StepRecord } from "../ports/run-store";
@@ -168,9 +170,12 @@ export class ApiClient {
   }
   /** The stored spec (YAML) of a version; `latest` is the latest good one. */
   getSpec(name: string, version = "latest"): Promise<string> {
+    // The route answers JSON to a client that prefers it (the dashboard); this one wants the YAML as stored.
     return this.request(
       "GET",
       `/pipelines/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}/spec`,
+      undefined,
+      { accept: "application/yaml" },
     );
   }
   listSchedules(): Promise<{ items: ScheduleView[] }> {
@@ -192,6 +197,13 @@ export class ApiClient {
   /** Starts one run of the schedule's version now. */
   triggerSchedule(name: string): Promise<RunCreated> {
     return this.request("POST", `/schedules/${encodeURIComponent(name)}/trigger`, {});
+  }
+  /** The shared templates installed in the engine (of one kind, or both). */
+  listTemplates(kind?: TemplateKind): Promise<{ items: TemplateView[] }> {
+    return this.request("GET", `/templates${queryString(kind ? { kind } : {})}`);
+  }
+  getTemplate(name: string, kind?: TemplateKind): Promise<TemplateView> {
+    return this.request("GET", `/templates/${encodeURIComponent(name)}${queryString(kind ? { kind } : {})}`);
   }
   /** GET a pipeline (a page of its versions), or undefined when it does not exist (yet). */
   async findPipeline(name: string, limit = 5, cursor?: string): Promise<PipelineView | undefined> {

@@ -1,6 +1,8 @@
 // `skiff/client`: Skiff for programs. Reaches Skiff only over its HTTP API (no server code is loaded here).
 
 export type { ErrorBody, ErrorDetail } from "../api/error-body";
+export type { TemplateEntry, TemplateState, TemplateView } from "../pipelines/template-view";
+export type { TemplateKind } from "../ports/engine";
 export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
 export type {
   FailedStep,
@@ -66,4 +68,5 @@ export {
   SkiffClient,
   type SkiffClientOptions,
   StepsApi,
+  TemplatesApi,
 } from "./skiff-client";

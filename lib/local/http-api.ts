@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
 import { LOCAL_ACCOUNT_ID } from "./credentials";
 import { LocalStackError } from "./errors";
+import { refusal } from "./loopback-guard";
 import { withDefaults } from "./options";
 
 /** One HTTP API route: `httpApi: { method, path }` of serverless.yml, bound to a function. */
@@ -211,6 +212,11 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApiServ
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
+    // Nothing signs requests here, and a run's steps are this machine's processes: only local tools and the
+    // page served here may call the API, never another site's page (lib/local/loopback-guard.ts).
+    const { port } = server.address() as AddressInfo;
+    const hostProblem = refusal(req.headers, port, false);
+    if (hostProblem) return sendMessage(res, 403, hostProblem);
     let params: Record<string, string> = {};
     const route = routes.find((candidate) => {
       if (candidate.method !== "*" && candidate.method !== method) return false;
@@ -223,6 +229,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApiServ
       if (opts.fallback?.(req, res)) return;
       return sendMessage(res, 404, "Not Found");
     }
+    const problem = refusal(req.headers, port, true);
+    if (problem) return sendMessage(res, 403, problem);
     const declared = Number(req.headers["content-length"] ?? 0);
     const body = declared > opts.maxBodyBytes ? undefined : await readBody(req, opts.maxBodyBytes);
     if (body === undefined) return refuseTooLarge(req, res, opts.maxBodyBytes);

@@ -1,7 +1,16 @@
 // s3rver 3.7.1 ships no types; only what lib/local uses is declared.
 declare module "s3rver" {
   import type { EventEmitter } from "node:events";
+  import type { IncomingMessage } from "node:http";
   import type { AddressInfo } from "node:net";
+
+  /** The part of Koa's context the stack's guard uses (s3rver is a Koa application). */
+  interface KoaContext {
+    req: IncomingMessage;
+    status: number;
+    type: string;
+    body: unknown;
+  }
 
   interface S3rverOptions {
     address?: string;
@@ -18,6 +27,8 @@ declare module "s3rver" {
     constructor(options?: S3rverOptions);
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
+    /** Koa's middleware list, composed when the server starts listening. */
+    middleware: Array<(ctx: KoaContext, next: () => Promise<void>) => Promise<void> | void>;
   }
   export default S3rver;
 }

@@ -4,7 +4,10 @@
 import { rmSync } from "node:fs";
 import S3rver from "s3rver";
 import { DUMMY_ACCOUNT } from "s3rver/lib/models/account.js";
+import { refusal } from "./loopback-guard";
 import { S3RVER_CONFIG_ENV, type S3rverConfig, type S3rverMessage } from "./s3rver-protocol";
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const send = (message: S3rverMessage) => process.send?.(message);
 
@@ -21,6 +24,15 @@ async function main(): Promise<void> {
     // Path-style only: every Skiff client sets forcePathStyle, and vhost matching would misread 127.0.0.1.
     vhostBuckets: false,
     configureBuckets: config.buckets.map((name) => ({ name })),
+  });
+  // Uploads become builds and schedules: local tools only, never another site's page (s3rver is a Koa app; the
+  // guard runs before its own middleware).
+  server.middleware.unshift(async (ctx, next) => {
+    const problem = refusal(ctx.req.headers, ctx.req.socket.localPort ?? 0, true);
+    if (!problem) return next();
+    ctx.status = 403;
+    ctx.type = "application/xml";
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${escapeXml(problem)}</Message></Error>`;
   });
   server.on("event", (event) => send({ type: "event", event }));
   const address = await server.run();

@@ -52,6 +52,18 @@ const main = dag("main", (d) => {
 export default workflow({ generateName: "nested-", entrypoint: main });
 `;
 
+// Forty tasks side by side: wider than the page at any readable zoom.
+const WIDE_PIPELINE = `import { dag, shell, workflow } from "skiff";
+
+const say = shell({ name: "say", source: "echo hi" });
+const main = dag("main", (d) => {
+  const first = d.task("first", say);
+  for (let i = 0; i < 40; i++) first.before(d.task(\`branch-\${i}\`, say));
+});
+
+export default workflow({ generateName: "wide-", entrypoint: main });
+`;
+
 const LONG_NAME = "a-pipeline-whose-name-is-far-too-long-for-its-column-0123456789";
 
 beforeAll(async () => {
@@ -60,6 +72,7 @@ beforeAll(async () => {
   await pushPipeline(stack, "broken", BROKEN_PIPELINE);
   await pushPipeline(stack, LONG_NAME, FORM_PIPELINE);
   await pushPipeline(stack, "nested", NESTED_PIPELINE);
+  await pushPipeline(stack, "wide", WIDE_PIPELINE);
 }, 300_000);
 
 afterAll(async () => {
@@ -119,6 +132,9 @@ describe("the Pipeline view", () => {
     const page = await browser.open("#/pipelines/etl/v1");
     await page.locator("[data-node]").first().waitFor();
     expect(await page.locator("h1").textContent()).toBe("etl");
+    expect(await page.locator(".version-facts").textContent()).toMatch(
+      /^v1, built .+ · 5 templates · content \S+/,
+    );
     expect(await page.locator('.versions a[aria-current="page"]').textContent()).toMatch(/^v1/);
     const nodes = await page
       .locator("[data-node]")
@@ -183,6 +199,36 @@ describe("the Pipeline view", () => {
     expect(await page.locator(".cluster").count()).toBe(1);
   });
 
+  it("scrolls a graph wider than the page by dragging its background, and zooms it with the buttons", async () => {
+    const page = await browser.open("#/pipelines/wide");
+    await page.locator("[data-node]").first().waitFor();
+    expect(await page.locator("[data-node]").count()).toBe(41);
+    const scroller = page.locator(".graph-scroll");
+    const state = () =>
+      scroller.evaluate((el) => ({
+        left: el.scrollLeft,
+        room: el.scrollWidth - el.clientWidth,
+        width: (el.querySelector("svg") as SVGSVGElement).getBoundingClientRect().width,
+      }));
+    const before = await state();
+    expect(before.room).toBeGreaterThan(300);
+    // A drag on the background (below the nodes) moves the drawing with the pointer.
+    const box = await scroller.boundingBox();
+    if (!box) throw new Error("the graph has no box");
+    await page.mouse.move(box.x + 600, box.y + box.height - 8);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 300, box.y + box.height - 8, { steps: 5 });
+    await page.mouse.up();
+    expect((await state()).left).toBeGreaterThanOrEqual(250);
+
+    await page.getByRole("button", { name: "Zoom out" }).click();
+    const smaller = await state();
+    expect(smaller.width).toBeLessThan(before.width);
+    await page.getByRole("button", { name: "Fit" }).click();
+    expect((await state()).room).toBeLessThanOrEqual(1);
+    await browser.screenshot("pipeline-wide-fit");
+  });
+
   it("goes back to the pipelines with the back button", async () => {
     const page = await browser.open("#/pipelines");
     await page.locator('tr[data-pipeline="hello"] a').click();
@@ -199,6 +245,14 @@ describe("the Pipeline view", () => {
     await page.goForward();
     await page.waitForURL(/#\/pipelines\/hello$/);
     await page.locator("h1", { hasText: "hello" }).waitFor();
+  });
+
+  it("says so for an address that names no page, and links back to the pipelines", async () => {
+    const page = await browser.open("#/no/such/page");
+    await page.locator("h1", { hasText: "Not found" }).waitFor();
+    await page.getByRole("link", { name: "See the pipelines" }).click();
+    await page.waitForURL(/#\/pipelines$/);
+    await page.locator("tbody tr").first().waitFor();
   });
 });
 

@@ -2,6 +2,7 @@ import { createGzip } from "node:zlib";
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { pack } from "tar-stream";
+import type { SkiffConfig } from "../../config";
 import type { ArtifactDownload, ArtifactReader } from "../../ports/artifact-reader";
 import { isMissing, SpecStoreError } from "./spec-store";
 
@@ -17,6 +18,19 @@ export interface S3ArtifactReaderOptions {
 
 /** Files packed into one download at most; a directory artifact larger than this is refused, not truncated. */
 const MAX_DIRECTORY_FILES = 10_000;
+
+/** The reader the API and the watcher use: the Skiff bucket, in the download mode the deployment configures. */
+export function artifactReaderFor(
+  config: Pick<SkiffConfig, "bucket" | "artifacts">,
+  client: S3Client,
+): S3ArtifactReader {
+  return new S3ArtifactReader({
+    bucket: config.bucket,
+    client,
+    mode: config.artifacts.download,
+    urlTtlSeconds: config.artifacts.urlTtlSeconds,
+  });
+}
 
 /** `ArtifactReader` on the Skiff bucket. */
 export class S3ArtifactReader implements ArtifactReader {
@@ -52,7 +66,7 @@ export class S3ArtifactReader implements ArtifactReader {
     }
   }
 
-  private async sizeOf(key: string): Promise<number | undefined> {
+  async sizeOf(key: string): Promise<number | undefined> {
     try {
       const head = await this.options.client.send(
         new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }),

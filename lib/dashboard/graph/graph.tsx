@@ -23,6 +23,8 @@ export interface GraphProps {
 /** About the average width of a character of the node font (12 px sans-serif), to cut labels to the box. */
 const CHAR_WIDTH = 7;
 const ZOOMS = [0.25, 0.4, 0.55, 0.7, 0.85, 1, 1.25, 1.5, 2];
+/** "Fit" shows the whole graph down to this scale (labels are unreadable by then, the shape is not). */
+const MIN_FIT = 0.1;
 
 /** `label` cut to `max` characters with an ellipsis. */
 export function truncateLabel(label: string, max: number): string {
@@ -65,14 +67,34 @@ export function Graph({ model, label, selected, onSelect }: GraphProps) {
   // Until the user zooms: the whole width when it fits at a readable size, else 100% with scrolling.
   const fitScale = () => {
     const width = box.current?.clientWidth ?? layout.width;
-    return Math.min(1, Math.max(ZOOMS[0], (width - 2) / layout.width));
+    return Math.min(1, Math.max(MIN_FIT, (width - 2) / layout.width));
   };
   const scale = zoom ?? (layout.width > 1100 ? Math.max(0.55, fitScale()) : 1);
   const step = (direction: 1 | -1) => {
-    const index = ZOOMS.findIndex((z) => z >= scale - 1e-6);
+    // The next level up or down from wherever "Fit" left the scale; none past either end.
     const next =
-      ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, (index < 0 ? ZOOMS.length - 1 : index) + direction))];
-    setZoom(next);
+      direction > 0 ? ZOOMS.find((z) => z > scale + 1e-6) : ZOOMS.findLast((z) => z < scale - 1e-6);
+    if (next !== undefined) setZoom(next);
+  };
+  // Dragging the background scrolls the box (the mouse's pan); nodes and toggles keep their clicks.
+  const startPan = (event: PointerEvent) => {
+    const scroller = box.current;
+    const target = event.target as Element;
+    if (!scroller || event.button !== 0 || target.closest(".node, .toggle")) return;
+    const start = { x: event.clientX, y: event.clientY, left: scroller.scrollLeft, top: scroller.scrollTop };
+    const move = (e: PointerEvent) => {
+      scroller.scrollLeft = start.left - (e.clientX - start.x);
+      scroller.scrollTop = start.top - (e.clientY - start.y);
+    };
+    const stop = () => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", stop);
+      scroller.classList.remove("panning");
+    };
+    scroller.classList.add("panning");
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", stop);
+    event.preventDefault();
   };
   const toggle = (id: string, expanded: boolean) => setToggled((t) => ({ ...t, [id]: !expanded }));
 
@@ -98,7 +120,7 @@ export function Graph({ model, label, selected, onSelect }: GraphProps) {
           {layout.nodes.length} node{layout.nodes.length === 1 ? "" : "s"}
         </span>
       </div>
-      <div class="graph-scroll" ref={box}>
+      <div class="graph-scroll" ref={box} onPointerDown={startPan}>
         {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing has no HTML equivalent to group it with. */}
         <svg
           role="group"

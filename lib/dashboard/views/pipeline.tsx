@@ -103,8 +103,21 @@ function VersionDetail({ name, version }: { name: string; version: Version }) {
       </div>
     );
   }
+  const built = new Date(version.createdAt);
+  const buildParameters = Object.entries(version.buildParameters ?? {});
   return (
     <>
+      <p class="version-facts muted">
+        {version.version}, built <time dateTime={version.createdAt}>{built.toLocaleString()}</time> ·{" "}
+        {version.templateCount} template{version.templateCount === 1 ? "" : "s"} · content{" "}
+        <code title={version.contentHash}>{version.contentHash.replace(/^sha256:/, "").slice(0, 12)}</code>
+        {buildParameters.length > 0 ? (
+          <>
+            {" "}
+            · build parameters <code>{buildParameters.map(([k, v]) => `${k}=${v}`).join(", ")}</code>
+          </>
+        ) : null}
+      </p>
       <RunForm
         key={`${name}/${version.version}`}
         pipeline={name}

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { LocalStackError } from "../errors";
+import { refusal } from "../loopback-guard";
 import type { EventEnvelope, PutEventsEntry } from "./envelope";
 import { EventHistory } from "./history";
 import { compilePattern, type EventMatcher, PatternError } from "./pattern";
@@ -60,6 +61,9 @@ export async function startEventBus(options: EventBusServerOptions = {}): Promis
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
+    // Events decide what runs are recorded as: local tools only, never another site's page.
+    const problem = refusal(req.headers, (server.address() as AddressInfo).port, true);
+    if (problem) return sendJson(res, 403, { __type: "AccessDeniedException", message: problem });
     if (req.method === "POST" && url.pathname === "/") return putEvents(req, res);
     if (req.method === "GET" && url.pathname === "/events") return events(req, res, url);
     if (req.method === "GET" && url.pathname === "/health") return sendJson(res, 200, { ok: true });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpApiServer, startHttpApi } from "../../../lib/local/http-api";
 import { InvocationError, invoke, invokeAsync } from "../../../lib/local/lambda";
 import type { FunctionDefinition } from "../../../lib/local/serverless/functions";
+import { rawRequest } from "../../support/raw-http";
 
 const fn = (overrides: Partial<FunctionDefinition> = {}): FunctionDefinition => ({
   name: "fn",
@@ -88,6 +89,40 @@ describe("the local HTTP API", () => {
     expect(await (await fetch(`${api.url}/runs/abc`)).json()).toEqual({ id: "abc" });
     expect(await (await fetch(`${api.url}/runs/latest`)).text()).toBe("literal wins");
     expect(await (await fetch(`${api.url}/files/a/b/c.txt`)).json()).toEqual({ path: "a/b/c.txt" });
+  });
+
+  it("serves only local tools and its own pages: another Host (DNS rebinding) or another site's page gets 403", async () => {
+    const { port } = api;
+    const ask = async (path: string, headers: Record<string, string>, method = "GET") => {
+      const before = seen.length;
+      const answer = await rawRequest(port, path, {
+        method,
+        headers,
+        body: method === "POST" ? "{}" : undefined,
+      });
+      return { ...answer, invoked: seen.length - before };
+    };
+    const post = (headers: Record<string, string>) =>
+      ask("/pipelines/p/runs", { "content-type": "application/json", ...headers }, "POST");
+
+    expect(await post({ host: `127.0.0.1:${port}` })).toMatchObject({ status: 201, invoked: 1 });
+    expect(await post({ host: `localhost:${port}`, origin: `http://localhost:${port}` })).toMatchObject({
+      status: 201,
+    });
+    const rebound = await post({ host: `attacker.example:${port}` });
+    expect(rebound).toMatchObject({ status: 403, invoked: 0 });
+    expect(JSON.parse(rebound.body).message).toMatch(/Host "attacker.example:\d+" is not this server's/);
+    const foreign = await post({ host: `127.0.0.1:${port}`, origin: "https://attacker.example" });
+    expect(foreign).toMatchObject({ status: 403, invoked: 0 });
+    expect(JSON.parse(foreign.body).message).toMatch(/Origin "https:\/\/attacker.example"/);
+    const form = await post({ host: `127.0.0.1:${port}`, "sec-fetch-site": "cross-site" });
+    expect(form).toMatchObject({ status: 403, invoked: 0 });
+    expect((await ask("/runs/r9", { host: `127.0.0.1:${port}`, "sec-fetch-site": "same-site" })).status).toBe(
+      403,
+    );
+    expect(
+      (await ask("/runs/r9", { host: `127.0.0.1:${port}`, "sec-fetch-site": "same-origin" })).status,
+    ).toBe(200);
   });
 
   it("answers like API Gateway when no route matches or the handler fails", async () => {

@@ -7,6 +7,7 @@ import {
 import type { S3Event } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeEventKey } from "../../../lib/local/s3-events";
+import { rawRequest } from "../../support/raw-http";
 import { type LocalS3, s3Client, startS3 } from "../../support/servers";
 
 describe("local S3 (s3rver)", () => {
@@ -21,6 +22,21 @@ describe("local S3 (s3rver)", () => {
     await client.send(new PutObjectCommand({ Bucket: "pipelines", Key: "a/b.txt", Body: "hello" }));
     const got = await client.send(new GetObjectCommand({ Bucket: "pipelines", Key: "a/b.txt" }));
     expect(await got.Body?.transformToString()).toBe("hello");
+  });
+
+  it("refuses another site's page: another Host (DNS rebinding), another Origin, a cross-site request", async () => {
+    const port = Number(new URL(s3.endpoint).port);
+    const put = (headers: Record<string, string>) =>
+      rawRequest(port, "/pipelines/pipelines/evil/pipeline.ts", { method: "PUT", headers, body: "x" });
+    const rebound = await put({ host: `attacker.example:${port}` });
+    expect(rebound.status).toBe(403);
+    expect(rebound.body).toMatch(/<Code>AccessDenied<\/Code>.*Host &#34;attacker.example:\d+&#34;/);
+    expect((await put({ host: `127.0.0.1:${port}`, origin: "https://attacker.example" })).status).toBe(403);
+    expect((await put({ host: `localhost:${port}`, "sec-fetch-site": "cross-site" })).status).toBe(403);
+    const listed = await s3Client(s3.endpoint).send(
+      new ListObjectsV2Command({ Bucket: "pipelines", Prefix: "pipelines/evil/" }),
+    );
+    expect(listed.KeyCount ?? 0).toBe(0);
   });
 
   it("pages through listings (continuation tokens need the emulator's legacy OpenSSL provider)", async () => {

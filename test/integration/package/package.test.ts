@@ -65,6 +65,9 @@ describe("the packed package", () => {
       "dist/types/client/index.d.ts",
       "dist/sandbox/isolate.js",
       "dist/compiler/typecheck-worker.js",
+      "dist/dashboard/index.html",
+      "dist/dashboard/assets/app.js",
+      "dist/dashboard/assets/app.css",
       "serverless.yml",
     ]) {
       expect(paths).toContain(shipped);

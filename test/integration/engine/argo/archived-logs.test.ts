@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createArgoEngine } from "../../../../lib/engine/argo";
 import type { Engine } from "../../../../lib/ports/engine";
 import { Watcher } from "../../../../lib/runs/watcher";
-import { FakeKubeApiServer } from "../../../support/fake-k8s/server";
-import { type ApiStack, startApiStack } from "../../api/harness";
+import type { FakeKubeApiServer } from "../../../support/fake-k8s/server";
+import type { ApiStack } from "../../api/harness";
+import { type ApiOnFakeArgo, startApiOnFakeArgo } from "./api-on-fake-argo";
 
 /**
  * Logs that outlive the cluster, against the fake Kubernetes API server: a finished Argo step's log is read from
@@ -18,24 +18,16 @@ export default workflow({
 });
 `;
 
+let fake: ApiOnFakeArgo;
 let stack: ApiStack;
 let server: FakeKubeApiServer;
 let engine: Engine;
 
 beforeAll(async () => {
-  server = new FakeKubeApiServer();
-  const [url, api] = await Promise.all([server.start(), startApiStack()]);
-  stack = api;
-  engine = createArgoEngine({
-    cluster: { mode: "server", server: url, skipTLSVerify: true, token: { token: async () => "t" } },
-    namespace: "skiff",
-  });
-  stack.deps.engine = engine;
-  stack.deps.config.engine = { kind: "argo", namespace: "skiff" };
+  fake = await startApiOnFakeArgo();
+  ({ stack, server, engine } = fake);
 });
-afterAll(async () => {
-  await Promise.all([server?.stop(), stack?.stop()]);
-});
+afterAll(() => fake?.stop());
 
 async function remove(path: string): Promise<void> {
   const response = await fetch(`${server.url}${path}`, {

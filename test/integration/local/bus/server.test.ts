@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
+import { rawRequest } from "../../../support/raw-http";
 import { type EventBusServer, LOCAL_CREDENTIALS, LOCAL_REGION, startBus } from "../../../support/servers";
 
 const BUS = "skiff-test";
@@ -108,6 +109,34 @@ describe("the embedded EventBridge", () => {
       },
     ]);
     expect(allSkiff.map((e) => e.id)).toContain(id);
+  });
+
+  it("refuses another site's page: another Host (DNS rebinding), another Origin, a cross-site request", async () => {
+    const before = bus.history.length;
+    const put = (headers: Record<string, string>) =>
+      rawRequest(bus.port, "/", {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": "AWSEvents.PutEvents",
+          ...headers,
+        },
+        body: JSON.stringify({
+          Entries: [{ Source: "skiff", DetailType: "x", Detail: "{}", EventBusName: BUS }],
+        }),
+      });
+    const rebound = await put({ host: `attacker.example:${bus.port}` });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toMatchObject({ __type: "AccessDeniedException" });
+    expect((await put({ host: `127.0.0.1:${bus.port}`, origin: "https://attacker.example" })).status).toBe(
+      403,
+    );
+    expect((await rawRequest(bus.port, "/events", { headers: { host: `evil:${bus.port}` } })).status).toBe(
+      403,
+    );
+    expect(bus.history.length).toBe(before);
+    expect((await put({ host: `127.0.0.1:${bus.port}` })).status).toBe(200);
+    expect(bus.history.length).toBe(before + 1);
   });
 
   it("does not deliver to rules whose pattern does not match, or on another bus", async () => {
