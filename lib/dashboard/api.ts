@@ -87,6 +87,11 @@ export async function getText(path: string, accept: string, signal?: AbortSignal
   return (await request("GET", path, { accept, signal })).text();
 }
 
+/** `GET path`, the response itself (a download, whose body may be bytes or JSON); errors as ApiError. */
+export async function getResponse(path: string, accept: string, signal?: AbortSignal): Promise<Response> {
+  return request("GET", path, { accept, signal });
+}
+
 /** `POST path` with a JSON body; resolves with the JSON answer. */
 export async function postJson<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {
   return (await (await request("POST", path, { body, headers })).json()) as T;

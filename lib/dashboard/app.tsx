@@ -38,8 +38,12 @@ export function App() {
       </header>
       <main id="main">
         {found ? (
-          // A component (not a call), keyed by its pattern: each view keeps its own hooks and state.
-          <found.route.view key={found.route.pattern} params={found.params} query={query} />
+          // A component (not a call), keyed by its route: each view keeps its own hooks and state.
+          <found.route.view
+            key={found.route.key ?? found.route.pattern}
+            params={found.params}
+            query={query}
+          />
         ) : path === "/" ? null : (
           <NotFound />
         )}

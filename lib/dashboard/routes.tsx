@@ -1,9 +1,10 @@
 // The dashboard's views by URL (hash routing, router.ts). A view is added here and nowhere else: one line with
 // its pattern, its title and the component that draws it from the path's params and the query.
 import type { VNode } from "preact";
-import { NotFound } from "./views/not-found";
 import { PipelineView } from "./views/pipeline";
 import { PipelinesView } from "./views/pipelines";
+import { RunView } from "./views/run";
+import { RunsView } from "./views/runs";
 
 export interface RouteProps {
   /** The pattern's `:name` segments, decoded. */
@@ -17,13 +18,18 @@ export interface Route {
   /** The nav entry this route belongs to (highlighted while it shows). */
   section: "pipelines" | "runs";
   view: (props: RouteProps) => VNode;
+  /**
+   * Routes with the same key keep their view mounted when the URL moves between them (a run and one of its
+   * steps: the graph is not fetched and laid out again). Default: the pattern.
+   */
+  key?: string;
 }
 
 export const routes: Route[] = [
   { pattern: "/pipelines", section: "pipelines", view: PipelinesView },
   { pattern: "/pipelines/:name", section: "pipelines", view: PipelineView },
   { pattern: "/pipelines/:name/:version", section: "pipelines", view: PipelineView },
-  { pattern: "/runs", section: "runs", view: () => <NotFound what="the Runs view" /> },
-  { pattern: "/runs/:runId", section: "runs", view: () => <NotFound what="the Run view" /> },
-  { pattern: "/runs/:runId/steps/:stepId", section: "runs", view: () => <NotFound what="the Run view" /> },
+  { pattern: "/runs", section: "runs", view: RunsView },
+  { pattern: "/runs/:runId", section: "runs", view: RunView, key: "run" },
+  { pattern: "/runs/:runId/steps/:stepId", section: "runs", view: RunView, key: "run" },
 ];

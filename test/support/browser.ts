@@ -2,47 +2,17 @@
 // profile per suite. Every test gets its own page; a console error, an uncaught exception or a failed request
 // (network failure or 4xx/5xx, unless the test expects it) fails the test, and a screenshot of the page is saved
 // to test-results/screenshots/ whatever the outcome.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, type TestContext } from "vitest";
+import { launchChromium } from "./chromium";
+
+export { chromiumPath, launchChromium } from "./chromium";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const SCREENSHOTS = join(root, "test-results", "screenshots");
-
-/** The chromium to drive: SKIFF_CHROMIUM, else Debian's. */
-export function chromiumPath(): string {
-  const path = process.env.SKIFF_CHROMIUM || "/usr/bin/chromium";
-  if (!existsSync(path)) {
-    throw new Error(
-      `browser tests need chromium, which is not at ${path}: install it with \`apt-get install -y chromium\` ` +
-        "(or point SKIFF_CHROMIUM at a Chromium binary)",
-    );
-  }
-  return path;
-}
-
-/**
- * Launches headless chromium. Playwright gives every launch a fresh profile (user-data-dir) of its own and
- * removes it on close; each test then gets a new context (cookies, storage) in it.
- */
-export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  return { browser, close: () => browser.close() };
-}
 
 /** Which failed responses a test expects (e.g. a 400 from a form it submits wrong on purpose). */
 export type ExpectedFailure = (url: string, status: number) => boolean;
