@@ -5,12 +5,9 @@
  * the CronWorkflow's `timezone` applies to schedules without a prefix. Parsing is cron-parser's.
  */
 import { CronExpressionParser } from "cron-parser";
+import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "./cron-metadata";
 import { parseGoDuration } from "./duration";
 import type { CronWorkflow, Workflow } from "./types.generated";
-
-export const LABEL_CRON_WORKFLOW = "workflows.argoproj.io/cron-workflow";
-/** Argo reads `{{workflow.scheduledTime}}` from this annotation. */
-export const ANNOTATION_SCHEDULED_TIME = "workflows.argoproj.io/scheduled-time";
 
 export class CronScheduleError extends Error {
   constructor(message: string, options?: ErrorOptions) {

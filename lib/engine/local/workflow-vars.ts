@@ -1,5 +1,5 @@
 import type { Workflow } from "../../argo";
-import { ANNOTATION_SCHEDULED_TIME } from "../../argo/cron";
+import { ANNOTATION_SCHEDULED_TIME } from "../../argo/cron-metadata";
 import { rfc3339 } from "./time";
 
 /** The `workflow.*` variables known at start (status, failures and duration are added for the exit handler). */

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { CronWorkflow } from "../../../lib/argo";
 import {
-  ANNOTATION_SCHEDULED_TIME,
   CronScheduleError,
   cronSchedules,
-  LABEL_CRON_WORKFLOW,
   parseCronSchedule,
   workflowFromCron,
 } from "../../../lib/argo/cron";
+import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "../../../lib/argo/cron-metadata";
 
 const at = (iso: string) => new Date(iso);
 
