@@ -4,7 +4,7 @@ import { artifact, DslError, param, py, pythonScript, steps, workflow } from "sk
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
-import { MapScope, substitute } from "../../../lib/engine/local/expr";
+import { MapScope, substitute } from "../../../lib/argo/expr";
 
 const heraRoot = new URL("../../../../shared/conformance/hera/", import.meta.url);
 

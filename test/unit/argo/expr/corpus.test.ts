@@ -15,8 +15,8 @@ import {
   exprEnvOf,
   MapScope,
   substitute,
-} from "../../../../lib/engine/local/expr";
-import { parseExpr } from "../../../../lib/engine/local/expr/exprlang";
+} from "../../../../lib/argo/expr";
+import { parseExpr } from "../../../../lib/argo/expr/exprlang";
 
 const conformance = fileURLToPath(new URL("../../../../../shared/conformance/", import.meta.url));
 
