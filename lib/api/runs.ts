@@ -1,8 +1,8 @@
 import { ulid } from "ulid";
-import { parse as parseYaml } from "yaml";
 import type { CronWorkflow, Workflow } from "../argo";
 import { workflowFromCron } from "../argo/cron";
 import { namespacePolicy } from "../compiler/lint/namespaces";
+import { readSpec } from "../compiler/spec-file";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import type { LogLine, WorkflowRef } from "../ports/engine";
 import { WorkflowNotFoundError, WorkflowRejectedError } from "../ports/engine-errors";
@@ -222,7 +222,7 @@ async function submittedOrGone(deps: ApiDeps, run: RunRecord): Promise<RunRecord
 
 function parseSpec(body: string, name: string, version: string): Workflow {
   try {
-    return parseYaml(body) as Workflow;
+    return readSpec(body) as Workflow;
   } catch (cause) {
     throw new ApiError(500, "internal", `the stored spec of ${name} ${version} is not valid YAML`, [], {
       cause,

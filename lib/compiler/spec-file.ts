@@ -30,9 +30,9 @@ export function readSpec(text: string): unknown {
 
 /**
  * Parses a hand-written spec (YAML or JSON, possibly several `---` documents): the one reader of specs for
- * `skiff lint` and `skiff run --local`. js-yaml, not `yaml`: it is as lenient as the Go parser kubectl and
- * Argo use where `yaml` is not (a quoted scalar whose continuation lines are indented less than its block,
- * as in eight of Argo's own examples), so whatever Argo accepts reads here too.
+ * `skiff lint`, `skiff run --local` and `skiff import`. js-yaml is as lenient as the Go parser kubectl and
+ * Argo use where stricter readers are not (a quoted scalar whose continuation lines are indented less than its
+ * block, as in eight of Argo's own examples), so whatever Argo accepts reads here too.
  */
 export function parseSpecs(text: string, file: string): ParsedSpecs {
   try {
