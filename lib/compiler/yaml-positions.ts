@@ -42,11 +42,12 @@ function segments(path: string): (string | number)[] {
   return out;
 }
 
-/** The parse events of one load, nested as js-yaml's composeNode calls nest. */
-function recordParses(): { roots: Parse[]; listener: (event: "open" | "close", state: State) => void } {
-  const roots: Parse[] = [];
+/** The parse events of one load, nested as js-yaml's composeNode calls nest, and the text they index. */
+function recordParses() {
+  const recorded = { roots: [] as Parse[], input: "" };
   const open: Parse[] = [];
   const listener = (event: "open" | "close", state: State) => {
+    recorded.input = state.input;
     if (event === "open") {
       const parse: Parse = {
         open: state.position,
@@ -56,7 +57,7 @@ function recordParses(): { roots: Parse[]; listener: (event: "open" | "close", s
         result: null,
         children: [],
       };
-      (open.at(-1)?.children ?? roots).push(parse);
+      (open.at(-1)?.children ?? recorded.roots).push(parse);
       open.push(parse);
       return;
     }
@@ -67,7 +68,7 @@ function recordParses(): { roots: Parse[]; listener: (event: "open" | "close", s
     parse.tag = (state as State & { tag?: string | null }).tag ?? null;
     parse.result = state.result;
   };
-  return { roots, listener };
+  return { recorded, listener };
 }
 
 /**
@@ -197,8 +198,7 @@ function child(node: Placed, part: string | number): Placed | undefined {
 /**
  * Locators for each non-empty document of a YAML file (the documents parseSpecs returns, in order), so lint
  * diagnostics on hand-written specs get file:line:col, where each document starts, and the keys given twice
- * in a mapping. A file the reader
- * refuses has neither (its syntax error is reported instead).
+ * in a mapping. A file the reader refuses has none of these (its syntax error is reported instead).
  */
 export function yamlPositions(text: string): {
   locators: PathLocator[];
@@ -206,16 +206,13 @@ export function yamlPositions(text: string): {
   /** The 1-based line each document's content starts on. */
   lines: number[];
 } {
-  const { roots, listener } = recordParses();
-  let input = "";
+  const { recorded, listener } = recordParses();
   try {
-    loadSpecDocuments(text, "", function (this: State, event, state) {
-      input = state.input;
-      listener(event, state);
-    });
+    loadSpecDocuments(text, "", (event, state) => listener(event, state));
   } catch {
     return { locators: [], duplicates: [], lines: [] };
   }
+  const { roots, input } = recorded;
   const place = placer(input);
   const position = lineIndex(input);
   const duplicates: DuplicateKey[] = [];
