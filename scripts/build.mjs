@@ -6,8 +6,10 @@
 // - the script each build's sandbox isolate runs (the prelude, the DSL and the harness:
 //   lib/compiler/sandbox/isolate-script.ts) into dist/sandbox/isolate.js, one self-contained IIFE;
 // - the declarations of both entries into dist/types/, which editors, `tsc` and the type check of a pipeline
-//   read (./build-dts.mjs).
-import { readdirSync, rmSync, statSync } from "node:fs";
+//   read (./build-dts.mjs);
+// - the dashboard (lib/dashboard, a browser app) into dist/dashboard/: index.html, assets/app.js and
+//   assets/app.css, minified, without source maps (the package ships dist/).
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -89,4 +91,25 @@ await Promise.all([
     logLevel: "warning",
   }),
   buildDeclarations(),
+  build({
+    entryPoints: [
+      { in: join(root, "lib/dashboard/main.tsx"), out: "app" },
+      { in: join(root, "lib/dashboard/styles.css"), out: "app" },
+    ],
+    outdir: join(root, "dist/dashboard/assets"),
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    // Current Chromium and Firefox (the issue's browsers); nothing older is supported.
+    target: ["chrome120", "firefox120"],
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    logLevel: "warning",
+  }).then(() => {
+    mkdirSync(join(root, "dist/dashboard"), { recursive: true });
+    copyFileSync(join(root, "lib/dashboard/index.html"), join(root, "dist/dashboard/index.html"));
+  }),
 ]);

@@ -7,6 +7,8 @@
 # Optional: SKIFF_CONTRACT_NAMESPACE (default argo), SKIFF_CONTRACT_CONTEXT (kubeconfig context),
 # SKIFF_CONTRACT_INSTANCE_ID (the controller's instanceID, if it has one),
 # SKIFF_CONTRACT_TIMEOUT_MS (per wait, default 300000: image pulls and pod scheduling take time).
+# SKIFF_CONTRACT_ARTIFACT_BUCKET: the S3 bucket of the cluster's artifact repository, where the archived-log
+# case reads the log Argo saved (AWS credentials from the environment); that case fails without it.
 set -euo pipefail
 
 if [[ -z "${KUBECONFIG:-}" ]]; then

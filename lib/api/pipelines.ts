@@ -1,9 +1,11 @@
+import Negotiator from "negotiator";
 import { keys } from "../ports/spec-store";
 import type { ApiDeps } from "./deps";
 import { badRequest, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, text } from "./http";
 import { pipelineNameParam } from "./params";
 import { pageQuery } from "./query";
+import { parseStoredSpec } from "./stored-spec";
 
 export const pipelineLinks = (name: string) => ({
   self: `/pipelines/${name}`,
@@ -39,7 +41,10 @@ export async function getPipeline(deps: ApiDeps, request: ApiRequest): Promise<A
 
 const specLink = (name: string, version: string) => `/pipelines/${name}/versions/${version}/spec`;
 
-/** `GET /pipelines/{name}/versions/{version}/spec`: the compiled YAML (`latest` names the latest good version). */
+/**
+ * `GET /pipelines/{name}/versions/{version}/spec`: the compiled Spec (`latest` names the latest good version), as
+ * YAML unless the `Accept` header prefers JSON.
+ */
 export async function getSpec(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const name = pipelineNameParam(request);
   let version = request.pathParameters.version ?? "";
@@ -58,5 +63,21 @@ export async function getSpec(deps: ApiDeps, request: ApiRequest): Promise<ApiRe
   if (!record.ok) throw notFound(`version ${version} of pipeline ${name} failed to build; it has no spec`);
   const spec = await deps.specs.get(keys.spec(name, version));
   if (!spec) throw notFound(`the spec of ${name} ${version} is not stored (yet)`);
-  return text(200, spec.body, "application/yaml");
+  const vary = { vary: "accept" };
+  if (specMediaType(request.headers.accept) === "application/json") {
+    return json(200, parseStoredSpec(spec.body, name, version), vary);
+  }
+  return {
+    ...text(200, spec.body, "application/yaml"),
+    headers: { "content-type": "application/yaml", ...vary },
+  };
+}
+
+const SPEC_MEDIA_TYPES = ["application/yaml", "application/json"] as const;
+
+/** The representation `Accept` prefers; YAML when it names neither (or is absent), as before JSON was offered. */
+function specMediaType(accept: string | undefined): (typeof SPEC_MEDIA_TYPES)[number] {
+  if (!accept) return "application/yaml";
+  const chosen = new Negotiator({ headers: { accept } }).mediaType([...SPEC_MEDIA_TYPES]);
+  return chosen === "application/json" ? "application/json" : "application/yaml";
 }

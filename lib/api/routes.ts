@@ -3,9 +3,10 @@ import type { ApiDeps } from "./deps";
 import type { ApiRequest, ApiResponse } from "./http";
 import { getPipeline, getSpec, listPipelines } from "./pipelines";
 import { resumeRun } from "./resume";
-import { createRun, getRun, getStepLogs, listRuns, runAction } from "./runs";
+import { countRuns, createRun, getRun, getStepLogs, listRuns, runAction } from "./runs";
 import { getSchedule, listSchedules, setScheduleSuspended, triggerSchedule } from "./schedules";
 import { querySteps } from "./steps";
+import { getTemplate, listTemplates } from "./templates";
 
 export interface ApiRoute {
   method: "GET" | "POST";
@@ -21,6 +22,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: "GET", path: "/pipelines/{name}", handle: getPipeline },
   { method: "GET", path: "/pipelines/{name}/versions/{version}/spec", handle: getSpec },
   { method: "GET", path: "/runs", handle: listRuns },
+  { method: "GET", path: "/runs/counts", handle: countRuns },
   { method: "GET", path: "/runs/{runId}", handle: getRun },
   { method: "GET", path: "/runs/{runId}/steps/{stepId}/logs", handle: getStepLogs },
   { method: "GET", path: "/runs/{runId}/steps/{stepId}/artifacts/{name}", handle: getArtifact },
@@ -35,4 +37,6 @@ export const apiRoutes: ApiRoute[] = [
   { method: "POST", path: "/schedules/{name}/suspend", handle: (d, r) => setScheduleSuspended(d, r, true) },
   { method: "POST", path: "/schedules/{name}/resume", handle: (d, r) => setScheduleSuspended(d, r, false) },
   { method: "POST", path: "/schedules/{name}/trigger", handle: triggerSchedule },
+  { method: "GET", path: "/templates", handle: listTemplates },
+  { method: "GET", path: "/templates/{name}", handle: getTemplate },
 ];

@@ -2,16 +2,15 @@ import { ulid } from "ulid";
 import type { CronWorkflow, Workflow } from "../argo";
 import { workflowFromCron } from "../argo/cron";
 import { namespacePolicy } from "../compiler/lint/namespaces";
-import { readSpec } from "../compiler/spec-file";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
-import type { LogLine, WorkflowRef } from "../ports/engine";
-import { WorkflowNotFoundError, WorkflowRejectedError } from "../ports/engine-errors";
+import type { WorkflowRef } from "../ports/engine";
+import { WorkflowRejectedError } from "../ports/engine-errors";
 import type { PipelineVersion } from "../ports/pipeline-store";
-import type { RunRecord, RunStatus, StepRecord } from "../ports/run-store";
+import type { RunRecord, StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 import { isTerminal } from "../runs/status";
+import { readStepLogs } from "../runs/step-logs";
 import { snapshotOf } from "../runs/workflow-mapping";
-import { archivedStepLogs } from "./archived-logs";
 import type { ApiDeps } from "./deps";
 import { ApiError, badRequest, conflict, type ErrorDetail, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
@@ -19,18 +18,10 @@ import { cacheFor } from "./immutable-cache";
 import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
 import { pageQuery } from "./query";
+import { isoTime, runFilters } from "./run-filters";
 import { idempotencyKeyHeader, parseRunRequest, type RunRequest, resolveParameters } from "./run-request";
+import { parseStoredSpec } from "./stored-spec";
 import { checkSpecNamespace, checkSpecServiceAccounts } from "./submit-check";
-
-const RUN_STATUSES: RunStatus[] = [
-  "Pending",
-  "Running",
-  "Succeeded",
-  "Failed",
-  "Error",
-  "Stopped",
-  "Terminated",
-];
 
 export const runLinks = (run: Pick<RunRecord, "runId" | "pipeline" | "version">) => ({
   self: `/runs/${run.runId}`,
@@ -105,7 +96,7 @@ export async function startRun(
   );
   const stored = await cacheFor<Workflow>(deps.specs, "specs").get(`${name}/${versionName}`, async () => {
     const object = await deps.specs.get(keys.spec(name, versionName));
-    return object ? parseSpec(object.body, name, versionName) : undefined;
+    return object ? parseStoredSpec(object.body, name, versionName) : undefined;
   });
   if (!stored)
     throw new ApiError(503, "spec-not-stored", `the spec of ${name} ${versionName} is not stored yet; retry`);
@@ -220,16 +211,6 @@ async function submittedOrGone(deps: ApiDeps, run: RunRecord): Promise<RunRecord
   return current;
 }
 
-function parseSpec(body: string, name: string, version: string): Workflow {
-  try {
-    return readSpec(body) as Workflow;
-  } catch (cause) {
-    throw new ApiError(500, "internal", `the stored spec of ${name} ${version} is not valid YAML`, [], {
-      cause,
-    });
-  }
-}
-
 /** Why a replayed request differs from the one that created the run, or undefined when it is the same. */
 function replayMismatch(
   existing: RunRecord,
@@ -293,43 +274,7 @@ async function liveSteps(deps: ApiDeps, run: RunRecord): Promise<StepRecord[] | 
 /** `GET /runs?pipeline=&status=&param.<name>=<value>&limit=&cursor=` (newest first). */
 export async function listRuns(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const details: ErrorDetail[] = [];
-  const { pipeline, status } = request.query;
-  if (pipeline !== undefined) {
-    try {
-      pipelineNameParam({ ...request, pathParameters: { name: pipeline } });
-    } catch {
-      details.push({
-        field: "query.pipeline",
-        message: `"${pipeline.slice(0, 70)}" is not a pipeline name`,
-        code: "format",
-      });
-    }
-  }
-  if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
-    details.push({
-      field: "query.status",
-      message: `expected one of ${RUN_STATUSES.join(", ")}`,
-      code: "enum",
-    });
-  }
-  const params = Object.entries(request.query).filter(([k]) => k.startsWith("param."));
-  if (params.length > 1) {
-    details.push({ field: "query.param", message: "filter on one parameter at a time", code: "too-many" });
-  }
-  const param = params[0] ? { name: params[0][0].slice("param.".length), value: params[0][1] } : undefined;
-  if (param && param.name.length === 0) {
-    details.push({
-      field: "query.param.",
-      message: "name the parameter: param.<name>=<value>",
-      code: "format",
-    });
-  }
-  const known = new Set(["pipeline", "status", "limit", "cursor"]);
-  for (const key of Object.keys(request.query)) {
-    if (!known.has(key) && !key.startsWith("param.")) {
-      details.push({ field: `query.${key}`, message: "unknown query parameter", code: "unknown" });
-    }
-  }
+  const filters = runFilters(request, details, { known: ["limit", "cursor"], status: true });
   let paging: ReturnType<typeof pageQuery> | undefined;
   try {
     paging = pageQuery(request, deps.config.limits);
@@ -338,16 +283,26 @@ export async function listRuns(deps: ApiDeps, request: ApiRequest): Promise<ApiR
     details.push(...error.details);
   }
   if (details.length > 0 || !paging) throw badRequest("the run query is not valid", details);
-  const page = await deps.runs.queryRuns({
-    ...paging,
-    ...(pipeline ? { pipeline } : {}),
-    ...(status ? { status: status as RunStatus } : {}),
-    ...(param ? { param } : {}),
-  });
+  const page = await deps.runs.queryRuns({ ...paging, ...filters });
   return json(200, {
     items: page.items.map((run) => ({ ...run, links: runLinks(run) })),
     ...(page.cursor ? { cursor: page.cursor } : {}),
   });
+}
+
+/**
+ * `GET /runs/counts?pipeline=&param.<name>=<value>&since=`: how many runs match per status (every status, zero
+ * included), with the filters of `GET /runs` except status. `since` (ISO time) counts runs created from then on;
+ * the answer echoes it normalised to UTC, or null when all runs were counted.
+ */
+export async function countRuns(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const details: ErrorDetail[] = [];
+  const filters = runFilters(request, details, { known: ["since"], status: false });
+  const since =
+    request.query.since === undefined ? undefined : isoTime(request.query.since, "query.since", details);
+  if (details.length > 0) throw badRequest("the run count query is not valid", details);
+  const counts = await deps.runs.countRuns({ ...filters, ...(since ? { since } : {}) });
+  return json(200, { counts, since: since ?? null });
 }
 
 /** The engine workflow of a run: recorded on the run, or found by its run-id label. */
@@ -381,41 +336,23 @@ export async function getStepLogs(deps: ApiDeps, request: ApiRequest): Promise<A
       { field: "path.stepId", message: "expected an Argo node id", code: "format" },
     ]);
   }
-  let lines: LogLine[] | undefined;
+  let ref: WorkflowRef | undefined;
   try {
-    const ref = await workflowRef(deps, run);
-    lines = [];
-    for await (const line of deps.engine.logs(ref, { nodeId: stepId })) lines.push(line);
+    ref = await workflowRef(deps, run);
   } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError || (error instanceof ApiError && error.status === 409)))
-      throw error;
+    if (!(error instanceof ApiError && error.status === 409)) throw error;
   }
-  if (lines === undefined || lines.length === 0) {
-    const stored = await deps.specs.get(keys.stepLog(run.runId, stepId));
-    if (stored) lines = parseLogFile(stored.body, stepId);
-  }
-  // On Argo, once the pods or the workflow are gone: the log Argo archived in the Skiff bucket.
-  if (lines === undefined || lines.length === 0)
-    lines = (await archivedStepLogs(deps, run.runId, stepId)) ?? lines;
+  const step = async () => (await deps.runs.listSteps(run.runId)).find((s) => s.stepId === stepId);
+  const lines = await readStepLogs(
+    { engine: deps.engine, readObject: async (key) => (await deps.specs.get(key))?.body },
+    { runId: run.runId, stepId, step, ...(ref ? { ref } : {}) },
+  );
   if (lines === undefined) throw notFound(`no logs for step ${stepId} of run ${run.runId}`);
   return json(200, {
     runId: run.runId,
     stepId,
     lines: lines.map((l) => ({ time: l.time, stream: l.stream, text: l.text })),
   });
-}
-
-/** A stored step log: `<time> <stream> <text>` per line. */
-function parseLogFile(body: string, stepId: string): LogLine[] {
-  return body
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const m = /^(\S+) (stdout|stderr) (.*)$/.exec(line);
-      return m
-        ? { nodeId: stepId, time: m[1], stream: m[2] as "stdout" | "stderr", text: m[3] }
-        : { nodeId: stepId, time: "", stream: "stdout" as const, text: line };
-    });
 }
 
 export type RunAction = "stop" | "terminate" | "retry" | "resubmit";

@@ -12,12 +12,17 @@ import { ScheduleService } from "../runs/schedules/service";
 import type { ApiDeps } from "./deps";
 import { startRun } from "./runs";
 
+export interface ApiDepsOptions {
+  /** The clock of runs and schedules. Default: the system's (tests of the schedule tick move it). */
+  now?: () => Date;
+}
+
 /**
  * The API's ports on the configured bucket, table and engine (one set per container). The engine module
  * (the Kubernetes client, the local engine) is loaded here, on the first request, not at module load: it is
  * most of the bundle and the init phase should not pay for it.
  */
-export async function apiDepsFromConfig(config: SkiffConfig): Promise<ApiDeps> {
+export async function apiDepsFromConfig(config: SkiffConfig, options: ApiDepsOptions = {}): Promise<ApiDeps> {
   const { createEngine } = await import("../engine");
   // Both stores are on the one table, through one client.
   const table = { tableName: config.table, client: new DynamoDBClient({}) };
@@ -36,6 +41,7 @@ export async function apiDepsFromConfig(config: SkiffConfig): Promise<ApiDeps> {
     config,
     // The notifier template the build injects (same configuration as the build function's) is allowed its account.
     serviceAccounts: serviceAccountPolicy(config.serviceAccounts, config.notifier),
+    ...(options.now ? { now: options.now } : {}),
   };
   deps.schedules = scheduleService(deps, new DynamoScheduleStore(table));
   return deps;
@@ -62,8 +68,11 @@ export function scheduleService(deps: ApiDeps, store: ScheduleStore): ScheduleSe
 }
 
 /** The schedule tick's service: the API's ports and run path (the `schedules` function). */
-export async function scheduleServiceFromConfig(config: SkiffConfig): Promise<ScheduleService> {
-  const deps = await apiDepsFromConfig(config);
+export async function scheduleServiceFromConfig(
+  config: SkiffConfig,
+  options: ApiDepsOptions = {},
+): Promise<ScheduleService> {
+  const deps = await apiDepsFromConfig(config, options);
   if (!deps.schedules) throw new Error("the API's dependencies have no schedule service");
   return deps.schedules;
 }

@@ -4,7 +4,8 @@
 // node-field-selector.ts, progress.ts (nodes' and the workflow's "N/M" progress), retry.ts and resubmit.ts
 // (`argo retry` / `argo resubmit` applied to a Workflow), labels.ts (the labels Argo's controller sets), expr-syntax.ts
 // (how strings and names are written for expr-lang and govaluate to read them back), item-fields.ts (loop items'
-// fields) and expr/ (Argo's expression languages: `{{…}}` substitution, expr-lang, govaluate `when`, `depends`).
+// fields), archive-logs.ts (whether a pod's log is archived), ttl.ts (when `ttlStrategy` deletes a finished
+// workflow) and expr/ (Argo's expression languages: `{{…}}` substitution, expr-lang, govaluate `when`, `depends`).
 export type * from "./types.generated";
 
 import type { ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowTemplate } from "./types.generated";

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { resolveContext } from "../client/contexts";
 import type { Endpoints } from "../client/endpoints";
-import { SkiffClient } from "../client/skiff-client";
+import type { SkiffClient } from "../client/skiff-client";
 
 /** The context the command line picked (`--context`), read once the program's options are parsed. */
 let picked: string | undefined;
@@ -21,12 +20,17 @@ export function pickedContext(): string | undefined {
   return picked;
 }
 
+// The client and the contexts file (read with zod) load when a command that talks to Skiff runs, not when
+// `skiff` starts: `skiff build` and `skiff run --local` never need them.
+
 /** The client every API-backed command uses (one client for the CLI and for programs). */
-export function cliClient(): SkiffClient {
+export async function cliClient(): Promise<SkiffClient> {
+  const { SkiffClient } = await import("../client/skiff-client");
   return new SkiffClient({ context: picked });
 }
 
-/** Where the picked context reaches Skiff (push needs the bucket, events the bus). */
-export function cliEndpoints(): Endpoints {
-  return resolveContext({ context: picked }).endpoints;
+/** Reads where the picked context reaches Skiff (events need the bus), anew on each call: a restart rewrites it. */
+export async function cliEndpoints(): Promise<() => Endpoints> {
+  const { resolveContext } = await import("../client/contexts");
+  return () => resolveContext({ context: picked }).endpoints;
 }

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { ContextError } from "../client/errors";
 import { registerBuildCommands } from "./commands/build";
+import { registerDashboardCommand } from "./commands/dashboard";
 import { registerEksTokenCommand } from "./commands/eks-token";
 import { registerEventsCommand } from "./commands/events";
 import { registerImportCommand } from "./commands/import";
@@ -27,6 +28,7 @@ registerEventsCommand(program);
 registerStartCommand(program);
 registerEksTokenCommand(program);
 registerInitCommand(program);
+registerDashboardCommand(program);
 
 try {
   await program.parseAsync(process.argv);

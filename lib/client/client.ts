@@ -1,7 +1,9 @@
 import type { ErrorBody } from "../api/error-body";
+import type { TemplateView } from "../pipelines/template-view";
+import type { TemplateKind } from "../ports/engine";
 import type { Page } from "../ports/page";
 import type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
-import type { RunRecord, StepRecord } from "../ports/run-store";
+import type { RunCounts, RunRecord, StepRecord } from "../ports/run-store";
 import type { ScheduleView } from "../ports/schedule-store";
 import type { Endpoints } from "./endpoints";
 import {
@@ -29,6 +31,11 @@ export interface RunCreated {
   caller?: string;
   parentRunId?: string;
   links: Record<string, string>;
+}
+export interface RunCountsView {
+  counts: RunCounts;
+  /** The window's start, normalised to UTC; null when every run was counted. */
+  since: string | null;
 }
 export type PipelineView = PipelineRecord & { versions: PipelineVersion[]; cursor?: string };
 export interface LogsView {
@@ -103,6 +110,10 @@ export class ApiClient {
   }
   listRuns(query: Record<string, string>): Promise<Page<RunRecord>> {
     return this.request("GET", `/runs${queryString(query)}`);
+  }
+  /** `GET /runs/counts`: runs per status for the filters of `listRuns` (status aside) and `since`. */
+  countRuns(query: Record<string, string>): Promise<RunCountsView> {
+    return this.request("GET", `/runs/counts${queryString(query)}`);
   }
   stepLogs(runId: string, stepId: string): Promise<LogsView> {
     return this.request("GET", `/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/logs`);
@@ -183,6 +194,13 @@ export class ApiClient {
   /** Starts one run of the schedule's version now. */
   triggerSchedule(name: string): Promise<RunCreated> {
     return this.request("POST", `/schedules/${encodeURIComponent(name)}/trigger`, {});
+  }
+  /** The shared templates installed in the engine (of one kind, or both). */
+  listTemplates(kind?: TemplateKind): Promise<{ items: TemplateView[] }> {
+    return this.request("GET", `/templates${queryString(kind ? { kind } : {})}`);
+  }
+  getTemplate(name: string, kind?: TemplateKind): Promise<TemplateView> {
+    return this.request("GET", `/templates/${encodeURIComponent(name)}${queryString(kind ? { kind } : {})}`);
   }
   /** GET a pipeline (a page of its versions), or undefined when it does not exist (yet). */
   async findPipeline(name: string, limit = 5, cursor?: string): Promise<PipelineView | undefined> {

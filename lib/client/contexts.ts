@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { configDir, LOCAL_CONTEXT } from "./config-dir";
 import { type Endpoints, endpointsFromUrl, findStackFile, localStackEndpoints } from "./endpoints";
 import { ContextError } from "./errors";
 
@@ -11,7 +11,8 @@ import { ContextError } from "./errors";
  * reads it. `local` is not saved: it is the embedded stack, found through its `.skiff/stack.json`.
  */
 
-export const LOCAL_CONTEXT = "local";
+export { configDir, LOCAL_CONTEXT };
+
 const NAME = /^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$/;
 
 const contextSchema = z.strictObject({
@@ -31,12 +32,6 @@ const fileSchema = z.strictObject({
   contexts: z.record(z.string(), contextSchema),
 });
 type ContextsFile = z.infer<typeof fileSchema>;
-
-/** `$XDG_CONFIG_HOME/skiff`, else `~/.config/skiff`. */
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME?.trim() ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), ".config");
-  return join(base, "skiff");
-}
 
 /** The contexts as saved, with where the file is; an empty set when there is no file yet. */
 export class ContextStore {

@@ -1,8 +1,17 @@
 // `skiff/client`: Skiff for programs. Reaches Skiff only over its HTTP API (no server code is loaded here).
 
 export type { ErrorBody, ErrorDetail } from "../api/error-body";
+export type { TemplateEntry, TemplateState, TemplateView } from "../pipelines/template-view";
+export type { TemplateKind } from "../ports/engine";
 export type { PipelineRecord, PipelineVersion } from "../ports/pipeline-store";
-export type { FailedStep, RunRecord, RunStatus, StepArtifact, StepRecord } from "../ports/run-store";
+export type {
+  FailedStep,
+  RunCounts,
+  RunRecord,
+  RunStatus,
+  StepArtifact,
+  StepRecord,
+} from "../ports/run-store";
 export type { ScheduleView } from "../ports/schedule-store";
 export { type ArchiveEntry, isGzip, readTarGzip, unpackArtifact } from "./archive";
 export type {
@@ -11,6 +20,7 @@ export type {
   LogsView,
   PipelineView,
   ResumeRequest,
+  RunCountsView,
   RunCreated,
   RunRequest,
   RunView,
@@ -58,4 +68,5 @@ export {
   SkiffClient,
   type SkiffClientOptions,
   StepsApi,
+  TemplatesApi,
 } from "./skiff-client";

@@ -5,7 +5,8 @@ export type Signer = (request: {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  body?: string;
+  /** The payload its signature covers (the proxy of `skiff dashboard` forwards bytes as they came). */
+  body?: string | Uint8Array;
 }) => Promise<Record<string, string>>;
 
 /**

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { TemplateView } from "../pipelines/template-view";
+import type { TemplateKind } from "../ports/engine";
 import type { Page } from "../ports/page";
 import type { PipelineRecord } from "../ports/pipeline-store";
 import type { RunRecord, RunStatus, StepRecord } from "../ports/run-store";
@@ -78,6 +80,7 @@ export class SkiffClient {
   readonly runs: RunsApi;
   readonly steps: StepsApi;
   readonly schedules: SchedulesApi;
+  readonly templates: TemplatesApi;
 
   constructor(options: SkiffClientOptions = {}) {
     this.context = options.endpoints
@@ -88,6 +91,7 @@ export class SkiffClient {
     this.runs = new RunsApi(this.api);
     this.steps = new StepsApi(this.api);
     this.schedules = new SchedulesApi(this.api);
+    this.templates = new TemplatesApi(this.api);
   }
 }
 
@@ -141,6 +145,20 @@ export class SchedulesApi {
   async trigger(name: string): Promise<RunHandle> {
     const created = await this.api.triggerSchedule(name);
     return new RunHandle(created.runId, this.api, created);
+  }
+}
+
+/** Shared templates installed in the engine by workflowTemplate pipelines (docs/templates.md). */
+export class TemplatesApi {
+  constructor(private readonly api: ApiClient) {}
+
+  /** Every installed template, or those of one kind. */
+  async list(kind?: TemplateKind): Promise<TemplateView[]> {
+    return (await this.api.listTemplates(kind)).items;
+  }
+  /** One installed template: the WorkflowTemplate of that name, else the ClusterWorkflowTemplate, unless `kind`. */
+  get(name: string, kind?: TemplateKind): Promise<TemplateView> {
+    return this.api.getTemplate(name, kind);
   }
 }
 

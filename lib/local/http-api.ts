@@ -22,6 +22,11 @@ export interface HttpApiOptions {
   port?: number;
   /** Largest request body accepted (API Gateway's limit is 10 MB). */
   maxBodyBytes?: number;
+  /**
+   * Answers a request no route matches, when it returns true (the dashboard's page and assets). Default: every
+   * such request is a 404.
+   */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => boolean;
   log?: (message: string) => void;
 }
 
@@ -214,7 +219,10 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApiServ
       params = Object.fromEntries(candidate.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
       return true;
     });
-    if (!route) return sendMessage(res, 404, "Not Found");
+    if (!route) {
+      if (opts.fallback?.(req, res)) return;
+      return sendMessage(res, 404, "Not Found");
+    }
     const declared = Number(req.headers["content-length"] ?? 0);
     const body = declared > opts.maxBodyBytes ? undefined : await readBody(req, opts.maxBodyBytes);
     if (body === undefined) return refuseTooLarge(req, res, opts.maxBodyBytes);

@@ -13,6 +13,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { closeSharedTypecheckSession } from "../compiler/typecheck-session";
 import { resetConfig } from "../config";
+import { dashboardAssets } from "../dashboard/assets";
 import { resetSharedLocalEngine, sharedLocalEngine } from "../engine";
 import { S3ArtifactStore } from "../engine/local";
 import type { Engine } from "../ports/engine";
@@ -441,7 +442,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ];
       }),
     );
-    const api: HttpApiServer = await startHttpApi({ routes, port: options.ports?.api, log });
+    // The dashboard's page and assets at `/` (no API route is there): a browser app reading the same API.
+    const api: HttpApiServer = await startHttpApi({
+      routes,
+      port: options.ports?.api,
+      log,
+      fallback: dashboardAssets(),
+    });
     stops.push(() => api.stop());
 
     const examples = options.uploadExamples === false ? [] : await uploadExamples(root, bucket, s3Client);

@@ -12,4 +12,6 @@ export interface ArtifactReader {
    * directory's name, `directoryName`, the base name of the artifact's path). Undefined when absent.
    */
   download(key: string, options?: { directoryName?: string }): Promise<ArtifactDownload | undefined>;
+  /** The size in bytes of the one object at `key`; undefined when there is none (absent, or a directory's prefix). */
+  sizeOf(key: string): Promise<number | undefined>;
 }

@@ -128,6 +128,11 @@ export interface Engine {
   ): Promise<WorkflowTemplate | ClusterWorkflowTemplate>;
   /** The installed template, or undefined. */
   getTemplate(ref: TemplateObjectRef): Promise<WorkflowTemplate | ClusterWorkflowTemplate | undefined>;
+  /**
+   * Every installed template of a kind, by name: the WorkflowTemplates of the engine's namespace, or the
+   * ClusterWorkflowTemplates (refused unless the deployment enables them).
+   */
+  listTemplates(kind: TemplateKind): Promise<Array<WorkflowTemplate | ClusterWorkflowTemplate>>;
   /** Removes an installed template; false when there was none. */
   deleteTemplate(ref: TemplateObjectRef): Promise<boolean>;
 }

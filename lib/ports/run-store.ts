@@ -7,6 +7,16 @@ import type { Page, PageQuery } from "./page";
  * is never overwritten.
  */
 export type RunStatus = "Pending" | "Running" | "Succeeded" | "Failed" | "Error" | "Stopped" | "Terminated";
+/** Every status, in the order a run moves through them (terminal ones last). */
+export const RUN_STATUSES: readonly RunStatus[] = [
+  "Pending",
+  "Running",
+  "Succeeded",
+  "Failed",
+  "Error",
+  "Stopped",
+  "Terminated",
+];
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
   "Succeeded",
   "Failed",
@@ -99,6 +109,17 @@ export interface RunQuery extends PageQuery {
   param?: { name: string; value: string };
 }
 
+/** The filters of `RunStore.countRuns`: those of `RunQuery` except status, and a time window. */
+export interface RunCountQuery {
+  pipeline?: string;
+  /** Runs whose parameter `name` had exactly `value`. */
+  param?: { name: string; value: string };
+  /** Only runs created at or after this ISO time (UTC, `Date.toISOString`'s form). Default: all runs. */
+  since?: string;
+}
+
+export type RunCounts = Record<RunStatus, number>;
+
 export interface StatusUpdate {
   runId: string;
   status: RunStatus;
@@ -133,6 +154,8 @@ export interface RunStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   queryRuns(query: RunQuery): Promise<Page<RunRecord>>;
+  /** How many runs match, per status (every status present, zero included), read through the indexes. */
+  countRuns(query: RunCountQuery): Promise<RunCounts>;
   /**
    * Conditional, monotonic, batched write of a run's status and its steps. The write that makes a run
    * terminal also enters it in the `CompletionOutbox`, atomically (so no completion can be lost).

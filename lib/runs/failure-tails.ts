@@ -1,6 +1,7 @@
 import { FAILURE_BOUNDS, stderrTailOf } from "../events/failure-detail";
 import type { Engine, LogLine, WorkflowRef } from "../ports/engine";
 import type { StatusUpdate, StepRecord } from "../ports/run-store";
+import { archivedLogKeys } from "./step-logs";
 
 /** Node types that run a container, and so have a log to take a tail from. */
 const LOGGED_TYPES = new Set(["Pod", "Container"]);
@@ -75,11 +76,12 @@ async function readArchivedTail(
   step: StepRecord | undefined,
   readArchive: TailOptions["readArchive"],
 ): Promise<string | undefined> {
-  const key = step?.outputArtifacts?.find((a) => a.name.endsWith("-logs") && a.key && !a.bucket)?.key;
+  const key = archivedLogKeys(step)[0];
   if (!key || !readArchive) return undefined;
   try {
     const text = await readArchive(key);
     if (!text) return undefined;
+    // Blank lines kept: they separate a chained traceback's parts.
     const lines = text
       .split("\n")
       .map((line): LogLine => ({ nodeId: step?.stepId ?? "", time: "", stream: "stdout", text: line }));

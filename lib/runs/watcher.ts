@@ -3,14 +3,17 @@ import { COMPLETED_SELECTOR, unstartedVerdict } from "../engine/argo/sweep";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import { DETAIL_TYPES, type WorkflowStatusChangeDetail } from "../events/contracts";
 import { runCompletedEvent, runStatusChangeEvent } from "../events/run-events";
+import type { ArtifactReader } from "../ports/artifact-reader";
 import type { CompletionOutbox } from "../ports/completion-outbox";
 import type { Engine, WorkflowRef } from "../ports/engine";
 import { WorkflowNotFoundError } from "../ports/engine-errors";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
 import type { SpecStore } from "../ports/spec-store";
+import { withArtifactSizes } from "./artifact-sizes";
 import { RunNotFoundError } from "./errors";
 import { withStderrTails } from "./failure-tails";
+import { pool } from "./pool";
 import { isTerminal } from "./status";
 import { type RunSnapshot, snapshotOf } from "./workflow-mapping";
 
@@ -51,6 +54,8 @@ export interface WatcherDeps {
   bus: EventBus;
   /** The Skiff bucket: a failed step's archived log when its pod's log is gone (Argo's `archiveLogs`). */
   specs?: SpecStore;
+  /** The Skiff bucket's artifacts: their sizes, recorded with a run's final status. Without it, sizes stay unknown. */
+  artifacts?: Pick<ArtifactReader, "sizeOf">;
 }
 
 export type ReconcileAction =
@@ -223,18 +228,28 @@ export class Watcher {
     const update: StatusUpdate = verdict
       ? { ...snapshot, status: "Error", message: verdict.message }
       : snapshot;
-    return this.write(await this.withTails(update, workflow), action);
+    return this.write(await this.withFinalDetails(update, workflow), action);
   }
 
   /**
-   * A final snapshot with failed steps gets their stderr tails. The logs are read only when this write can
-   * still be the final one (the run is not terminal, or this is a retry's new attempt), so duplicate events of
-   * a finished run cost no log reads.
+   * A final snapshot gets what is read once per run: failed steps' stderr tails and artifact sizes. They are read
+   * only when this write can still be the final one (the run is not terminal, or this is a retry's new attempt),
+   * so duplicate events of a finished run cost no reads.
    */
-  private async withTails(update: StatusUpdate, workflow: Workflow): Promise<StatusUpdate> {
-    if (!isTerminal(update.status) || !update.failedSteps?.length) return update;
+  private async withFinalDetails(update: StatusUpdate, workflow: Workflow): Promise<StatusUpdate> {
+    if (!isTerminal(update.status)) return update;
+    const { artifacts } = this.deps;
+    const tails = Boolean(update.failedSteps?.length);
+    const sizes = Boolean(artifacts) && update.steps.some((s) => s.inputArtifacts || s.outputArtifacts);
+    if (!tails && !sizes) return update;
     const stored = await this.deps.runs.getRun(update.runId);
     if (stored && isTerminal(stored.status) && !isLaterAttempt(stored, update.startedAt)) return update;
+    const withTails = tails ? await this.withTails(update, workflow) : update;
+    return artifacts ? withArtifactSizes(withTails, { sizeOf: (key) => artifacts.sizeOf(key) }) : withTails;
+  }
+
+  /** A final snapshot's failed steps with their stderr tails. */
+  private async withTails(update: StatusUpdate, workflow: Workflow): Promise<StatusUpdate> {
     const ref = {
       namespace: workflow.metadata.namespace ?? update.engine?.namespace ?? "default",
       name: workflow.metadata.name ?? "",
@@ -371,15 +386,6 @@ export class Watcher {
 function isLaterAttempt(run: RunRecord, workflowStartedAt: string | undefined): boolean {
   if (!isTerminal(run.status) || !run.startedAt || !workflowStartedAt) return false;
   return Date.parse(workflowStartedAt) > Date.parse(run.startedAt);
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(workers);
 }
 
 export type { RunSnapshot };

@@ -3,18 +3,34 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClusterWorkflowTemplate, NodeStatus, Workflow, WorkflowTemplate } from "../../lib/argo";
 import { LABEL_COMPLETED, LABEL_PHASE } from "../../lib/argo/labels";
 import { LABEL_RUN_ID } from "../../lib/engine/labels";
+import type { ArtifactStore } from "../../lib/engine/local";
 import type { Engine, WorkflowRef } from "../../lib/ports/engine";
 import {
   WorkflowConflictError,
   WorkflowNotFoundError,
   WorkflowRejectedError,
 } from "../../lib/ports/engine-errors";
+import { readStepLogs } from "../../lib/runs/step-logs";
+import { stepOf } from "../../lib/runs/workflow-mapping";
 
 /** What each engine's test file provides to the shared scenarios. */
 export interface ContractTarget {
   engine: Engine;
+  /**
+   * Reads an object, as text, of the bucket the engine keeps logs in: the local engine's artifact store, or
+   * Argo's artifact repository (where `archiveLogs` saves them). Undefined when absent.
+   */
+  readObject(key: string): Promise<string | undefined>;
   teardown(): Promise<void>;
 }
+
+/** `readObject` over an artifact store. */
+export const storeReader =
+  (store: ArtifactStore) =>
+  async (key: string): Promise<string | undefined> => {
+    const body = await store.get(key);
+    return body && Buffer.from(body).toString("utf8");
+  };
 
 const TERMINAL = new Set(["Succeeded", "Failed", "Error"]);
 
@@ -121,6 +137,24 @@ export const GATE: Workflow = {
   },
 };
 
+/** A run whose step logs Argo archives (`archiveLogs`) and which its TTL deletes, with its pods, once it is over. */
+export const SHORT_LIVED: Workflow = {
+  apiVersion: "argoproj.io/v1alpha1",
+  kind: "Workflow",
+  metadata: { generateName: "contract-ttl-" },
+  spec: {
+    entrypoint: "main",
+    archiveLogs: true,
+    // Long enough for the test to see the finished workflow before it goes (it polls, as the sweep would).
+    ttlStrategy: { secondsAfterCompletion: 3 },
+    podGC: { strategy: "OnWorkflowCompletion" },
+    templates: [
+      { name: "main", steps: [[{ name: "hello", template: "say" }]] },
+      shell("say", "echo hello-skiff"),
+    ],
+  },
+};
+
 const refOf = (wf: Workflow): WorkflowRef => ({
   namespace: wf.metadata.namespace ?? "default",
   name: wf.metadata.name ?? "",
@@ -143,6 +177,20 @@ async function waitFor(
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what} of ${ref.name}; last phase ${last?.status?.phase}`);
+}
+
+/** Waits until the workflow no longer exists (deleted by its TTL, or by a client). */
+async function waitForGone(
+  engine: Engine,
+  ref: WorkflowRef,
+  timeoutMs = Number(process.env.SKIFF_CONTRACT_TIMEOUT_MS ?? 30_000),
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!(await engine.get(ref))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${ref.name} to be deleted`);
 }
 
 const finished = (wf: Workflow) => TERMINAL.has(wf.status?.phase ?? "");
@@ -401,6 +449,34 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       expect(lines.every((l) => !Number.isNaN(Date.parse(l.time)))).toBe(true);
     });
 
+    it("keeps a finished step's log readable once its workflow is deleted (ttlStrategy; Argo's archiveLogs)", async () => {
+      const runId = `run-${randomUUID()}`;
+      const created = await engine.submit(SHORT_LIVED, { runId });
+      const ref = refOf(created);
+      const done = await waitFor(engine, ref, finished, "completion");
+      expect(done.status?.phase).toBe("Succeeded");
+      const hello = node(done, `${done.metadata.name}[0].hello`)!;
+      // Argo's executor saved the main container's log as the pod's `main-logs` output artifact.
+      const archived = hello.outputs?.artifacts?.find((a) => a.name === "main-logs");
+      expect(archived?.s3?.key).toMatch(/main\.log$/);
+      expect(await target.readObject(archived?.s3?.key ?? "")).toContain("hello-skiff");
+      // What the watcher recorded for the step while the workflow existed.
+      const step = stepOf(runId, hello);
+      expect(step.outputArtifacts).toContainEqual({ name: "main-logs", key: archived?.s3?.key });
+
+      await waitForGone(engine, ref);
+      await expect(
+        (async () => {
+          for await (const _ of engine.logs(ref, { nodeId: hello.id })) break;
+        })(),
+      ).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      const lines = await readStepLogs(
+        { engine, readObject: (key) => target.readObject(key) },
+        { runId, stepId: hello.id, ref, step },
+      );
+      expect(lines?.map((l) => l.text)).toContain("hello-skiff");
+    });
+
     it("watches a run from submission to completion", async () => {
       const runId = `run-${randomUUID()}`;
       const controller = new AbortController();
@@ -446,6 +522,10 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       await engine.installTemplate(version("shared-two"));
       const stored = await engine.getTemplate({ kind: "WorkflowTemplate", name });
       expect(stored?.spec.templates?.[0]?.container?.args).toEqual(["echo shared-two"]);
+      const listed = (await engine.listTemplates("WorkflowTemplate")).filter((t) => t.metadata.name === name);
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({ kind: "WorkflowTemplate", metadata: { name } });
+      expect(listed[0]?.spec.templates?.[0]?.container?.args).toEqual(["echo shared-two"]);
 
       const created = await submit({
         apiVersion: "argoproj.io/v1alpha1",
@@ -472,6 +552,8 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       expect(await engine.deleteTemplate({ kind: "WorkflowTemplate", name })).toBe(true);
       expect(await engine.getTemplate({ kind: "WorkflowTemplate", name })).toBeUndefined();
       expect(await engine.deleteTemplate({ kind: "WorkflowTemplate", name })).toBe(false);
+      const names = (await engine.listTemplates("WorkflowTemplate")).map((t) => t.metadata.name);
+      expect(names).not.toContain(name);
     });
 
     it("refuses a ClusterWorkflowTemplate unless the deployment enables them", async () => {
@@ -482,6 +564,9 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
         spec: { templates: [shell("say", "echo cluster")] },
       };
       await expect(engine.installTemplate(cluster)).rejects.toBeInstanceOf(WorkflowRejectedError);
+      await expect(engine.listTemplates("ClusterWorkflowTemplate")).rejects.toBeInstanceOf(
+        WorkflowRejectedError,
+      );
     });
 
     it("answers missing workflows with undefined or WorkflowNotFoundError", async () => {

@@ -1,6 +1,8 @@
 import { TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Page, PageQuery } from "../../ports/page";
 import type {
+  RunCountQuery,
+  RunCounts,
   RunQuery,
   RunRecord,
   RunStore,
@@ -14,6 +16,7 @@ import { recordingOf } from "../../runs/recording";
 import { isTerminal, statusRank } from "../../runs/status";
 import { outboxItem } from "./completion-outbox";
 import { idempotencyPk, PARAM_PREFIX, runPk, SK_IDEMPOTENCY, SK_RUN } from "./keys";
+import { countRuns } from "./run-counts";
 import { attemptOf, parameterItems, runItem, stepItem } from "./run-items";
 import * as queries from "./run-queries";
 import {
@@ -176,6 +179,10 @@ export class DynamoRunStore implements RunStore {
 
   async queryRuns(query: RunQuery): Promise<Page<RunRecord>> {
     return queries.queryRuns(this.table, query);
+  }
+
+  async countRuns(query: RunCountQuery): Promise<RunCounts> {
+    return countRuns(this.table, query);
   }
 
   /**

@@ -61,15 +61,26 @@ export class DynamoTable {
     return out.Item;
   }
 
-  /** The items found under `keys`, read consistently (missing ones are left out, order is not kept). */
-  async batchGet(keys: Item[], what: string): Promise<Item[]> {
+  /**
+   * The items found under `keys`, read consistently (missing ones are left out, order is not kept);
+   * `projection` reads only the attributes named.
+   */
+  async batchGet(keys: Item[], what: string, projection?: string[]): Promise<Item[]> {
+    const project = projection
+      ? {
+          ProjectionExpression: projection.map((_, i) => `#p${i}`).join(", "),
+          ExpressionAttributeNames: Object.fromEntries(projection.map((name, i) => [`#p${i}`, name])),
+        }
+      : {};
     const found: Item[] = [];
     for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) {
       let pending: Item[] | undefined = keys.slice(i, i + BATCH_GET_SIZE);
       for (let attempt = 0; pending?.length; attempt++) {
         if (attempt > 0) await backoff(attempt);
         const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetCommand({
+            RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true, ...project } },
+          }),
         );
         found.push(...(out.Responses?.[this.name] ?? []));
         pending = out.UnprocessedKeys?.[this.name]?.Keys;
@@ -132,6 +143,34 @@ export class DynamoTable {
       key = out.LastEvaluatedKey;
     } while (key && items.length < limit);
     return key ? { items, cursor: encodeCursor({ key }) } : { items };
+  }
+
+  /** How many items a query matches (`Select: COUNT`, every page: DynamoDB counts at most 1 MB read per page). */
+  async count(input: Omit<QueryCommandInput, "TableName" | "Select">): Promise<number> {
+    let total = 0;
+    let key: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.name, Select: "COUNT", ExclusiveStartKey: key }),
+      );
+      total += out.Count ?? 0;
+      key = out.LastEvaluatedKey;
+    } while (key);
+    return total;
+  }
+
+  /** Every item a query matches, over all its pages (for queries that project a few attributes). */
+  async queryAll(input: Omit<QueryCommandInput, "TableName">): Promise<Item[]> {
+    const items: Item[] = [];
+    let key: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ ...input, TableName: this.name, ExclusiveStartKey: key }),
+      );
+      items.push(...(out.Items ?? []));
+      key = out.LastEvaluatedKey;
+    } while (key);
+    return items;
   }
 
   /** Every item of a partition whose sort key begins with `prefix`, read consistently. */

@@ -52,7 +52,7 @@ export class S3ArtifactReader implements ArtifactReader {
     }
   }
 
-  private async sizeOf(key: string): Promise<number | undefined> {
+  async sizeOf(key: string): Promise<number | undefined> {
     try {
       const head = await this.options.client.send(
         new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }),

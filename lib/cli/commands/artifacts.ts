@@ -41,7 +41,7 @@ export function registerArtifactsCommands(program: Command): void {
 }
 
 async function list(runId: string, step: string | undefined, format: "text" | "json"): Promise<number> {
-  const steps = await cliClient().runs.get(runId).artifacts(step);
+  const steps = await (await cliClient()).runs.get(runId).artifacts(step);
   const rows = steps.flatMap((s) =>
     s.artifacts.map((a) => ({
       stepId: s.stepId,
@@ -76,7 +76,7 @@ async function download(
   name: string,
   options: { output?: string; raw?: boolean },
 ): Promise<number> {
-  const bytes = await cliClient().runs.get(runId).downloadArtifact(step, name);
+  const bytes = await (await cliClient()).runs.get(runId).downloadArtifact(step, name);
   if (options.raw || !isGzip(bytes)) {
     const path = options.output ?? (isGzip(bytes) ? `${name}.tgz` : name);
     await writeFile(path, bytes);

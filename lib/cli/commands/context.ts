@@ -1,13 +1,6 @@
 import type { Command } from "commander";
-import {
-  ContextStore,
-  configDir,
-  endpointsOf,
-  LOCAL_CONTEXT,
-  resolveContext,
-  type SavedContext,
-} from "../../client/contexts";
-import { findStackFile, localStackEndpoints } from "../../client/endpoints";
+import { configDir, LOCAL_CONTEXT } from "../../client/config-dir";
+import type { ContextStore, SavedContext } from "../../client/contexts";
 import { table } from "../../client/format";
 import { pickedContext } from "../context-option";
 import { EXIT_OK } from "../exit";
@@ -29,7 +22,8 @@ export function registerContextCommands(program: Command): void {
     .description(
       `named stages to talk to, kept in ${configDir().replace(process.env.HOME ?? "\0", "~")}/contexts.json (never credentials)`,
     );
-  const store = () => new ContextStore();
+  // The contexts file is read with zod: loaded when a context command runs, not when `skiff` starts.
+  const store = async () => new (await import("../../client/contexts")).ContextStore();
 
   context
     .command("add <name>")
@@ -41,7 +35,7 @@ export function registerContextCommands(program: Command): void {
     .option("--use", "also make it the current context")
     .option(...OUTPUT_OPTION)
     .action(
-      (
+      async (
         name: string,
         options: {
           apiUrl: string;
@@ -53,13 +47,13 @@ export function registerContextCommands(program: Command): void {
         },
       ) => {
         const format = outputFormat(options.output);
-        const saved = store().add(name, {
+        const saved = (await store()).add(name, {
           apiUrl: options.apiUrl.replace(/\/+$/, ""),
           ...(options.bucket ? { bucket: options.bucket } : {}),
           ...(options.region ? { region: options.region } : {}),
           ...(options.awsProfile ? { awsProfile: options.awsProfile } : {}),
         });
-        if (options.use) store().use(name);
+        if (options.use) (await store()).use(name);
         print(format, { name, ...saved }, () => `context ${name} saved${options.use ? " and in use" : ""}`);
         process.exitCode = EXIT_OK;
       },
@@ -69,9 +63,9 @@ export function registerContextCommands(program: Command): void {
     .command("use <name>")
     .description(`make a context the current one (${LOCAL_CONTEXT}: the embedded stack)`)
     .option(...OUTPUT_OPTION)
-    .action((name: string, options: { output?: string }) => {
+    .action(async (name: string, options: { output?: string }) => {
       const format = outputFormat(options.output);
-      store().use(name);
+      (await store()).use(name);
       print(format, { current: name }, () => `using context ${name}`);
     });
 
@@ -79,9 +73,9 @@ export function registerContextCommands(program: Command): void {
     .command("list")
     .description("list the contexts (* marks the one commands use)")
     .option(...OUTPUT_OPTION)
-    .action((options: { output?: string }) => {
+    .action(async (options: { output?: string }) => {
       const format = outputFormat(options.output);
-      const rows = contextRows(store());
+      const rows = await contextRows(await store());
       print(format, rows, () =>
         table([
           ["CURRENT", "NAME", "API URL", "REGION", "AWS PROFILE"],
@@ -100,10 +94,11 @@ export function registerContextCommands(program: Command): void {
     .command("show [name]")
     .description("show a context (default: the one commands use now, and why)")
     .option(...OUTPUT_OPTION)
-    .action((name: string | undefined, options: { output?: string }) => {
+    .action(async (name: string | undefined, options: { output?: string }) => {
       const format = outputFormat(options.output);
+      const { resolveContext } = await import("../../client/contexts");
       const resolved = resolveContext({ context: name ?? pickedContext() });
-      const saved: SavedContext | undefined = store().read().contexts[resolved.name];
+      const saved: SavedContext | undefined = (await store()).read().contexts[resolved.name];
       // The embedded stack's own keys (stack.json) are not shown: a context view never carries credentials.
       const { credentials: _credentials, ...endpoints } = resolved.endpoints;
       const view = { name: resolved.name, ...(saved ?? {}), ...endpoints };
@@ -122,15 +117,19 @@ export function registerContextCommands(program: Command): void {
     .command("remove <name>")
     .description("forget a saved context")
     .option(...OUTPUT_OPTION)
-    .action((name: string, options: { output?: string }) => {
+    .action(async (name: string, options: { output?: string }) => {
       const format = outputFormat(options.output);
-      store().remove(name);
+      (await store()).remove(name);
       print(format, { removed: name }, () => `context ${name} removed`);
     });
 }
 
 /** `local` first (when a stack is running here), then the saved ones; the current one marked. */
-function contextRows(store: ContextStore): ContextRow[] {
+async function contextRows(store: ContextStore): Promise<ContextRow[]> {
+  const [{ endpointsOf }, { findStackFile, localStackEndpoints }] = await Promise.all([
+    import("../../client/contexts"),
+    import("../../client/endpoints"),
+  ]);
   const file = store.read();
   const fromEnv = process.env.SKIFF_CONTEXT?.trim() || (process.env.SKIFF_API_URL ? "env" : undefined);
   const current = pickedContext() ?? fromEnv ?? file.current ?? LOCAL_CONTEXT;

@@ -22,8 +22,9 @@ export function registerEventsCommand(program: Command): void {
     .action(async (options: EventsOptions) => {
       const format = outputFormat(options.output);
       if (options.after !== undefined && !options.follow) throw new UsageError("--after goes with --follow");
+      const endpointsNow = await cliEndpoints();
       const eventsUrl = () => {
-        const endpoints = cliEndpoints();
+        const endpoints = endpointsNow();
         if (!endpoints.busUrl) {
           throw new UsageError(
             "events are streamed by the local stack; for AWS, subscribe with an EventBridge rule",

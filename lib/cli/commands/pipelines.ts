@@ -17,7 +17,7 @@ export function registerPipelinesCommands(program: Command): void {
       async (name: string | undefined, options: { output?: string; limit: string; cursor?: string }) => {
         const format = outputFormat(options.output);
         process.exitCode = await withApiErrors(async () => {
-          const skiff = cliClient();
+          const skiff = await cliClient();
           if (name === undefined) {
             const items = await skiff.pipelines.list().toArray();
             print(format, { items }, () =>
@@ -42,7 +42,7 @@ export function registerPipelinesCommands(program: Command): void {
     .action(async (name: string, version: string | undefined, options: { output?: string }) => {
       const format = outputFormat(options.output);
       process.exitCode = await withApiErrors(async () => {
-        const spec = await cliClient().pipelines.spec(name, version ?? "latest");
+        const spec = await (await cliClient()).pipelines.spec(name, version ?? "latest");
         if (format === "json") {
           const { readSpec } = await import("../../compiler/spec-file");
           process.stdout.write(`${JSON.stringify(readSpec(spec))}\n`);

@@ -26,7 +26,7 @@ export function registerPushCommand(program: Command): void {
           "../../client/push"
         );
         process.exitCode = await withApiErrors(async () => {
-          const { api } = cliClient();
+          const { api } = await cliClient();
           let bucket: Awaited<ReturnType<typeof PipelineBucket.open>> | undefined;
           try {
             const plan = await planPush(file, options.name, buildParameters);

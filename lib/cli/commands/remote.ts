@@ -5,6 +5,7 @@ import { registerPipelinesCommands } from "./pipelines";
 import { registerPushCommand } from "./push";
 import { registerRunsCommands } from "./runs";
 import { registerSchedulesCommands } from "./schedules";
+import { registerTemplatesCommands } from "./templates";
 
 /** The commands that talk to a running Skiff, through the context picked (lib/cli/context-option.ts). */
 export function registerRemoteCommands(program: Command): void {
@@ -13,5 +14,6 @@ export function registerRemoteCommands(program: Command): void {
   registerArtifactsCommands(program);
   registerPipelinesCommands(program);
   registerSchedulesCommands(program);
+  registerTemplatesCommands(program);
   registerContextCommands(program);
 }

@@ -18,7 +18,7 @@ export async function runRemote(target: string, options: RunCommandOptions): Pro
   const overrides = parseOverrides(options.override, options.overrideFile);
   const timeoutMs = options.timeout ? parseDuration(options.timeout, "--timeout") : undefined;
   return withApiErrors(async () => {
-    const run = await cliClient().pipelines.run(target, {
+    const run = await (await cliClient()).pipelines.run(target, {
       parameters,
       ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
       ...(options.version ? { version: options.version } : {}),

@@ -26,7 +26,7 @@ export function registerRunsCommands(program: Command): void {
     .action(async (runId: string, options: Outputting) => {
       const format = outputFormat(options.output);
       process.exitCode = await withApiErrors(async () => {
-        const run = await cliClient().runs.get(runId).describe();
+        const run = await (await cliClient()).runs.get(runId).describe();
         print(format, run, () => formatRun(run));
         return EXIT_OK;
       });
@@ -63,7 +63,7 @@ export function registerRunsCommands(program: Command): void {
           if (options.cursor) query.cursor = options.cursor;
           for (const [k, v] of Object.entries(params)) query[`param.${k}`] = v;
           // One page, as asked: the cursor lets the next command continue.
-          const page = await cliClient().api.listRuns(query);
+          const page = await (await cliClient()).api.listRuns(query);
           print(
             format,
             page,
@@ -89,7 +89,7 @@ export function registerRunsCommands(program: Command): void {
         const format = outputFormat(options.output);
         const timeoutMs = options.timeout ? parseDuration(options.timeout, "--timeout") : undefined;
         process.exitCode = await withApiErrors(async () => {
-          const lines = cliClient().runs.get(runId).logs(step, { follow: options.follow, timeoutMs });
+          const lines = (await cliClient()).runs.get(runId).logs(step, { follow: options.follow, timeoutMs });
           for await (const line of lines) {
             process.stdout.write(
               format === "json"
@@ -114,7 +114,7 @@ export function registerRunsCommands(program: Command): void {
       const timeoutMs = options.timeout ? parseDuration(options.timeout, "--timeout") : undefined;
       process.exitCode = await withApiErrors(async () => {
         try {
-          const run = await cliClient().runs.get(runId).wait({ timeoutMs });
+          const run = await (await cliClient()).runs.get(runId).wait({ timeoutMs });
           print(format, run, () => formatRun(run));
           return run.status === "Succeeded" ? EXIT_OK : EXIT_FAILED;
         } catch (error) {
@@ -140,7 +140,7 @@ export function registerRunsCommands(program: Command): void {
       .action(async (runId: string, options: Outputting) => {
         const format = outputFormat(options.output);
         process.exitCode = await withApiErrors(async () => {
-          const handle = cliClient().runs.get(runId);
+          const handle = (await cliClient()).runs.get(runId);
           let after = handle;
           if (action === "retry") after = await handle.retry();
           else if (action === "resubmit") after = await handle.resubmit();
@@ -169,12 +169,10 @@ export function registerRunsCommands(program: Command): void {
       const format = outputFormat(options.output);
       const parameters = parseKeyValues(options.param, "-p/--param");
       process.exitCode = await withApiErrors(async () => {
-        const resumed = await cliClient()
-          .runs.get(runId)
-          .resume({
-            ...(options.node ? { node: options.node } : {}),
-            ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
-          });
+        const resumed = await (await cliClient()).runs.get(runId).resume({
+          ...(options.node ? { node: options.node } : {}),
+          ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+        });
         print(
           format,
           { runId, resumed },
@@ -198,7 +196,7 @@ export function registerRunsCommands(program: Command): void {
       ) => {
         const format = outputFormat(options.output);
         process.exitCode = await withApiErrors(async () => {
-          const page = await cliClient().api.querySteps({
+          const page = await (await cliClient()).api.querySteps({
             template: options.template,
             ...(options.status ? { status: options.status } : {}),
             ...(options.limit ? { limit: options.limit } : {}),

@@ -16,7 +16,7 @@ export function registerSchedulesCommands(program: Command): void {
     .action(async (name: string | undefined, options: { output?: string }) => {
       const format = outputFormat(options.output);
       process.exitCode = await withApiErrors(async () => {
-        const skiff = cliClient();
+        const skiff = await cliClient();
         if (name !== undefined) {
           const schedule = await skiff.schedules.get(name);
           print(format, schedule, () => formatSchedule(schedule));
@@ -44,7 +44,7 @@ export function registerSchedulesCommands(program: Command): void {
         throw new UsageError(`unknown action "${action}": expected one of ${ACTIONS.join(", ")}`);
       }
       process.exitCode = await withApiErrors(async () => {
-        const skiff = cliClient();
+        const skiff = await cliClient();
         if (action === "trigger") {
           const run = await skiff.schedules.trigger(name);
           print(format, { runId: run.id }, () => `started run ${run.id} of ${name}`);

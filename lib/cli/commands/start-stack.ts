@@ -118,6 +118,7 @@ export async function runStart(options: StartOptions): Promise<void> {
   const first = stack.examples.includes("hello") ? "hello" : (stack.examples[0] ?? "<pipeline>");
   out();
   out(`Skiff is running (stage ${stack.stage}, state in ${relative(process.cwd(), stateDir) || "."})`);
+  out(`  Dashboard  ${stack.apiUrl}/`);
   out(`  HTTP API   ${stack.apiUrl}`);
   out(`  S3         ${stack.s3Endpoint}   bucket ${stack.bucket}`);
   out(`  DynamoDB   ${stack.dynamodbEndpoint}   table ${stack.table}`);

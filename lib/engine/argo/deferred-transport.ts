@@ -55,6 +55,9 @@ export class DeferredTransport implements WorkflowTransport {
   async deleteTemplate(kind: TemplateKind, namespace: string, name: string) {
     return (await this.resolve()).deleteTemplate(kind, namespace, name);
   }
+  async listTemplates(kind: TemplateKind, namespace: string, query: { limit?: number; continue?: string }) {
+    return (await this.resolve()).listTemplates(kind, namespace, query);
+  }
   async deletePod(namespace: string, name: string) {
     return (await this.resolve()).deletePod(namespace, name);
   }

@@ -14,6 +14,7 @@ import type {
   ResubmitOptions,
   RetryOptions,
   SubmitRequest,
+  TemplateKind,
   TemplateObjectRef,
   WatchEvent,
   WatchOptions,
@@ -102,6 +103,10 @@ export class ArgoEngine implements Engine {
 
   async deleteTemplate(ref: TemplateObjectRef): Promise<boolean> {
     return this.templates.delete(ref);
+  }
+
+  async listTemplates(kind: TemplateKind): Promise<TemplateObject[]> {
+    return this.templates.list(kind);
   }
 
   async submit(spec: Workflow, request: SubmitRequest): Promise<Workflow> {

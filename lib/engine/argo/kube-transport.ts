@@ -197,6 +197,29 @@ export class KubeTransport implements WorkflowTransport {
     );
   }
 
+  async listTemplates(
+    kind: TemplateKind,
+    namespace: string,
+    query: { limit?: number; continue?: string },
+  ): Promise<{ items: TemplateObject[]; continue?: string }> {
+    const plural = TEMPLATE_PLURALS[kind];
+    const page = { limit: query.limit, _continue: query.continue };
+    const list = await this.call<{ items?: TemplateObject[]; metadata?: { continue?: string } }>(
+      `list ${plural}`,
+      () =>
+        kind === "ClusterWorkflowTemplate"
+          ? this.custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural, ...page })
+          : this.custom.listNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              namespace,
+              plural,
+              ...page,
+            }),
+    );
+    return { items: list.items ?? [], continue: list.metadata?.continue || undefined };
+  }
+
   async deletePod(namespace: string, name: string): Promise<void> {
     await this.call(`delete pod ${namespace}/${name}`, () =>
       this.core.deleteNamespacedPod({ name, namespace }),

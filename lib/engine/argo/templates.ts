@@ -5,6 +5,8 @@ import { HttpStatusError, type RetryPolicy, toEngineError, withRetries } from ".
 import type { TemplateObject, TemplateTransport } from "./transport";
 
 const MAX_CONFLICT_RETRIES = 5;
+/** Templates per list request. */
+const LIST_PAGE = 500;
 
 /**
  * WorkflowTemplates and ClusterWorkflowTemplates on the cluster, created or updated through the Kubernetes API;
@@ -78,6 +80,26 @@ export class ArgoTemplates {
       if (error instanceof HttpStatusError && error.status === 404) return false;
       throw toEngineError(error, `delete ${ref.kind} ${ref.name}`);
     }
+  }
+
+  /** Every template of a kind, page by page, by name. */
+  async list(kind: TemplateKind): Promise<TemplateObject[]> {
+    const namespace = this.namespaceOf(kind, undefined);
+    const items: TemplateObject[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await withRetries(
+          () => this.transport.listTemplates(kind, namespace, { limit: LIST_PAGE, continue: token }),
+          this.options.retry,
+        );
+        items.push(...page.items);
+        token = page.continue;
+      } while (token);
+    } catch (error) {
+      throw toEngineError(error, `list ${kind}s`);
+    }
+    return items.sort((a, b) => (a.metadata?.name ?? "").localeCompare(b.metadata?.name ?? ""));
   }
 
   private async read(

@@ -69,6 +69,12 @@ export interface TemplateTransport {
     body: TemplateObject,
   ): Promise<TemplateObject>;
   deleteTemplate(kind: TemplateKind, namespace: string, name: string): Promise<void>;
+  /** One page of a kind's templates (`list`), `continue` set when there are more. */
+  listTemplates(
+    kind: TemplateKind,
+    namespace: string,
+    query: { limit?: number; continue?: string },
+  ): Promise<{ items: TemplateObject[]; continue?: string }>;
 }
 
 /** The watch's resourceVersion is too old (410 Gone): the caller must relist. */

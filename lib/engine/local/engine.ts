@@ -8,6 +8,7 @@ import { selectNodes } from "../../argo/node-field-selector";
 import { isFulfilled } from "../../argo/phases";
 import { formulateResubmit, randomNameSuffix } from "../../argo/resubmit";
 import { formulateRetry } from "../../argo/retry";
+import { ttlSecondsOf } from "../../argo/ttl";
 import type {
   Engine,
   ListOptions,
@@ -16,6 +17,7 @@ import type {
   ResubmitOptions,
   RetryOptions,
   SubmitRequest,
+  TemplateKind,
   TemplateObjectRef,
   WatchEvent,
   WatchOptions,
@@ -181,6 +183,10 @@ export class LocalEngine implements Engine {
     return this.templates.remove(ref, this.options.namespace);
   }
 
+  async listTemplates(kind: TemplateKind): Promise<StoredTemplate[]> {
+    return this.templates.list(kind, this.options.namespace);
+  }
+
   async submit(spec: Workflow, request: SubmitRequest): Promise<Workflow> {
     return this.create(spec, request, undefined);
   }
@@ -255,12 +261,7 @@ export class LocalEngine implements Engine {
 
   private afterCompletion(run: WorkflowExecution): void {
     void run.done.then(() => {
-      const ttl = run.wf.spec.ttlStrategy;
-      const phase = run.wf.status?.phase;
-      const seconds =
-        phase === "Succeeded"
-          ? (ttl?.secondsAfterSuccess ?? ttl?.secondsAfterCompletion)
-          : (ttl?.secondsAfterFailure ?? ttl?.secondsAfterCompletion);
+      const seconds = ttlSecondsOf(run.wf);
       if (seconds === undefined) return;
       const key = this.key(run.wf.metadata.namespace ?? "", run.name);
       setTimeout(() => {

@@ -34,6 +34,14 @@ export class LogBook {
       .join("");
   }
 
+  /** One node's lines as its container wrote them (Argo's archived log: no timestamps, the streams merged). */
+  plainText(nodeId: string): string {
+    return this.lines
+      .filter((l) => l.nodeId === nodeId)
+      .map((l) => `${l.text}\n`)
+      .join("");
+  }
+
   /** Ends following readers and closes the files. */
   async close(): Promise<void> {
     this.closed = true;

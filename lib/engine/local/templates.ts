@@ -68,6 +68,17 @@ export class TemplateRegistry {
     return found && structuredClone(found);
   }
 
+  /** A kind's templates (a WorkflowTemplate's in `namespace`), by name. */
+  list(kind: TemplateKind, namespace: string): StoredTemplate[] {
+    if (kind === "ClusterWorkflowTemplate") this.assertClusterAllowed("*");
+    return [...this.objects.values()]
+      .filter(
+        (t) => t.kind === kind && (kind === "ClusterWorkflowTemplate" || t.metadata.namespace === namespace),
+      )
+      .sort((a, b) => (a.metadata.name ?? "").localeCompare(b.metadata.name ?? ""))
+      .map((t) => structuredClone(t));
+  }
+
   /** Whether it existed. */
   remove(ref: TemplateObjectRef, namespace: string): boolean {
     if (ref.kind === "ClusterWorkflowTemplate") this.assertClusterAllowed(ref.name);

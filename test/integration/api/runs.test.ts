@@ -192,6 +192,50 @@ describe("reading runs and pipelines", () => {
     );
   });
 
+  it("counts runs per status with the filters of GET /runs and a time window, validating the query", async () => {
+    const since = new Date().toISOString();
+    const made = [];
+    for (const who of ["c1", "c2", "c2"]) {
+      made.push((await post("/pipelines/greet/runs", { parameters: { who } })).body.runId);
+    }
+    await stack.call("POST", `/runs/${made[0]}/terminate`);
+    const record = await stack.runs.getRun(made[0]);
+    const counts = await stack.call("GET", `/runs/counts?pipeline=greet&since=${encodeURIComponent(since)}`);
+    expect(counts.status).toBe(200);
+    expect(counts.body.since).toBe(since);
+    expect(Object.keys(counts.body.counts).sort()).toEqual(
+      ["Error", "Failed", "Pending", "Running", "Stopped", "Succeeded", "Terminated"].sort(),
+    );
+    const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+    expect(total(counts.body.counts)).toBe(3);
+    expect(counts.body.counts[record?.status ?? "?"]).toBeGreaterThanOrEqual(1);
+    const byParam = await stack.call("GET", "/runs/counts?param.who=c2");
+    expect(byParam.body).toMatchObject({ since: null });
+    expect(total(byParam.body.counts)).toBe(2);
+    // Matches what GET /runs lists for the same filters.
+    const listed = await stack.call("GET", "/runs?pipeline=greet&limit=100");
+    expect(total((await stack.call("GET", "/runs/counts?pipeline=greet")).body.counts)).toBe(
+      listed.body.items.length,
+    );
+    // A time zone offset is normalised to UTC; a date alone is its midnight UTC.
+    const offset = await stack.call("GET", "/runs/counts?since=2026-01-31T12:00:00%2B02:00");
+    expect(offset.body.since).toBe("2026-01-31T10:00:00.000Z");
+    expect((await stack.call("GET", "/runs/counts?since=2999-01-01")).body).toEqual({
+      counts: { Pending: 0, Running: 0, Succeeded: 0, Failed: 0, Error: 0, Stopped: 0, Terminated: 0 },
+      since: "2999-01-01T00:00:00.000Z",
+    });
+
+    const bad = await stack.call(
+      "GET",
+      "/runs/counts?since=yesterday&status=Failed&pipeline=Bad_Name&param.a=1&param.b=2",
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(
+      ["query.param", "query.pipeline", "query.since", "query.status"].sort(),
+    );
+    expect((await stack.call("GET", "/runs/counts?since=2026-02-30T00:00:00Z")).status).toBe(400);
+  });
+
   it("answers 404 for an unknown run and 400 for a malformed run id", async () => {
     expect((await stack.call("GET", "/runs/01nope")).status).toBe(404);
     expect((await stack.call("GET", "/runs/NOT_AN_ID")).status).toBe(400);
@@ -217,6 +261,25 @@ describe("reading runs and pipelines", () => {
     expect(spec.headers["content-type"]).toBe("application/yaml");
     expect(spec.body).toContain("generateName: greet-");
     expect((await stack.call("GET", "/pipelines/greet/versions/latest/spec")).body).toBe(spec.body);
+    const asJson = await stack.call("GET", "/pipelines/greet/versions/v1/spec", {
+      headers: { accept: "application/json" },
+    });
+    expect(asJson.status).toBe(200);
+    expect(asJson.headers["content-type"]).toBe("application/json");
+    expect(asJson.headers.vary).toBe("accept");
+    expect(asJson.body).toMatchObject({
+      kind: "Workflow",
+      metadata: { generateName: "greet-" },
+      spec: {
+        arguments: { parameters: expect.arrayContaining([expect.objectContaining({ name: "mode" })]) },
+      },
+    });
+    // YAML stays the default, and wins whenever the client ranks it higher.
+    for (const accept of ["*/*", "application/yaml, application/json;q=0.5", "text/html"]) {
+      const answer = await stack.call("GET", "/pipelines/greet/versions/v1/spec", { headers: { accept } });
+      expect(answer.headers["content-type"]).toBe("application/yaml");
+      expect(answer.body).toBe(spec.body);
+    }
     expect((await stack.call("GET", "/pipelines/broken/versions/v1/spec")).status).toBe(404);
     expect((await stack.call("GET", "/pipelines/greet/versions/x1/spec")).status).toBe(400);
     expect(await stack.call("GET", "/nowhere")).toMatchObject({ status: 404, body: { error: "not-found" } });

@@ -122,7 +122,7 @@ describe("artifacts", () => {
     const listed = await skiffCli("artifacts", run.id, "-o", "json");
     expect(listed.code, listed.stderr).toBe(0);
     const { artifacts } = JSON.parse(listed.stdout) as {
-      artifacts: Array<{ step: string; direction: string; name: string; key?: string }>;
+      artifacts: Array<{ step: string; direction: string; name: string; key?: string; size?: number }>;
     };
     expect(artifacts.map((a) => [a.step, a.direction, a.name]).sort()).toEqual([
       ["consume", "input", "table"],
@@ -131,8 +131,15 @@ describe("artifacts", () => {
     ]);
     const table = artifacts.find((a) => a.direction === "output" && a.name === "table");
     expect(table?.key).toMatch(new RegExp(`^artifacts/${run.id}/.+/table$`));
+    // Sizes: the bytes the local engine stored ("a,b\n"), on the consumer's input too; a directory has none.
+    const sizes = Object.fromEntries(artifacts.map((a) => [`${a.step}/${a.direction}/${a.name}`, a.size]));
+    expect(sizes).toEqual({
+      "produce/output/table": 4,
+      "consume/input/table": 4,
+      "produce/output/reports": undefined,
+    });
     const text = await skiffCli("artifacts", run.id, "consume");
-    expect(text.stdout).toMatch(/consume\s+\S+\s+input\s+table/);
+    expect(text.stdout).toMatch(/consume\s+\S+\s+input\s+table\s+4\b/);
 
     const out = join(temp.path, "downloads");
     mkdirSync(out, { recursive: true });

@@ -58,6 +58,12 @@ describe("skiff start", () => {
     children.push(first.child);
     const banner = first.output();
     expect(banner).toContain(`HTTP API   http://127.0.0.1:${port}`);
+    // The dashboard is the first address the banner gives, and the page is served there.
+    const addresses = banner.split("\n").filter((line) => line.includes("http://"));
+    expect(addresses[0]).toBe(`  Dashboard  http://127.0.0.1:${port}/`);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await page.text()).toContain('src="assets/app.js"');
     expect(banner).toContain("npx skiff run hello --wait");
     expect(banner).toContain("npx skiff events --follow");
     const stackFile = JSON.parse(readFileSync(join(stateDir, "stack.json"), "utf8")) as {

@@ -84,6 +84,9 @@ export class MemoryEngine implements Engine {
   deleteTemplate(): never {
     return unused("deleteTemplate");
   }
+  listTemplates(): never {
+    return unused("listTemplates");
+  }
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;

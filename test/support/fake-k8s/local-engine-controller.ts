@@ -16,7 +16,7 @@ const TERMINAL = new Set(["Succeeded", "Failed", "Error"]);
  * Argo's controller writes it (a full update of `status` and the phase/completed labels). Client
  * writes are mapped back: `spec.shutdown` → stop/terminate, `spec.suspend` → suspend/resume, a
  * retried workflow (status reset by the client while the run is over) → retry. Pod logs come from
- * the local engine's step logs.
+ * the local engine's step logs; a workflow its `ttlStrategy` deletes from the local engine is deleted here too.
  */
 export class LocalEngineController implements FakeController {
   private server?: FakeKubeApiServer;
@@ -140,7 +140,12 @@ export class LocalEngineController implements FakeController {
     for await (const event of this.engine.watch({ signal: this.watching.signal })) {
       const server = this.server;
       const local = event.object;
-      if (!server || event.type === "DELETED") continue;
+      if (!server) continue;
+      if (event.type === "DELETED") {
+        // The local engine's TTL deleted it: so does Argo's TTL controller (the pods' logs go with the engine's).
+        server.removeWorkflow(local.metadata.namespace ?? "default", local.metadata.name ?? "");
+        continue;
+      }
       server.update(local.metadata.namespace ?? "default", local.metadata.name ?? "", (stored) => {
         stored.status = structuredClone(local.status ?? {});
         const labels = { ...(stored.metadata.labels ?? {}) };

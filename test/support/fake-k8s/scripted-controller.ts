@@ -1,10 +1,24 @@
 import type { NodeStatus, Template, Workflow } from "../../../lib/argo";
+import { ARCHIVED_LOG_ARTIFACT, ARCHIVED_LOG_FILE, archivesLogs } from "../../../lib/argo/archive-logs";
 import { nodeId, podName } from "../../../lib/argo/node-ids";
+import { ttlSecondsOf } from "../../../lib/argo/ttl";
+import type { ArtifactStore } from "../../../lib/engine/local";
 import type { FakeController, FakeKubeApiServer } from "./server";
 
 interface PodRun {
   finishAt: number;
   exitCode: number;
+  lines: string[];
+}
+
+export interface ScriptedControllerOptions {
+  instanceId?: string;
+  tickMs?: number;
+  /**
+   * The artifact repository (Skiff's bucket): with `archiveLogs`, a finished pod's log is saved there at
+   * `artifacts/<namespace>/<workflow>/<pod>/main.log` (the deploy guide's keyFormat), as Argo's executor does.
+   */
+  archive?: ArtifactStore;
 }
 
 /** What a simulated container does, read from its command/args/script: `echo x`, `sleep N`, `exit K`. */
@@ -40,9 +54,11 @@ const FULFILLED = new Set(["Succeeded", "Failed", "Error", "Skipped", "Omitted"]
 export class ScriptedArgoController implements FakeController {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly pods = new Map<string, PodRun>();
+  /** Pending TTL deletions (Argo's TTL controller), by workflow. */
+  private readonly expiries = new Map<string, NodeJS.Timeout>();
   private closed = false;
 
-  constructor(private readonly options: { instanceId?: string; tickMs?: number } = {}) {}
+  constructor(private readonly options: ScriptedControllerOptions = {}) {}
 
   onChange(server: FakeKubeApiServer, wf: Workflow): void {
     const label = wf.metadata.labels?.["workflows.argoproj.io/controller-instanceid"];
@@ -56,8 +72,9 @@ export class ScriptedArgoController implements FakeController {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of [...this.timers.values(), ...this.expiries.values()]) clearTimeout(timer);
     this.timers.clear();
+    this.expiries.clear();
   }
 
   private schedule(server: FakeKubeApiServer, ns: string, name: string): void {
@@ -76,10 +93,31 @@ export class ScriptedArgoController implements FakeController {
   /** One reconcile pass; true while the workflow needs more passes. */
   private reconcile(server: FakeKubeApiServer, ns: string, name: string): boolean {
     let again = false;
-    server.update(ns, name, (wf) => {
-      again = this.step(server, wf);
+    const wf = server.update(ns, name, (stored) => {
+      again = this.step(server, stored);
     });
+    if (wf && !again) this.expire(server, wf);
     return again;
+  }
+
+  /** Argo's TTL controller: a finished workflow with a `ttlStrategy` is deleted (with its pods) once it is due. */
+  private expire(server: FakeKubeApiServer, wf: Workflow): void {
+    const ns = wf.metadata.namespace ?? "default";
+    const name = wf.metadata.name ?? "";
+    const key = `${ns}/${name}`;
+    const seconds = ttlSecondsOf(wf);
+    if (seconds === undefined || this.closed || this.expiries.has(key)) return;
+    const pods = Object.values(wf.status?.nodes ?? {})
+      .filter((n) => n.type === "Pod")
+      .map((n) => podName(name, n));
+    this.expiries.set(
+      key,
+      setTimeout(() => {
+        this.expiries.delete(key);
+        for (const pod of pods) this.pods.delete(pod);
+        server.removeWorkflow(ns, name, pods);
+      }, seconds * 1000),
+    );
   }
 
   private step(server: FakeKubeApiServer, wf: Workflow): boolean {
@@ -224,7 +262,7 @@ export class ScriptedArgoController implements FakeController {
     let run = this.pods.get(pod);
     if (!run) {
       const sim = simulate(template);
-      run = { finishAt: Date.now() + sim.seconds * 1000, exitCode: sim.exitCode };
+      run = { finishAt: Date.now() + sim.seconds * 1000, exitCode: sim.exitCode, lines: sim.lines };
       this.pods.set(pod, run);
       const stamp = new Date().toISOString();
       server.setPodLog(
@@ -239,6 +277,12 @@ export class ScriptedArgoController implements FakeController {
     node.phase = run.exitCode === 0 ? "Succeeded" : "Failed";
     node.finishedAt = now();
     node.outputs = { ...(node.outputs ?? {}), exitCode: String(run.exitCode) };
+    if (this.options.archive && archivesLogs(wf, template)) {
+      // The executor saves the log before the pod's result is reported.
+      const key = `artifacts/${ns}/${wf.metadata.name}/${pod}/${ARCHIVED_LOG_FILE}`;
+      this.options.archive.put(key, run.lines.map((line) => `${line}\n`).join("")).catch(() => {});
+      node.outputs.artifacts = [{ name: ARCHIVED_LOG_ARTIFACT, s3: { key } }];
+    }
     if (run.exitCode !== 0) node.message = `main: Error (exit code ${run.exitCode})`;
     node.resourcesDuration = { cpu: 1, memory: 1 };
     return node;

@@ -136,6 +136,16 @@ export class FakeKubeApiServer {
     return this.store(next, "MODIFIED", false);
   }
 
+  /**
+   * Deletes a workflow the way Argo's TTL controller does, and its pods with it (their owner reference):
+   * watchers get DELETED and the pods' logs are gone. False when there was no such workflow.
+   */
+  removeWorkflow(namespace: string, name: string, pods: string[] = []): boolean {
+    const gone = this.drop(namespace, name);
+    for (const pod of pods) this.podLogs.delete(`${namespace}/${pod}`);
+    return gone;
+  }
+
   setPodLog(namespace: string, pod: string, lines: string[]): void {
     this.podLogs.set(`${namespace}/${pod}`, lines);
   }
@@ -417,8 +427,13 @@ export class FakeKubeApiServer {
   }
 
   private delete(ns: string, name: string, res: ServerResponse) {
+    if (!this.drop(ns, name)) return this.notFound(res, name);
+    this.json(res, 200, { kind: "Status", status: "Success" });
+  }
+
+  private drop(ns: string, name: string): boolean {
     const current = this.workflows.get(`${ns}/${name}`);
-    if (!current) return this.notFound(res, name);
+    if (!current) return false;
     this.workflows.delete(`${ns}/${name}`);
     this.resourceVersion++;
     const gone = {
@@ -426,7 +441,7 @@ export class FakeKubeApiServer {
       metadata: { ...current.metadata, resourceVersion: String(this.resourceVersion) },
     };
     this.publish({ rv: this.resourceVersion, type: "DELETED", object: gone });
-    this.json(res, 200, { kind: "Status", status: "Success" });
+    return true;
   }
 
   private async log(ns: string, pod: string, follow: boolean, res: ServerResponse, tailLines?: number) {

@@ -1,3 +1,5 @@
+import type { NodeStatus } from "../../../argo";
+import { ARCHIVED_LOG_ARTIFACT, ARCHIVED_LOG_FILE, archivesLogs } from "../../../argo/archive-logs";
 import { runLeaf } from "../leaf";
 import type { Invocation, RunContext } from "./context";
 
@@ -43,6 +45,7 @@ export async function runPodNode(ctx: RunContext, { node, tmpl, req, extras }: I
     });
     ctx.control.ended(node.id);
     node.outputs = outcome.outputs;
+    if (ctx.artifacts && archivesLogs(ctx.wf, tmpl)) await archiveLog(ctx, node);
     if (!node.outputs || Object.keys(node.outputs).length === 0) delete node.outputs;
     ctx.table.mark(node, outcome.phase, outcome.message ?? "");
     if (ctx.artifacts) {
@@ -61,4 +64,27 @@ export async function runPodNode(ctx: RunContext, { node, tmpl, req, extras }: I
     releaseSlot();
     releaseWf?.();
   }
+}
+
+/**
+ * Argo's `archiveLogs`: the main container's log saved beside the pod's artifacts and listed as its `main-logs`
+ * output artifact, before the node completes. A log that cannot be stored is reported in the log, as above.
+ */
+async function archiveLog(ctx: RunContext, node: NodeStatus): Promise<void> {
+  const key = `artifacts/${ctx.runId}/${ctx.podName(node)}/${ARCHIVED_LOG_FILE}`;
+  try {
+    await ctx.artifacts?.put(key, ctx.logs.plainText(node.id));
+  } catch (error) {
+    ctx.logs.append({
+      nodeId: node.id,
+      time: new Date().toISOString(),
+      stream: "stderr",
+      text: `skiff: could not archive the log: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    return;
+  }
+  node.outputs = {
+    ...node.outputs,
+    artifacts: [...(node.outputs?.artifacts ?? []), { name: ARCHIVED_LOG_ARTIFACT, s3: { key } }],
+  };
 }

@@ -82,4 +82,21 @@ describe("the Argo engine's WorkflowTemplates", () => {
     });
     expect(await engine.deleteTemplate({ kind: "ClusterWorkflowTemplate", name: "everywhere" })).toBe(true);
   });
+
+  it("lists its namespace's WorkflowTemplates, and the ClusterWorkflowTemplates when enabled (list)", async () => {
+    const engine = engineFor(true);
+    await engine.installTemplate(library("listed-b", "b"));
+    await engine.installTemplate(library("listed-a", "a"));
+    await engine.installTemplate({ ...library("listed-c", "c"), kind: "ClusterWorkflowTemplate" } as never);
+    server.requests.length = 0;
+    const names = (await engine.listTemplates("WorkflowTemplate")).map((t) => t.metadata.name);
+    expect(names.filter((n) => n?.startsWith("listed-"))).toEqual(["listed-a", "listed-b"]);
+    const cluster = await engine.listTemplates("ClusterWorkflowTemplate");
+    expect(cluster.map((t) => t.metadata.name)).toContain("listed-c");
+    expect(templateRequests()).toEqual([
+      "GET /apis/argoproj.io/v1alpha1/namespaces/skiff/workflowtemplates",
+      "GET /apis/argoproj.io/v1alpha1/clusterworkflowtemplates",
+    ]);
+    await expect(engineFor(false).listTemplates("ClusterWorkflowTemplate")).rejects.toThrow(/not enabled/);
+  });
 });

@@ -1,5 +1,9 @@
 // Shared templates on the embedded stack: push the pipeline that defines a workflowTemplate, then one that calls
 // it by templateRef; the second runs through the API like any pipeline and its step runs the shared template.
+// The installed templates are listed by GET /templates and `skiff templates`.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
@@ -25,6 +29,27 @@ const built = (pipeline: string) =>
   nextEvent((e) => e["detail-type"].startsWith("Pipeline Build") && e.detail.pipeline === pipeline);
 
 const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+const cli = fileURLToPath(new URL("../../../../bin/skiff.js", import.meta.url));
+
+/** The `skiff` command against this stack (by its API URL, as `SKIFF_API_URL` picks a stage). */
+async function skiffCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, SKIFF_CONTEXT: "", SKIFF_API_URL: stack.apiUrl };
+  return promisify(execFile)(process.execPath, [cli, ...args], { env, timeout: 60_000 }).then(
+    (out) => ({ code: 0, stdout: out.stdout, stderr: out.stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? -1,
+      stdout: error.stdout ?? "",
+      stderr: error.stderr ?? "",
+    }),
+  );
+}
+
+type Answer = { items: Array<Record<string, unknown>>; details: unknown[] } & Record<string, unknown>;
+
+async function get(path: string): Promise<{ status: number; body: Answer }> {
+  const response = await fetch(`${stack.apiUrl}${path}`);
+  return { status: response.status, body: (await response.json()) as Answer };
+}
 
 async function push(key: string, body: string): Promise<void> {
   const s3 = createS3Client(stack.s3Endpoint);
@@ -100,5 +125,96 @@ export default workflow({ generateName: "caller-", entrypoint: main });
       lines: Array<{ text: string }>;
     };
     expect(logs.lines.map((l) => l.text)).toContain("shared hello stack");
+  }, 180_000);
+
+  it("lists installed templates (GET /templates, skiff templates) with their pipeline, version and state", async () => {
+    const library = (word: string) => `import { container, param, script, workflowTemplate } from "skiff";
+const shout = container({
+  name: "shout",
+  image: "alpine",
+  command: ["echo", "${word} {{inputs.parameters.what}} {{inputs.parameters.times}}"],
+  inputs: { what: param(), times: param({ default: "1" }) },
+});
+const tidy = script({ name: "tidy", image: "alpine", command: ["sh"], source: "echo tidy" });
+export default workflowTemplate({ name: "toolbox", templates: [shout, tidy] });
+`;
+    await push("pipelines/tools.ts", library("loud"));
+    expect((await built("tools"))["detail-type"]).toBe("Pipeline Build Succeeded");
+
+    const listed = await get("/templates");
+    expect(listed.status).toBe(200);
+    const toolbox = listed.body.items.find((t) => t.name === "toolbox");
+    expect(toolbox).toMatchObject({
+      name: "toolbox",
+      kind: "WorkflowTemplate",
+      pipeline: "tools",
+      version: "v1",
+      latestGoodVersion: "v1",
+      state: "current",
+      templates: [
+        {
+          name: "shout",
+          type: "container",
+          inputs: [
+            { name: "what", required: true },
+            { name: "times", required: false, default: "1" },
+          ],
+        },
+        { name: "tidy", type: "script", inputs: [] },
+      ],
+      links: {
+        self: "/templates/toolbox",
+        pipeline: "/pipelines/tools",
+        spec: "/pipelines/tools/versions/v1/spec",
+      },
+    });
+    const one = await get("/templates/toolbox");
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(toolbox);
+
+    // Bad input names its field; an unknown template is a 404.
+    const badName = await get("/templates/Not_A_Name");
+    expect(badName.status).toBe(400);
+    expect(badName.body.details).toEqual([expect.objectContaining({ field: "path.name" })]);
+    const badKind = await get("/templates?kind=CronWorkflow");
+    expect(badKind.status).toBe(400);
+    expect(badKind.body.details).toEqual([expect.objectContaining({ field: "query.kind" })]);
+    const unknownQuery = await get("/templates/toolbox?verbose=1");
+    expect(unknownQuery.status).toBe(400);
+    expect(unknownQuery.body.details).toEqual([expect.objectContaining({ field: "query.verbose" })]);
+    expect((await get("/templates/no-such-toolbox")).status).toBe(404);
+    // Cluster templates are off here: asking for them says so.
+    for (const path of [
+      "/templates?kind=ClusterWorkflowTemplate",
+      "/templates/toolbox?kind=ClusterWorkflowTemplate",
+    ]) {
+      const refused = await get(path);
+      expect(refused.status).toBe(422);
+      expect(refused.body.message).toMatch(/SKIFF_CLUSTER_TEMPLATES/);
+    }
+
+    // A new version replaces the installed one.
+    events.length = 0;
+    await push("pipelines/tools.ts", library("louder"));
+    expect((await built("tools"))["detail-type"]).toBe("Pipeline Build Succeeded");
+    expect((await get("/templates/toolbox")).body).toMatchObject({ version: "v2", state: "current" });
+
+    const json = await skiffCli("templates", "-o", "json");
+    expect(json.code, json.stderr).toBe(0);
+    const items = (JSON.parse(json.stdout) as { items: Array<{ name: string; version: string }> }).items;
+    expect(items.find((t) => t.name === "toolbox")).toMatchObject({ version: "v2", pipeline: "tools" });
+    const text = await skiffCli("templates");
+    expect(text.stdout).toMatch(/toolbox\s+WorkflowTemplate\s+tools\s+v2\s+current\s+shout, tidy/);
+    const shown = await skiffCli("templates", "toolbox");
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain("shout  container (what*, times=1)");
+    const missing = await skiffCli("templates", "no-such-toolbox");
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(
+      /no WorkflowTemplate or ClusterWorkflowTemplate no-such-toolbox is installed/,
+    );
+    const wrongKind = await skiffCli("templates", "--kind", "Cron");
+    expect(wrongKind.code).not.toBe(0);
+    expect(wrongKind.stderr).toMatch(/unknown kind "Cron"/);
   }, 180_000);
 });

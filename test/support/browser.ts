@@ -1,0 +1,153 @@
+// Browser tests' harness: Debian's chromium (or SKIFF_CHROMIUM) driven by playwright-core, headless, with a fresh
+// profile per suite. Every test gets its own page; a console error, an uncaught exception or a failed request
+// (network failure or 4xx/5xx, unless the test expects it) fails the test, and a screenshot of the page is saved
+// to test-results/screenshots/ whatever the outcome.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, type TestContext } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+export const SCREENSHOTS = join(root, "test-results", "screenshots");
+
+/** The chromium to drive: SKIFF_CHROMIUM, else Debian's. */
+export function chromiumPath(): string {
+  const path = process.env.SKIFF_CHROMIUM || "/usr/bin/chromium";
+  if (!existsSync(path)) {
+    throw new Error(
+      `browser tests need chromium, which is not at ${path}: install it with \`apt-get install -y chromium\` ` +
+        "(or point SKIFF_CHROMIUM at a Chromium binary)",
+    );
+  }
+  return path;
+}
+
+/**
+ * Launches headless chromium. Playwright gives every launch a fresh profile (user-data-dir) of its own and
+ * removes it on close; each test then gets a new context (cookies, storage) in it.
+ */
+export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return { browser, close: () => browser.close() };
+}
+
+/** Which failed responses a test expects (e.g. a 400 from a form it submits wrong on purpose). */
+export type ExpectedFailure = (url: string, status: number) => boolean;
+
+export interface BrowserSuite {
+  /** The current test's page (1280×800). */
+  page(): Page;
+  /** Opens a dashboard URL (`#/pipelines/etl`) on the base URL. */
+  open(hashPath?: string): Promise<Page>;
+  /** Lets the current test's matching responses fail without failing the test. */
+  expectFailure(match: ExpectedFailure): void;
+  /** Saves a named screenshot of the current page (besides the one saved after each test). */
+  screenshot(name: string): Promise<string>;
+}
+
+const fileSafe = (text: string) =>
+  text
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 120);
+
+/**
+ * Registers the hooks of a browser suite in the enclosing `describe`: chromium for the suite, a fresh context
+ * and page per test at 1280×800, and the failure rules above checked after each test.
+ */
+export function browserSuite(baseUrl: () => string): BrowserSuite {
+  let chromiumHandle: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  let context: BrowserContext | undefined;
+  let current: Page | undefined;
+  let problems: string[] = [];
+  let expected: ExpectedFailure[] = [];
+  let testName = "test";
+
+  beforeAll(async () => {
+    chromiumHandle = await launchChromium();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await chromiumHandle?.close();
+  });
+
+  beforeEach(async (ctx: TestContext) => {
+    testName = fileSafe(
+      `${
+        ctx.task.file?.name
+          .split("/")
+          .pop()
+          ?.replace(/\.test\.ts$/, "") ?? ""
+      }-${ctx.task.name}`,
+    );
+    problems = [];
+    expected = [];
+    if (!chromiumHandle) throw new Error("chromium did not start");
+    context = await chromiumHandle.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.on("console", (message) => {
+      // Chromium logs each 4xx/5xx resource as a console error too; the response handler judges those.
+      if (message.type() !== "error" || message.text().startsWith("Failed to load resource:")) return;
+      problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`uncaught exception: ${error.message}`));
+    page.on("requestfailed", (request) => {
+      const failure = request.failure()?.errorText ?? "failed";
+      // The page's own aborts (a view left before its fetch answered) are not failures of the server.
+      if (failure === "net::ERR_ABORTED") return;
+      problems.push(`request failed: ${request.method()} ${request.url()}: ${failure}`);
+    });
+    page.on("response", (response) => {
+      const status = response.status();
+      if (status < 400 || expected.some((match) => match(response.url(), status))) return;
+      problems.push(`HTTP ${status}: ${response.request().method()} ${response.url()}`);
+    });
+    current = page;
+  });
+
+  afterEach(async () => {
+    try {
+      if (current) await current.screenshot({ path: join(SCREENSHOTS, `${testName}.png`) });
+    } finally {
+      await context?.close();
+      context = undefined;
+      current = undefined;
+    }
+    expect(problems, "console errors and failed requests during the test").toEqual([]);
+  });
+
+  const page = () => {
+    if (!current) throw new Error("no page: browserSuite's page() is for use inside a test");
+    return current;
+  };
+  return {
+    page,
+    async open(hashPath = "") {
+      const p = page();
+      await p.goto(`${baseUrl()}/${hashPath}`);
+      return p;
+    },
+    expectFailure(match) {
+      expected.push(match);
+    },
+    async screenshot(name) {
+      const path = join(SCREENSHOTS, `${fileSafe(name)}.png`);
+      await page().screenshot({ path });
+      return path;
+    },
+  };
+}
