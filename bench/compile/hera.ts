@@ -3,7 +3,7 @@
 // python3 with pydantic v2 and PyYAML, Hera's source on PYTHONPATH (HERA_SRC), and a comparison of the two
 // specs' structure.
 import { spawnSync } from "node:child_process";
-import { parse } from "yaml";
+import { parseYaml } from "../../test/support/yaml";
 
 const PER_DAG = 100;
 
@@ -75,7 +75,7 @@ interface Shape {
 
 /** The spec's structure, order-free: templates by name; containers, inputs and DAG tasks with their arguments. */
 export function specShape(yamlText: string): Shape {
-  const wf = parse(yamlText) as {
+  const wf = parseYaml(yamlText) as {
     spec: {
       entrypoint: string;
       templates: Array<{

@@ -7,7 +7,7 @@
 // The inputs are kept in .bench/run-local/ with rerun.sh.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { toYaml } from "../../lib/compiler/yaml";
 import {
   type Command,
   header,
@@ -39,7 +39,7 @@ export default workflow({ generateName: "hello-", entrypoint: say });
 `,
 );
 const deps = graph(SIZE);
-writeFileSync(join(dir, "dag.yaml"), stringify(dagWorkflow(deps, JOBS)));
+writeFileSync(join(dir, "dag.yaml"), toYaml(dagWorkflow(deps, JOBS)));
 writeFileSync(join(dir, "Makefile"), makefile(deps));
 console.log(
   `inputs and rerun.sh in ${dir} (dag.yaml: ${SIZE} nodes, ${deps.reduce((n, d) => n + d.length, 0)} edges)`,

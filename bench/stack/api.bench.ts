@@ -10,7 +10,6 @@ import { performance } from "node:perf_hooks";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { parse } from "yaml";
 import { DynamoRunStore } from "../../lib/adapters/dynamodb/run-store";
 import type { Workflow } from "../../lib/argo";
 import { compilePipeline, memorySourceFiles } from "../../lib/compiler";
@@ -18,6 +17,7 @@ import { LABEL_RUN_ID } from "../../lib/engine/labels";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import { createS3Client } from "../../lib/local/s3";
 import { startStack } from "../../lib/local/stack";
+import { parseYaml } from "../../test/support/yaml";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 // The handlers' per-event INFO lines would flood the table (the stack sets the same for `skiff start`).
@@ -143,7 +143,7 @@ for (let i = 0; i < ROUNDS; i++) {
     return run && run.status !== "Pending" ? run.status : undefined;
   });
   results.run.path.push(performance.now() - t0);
-  const spec = parse(compiled.yaml ?? "") as Workflow;
+  const spec = parseYaml(compiled.yaml ?? "") as Workflow;
   t0 = performance.now();
   const submitted = await stack.engine.submit(spec, { runId: `baseline-${i}` });
   const ref = { namespace: submitted.metadata.namespace ?? "default", name: submitted.metadata.name ?? "" };

@@ -4,7 +4,7 @@ import {
   WorkflowConflictError,
   WorkflowNotFoundError,
   WorkflowRejectedError,
-} from "../engine/errors";
+} from "../ports/engine-errors";
 import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../runs/errors";
 
 import type { ErrorBody, ErrorDetail } from "./error-body";

@@ -1,8 +1,8 @@
 import type { ClusterWorkflowTemplate, WorkflowTemplate } from "../argo";
-import { WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE } from "../engine/labels";
 import { type TemplateView, templateView } from "../pipelines/template-view";
 import type { TemplateKind } from "../ports/engine";
+import { WorkflowRejectedError } from "../ports/engine-errors";
 import type { ApiDeps } from "./deps";
 import { badRequest, type ErrorDetail, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json } from "./http";

@@ -1,7 +1,7 @@
 // Argo's DAG `depends` expressions (its dag.go and common/ancestry.go): task names, optionally with a result
 // (`a.Succeeded`), joined by `&&`, `||`, `!` and parentheses. A bare name stands for
 // `(a.Succeeded || a.Skipped || a.Daemoned)`, plus `a.Errored`/`a.Failed` when the task continues on them.
-// Argo evaluates the expanded text with expr-lang; the local engine does the same (lib/engine/local/expr).
+// Argo evaluates the expanded text with expr-lang; the local engine does the same (lib/argo/expr).
 
 import { isFulfilled, type NodePhase } from "./phases";
 

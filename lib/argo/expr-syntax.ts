@@ -1,7 +1,7 @@
 // How text is written so that Argo's two expression readers read it back as meant: expr-lang (`{{=…}}`,
 // `expression:` of outputs, hooks, retry and cron expressions) and govaluate (`when`, after Argo has
-// substituted its `{{…}}` tags). The DSL writes with these; the local engine's readers (lib/engine/local/expr)
-// are their counterpart.
+// substituted its `{{…}}` tags). The DSL writes with these; the readers in lib/argo/expr (used by the local
+// engine and the schedules) are their counterpart.
 
 /** Words expr-lang reads as operators or literals, so never as a bare member or variable name. */
 const EXPR_RESERVED = new Set([

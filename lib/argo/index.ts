@@ -2,9 +2,10 @@
 // shared by the DSL, the linter and both engines, live beside them, pure: depends.ts (the `depends` grammar),
 // cycles.ts, phases.ts (node phases and their predicates), node-ids.ts (node ids, display and pod names),
 // node-field-selector.ts, progress.ts (nodes' and the workflow's "N/M" progress), retry.ts and resubmit.ts
-// (`argo retry` / `argo resubmit` applied to a Workflow), expr-syntax.ts (how strings and names are written for
-// expr-lang and govaluate to read them back), item-fields.ts (loop items' fields), archive-logs.ts (whether a
-// pod's log is archived) and ttl.ts (when `ttlStrategy` deletes a finished workflow).
+// (`argo retry` / `argo resubmit` applied to a Workflow), labels.ts (the labels Argo's controller sets), expr-syntax.ts
+// (how strings and names are written for expr-lang and govaluate to read them back), item-fields.ts (loop items'
+// fields), archive-logs.ts (whether a pod's log is archived), ttl.ts (when `ttlStrategy` deletes a finished
+// workflow) and expr/ (Argo's expression languages: `{{…}}` substitution, expr-lang, govaluate `when`, `depends`).
 export type * from "./types.generated";
 
 import type { ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowTemplate } from "./types.generated";

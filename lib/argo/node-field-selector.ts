@@ -1,4 +1,4 @@
-import { WorkflowRejectedError } from "../engine/errors";
+import { WorkflowRejectedError } from "../ports/engine-errors";
 import type { NodeStatus } from "./types.generated";
 
 /** One term of a node field selector: `field=value`, `field==value` or `field!=value`. */

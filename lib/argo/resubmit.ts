@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { WorkflowConflictError } from "../engine/errors";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../engine/labels";
+import { WorkflowConflictError } from "../ports/engine-errors";
+import { LABEL_COMPLETED, LABEL_PHASE } from "./labels";
 import { nodeId } from "./node-ids";
 import { failedOrError } from "./phases";
 import { argoTime, hasSucceededDescendant, overrideParameters } from "./retry";

@@ -1,5 +1,5 @@
-import { WorkflowConflictError, WorkflowRejectedError } from "../engine/errors";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../engine/labels";
+import { WorkflowConflictError, WorkflowRejectedError } from "../ports/engine-errors";
+import { LABEL_COMPLETED, LABEL_PHASE } from "./labels";
 import { nodeMatches, parseNodeFieldSelector } from "./node-field-selector";
 import { podNameFor } from "./node-ids";
 import { failedOrError } from "./phases";

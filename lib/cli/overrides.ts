@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 import { UsageError } from "./exit";
 
 /**
@@ -61,7 +61,7 @@ function readOverrideFile(file: string): Record<string, unknown> {
   }
   let parsed: unknown;
   try {
-    parsed = parseYaml(text);
+    parsed = load(text, { schema: CORE_SCHEMA });
   } catch (cause) {
     throw new UsageError(`--override-file ${file}: not valid YAML or JSON: ${(cause as Error).message}`);
   }

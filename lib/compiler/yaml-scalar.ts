@@ -1,4 +1,4 @@
-// How the YAML writer spells a scalar so that YAML 1.2 readers (`yaml`, JSON-minded tools) and YAML 1.1
+// How the YAML writer spells a scalar so that YAML 1.2 readers (js-yaml, JSON-minded tools) and YAML 1.1
 // readers (Go's yaml.v2 behind kubectl and Argo, PyYAML) all read back the same value. A string goes plain
 // only when no reader of either version would resolve it to another type; otherwise single quotes, or double
 // quotes with escapes when it holds characters that must not appear raw (control characters, NEL, LS/PS:

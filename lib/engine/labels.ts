@@ -1,8 +1,4 @@
-/** Labels and annotations Skiff puts on every engine workflow. */
+/** Labels Skiff puts on every engine workflow. Argo's own labels are in lib/argo/labels.ts. */
 export const LABEL_RUN_ID = "skiff.dev/run-id";
 export const LABEL_PIPELINE = "skiff.dev/pipeline";
 export const LABEL_VERSION = "skiff.dev/version";
-/** Set by Argo's controller (and the local engine) on every workflow. */
-export const LABEL_PHASE = "workflows.argoproj.io/phase";
-export const LABEL_COMPLETED = "workflows.argoproj.io/completed";
-export const LABEL_CONTROLLER_INSTANCE_ID = "workflows.argoproj.io/controller-instanceid";

@@ -1,5 +1,4 @@
 // Reads a YAML stream into the Argo resources to import, each with the line its document starts on.
-import { LineCounter, parseAllDocuments } from "yaml";
 import { parseSpecs } from "../compiler/spec-file";
 import { yamlPositions } from "../compiler/yaml-positions";
 import { ImportError } from "./errors";
@@ -18,7 +17,7 @@ export interface ImportDocument {
   object: Record<string, unknown>;
   /** 1-based line of the document's first line in its file (undefined when it cannot be placed). */
   line: number | undefined;
-  /** Where a path of the document (`spec.templates[2]`) is, when `yaml` can place it. */
+  /** Where a path of the document (`spec.templates[2]`) is, when it can be placed. */
   locate(path: string): { line: number; column: number } | undefined;
 }
 
@@ -26,27 +25,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Where each non-empty document starts. `yaml` gives positions even for what it finds malformed. */
-function documentLines(text: string): number[] {
-  const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lines });
-  if (!Array.isArray(parsed)) return [];
-  return parsed
-    .filter((doc) => doc.contents !== null)
-    .map((doc) => lines.linePos(doc.contents?.range[0] ?? doc.range[0]).line);
-}
-
 /**
  * The documents of `text`, refusing anything that is not one of Argo's four workflow kinds. Values come from
- * the one reader of hand-written Specs (lib/compiler/spec-file.ts, as lenient as Argo's), positions from `yaml`.
+ * the one reader of hand-written Specs (lib/compiler/spec-file.ts, as lenient as Argo's), positions from the same
+ * reader (lib/compiler/yaml-positions.ts).
  */
 export function parseDocuments(text: string, file: string): ImportDocument[] {
   const parsed = parseSpecs(text, file);
   const error = parsed.diagnostics[0];
   if (error) throw new ImportError(`not valid YAML: ${error.message}`, file, error.line, error.column);
-  const lines = documentLines(text);
+  const { locators, lines } = yamlPositions(text);
   const placed = lines.length === parsed.documents.length;
-  const { locators } = yamlPositions(text);
   return parsed.documents.map((value, index) => {
     const line = placed ? lines[index] : undefined;
     if (!isRecord(value))

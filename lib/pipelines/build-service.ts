@@ -1,7 +1,7 @@
-import { parse as parseYaml } from "yaml";
 import type { CronWorkflow, Spec } from "../argo";
 import type { Diagnostic } from "../compiler/diagnostics";
 import type { SourceFiles } from "../compiler/source-files";
+import { readSpec } from "../compiler/spec-file";
 import { buildFailedEvent, buildSucceededEvent } from "../events/run-events";
 import type { EventBus } from "../ports/event-bus";
 import type { PipelineStore, PipelineVersion } from "../ports/pipeline-store";
@@ -191,7 +191,7 @@ export class BuildService {
       if (shared) await installTemplate(this.options.templates, entry.pipeline, version.version, shared);
       if (recorded.created && previousGood && previousGood !== version.version) {
         const previous = await specs.get(keys.spec(entry.pipeline, previousGood));
-        const before = previous ? sharedTemplateOf(parseYaml(previous.body) as Spec) : undefined;
+        const before = previous ? sharedTemplateOf(readSpec(previous.body) as Spec) : undefined;
         await retireTemplate(this.options.templates, entry.pipeline, before, shared);
       }
     }

@@ -8,9 +8,9 @@ import type {
   WorkflowTemplate,
 } from "../argo";
 import type { Diagnostic } from "../compiler/diagnostics";
-import { EngineError, EngineUnavailableError, WorkflowRejectedError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_VERSION } from "../engine/labels";
 import type { Engine, TemplateKind } from "../ports/engine";
+import { EngineError, EngineUnavailableError, WorkflowRejectedError } from "../ports/engine-errors";
 import { versionNumber } from "../ports/schedule-store";
 
 /** What the build service needs of the engine to install shared templates and check references to them. */

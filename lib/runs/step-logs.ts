@@ -1,5 +1,5 @@
-import { WorkflowNotFoundError } from "../engine/errors";
 import type { Engine, LogLine, WorkflowRef } from "../ports/engine";
+import { WorkflowNotFoundError } from "../ports/engine-errors";
 import type { StepRecord } from "../ports/run-store";
 import { keys } from "../ports/spec-store";
 

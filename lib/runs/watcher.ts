@@ -1,12 +1,12 @@
 import type { Workflow } from "../argo";
 import { COMPLETED_SELECTOR, unstartedVerdict } from "../engine/argo/sweep";
-import { WorkflowNotFoundError } from "../engine/errors";
 import { LABEL_PIPELINE, LABEL_RUN_ID, LABEL_VERSION } from "../engine/labels";
 import { DETAIL_TYPES, type WorkflowStatusChangeDetail } from "../events/contracts";
 import { runCompletedEvent, runStatusChangeEvent } from "../events/run-events";
 import type { ArtifactReader } from "../ports/artifact-reader";
 import type { CompletionOutbox } from "../ports/completion-outbox";
 import type { Engine, WorkflowRef } from "../ports/engine";
+import { WorkflowNotFoundError } from "../ports/engine-errors";
 import type { BusEvent, EventBus } from "../ports/event-bus";
 import type { RunRecord, RunStore, StatusUpdate, StatusUpdateResult } from "../ports/run-store";
 import type { SpecStore } from "../ports/spec-store";

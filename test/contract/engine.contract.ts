@@ -1,10 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClusterWorkflowTemplate, NodeStatus, Workflow, WorkflowTemplate } from "../../lib/argo";
-import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../../lib/engine/errors";
-import { LABEL_COMPLETED, LABEL_PHASE, LABEL_RUN_ID } from "../../lib/engine/labels";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../../lib/argo/labels";
+import { LABEL_RUN_ID } from "../../lib/engine/labels";
 import type { ArtifactStore } from "../../lib/engine/local";
 import type { Engine, WorkflowRef } from "../../lib/ports/engine";
+import {
+  WorkflowConflictError,
+  WorkflowNotFoundError,
+  WorkflowRejectedError,
+} from "../../lib/ports/engine-errors";
 import { readStepLogs } from "../../lib/runs/step-logs";
 import { stepOf } from "../../lib/runs/workflow-mapping";
 

@@ -44,8 +44,8 @@ export function registerPipelinesCommands(program: Command): void {
       process.exitCode = await withApiErrors(async () => {
         const spec = await (await cliClient()).pipelines.spec(name, version ?? "latest");
         if (format === "json") {
-          const { parse } = await import("yaml");
-          process.stdout.write(`${JSON.stringify(parse(spec))}\n`);
+          const { readSpec } = await import("../../compiler/spec-file");
+          process.stdout.write(`${JSON.stringify(readSpec(spec))}\n`);
         } else {
           process.stdout.write(spec.endsWith("\n") ? spec : `${spec}\n`);
         }

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Workflow } from "../../argo";
-import { EngineError } from "../../engine/errors";
 // From their modules, not the engine's index: that one also exports the S3 artifact store, whose AWS SDK a
 // local run never uses.
 import { LocalDirArtifactStore } from "../../engine/local/artifacts/local-dir";
 import { LocalEngine } from "../../engine/local/engine";
 import { renderTree } from "../../engine/local/tree";
+import { EngineError } from "../../ports/engine-errors";
 import { EXIT_FAILED, EXIT_OK, parseKeyValues, UsageError } from "../exit";
 import type { RunCommandOptions } from "./run";
 

@@ -1,7 +1,7 @@
 // Which Kubernetes service accounts a spec may run as: the one rule the build's lint and the run endpoint's
 // submit check both apply (a spec stored under an older allow-list is still refused when it is run).
 import { isDeepStrictEqual } from "node:util";
-import { parseAllDocuments } from "yaml";
+import { CORE_SCHEMA, loadAll } from "js-yaml";
 import type { ServiceAccounts } from "../../config";
 import { type ExitNotifierOptions, notifierTemplate } from "../exit-notifier";
 import { isObject, keySegment } from "./json";
@@ -131,9 +131,8 @@ export function serviceAccountViolations(
     if (typeof text !== "string") return;
     let documents: unknown[] | undefined;
     try {
-      const parsed = parseAllDocuments(text, { logLevel: "error" });
-      if (Array.isArray(parsed) && parsed.every((d) => d.errors.length === 0))
-        documents = parsed.map((d) => d.toJS());
+      // YAML 1.2's core schema; a key given twice is refused (which of the two would Argo read?).
+      documents = loadAll(text, null, { schema: CORE_SCHEMA });
     } catch {
       documents = undefined;
     }

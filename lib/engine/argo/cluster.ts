@@ -2,7 +2,7 @@ import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { type Cluster, KubeConfig, type User } from "@kubernetes/client-node";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { EngineAuthError, EngineError } from "../errors";
+import { EngineAuthError, EngineError } from "../../ports/engine-errors";
 import { EksTokenSource } from "./eks-token";
 
 /** Supplies the bearer token for each request; `invalidate` forces a fresh one after a 401. */

@@ -1,5 +1,5 @@
 import type { ClusterSettings, EngineSettings } from "../../config";
-import { EngineError } from "../errors";
+import { EngineError } from "../../ports/engine-errors";
 import type { ClusterAccess } from "./cluster";
 
 /** Everything the Argo engine needs, resolved from configuration. */

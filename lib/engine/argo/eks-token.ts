@@ -2,7 +2,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { EngineAuthError } from "../errors";
+import { EngineAuthError } from "../../ports/engine-errors";
 
 /** Prefix EKS (aws-iam-authenticator) expects in front of the encoded presigned URL. */
 export const EKS_TOKEN_PREFIX = "k8s-aws-v1.";

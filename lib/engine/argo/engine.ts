@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { NodeStatus, Workflow } from "../../argo";
 import { ARGO_API_VERSION } from "../../argo";
+import { LABEL_COMPLETED, LABEL_CONTROLLER_INSTANCE_ID } from "../../argo/labels";
 import { nodeMatches, parseNodeFieldSelector } from "../../argo/node-field-selector";
 import { fnv32a, podNameFor } from "../../argo/node-ids";
 import { formulateResubmit } from "../../argo/resubmit";
@@ -25,8 +26,8 @@ import {
   WorkflowConflictError,
   WorkflowNotFoundError,
   WorkflowRejectedError,
-} from "../errors";
-import { LABEL_COMPLETED, LABEL_CONTROLLER_INSTANCE_ID, LABEL_RUN_ID } from "../labels";
+} from "../../ports/engine-errors";
+import { LABEL_RUN_ID } from "../labels";
 import type { ArgoServerClient } from "./argo-server";
 import {
   DEFAULT_RETRY_POLICY,

@@ -5,7 +5,7 @@ import {
   WorkflowConflictError,
   WorkflowNotFoundError,
   WorkflowRejectedError,
-} from "../errors";
+} from "../../ports/engine-errors";
 
 /** How transient failures (429, 5xx, timeouts, dropped connections) are retried. */
 export interface RetryPolicy {

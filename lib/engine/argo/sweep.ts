@@ -1,5 +1,6 @@
 import type { Workflow } from "../../argo";
-import { LABEL_COMPLETED, LABEL_CONTROLLER_INSTANCE_ID, LABEL_RUN_ID } from "../labels";
+import { LABEL_COMPLETED, LABEL_CONTROLLER_INSTANCE_ID } from "../../argo/labels";
+import { LABEL_RUN_ID } from "../labels";
 
 /** Skiff workflows the controller marked completed: the watcher's sweep lists these to find lost exit events. */
 export const COMPLETED_SELECTOR = `${LABEL_RUN_ID},${LABEL_COMPLETED}=true`;

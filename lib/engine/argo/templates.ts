@@ -1,6 +1,6 @@
 import { ARGO_API_VERSION } from "../../argo";
 import type { TemplateKind, TemplateObjectRef } from "../../ports/engine";
-import { WorkflowRejectedError } from "../errors";
+import { WorkflowRejectedError } from "../../ports/engine-errors";
 import { HttpStatusError, type RetryPolicy, toEngineError, withRetries } from "./http-retry";
 import type { TemplateObject, TemplateTransport } from "./transport";
 

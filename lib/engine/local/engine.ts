@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { NodeStatus, Workflow } from "../../argo";
 import { decodeAnyStrings } from "../../argo/any-string";
+import { LABEL_COMPLETED } from "../../argo/labels";
 import { selectNodes } from "../../argo/node-field-selector";
 import { isFulfilled } from "../../argo/phases";
 import { formulateResubmit, randomNameSuffix } from "../../argo/resubmit";
@@ -23,8 +24,12 @@ import type {
   WorkflowList,
   WorkflowRef,
 } from "../../ports/engine";
-import { WorkflowConflictError, WorkflowNotFoundError, WorkflowRejectedError } from "../errors";
-import { LABEL_COMPLETED, LABEL_RUN_ID } from "../labels";
+import {
+  WorkflowConflictError,
+  WorkflowNotFoundError,
+  WorkflowRejectedError,
+} from "../../ports/engine-errors";
+import { LABEL_RUN_ID } from "../labels";
 import { markLost, WorkflowJournal } from "./journal";
 import { launcherFor } from "./launcher";
 import { type RunEnvironment, TemplateError, WorkflowExecution } from "./operator";

@@ -1,6 +1,6 @@
 import type { HTTP } from "../../argo";
+import { evaluateExpr } from "../../argo/expr";
 import type { NodePhase } from "../../argo/phases";
-import { evaluateExpr } from "./expr";
 
 export interface HttpOutcome {
   phase: NodePhase;

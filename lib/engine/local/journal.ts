@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NodeStatus, Workflow } from "../../argo";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../../argo/labels";
 import { isFulfilled } from "../../argo/phases";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../labels";
 import { rfc3339 } from "./time";
 
 /** A journal file could not be read back; the message names the file. */

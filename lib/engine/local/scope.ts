@@ -1,6 +1,6 @@
 import type { Artifact, Item, NodeStatus, Sequence } from "../../argo";
+import { MapScope, substitute } from "../../argo/expr";
 import { atoi } from "../../argo/intstr";
-import { MapScope, substitute } from "./expr";
 
 /** Values visible to substitution: flat string keys (`inputs.parameters.x`) plus artifacts by reference key. */
 export interface Scope {

@@ -11,7 +11,7 @@ import type {
 import { joinWorkflowSpec } from "../../argo/join-spec";
 import { refScope, storedTemplateKey, type TemplateScope } from "../../argo/template-scope";
 import type { TemplateKind, TemplateObjectRef } from "../../ports/engine";
-import { WorkflowRejectedError } from "../errors";
+import { WorkflowRejectedError } from "../../ports/engine-errors";
 
 export type StoredTemplate = WorkflowTemplate | ClusterWorkflowTemplate;
 

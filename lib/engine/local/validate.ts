@@ -1,5 +1,5 @@
 import type { K8SContainer, Template, Workflow } from "../../argo";
-import { WorkflowRejectedError } from "../errors";
+import { WorkflowRejectedError } from "../../ports/engine-errors";
 
 /** A semaphore runs locally only when the engine was given its limit (`<configmap>/<key>`). */
 function semaphoreConfigured(

@@ -1,5 +1,5 @@
 import type { Workflow } from "../../argo";
-import { ExpressionError, evaluateExpr, exprEnvOf, MapScope } from "./expr";
+import { ExpressionError, evaluateExpr, exprEnvOf, MapScope } from "../../argo/expr";
 
 /** Kubernetes' label value rule (validation.IsValidLabelValue), with its own wording. */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

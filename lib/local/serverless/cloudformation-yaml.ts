@@ -1,4 +1,4 @@
-import { parseDocument, type Tags, type YAMLMap, type YAMLSeq } from "yaml";
+import { CORE_SCHEMA, load, Type, YAMLException } from "js-yaml";
 
 /** CloudFormation's short-form intrinsics (`!Ref X` → `{ Ref: "X" }`, `!GetAtt A.B` → `{ "Fn::GetAtt": ["A", "B"] }`). */
 const INTRINSICS = [
@@ -19,12 +19,12 @@ const INTRINSICS = [
   "Or",
 ] as const;
 
-function intrinsicTags(): Tags {
-  const tags: Tags = [];
+function intrinsicTypes(): Type[] {
+  const types: Type[] = [];
+  // Each tag may mark a scalar, a sequence or a mapping: one type per node kind.
   const add = (tag: string, toValue: (value: unknown) => unknown) => {
-    tags.push({ tag, resolve: (value: string) => toValue(value) });
-    tags.push({ tag, collection: "seq", resolve: (seq) => toValue((seq as YAMLSeq).toJSON()) });
-    tags.push({ tag, collection: "map", resolve: (map) => toValue((map as YAMLMap).toJSON()) });
+    for (const kind of ["scalar", "sequence", "mapping"] as const)
+      types.push(new Type(tag, { kind, construct: (data: unknown) => toValue(data) }));
   };
   add("!Ref", (value) => ({ Ref: value }));
   add("!Condition", (value) => ({ Condition: value }));
@@ -35,16 +35,20 @@ function intrinsicTags(): Tags {
         : value,
   }));
   for (const name of INTRINSICS) add(`!${name}`, (value) => ({ [`Fn::${name}`]: value }));
-  return tags;
+  return types;
 }
+
+// YAML 1.2's core schema with the intrinsics' tags.
+const SCHEMA = CORE_SCHEMA.extend(intrinsicTypes());
 
 /** Parses YAML that may use CloudFormation's short-form tags; `file` names the source in errors. */
 export function parseCloudFormationYaml(text: string, file: string): unknown {
-  const document = parseDocument(text, { customTags: intrinsicTags(), prettyErrors: true });
-  if (document.errors.length > 0) {
-    const first = document.errors[0];
-    const at = first.linePos?.[0];
-    throw new SyntaxError(`${file}${at ? `:${at.line}:${at.col}` : ""}: ${first.message.split("\n")[0]}`);
+  try {
+    return load(text, { schema: SCHEMA, filename: file });
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const mark = error.mark as { line?: number; column?: number } | undefined;
+    const at = mark?.line === undefined ? "" : `:${mark.line + 1}:${(mark.column ?? 0) + 1}`;
+    throw new SyntaxError(`${file}${at}: ${error.reason || error.message.split("\n")[0]}`, { cause: error });
   }
-  return document.toJS({ maxAliasCount: 1000 });
 }

@@ -1,10 +1,10 @@
 /**
  * A CronWorkflow's `when` and `stopStrategy`, evaluated as Argo's cron controller does (workflow/cron/operator.go):
  * `when` has its `{{cronworkflow.*}}` references substituted, then is evaluated as govaluate; `stopStrategy`'s
- * expression is expr over `cronworkflow.*`. The expression languages are the local engine's (lib/engine/local/expr),
- * the one implementation Skiff has of Argo's dialects.
+ * expression is expr over `cronworkflow.*`. The expression languages are lib/argo/expr's, the one
+ * implementation Skiff has of Argo's dialects.
  */
-import { evaluateExpr, evaluateWhen, MapScope, substitute } from "../../engine/local/expr";
+import { evaluateExpr, evaluateWhen, MapScope, substitute } from "../../argo/expr";
 import type { ScheduleRecord } from "../../ports/schedule-store";
 
 function variables(schedule: ScheduleRecord): Record<string, string> {

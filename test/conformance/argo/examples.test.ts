@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../lib/argo";
-import { WorkflowRejectedError } from "../../../lib/engine/errors";
 import { LocalEngine } from "../../../lib/engine/local";
+import { WorkflowRejectedError } from "../../../lib/ports/engine-errors";
 import { activeSuspend, exhaustedRandomRetries, loadExample, readManifest, treeOf, waitFor } from "./support";
 import { EXPECTED_TREES } from "./trees";
 

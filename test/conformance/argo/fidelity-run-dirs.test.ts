@@ -3,8 +3,8 @@ import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { WorkflowConflictError } from "../../../lib/engine/errors";
 import { LocalEngine } from "../../../lib/engine/local";
+import { WorkflowConflictError } from "../../../lib/ports/engine-errors";
 import { runInline } from "./run-inline";
 
 // Runs started in parallel (several `skiff run --local` in one project) share one work directory. Each run gets

@@ -1,6 +1,6 @@
-import { parse } from "yaml";
 import type { NodeStatus, Workflow } from "../../../lib/argo";
 import type { LocalEngine } from "../../../lib/engine/local";
+import { parseYaml } from "../../support/yaml";
 
 /**
  * Submits an inline Workflow (YAML text) and resolves with it once it completed; `drive` acts on it while it runs
@@ -12,7 +12,7 @@ export async function runInline(
   runId = "fidelity",
   drive?: (ref: { namespace: string; name: string }) => Promise<void>,
 ): Promise<Workflow> {
-  const submitted = await engine.submit(parse(yaml) as Workflow, { runId });
+  const submitted = await engine.submit(parseYaml(yaml) as Workflow, { runId });
   const ref = { namespace: submitted.metadata.namespace ?? "default", name: submitted.metadata.name ?? "" };
   const driving = drive ? drive(ref) : Promise.resolve();
   const wf = await engine.wait(ref);

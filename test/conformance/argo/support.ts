@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
 import type { NodeStatus, Workflow } from "../../../lib/argo";
+import { parseSpecs } from "../../../lib/compiler/spec-file";
 import type { LocalEngine } from "../../../lib/engine/local";
 
 /** The shared conformance material, resolved from the project root. */
@@ -35,9 +35,8 @@ export function readManifest(): ManifestRow[] {
 
 export function loadExample(file: string): Workflow {
   const text = readFileSync(`${CONFORMANCE_DIR}examples/${file}`, "utf8");
-  const doc = parseAllDocuments(text);
-  const first = Array.isArray(doc) ? doc[0] : doc;
-  return first?.toJS() as Workflow;
+  // Read as `skiff run --local` reads it (as leniently as Argo).
+  return parseSpecs(text, file).documents[0] as Workflow;
 }
 
 /** Polls until `pick` finds something in the workflow (or it completes). */

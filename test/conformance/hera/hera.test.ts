@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isSkiffResource } from "skiff";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { formatDiagnostic, lintSpec, toYaml } from "../../../lib/compiler";
+import { parseYaml } from "../../support/yaml";
 import { argoValidator } from "../../unit/dsl/argo-schema";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -50,8 +50,8 @@ describe("Hera conformance ports", () => {
       expect(isSkiffResource(port.default)).toBe(true);
       if (!isSkiffResource(port.default)) return;
       const spec = port.default.toSpec();
-      const ours = parse(toYaml(spec));
-      const theirs = parse(readFileSync(new URL(port.hera, heraRoot), "utf8"));
+      const ours = parseYaml(toYaml(spec));
+      const theirs = parseYaml(readFileSync(new URL(port.hera, heraRoot), "utf8"));
       expect(normalise(ours)).toEqual(normalise(theirs));
       const check = validate(spec);
       expect(check.errors).toEqual([]);

@@ -3,11 +3,11 @@
 // engine: each is a 4xx naming the field, and none leaves a run or an engine workflow behind. And the BASH_ENV
 // attack end to end: a bash step whose request sets BASH_ENV is refused, and no step ever runs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
 import { LABEL_RUN_ID } from "../../../lib/engine/labels";
 import { keys } from "../../../lib/ports/spec-store";
 import { applyToSpec } from "../../../lib/runs/overrides";
+import { parseYaml } from "../../support/yaml";
 import { type ApiStack, startApiStack } from "./harness";
 
 let stack: ApiStack;
@@ -321,7 +321,7 @@ export default workflow({ generateName: "shell-", entrypoint: bash({ name: "main
 
     // The payload is live: put into the spec directly (what the endpoint did before), bash runs it.
     const stored = await stack.specs.get(keys.spec("shell", "v1"));
-    const attacked = applyToSpec(parse(stored?.body ?? "") as Workflow, { env: { BASH_ENV: PAYLOAD } });
+    const attacked = applyToSpec(parseYaml(stored?.body ?? "") as Workflow, { env: { BASH_ENV: PAYLOAD } });
     const submitted = await stack.engine.submit(attacked, { runId: "bash-env-control" });
     const control = await finishedLogs({
       namespace: submitted.metadata?.namespace ?? "skiff",

@@ -1,7 +1,7 @@
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { handler } from "../../../functions/build";
+import { parseYaml } from "../../support/yaml";
 import { BUCKET, type Stack, startStack } from "./harness";
 
 let stack: Stack;
@@ -46,7 +46,7 @@ describe("build function", () => {
       version: { pipeline: "hello", version: "v1", ok: true },
     });
 
-    const spec = parse(await specText("specs/hello/v1.yaml"));
+    const spec = parseYaml(await specText("specs/hello/v1.yaml"));
     expect(spec.kind).toBe("Workflow");
     expect(spec.spec.entrypoint).toBe("main");
 

@@ -3,13 +3,13 @@
 // allowed user of the notifier's account, passing the same rule the run endpoint applies at submit.
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { handler } from "../../../functions/build";
 import { checkSpecServiceAccounts } from "../../../lib/api/submit-check";
 import type { Workflow } from "../../../lib/argo";
 import { NOTIFIER_TEMPLATE } from "../../../lib/compiler/exit-notifier";
 import { serviceAccountPolicy } from "../../../lib/compiler/lint/service-accounts";
 import { notifierSettings, resetConfig, serviceAccounts } from "../../../lib/config";
+import { parseYaml } from "../../support/yaml";
 import { BUCKET, type Stack, startStack } from "./harness";
 
 let stack: Stack;
@@ -102,7 +102,7 @@ export default workflow({ generateName: "ok-", entrypoint: container({ name: "ma
     const object = await stack.s3Client.send(
       new GetObjectCommand({ Bucket: BUCKET, Key: "specs/notified/v1.yaml" }),
     );
-    const spec = parse((await object.Body?.transformToString()) ?? "") as Workflow;
+    const spec = parseYaml((await object.Body?.transformToString()) ?? "") as Workflow;
     const notifier = spec.spec.templates?.find((t) => t.name === NOTIFIER_TEMPLATE);
     expect(notifier?.serviceAccountName).toBe("skiff-notifier");
     const policy = serviceAccountPolicy(serviceAccounts(process.env), notifierSettings());

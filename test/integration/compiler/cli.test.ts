@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parseYaml } from "../../support/yaml";
 
 // The real CLI (bin/skiff.js → dist/cli/skiff.js, bundled by the global setup), run as a user would.
 const skiff = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
@@ -69,14 +69,14 @@ describe("skiff build", () => {
     const alone = run("build", "alone.ts", "--no-typecheck");
     expect(alone.stderr).toBe("");
     expect(alone.code).toBe(0);
-    expect(parse(alone.stdout).metadata.generateName).toBe("alone-");
+    expect(parseYaml(alone.stdout).metadata.generateName).toBe("alone-");
     expect(run("build", "pipeline.ts", "--no-typecheck").code).toBe(0);
   });
 
   it("prints deterministic YAML on stdout and exits 0", () => {
     const first = run("build", "pipeline.ts", "--no-typecheck", "-p", "stage=prod");
     expect(first.code).toBe(0);
-    expect(parse(first.stdout).metadata.generateName).toBe("cli-prod-");
+    expect(parseYaml(first.stdout).metadata.generateName).toBe("cli-prod-");
     expect(run("build", "pipeline.ts", "--no-typecheck", "-p", "stage=prod").stdout).toBe(first.stdout);
   });
 
@@ -112,7 +112,7 @@ export default workflow({ generateName: "wide-", entrypoint: main });
 
   it("writes the spec to -o (JSON for .json) and the spec lints clean", () => {
     expect(run("build", "pipeline.ts", "--no-typecheck", "-o", "spec.yaml").code).toBe(0);
-    expect(parse(readFileSync(join(dir, "spec.yaml"), "utf8")).kind).toBe("Workflow");
+    expect(parseYaml(readFileSync(join(dir, "spec.yaml"), "utf8")).kind).toBe("Workflow");
     expect(run("build", "pipeline.ts", "--no-typecheck", "-o", "spec.json").code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, "spec.json"), "utf8")).kind).toBe("Workflow");
     const lint = run("lint", "spec.yaml");
@@ -179,7 +179,7 @@ describe("bin/skiff.js run as a command", () => {
   it("builds, lints and prints its version", () => {
     const built = command("build", "pipeline.ts", "--no-typecheck", "-o", "as-command.yaml");
     expect(built.code).toBe(0);
-    expect(parse(readFileSync(join(dir, "as-command.yaml"), "utf8")).kind).toBe("Workflow");
+    expect(parseYaml(readFileSync(join(dir, "as-command.yaml"), "utf8")).kind).toBe("Workflow");
     expect(command("lint", "bad.yaml").code).toBe(1);
     const version = command("--version");
     expect(version.code).toBe(0);

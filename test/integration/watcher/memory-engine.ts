@@ -1,8 +1,8 @@
 // A small in-memory Engine (a test double of the port) whose workflows the test sets directly: it lets a test
 // deliver engine events in any order while deciding what the engine says at each moment.
 import type { Workflow } from "../../../lib/argo";
-import { WorkflowNotFoundError } from "../../../lib/engine/errors";
 import type { Engine, ListOptions, WorkflowList, WorkflowRef } from "../../../lib/ports/engine";
+import { WorkflowNotFoundError } from "../../../lib/ports/engine-errors";
 
 export class MemoryEngine implements Engine {
   readonly kind = "local" as const;

@@ -1,11 +1,7 @@
 import type { Workflow } from "../../../lib/argo";
+import { LABEL_COMPLETED, LABEL_CONTROLLER_INSTANCE_ID, LABEL_PHASE } from "../../../lib/argo/labels";
 import { podNameFor } from "../../../lib/argo/node-ids";
-import {
-  LABEL_COMPLETED,
-  LABEL_CONTROLLER_INSTANCE_ID,
-  LABEL_PHASE,
-  LABEL_RUN_ID,
-} from "../../../lib/engine/labels";
+import { LABEL_RUN_ID } from "../../../lib/engine/labels";
 import type { LocalEngine } from "../../../lib/engine/local";
 import type { TemplateKind, WorkflowRef } from "../../../lib/ports/engine";
 import type { FakeController, FakeKubeApiServer } from "./server";

@@ -6,7 +6,7 @@ import {
   WorkflowConflictError,
   WorkflowNotFoundError,
   WorkflowRejectedError,
-} from "../../../lib/engine/errors";
+} from "../../../lib/ports/engine-errors";
 import { InvalidCursorError, InvalidRunInputError, RunNotFoundError } from "../../../lib/runs/errors";
 
 describe("toErrorBody", () => {

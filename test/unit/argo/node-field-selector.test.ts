@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NodeStatus } from "../../../lib/argo";
 import { selectNodes } from "../../../lib/argo/node-field-selector";
-import { WorkflowRejectedError } from "../../../lib/engine/errors";
+import { WorkflowRejectedError } from "../../../lib/ports/engine-errors";
 
 const plain: NodeStatus = {
   id: "wf-1",

@@ -1,7 +1,7 @@
 import { container, cronWorkflow, DslError, dag, ex, param, steps, workflow, workflowArguments } from "skiff";
 import { describe, expect, it } from "vitest";
 import type { Workflow } from "../../../lib/argo";
-import { evaluateExpr, evaluateWhen, expandKeys, MapScope, substitute } from "../../../lib/engine/local/expr";
+import { evaluateExpr, evaluateWhen, expandKeys, MapScope, substitute } from "../../../lib/argo/expr";
 
 const flip = container({
   name: "flip",

@@ -2,15 +2,15 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { artifact, DslError, param, py, pythonScript, steps, workflow } from "skiff";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import type { Workflow } from "../../../lib/argo";
-import { MapScope, substitute } from "../../../lib/engine/local/expr";
+import { MapScope, substitute } from "../../../lib/argo/expr";
+import { parseYaml } from "../../support/yaml";
 
 const heraRoot = new URL("../../../../shared/conformance/hera/", import.meta.url);
 
 describe("pythonScript: inputs declared once, parsed as Hera's @script does", () => {
   it("generates Hera's exact source and input declarations (use_cases/dask.yaml)", () => {
-    const hera = parse(readFileSync(new URL("use_cases/dask.yaml", heraRoot), "utf8")) as Workflow;
+    const hera = parseYaml(readFileSync(new URL("use_cases/dask.yaml", heraRoot), "utf8")) as Workflow;
     const theirs = hera.spec.templates?.find((template) => template.name === "dask-computation");
     const body = (theirs?.script?.source ?? "").split("\n\n").slice(1).join("\n\n");
     const ours = pythonScript({

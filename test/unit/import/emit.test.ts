@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { compilePipeline, memorySourceFiles } from "../../../lib/compiler";
 import { importSource } from "../../../lib/import";
 import { normalise } from "../../conformance/import/normalise";
+import { parseYaml } from "../../support/yaml";
 
 async function build(source: string): Promise<unknown> {
   const result = await compilePipeline({
@@ -63,7 +63,7 @@ describe("importSource", () => {
     expect(source).toContain(
       'd.task("report", echo, { args: { message: "done" }, depends: or(genTask.failed, consume) });',
     );
-    expect(normalise(await build(source))).toEqual(normalise(parse(DAG)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(DAG)));
   });
 
   it("writes parallel steps, destructuring the ones later steps refer to", async () => {
@@ -86,7 +86,7 @@ spec:
       'const { a } = s.parallel((p) => ({ a: p.step("a", say), _1: p.step("b", say) }));',
     );
     expect(source).toContain('s.step("c", say, { when: eq(a.status, "Succeeded") });');
-    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(yaml)));
   });
 
   it("writes a template that runs itself with s.self, and templates that run each other with declare", async () => {
@@ -116,7 +116,7 @@ spec:
     expect(source).toContain('const pong = declare({ name: "pong" });');
     expect(source).toMatch(/\ndag\(ping, \(d\) => \{\n\s*d\.task\("pong", pong\);/);
     expect(source).not.toContain("rawTemplate");
-    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(yaml)));
   });
 
   it("makes hooks from their own step when they use its outputs, and writes the outputs aggregate", async () => {
@@ -146,7 +146,7 @@ spec:
       "hooks: (self) => ({ exit: { template: show, args: { text: self.outputs.n } } })",
     );
     expect(source).toContain('s.step("all", show, { args: { text: makeStep.outputParameters } });');
-    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(yaml)));
   });
 
   it("writes expressions with ex(...) when the builder writes the same text back, and leaves the others as text", async () => {
@@ -181,7 +181,7 @@ spec:
     // expr-lang's double quotes would come back single-quoted: kept as written.
     expect(source).toContain('expression: "tasks.a.outputs.result == \\"x\\""');
     expect(source).toContain("args: { n: ex(flipCoin.result).asInt().times(10) }");
-    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(yaml)));
   });
 
   it("writes a Python script that starts with Hera's input preamble as pythonScript with only its body", async () => {
@@ -212,7 +212,7 @@ spec:
     expect(source).toContain(
       'const hello = pythonScript({ name: "hello", source: "print(s * n)", inputs: { s: param(), n: param("2") } });',
     );
-    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(yaml)));
   });
 
   it("declares a templateRef once and passes artifacts to it as artifact(...)", async () => {
@@ -233,7 +233,7 @@ spec:
     expect(source).toContain('const hello = templateRef({ name: "lib", template: "hello" });');
     expect(source).toContain('args: { in: artifact({ raw: "hi" }) }');
     expect(source).toContain('d.task("b", hello).after(a);');
-    expect(normalise(await build(source))).toEqual(normalise(parse(yaml)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(yaml)));
   });
 
   it("exports the first document by default and the others by name", async () => {
@@ -255,8 +255,8 @@ spec:
     expect(source).toMatch(
       /export const nightly = cronWorkflow\(\{ name: "nightly", entrypoint: helloTemplate, schedules: \["0 1 \* \* \*"\] \}\);/,
     );
-    expect(normalise(await build(source))).toEqual(normalise(parse(template)));
+    expect(normalise(await build(source))).toEqual(normalise(parseYaml(template)));
     const second = importSource(`${template}---\n${cron}`, "two.yaml", { document: 1 });
-    expect(normalise(await build(second))).toEqual(normalise(parse(cron)));
+    expect(normalise(await build(second))).toEqual(normalise(parseYaml(cron)));
   });
 });

@@ -51,7 +51,7 @@ describe("parseDocuments", () => {
     );
   });
 
-  it("reads what Argo's reader accepts and the strict `yaml` does not (a quoted scalar continued at the block's indentation)", () => {
+  it("reads what Argo's reader accepts and a strict YAML reader does not (a quoted scalar continued at the block's indentation)", () => {
     const text = `kind: Workflow\nspec:\n  templates:\n  - name: a\n    container:\n      image: alpine\n      args: ["echo one &&\n      echo two"]\n`;
     const [doc] = parseDocuments(text, "lenient.yaml");
     const template = (doc.object.spec as { templates: { container: { args: string[] } }[] }).templates[0];

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import type { CronWorkflow, Workflow } from "../../../lib/argo";
 import { compilePipeline, lintSpec, memorySourceFiles, toYaml } from "../../../lib/compiler";
 import { NOTIFIER_TEMPLATE } from "../../../lib/compiler/exit-notifier";
 import { notifierSettings } from "../../../lib/config";
 import { compileForEngine } from "../../../lib/pipelines/engine-compile";
+import { parseYaml } from "../../support/yaml";
 
 const hello = readFileSync(new URL("../../../examples/hello/pipeline.ts", import.meta.url), "utf8");
 const request = { entry: "pipeline.ts", files: memorySourceFiles({ "pipeline.ts": hello }) };
@@ -22,7 +22,7 @@ describe("compileForEngine", () => {
     const notifier = notifierSettings({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
     const result = await compileForEngine(compilePipeline, toYaml, notifier)(request);
     expect(result.ok).toBe(true);
-    const stored = parse(result.yaml ?? "") as Workflow;
+    const stored = parseYaml(result.yaml ?? "") as Workflow;
     expect(stored).toEqual(result.spec);
     expect(stored.spec.onExit).toBe(NOTIFIER_TEMPLATE);
     expect(stored.spec.templates?.map((t) => t.name)).toContain(NOTIFIER_TEMPLATE);
@@ -36,7 +36,7 @@ describe("compileForEngine", () => {
     const files = memorySourceFiles({ "pipeline.ts": cron });
     const result = await compileForEngine(compilePipeline, toYaml, notifier)({ entry: "pipeline.ts", files });
     expect(result.ok).toBe(true);
-    const stored = parse(result.yaml ?? "") as CronWorkflow;
+    const stored = parseYaml(result.yaml ?? "") as CronWorkflow;
     expect(stored.kind).toBe("CronWorkflow");
     expect(stored.spec.schedules).toEqual(["30 2 * * *"]);
     expect(stored.spec.workflowSpec.onExit).toBe(NOTIFIER_TEMPLATE);

@@ -4,17 +4,12 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parseCloudFormationYaml } from "../../../lib/local/serverless/cloudformation-yaml";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const serverless = readFileSync(`${root}/serverless.yml`, "utf8");
-// The file has CloudFormation tags (!Ref, !GetAtt) the plain parser does not know: read them as strings.
-const config = parse(serverless, {
-  customTags: ["Ref", "GetAtt", "Sub", "Join"].flatMap((tag) => [
-    { tag: `!${tag}`, resolve: (value: string) => value },
-    { tag: `!${tag}`, collection: "seq" as const, resolve: (value: unknown) => value },
-  ]),
-});
+// The file has CloudFormation tags (!Ref, !GetAtt): read as the embedded stack reads it.
+const config = parseCloudFormationYaml(serverless, "serverless.yml") as { provider: { runtime: string } };
 const productionMajor = Number(/^nodejs(\d+)\.x$/.exec(config.provider.runtime)?.[1]);
 const pkg = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
 

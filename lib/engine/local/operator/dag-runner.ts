@@ -1,8 +1,8 @@
 import type { Artifact, DAGTask, NodeStatus, Template } from "../../../argo";
 import { type DependsTaskState, dependenciesSatisfied } from "../../../argo/depends";
+import { evaluateDepends } from "../../../argo/expr";
 import { failedOrError, isFulfilled, type NodePhase } from "../../../argo/phases";
 import { assessDagPhase } from "../dag-phase";
-import { evaluateDepends } from "../expr";
 import {
   addAggregateToScope,
   addNodeToScope,

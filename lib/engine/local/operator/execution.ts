@@ -1,8 +1,8 @@
 import { mkdir, rm } from "node:fs/promises";
 import type { NodeStatus, Workflow } from "../../../argo";
+import { LABEL_COMPLETED, LABEL_PHASE } from "../../../argo/labels";
 import { failedOrError, type NodePhase } from "../../../argo/phases";
 import { updateProgress } from "../../../argo/progress";
-import { LABEL_COMPLETED, LABEL_PHASE } from "../../labels";
 import type { LogBook } from "../logs";
 import type { NodeTable } from "../nodes";
 import { rfc3339 } from "../time";

@@ -1,7 +1,7 @@
 import type { Inputs, NodeStatus, RetryStrategy, Template } from "../../../argo";
+import { evaluateExpr } from "../../../argo/expr";
 import { intOrStringValue } from "../../../argo/intstr";
 import { failedOrError, type NodePhase } from "../../../argo/phases";
-import { evaluateExpr } from "../expr";
 import { subst } from "../scope";
 import { humanDuration, parseDurationMs } from "../time";
 import { type AttemptExtras, type ExecRequest, holderFields, type RunContext } from "./context";

@@ -1,7 +1,7 @@
 import type { DAGTask, NodeStatus, WorkflowStep } from "../../../argo";
+import { evaluateWhen } from "../../../argo/expr";
 import { failedOrError, isCompleted, isFulfilled } from "../../../argo/phases";
 import type { TemplateScope } from "../../../argo/template-scope";
-import { evaluateWhen } from "../expr";
 import { type Scope, subst } from "../scope";
 import { type ExecRequest, holderFields, innerScope, type RunContext } from "./context";
 import { runStepExitHook } from "./exit-handlers";

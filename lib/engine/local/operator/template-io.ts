@@ -9,7 +9,7 @@ import type {
   Template,
   WorkflowStep,
 } from "../../../argo";
-import { ABSENT_OPTIONAL, evaluateExpr, evaluateWhen, exprEnvOf, MapScope } from "../expr";
+import { ABSENT_OPTIONAL, evaluateExpr, evaluateWhen, exprEnvOf, MapScope } from "../../../argo/expr";
 import type { NodeTable } from "../nodes";
 import { addNodeToScope, needsSubst, type Scope, subst, substDeep } from "../scope";
 

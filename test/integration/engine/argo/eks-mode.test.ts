@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createArgoEngine } from "../../../../lib/engine/argo";
 import { decodeEksToken } from "../../../../lib/engine/argo/eks-token";
-import { EngineAuthError } from "../../../../lib/engine/errors";
+import { EngineAuthError } from "../../../../lib/ports/engine-errors";
 import { HELLO } from "../../../contract/engine.contract";
 import { ScriptedArgoController } from "../../../support/fake-k8s/scripted-controller";
 import { FakeKubeApiServer } from "../../../support/fake-k8s/server";

@@ -3,12 +3,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
 import { createArgoEngine } from "../../../../lib/engine/argo";
 import { type ArgoEngine, nameForRun } from "../../../../lib/engine/argo/engine";
+import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
 import {
   EngineAuthError,
   EngineUnavailableError,
   WorkflowRejectedError,
-} from "../../../../lib/engine/errors";
-import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
+} from "../../../../lib/ports/engine-errors";
 import { HELLO } from "../../../contract/engine.contract";
 import { ScriptedArgoController } from "../../../support/fake-k8s/scripted-controller";
 import { FakeKubeApiServer, type FakeKubeApiServerOptions } from "../../../support/fake-k8s/server";

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
+import { LABEL_CONTROLLER_INSTANCE_ID } from "../../../../lib/argo/labels";
 import { COMPLETED_SELECTOR, createArgoEngine, unstartedVerdict } from "../../../../lib/engine/argo";
-import { LABEL_CONTROLLER_INSTANCE_ID, LABEL_RUN_ID } from "../../../../lib/engine/labels";
+import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
 import type { Engine } from "../../../../lib/ports/engine";
 import { FAILING, HELLO } from "../../../contract/engine.contract";
 import { ScriptedArgoController } from "../../../support/fake-k8s/scripted-controller";

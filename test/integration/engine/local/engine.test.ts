@@ -3,10 +3,10 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
-import { WorkflowConflictError, WorkflowRejectedError } from "../../../../lib/engine/errors";
 import { LABEL_RUN_ID } from "../../../../lib/engine/labels";
 import { LocalDirArtifactStore, LocalEngine } from "../../../../lib/engine/local";
 import type { WatchEvent } from "../../../../lib/ports/engine";
+import { WorkflowConflictError, WorkflowRejectedError } from "../../../../lib/ports/engine-errors";
 import {
   alive,
   nodeByDisplayName,

@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Workflow } from "../../../../lib/argo";
-import { WorkflowRejectedError } from "../../../../lib/engine/errors";
 import { LocalEngine } from "../../../../lib/engine/local";
+import { WorkflowRejectedError } from "../../../../lib/ports/engine-errors";
 import { nodeByDisplayName, refOf, removeScratchDirs, scratchDir, sh, workflow } from "./helpers";
 
 const dir = await scratchDir("features");

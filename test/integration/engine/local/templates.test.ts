@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Workflow, WorkflowTemplate } from "../../../../lib/argo";
-import { WorkflowRejectedError } from "../../../../lib/engine/errors";
 import { LocalEngine } from "../../../../lib/engine/local";
+import { WorkflowRejectedError } from "../../../../lib/ports/engine-errors";
 import { nodeByDisplayName, refOf, removeScratchDirs, scratchDir, sh, workflow } from "./helpers";
 
 const dir = await scratchDir("templates");

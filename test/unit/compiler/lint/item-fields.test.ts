@@ -1,7 +1,7 @@
 import { container, dag, itemField, param, workflow } from "skiff";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { lintSpec } from "../../../../lib/compiler";
+import { parseYaml } from "../../../support/yaml";
 
 const handWritten = `
 apiVersion: argoproj.io/v1alpha1
@@ -31,7 +31,7 @@ spec:
 
 describe("lint: item fields against literal withItems", () => {
   it("reports a field some items lack, at the step's spec path", () => {
-    const diagnostics = lintSpec(parse(handWritten)).filter((d) => d.code === "item.field");
+    const diagnostics = lintSpec(parseYaml(handWritten)).filter((d) => d.code === "item.field");
     expect(diagnostics).toEqual([
       expect.objectContaining({
         path: "spec.templates[0].steps[1][0]",

@@ -3,7 +3,7 @@ import type { NodeStatus, Workflow } from "../../../../lib/argo";
 import { fnv32a, nodeId, podName } from "../../../../lib/argo/node-ids";
 import { formulateResubmit } from "../../../../lib/argo/resubmit";
 import { formulateRetry } from "../../../../lib/argo/retry";
-import { WorkflowConflictError } from "../../../../lib/engine/errors";
+import { WorkflowConflictError } from "../../../../lib/ports/engine-errors";
 
 const WF = "wf-abc";
 const id = (name: string) => nodeId(WF, name);

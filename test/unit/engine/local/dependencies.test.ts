@@ -5,8 +5,8 @@ import {
   dependenciesSatisfied,
   dependenciesToDepends,
 } from "../../../../lib/argo/depends";
+import { evaluateDepends } from "../../../../lib/argo/expr";
 import type { NodePhase } from "../../../../lib/argo/phases";
-import { evaluateDepends } from "../../../../lib/engine/local/expr";
 
 const phases: NodePhase[] = ["Pending", "Running", "Succeeded", "Failed", "Error", "Skipped", "Omitted"];
 const continueOns: Array<ContinueOn | undefined> = [

@@ -5,7 +5,7 @@ import {
   dependsResolved,
   dependsTaskNames,
 } from "../../../../lib/argo/depends";
-import { ExpressionError, evaluateDepends } from "../../../../lib/engine/local/expr";
+import { ExpressionError, evaluateDepends } from "../../../../lib/argo/expr";
 
 const t = (phase: DependsTaskState["phase"], loop?: DependsTaskState["loop"]): DependsTaskState => ({
   phase,

@@ -7,7 +7,7 @@ import {
   goJsonMarshal,
   goSprint,
   parseDuration,
-} from "../../../../../lib/engine/local/expr/exprlang/values";
+} from "../../../../../lib/argo/expr/exprlang/values";
 
 describe("Go-compatible formatting", () => {
   it("json.Marshal: sorted keys, HTML-safe strings, compact", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MapScope, SubstitutionError, substitute } from "../../../../lib/engine/local/expr";
+import { MapScope, SubstitutionError, substitute } from "../../../../lib/argo/expr";
 
 const scope = new MapScope({
   "inputs.parameters.message": "hello",

@@ -9,7 +9,7 @@ import {
   expandDepends,
   invalidResult,
   taskResults,
-} from "../../../argo/depends";
+} from "../depends";
 import { ExpressionError } from "./errors";
 import { evaluateExpr } from "./exprlang";
 

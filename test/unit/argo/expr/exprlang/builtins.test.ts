@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluateExpr } from "../../../../../lib/engine/local/expr";
-import { GoDuration } from "../../../../../lib/engine/local/expr/exprlang/values";
+import { evaluateExpr } from "../../../../../lib/argo/expr";
+import { GoDuration } from "../../../../../lib/argo/expr/exprlang/values";
 
 const ev = (source: string, env: Record<string, unknown> = {}) => evaluateExpr(source, env);
 

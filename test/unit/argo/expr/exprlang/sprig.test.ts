@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateExpr } from "../../../../../lib/engine/local/expr";
+import { evaluateExpr } from "../../../../../lib/argo/expr";
 
 const ev = (source: string, env: Record<string, unknown> = {}) => evaluateExpr(source, env);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandKeys, exprEnvFor, exprEnvOf, MapScope } from "../../../../lib/engine/local/expr";
+import { expandKeys, exprEnvFor, exprEnvOf, MapScope } from "../../../../lib/argo/expr";
 
 describe("MapScope", () => {
   it("gets values and lists keys", () => {

@@ -6,7 +6,6 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
 import { dependsTaskNames } from "../../../../lib/argo/depends";
 import {
   evaluateDepends,
@@ -15,8 +14,9 @@ import {
   exprEnvOf,
   MapScope,
   substitute,
-} from "../../../../lib/engine/local/expr";
-import { parseExpr } from "../../../../lib/engine/local/expr/exprlang";
+} from "../../../../lib/argo/expr";
+import { parseExpr } from "../../../../lib/argo/expr/exprlang";
+import { loadSpecDocuments } from "../../../../lib/compiler/spec-file";
 
 const conformance = fileURLToPath(new URL("../../../../../shared/conformance/", import.meta.url));
 
@@ -54,7 +54,7 @@ function loadCorpus(): Corpus {
     ...yamlFiles(join(conformance, "hera")),
   ];
   for (const file of files) {
-    for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) visit(doc.toJS(), "");
+    for (const doc of loadSpecDocuments(readFileSync(file, "utf8"), file)) visit(doc, "");
   }
   return corpus;
 }

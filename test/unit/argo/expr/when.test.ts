@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ExpressionError, evaluateWhen } from "../../../../lib/engine/local/expr";
+import { ExpressionError, evaluateWhen } from "../../../../lib/argo/expr";
 
 describe("evaluateWhen (govaluate with bare words as strings)", () => {
   it("compares bare words as strings", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSyntax, lex } from "../../../../../lib/engine/local/expr/govaluate/lexer";
+import { checkSyntax, lex } from "../../../../../lib/argo/expr/govaluate/lexer";
 
 const kinds = (expression: string) => lex(expression).map((t) => `${t.kind}:${String(t.value)}`);
 

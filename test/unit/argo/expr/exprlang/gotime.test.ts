@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatGoTime, parseGoTime, zeroTime } from "../../../../../lib/engine/local/expr/exprlang/gotime";
+import { formatGoTime, parseGoTime, zeroTime } from "../../../../../lib/argo/expr/exprlang/gotime";
 
 const t = new Date(Date.UTC(2024, 2, 5, 17, 8, 9, 120));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fnv32a } from "../../../../lib/argo/node-ids";
+import { fnv32a } from "../../../lib/argo/node-ids";
 
 describe("fnv32a", () => {
   it("matches the published FNV-1a 32-bit vectors", () => {

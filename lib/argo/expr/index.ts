@@ -1,5 +1,5 @@
 /**
- * The local engine's evaluators: Argo's `{{…}}` substitution, `{{=expr}}` (expr-lang), `when` (govaluate),
+ * Argo's evaluators, used by the local engine and the schedules: Argo's `{{…}}` substitution, `{{=expr}}` (expr-lang), `when` (govaluate),
  * and DAG `depends` (parsed by lib/argo/depends). Pure code, no I/O.
  */
 export { evaluateDepends, validateDepends } from "./depends";
