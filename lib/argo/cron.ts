@@ -5,8 +5,8 @@
  * the CronWorkflow's `timezone` applies to schedules without a prefix. Parsing is cron-parser's.
  */
 import { CronExpressionParser } from "cron-parser";
-import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "./cron-metadata";
 import { parseGoDuration } from "./duration";
+import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "./labels";
 import type { CronWorkflow, Workflow } from "./types.generated";
 
 export class CronScheduleError extends Error {

@@ -1,5 +1,5 @@
 import type { Workflow } from "../../argo";
-import { ANNOTATION_SCHEDULED_TIME } from "../../argo/cron-metadata";
+import { ANNOTATION_SCHEDULED_TIME } from "../../argo/labels";
 import { rfc3339 } from "./time";
 
 /** The `workflow.*` variables known at start (status, failures and duration are added for the exit handler). */

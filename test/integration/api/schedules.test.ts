@@ -2,7 +2,7 @@
 // schedule tick (the production ScheduleService, given the time to decide at) starts runs through the API's run
 // path on the real local engine, and the /schedules routes list, suspend, resume and trigger them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "../../../lib/argo/cron-metadata";
+import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "../../../lib/argo/labels";
 import { LABEL_RUN_ID } from "../../../lib/engine/labels";
 import type { ScheduleService } from "../../../lib/runs/schedules/service";
 import { type ApiStack, startApiStack } from "./harness";

@@ -6,7 +6,7 @@ import {
   parseCronSchedule,
   workflowFromCron,
 } from "../../../lib/argo/cron";
-import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "../../../lib/argo/cron-metadata";
+import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "../../../lib/argo/labels";
 
 const at = (iso: string) => new Date(iso);
 
