@@ -16,7 +16,10 @@ import { type SigV4Gateway, startSigV4Gateway } from "../support/sigv4-gateway";
 import { type TempDir, tempDir } from "../support/temp-dir";
 
 const REGION = "eu-west-1";
-const CREDENTIALS = { accessKeyId: "AKIADASHBOARDBROWSER", secretAccessKey: "dashboard-browser-test-secret" };
+const CREDENTIALS = {
+  accessKeyId: "test-dashboard-browser",
+  secretAccessKey: "dashboard-browser-test-secret",
+};
 
 let stack: Stack;
 let gateway: SigV4Gateway;

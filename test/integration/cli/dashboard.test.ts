@@ -20,12 +20,12 @@ import { type TempDir, tempDir } from "../../support/temp-dir";
 const SKIFF = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
 const REGION = "eu-west-1";
 const ENV_CREDENTIALS = {
-  accessKeyId: "AKIADASHBOARDENV0001",
+  accessKeyId: "test-dashboard-env",
   secretAccessKey: "dashboard-test-secret-from-the-environment",
   sessionToken: "dashboard-test-session-token",
 };
 const PROFILE_CREDENTIALS = {
-  accessKeyId: "AKIADASHBOARDPROFILE",
+  accessKeyId: "test-dashboard-profile",
   secretAccessKey: "dashboard-test-secret-from-a-profile",
 };
 

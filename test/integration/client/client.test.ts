@@ -18,6 +18,7 @@ import {
 } from "../../../lib/client";
 import { freePort } from "../../../lib/local/net";
 import { waitForOutput } from "../../support/processes";
+import { runSkiff } from "../../support/skiff-cli";
 import { tempDir } from "../../support/temp-dir";
 
 const execFileP = promisify(execFile);
@@ -30,16 +31,7 @@ const env = { ...process.env, XDG_CONFIG_HOME: xdg, SKIFF_CONTEXT: "", SKIFF_API
 let stack: ChildProcess;
 let skiff: SkiffClient;
 
-async function skiffCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return execFileP(process.execPath, [cli, ...args], { cwd: work, env, timeout: 170_000 }).then(
-    (out) => ({ code: 0, stdout: out.stdout, stderr: out.stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? -1,
-      stdout: error.stdout ?? "",
-      stderr: error.stderr ?? "",
-    }),
-  );
-}
+const skiffCli = (...args: string[]) => runSkiff(args, { env, cwd: work, timeoutMs: 170_000 });
 
 const PIPELINES: Record<string, string> = {
   greet: `import { param, shell, workflow } from "skiff";

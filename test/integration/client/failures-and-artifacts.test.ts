@@ -1,18 +1,17 @@
 // On the embedded stack (`skiff start`, a separate process), through the CLI: a failing Python step's traceback
 // in `skiff get`, and a run's artifacts listed with `skiff artifacts` and downloaded with `skiff artifacts get`
 // (a single file, and a directory the API packs as Argo's tar+gzip, unpacked unless --raw).
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError, readTarGzip, SkiffClient } from "../../../lib/client";
 import { freePort } from "../../../lib/local/net";
 import { waitForOutput } from "../../support/processes";
+import { runSkiff } from "../../support/skiff-cli";
 import { tempDir } from "../../support/temp-dir";
 
-const execFileP = promisify(execFile);
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
 const temp = tempDir("artifacts");
 const work = join(temp.path, "project");
@@ -20,16 +19,7 @@ const env = { ...process.env, XDG_CONFIG_HOME: join(temp.path, "xdg"), SKIFF_CON
 let stack: ChildProcess;
 let skiff: SkiffClient;
 
-async function skiffCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return execFileP(process.execPath, [cli, ...args], { cwd: work, env, timeout: 170_000 }).then(
-    (out) => ({ code: 0, stdout: out.stdout, stderr: out.stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? -1,
-      stdout: error.stdout ?? "",
-      stderr: error.stderr ?? "",
-    }),
-  );
-}
+const skiffCli = (...args: string[]) => runSkiff(args, { env, cwd: work, timeoutMs: 170_000 });
 
 const PIPELINES: Record<string, string> = {
   divide: `import { python, workflow } from "skiff";

@@ -1,62 +1,27 @@
-// examples/cron on the embedded stack: uploaded as `npm start` uploads the examples, its schedule (02:30 in
-// Europe/Paris, every day) fires through the production path, serverless.yml's `schedules` function fired by
-// the stack (every second here instead of every minute) and its ScheduleService, with one thing controlled: the
-// clock the tick decides against, moved to just after the next 02:30 in Paris. The run is then an ordinary run,
-// listed by the CLI's `skiff list`.
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromConfig } from "../../../../functions/init";
 import { scheduleServiceFromConfig } from "../../../../lib/api/wiring";
 import { parseCronSchedule } from "../../../../lib/argo/cron";
-import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
-import { createS3Client } from "../../../../lib/local/s3";
-import { type Stack, startStack } from "../../../../lib/local/stack";
+import type { Stack } from "../../../../lib/local/stack";
 import { createScheduleTickHandler } from "../../../../lib/runs/schedules/handler";
+import { type StackHarness, startStackHarness } from "../../../support/stack-harness";
 
-const cli = fileURLToPath(new URL("../../../../bin/skiff.js", import.meta.url));
 const example = fileURLToPath(new URL("../../../../examples/cron/pipeline.ts", import.meta.url));
 
+let harness: StackHarness;
 let stack: Stack;
-const events: EventEnvelope[] = [];
+let nextEvent: StackHarness["nextEvent"];
 /** How far the tick's clock is ahead of the system's. */
 let offsetMs = 0;
 const clock = () => new Date(Date.now() + offsetMs);
 const quiet = { info: () => {}, error: () => {} };
 
-const nextEvent = (test: (e: EventEnvelope) => boolean) =>
-  new Promise<EventEnvelope>((resolve) => {
-    const seen = events.find(test);
-    if (seen) return resolve(seen);
-    const unsubscribe = stack.router.subscribe((event) => {
-      if (test(event)) {
-        unsubscribe();
-        resolve(event);
-      }
-    });
-  });
-
-async function skiffCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, SKIFF_CONTEXT: "", SKIFF_API_URL: stack.apiUrl };
-  return promisify(execFile)(process.execPath, [cli, ...args], { env, timeout: 60_000 }).then(
-    (out) => ({ code: 0, stdout: out.stdout, stderr: out.stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? -1,
-      stdout: error.stdout ?? "",
-      stderr: error.stderr ?? "",
-    }),
-  );
-}
-
-const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+const skiffCli = (...args: string[]) => harness.skiff(...args);
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = "WARN";
-  stack = await startStack({
-    ephemeral: true,
+  harness = await startStackHarness({
     handlers: async () => ({
       ...(await import("../../../../functions/index")).handlers,
       // functions/schedules.ts, with the clock given to its service.
@@ -65,26 +30,16 @@ beforeAll(async () => {
         quiet,
       ),
     }),
-    uploadExamples: false,
     scheduleIntervalMs: 1000,
-    log: () => {},
   });
-  stack.router.subscribe((event) => events.push(event));
+  ({ stack, nextEvent } = harness);
 }, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-  if (logLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
-  else process.env.POWERTOOLS_LOG_LEVEL = logLevel;
-});
+afterAll(() => harness?.stop());
 
 describe("examples/cron on the embedded stack", () => {
   it("runs on its schedule and shows its run in skiff list", async () => {
     // As the stack uploads the examples: examples/<name>/pipeline.ts → pipelines/<name>.ts.
-    const s3 = createS3Client(stack.s3Endpoint);
-    await s3.send(
-      new PutObjectCommand({ Bucket: stack.bucket, Key: "pipelines/cron.ts", Body: readFileSync(example) }),
-    );
-    s3.destroy();
+    await harness.put("pipelines/cron.ts", readFileSync(example));
     const built = await nextEvent(
       (e) => e["detail-type"].startsWith("Pipeline Build") && e.detail.pipeline === "cron",
     );

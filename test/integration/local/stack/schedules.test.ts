@@ -1,45 +1,19 @@
-// A schedule on the embedded stack, in real time: the stack fires serverless.yml's `schedules` function (here
-// every second instead of every minute, so the test waits for one minute boundary only), which starts an
-// every-minute CronWorkflow's run; the run is recorded, watched and completed like any other.
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
-import { createS3Client } from "../../../../lib/local/s3";
-import { type Stack, startStack } from "../../../../lib/local/stack";
+import type { Stack } from "../../../../lib/local/stack";
+import { type StackHarness, startStackHarness } from "../../../support/stack-harness";
 
+let harness: StackHarness;
 let stack: Stack;
-const events: EventEnvelope[] = [];
-
-const nextEvent = (test: (e: EventEnvelope) => boolean) =>
-  new Promise<EventEnvelope>((resolve) => {
-    const seen = events.find(test);
-    if (seen) return resolve(seen);
-    const unsubscribe = stack.router.subscribe((event) => {
-      if (test(event)) {
-        unsubscribe();
-        resolve(event);
-      }
-    });
-  });
-
-const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+let events: EventEnvelope[];
+let nextEvent: StackHarness["nextEvent"];
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = "WARN";
-  stack = await startStack({
-    ephemeral: true,
-    handlers: async () => (await import("../../../../functions/index")).handlers,
-    uploadExamples: false,
-    scheduleIntervalMs: 1000,
-    log: () => {},
-  });
-  stack.router.subscribe((event) => events.push(event));
-  const s3 = createS3Client(stack.s3Endpoint);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: stack.bucket,
-      Key: "pipelines/tick.ts",
-      Body: `import { container, cronWorkflow } from "skiff";
+  harness = await startStackHarness({ scheduleIntervalMs: 1000 });
+  ({ stack, events, nextEvent } = harness);
+  await harness.put(
+    "pipelines/tick.ts",
+    `import { container, cronWorkflow } from "skiff";
 export default cronWorkflow({
   name: "tick",
   schedules: ["* * * * *"],
@@ -47,15 +21,9 @@ export default cronWorkflow({
   entrypoint: container({ name: "main", image: "alpine", command: ["echo", "at {{workflow.scheduledTime}}"] }),
 });
 `,
-    }),
   );
-  s3.destroy();
 }, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-  if (logLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
-  else process.env.POWERTOOLS_LOG_LEVEL = logLevel;
-});
+afterAll(() => harness?.stop());
 
 describe("a cronWorkflow on the embedded stack", () => {
   it("fires on its schedule: one recorded run with steps and logs, and exactly one Pipeline Run Completed", async () => {

@@ -1,48 +1,17 @@
-// Shared templates on the embedded stack: push the pipeline that defines a workflowTemplate, then one that calls
-// it by templateRef; the second runs through the API like any pipeline and its step runs the shared template.
-// The installed templates are listed by GET /templates and `skiff templates`.
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
-import { createS3Client } from "../../../../lib/local/s3";
-import { type Stack, startStack } from "../../../../lib/local/stack";
+import type { Stack } from "../../../../lib/local/stack";
+import { type StackHarness, startStackHarness } from "../../../support/stack-harness";
 
+let harness: StackHarness;
 let stack: Stack;
-const events: EventEnvelope[] = [];
-
-const nextEvent = (test: (e: EventEnvelope) => boolean) =>
-  new Promise<EventEnvelope>((resolve) => {
-    const seen = events.find(test);
-    if (seen) return resolve(seen);
-    const unsubscribe = stack.router.subscribe((event) => {
-      if (test(event)) {
-        unsubscribe();
-        resolve(event);
-      }
-    });
-  });
+let events: EventEnvelope[];
+let nextEvent: StackHarness["nextEvent"];
 
 const built = (pipeline: string) =>
   nextEvent((e) => e["detail-type"].startsWith("Pipeline Build") && e.detail.pipeline === pipeline);
 
-const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
-const cli = fileURLToPath(new URL("../../../../bin/skiff.js", import.meta.url));
-
-/** The `skiff` command against this stack (by its API URL, as `SKIFF_API_URL` picks a stage). */
-async function skiffCli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, SKIFF_CONTEXT: "", SKIFF_API_URL: stack.apiUrl };
-  return promisify(execFile)(process.execPath, [cli, ...args], { env, timeout: 60_000 }).then(
-    (out) => ({ code: 0, stdout: out.stdout, stderr: out.stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? -1,
-      stdout: error.stdout ?? "",
-      stderr: error.stderr ?? "",
-    }),
-  );
-}
+const skiffCli = (...args: string[]) => harness.skiff(...args);
 
 type Answer = { items: Array<Record<string, unknown>>; details: unknown[] } & Record<string, unknown>;
 
@@ -51,30 +20,13 @@ async function get(path: string): Promise<{ status: number; body: Answer }> {
   return { status: response.status, body: (await response.json()) as Answer };
 }
 
-async function push(key: string, body: string): Promise<void> {
-  const s3 = createS3Client(stack.s3Endpoint);
-  try {
-    await s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
-  } finally {
-    s3.destroy();
-  }
-}
+const push = (key: string, body: string) => harness.put(key, body);
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_LOG_LEVEL = "WARN";
-  stack = await startStack({
-    ephemeral: true,
-    handlers: async () => (await import("../../../../functions/index")).handlers,
-    uploadExamples: false,
-    log: () => {},
-  });
-  stack.router.subscribe((event) => events.push(event));
+  harness = await startStackHarness();
+  ({ stack, events, nextEvent } = harness);
 }, 180_000);
-afterAll(async () => {
-  await stack?.stop();
-  if (logLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
-  else process.env.POWERTOOLS_LOG_LEVEL = logLevel;
-});
+afterAll(() => harness?.stop());
 
 describe("shared templates on the embedded stack", () => {
   it("a pushed workflowTemplate is installed; a pipeline pushed after it runs its template by templateRef", async () => {
