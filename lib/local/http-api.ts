@@ -6,6 +6,7 @@ import { LOCAL_ACCOUNT_ID } from "./credentials";
 import { LocalStackError } from "./errors";
 import { refusal } from "./loopback-guard";
 import { withDefaults } from "./options";
+import { readBody } from "./read-body";
 
 /** One HTTP API route: `httpApi: { method, path }` of serverless.yml, bound to a function. */
 export interface HttpRoute {
@@ -156,27 +157,6 @@ function writeResult(res: ServerResponse, result: unknown): void {
 
 function sendMessage(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ message }));
-}
-
-/**
- * The request body, or undefined as soon as it passes `maxBytes` (nothing more is kept). Read from events
- * rather than `for await`: leaving that loop early destroys the request, and with it the socket, so the
- * client would see a reset instead of the 413.
- */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
-      req.off("data", onData).off("end", onEnd).off("error", reject);
-      chunks.length = 0;
-      resolve(undefined);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks));
-    req.on("data", onData).once("end", onEnd).once("error", reject);
-  });
 }
 
 /** How long, and how much more, a refused body is read and dropped after the 413 (see refuseTooLarge). */

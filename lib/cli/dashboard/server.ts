@@ -8,6 +8,7 @@ import { SkiffClientError } from "../../client/errors";
 import { type Signer, sigV4Signer } from "../../client/sigv4";
 import type { AssetHandler } from "../../dashboard/assets";
 import { refusal } from "../../local/loopback-guard";
+import { readBody } from "../../local/read-body";
 import { forwardedRequestHeaders, forwardedResponseHeaders } from "./headers";
 
 export interface DashboardServerOptions {
@@ -61,8 +62,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     if (problem) return fail(res, 403, "forbidden", problem);
 
     const method = (req.method ?? "GET").toUpperCase();
-    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req, opts.maxBodyBytes);
-    if (body === null) {
+    const hasBody = method !== "GET" && method !== "HEAD";
+    const body = hasBody ? await readBody(req, opts.maxBodyBytes) : undefined;
+    if (hasBody && body === undefined) {
       return fail(res, 413, "payload-too-large", `the request body is over ${opts.maxBodyBytes} bytes`);
     }
     const target = new URL(endpoints.apiUrl + raw);
@@ -140,26 +142,6 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         server.closeAllConnections();
       }),
   };
-}
-
-/** The whole body, or null once it is over `max` bytes (the rest is not read). */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.removeAllListeners("data");
-        req.resume();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 /** An error in the API's own shape (`{error, message, details}`), so that the page shows it like any other. */
