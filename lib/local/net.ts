@@ -23,11 +23,22 @@ const LISTEN_RANGE = { from: 20_000, to: 32_767 };
  * and binds all interfaces. Tries random ports; falls back to `freePort()` when none of them is free.
  */
 export async function freeListenPort(tries = 20): Promise<number> {
+  return (await freePortRange(1, tries)) ?? freePort();
+}
+
+/**
+ * The first of `count` consecutive ports nothing listens on, outside the ephemeral range (`skiff start --port`
+ * takes four), or undefined when `tries` random picks found none.
+ */
+export async function freePortRange(count: number, tries = 20): Promise<number | undefined> {
   for (let i = 0; i < tries; i++) {
-    const port = LISTEN_RANGE.from + Math.floor(Math.random() * (LISTEN_RANGE.to - LISTEN_RANGE.from + 1));
-    if (!(await portInUse(port))) return port;
+    const base =
+      LISTEN_RANGE.from + Math.floor(Math.random() * (LISTEN_RANGE.to - LISTEN_RANGE.from - count + 2));
+    let free = true;
+    for (let port = base; free && port < base + count; port++) free = !(await portInUse(port));
+    if (free) return base;
   }
-  return freePort();
+  return undefined;
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,7 +10,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoRunStore } from "../../lib/adapters/dynamodb/run-store";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
-import { freePort } from "../../lib/local/net";
+import { stackBasePort } from "../support/stack-ports";
 
 const execFileAsync = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -53,7 +53,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 120_000): P
 }
 
 beforeAll(async () => {
-  const port = await freePort();
+  const port = await stackBasePort();
   stack = spawn(process.execPath, [cli, "start", "--port", String(port), "--state-dir", stateDir], {
     cwd: work,
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,9 +16,9 @@ import {
   SkiffClient,
   TimeoutError,
 } from "../../../lib/client";
-import { freePort } from "../../../lib/local/net";
 import { waitForOutput } from "../../support/processes";
 import { runSkiff } from "../../support/skiff-cli";
+import { stackBasePort } from "../../support/stack-ports";
 import { tempDir } from "../../support/temp-dir";
 
 const execFileP = promisify(execFile);
@@ -74,7 +74,7 @@ export default cronWorkflow({ name: "nightly", schedules: ["0 3 * * *"], cronSus
 
 beforeAll(async () => {
   mkdirSync(work, { recursive: true });
-  const port = await freePort();
+  const port = await stackBasePort();
   stack = spawn(
     process.execPath,
     [cli, "start", "--port", String(port), "--state-dir", join(work, ".skiff"), "--no-examples"],

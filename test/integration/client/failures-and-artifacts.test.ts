@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotFoundError, readTarGzip, SkiffClient } from "../../../lib/client";
-import { freePort } from "../../../lib/local/net";
 import { waitForOutput } from "../../support/processes";
 import { runSkiff } from "../../support/skiff-cli";
+import { stackBasePort } from "../../support/stack-ports";
 import { tempDir } from "../../support/temp-dir";
 
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
@@ -52,7 +52,7 @@ export default workflow({ generateName: "files-", entrypoint: main });
 
 beforeAll(async () => {
   mkdirSync(work, { recursive: true });
-  const port = await freePort();
+  const port = await stackBasePort();
   stack = spawn(
     process.execPath,
     [cli, "start", "--port", String(port), "--state-dir", join(work, ".skiff"), "--no-examples"],

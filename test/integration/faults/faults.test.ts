@@ -24,10 +24,10 @@ import { LABEL_COMPLETED } from "../../../lib/argo/labels";
 import { LABEL_RUN_ID } from "../../../lib/engine/labels";
 import { LOCAL_CREDENTIALS } from "../../../lib/local/credentials";
 import { type DynamoDbLocal, startDynamoDbLocal } from "../../../lib/local/dynamodb";
-import { freePort } from "../../../lib/local/net";
 import { createS3Client } from "../../../lib/local/s3";
 import { runStatusOf } from "../../../lib/runs/workflow-mapping";
 import { isAlive, waitForOutput } from "../../support/processes";
+import { stackBasePort } from "../../support/stack-ports";
 
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
 const RUNS = 20;
@@ -238,7 +238,7 @@ describe("no outcome lost: 20 runs in flight while a part of the stack fails", (
   }
 
   beforeAll(async () => {
-    port = await freePort();
+    port = await stackBasePort();
     webhook = createServer((req, res) => {
       let body = "";
       req.on("data", (chunk: Buffer) => {

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freeListenPort, freePort, portInUse } from "../../../lib/local/net";
+import { freeListenPort, freePort, freePortRange, portInUse } from "../../../lib/local/net";
 
 describe("ports", () => {
   it("tells a busy port from a free one", async () => {
@@ -22,6 +22,15 @@ describe("ports", () => {
       expect(port).toBeGreaterThanOrEqual(20_000);
       expect(port).toBeLessThanOrEqual(32_767);
       expect(await portInUse(port)).toBe(false);
+    }
+  });
+
+  it("finds four consecutive free ports below the ephemeral range for a stack's --port", async () => {
+    for (let i = 0; i < 3; i++) {
+      const base = (await freePortRange(4)) as number;
+      expect(base).toBeGreaterThanOrEqual(20_000);
+      expect(base + 3).toBeLessThanOrEqual(32_767);
+      for (let port = base; port < base + 4; port++) expect(await portInUse(port)).toBe(false);
     }
   });
 });

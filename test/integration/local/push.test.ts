@@ -17,9 +17,9 @@ import {
   versionNumber,
   waitForBuild,
 } from "../../../lib/client/push";
-import { freePort } from "../../../lib/local/net";
 import type { PipelineVersion } from "../../../lib/ports/pipeline-store";
 import { waitForOutput } from "../../support/processes";
+import { stackBasePort } from "../../support/stack-ports";
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
@@ -65,7 +65,7 @@ function pipeline(dir: string, parameter: string): string {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
+  const port = await stackBasePort();
   stack = spawn(
     process.execPath,
     [cli, "start", "--port", String(port), "--state-dir", join(work, ".skiff"), "--no-examples"],

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../../../lib/local/net";
 import { isAlive, waitForOutput } from "../../support/processes";
+import { stackBasePort } from "../../support/stack-ports";
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
@@ -53,7 +53,7 @@ describe("skiff start", () => {
   });
 
   it("serves the examples, runs one through the CLI, stops cleanly on Ctrl-C and keeps its state", async () => {
-    const port = await freePort();
+    const port = await stackBasePort();
     const first = await start(port);
     children.push(first.child);
     const banner = first.output();

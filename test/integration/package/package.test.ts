@@ -5,8 +5,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../../lib/local/net";
 import { waitForOutput } from "../../support/processes";
+import { stackBasePort } from "../../support/stack-ports";
 import { type InstalledProject, installPackedProject, repoVersion } from "./installed-project";
 
 let project: InstalledProject;
@@ -225,7 +225,7 @@ describe("against the embedded stack started from the package", () => {
   let output = "";
   let port = 0;
   beforeAll(async () => {
-    port = await freePort();
+    port = await stackBasePort();
     // The installed command, as `npx skiff start` runs it (spawned directly, so that Ctrl-C reaches it).
     stack = spawn(
       join(project.dir, "node_modules", ".bin", "skiff"),
