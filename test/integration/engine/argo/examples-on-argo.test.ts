@@ -56,6 +56,29 @@ const ready = server.start().then((url) =>
 );
 
 const TERMINAL = new Set(["Succeeded", "Failed", "Error"]);
+const isFinished = (wf: Workflow) =>
+  wf.metadata.labels?.["workflows.argoproj.io/completed"] === "true" && TERMINAL.has(wf.status?.phase ?? "");
+
+// Finished workflows are taken from the watch stream, as Skiff's watcher takes them: a polling reader can
+// miss a run whose ttlStrategy deletes it seconds after it ends (gc-ttl.yaml) when the machine is busy.
+const finished = new Map<string, { wf: Workflow; local?: Workflow }>();
+const waiting = new Map<string, () => void>();
+const stopWatch = new AbortController();
+const watching = ready.then(async (engine) => {
+  try {
+    for await (const event of engine.watch({ signal: stopWatch.signal })) {
+      const wf = event.object;
+      const name = wf.metadata.name!;
+      if (event.type === "DELETED" || finished.has(name) || !isFinished(wf)) continue;
+      finished.set(name, { wf, local: await local.get({ namespace: "argo", name }) });
+      waiting.get(name)?.();
+    }
+  } catch (error) {
+    if (!stopWatch.signal.aborted) throw error;
+  }
+});
+watching.catch(() => {});
+
 const outcomes = new Map<string, Promise<{ wf: Workflow; local?: Workflow } | { error: Error }>>();
 for (const row of rows) {
   outcomes.set(
@@ -66,19 +89,18 @@ for (const row of rows) {
         const created = await engine.submit(loadExample(row.file), {
           runId: `example-${row.file.replace(/\W/g, "-")}`,
         });
-        const ref = { namespace: "argo", name: created.metadata.name! };
-        const deadline = Date.now() + 90_000;
-        for (;;) {
-          const wf = await engine.get(ref);
+        const name = created.metadata.name!;
+        const ended = new Promise<void>((resolve) => waiting.set(name, resolve));
+        if (!finished.has(name)) {
+          const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 90_000).unref());
           if (
-            wf?.metadata.labels?.["workflows.argoproj.io/completed"] === "true" &&
-            TERMINAL.has(wf.status?.phase ?? "")
+            (await Promise.race([ended, timeout, watching.then(() => "watch ended" as const)])) !== undefined
           ) {
-            return { wf, local: await local.get(ref) };
+            const wf = await engine.get({ namespace: "argo", name });
+            return { error: new Error(`still ${wf?.status?.phase} after 90 s (or the watch ended)`) };
           }
-          if (Date.now() > deadline) return { error: new Error(`still ${wf?.status?.phase} after 90 s`) };
-          await new Promise((r) => setTimeout(r, 200));
         }
+        return finished.get(name)!;
       } catch (error) {
         return { error: error as Error };
       }
@@ -87,6 +109,7 @@ for (const row of rows) {
 }
 
 afterAll(async () => {
+  stopWatch.abort();
   await server.stop();
   await local.close();
   work.remove();
