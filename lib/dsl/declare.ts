@@ -23,7 +23,7 @@ function describeDecls(decls: DeclMap): string {
  * the declared inputs and outputs), and `define(template)` supplies the body later. Rendering a workflow
  * that runs a declaration never defined is an error naming the declaration.
  */
-export class TemplateDeclaration<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
+export class TemplateDeclaration<out I extends DeclMap = DeclMap, out O extends DeclMap = DeclMap> {
   readonly skiff = "declaration" as const;
   #template: SkiffTemplate | undefined;
 

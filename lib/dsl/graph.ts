@@ -170,20 +170,27 @@ function whenText(when: string | Expr | undefined): string | undefined {
 }
 
 /** A task (in a DAG) or step (in a steps template): what it runs, its wiring, and references to its outputs. */
-export class Node<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
+export class Node<out I extends DeclMap = DeclMap, out O extends DeclMap = DeclMap> {
   readonly skiff = "node" as const;
   /** Upstream nodes from `before`/`after`/`chain`, ANDed into `depends`. */
   readonly upstream: Node[] = [];
   #outputs: { readonly [K in keyof O]: string } | undefined;
   #hooks: { value: Record<string, Hook> | undefined } | undefined;
+  /**
+   * The options as given. Typed by any template's inputs, not this one's: `args` is checked where the node is
+   * made, and so the class stays covariant (`out`) and the type checker relates a `Node<I, O>` to a `Node`
+   * by its type arguments instead of member by member.
+   */
+  readonly options: TaskOptions<DeclMap, O, unknown> & StepOptions<DeclMap, O, unknown>;
 
   constructor(
     readonly name: string,
     readonly runnable: Runnable<I, O>,
-    readonly options: TaskOptions<I, O, unknown> & StepOptions<I, O, unknown>,
+    options: TaskOptions<I, O, unknown> & StepOptions<I, O, unknown>,
     readonly site: SourceSite | undefined,
     readonly graph: Graph,
   ) {
+    this.options = options;
     if (!name) throw new DslError("a task or step needs a non-empty name", { site });
     checkRequiredArgs(this);
     if (Array.isArray(options.withItems)) {

@@ -33,7 +33,7 @@ export type Runnable<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> =
   | TemplateRefHandle<I, O>;
 
 /** A template: rendered into `spec.templates`, run by tasks and steps, reusable across pipelines as a TS value. */
-export class SkiffTemplate<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
+export class SkiffTemplate<out I extends DeclMap = DeclMap, out O extends DeclMap = DeclMap> {
   readonly skiff = "template" as const;
 
   constructor(
@@ -54,7 +54,7 @@ export class SkiffTemplate<I extends DeclMap = DeclMap, O extends DeclMap = Decl
 }
 
 /** A template that lives in a WorkflowTemplate (or ClusterWorkflowTemplate), declared with its interface. */
-export class TemplateRefHandle<I extends DeclMap = DeclMap, O extends DeclMap = DeclMap> {
+export class TemplateRefHandle<out I extends DeclMap = DeclMap, out O extends DeclMap = DeclMap> {
   readonly skiff = "templateRef" as const;
   constructor(
     readonly ref: TemplateRef,
