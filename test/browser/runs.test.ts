@@ -1,4 +1,4 @@
-// The Runs and Run views on the real embedded stack, in headless chromium: a run watched live to its end, a
+// The Runs and Run views on the real embedded stack, in headless chromium and firefox: a run watched live to its end, a
 // failure's traceback, an artifact's bytes, filters and paging, a deep link to a step, and the actions.
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import type { Stack } from "../../lib/local/stack";
 import type { RunRecord, StepRecord } from "../../lib/ports/run-store";
-import { browserSuite } from "../support/browser";
+import { BROWSERS, browserSuite } from "../support/browser";
 import { pushPipeline, startDashboardStack } from "../support/dashboard-stack";
 import { seedRuns } from "../support/seed-runs";
 
@@ -105,8 +105,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe("the Run view", () => {
-  const browser = browserSuite(() => stack.apiUrl);
+describe.each(BROWSERS)("the Run view, in %s", (name) => {
+  const browser = browserSuite(() => stack.apiUrl, name);
 
   it("watches an etl run started from the form reach Succeeded live, without reloading", async () => {
     const page = browser.page();
@@ -294,20 +294,22 @@ describe("the Run view", () => {
   });
 });
 
-describe("the Runs view", () => {
-  const browser = browserSuite(() => stack.apiUrl);
+describe.each(BROWSERS)("the Runs view, in %s", (name) => {
+  const browser = browserSuite(() => stack.apiUrl, name);
 
   it("filters runs by a parameter value, reflected in the URL, with counts by status", async () => {
-    const eleven = [await startRun("etl", { rows: "311" }), await startRun("etl", { rows: "311" })];
-    const twelve = await startRun("etl", { rows: "312" });
+    // Values of this browser's own: the other browser's suite starts runs in the same stack.
+    const rows = String(311 + 100 * BROWSERS.indexOf(name));
+    const eleven = [await startRun("etl", { rows }), await startRun("etl", { rows })];
+    const twelve = await startRun("etl", { rows: `${rows}2` });
     await Promise.all([...eleven, twelve].map(finished));
     const page = await browser.open("#/runs");
     await page.locator(`tr[data-run-id="${twelve}"]`).waitFor();
     await page.locator('[data-status="all"] .count').filter({ hasText: /^\d+$/ }).waitFor();
     await browser.screenshot("runs-view");
-    await page.getByLabel("Parameter").fill("rows=311");
+    await page.getByLabel("Parameter").fill(`rows=${rows}`);
     await page.getByRole("button", { name: "Filter" }).click();
-    await page.waitForURL(/#\/runs\?param\.rows=311$/);
+    await page.waitForURL(new RegExp(`#/runs\\?param\\.rows=${rows}$`));
     await expect
       .poll(() =>
         page.locator("tr[data-run-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id"))),
@@ -319,7 +321,7 @@ describe("the Runs view", () => {
 
     // A status on top, from its count.
     await page.locator('[data-status="Failed"]').click();
-    await page.waitForURL(/#\/runs\?status=Failed&param\.rows=311$/);
+    await page.waitForURL(new RegExp(`#/runs\\?status=Failed&param\\.rows=${rows}$`));
     await page.getByTestId("no-runs").waitFor();
     // A malformed parameter filter is refused in the form, naming what to write.
     await page.getByLabel("Parameter").fill("rows");
@@ -327,7 +329,7 @@ describe("the Runs view", () => {
     expect(await page.getByRole("alert").textContent()).toContain("name=value");
     // Back: the previous filters, as the URL had them.
     await page.goBack();
-    await page.waitForURL(/#\/runs\?param\.rows=311$/);
+    await page.waitForURL(new RegExp(`#/runs\\?param\\.rows=${rows}$`));
     await page.locator(`tr[data-run-id="${eleven[0]}"]`).waitFor();
   });
 
@@ -338,11 +340,11 @@ describe("the Runs view", () => {
       credentials: LOCAL_CREDENTIALS,
     });
     const ids = await seedRuns({ client, tableName: stack.table }, 120, {
-      pipelines: ["paging"],
-      prefix: "pg",
+      pipelines: [`paging-${name}`],
+      prefix: `pg${name}`,
     });
     client.destroy();
-    const page = await browser.open("#/runs?pipeline=paging");
+    const page = await browser.open(`#/runs?pipeline=paging-${name}`);
     const shown = () =>
       page.locator("tr[data-run-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")));
     await expect.poll(shown).toEqual(ids.slice(0, 50));
