@@ -41,6 +41,26 @@ const main = dag("main", (d) => {
 });
 export default workflow({ generateName: "files-", entrypoint: main });
 `,
+  // Sleeps far longer than a test: it ends only when stopped.
+  sleeper: `import { dag, shell, workflow } from "skiff";
+const nap = shell({ name: "nap", source: "echo napping; sleep 600" });
+const main = dag("main", (d) => {
+  d.task("nap", nap);
+});
+export default workflow({ generateName: "sleeper-", entrypoint: main });
+`,
+  // Fails the first time, leaving a file behind in the run's own file system (the local engine gives each
+  // workflow one), and succeeds once the file is there: a retry of the failed run succeeds.
+  secondtry: `import { dag, shell, workflow } from "skiff";
+const attempt = shell({
+  name: "attempt",
+  source: "if [ -e /tmp/tried ]; then echo second try; sleep 1; else touch /tmp/tried; echo first try >&2; exit 1; fi",
+});
+const main = dag("main", (d) => {
+  d.task("attempt", attempt);
+});
+export default workflow({ generateName: "secondtry-", entrypoint: main });
+`,
   ticker: `import { shell, workflow } from "skiff";
 const tick = shell({ name: "tick", source: "for i in 1 2 3 4 5 6; do echo tick $i; sleep 1; done" });
 export default workflow({ generateName: "ticker-", entrypoint: tick });
@@ -80,6 +100,17 @@ const finished = (runId: string) =>
     return ["Pending", "Running"].includes(run.status) ? undefined : run;
   });
 
+/** Records in the page, from its first render on, every run status it shows, in order (in `window.seen`). */
+const recordShownStatuses = (page: Page) =>
+  page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector("[data-run-status]")?.getAttribute("data-run-status");
+      if (status && seen[seen.length - 1] !== status) seen.push(status);
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+
 /** The run's status as the Run view shows it. */
 const shownStatus = (page: Page) => page.locator("[data-run-status]").getAttribute("data-run-status");
 
@@ -110,15 +141,7 @@ describe.each(BROWSERS)("the Run view, in %s", (name) => {
 
   it("watches an etl run started from the form reach Succeeded live, without reloading", async () => {
     const page = browser.page();
-    // Every status and node label the page shows, in order, recorded in the page from its first render on.
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { seen: string[] }).seen = seen;
-      new MutationObserver(() => {
-        const status = document.querySelector("[data-run-status]")?.getAttribute("data-run-status");
-        if (status && seen[seen.length - 1] !== status) seen.push(status);
-      }).observe(document, { subtree: true, childList: true, attributes: true });
-    });
+    await recordShownStatuses(page);
     await browser.open("#/pipelines/etl");
     await page.locator('input[name="rows"]').fill("30");
     await page.locator("form.run-form button[type=submit]").click();
@@ -291,6 +314,78 @@ describe.each(BROWSERS)("the Run view, in %s", (name) => {
     await page.locator('[data-action="resume"]').click();
     await page.locator('[data-node][aria-label="approval, Succeeded"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-run-status="Succeeded"]').waitFor({ timeout: 30_000 });
+  });
+  it("stops a running run once confirmed, after a cancelled confirmation did nothing", async () => {
+    const runId = await startRun("sleeper");
+    await until("the nap step to run", async () => {
+      const run = await api<RunView>("GET", `/runs/${runId}`);
+      return run.steps.some((s) => s.displayName === "nap" && s.phase === "Running") || undefined;
+    });
+    const page = await browser.open(`#/runs/${runId}`);
+    await page.locator('[data-node][aria-label="nap, Running"]').waitFor();
+    const posts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts.push(new URL(r.url()).pathname);
+    });
+
+    // Asked, then cancelled with its button: no request, the run goes on.
+    await page.locator('[data-action="stop"]').click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await dialog.getByRole("heading").textContent()).toBe("Stop this run?");
+    expect(await dialog.textContent()).toContain("exit handlers still run");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(posts).toEqual([]);
+    expect((await api<RunView>("GET", `/runs/${runId}`)).status).toBe("Running");
+    expect(await shownStatus(page)).toBe("Running");
+
+    // Asked again and confirmed: the run ends as Stopped, and the view follows it there.
+    await page.locator('[data-action="stop"]').click();
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Stop" }).click();
+    await page.locator('[data-run-status="Stopped"]').waitFor({ timeout: 30_000 });
+    expect(posts).toEqual([`/runs/${runId}/stop`]);
+    expect((await finished(runId)).status).toBe("Stopped");
+    await expect
+      .poll(() =>
+        page.locator("[data-action]").evaluateAll((b) => b.map((x) => x.getAttribute("data-action"))),
+      )
+      .toEqual(["retry", "resubmit"]);
+    await browser.screenshot("run-view-stopped");
+  });
+
+  it("retries a failed run once confirmed: the failed step runs again in the same run, which succeeds", async () => {
+    const runId = await startRun("secondtry");
+    expect((await finished(runId)).status).toBe("Failed");
+    const page = browser.page();
+    await recordShownStatuses(page);
+    await browser.open(`#/runs/${runId}`);
+    await page.locator('[data-node][aria-label="attempt, Failed"]').waitFor();
+    expect(
+      await page.locator("[data-action]").evaluateAll((b) => b.map((x) => x.getAttribute("data-action"))),
+    ).toEqual(["retry", "resubmit"]);
+
+    await page.locator('[data-action="retry"]').click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await dialog.getByRole("heading").textContent()).toBe("Retry this run?");
+    await dialog.getByRole("button", { name: "Retry" }).click();
+    await page.locator('[data-run-status="Succeeded"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-node][aria-label="attempt, Succeeded"]').waitFor();
+    // The same run, followed live from Failed through a new attempt to Succeeded.
+    expect(new URL(page.url()).hash).toBe(`#/runs/${runId}`);
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen[0]).toBe("Failed");
+    expect(seen.slice(1, -1).length).toBeGreaterThan(0);
+    expect(seen.slice(1, -1).every((status) => ["Pending", "Running"].includes(status))).toBe(true);
+    expect(seen.at(-1)).toBe("Succeeded");
+    const run = await api<RunView>("GET", `/runs/${runId}`);
+    expect(run.status).toBe("Succeeded");
+    // Its step's log is the second attempt's.
+    await page.locator('[data-node][aria-label="attempt, Succeeded"]').click();
+    await expect.poll(() => page.getByTestId("logs").textContent()).toContain("second try");
+    await browser.screenshot("run-view-retried");
   });
 });
 
