@@ -111,6 +111,9 @@ const recordShownStatuses = (page: Page) =>
     }).observe(document, { subtree: true, childList: true, attributes: true });
   });
 
+/** `text` matched literally in a RegExp. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** The run's status as the Run view shows it. */
 const shownStatus = (page: Page) => page.locator("[data-run-status]").getAttribute("data-run-status");
 
@@ -439,24 +442,48 @@ describe.each(BROWSERS)("the Runs view, in %s", (name) => {
       prefix: `pg${name}`,
     });
     client.destroy();
-    const page = await browser.open(`#/runs?pipeline=paging-${name}`);
+    const listing = `#/runs?pipeline=paging-${name}`;
+    const page = await browser.open(listing);
     const shown = () =>
       page.locator("tr[data-run-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")));
+    const pageNumber = () => page.getByTestId("page-number").textContent();
     await expect.poll(shown).toEqual(ids.slice(0, 50));
     expect(await page.getByRole("button", { name: "← Newer" }).isDisabled()).toBe(true);
     await page.getByRole("button", { name: "Older →" }).click();
     await expect.poll(shown).toEqual(ids.slice(50, 100));
+    // The page is in the URL: its number and the API's cursor it is read with.
+    const second = new URL(page.url()).hash;
+    expect(second).toMatch(new RegExp(`^${literal(listing)}&page=2&cursor=[^&]+$`));
     await page.getByRole("button", { name: "Older →" }).click();
     await expect.poll(shown).toEqual(ids.slice(100));
-    expect(await page.getByTestId("page-number").textContent()).toBe("Page 3");
+    expect(await pageNumber()).toBe("Page 3");
+    const third = new URL(page.url()).hash;
+    expect(third).toMatch(new RegExp(`^${literal(listing)}&page=3&cursor=[^&]+$`));
     await expect.poll(() => page.getByRole("button", { name: "Older →" }).isDisabled()).toBe(true);
+    // Back with the browser's button, then with the view's.
+    await page.goBack();
+    await expect.poll(shown).toEqual(ids.slice(50, 100));
+    expect(new URL(page.url()).hash).toBe(second);
+    await page.getByRole("button", { name: "Older →" }).click();
+    await expect.poll(shown).toEqual(ids.slice(100));
     await page.getByRole("button", { name: "← Newer" }).click();
     await expect.poll(shown).toEqual(ids.slice(50, 100));
+    expect(await pageNumber()).toBe("Page 2");
     // The page is kept when the reader opens a run and comes back.
     await page.locator(`a[href="#/runs/${ids[50]}"]`).click();
     await page.locator("[data-run-status]").waitFor();
     await page.goBack();
     await expect.poll(shown).toEqual(ids.slice(50, 100));
+
+    // A deep link to the third page, opened afresh (a new document that remembers no paging): the same runs;
+    // newer, not knowing the second page's cursor, is the newest page.
+    await page.goto("about:blank");
+    await browser.open(third);
+    await expect.poll(shown).toEqual(ids.slice(100));
+    expect(await pageNumber()).toBe("Page 3");
     await browser.screenshot("runs-view-paging");
+    await page.getByRole("button", { name: "← Newer" }).click();
+    await expect.poll(shown).toEqual(ids.slice(0, 50));
+    expect(new URL(page.url()).hash).toBe(listing);
   });
 });
