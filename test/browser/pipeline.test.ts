@@ -1,8 +1,8 @@
-// The dashboard on the real embedded stack, in headless chromium: the Pipeline view (versions, graph, YAML,
+// The dashboard on the real embedded stack, in headless chromium and firefox: the Pipeline view (versions, graph, YAML,
 // the run form) and the navigation around it (deep links, the back button).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../lib/local/stack";
-import { browserSuite } from "../support/browser";
+import { BROWSERS, browserSuite } from "../support/browser";
 import { pushPipeline, startDashboardStack } from "../support/dashboard-stack";
 
 let stack: Stack;
@@ -79,8 +79,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe("the Pipeline view", () => {
-  const browser = browserSuite(() => stack.apiUrl);
+describe.each(BROWSERS)("the Pipeline view, in %s", (name) => {
+  const browser = browserSuite(() => stack.apiUrl, name);
 
   it("starts etl from the form with a parameter and lands on the new run's URL", async () => {
     const page = await browser.open("#/pipelines/etl");
@@ -256,8 +256,8 @@ describe("the Pipeline view", () => {
   });
 });
 
-describe("the Pipelines view with a failed build and a long name", () => {
-  const browser = browserSuite(() => stack.apiUrl);
+describe.each(BROWSERS)("the Pipelines view with a failed build and a long name, in %s", (name) => {
+  const browser = browserSuite(() => stack.apiUrl, name);
 
   it("shows a failed build's diagnostics as file:line:col: message", async () => {
     const page = await browser.open("#/pipelines");

@@ -1,7 +1,7 @@
-// The dashboard on the real embedded stack, in headless chromium: the Pipelines view.
+// The dashboard on the real embedded stack, in headless chromium and firefox: the Pipelines view.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Stack } from "../../lib/local/stack";
-import { browserSuite } from "../support/browser";
+import { BROWSERS, browserSuite } from "../support/browser";
 import { pushPipeline, startDashboardStack } from "../support/dashboard-stack";
 
 let stack: Stack;
@@ -14,8 +14,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe("the Pipelines view", () => {
-  const browser = browserSuite(() => stack.apiUrl);
+describe.each(BROWSERS)("the Pipelines view, in %s", (name) => {
+  const browser = browserSuite(() => stack.apiUrl, name);
 
   it("opens at / and lists the example pipelines with their latest version and build", async () => {
     const page = await browser.open();
@@ -31,8 +31,9 @@ describe("the Pipelines view", () => {
   });
 
   it("pages through more pipelines than the API lists at once", async () => {
-    // The API pages pipelines by 20: the examples and these make more than one page.
-    const names = Array.from({ length: 14 }, (_, i) => `paged-${String(i + 1).padStart(2, "0")}`);
+    // The API pages pipelines by 20: the examples and these make more than one page. Named to sort after the
+    // examples, so the other browser's suite, which shares this stack, still sees every example on its first page.
+    const names = Array.from({ length: 14 }, (_, i) => `zz-paged-${String(i + 1).padStart(2, "0")}`);
     await Promise.all(
       names.map((name) =>
         pushPipeline(

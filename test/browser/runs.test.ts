@@ -1,4 +1,4 @@
-// The Runs and Run views on the real embedded stack, in headless chromium: a run watched live to its end, a
+// The Runs and Run views on the real embedded stack, in headless chromium and firefox: a run watched live to its end, a
 // failure's traceback, an artifact's bytes, filters and paging, a deep link to a step, and the actions.
 import { readFileSync } from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS } from "../../lib/local/credentials";
 import type { Stack } from "../../lib/local/stack";
 import type { RunRecord, StepRecord } from "../../lib/ports/run-store";
-import { browserSuite } from "../support/browser";
+import { BROWSERS, browserSuite } from "../support/browser";
 import { pushPipeline, startDashboardStack } from "../support/dashboard-stack";
 import { seedRuns } from "../support/seed-runs";
 
@@ -40,6 +40,26 @@ const main = dag("main", (d) => {
   d.task("consume", consume, { args: { table: p.outputs.table } });
 });
 export default workflow({ generateName: "files-", entrypoint: main });
+`,
+  // Sleeps far longer than a test: it ends only when stopped.
+  sleeper: `import { dag, shell, workflow } from "skiff";
+const nap = shell({ name: "nap", source: "echo napping; sleep 600" });
+const main = dag("main", (d) => {
+  d.task("nap", nap);
+});
+export default workflow({ generateName: "sleeper-", entrypoint: main });
+`,
+  // Fails the first time, leaving a file behind in the run's own file system (the local engine gives each
+  // workflow one), and succeeds once the file is there: a retry of the failed run succeeds.
+  secondtry: `import { dag, shell, workflow } from "skiff";
+const attempt = shell({
+  name: "attempt",
+  source: "if [ -e /tmp/tried ]; then echo second try; sleep 1; else touch /tmp/tried; echo first try >&2; exit 1; fi",
+});
+const main = dag("main", (d) => {
+  d.task("attempt", attempt);
+});
+export default workflow({ generateName: "secondtry-", entrypoint: main });
 `,
   ticker: `import { shell, workflow } from "skiff";
 const tick = shell({ name: "tick", source: "for i in 1 2 3 4 5 6; do echo tick $i; sleep 1; done" });
@@ -80,6 +100,20 @@ const finished = (runId: string) =>
     return ["Pending", "Running"].includes(run.status) ? undefined : run;
   });
 
+/** Records in the page, from its first render on, every run status it shows, in order (in `window.seen`). */
+const recordShownStatuses = (page: Page) =>
+  page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector("[data-run-status]")?.getAttribute("data-run-status");
+      if (status && seen[seen.length - 1] !== status) seen.push(status);
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+
+/** `text` matched literally in a RegExp. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** The run's status as the Run view shows it. */
 const shownStatus = (page: Page) => page.locator("[data-run-status]").getAttribute("data-run-status");
 
@@ -105,20 +139,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe("the Run view", () => {
-  const browser = browserSuite(() => stack.apiUrl);
+describe.each(BROWSERS)("the Run view, in %s", (name) => {
+  const browser = browserSuite(() => stack.apiUrl, name);
 
   it("watches an etl run started from the form reach Succeeded live, without reloading", async () => {
     const page = browser.page();
-    // Every status and node label the page shows, in order, recorded in the page from its first render on.
-    await page.addInitScript(() => {
-      const seen: string[] = [];
-      (window as unknown as { seen: string[] }).seen = seen;
-      new MutationObserver(() => {
-        const status = document.querySelector("[data-run-status]")?.getAttribute("data-run-status");
-        if (status && seen[seen.length - 1] !== status) seen.push(status);
-      }).observe(document, { subtree: true, childList: true, attributes: true });
-    });
+    await recordShownStatuses(page);
     await browser.open("#/pipelines/etl");
     await page.locator('input[name="rows"]').fill("30");
     await page.locator("form.run-form button[type=submit]").click();
@@ -292,22 +318,96 @@ describe("the Run view", () => {
     await page.locator('[data-node][aria-label="approval, Succeeded"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-run-status="Succeeded"]').waitFor({ timeout: 30_000 });
   });
+  it("stops a running run once confirmed, after a cancelled confirmation did nothing", async () => {
+    const runId = await startRun("sleeper");
+    await until("the nap step to run", async () => {
+      const run = await api<RunView>("GET", `/runs/${runId}`);
+      return run.steps.some((s) => s.displayName === "nap" && s.phase === "Running") || undefined;
+    });
+    const page = await browser.open(`#/runs/${runId}`);
+    await page.locator('[data-node][aria-label="nap, Running"]').waitFor();
+    const posts: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts.push(new URL(r.url()).pathname);
+    });
+
+    // Asked, then cancelled with its button: no request, the run goes on.
+    await page.locator('[data-action="stop"]').click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await dialog.getByRole("heading").textContent()).toBe("Stop this run?");
+    expect(await dialog.textContent()).toContain("exit handlers still run");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(posts).toEqual([]);
+    expect((await api<RunView>("GET", `/runs/${runId}`)).status).toBe("Running");
+    expect(await shownStatus(page)).toBe("Running");
+
+    // Asked again and confirmed: the run ends as Stopped, and the view follows it there.
+    await page.locator('[data-action="stop"]').click();
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Stop" }).click();
+    await page.locator('[data-run-status="Stopped"]').waitFor({ timeout: 30_000 });
+    expect(posts).toEqual([`/runs/${runId}/stop`]);
+    expect((await finished(runId)).status).toBe("Stopped");
+    await expect
+      .poll(() =>
+        page.locator("[data-action]").evaluateAll((b) => b.map((x) => x.getAttribute("data-action"))),
+      )
+      .toEqual(["retry", "resubmit"]);
+    await browser.screenshot("run-view-stopped");
+  });
+
+  it("retries a failed run once confirmed: the failed step runs again in the same run, which succeeds", async () => {
+    const runId = await startRun("secondtry");
+    expect((await finished(runId)).status).toBe("Failed");
+    const page = browser.page();
+    await recordShownStatuses(page);
+    await browser.open(`#/runs/${runId}`);
+    await page.locator('[data-node][aria-label="attempt, Failed"]').waitFor();
+    expect(
+      await page.locator("[data-action]").evaluateAll((b) => b.map((x) => x.getAttribute("data-action"))),
+    ).toEqual(["retry", "resubmit"]);
+
+    await page.locator('[data-action="retry"]').click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    expect(await dialog.getByRole("heading").textContent()).toBe("Retry this run?");
+    await dialog.getByRole("button", { name: "Retry" }).click();
+    await page.locator('[data-run-status="Succeeded"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-node][aria-label="attempt, Succeeded"]').waitFor();
+    // The same run, followed live from Failed through a new attempt to Succeeded.
+    expect(new URL(page.url()).hash).toBe(`#/runs/${runId}`);
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    expect(seen[0]).toBe("Failed");
+    expect(seen.slice(1, -1).length).toBeGreaterThan(0);
+    expect(seen.slice(1, -1).every((status) => ["Pending", "Running"].includes(status))).toBe(true);
+    expect(seen.at(-1)).toBe("Succeeded");
+    const run = await api<RunView>("GET", `/runs/${runId}`);
+    expect(run.status).toBe("Succeeded");
+    // Its step's log is the second attempt's.
+    await page.locator('[data-node][aria-label="attempt, Succeeded"]').click();
+    await expect.poll(() => page.getByTestId("logs").textContent()).toContain("second try");
+    await browser.screenshot("run-view-retried");
+  });
 });
 
-describe("the Runs view", () => {
-  const browser = browserSuite(() => stack.apiUrl);
+describe.each(BROWSERS)("the Runs view, in %s", (name) => {
+  const browser = browserSuite(() => stack.apiUrl, name);
 
   it("filters runs by a parameter value, reflected in the URL, with counts by status", async () => {
-    const eleven = [await startRun("etl", { rows: "311" }), await startRun("etl", { rows: "311" })];
-    const twelve = await startRun("etl", { rows: "312" });
+    // Values of this browser's own: the other browser's suite starts runs in the same stack.
+    const rows = String(311 + 100 * BROWSERS.indexOf(name));
+    const eleven = [await startRun("etl", { rows }), await startRun("etl", { rows })];
+    const twelve = await startRun("etl", { rows: `${rows}2` });
     await Promise.all([...eleven, twelve].map(finished));
     const page = await browser.open("#/runs");
     await page.locator(`tr[data-run-id="${twelve}"]`).waitFor();
     await page.locator('[data-status="all"] .count').filter({ hasText: /^\d+$/ }).waitFor();
     await browser.screenshot("runs-view");
-    await page.getByLabel("Parameter").fill("rows=311");
+    await page.getByLabel("Parameter").fill(`rows=${rows}`);
     await page.getByRole("button", { name: "Filter" }).click();
-    await page.waitForURL(/#\/runs\?param\.rows=311$/);
+    await page.waitForURL(new RegExp(`#/runs\\?param\\.rows=${rows}$`));
     await expect
       .poll(() =>
         page.locator("tr[data-run-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id"))),
@@ -319,7 +419,7 @@ describe("the Runs view", () => {
 
     // A status on top, from its count.
     await page.locator('[data-status="Failed"]').click();
-    await page.waitForURL(/#\/runs\?status=Failed&param\.rows=311$/);
+    await page.waitForURL(new RegExp(`#/runs\\?status=Failed&param\\.rows=${rows}$`));
     await page.getByTestId("no-runs").waitFor();
     // A malformed parameter filter is refused in the form, naming what to write.
     await page.getByLabel("Parameter").fill("rows");
@@ -327,7 +427,7 @@ describe("the Runs view", () => {
     expect(await page.getByRole("alert").textContent()).toContain("name=value");
     // Back: the previous filters, as the URL had them.
     await page.goBack();
-    await page.waitForURL(/#\/runs\?param\.rows=311$/);
+    await page.waitForURL(new RegExp(`#/runs\\?param\\.rows=${rows}$`));
     await page.locator(`tr[data-run-id="${eleven[0]}"]`).waitFor();
   });
 
@@ -338,28 +438,52 @@ describe("the Runs view", () => {
       credentials: LOCAL_CREDENTIALS,
     });
     const ids = await seedRuns({ client, tableName: stack.table }, 120, {
-      pipelines: ["paging"],
-      prefix: "pg",
+      pipelines: [`paging-${name}`],
+      prefix: `pg${name}`,
     });
     client.destroy();
-    const page = await browser.open("#/runs?pipeline=paging");
+    const listing = `#/runs?pipeline=paging-${name}`;
+    const page = await browser.open(listing);
     const shown = () =>
       page.locator("tr[data-run-id]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")));
+    const pageNumber = () => page.getByTestId("page-number").textContent();
     await expect.poll(shown).toEqual(ids.slice(0, 50));
     expect(await page.getByRole("button", { name: "← Newer" }).isDisabled()).toBe(true);
     await page.getByRole("button", { name: "Older →" }).click();
     await expect.poll(shown).toEqual(ids.slice(50, 100));
+    // The page is in the URL: its number and the API's cursor it is read with.
+    const second = new URL(page.url()).hash;
+    expect(second).toMatch(new RegExp(`^${literal(listing)}&page=2&cursor=[^&]+$`));
     await page.getByRole("button", { name: "Older →" }).click();
     await expect.poll(shown).toEqual(ids.slice(100));
-    expect(await page.getByTestId("page-number").textContent()).toBe("Page 3");
+    expect(await pageNumber()).toBe("Page 3");
+    const third = new URL(page.url()).hash;
+    expect(third).toMatch(new RegExp(`^${literal(listing)}&page=3&cursor=[^&]+$`));
     await expect.poll(() => page.getByRole("button", { name: "Older →" }).isDisabled()).toBe(true);
+    // Back with the browser's button, then with the view's.
+    await page.goBack();
+    await expect.poll(shown).toEqual(ids.slice(50, 100));
+    expect(new URL(page.url()).hash).toBe(second);
+    await page.getByRole("button", { name: "Older →" }).click();
+    await expect.poll(shown).toEqual(ids.slice(100));
     await page.getByRole("button", { name: "← Newer" }).click();
     await expect.poll(shown).toEqual(ids.slice(50, 100));
+    expect(await pageNumber()).toBe("Page 2");
     // The page is kept when the reader opens a run and comes back.
     await page.locator(`a[href="#/runs/${ids[50]}"]`).click();
     await page.locator("[data-run-status]").waitFor();
     await page.goBack();
     await expect.poll(shown).toEqual(ids.slice(50, 100));
+
+    // A deep link to the third page, opened afresh (a new document that remembers no paging): the same runs;
+    // newer, not knowing the second page's cursor, is the newest page.
+    await page.goto("about:blank");
+    await browser.open(third);
+    await expect.poll(shown).toEqual(ids.slice(100));
+    expect(await pageNumber()).toBe("Page 3");
     await browser.screenshot("runs-view-paging");
+    await page.getByRole("button", { name: "← Newer" }).click();
+    await expect.poll(shown).toEqual(ids.slice(0, 50));
+    expect(new URL(page.url()).hash).toBe(listing);
   });
 });

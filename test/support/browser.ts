@@ -1,15 +1,26 @@
-// Browser tests' harness: Debian's chromium (or SKIFF_CHROMIUM) driven by playwright-core, headless, with a fresh
-// profile per suite. Every test gets its own page; a console error, an uncaught exception or a failed request
-// (network failure or 4xx/5xx, unless the test expects it) fails the test, and a screenshot of the page is saved
-// to test-results/screenshots/ whatever the outcome.
+// Browser tests' harness: Debian's chromium (or SKIFF_CHROMIUM) or firefox-esr (or SKIFF_FIREFOX) driven by
+// playwright-core, headless, with a fresh profile per suite. Every test gets its own page; a console error, an
+// uncaught exception or a failed request (network failure or 4xx/5xx, unless the test expects it) fails the test,
+// and a screenshot of the page is saved to test-results/screenshots/<browser>/ whatever the outcome.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, type TestContext } from "vitest";
 import { launchChromium } from "./chromium";
+import { launchFirefox } from "./firefox";
 
 export { chromiumPath, launchChromium } from "./chromium";
+export { firefoxPath, launchFirefox } from "./firefox";
+
+/** The browsers the dashboard's tests run in (issue 18: current Chromium and Firefox). */
+export const BROWSERS = ["chromium", "firefox"] as const;
+export type BrowserName = (typeof BROWSERS)[number];
+
+const launchers = { chromium: launchChromium, firefox: launchFirefox };
+
+/** A failure's text when the page itself gave up the request (it left a view before its fetch answered). */
+const PAGE_ABORTS = new Set(["net::ERR_ABORTED", "NS_BINDING_ABORTED"]);
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const SCREENSHOTS = join(root, "test-results", "screenshots");
@@ -18,6 +29,8 @@ export const SCREENSHOTS = join(root, "test-results", "screenshots");
 export type ExpectedFailure = (url: string, status: number) => boolean;
 
 export interface BrowserSuite {
+  /** Which browser the suite runs in. */
+  readonly name: BrowserName;
   /** The current test's page (1280×800). */
   page(): Page;
   /** Opens a dashboard URL (`#/pipelines/etl`) on the base URL. */
@@ -35,11 +48,11 @@ const fileSafe = (text: string) =>
     .slice(0, 120);
 
 /**
- * Registers the hooks of a browser suite in the enclosing `describe`: chromium for the suite, a fresh context
+ * Registers the hooks of a browser suite in the enclosing `describe`: the browser for the suite, a fresh context
  * and page per test at 1280×800, and the failure rules above checked after each test.
  */
-export function browserSuite(baseUrl: () => string): BrowserSuite {
-  let chromiumHandle: Awaited<ReturnType<typeof launchChromium>> | undefined;
+export function browserSuite(baseUrl: () => string, name: BrowserName = "chromium"): BrowserSuite {
+  let handle: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext | undefined;
   let current: Page | undefined;
   let problems: string[] = [];
@@ -47,12 +60,12 @@ export function browserSuite(baseUrl: () => string): BrowserSuite {
   let testName = "test";
 
   beforeAll(async () => {
-    chromiumHandle = await launchChromium();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    handle = await launchers[name]();
+    mkdirSync(join(SCREENSHOTS, name), { recursive: true });
   });
 
   afterAll(async () => {
-    await chromiumHandle?.close();
+    await handle?.close();
   });
 
   beforeEach(async (ctx: TestContext) => {
@@ -66,8 +79,8 @@ export function browserSuite(baseUrl: () => string): BrowserSuite {
     );
     problems = [];
     expected = [];
-    if (!chromiumHandle) throw new Error("chromium did not start");
-    context = await chromiumHandle.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    if (!handle) throw new Error(`${name} did not start`);
+    context = await handle.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.on("console", (message) => {
       // Chromium logs each 4xx/5xx resource as a console error too; the response handler judges those.
@@ -78,7 +91,7 @@ export function browserSuite(baseUrl: () => string): BrowserSuite {
     page.on("requestfailed", (request) => {
       const failure = request.failure()?.errorText ?? "failed";
       // The page's own aborts (a view left before its fetch answered) are not failures of the server.
-      if (failure === "net::ERR_ABORTED") return;
+      if (PAGE_ABORTS.has(failure)) return;
       problems.push(`request failed: ${request.method()} ${request.url()}: ${failure}`);
     });
     page.on("response", (response) => {
@@ -91,7 +104,7 @@ export function browserSuite(baseUrl: () => string): BrowserSuite {
 
   afterEach(async () => {
     try {
-      if (current) await current.screenshot({ path: join(SCREENSHOTS, `${testName}.png`) });
+      if (current) await current.screenshot({ path: join(SCREENSHOTS, name, `${testName}.png`) });
     } finally {
       await context?.close();
       context = undefined;
@@ -105,6 +118,7 @@ export function browserSuite(baseUrl: () => string): BrowserSuite {
     return current;
   };
   return {
+    name,
     page,
     async open(hashPath = "") {
       const p = page();
@@ -114,8 +128,8 @@ export function browserSuite(baseUrl: () => string): BrowserSuite {
     expectFailure(match) {
       expected.push(match);
     },
-    async screenshot(name) {
-      const path = join(SCREENSHOTS, `${fileSafe(name)}.png`);
+    async screenshot(title) {
+      const path = join(SCREENSHOTS, name, `${fileSafe(title)}.png`);
       await page().screenshot({ path });
       return path;
     },

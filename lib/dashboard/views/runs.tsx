@@ -1,4 +1,3 @@
-import { signal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import { api, getJson, type RunCounts, type RunRecord } from "../api";
 import { ErrorBox, Loading } from "../components/error-box";
@@ -24,38 +23,42 @@ import { useFetch } from "../use-fetch";
 const PAGE_SIZE = 50;
 
 /**
- * Where each filtered listing was left (its cursor trail), by its filters: coming back to the view (the back
- * button from a run) shows the same page. Kept for this page's life only.
+ * The cursors of the pages each filtered listing was paged through (runs/pager.ts), by its filters, so that
+ * "newer" can go back one page. Kept for this page's life only; the page shown is in the URL.
  */
-const pages = signal<ReadonlyMap<string, pager.PagerState>>(new Map());
+const trails = new Map<string, pager.Trail>();
 
-const linkFor = (filters: RunFilters): string =>
-  runsLink(Object.fromEntries(filtersToQuery(filters).entries()));
+const linkFor = (filters: RunFilters, position: pager.PagePosition = pager.FIRST_PAGE): string =>
+  runsLink({ ...Object.fromEntries(filtersToQuery(filters).entries()), ...pager.positionToQuery(position) });
 
-/** `/#/runs?pipeline=&status=&param.<name>=<value>`: the runs, newest first, filtered, a page at a time. */
+/**
+ * `/#/runs?pipeline=&status=&param.<name>=<value>&page=&cursor=`: the runs, newest first, filtered, a page at
+ * a time.
+ */
 export function RunsView({ query }: RouteProps) {
   const filters = filtersFromQuery(query);
   const key = filtersToQuery(filters).toString();
-  const state = pages.value.get(key) ?? pager.firstPage();
-  const setState = (next: pager.PagerState) => {
-    const map = new Map(pages.value);
-    map.set(key, next);
-    pages.value = map;
-  };
-  const cursor = pager.currentCursor(state);
+  const position = pager.positionFromQuery(query);
+  const cursor = position.cursor;
+  // Which listing and page an answer is of: while the next one loads, the last one is still shown.
+  const at = `${key}#${cursor ?? ""}`;
   const runs = useFetch(
-    async (signal) => {
-      const page = await getJson<{ items: RunRecord[]; cursor?: string }>(
+    async (signal) => ({
+      at,
+      page: await getJson<{ items: RunRecord[]; cursor?: string }>(
         runsPath(filters, { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
         signal,
-      );
-      // Only what this answer says about the next page changes; the trail is the view's.
-      const current = pages.value.get(key) ?? pager.firstPage();
-      if (pager.currentCursor(current) === cursor) setState(pager.loaded(current, page.cursor));
-      return page;
-    },
+      ),
+    }),
     [key, cursor],
   );
+  const next = runs.data?.at === at ? runs.data.page.cursor : undefined;
+  const previous = pager.previousPosition(trails.get(key), position);
+  const older = () => {
+    if (!next) return;
+    trails.set(key, pager.advance(trails.get(key), position, next));
+    navigate(linkFor(filters, pager.nextPosition(position, next)));
+  };
   // The page of runs goes first: the counts and the pipelines' names are asked for once it is in, so that they
   // never compete with it for the API (counting thousands of runs costs more than reading a page of them).
   const ready = runs.data !== undefined || runs.error !== undefined;
@@ -70,12 +73,12 @@ export function RunsView({ query }: RouteProps) {
       <StatusCounts filters={filters} hold={runs.loading} />
       {runs.error ? <ErrorBox error={runs.error} title="Could not list the runs" /> : null}
       {runs.loading && !runs.data ? <Loading what="runs" /> : null}
-      {runs.data && runs.data.items.length === 0 ? (
+      {runs.data && runs.data.page.items.length === 0 ? (
         <p class="muted" data-testid="no-runs">
           No runs match these filters.
         </p>
       ) : null}
-      {runs.data && runs.data.items.length > 0 ? (
+      {runs.data && runs.data.page.items.length > 0 ? (
         <table class="table runs" aria-busy={runs.loading ? "true" : undefined}>
           <colgroup>
             <col style="width: 22%" />
@@ -98,7 +101,7 @@ export function RunsView({ query }: RouteProps) {
             </tr>
           </thead>
           <tbody>
-            {runs.data.items.map((run) => (
+            {runs.data.page.items.map((run) => (
               <tr key={run.runId} data-run-id={run.runId}>
                 <td>
                   <a href={runLink(run.runId)} class="mono">
@@ -138,15 +141,15 @@ export function RunsView({ query }: RouteProps) {
       <nav class="pager" aria-label="Pages">
         <button
           type="button"
-          disabled={!pager.hasPrevious(state)}
-          onClick={() => setState(pager.previous(state))}
+          disabled={!previous}
+          onClick={() => previous && navigate(linkFor(filters, previous))}
         >
           ← Newer
         </button>
         <span class="muted" data-testid="page-number">
-          Page {pager.pageNumber(state)}
+          Page {position.page}
         </span>
-        <button type="button" disabled={!pager.hasNext(state)} onClick={() => setState(pager.next(state))}>
+        <button type="button" disabled={!next} onClick={older}>
           Older →
         </button>
       </nav>

@@ -66,26 +66,39 @@ describe("Runs view filters", () => {
 });
 
 describe("Runs view paging", () => {
+  const q = (text: string) => new URLSearchParams(text);
+
+  it("reads the page from the URL: none is the first, a cursor without a usable number the second", () => {
+    expect(pager.positionFromQuery(q("pipeline=etl"))).toEqual({ page: 1 });
+    expect(pager.positionFromQuery(q("page=3"))).toEqual({ page: 1 });
+    expect(pager.positionFromQuery(q("page=3&cursor=c2"))).toEqual({ page: 3, cursor: "c2" });
+    expect(pager.positionFromQuery(q("page=x&cursor=c2"))).toEqual({ page: 2, cursor: "c2" });
+    expect(pager.positionFromQuery(q("page=1&cursor=c2"))).toEqual({ page: 2, cursor: "c2" });
+    expect(pager.positionToQuery({ page: 1 })).toEqual({});
+    expect(pager.positionToQuery({ page: 3, cursor: "c2" })).toEqual({ page: "3", cursor: "c2" });
+  });
+
   it("walks forwards with the API's cursors and back with the ones it remembered", () => {
-    let state = pager.firstPage();
-    expect(pager.currentCursor(state)).toBeUndefined();
-    expect(pager.hasPrevious(state)).toBe(false);
-    expect(pager.hasNext(state)).toBe(false);
-    state = pager.loaded(state, "c1");
-    expect(pager.hasNext(state)).toBe(true);
-    state = pager.next(state);
-    expect(pager.currentCursor(state)).toBe("c1");
-    expect(pager.pageNumber(state)).toBe(2);
-    expect(pager.hasNext(state)).toBe(false); // not loaded yet
-    state = pager.next(pager.loaded(state, "c2"));
-    expect(pager.currentCursor(state)).toBe("c2");
-    state = pager.loaded(state, undefined); // the last page
-    expect(pager.hasNext(state)).toBe(false);
-    expect(pager.next(state)).toBe(state);
-    state = pager.previous(state);
-    expect(pager.currentCursor(state)).toBe("c1");
-    state = pager.previous(pager.previous(state));
-    expect(pager.currentCursor(state)).toBeUndefined();
-    expect(pager.pageNumber(state)).toBe(1);
+    const first = pager.FIRST_PAGE;
+    expect(pager.previousPosition(undefined, first)).toBeUndefined();
+    let trail = pager.advance(undefined, first, "c1");
+    const second = pager.nextPosition(first, "c1");
+    expect(second).toEqual({ page: 2, cursor: "c1" });
+    trail = pager.advance(trail, second, "c2");
+    const third = pager.nextPosition(second, "c2");
+    expect(pager.previousPosition(trail, third)).toEqual(second);
+    expect(pager.previousPosition(trail, second)).toEqual(first);
+    // Another walk from page 2 with the same cursor keeps what leads there and forgets what followed.
+    trail = pager.advance(trail, second, "c2b");
+    expect(pager.previousPosition(trail, { page: 3, cursor: "c2" })).toEqual(first);
+    expect(pager.previousPosition(trail, { page: 3, cursor: "c2b" })).toEqual(second);
+  });
+
+  it("goes from a page opened by a link, with nothing known before it, to the newest page", () => {
+    const linked = { page: 5, cursor: "c4" };
+    expect(pager.previousPosition(undefined, linked)).toEqual(pager.FIRST_PAGE);
+    const trail = pager.advance(undefined, linked, "c5");
+    expect(pager.previousPosition(trail, pager.nextPosition(linked, "c5"))).toEqual(linked);
+    expect(pager.previousPosition(trail, linked)).toEqual(pager.FIRST_PAGE);
   });
 });
