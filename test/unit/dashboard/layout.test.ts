@@ -116,6 +116,58 @@ describe("layoutGraph", () => {
     }
   });
 
+  it("ends the edges of a big graph on its nodes' borders, where the arrowheads go", () => {
+    const layout = layoutGraph(bigDag(500));
+    const byId = new Map(layout.nodes.map((n) => [n.node.id, n]));
+    const onBorder = (
+      p: { x: number; y: number },
+      n: { x: number; y: number; width: number; height: number },
+    ) => {
+      const near = (a: number, b: number) => Math.abs(a - b) < 0.5;
+      const inX = p.x >= n.x - 0.5 && p.x <= n.x + n.width + 0.5;
+      const inY = p.y >= n.y - 0.5 && p.y <= n.y + n.height + 0.5;
+      return (
+        (inX && (near(p.y, n.y) || near(p.y, n.y + n.height))) ||
+        (inY && (near(p.x, n.x) || near(p.x, n.x + n.width)))
+      );
+    };
+    for (const edge of layout.edges) {
+      expect(onBorder(edge.points[0], byId.get(edge.from) as (typeof layout.nodes)[number])).toBe(true);
+      expect(
+        onBorder(
+          edge.points.at(-1) as { x: number; y: number },
+          byId.get(edge.to) as (typeof layout.nodes)[number],
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it("lays a big graph out left to right on request", () => {
+    const layout = layoutGraph(bigDag(200), undefined, { direction: "LR" });
+    const byId = new Map(layout.nodes.map((n) => [n.node.id, n]));
+    for (const n of layout.nodes) expect([n.width, n.height]).toEqual([172, 36]);
+    for (const edge of layout.edges)
+      expect(byId.get(edge.to)?.x).toBeGreaterThan(byId.get(edge.from)?.x ?? Number.POSITIVE_INFINITY);
+    const columns = new Map<number, typeof layout.nodes>();
+    for (const n of layout.nodes) columns.set(n.x, [...(columns.get(n.x) ?? []), n]);
+    for (const column of columns.values()) {
+      const sorted = [...column].sort((a, b) => a.y - b.y);
+      for (let i = 1; i < sorted.length; i++)
+        expect(sorted[i].y).toBeGreaterThanOrEqual(sorted[i - 1].y + sorted[i - 1].height);
+    }
+  });
+
+  it("lays out a big graph with a cycle (which d3-dag refuses) with dagre", () => {
+    const ring = bigDag(200);
+    ring.edges.push({ from: "t199", to: "t0" });
+    const layout = layoutGraph(ring);
+    expect(layout.nodes).toHaveLength(200);
+    expect(
+      layout.edges.find((e) => e.from === "t199" && e.to === "t0")?.points.length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(new Set(layout.nodes.map((n) => `${n.x},${n.y}`)).size).toBe(200);
+  });
+
   it("lays out any id, the empty one (a Spec's root) included", () => {
     const layout = layoutGraph({
       nodes: [
