@@ -11,7 +11,7 @@ import {
   decrossDfs,
   layeringLongestPath,
   type MutGraphNode,
-  shapeRect,
+  shapeTopBottom,
   sugiyama,
   tweakDirection,
   tweakShape,
@@ -189,7 +189,8 @@ const GAP = { node: 24, rank: 44 };
 /**
  * A graph without boxes by d3-dag's Sugiyama layout with its cheapest operators: longest-path ranks, a
  * depth-first order (dagre's own first order; d3-dag's two-layer sweeps count the crossings in quadratic time),
- * greedy coordinates (which keep chains straight), edges cut at the nodes' borders for the arrowheads.
+ * greedy coordinates (which keep chains straight), edges from a node's bottom to the next one's top, where the
+ * arrowheads go.
  * Undefined for a graph with a cycle, which dagre lays out instead.
  */
 function layoutFlat(flat: FlatGraph, opts: Required<LayoutOptions>): GraphLayout | undefined {
@@ -220,7 +221,7 @@ function layoutFlat(flat: FlatGraph, opts: Required<LayoutOptions>): GraphLayout
     .layering(layeringLongestPath())
     .decross(decrossDfs())
     .coord(coordGreedy())
-    .tweaks([tweakShape(sizeOf, shapeRect), tweakDirection(opts.direction)]);
+    .tweaks([tweakShape(sizeOf, shapeTopBottom), tweakDirection(opts.direction)]);
   const { width, height } = layout(g);
   const box = (node: MutGraphNode<GraphNode, undefined>) => {
     const [w, h] = sizeOf(node);
