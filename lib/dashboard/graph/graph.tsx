@@ -49,9 +49,9 @@ const activate = (handler: () => void) => (event: KeyboardEvent) => {
 // SVG attributes keep their case, and SVG's is `tabindex`: the camel-cased prop would not make a node focusable.
 
 /**
- * A graph laid out with dagre and drawn as SVG: nodes coloured by phase, long labels cut with the full name as
- * the tooltip, each node reachable with Tab; nested graphs fold with their toggle. Big graphs scroll inside
- * the box, and zoom with the buttons above it.
+ * A graph laid out by layout.ts (dagre, or d3-dag for a big one without boxes) and drawn as SVG: nodes
+ * coloured by phase, long labels cut with the full name as the tooltip, each node reachable with Tab; nested
+ * graphs fold with their toggle. Big graphs scroll inside the box, and zoom with the buttons above it.
  */
 export function Graph({ model, label, selected, onSelect }: GraphProps) {
   const [toggled, setToggled] = useState<Record<string, boolean>>({});

@@ -116,6 +116,45 @@ describe("layoutGraph", () => {
     }
   });
 
+  it("draws a big graph's edges from a node's bottom to the next one's top, where the arrowheads go", () => {
+    const layout = layoutGraph(bigDag(500));
+    const byId = new Map(layout.nodes.map((n) => [n.node.id, n]));
+    const near = (a: number, b: number) => Math.abs(a - b) < 0.5;
+    for (const edge of layout.edges) {
+      const from = byId.get(edge.from) as (typeof layout.nodes)[number];
+      const to = byId.get(edge.to) as (typeof layout.nodes)[number];
+      const [first, last] = [edge.points[0], edge.points[edge.points.length - 1]];
+      expect(near(first.x, from.x + from.width / 2) && near(first.y, from.y + from.height)).toBe(true);
+      expect(near(last.x, to.x + to.width / 2) && near(last.y, to.y)).toBe(true);
+    }
+  });
+
+  it("lays a big graph out left to right on request", () => {
+    const layout = layoutGraph(bigDag(200), undefined, { direction: "LR" });
+    const byId = new Map(layout.nodes.map((n) => [n.node.id, n]));
+    for (const n of layout.nodes) expect([n.width, n.height]).toEqual([172, 36]);
+    for (const edge of layout.edges)
+      expect(byId.get(edge.to)?.x).toBeGreaterThan(byId.get(edge.from)?.x ?? Number.POSITIVE_INFINITY);
+    const columns = new Map<number, typeof layout.nodes>();
+    for (const n of layout.nodes) columns.set(n.x, [...(columns.get(n.x) ?? []), n]);
+    for (const column of columns.values()) {
+      const sorted = [...column].sort((a, b) => a.y - b.y);
+      for (let i = 1; i < sorted.length; i++)
+        expect(sorted[i].y).toBeGreaterThanOrEqual(sorted[i - 1].y + sorted[i - 1].height);
+    }
+  });
+
+  it("lays out a big graph with a cycle (which d3-dag refuses) with dagre", () => {
+    const ring = bigDag(200);
+    ring.edges.push({ from: "t199", to: "t0" });
+    const layout = layoutGraph(ring);
+    expect(layout.nodes).toHaveLength(200);
+    expect(
+      layout.edges.find((e) => e.from === "t199" && e.to === "t0")?.points.length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(new Set(layout.nodes.map((n) => `${n.x},${n.y}`)).size).toBe(200);
+  });
+
   it("lays out any id, the empty one (a Spec's root) included", () => {
     const layout = layoutGraph({
       nodes: [
