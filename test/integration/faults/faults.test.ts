@@ -95,7 +95,7 @@ describe("no outcome lost: 20 runs in flight while a part of the stack fails", (
   const work = mkdtempSync(join(tmpdir(), "skiff-faults-"));
   const stateDir = join(work, ".skiff");
   let port: number;
-  let stack: { child: ChildProcess; file: StackFile };
+  let stack: { child: ChildProcess; file: StackFile; output: () => string };
   let webhook: Server;
   let webhookUrl: string;
   /** Distinct completion event ids by run id. */
@@ -103,7 +103,7 @@ describe("no outcome lost: 20 runs in flight while a part of the stack fails", (
   const tallies: Tally[] = [];
   let dynamo: DynamoDbLocal | undefined;
 
-  async function startStack(): Promise<{ child: ChildProcess; file: StackFile }> {
+  async function startStack(): Promise<{ child: ChildProcess; file: StackFile; output: () => string }> {
     const child = spawn(
       process.execPath,
       [
@@ -127,7 +127,7 @@ describe("no outcome lost: 20 runs in flight while a part of the stack fails", (
     child.stderr?.on("data", keep);
     await waitForOutput(child, () => output, "Ctrl-C stops everything.", 200);
     const file = JSON.parse(readFileSync(join(stateDir, "stack.json"), "utf8")) as StackFile;
-    return { child, file };
+    return { child, file, output: () => output };
   }
 
   const store = () =>
@@ -234,6 +234,8 @@ describe("no outcome lost: 20 runs in flight while a part of the stack fails", (
     const { done: _, problems, ...tally } = result;
     tallies.push(tally);
     process.stdout.write(`faults: ${JSON.stringify(tally)}\n`);
+    // What the stack logged (its handlers' failures, the sweep's), to tell why a run was not settled.
+    if (problems.length > 0) process.stdout.write(`faults: the stack's last output:\n${stack.output()}\n`);
     expect(problems).toEqual([]);
   }
 
