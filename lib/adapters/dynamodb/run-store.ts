@@ -281,7 +281,15 @@ export class DynamoRunStore implements RunStore {
   }
 
   async listActiveRuns(options: PageQuery = {}): Promise<Page<RunRecord>> {
-    return queries.listActiveRuns(this.table, options);
+    const page = await queries.listActiveRuns(this.table, options);
+    // The table lists as active a run remembered as finished: the memory is wrong (DynamoDB Local killed with
+    // SIGKILL loses writes it acknowledged) or ahead of the index. Forgotten, the run is read afresh when the sweep
+    // applies its workflow; remembered, each of its snapshots would be skipped and the table never corrected.
+    for (const run of page.items) {
+      const remembered = this.remembered?.get(run.runId);
+      if (remembered && isTerminal(strip<RunRecord>(remembered).status)) this.remembered?.delete(run.runId);
+    }
+    return page;
   }
 
   /** The run item, read consistently (and remembered). */

@@ -1,3 +1,9 @@
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  PutItemCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DynamoCompletionOutbox } from "../../../../lib/adapters/dynamodb/completion-outbox";
 import { DynamoRunStore } from "../../../../lib/adapters/dynamodb/run-store";
@@ -212,6 +218,39 @@ describe("applyStatus", () => {
     } finally {
       counted.destroy();
     }
+  });
+
+  it("forgets a run remembered as finished that the table lists as active: its final status is recorded again", async () => {
+    const table = await dynamo.newTable();
+    const store = new DynamoRunStore({ tableName: table, client: dynamo.client });
+    const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName: table }));
+    const keyOf = (item: NonNullable<Awaited<ReturnType<typeof scan>>>[number]) =>
+      Object.fromEntries(
+        (Table?.KeySchema ?? []).map(({ AttributeName }) => [AttributeName, item[AttributeName!]]),
+      );
+    const scan = async () => (await dynamo.client.send(new ScanCommand({ TableName: table }))).Items ?? [];
+    const r = run();
+    await store.createRun(r);
+    const running = { runId: r.runId, status: "Running" as const, startedAt: "2026-01-01T00:00:01Z" };
+    await store.applyStatus({ ...running, steps: [] });
+    const before = await scan();
+    const final = { ...running, status: "Succeeded" as const, steps: [step(r.runId, "a", "Succeeded")] };
+    expect((await store.applyStatus(final)).becameTerminal).toBe(true);
+    // The table loses the acknowledged terminal write (DynamoDB Local killed with SIGKILL can): back to Running.
+    for (const item of await scan())
+      await dynamo.client.send(new DeleteItemCommand({ TableName: table, Key: keyOf(item) }));
+    for (const item of before) await dynamo.client.send(new PutItemCommand({ TableName: table, Item: item }));
+    expect(
+      (await new DynamoRunStore({ tableName: table, client: dynamo.client }).getRun(r.runId))?.status,
+    ).toBe("Running");
+
+    // Remembered as finished, the run's snapshots are skipped; the sweep lists it as active, which corrects the
+    // memory, and its snapshot of the finished workflow is recorded again, with its completion.
+    expect((await store.applyStatus(final)).applied).toBe(false);
+    expect((await store.listActiveRuns()).items.map((x) => x.runId)).toContain(r.runId);
+    const again = await store.applyStatus(final);
+    expect(again).toMatchObject({ applied: true, becameTerminal: true, run: { status: "Succeeded" } });
+    expect((await store.getRun(r.runId))?.status).toBe("Succeeded");
   });
 
   it("lets exactly one of many concurrent terminal writers make the transition", async () => {
