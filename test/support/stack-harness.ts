@@ -17,6 +17,24 @@ export interface StackHarness {
   stop(): Promise<void>;
 }
 
+/** The first bus event satisfying `test`: among `events` (those seen so far), or the next to come. */
+export function nextBusEvent(
+  stack: Stack,
+  events: readonly EventEnvelope[],
+  test: (event: EventEnvelope) => boolean,
+): Promise<EventEnvelope> {
+  return new Promise((resolve) => {
+    const seen = events.find(test);
+    if (seen) return resolve(seen);
+    const unsubscribe = stack.router.subscribe((event) => {
+      if (test(event)) {
+        unsubscribe();
+        resolve(event);
+      }
+    });
+  });
+}
+
 /**
  * The embedded stack in this process with the real handlers of functions/index.ts (overridable), no examples
  * uploaded, and the handlers' INFO lines quiet as `skiff start` keeps them; the log level is restored on stop.
@@ -36,17 +54,7 @@ export async function startStackHarness(options: Partial<StackOptions> = {}): Pr
   return {
     stack,
     events,
-    nextEvent: (test) =>
-      new Promise((resolve) => {
-        const seen = events.find(test);
-        if (seen) return resolve(seen);
-        const unsubscribe = stack.router.subscribe((event) => {
-          if (test(event)) {
-            unsubscribe();
-            resolve(event);
-          }
-        });
-      }),
+    nextEvent: (test) => nextBusEvent(stack, events, test),
     put: async (key, body) => {
       const s3 = createS3Client(stack.s3Endpoint);
       try {

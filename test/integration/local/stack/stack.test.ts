@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../../../lib/local/bus/envelope";
 import { createS3Client } from "../../../../lib/local/s3";
 import { type Stack, startStack } from "../../../../lib/local/stack";
+import { nextBusEvent } from "../../../support/stack-harness";
 import { tempDir } from "../../../support/temp-dir";
 import { type Calls, fixtureHandlers } from "./fixture-handlers";
 
@@ -25,18 +26,7 @@ describe("startStack wires serverless.yml's triggers to the handlers", () => {
   const tmp = tempDir("stack-tmp");
   const tmpBefore = process.env.TMPDIR;
 
-  /** Resolves with the first bus event satisfying `test` (already seen or still to come). */
-  const nextEvent = (test: (e: EventEnvelope) => boolean) =>
-    new Promise<EventEnvelope>((resolve) => {
-      const seen = events.find(test);
-      if (seen) return resolve(seen);
-      const unsubscribe = stack.router.subscribe((event) => {
-        if (test(event)) {
-          unsubscribe();
-          resolve(event);
-        }
-      });
-    });
+  const nextEvent = (test: (e: EventEnvelope) => boolean) => nextBusEvent(stack, events, test);
 
   beforeAll(async () => {
     process.env.TMPDIR = tmp.path;
