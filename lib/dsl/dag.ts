@@ -1,10 +1,8 @@
 // The `dag()` builder: a DAG template whose tasks are graph nodes (lib/dsl/graph.ts).
 import type { Template as ArgoTemplate, DAGTask } from "../argo";
 import type { DeclMap } from "./data";
-import { TemplateDeclaration } from "./declare";
+import type { TemplateDeclaration } from "./declare";
 import {
-  checkAcyclic,
-  checkReferences,
   type Empty,
   Graph,
   type InputRefs,
@@ -15,8 +13,8 @@ import {
   type TaskOptions,
   type WithArgs,
 } from "./graph";
+import { closeGraph, graphTemplateOptions } from "./graph-template";
 import { compact } from "./merge";
-import { checkOutputReferences } from "./node-references";
 import { callSite } from "./site";
 import {
   defineTemplate,
@@ -57,15 +55,8 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
   block: (d: DagBuilder<I, O>) => R | undefined,
 ): SkiffTemplate<I, O & R> {
   const site = callSite(dag);
-  const declared = nameOrOptions instanceof TemplateDeclaration ? nameOrOptions : undefined;
-  const options: DagOptions<I, O> =
-    typeof nameOrOptions === "string"
-      ? ({ name: nameOrOptions } as DagOptions<I, O>)
-      : declared
-        ? (declared.options as DagOptions<I, O>)
-        : (nameOrOptions as DagOptions<I, O>);
+  const { options, self } = graphTemplateOptions<I, O, DagOptions<I, O>>(nameOrOptions, site);
   const graph = new Graph(options.name, "tasks");
-  const self = declared ?? new TemplateDeclaration<I, O>(options, site);
   const builder: DagBuilder<I, O> = {
     inputs: inputRefs(options.inputs),
     self,
@@ -75,12 +66,7 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
       return node;
     },
   };
-  const returned = block(builder);
-  graph.closed = true;
-  checkReferences(graph);
-  checkAcyclic(graph);
-  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  checkOutputReferences(outputs, "tasks", (name) => graph.has(name), { template: options.name, site });
+  const outputs = closeGraph(graph, options.outputs, block(builder), site);
   const template = defineTemplate<I, O & R>(
     { ...options, outputs } as DagOptions<I, O & R>,
     new Set(["failFast", "target"]),

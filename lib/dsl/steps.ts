@@ -1,10 +1,9 @@
 // The `steps()` builder: groups of graph nodes (lib/dsl/graph.ts) run one after another.
 import type { Template as ArgoTemplate, WorkflowStep } from "../argo";
 import type { DeclMap } from "./data";
-import { TemplateDeclaration } from "./declare";
+import type { TemplateDeclaration } from "./declare";
 import { DslError, type SourceSite } from "./errors";
 import {
-  checkReferences,
   type Empty,
   Graph,
   type InputRefs,
@@ -15,7 +14,7 @@ import {
   type StepOptions,
   type WithArgs,
 } from "./graph";
-import { checkOutputReferences } from "./node-references";
+import { closeGraph, graphTemplateOptions } from "./graph-template";
 import { callSite } from "./site";
 import {
   defineTemplate,
@@ -51,13 +50,8 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
   block: (s: StepsBuilder<I, O>) => R | undefined,
 ): SkiffTemplate<I, O & R> {
   const site = callSite(steps);
-  const declared = nameOrOptions instanceof TemplateDeclaration ? nameOrOptions : undefined;
-  const options: TemplateOptions<I, O> =
-    typeof nameOrOptions === "string"
-      ? ({ name: nameOrOptions } as TemplateOptions<I, O>)
-      : (declared?.options ?? (nameOrOptions as TemplateOptions<I, O>));
+  const { options, self } = graphTemplateOptions<I, O, TemplateOptions<I, O>>(nameOrOptions, site);
   const graph = new Graph(options.name, "steps");
-  const self = declared ?? new TemplateDeclaration<I, O>(options, site);
   const groups: Node[][] = [];
   let openGroup: Node[] | undefined;
   const add = (name: string, template: Runnable, rest: unknown[], at: SourceSite | undefined): Node => {
@@ -91,11 +85,7 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
       }
     },
   };
-  const returned = block(builder);
-  graph.closed = true;
-  checkReferences(graph);
-  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  checkOutputReferences(outputs, "steps", (name) => graph.has(name), { template: options.name, site });
+  const outputs = closeGraph(graph, options.outputs, block(builder), site);
   const template = defineTemplate<I, O & R>(
     { ...options, outputs } as TemplateOptions<I, O & R>,
     new Set(),
