@@ -1,28 +1,20 @@
 // The `dag()` builder: a DAG template whose tasks are graph nodes (lib/dsl/graph.ts).
-import type { Template as ArgoTemplate, DAGTask } from "../argo";
+import type { DAGTask } from "../argo";
 import type { DeclMap } from "./data";
 import type { TemplateDeclaration } from "./declare";
 import {
   type Empty,
-  Graph,
   type InputRefs,
   inputRefs,
   Node,
-  nodeTemplates,
   renderNode,
   type TaskOptions,
   type WithArgs,
 } from "./graph";
-import { closeGraph, graphTemplateOptions } from "./graph-template";
+import { defineGraphTemplate, startGraphTemplate } from "./graph-template";
 import { compact } from "./merge";
 import { callSite } from "./site";
-import {
-  defineTemplate,
-  type RenderContext,
-  type Runnable,
-  type SkiffTemplate,
-  type TemplateOptions,
-} from "./template";
+import type { Runnable, SkiffTemplate, TemplateOptions } from "./template";
 
 export interface DagBuilder<I extends DeclMap, O extends DeclMap = Empty> {
   /** References to this DAG's own inputs. */
@@ -55,31 +47,22 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
   block: (d: DagBuilder<I, O>) => R | undefined,
 ): SkiffTemplate<I, O & R> {
   const site = callSite(dag);
-  const { options, self } = graphTemplateOptions<I, O, DagOptions<I, O>>(nameOrOptions, site);
-  const graph = new Graph(options.name, "tasks");
+  const head = startGraphTemplate<I, O, DagOptions<I, O>>(nameOrOptions, site, "tasks");
+  const { options, graph } = head;
   const builder: DagBuilder<I, O> = {
     inputs: inputRefs(options.inputs),
-    self,
+    self: head.self,
     task(name, template, ...rest) {
       const node = new Node(name, template, rest[0] ?? {}, callSite(builder.task), graph);
       graph.add(node);
       return node;
     },
   };
-  const outputs = closeGraph(graph, options.outputs, block(builder), site);
-  const template = defineTemplate<I, O & R>(
-    { ...options, outputs } as DagOptions<I, O & R>,
-    new Set(["failFast", "target"]),
-    (ctx: RenderContext): Partial<ArgoTemplate> => {
-      const tasks = graph.nodes.map((node, index) => {
-        if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
-        return renderNode(node) as DAGTask;
-      });
-      return { dag: compact({ tasks, failFast: options.failFast, target: options.target }) };
-    },
-    site,
-    () => nodeTemplates(graph.nodes),
-  );
-  self.define(template);
-  return template;
+  return defineGraphTemplate(head, block(builder), site, new Set(["failFast", "target"]), (ctx) => {
+    const tasks = graph.nodes.map((node, index) => {
+      if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
+      return renderNode(node) as DAGTask;
+    });
+    return { dag: compact({ tasks, failFast: options.failFast, target: options.target }) };
+  });
 }
