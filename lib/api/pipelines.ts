@@ -4,7 +4,7 @@ import type { ApiDeps } from "./deps";
 import { badRequest, notFound } from "./errors";
 import { type ApiRequest, type ApiResponse, json, text } from "./http";
 import { pipelineNameParam } from "./params";
-import { pageQuery } from "./query";
+import { pageBody, pageQuery } from "./query";
 import { parseStoredSpec } from "./stored-spec";
 
 export const pipelineLinks = (name: string) => ({
@@ -16,10 +16,10 @@ export const pipelineLinks = (name: string) => ({
 /** `GET /pipelines` */
 export async function listPipelines(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const page = await deps.pipelines.listPipelines(pageQuery(request, deps.config.limits));
-  return json(200, {
-    items: page.items.map((p) => ({ ...p, links: pipelineLinks(p.name) })),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  });
+  return json(
+    200,
+    pageBody(page, (p) => ({ ...p, links: pipelineLinks(p.name) })),
+  );
 }
 
 /** `GET /pipelines/{name}`: the pipeline, its versions (newest first) and the last build's diagnostics. */

@@ -17,7 +17,7 @@ import { type ApiRequest, type ApiResponse, json, jsonBody } from "./http";
 import { cacheFor } from "./immutable-cache";
 import { applyRunOverrides } from "./overrides";
 import { pipelineNameParam, runIdParam } from "./params";
-import { pageQuery } from "./query";
+import { pageBody, pageQueryInto } from "./query";
 import { isoTime, runFilters } from "./run-filters";
 import { idempotencyKeyHeader, parseRunRequest, type RunRequest, resolveParameters } from "./run-request";
 import { parseStoredSpec } from "./stored-spec";
@@ -275,19 +275,13 @@ async function liveSteps(deps: ApiDeps, run: RunRecord): Promise<StepRecord[] | 
 export async function listRuns(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const details: ErrorDetail[] = [];
   const filters = runFilters(request, details, { known: ["limit", "cursor"], status: true });
-  let paging: ReturnType<typeof pageQuery> | undefined;
-  try {
-    paging = pageQuery(request, deps.config.limits);
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    details.push(...error.details);
-  }
+  const paging = pageQueryInto(request, deps.config.limits, details);
   if (details.length > 0 || !paging) throw badRequest("the run query is not valid", details);
   const page = await deps.runs.queryRuns({ ...paging, ...filters });
-  return json(200, {
-    items: page.items.map((run) => ({ ...run, links: runLinks(run) })),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  });
+  return json(
+    200,
+    pageBody(page, (run) => ({ ...run, links: runLinks(run) })),
+  );
 }
 
 /**

@@ -1,10 +1,11 @@
+import { NODE_PHASES } from "../argo/phases";
 import type { ApiDeps } from "./deps";
-import { ApiError, badRequest, type ErrorDetail } from "./errors";
+import { badRequest, type ErrorDetail } from "./errors";
 import { type ApiRequest, type ApiResponse, json } from "./http";
-import { pageQuery } from "./query";
+import { pageBody, pageQueryInto } from "./query";
 
-/** Node phases a recorded step can have (Argo's). */
-const STEP_PHASES = ["Pending", "Running", "Succeeded", "Skipped", "Failed", "Error", "Omitted"];
+/** A recorded step has its node's phase (Argo's). */
+const STEP_PHASES: readonly string[] = NODE_PHASES;
 
 /**
  * `GET /steps?template=&status=&limit=&cursor=`: recorded steps (of finished runs) that ran a template, newest
@@ -30,21 +31,15 @@ export async function querySteps(deps: ApiDeps, request: ApiRequest): Promise<Ap
     if (!known.has(key))
       details.push({ field: `query.${key}`, message: "unknown query parameter", code: "unknown" });
   }
-  let paging: ReturnType<typeof pageQuery> | undefined;
-  try {
-    paging = pageQuery(request, deps.config.limits);
-  } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    details.push(...error.details);
-  }
+  const paging = pageQueryInto(request, deps.config.limits, details);
   if (details.length > 0 || !paging || template === undefined)
     throw badRequest("the step query is not valid", details);
   const page = await deps.runs.queryStepsByTemplate(template, {
     ...paging,
     ...(status ? { phase: status } : {}),
   });
-  return json(200, {
-    items: page.items.map((step) => ({ ...step, links: { run: `/runs/${step.runId}` } })),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  });
+  return json(
+    200,
+    pageBody(page, (step) => ({ ...step, links: { run: `/runs/${step.runId}` } })),
+  );
 }

@@ -2,24 +2,10 @@
 // `expression:` of outputs, hooks, retry and cron expressions) and govaluate (`when`, after Argo has
 // substituted its `{{…}}` tags). The DSL writes with these; the readers in lib/argo/expr (used by the local
 // engine and the schedules) are their counterpart.
+import { WORD_OPERATORS } from "./expr/exprlang/operator-table";
 
 /** Words expr-lang reads as operators or literals, so never as a bare member or variable name. */
-const EXPR_RESERVED = new Set([
-  "in",
-  "or",
-  "and",
-  "not",
-  "matches",
-  "contains",
-  "startsWith",
-  "endsWith",
-  "let",
-  "if",
-  "else",
-  "true",
-  "false",
-  "nil",
-]);
+const EXPR_RESERVED: ReadonlySet<string> = new Set([...WORD_OPERATORS, "not", "true", "false", "nil"]);
 
 /** Whether `name` can be written bare in expr-lang (`tasks.a`), rather than indexed (`tasks['flip-coin']`). */
 export function isExprIdentifier(name: string): boolean {

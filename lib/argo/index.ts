@@ -5,7 +5,9 @@
 // (`argo retry` / `argo resubmit` applied to a Workflow), labels.ts (the labels Argo's controller sets), expr-syntax.ts
 // (how strings and names are written for expr-lang and govaluate to read them back), item-fields.ts (loop items'
 // fields), archive-logs.ts (whether a pod's log is archived), ttl.ts (when `ttlStrategy` deletes a finished
-// workflow) and expr/ (Argo's expression languages: `{{…}}` substitution, expr-lang, govaluate `when`, `depends`).
+// workflow), strategic-merge.ts (Kubernetes' strategic merge patch, for join-spec.ts and template-defaults.ts) and
+// expr/ (Argo's expression languages: `{{…}}` substitution, expr-lang, govaluate `when`, `depends`; expr-lang's
+// operator table in expr/exprlang/operator-table.ts).
 export type * from "./types.generated";
 
 import type { ClusterWorkflowTemplate, CronWorkflow, Workflow, WorkflowTemplate } from "./types.generated";

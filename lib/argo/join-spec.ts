@@ -1,3 +1,4 @@
+import { strategicMerge } from "./strategic-merge";
 import type { Parameter, WorkflowSpec } from "./types.generated";
 
 /**
@@ -8,10 +9,11 @@ import type { Parameter, WorkflowSpec } from "./types.generated";
  * workflow gives replaces the template's argument of that name whole (a value never mixes with the other's default).
  */
 export function joinWorkflowSpec(wfSpec: WorkflowSpec, wftSpec: WorkflowSpec): WorkflowSpec {
-  const joined = mergeObjects(
-    wftSpec as Record<string, unknown>,
-    wfSpec as Record<string, unknown>,
-    [],
+  // Cloned first, so that the joined spec shares nothing with either input.
+  const joined = strategicMerge(
+    structuredClone(wftSpec) as Record<string, unknown>,
+    structuredClone(wfSpec) as Record<string, unknown>,
+    (path) => (Object.hasOwn(LIST_KEYS, path.join(".")) ? LIST_KEYS[path.join(".")] : undefined),
   ) as WorkflowSpec;
   if (wfSpec.suspend === undefined) delete joined.suspend;
   else joined.suspend = wfSpec.suspend;
@@ -49,40 +51,3 @@ const LIST_KEYS: Readonly<Record<string, string>> = {
   "templates.outputs.parameters": "name",
   "templates.outputs.artifacts": "name",
 };
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function mergeObjects(
-  original: Record<string, unknown>,
-  patch: Record<string, unknown>,
-  path: readonly string[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = structuredClone(original);
-  for (const [key, value] of Object.entries(patch)) {
-    // Go's json.Marshal leaves out empty strings and lists (omitempty): they patch nothing.
-    if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) continue;
-    if (value === null) {
-      delete out[key];
-      continue;
-    }
-    out[key] = mergeValues(out[key], value, [...path, key]);
-  }
-  return out;
-}
-
-function mergeValues(original: unknown, patch: unknown, path: readonly string[]): unknown {
-  if (isObject(original) && isObject(patch)) return mergeObjects(original, patch, path);
-  const key = LIST_KEYS[path.join(".")];
-  if (key && Array.isArray(original) && Array.isArray(patch)) {
-    const out = [...original];
-    for (const item of patch) {
-      const at = isObject(item) ? out.findIndex((o) => isObject(o) && o[key] === item[key]) : -1;
-      if (at < 0) out.push(structuredClone(item));
-      else out[at] = mergeObjects(out[at] as Record<string, unknown>, item as Record<string, unknown>, path);
-    }
-    return out;
-  }
-  return structuredClone(patch);
-}

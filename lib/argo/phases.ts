@@ -4,7 +4,16 @@
  * A node's phase. Argo has no "Daemoned" phase: a daemon step is a node whose `daemoned` field is true, and it
  * counts as fulfilled and successful once it is past Pending.
  */
-export type NodePhase = "Pending" | "Running" | "Succeeded" | "Skipped" | "Failed" | "Error" | "Omitted";
+export const NODE_PHASES = [
+  "Pending",
+  "Running",
+  "Succeeded",
+  "Skipped",
+  "Failed",
+  "Error",
+  "Omitted",
+] as const;
+export type NodePhase = (typeof NODE_PHASES)[number];
 
 /** What the predicates read of a node. */
 export interface NodeState {

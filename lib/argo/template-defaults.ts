@@ -1,3 +1,4 @@
+import { strategicMerge } from "./strategic-merge";
 import type { Template } from "./types.generated";
 
 /**
@@ -15,7 +16,7 @@ export function mergeTemplateDefaults(defaults: Template | undefined, tmpl: Temp
     if (TYPE_FIELDS.includes(key) && key !== own) continue;
     applicable[key] = value;
   }
-  return mergeObjects(applicable, tmpl as Record<string, unknown>, []) as Template;
+  return strategicMerge(applicable, tmpl as Record<string, unknown>, mergeKey) as Template;
 }
 
 /** The fields that give a template its type, in the order Argo's GetType looks at them. */
@@ -74,51 +75,4 @@ function mergeKey(path: readonly string[]): string | undefined {
   )
     return CONTAINER_LIST_KEYS[field];
   return undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Go's json.Marshal leaves out empty strings and empty lists (omitempty): they patch nothing. */
-function omitted(v: unknown): boolean {
-  return v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
-}
-
-function mergeObjects(
-  original: Record<string, unknown>,
-  patch: Record<string, unknown>,
-  path: readonly string[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...original };
-  for (const [key, value] of Object.entries(patch)) {
-    if (omitted(value)) continue;
-    if (value === null) {
-      delete out[key];
-      continue;
-    }
-    out[key] = mergeValues(out[key], value, [...path, key]);
-  }
-  return out;
-}
-
-function mergeValues(original: unknown, patch: unknown, path: readonly string[]): unknown {
-  if (isObject(original) && isObject(patch)) return mergeObjects(original, patch, path);
-  if (Array.isArray(original) && Array.isArray(patch)) {
-    const key = mergeKey(path);
-    if (key) return mergeLists(original, patch, key, path);
-  }
-  return patch;
-}
-
-/** A merge-keyed list: the original items in their order, each merged with the patch's item of the same key, then the patch's new items. */
-function mergeLists(original: unknown[], patch: unknown[], key: string, path: readonly string[]): unknown[] {
-  const out = [...original];
-  for (const item of patch) {
-    const at = isObject(item) ? out.findIndex((o) => isObject(o) && o[key] === item[key]) : -1;
-    if (at < 0) out.push(item);
-    // An item's own fields are found under the list's path (an init container's env: initContainers.env).
-    else out[at] = mergeObjects(out[at] as Record<string, unknown>, item as Record<string, unknown>, path);
-  }
-  return out;
 }

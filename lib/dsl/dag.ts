@@ -1,30 +1,20 @@
 // The `dag()` builder: a DAG template whose tasks are graph nodes (lib/dsl/graph.ts).
-import type { Template as ArgoTemplate, DAGTask } from "../argo";
+import type { DAGTask } from "../argo";
 import type { DeclMap } from "./data";
-import { TemplateDeclaration } from "./declare";
+import type { TemplateDeclaration } from "./declare";
 import {
-  checkAcyclic,
-  checkReferences,
   type Empty,
-  Graph,
   type InputRefs,
   inputRefs,
   Node,
-  nodeTemplates,
   renderNode,
   type TaskOptions,
   type WithArgs,
 } from "./graph";
+import { defineGraphTemplate, startGraphTemplate } from "./graph-template";
 import { compact } from "./merge";
-import { checkOutputReferences } from "./node-references";
 import { callSite } from "./site";
-import {
-  defineTemplate,
-  type RenderContext,
-  type Runnable,
-  type SkiffTemplate,
-  type TemplateOptions,
-} from "./template";
+import type { Runnable, SkiffTemplate, TemplateOptions } from "./template";
 
 export interface DagBuilder<I extends DeclMap, O extends DeclMap = Empty> {
   /** References to this DAG's own inputs. */
@@ -57,43 +47,22 @@ export function dag<I extends DeclMap = Empty, O extends DeclMap = Empty, R exte
   block: (d: DagBuilder<I, O>) => R | undefined,
 ): SkiffTemplate<I, O & R> {
   const site = callSite(dag);
-  const declared = nameOrOptions instanceof TemplateDeclaration ? nameOrOptions : undefined;
-  const options: DagOptions<I, O> =
-    typeof nameOrOptions === "string"
-      ? ({ name: nameOrOptions } as DagOptions<I, O>)
-      : declared
-        ? (declared.options as DagOptions<I, O>)
-        : (nameOrOptions as DagOptions<I, O>);
-  const graph = new Graph(options.name, "tasks");
-  const self = declared ?? new TemplateDeclaration<I, O>(options, site);
+  const head = startGraphTemplate<I, O, DagOptions<I, O>>(nameOrOptions, site, "tasks");
+  const { options, graph } = head;
   const builder: DagBuilder<I, O> = {
     inputs: inputRefs(options.inputs),
-    self,
+    self: head.self,
     task(name, template, ...rest) {
       const node = new Node(name, template, rest[0] ?? {}, callSite(builder.task), graph);
       graph.add(node);
       return node;
     },
   };
-  const returned = block(builder);
-  graph.closed = true;
-  checkReferences(graph);
-  checkAcyclic(graph);
-  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  checkOutputReferences(outputs, "tasks", (name) => graph.has(name), { template: options.name, site });
-  const template = defineTemplate<I, O & R>(
-    { ...options, outputs } as DagOptions<I, O & R>,
-    new Set(["failFast", "target"]),
-    (ctx: RenderContext): Partial<ArgoTemplate> => {
-      const tasks = graph.nodes.map((node, index) => {
-        if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
-        return renderNode(node) as DAGTask;
-      });
-      return { dag: compact({ tasks, failFast: options.failFast, target: options.target }) };
-    },
-    site,
-    () => nodeTemplates(graph.nodes),
-  );
-  self.define(template);
-  return template;
+  return defineGraphTemplate(head, block(builder), site, new Set(["failFast", "target"]), (ctx) => {
+    const tasks = graph.nodes.map((node, index) => {
+      if (node.site) ctx.sites.set(`${ctx.path}.dag.tasks[${index}]`, node.site);
+      return renderNode(node) as DAGTask;
+    });
+    return { dag: compact({ tasks, failFast: options.failFast, target: options.target }) };
+  });
 }

@@ -3,6 +3,8 @@
 // values, govaluate over `{{…}}` references for `when`, and Argo's depends grammar for `depends`.
 // References come from the DSL's typed references (`t.result`, `t.outputs.x`, `d.inputs.x`, `args.refs.x`),
 // so renaming a task renames every expression that uses it, and a misspelled output does not compile.
+
+import { binaryOperator, UNARY_OPERATORS } from "../argo/expr/exprlang/operator-table";
 import {
   escapeGovaluate,
   isExprIdentifier,
@@ -25,33 +27,10 @@ export interface ExprObject {
   readonly [key: string]: ExprInput;
 }
 
-// expr-lang's precedences (its parser's operator table); govaluate orders the operators it has the same way.
-const PRECEDENCE: Record<string, number> = {
-  "||": 10,
-  "&&": 15,
-  "==": 20,
-  "!=": 20,
-  "<": 20,
-  ">": 20,
-  "<=": 20,
-  ">=": 20,
-  in: 20,
-  "not in": 20,
-  matches: 20,
-  contains: 20,
-  startsWith: 20,
-  endsWith: 20,
-  "..": 25,
-  "+": 30,
-  "-": 30,
-  "*": 60,
-  "/": 60,
-  "%": 60,
-  "**": 100,
-  "??": 500,
-};
+// expr-lang's precedences are its parser's (lib/argo/expr/exprlang/operator-table.ts); govaluate orders the
+// operators it has the same way.
+const binaryPrecedence = (op: string): number => binaryOperator(op)?.precedence ?? POSTFIX;
 const TERNARY = 0;
-const UNARY: Record<string, number> = { "!": 50, "-": 90, "+": 90 };
 const POSTFIX = 1000;
 /** The operators govaluate has, with their spelling there; anything else makes a `when` an expr-lang tag. */
 const GOVALUATE_BINARY: Record<string, string> = {
@@ -147,18 +126,18 @@ function toTree(input: ExprInput): Tree {
 function precedence(tree: Tree): number {
   switch (tree.kind) {
     case "binary":
-      return PRECEDENCE[tree.op];
+      return binaryPrecedence(tree.op);
     case "unary":
-      return UNARY[tree.op];
+      return UNARY_OPERATORS[tree.op].precedence;
     case "cond":
       return TERNARY;
     case "concat":
-      return PRECEDENCE["+"];
+      return binaryPrecedence("+");
     case "raw":
       // Unknown structure: always grouped when it is an operand.
       return TERNARY - 1;
     case "const":
-      return typeof tree.value === "number" && tree.value < 0 ? UNARY["-"] : POSTFIX;
+      return typeof tree.value === "number" && tree.value < 0 ? UNARY_OPERATORS["-"].precedence : POSTFIX;
     default:
       return POSTFIX;
   }
@@ -228,21 +207,21 @@ function render(tree: Tree, mode: ExprMode): string {
         );
         return `'${text.join("")}'`;
       }
-      return tree.parts.map((part) => operand(part, PRECEDENCE["+"] + 1)).join(" + ");
+      return tree.parts.map((part) => operand(part, binaryPrecedence("+") + 1)).join(" + ");
     case "binary": {
       if (mode === "depends" && tree.op !== "&&" && tree.op !== "||") {
         throw new DslError(`depends combines task states with && || ! only, not "${tree.op}"`);
       }
-      const p = PRECEDENCE[tree.op];
+      const p = binaryPrecedence(tree.op);
       const op = mode === "when" ? GOVALUATE_BINARY[tree.op] : tree.op;
-      // Left-associative except `**`: the side that would re-associate is grouped.
-      const rightAssoc = tree.op === "**";
+      // The side that would re-associate is grouped.
+      const rightAssoc = binaryOperator(tree.op)?.rightAssociative === true;
       const left = operand(tree.left, rightAssoc ? p + 1 : p);
       const right = operand(tree.right, rightAssoc ? p : p + 1);
       return `${left} ${op} ${right}`;
     }
     case "unary":
-      return `${tree.op}${operand(tree.operand, UNARY[tree.op])}`;
+      return `${tree.op}${operand(tree.operand, UNARY_OPERATORS[tree.op].precedence)}`;
     case "call":
       return `${tree.fn}(${tree.args.map((arg) => render(arg, mode)).join(", ")})`;
     case "closure":

@@ -1,29 +1,20 @@
 // The `steps()` builder: groups of graph nodes (lib/dsl/graph.ts) run one after another.
-import type { Template as ArgoTemplate, WorkflowStep } from "../argo";
+import type { WorkflowStep } from "../argo";
 import type { DeclMap } from "./data";
-import { TemplateDeclaration } from "./declare";
+import type { TemplateDeclaration } from "./declare";
 import { DslError, type SourceSite } from "./errors";
 import {
-  checkReferences,
   type Empty,
-  Graph,
   type InputRefs,
   inputRefs,
   Node,
-  nodeTemplates,
   renderNode,
   type StepOptions,
   type WithArgs,
 } from "./graph";
-import { checkOutputReferences } from "./node-references";
+import { defineGraphTemplate, startGraphTemplate } from "./graph-template";
 import { callSite } from "./site";
-import {
-  defineTemplate,
-  type RenderContext,
-  type Runnable,
-  type SkiffTemplate,
-  type TemplateOptions,
-} from "./template";
+import type { Runnable, SkiffTemplate, TemplateOptions } from "./template";
 
 export interface StepAdder {
   /** Adds a step running `template`. */
@@ -51,13 +42,8 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
   block: (s: StepsBuilder<I, O>) => R | undefined,
 ): SkiffTemplate<I, O & R> {
   const site = callSite(steps);
-  const declared = nameOrOptions instanceof TemplateDeclaration ? nameOrOptions : undefined;
-  const options: TemplateOptions<I, O> =
-    typeof nameOrOptions === "string"
-      ? ({ name: nameOrOptions } as TemplateOptions<I, O>)
-      : (declared?.options ?? (nameOrOptions as TemplateOptions<I, O>));
-  const graph = new Graph(options.name, "steps");
-  const self = declared ?? new TemplateDeclaration<I, O>(options, site);
+  const head = startGraphTemplate<I, O, TemplateOptions<I, O>>(nameOrOptions, site, "steps");
+  const { options, graph } = head;
   const groups: Node[][] = [];
   let openGroup: Node[] | undefined;
   const add = (name: string, template: Runnable, rest: unknown[], at: SourceSite | undefined): Node => {
@@ -69,7 +55,7 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
   };
   const builder: StepsBuilder<I, O> = {
     inputs: inputRefs(options.inputs),
-    self,
+    self: head.self,
     step(name, template, ...rest) {
       return add(name, template as Runnable, rest, callSite(builder.step)) as never;
     },
@@ -91,25 +77,12 @@ export function steps<I extends DeclMap = Empty, O extends DeclMap = Empty, R ex
       }
     },
   };
-  const returned = block(builder);
-  graph.closed = true;
-  checkReferences(graph);
-  const outputs = { ...(options.outputs ?? {}), ...(returned ?? {}) } as O & R;
-  checkOutputReferences(outputs, "steps", (name) => graph.has(name), { template: options.name, site });
-  const template = defineTemplate<I, O & R>(
-    { ...options, outputs } as TemplateOptions<I, O & R>,
-    new Set(),
-    (ctx: RenderContext): Partial<ArgoTemplate> => ({
-      steps: groups.map((group, groupIndex) =>
-        group.map((node, index) => {
-          if (node.site) ctx.sites.set(`${ctx.path}.steps[${groupIndex}][${index}]`, node.site);
-          return renderNode(node) as WorkflowStep;
-        }),
-      ),
-    }),
-    site,
-    () => nodeTemplates(graph.nodes),
-  );
-  self.define(template);
-  return template;
+  return defineGraphTemplate(head, block(builder), site, new Set(), (ctx) => ({
+    steps: groups.map((group, groupIndex) =>
+      group.map((node, index) => {
+        if (node.site) ctx.sites.set(`${ctx.path}.steps[${groupIndex}][${index}]`, node.site);
+        return renderNode(node) as WorkflowStep;
+      }),
+    ),
+  }));
 }

@@ -179,7 +179,8 @@ export interface CronOptions extends WorkflowOptions {
   cronExtra?: Partial<CronWorkflowSpec>;
 }
 
-const CRON_KEYS = new Set([
+/** A CronWorkflow's own options (lib/import reads them to place a Spec's fields). */
+export const CRON_KEYS: ReadonlySet<string> = new Set([
   "schedules",
   "timezone",
   "concurrencyPolicy",

@@ -1,5 +1,6 @@
 // Argo's expr-lang expressions (`valueFrom.expression`, hook expressions, whole `{{=…}}` values) written with
 // the DSL's `ex(...)` builder, when the builder renders exactly the original text; left as text otherwise.
+import { binaryOperator } from "../argo/expr/exprlang/operator-table";
 import { type Expr, ex } from "../dsl/ex";
 import { resolveReference, type Scope, workflowReference } from "./refs";
 
@@ -32,21 +33,6 @@ function tokenize(text: string): Token[] | undefined {
   return text.slice(end).trim() === "" ? tokens : undefined;
 }
 
-const BINARY: Record<string, number> = {
-  "||": 10,
-  "&&": 15,
-  "==": 20,
-  "!=": 20,
-  "<": 20,
-  ">": 20,
-  "<=": 20,
-  ">=": 20,
-  "+": 30,
-  "-": 30,
-  "*": 60,
-  "/": 60,
-  "%": 60,
-};
 const ROOTS = new Set(["tasks", "steps", "inputs", "workflow", "item"]);
 const FUNCTIONS = new Set(["asInt", "asFloat", "string", "toJson", "jsonpath"]);
 
@@ -112,7 +98,11 @@ function parse(text: string): Node | undefined {
         left = { k: "cond", test: left, yes, no };
         continue;
       }
-      const precedence = token?.kind === "op" ? BINARY[token.text] : undefined;
+      // The binary operators read are those the builder has a method for, at expr-lang's precedences.
+      const precedence =
+        token?.kind === "op" && Object.hasOwn(METHODS, token.text)
+          ? binaryOperator(token.text)?.precedence
+          : undefined;
       if (precedence === undefined || precedence <= min) return left;
       at++;
       left = { k: "bin", op: token.text, left, right: expression(precedence) };

@@ -1,4 +1,5 @@
 // The resource itself: `workflow(...)`, `workflowTemplate(...)`, `clusterWorkflowTemplate(...)`, `cronWorkflow(...)`.
+import { CRON_KEYS } from "../dsl/workflow";
 import { Code, type Printable, type PrintableObject, print } from "./code";
 import type { DocContext, Json } from "./context";
 import { hooksCode } from "./graph";
@@ -14,18 +15,7 @@ const BUILDERS: Record<string, string> = {
 
 // CronWorkflow options the DSL reads for the cron spec even in a Workflow: as spec fields they go to `extra`
 // (`workflowMetadata` is not among them: on a Workflow the DSL passes it to the spec).
-const CRON_OPTION_NAMES = new Set([
-  "schedules",
-  "timezone",
-  "concurrencyPolicy",
-  "startingDeadlineSeconds",
-  "successfulJobsHistoryLimit",
-  "failedJobsHistoryLimit",
-  "cronSuspend",
-  "stopStrategy",
-  "when",
-  "cronExtra",
-]);
+const CRON_OPTION_NAMES = new Set([...CRON_KEYS].filter((key) => key !== "workflowMetadata"));
 const CRON_FIELDS: Record<string, string> = {
   timezone: "timezone",
   concurrencyPolicy: "concurrencyPolicy",

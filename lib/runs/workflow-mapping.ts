@@ -3,19 +3,19 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Artifact, NodeStatus, Outputs, Parameter, Workflow } from "../argo";
 import { boundedMessage } from "../events/failure-detail";
 import type { EngineKind } from "../ports/engine";
-import type { EngineInfo, FailedStep, RunStatus, StepArtifact, StepRecord } from "../ports/run-store";
+import type {
+  EngineInfo,
+  FailedStep,
+  RunStatus,
+  StatusUpdate,
+  StepArtifact,
+  StepRecord,
+} from "../ports/run-store";
 import { RunStoreError } from "./errors";
 
 /** What the engine says about one run, in Skiff's terms: the input of `RunStore.applyStatus`. */
-export interface RunSnapshot {
-  runId: string;
-  status: RunStatus;
-  message?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  outputs?: Record<string, string>;
+export interface RunSnapshot extends StatusUpdate {
   failedSteps: FailedStep[];
-  steps: StepRecord[];
   engine: EngineInfo;
 }
 

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useMemo, useRef, useState } from "preact/hooks";
 import {
   type GraphLayout,
@@ -175,21 +176,44 @@ function Cluster({ cluster, onToggle }: { cluster: PlacedCluster; onToggle: () =
   return (
     <g class={`cluster kind-${node.kind}${node.phase ? ` phase-${node.phase.toLowerCase()}` : ""}`}>
       <rect x={cluster.x} y={cluster.y} width={cluster.width} height={cluster.height} rx={8} />
-      {/* biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabindex and keys make one. */}
-      <g
-        class="toggle"
-        tabindex={0}
-        role="button"
-        aria-expanded="true"
-        aria-label={`Collapse ${node.label}`}
-        onClick={onToggle}
-        onKeyDown={activate(onToggle)}
+      <Toggle
+        expanded
+        label={`Collapse ${node.label}`}
+        title={`${tooltip(node)} (collapse)`}
+        onToggle={onToggle}
       >
-        <title>{`${tooltip(node)} (collapse)`}</title>
         <text x={cluster.x + 6} y={cluster.y - 6}>
           ▾ {text}
         </text>
-      </g>
+      </Toggle>
+    </g>
+  );
+}
+
+/** A nested graph's collapse or expand control. */
+function Toggle(props: {
+  expanded: boolean;
+  label: string;
+  title: string;
+  transform?: string;
+  onToggle: () => void;
+  children: ComponentChildren;
+}) {
+  const { expanded, label, title, transform, onToggle, children } = props;
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabindex and keys make one.
+    <g
+      class="toggle"
+      transform={transform}
+      tabindex={0}
+      role="button"
+      aria-expanded={expanded ? "true" : "false"}
+      aria-label={label}
+      onClick={onToggle}
+      onKeyDown={activate(onToggle)}
+    >
+      <title>{title}</title>
+      {children}
     </g>
   );
 }
@@ -239,23 +263,18 @@ function Node(props: {
         </text>
       </g>
       {placed.collapsed ? (
-        // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; role, tabindex and keys make one.
-        <g
-          class="toggle"
+        <Toggle
+          expanded={false}
+          label={`Expand ${node.label}`}
+          title={`Expand ${node.label} (${node.children?.nodes.length ?? 0} inner nodes)`}
           transform={`translate(${x + width - 24},${y + height / 2 - 10})`}
-          tabindex={0}
-          role="button"
-          aria-expanded="false"
-          aria-label={`Expand ${node.label}`}
-          onClick={onToggle}
-          onKeyDown={activate(onToggle)}
+          onToggle={onToggle}
         >
-          <title>{`Expand ${node.label} (${node.children?.nodes.length ?? 0} inner nodes)`}</title>
           <rect width={20} height={20} rx={4} />
           <text x={10} y={10} dy="0.35em" text-anchor="middle">
             +
           </text>
-        </g>
+        </Toggle>
       ) : null}
     </>
   );

@@ -2,6 +2,7 @@
  * Tokenizer for the expr-lang (github.com/expr-lang/expr) syntax Argo evaluates in `{{=…}}`, `depends`,
  * hooks and retry expressions.
  */
+import { NEGATABLE_WORDS, WORD_OPERATORS } from "./operator-table";
 
 export type TokenKind = "identifier" | "number" | "string" | "operator" | "bracket" | "eof";
 
@@ -20,20 +21,6 @@ export class LexError extends Error {
     super(message);
   }
 }
-
-const wordOperators = new Set([
-  "in",
-  "or",
-  "and",
-  "matches",
-  "contains",
-  "startsWith",
-  "endsWith",
-  "let",
-  "if",
-  "else",
-]);
-const negatableWords = new Set(["in", "matches", "contains", "startsWith", "endsWith"]);
 
 const isDigit = (c: string) => c >= "0" && c <= "9";
 export const isIdentChar = (c: string | undefined): boolean =>
@@ -179,12 +166,12 @@ export function tokenize(source: string): Token[] {
         let k = j;
         while (isIdentChar(src[k])) k++;
         const next = src.slice(j, k);
-        if (negatableWords.has(next)) {
+        if (NEGATABLE_WORDS.has(next)) {
           push("operator", next, j);
           i = k;
         }
       } else {
-        push(wordOperators.has(word) ? "operator" : "identifier", word, start);
+        push(WORD_OPERATORS.has(word) ? "operator" : "identifier", word, start);
       }
     } else {
       throw new LexError(`unrecognized character: ${JSON.stringify(c)}`, i);

@@ -4,6 +4,7 @@
  */
 import type { Node } from "./ast";
 import { LexError, type Token, tokenize } from "./lexer";
+import { BINARY_OPERATORS, NEGATABLE_WORDS, UNARY_OPERATORS } from "./operator-table";
 
 export class ParseError extends Error {
   constructor(
@@ -14,47 +15,6 @@ export class ParseError extends Error {
   }
 }
 
-interface Operator {
-  precedence: number;
-  rightAssociative?: boolean;
-}
-
-const unaryOperators: Record<string, Operator> = {
-  not: { precedence: 50 },
-  "!": { precedence: 50 },
-  "-": { precedence: 90 },
-  "+": { precedence: 90 },
-};
-
-const binaryOperators: Record<string, Operator> = {
-  "|": { precedence: 0 },
-  or: { precedence: 10 },
-  "||": { precedence: 10 },
-  and: { precedence: 15 },
-  "&&": { precedence: 15 },
-  "==": { precedence: 20 },
-  "!=": { precedence: 20 },
-  "<": { precedence: 20 },
-  ">": { precedence: 20 },
-  ">=": { precedence: 20 },
-  "<=": { precedence: 20 },
-  in: { precedence: 20 },
-  matches: { precedence: 20 },
-  contains: { precedence: 20 },
-  startsWith: { precedence: 20 },
-  endsWith: { precedence: 20 },
-  "..": { precedence: 25 },
-  "+": { precedence: 30 },
-  "-": { precedence: 30 },
-  "*": { precedence: 60 },
-  "/": { precedence: 60 },
-  "%": { precedence: 60 },
-  "**": { precedence: 100, rightAssociative: true },
-  "^": { precedence: 100, rightAssociative: true },
-  "??": { precedence: 500 },
-};
-
-const negatable = new Set(["contains", "matches", "startsWith", "endsWith", "in"]);
 const comparisons = new Set(["<", ">", "<=", ">="]);
 
 /** Builtins whose arguments include a predicate (closure); `true` marks an optional trailing argument. */
@@ -148,14 +108,14 @@ class Parser {
         const saved = this.index;
         this.next();
         const suffix = this.current;
-        if (!negatable.has(suffix.value) || suffix.kind !== "operator") this.unexpected(suffix);
-        if (binaryOperators[suffix.value].precedence < precedence) {
+        if (!NEGATABLE_WORDS.has(suffix.value) || suffix.kind !== "operator") this.unexpected(suffix);
+        if (BINARY_OPERATORS[suffix.value].precedence < precedence) {
           this.index = saved;
           break;
         }
         opToken = suffix;
       }
-      const op = binaryOperators[opToken.value];
+      const op = BINARY_OPERATORS[opToken.value];
       if (!op || op.precedence < precedence) break;
       this.next();
       if (opToken.value === "|") {
@@ -251,9 +211,9 @@ class Parser {
 
   private parsePrimary(): Node {
     const token = this.current;
-    if (token.kind === "operator" && unaryOperators[token.value]) {
+    if (token.kind === "operator" && UNARY_OPERATORS[token.value]) {
       this.next();
-      const operand = this.parseExpression(unaryOperators[token.value].precedence);
+      const operand = this.parseExpression(UNARY_OPERATORS[token.value].precedence);
       return this.parsePostfix({ type: "unary", operator: token.value, operand });
     }
     if (this.is("bracket", "(")) {
