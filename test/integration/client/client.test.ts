@@ -68,7 +68,14 @@ export default workflow({ generateName: "gate-", entrypoint: main });
   // Suspended from the start: it fires only when triggered here.
   nightly: `import { cronWorkflow, shell } from "skiff";
 const report = shell({ name: "report", image: "alpine", source: "echo report for {{workflow.scheduledTime}}" });
-export default cronWorkflow({ name: "nightly", schedules: ["0 3 * * *"], cronSuspend: true, entrypoint: report });
+export default cronWorkflow({
+  name: "nightly",
+  schedules: ["0 3 * * *"],
+  cronSuspend: true,
+  successfulJobsHistoryLimit: 3,
+  failedJobsHistoryLimit: 1,
+  entrypoint: report,
+});
 `,
 };
 
@@ -117,6 +124,10 @@ describe("schedules through the client and the CLI", () => {
         suspended: true,
       }),
     ]);
+    // One schedule: its policies, and Argo's history limits shown though Skiff does not apply them.
+    const one = await skiffCli("schedules", "nightly");
+    expect(one.stdout).toMatch(/^State: +suspended$/m);
+    expect(one.stdout).toMatch(/^History: +3 succeeded, 1 failed \(not applied: every run is kept\)$/m);
     const table = await skiffCli("schedules");
     expect(table.stdout).toMatch(/nightly\s+v1\s+0 3 \* \* \*\s+UTC\s+suspended/);
 
