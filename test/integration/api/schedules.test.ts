@@ -126,6 +126,18 @@ describe("a pushed cronWorkflow", () => {
     expect(second).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/Forbid/) });
   });
 
+  it("keeps forbidding while a run the previous version scheduled is active (Argo keeps its active runs across changes)", async () => {
+    // v1's run from the test above is still Pending; v2 changes the schedule, not the policy.
+    await stack.push(
+      "forbid",
+      cron("forbid", `schedules: ["* * * * *", "0 4 * * *"], concurrencyPolicy: "Forbid",`),
+    );
+    expect((await stack.call("GET", "/schedules/forbid")).body).toMatchObject({ version: "v2" });
+    const outcome = (await service.tick(minutes(3))).find((o) => o.pipeline === "forbid");
+    expect(outcome).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/Forbid/) });
+    expect((await stack.call("GET", "/runs?pipeline=forbid")).body.items).toHaveLength(1);
+  });
+
   it("skips a firing missed by more than startingDeadlineSeconds, and runs one within it", async () => {
     // Daily, ten minutes from now; the ticks come half an hour after that firing.
     const fire = minutes(10);
