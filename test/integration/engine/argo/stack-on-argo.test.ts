@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventBridgeBus } from "../../../../lib/adapters/eventbridge/event-bus";
+import { scheduleService } from "../../../../lib/api/wiring";
+import { ANNOTATION_SCHEDULED_TIME, LABEL_CRON_WORKFLOW } from "../../../../lib/argo/labels";
 import { compilePipeline } from "../../../../lib/compiler";
 import { loadConfig } from "../../../../lib/config";
 import { createEngine } from "../../../../lib/engine";
@@ -23,7 +25,8 @@ import { type ApiStack, startApiStack } from "../../api/harness";
  * from the engine settings lib/config.ts reads from the environment) to the fake Kubernetes API server, the watcher follows
  * the workflow through the engine's watch, and the run record, steps, logs and the completion event
  * come out as with the local engine. A pushed workflowTemplate is installed in the cluster by the build and a
- * pipeline calling it by templateRef runs there (issue 17's "a pipeline using a pushed template runs on both engines").
+ * pipeline calling it by templateRef runs there (issue 17's "a pipeline using a pushed template runs on both engines"),
+ * and a cronWorkflow's firing is an ordinary run there.
  */
 const HELLO_SOURCE = readFileSync(new URL("../../../../examples/hello/pipeline.ts", import.meta.url), "utf8");
 
@@ -222,5 +225,48 @@ export default workflow({ generateName: "caller-", entrypoint: main });
     const step = (run.body.steps as Array<{ stepId: string; type: string }>).find((s) => s.type === "Pod");
     const logs = await stack.call("GET", `/runs/${runId}/steps/${step?.stepId}/logs`);
     expect(JSON.stringify(logs.body)).toContain("shared hello argo");
+  });
+
+  it("runs a cronWorkflow's firing as an ordinary run: submitted to the cluster, watched, completed once", async () => {
+    await stack.push(
+      "argo-nightly",
+      `import { container, cronWorkflow } from "skiff";
+export default cronWorkflow({
+  name: "argo-nightly",
+  schedules: ["* * * * *"],
+  entrypoint: container({ name: "main", image: "alpine:3.20", command: ["echo", "fired at {{workflow.scheduledTime}}"] }),
+});
+`,
+    );
+    // The schedules function's service over the API's ports, the Argo engine among them.
+    const outcome = (
+      await scheduleService(stack.deps, stack.schedules).tick(new Date(Date.now() + 60_000))
+    ).find((o) => o.pipeline === "argo-nightly");
+    if (outcome?.kind !== "started") throw new Error(`expected a run, got ${JSON.stringify(outcome)}`);
+    const { runId, scheduledTime } = outcome;
+    const [submitted] = server.created.filter((wf) => wf.metadata.labels?.[LABEL_RUN_ID] === runId);
+    expect(submitted?.kind).toBe("Workflow");
+    expect(submitted?.metadata.labels?.[LABEL_CRON_WORKFLOW]).toBe("argo-nightly");
+    const at = scheduledTime.replace(".000Z", "Z");
+    expect(submitted?.metadata.annotations?.[ANNOTATION_SCHEDULED_TIME]).toBe(at);
+
+    const watcher = new Watcher({
+      runs: stack.runs,
+      outbox: stack.outbox,
+      engine,
+      bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
+    });
+    await follow(watcher, runId);
+    await busServer.router.idle();
+    const run = await stack.call("GET", `/runs/${runId}`);
+    expect(run.body).toMatchObject({ status: "Succeeded", caller: "schedule", engine: { kind: "argo" } });
+    const step = (run.body.steps as Array<{ stepId: string; type: string }>).find((s) => s.type === "Pod");
+    const logs = await stack.call("GET", `/runs/${runId}/steps/${step?.stepId}/logs`);
+    expect(JSON.stringify(logs.body)).toContain(`fired at ${at}`);
+    const completions = received.filter(
+      (e) => e["detail-type"] === "Pipeline Run Completed" && e.detail.runId === runId,
+    );
+    expect(completions).toHaveLength(1);
+    expect(completions[0]?.detail).toMatchObject({ status: "Succeeded", caller: "schedule" });
   });
 });
