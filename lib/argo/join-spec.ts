@@ -8,6 +8,20 @@ import type { Parameter, WorkflowSpec } from "./types.generated";
  * name; other lists and scalars are the workflow's), `suspend` is always the workflow's, and an argument the
  * workflow gives replaces the template's argument of that name whole (a value never mixes with the other's default).
  */
+/**
+ * Argo's ValidateWorkflowTemplateRefFields (workflow/validate/validate.go): a spec that runs a WorkflowTemplate by
+ * `workflowTemplateRef` may not carry templates of its own. Argo refuses such a workflow with this message.
+ */
+export const TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF =
+  "Templates is invalid field in spec if workflow referred WorkflowTemplate reference";
+
+/** Whether `spec` breaks that rule (a workflowTemplateRef and at least one template of its own). */
+export function templatesBesideWorkflowTemplateRef(
+  spec: Pick<WorkflowSpec, "workflowTemplateRef" | "templates">,
+): boolean {
+  return spec.workflowTemplateRef != null && (spec.templates?.length ?? 0) > 0;
+}
+
 export function joinWorkflowSpec(wfSpec: WorkflowSpec, wftSpec: WorkflowSpec): WorkflowSpec {
   // Cloned first, so that the joined spec shares nothing with either input.
   const joined = strategicMerge(

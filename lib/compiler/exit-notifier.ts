@@ -93,6 +93,9 @@ export function injectExitNotifier(workflow: Workflow, options: ExitNotifierOpti
   if (!options.eventBusName) throw new Error("injectExitNotifier: eventBusName is required");
   const wf = structuredClone(workflow);
   const spec = wf.spec;
+  // Argo refuses templates beside a workflowTemplateRef (TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF), so such a run
+  // carries no notifier: the watcher's sweep (every minute) records its end instead.
+  if (spec.workflowTemplateRef) return wf;
   const templates = spec.templates ?? [];
   if (templates.some((t) => t.name === NOTIFIER_TEMPLATE)) return wf;
 

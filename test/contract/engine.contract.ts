@@ -556,6 +556,45 @@ export function engineContract(label: string, start: () => Promise<ContractTarge
       expect(names).not.toContain(name);
     });
 
+    it("runs a whole WorkflowTemplate by workflowTemplateRef, the workflow's argument over the template's", async () => {
+      const name = `contract-whole-${randomUUID().slice(0, 8)}`;
+      await engine.installTemplate({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "WorkflowTemplate",
+        metadata: { name },
+        spec: {
+          entrypoint: "main",
+          arguments: { parameters: [{ name: "who", value: "template" }] },
+          templates: [
+            { name: "main", steps: [[{ name: "hello", template: "say" }]] },
+            shell("say", "echo whole-template"),
+          ],
+        },
+      });
+      const created = await submit({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Workflow",
+        metadata: { generateName: "contract-whole-" },
+        spec: {
+          workflowTemplateRef: { name },
+          arguments: { parameters: [{ name: "who", value: "caller" }] },
+        },
+      });
+      const done = await waitFor(engine, refOf(created), finished, "completion");
+      expect(done.status?.phase).toBe("Succeeded");
+      // Argo keeps the submitted spec, and the joined one it ran in status.storedWorkflowTemplateSpec.
+      expect(done.spec.workflowTemplateRef).toEqual({ name });
+      const joined = done.status?.storedWorkflowTemplateSpec;
+      expect(joined?.entrypoint).toBe("main");
+      expect(joined?.arguments?.parameters).toEqual([{ name: "who", value: "caller" }]);
+      const hello = node(done, `${done.metadata.name}[0].hello`);
+      expect(hello).toMatchObject({ type: "Pod", phase: "Succeeded" });
+      const lines: string[] = [];
+      for await (const line of engine.logs(refOf(done), { nodeId: hello?.id })) lines.push(line.text);
+      expect(lines).toContain("whole-template");
+      await engine.deleteTemplate({ kind: "WorkflowTemplate", name });
+    });
+
     it("refuses a ClusterWorkflowTemplate unless the deployment enables them", async () => {
       const cluster: ClusterWorkflowTemplate = {
         apiVersion: "argoproj.io/v1alpha1",

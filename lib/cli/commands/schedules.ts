@@ -92,6 +92,12 @@ function formatSchedule(s: ScheduleView): string {
     `Next:         ${nextOf(s)}`,
     `Last:         ${s.lastScheduledTime ?? "-"}`,
     `Runs:         ${s.succeeded} succeeded, ${s.failed} failed`,
+    ...(s.successfulJobsHistoryLimit !== undefined || s.failedJobsHistoryLimit !== undefined
+      ? [
+          // Argo's limits are kept for the record only: Skiff keeps every run (docs/schedules.md).
+          `History:      ${s.successfulJobsHistoryLimit ?? "-"} succeeded, ${s.failedJobsHistoryLimit ?? "-"} failed (not applied: every run is kept)`,
+        ]
+      : []),
     ...(s.lastError ? [`Last error:   ${s.lastError.message} (${s.lastError.at})`] : []),
   ].join("\n");
 }

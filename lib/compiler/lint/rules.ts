@@ -1,5 +1,6 @@
 import { findCycle } from "../../argo/cycles";
 import { parseDepends, TASK_RESULTS } from "../../argo/depends";
+import { TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF } from "../../argo/join-spec";
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
 import { checkItemFields } from "./item-fields";
@@ -182,6 +183,16 @@ function checkEntrypoint(
   out: Diagnostic[],
 ): void {
   const fromTemplateRef = isObject(spec.workflowTemplateRef);
+  if (fromTemplateRef && Array.isArray(spec.templates) && spec.templates.length > 0) {
+    out.push(
+      errorAt(
+        "workflowTemplateRef.templates",
+        `${TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF}: Argo refuses a workflow that runs a WorkflowTemplate and has templates of its own`,
+        undefined,
+        `${path}.templates`,
+      ),
+    );
+  }
   const entrypoint = spec.entrypoint;
   const required = resource.kind === "Workflow" || resource.kind === "CronWorkflow";
   if (typeof entrypoint !== "string" || entrypoint === "") {

@@ -8,7 +8,11 @@ import type {
   Workflow,
   WorkflowTemplate,
 } from "../../argo";
-import { joinWorkflowSpec } from "../../argo/join-spec";
+import {
+  joinWorkflowSpec,
+  TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF,
+  templatesBesideWorkflowTemplateRef,
+} from "../../argo/join-spec";
 import { refScope, storedTemplateKey, type TemplateScope } from "../../argo/template-scope";
 import type { TemplateKind, TemplateObjectRef } from "../../ports/engine";
 import { WorkflowRejectedError } from "../../ports/engine-errors";
@@ -99,6 +103,8 @@ export class TemplateRegistry {
     wf.status ??= {};
     const wfRef = wf.spec.workflowTemplateRef;
     if (wfRef) {
+      if (templatesBesideWorkflowTemplateRef(wf.spec))
+        throw new WorkflowRejectedError(TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF);
       const kind: TemplateKind = wfRef.clusterScope ? "ClusterWorkflowTemplate" : "WorkflowTemplate";
       if (wfRef.clusterScope) this.assertClusterAllowed(wfRef.name ?? "");
       const base = this.get({ kind, name: wfRef.name ?? "" }, namespace);

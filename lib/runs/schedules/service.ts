@@ -1,6 +1,6 @@
 import { parseCronSchedule } from "../../argo/cron";
 import type { Engine } from "../../ports/engine";
-import type { RunRecord, RunStore } from "../../ports/run-store";
+import { RUN_STATUSES, type RunRecord, type RunStore } from "../../ports/run-store";
 import type { ScheduleRecord, ScheduleStore, ScheduleView } from "../../ports/schedule-store";
 import { isTerminal } from "../status";
 import { stopReached, whenHolds } from "./policy";
@@ -28,6 +28,8 @@ export type TickOutcome =
   | { pipeline: string; kind: "started"; scheduledTime: string; runId: string }
   | { pipeline: string; kind: "skipped"; scheduledTime: string; reason: string }
   | { pipeline: string; kind: "error"; message: string };
+
+const ACTIVE_STATUSES = RUN_STATUSES.filter((s) => !isTerminal(s));
 
 /** Idempotency keys of scheduled runs begin with this: it tells them from runs started by hand. */
 export const SCHEDULED_KEY_PREFIX = "schedule:";
@@ -93,18 +95,24 @@ export class ScheduleService {
   /** Decides every schedule's due firing at `now` (the scheduled event's time); one failing does not stop others. */
   async tick(now: Date = this.now()): Promise<TickOutcome[]> {
     const outcomes: TickOutcome[] = [];
+    let active: Map<string, RunRecord[]> | undefined;
     let cursor: string | undefined;
     do {
       const page = await this.deps.store.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+      if (page.items.length) active ??= await this.activeScheduledRuns();
       for (const schedule of page.items) {
-        outcomes.push(await this.tickOne(schedule, now).catch((error) => this.failed(schedule, now, error)));
+        const running = active?.get(schedule.pipeline) ?? [];
+        outcomes.push(
+          await this.tickOne(schedule, now, running).catch((error) => this.failed(schedule, now, error)),
+        );
       }
       cursor = page.cursor;
     } while (cursor);
     return outcomes;
   }
 
-  private async tickOne(schedule: ScheduleRecord, now: Date): Promise<TickOutcome> {
+  /** `active`: the pipeline's scheduled runs still Pending or Running, of any version. */
+  private async tickOne(schedule: ScheduleRecord, now: Date, active: RunRecord[]): Promise<TickOutcome> {
     const pipeline = schedule.pipeline;
     if (schedule.suspended) return { pipeline, kind: "suspended" };
     if (schedule.stopped) return { pipeline, kind: "stopped" };
@@ -139,7 +147,6 @@ export class ScheduleService {
       await decided({ succeeded: counted.succeeded, failed: counted.failed });
       return { pipeline, kind: "skipped", scheduledTime, reason: "when is false" };
     }
-    const active = runs.filter((r) => !isTerminal(r.status));
     if (active.length > 0 && schedule.concurrencyPolicy === "Forbid") {
       await decided({ succeeded: counted.succeeded, failed: counted.failed });
       return {
@@ -180,6 +187,27 @@ export class ScheduleService {
       .update({ ...schedule, lastError: { message, at: now.toISOString() } })
       .catch(() => undefined);
     return { pipeline: schedule.pipeline, kind: "error", message };
+  }
+
+  /**
+   * Scheduled runs still Pending or Running, by pipeline, whichever version started them: Argo's cron controller
+   * keeps its active workflows across changes of the CronWorkflow, so Forbid and Replace see them too. Read once
+   * per tick from the status index, which holds only what is active, not every run a schedule ever started.
+   */
+  private async activeScheduledRuns(): Promise<Map<string, RunRecord[]>> {
+    const out = new Map<string, RunRecord[]>();
+    for (const status of ACTIVE_STATUSES) {
+      let cursor: string | undefined;
+      do {
+        const page = await this.deps.runs.queryRuns({ status, limit: 100, ...(cursor ? { cursor } : {}) });
+        for (const run of page.items) {
+          if (!run.idempotencyKey?.startsWith(SCHEDULED_KEY_PREFIX)) continue;
+          out.set(run.pipeline, [...(out.get(run.pipeline) ?? []), run]);
+        }
+        cursor = page.cursor;
+      } while (cursor);
+    }
+    return out;
   }
 
   /** The runs this schedule's version started (newest first, since it was installed). */

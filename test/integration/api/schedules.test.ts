@@ -98,6 +98,25 @@ describe("a pushed cronWorkflow", () => {
     expect(lines.join("\n")).toContain(`scheduled at ${scheduled}`);
   });
 
+  it("fires each of several schedules on its own, and once when two fire at the same minute", async () => {
+    const minute = (n: number) => new Date(Math.floor(minutes(n).getTime() / 60_000) * 60_000);
+    const [a, b] = [minute(5), minute(15)];
+    const daily = (d: Date) => `${d.getUTCMinutes()} ${d.getUTCHours()} * * *`;
+    // The third fires hourly at a's minute: with the first, two schedules at one minute.
+    const expressions = [daily(a), daily(b), `${a.getUTCMinutes()} * * * *`];
+    await stack.push("several", cron("several", `schedules: ${JSON.stringify(expressions)},`));
+    const listed = (await stack.call("GET", "/schedules/several")).body;
+    expect(listed.schedules).toEqual(expressions);
+    expect(listed.nextFireTimes).toEqual([a.toISOString(), b.toISOString(), a.toISOString()]);
+
+    const first = (await service.tick(new Date(a.getTime() + 30_000))).find((o) => o.pipeline === "several");
+    expect(first).toMatchObject({ kind: "started", scheduledTime: a.toISOString() });
+    const second = (await service.tick(new Date(b.getTime() + 30_000))).find((o) => o.pipeline === "several");
+    expect(second).toMatchObject({ kind: "started", scheduledTime: b.toISOString() });
+    const runs = await stack.call("GET", "/runs?pipeline=several");
+    expect(runs.body.items).toHaveLength(2);
+  });
+
   it("skips a firing under concurrencyPolicy Forbid while a scheduled run is active", async () => {
     // The API harness has no watcher: a started run stays Pending in the store, i.e. active.
     await stack.push("forbid", cron("forbid", `schedules: ["* * * * *"], concurrencyPolicy: "Forbid",`));
@@ -105,6 +124,18 @@ describe("a pushed cronWorkflow", () => {
     expect(first).toMatchObject({ kind: "started" });
     const second = (await service.tick(minutes(2))).find((o) => o.pipeline === "forbid");
     expect(second).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/Forbid/) });
+  });
+
+  it("keeps forbidding while a run the previous version scheduled is active (Argo keeps its active runs across changes)", async () => {
+    // v1's run from the test above is still Pending; v2 changes the schedule, not the policy.
+    await stack.push(
+      "forbid",
+      cron("forbid", `schedules: ["* * * * *", "0 4 * * *"], concurrencyPolicy: "Forbid",`),
+    );
+    expect((await stack.call("GET", "/schedules/forbid")).body).toMatchObject({ version: "v2" });
+    const outcome = (await service.tick(minutes(3))).find((o) => o.pipeline === "forbid");
+    expect(outcome).toMatchObject({ kind: "skipped", reason: expect.stringMatching(/Forbid/) });
+    expect((await stack.call("GET", "/runs?pipeline=forbid")).body.items).toHaveLength(1);
   });
 
   it("skips a firing missed by more than startingDeadlineSeconds, and runs one within it", async () => {

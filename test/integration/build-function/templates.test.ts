@@ -107,6 +107,41 @@ describe("shared templates in the build function", () => {
     );
   });
 
+  it("checks a workflowTemplateRef the same way: built while its template is installed, reported at its file:line:col once deleted", async () => {
+    const whole = `import { container, workflowTemplate } from "skiff";
+const bye = container({ name: "bye", image: "alpine:3.20", command: ["echo", "bye"] });
+export default workflowTemplate({ name: "farewells", entrypoint: bye });
+`;
+    const caller = (note: string) => `import { workflow } from "skiff";
+export default workflow({
+  generateName: "whole-",
+  workflowTemplateRef: "farewells",
+});
+// ${note}
+`;
+    expect(await build("pipelines/farewells.ts", whole)).toMatchObject({ version: { ok: true } });
+    expect(await build("pipelines/whole.ts", caller("first"))).toMatchObject({
+      version: { version: "v1", ok: true },
+    });
+
+    expect(await engine().deleteTemplate({ kind: "WorkflowTemplate", name: "farewells" })).toBe(true);
+    const result = await build("pipelines/whole.ts", caller("rebuilt"));
+    expect(result).toMatchObject({ version: { version: "v2", ok: false } });
+    const diagnostics = result?.kind === "built" ? result.version.diagnostics : [];
+    expect(diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: "template.missing",
+        path: "spec.workflowTemplateRef",
+        message: expect.stringContaining("WorkflowTemplate farewells is not installed"),
+        file: "whole.ts",
+      }),
+    );
+    const missing = diagnostics.find((d) => d.code === "template.missing");
+    // At the workflow({ … }) that names it.
+    expect(missing).toMatchObject({ line: 2, column: expect.any(Number) });
+    expect((await stack.pipelines.getPipeline("whole"))?.latestGoodVersion).toBe("v1");
+  });
+
   it("refuses a template whose name another pipeline's template holds", async () => {
     await build("pipelines/library.ts", library("hello again"));
     const result = await build("pipelines/copycat.ts", library("mine"));

@@ -1,7 +1,7 @@
 // skiff/client and the CLI built on it, against the embedded stack (`skiff start`, a separate process): a run
 // started, described, waited for and its logs read through a RunHandle; a Failed run rejecting with
 // RunFailedError; a suspended run resumed with a supplied output; `skiff wait`'s exit codes; the step query;
-// contexts kept in a temporary XDG config directory.
+// contexts kept in a temporary XDG config directory; schedules; build parameters given with `skiff push -p`.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -68,7 +68,14 @@ export default workflow({ generateName: "gate-", entrypoint: main });
   // Suspended from the start: it fires only when triggered here.
   nightly: `import { cronWorkflow, shell } from "skiff";
 const report = shell({ name: "report", image: "alpine", source: "echo report for {{workflow.scheduledTime}}" });
-export default cronWorkflow({ name: "nightly", schedules: ["0 3 * * *"], cronSuspend: true, entrypoint: report });
+export default cronWorkflow({
+  name: "nightly",
+  schedules: ["0 3 * * *"],
+  cronSuspend: true,
+  successfulJobsHistoryLimit: 3,
+  failedJobsHistoryLimit: 1,
+  entrypoint: report,
+});
 `,
 };
 
@@ -117,6 +124,10 @@ describe("schedules through the client and the CLI", () => {
         suspended: true,
       }),
     ]);
+    // One schedule: its policies, and Argo's history limits shown though Skiff does not apply them.
+    const one = await skiffCli("schedules", "nightly");
+    expect(one.stdout).toMatch(/^State: +suspended$/m);
+    expect(one.stdout).toMatch(/^History: +3 succeeded, 1 failed \(not applied: every run is kept\)$/m);
     const table = await skiffCli("schedules");
     expect(table.stdout).toMatch(/nightly\s+v1\s+0 3 \* \* \*\s+UTC\s+suspended/);
 
@@ -125,6 +136,11 @@ describe("schedules through the client and the CLI", () => {
       suspended: false,
       nextFireTimes: [expect.stringMatching(/T03:00:00\.000Z$/)],
     });
+    // The table's NEXT column is that firing.
+    const active = await skiffCli("schedules");
+    expect(active.stdout).toMatch(
+      new RegExp(`nightly\\s+v1\\s+0 3 \\* \\* \\*\\s+UTC\\s+active\\s+${resumed.nextFireTimes?.[0]}\\s+-`),
+    );
     const suspended = await skiffCli("schedule", "suspend", "nightly", "-o", "json");
     expect(JSON.parse(suspended.stdout)).toMatchObject({ suspended: true });
 
@@ -323,5 +339,44 @@ describe("contexts", () => {
     expect((await skiffCli("context", "use", "dev")).code).toBe(0);
     expect((await skiffCli("--context", "local", "pipelines", "-o", "json")).code).toBe(0);
     expect((await skiffCli("context", "remove", "dev")).code).toBe(0);
+  });
+});
+
+// Last: the pipeline it pushes would join the list the RunHandle test expects.
+describe("build parameters through skiff push -p", () => {
+  it("passes them to the pipeline's function and records them on the version", {
+    timeout: 180_000,
+  }, async () => {
+    const file = join(work, "staged", "pipeline.ts");
+    mkdirSync(join(work, "staged"), { recursive: true });
+    writeFileSync(
+      file,
+      `import { container, workflow } from "skiff";
+export default (params: Record<string, string>) =>
+  workflow({
+    generateName: "staged-",
+    entrypoint: container({ name: "main", image: "alpine", command: ["echo", params.stage ?? "none"] }),
+  });
+`,
+    );
+    const pushed = await skiffCli("push", file, "-p", "stage=prod", "-p", "region=eu-west-1", "-o", "json");
+    expect(pushed.code, pushed.stderr + pushed.stdout).toBe(0);
+    expect(JSON.parse(pushed.stdout)).toMatchObject({
+      pipeline: "staged",
+      version: "v1",
+      ok: true,
+      buildParameters: { stage: "prod", region: "eu-west-1" },
+    });
+    const spec = await skiffCli("spec", "staged");
+    expect(spec.stdout).toMatch(/- prod$/m);
+    // The same file with another parameter is a new version, recorded with its own.
+    const again = await skiffCli("push", file, "-p", "stage=dev", "-o", "json");
+    expect(JSON.parse(again.stdout)).toMatchObject({ version: "v2", buildParameters: { stage: "dev" } });
+    expect((await skiff.pipelines.get("staged")).versions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ version: "v1", buildParameters: { stage: "prod", region: "eu-west-1" } }),
+        expect.objectContaining({ version: "v2", buildParameters: { stage: "dev" } }),
+      ]),
+    );
   });
 });

@@ -1,5 +1,6 @@
-import type { NodeStatus, Template, Workflow } from "../../../lib/argo";
+import type { NodeStatus, Template, Workflow, WorkflowSpec } from "../../../lib/argo";
 import { ARCHIVED_LOG_ARTIFACT, ARCHIVED_LOG_FILE, archivesLogs } from "../../../lib/argo/archive-logs";
+import { joinWorkflowSpec } from "../../../lib/argo/join-spec";
 import { nodeId, podName } from "../../../lib/argo/node-ids";
 import { ttlSecondsOf } from "../../../lib/argo/ttl";
 import type { ArtifactStore } from "../../../lib/engine/local";
@@ -48,7 +49,7 @@ const FULFILLED = new Set(["Succeeded", "Failed", "Error", "Skipped", "Omitted"]
  * entrypoint is a container/script template or a steps template over them, plus a container
  * `onExit`. Honours `spec.shutdown` (Stop runs the exit handler, Terminate does not), `spec.suspend`,
  * and retries (nodes removed by the client are run again); a step's `templateRef` is read from the server's
- * WorkflowTemplates. It also ignores workflows whose
+ * WorkflowTemplates, and a `workflowTemplateRef`'s spec joined under the workflow's as Argo joins it. It also ignores workflows whose
  * controller instance id label differs from its own, like Argo does.
  */
 export class ScriptedArgoController implements FakeController {
@@ -135,16 +136,21 @@ export class ScriptedArgoController implements FakeController {
       };
     }
     setLabel(wf, "workflows.argoproj.io/phase", "Running");
-    const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name ?? "", t]));
-    const entry = templates.get(wf.spec.entrypoint ?? "");
+    const spec = executedSpec(server, wf);
+    if (!spec) {
+      const ref = wf.spec.workflowTemplateRef?.name;
+      return this.finish(wf, "Error", `invalid spec: workflow template ${ref} not found`);
+    }
+    const templates = new Map((spec.templates ?? []).map((t) => [t.name ?? "", t]));
+    const entry = templates.get(spec.entrypoint ?? "");
     if (!entry)
-      return this.finish(wf, "Error", `invalid spec: entrypoint template ${wf.spec.entrypoint} not found`);
+      return this.finish(wf, "Error", `invalid spec: entrypoint template ${spec.entrypoint} not found`);
     const shutdown = wf.spec.shutdown;
     const suspended = wf.spec.suspend === true;
 
     const root = this.runTemplate(server, wf, entry, name, name, undefined, { shutdown, suspended });
     if (!FULFILLED.has(root.phase ?? "")) return true;
-    const onExit = wf.spec.onExit ? templates.get(wf.spec.onExit) : undefined;
+    const onExit = spec.onExit ? templates.get(spec.onExit) : undefined;
     if (onExit && shutdown !== "Terminate") {
       const exitNode = this.runTemplate(server, wf, onExit, `${name}.onExit`, name, undefined, {
         workflowStatus: root.phase,
@@ -297,7 +303,9 @@ export class ScriptedArgoController implements FakeController {
   ): NodeStatus {
     const wfName = wf.metadata.name ?? "";
     const nodes = wf.status!.nodes!;
-    const templates = new Map((wf.spec.templates ?? []).map((t) => [t.name ?? "", t]));
+    const templates = new Map(
+      ((wf.status?.storedWorkflowTemplateSpec ?? wf.spec).templates ?? []).map((t) => [t.name ?? "", t]),
+    );
     const groups = template.steps ?? [];
     let previous: NodeStatus[] = [node];
     for (let i = 0; i < groups.length; i++) {
@@ -387,6 +395,25 @@ export class ScriptedArgoController implements FakeController {
     node.finishedAt = now();
     return node;
   }
+}
+
+/**
+ * The spec the controller executes: the workflow's own, or joined over the WorkflowTemplate its
+ * `workflowTemplateRef` names (Argo's JoinWorkflowSpec), kept in `status.storedWorkflowTemplateSpec` as Argo keeps
+ * it. Undefined when that template is not stored.
+ */
+function executedSpec(server: FakeKubeApiServer, wf: Workflow): WorkflowSpec | undefined {
+  const ref = wf.spec.workflowTemplateRef;
+  if (!ref) return wf.spec;
+  const status = wf.status ?? {};
+  wf.status = status;
+  if (!status.storedWorkflowTemplateSpec) {
+    const kind = ref.clusterScope ? "ClusterWorkflowTemplate" : "WorkflowTemplate";
+    const stored = server.templates.get(kind, wf.metadata.namespace ?? "", ref.name ?? "");
+    if (!stored) return undefined;
+    status.storedWorkflowTemplateSpec = joinWorkflowSpec(wf.spec, stored.spec);
+  }
+  return status.storedWorkflowTemplateSpec;
 }
 
 /** A step's arguments with `{{steps.<step>.outputs.parameters.<name>}}` read from its siblings' nodes. */

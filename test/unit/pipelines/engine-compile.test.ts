@@ -44,6 +44,22 @@ describe("compileForEngine", () => {
     expect(lintSpec(stored).filter((d) => d.severity === "error")).toEqual([]);
   });
 
+  it("leaves out a spec that runs a WorkflowTemplate by workflowTemplateRef, which Argo refuses with templates of its own", async () => {
+    const notifier = notifierSettings({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
+    const files = memorySourceFiles({
+      "pipeline.ts": `import { workflow } from "skiff";
+export default workflow({ generateName: "whole-", workflowTemplateRef: "shared" });
+`,
+    });
+    const result = await compileForEngine(compilePipeline, toYaml, notifier)({ entry: "pipeline.ts", files });
+    expect(result.ok).toBe(true);
+    const stored = parseYaml(result.yaml ?? "") as Workflow;
+    expect(stored.spec.workflowTemplateRef).toEqual({ name: "shared" });
+    expect(stored.spec.templates ?? []).toEqual([]);
+    expect(stored.spec.onExit).toBeUndefined();
+    expect(lintSpec(stored).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
   it("does not touch failed builds", async () => {
     const notifier = notifierSettings({ SKIFF_ENGINE: "argo", SKIFF_EVENT_BUS: "skiff-dev" });
     const broken = {

@@ -151,6 +151,17 @@ describe("shared templates on the local engine", () => {
     expect(await logText(engine, done)).toContain("hello-world");
   });
 
+  it("refuses a workflowTemplateRef beside templates of the workflow's own, with Argo's message", async () => {
+    await expect(
+      run(engine, {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Workflow",
+        metadata: { generateName: "mixed-" },
+        spec: { workflowTemplateRef: { name: "shared-whole" }, templates: [sh("extra", "echo extra")] },
+      }),
+    ).rejects.toThrow("Templates is invalid field in spec if workflow referred WorkflowTemplate reference");
+  });
+
   it("keeps the templates a run started with; a new install changes later runs", async () => {
     const spec = (word: string) => ({ templates: [sh("say", `sleep 0.3; echo ${word}`)] });
     await engine.installTemplate(template("shared-version", spec("first")));

@@ -270,6 +270,15 @@ const CASES: [string, (m: Json) => void, string, string | undefined, RegExp][] =
     /"mian" is not a template/,
   ],
   [
+    "templates beside a workflowTemplateRef (Argo's ValidateWorkflowTemplateRefFields)",
+    (m) => {
+      m.spec.workflowTemplateRef = { name: "shared" };
+    },
+    "workflowTemplateRef.templates",
+    "spec.templates",
+    /^Templates is invalid field in spec if workflow referred WorkflowTemplate reference/,
+  ],
+  [
     "a task calling an unknown template",
     (m) => {
       m.spec.templates[0].dag.tasks[0].template = "sya";
