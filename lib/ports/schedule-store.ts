@@ -35,6 +35,11 @@ export interface ScheduleRecord {
   /** Completed scheduled runs of this version, as Argo's `status.succeeded` / `status.failed` count them. */
   succeeded: number;
   failed: number;
+  /**
+   * The runs this version's schedule started that were not finished when last counted (Argo's `status.active`):
+   * each is counted once, when a tick finds it finished, so counting reads only these. Absent: none.
+   */
+  activeRuns?: string[];
   /** Set once `stopStrategy` held: the schedule no longer fires (Argo's `Stopped` phase). */
   stopped?: boolean;
   /** Why the last firing could not start a run. */

@@ -84,12 +84,21 @@ export class ScheduleService {
     const schedule = await this.deps.store.get(pipeline);
     if (!schedule) return undefined;
     const now = this.now();
-    return this.deps.start({
+    const run = await this.deps.start({
       pipeline,
       version: schedule.version,
       scheduledTime: now,
       idempotencyKey: `${SCHEDULED_KEY_PREFIX}${pipeline}:trigger:${now.toISOString()}`,
     });
+    // Counted with the schedule's own runs when it finishes, if the schedule is still this version's.
+    for (let current = schedule; current.version === run.version; ) {
+      const activeRuns = [...(current.activeRuns ?? []), run.runId];
+      if (await this.deps.store.update({ ...current, activeRuns })) break;
+      const latest = await this.deps.store.get(pipeline);
+      if (!latest) break;
+      current = latest;
+    }
+    return run;
   }
 
   /** Decides every schedule's due firing at `now` (the scheduled event's time); one failing does not stop others. */
@@ -133,22 +142,18 @@ export class ScheduleService {
       };
     }
 
-    const runs = await this.scheduledRuns(schedule);
-    const counted = {
-      ...schedule,
-      succeeded: runs.filter((r) => r.status === "Succeeded").length,
-      failed: runs.filter((r) => r.status === "Failed" || r.status === "Error").length,
-    };
+    const counts = await this.countFinished(schedule);
+    const counted = { ...schedule, ...counts };
     if (stopReached(counted)) {
-      await decided({ succeeded: counted.succeeded, failed: counted.failed, stopped: true });
+      await decided({ ...counts, stopped: true });
       return { pipeline, kind: "stopped" };
     }
     if (!whenHolds(counted)) {
-      await decided({ succeeded: counted.succeeded, failed: counted.failed });
+      await decided(counts);
       return { pipeline, kind: "skipped", scheduledTime, reason: "when is false" };
     }
     if (active.length > 0 && schedule.concurrencyPolicy === "Forbid") {
-      await decided({ succeeded: counted.succeeded, failed: counted.failed });
+      await decided(counts);
       return {
         pipeline,
         kind: "skipped",
@@ -174,8 +179,10 @@ export class ScheduleService {
       ...rest,
       firedUpTo: scheduledTime,
       lastScheduledTime: scheduledTime,
-      succeeded: counted.succeeded,
-      failed: counted.failed,
+      ...counts,
+      activeRuns: counts.activeRuns.includes(run.runId)
+        ? counts.activeRuns
+        : [...counts.activeRuns, run.runId],
     });
     return { pipeline, kind: "started", scheduledTime, runId: run.runId };
   }
@@ -210,25 +217,24 @@ export class ScheduleService {
     return out;
   }
 
-  /** The runs this schedule's version started (newest first, since it was installed). */
-  private async scheduledRuns(schedule: ScheduleRecord): Promise<RunRecord[]> {
-    const out: RunRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.deps.runs.queryRuns({
-        pipeline: schedule.pipeline,
-        limit: 100,
-        ...(cursor ? { cursor } : {}),
-      });
-      for (const run of page.items) {
-        if (run.createdAt < schedule.installedAt) return out;
-        if (run.version === schedule.version && run.idempotencyKey?.startsWith(SCHEDULED_KEY_PREFIX)) {
-          out.push(run);
-        }
-      }
-      cursor = page.cursor;
-    } while (cursor);
-    return out;
+  /**
+   * The schedule's counts with its active runs that have finished added, and the ones still active: as Argo's cron
+   * controller counts a workflow of its `status.active` once, when it completes. Reads only the active runs, so a
+   * schedule's cost does not grow with the runs it has started. A run the store no longer has is dropped uncounted.
+   */
+  private async countFinished(
+    schedule: ScheduleRecord,
+  ): Promise<Pick<ScheduleRecord, "succeeded" | "failed"> & { activeRuns: string[] }> {
+    let { succeeded, failed } = schedule;
+    const activeRuns: string[] = [];
+    for (const runId of schedule.activeRuns ?? []) {
+      const run = await this.deps.runs.getRun(runId);
+      if (run && !isTerminal(run.status)) activeRuns.push(runId);
+      else if (run?.status === "Succeeded") succeeded += 1;
+      // Argo ends a stopped or terminated workflow Failed, and counts it so.
+      else if (run) failed += 1;
+    }
+    return { succeeded, failed, activeRuns };
   }
 
   private view(schedule: ScheduleRecord): ScheduleView {

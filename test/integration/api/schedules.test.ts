@@ -253,6 +253,41 @@ export default cronWorkflow({
     expect((await stack.engine.get(ref))?.status?.message).toMatch(/Terminate/);
   });
 
+  it("counts each scheduled run once, when a tick finds it finished, keeping only unfinished ones to read again", async () => {
+    await stack.push(
+      "counted",
+      cron("counted", `schedules: ["* * * * *"], stopStrategy: { expression: "cronworkflow.failed >= 2" },`),
+    );
+    const schedule = async () => (await stack.call("GET", "/schedules/counted")).body;
+    const firing = async (n: number) => {
+      const outcome = (await service.tick(minutes(n))).find((o) => o.pipeline === "counted");
+      if (outcome?.kind !== "started") throw new Error(`expected a run, got ${JSON.stringify(outcome)}`);
+      return outcome.runId;
+    };
+    const a = await firing(1);
+    expect(await schedule()).toMatchObject({ succeeded: 0, failed: 0, activeRuns: [a] });
+    await stack.runs.applyStatus({ runId: a, status: "Succeeded", steps: [] });
+    const b = await firing(2);
+    expect(await schedule()).toMatchObject({ succeeded: 1, failed: 0, activeRuns: [b] });
+
+    // A run started by hand from the schedule counts as its own; a terminated run counts as failed (Argo ends it Failed).
+    const triggered = await stack.call("POST", "/schedules/counted/trigger");
+    expect(triggered.status).toBe(201);
+    expect(await schedule()).toMatchObject({ activeRuns: [b, triggered.body.runId] });
+    await stack.runs.applyStatus({ runId: b, status: "Terminated", steps: [] });
+    const c = await firing(3);
+    expect(await schedule()).toMatchObject({
+      succeeded: 1,
+      failed: 1,
+      activeRuns: [triggered.body.runId, c],
+    });
+    await stack.runs.applyStatus({ runId: triggered.body.runId, status: "Failed", steps: [] });
+    expect((await service.tick(minutes(4))).find((o) => o.pipeline === "counted")).toMatchObject({
+      kind: "stopped",
+    });
+    expect(await schedule()).toMatchObject({ succeeded: 1, failed: 2, stopped: true, activeRuns: [c] });
+  });
+
   it("stopStrategy stops the schedule once its expression holds over the completed runs", async () => {
     await stack.push(
       "stopper",
