@@ -80,8 +80,17 @@ afterAll(async () => {
   work.remove();
 });
 
-/** The stack's engine feed, on Argo: every watch event becomes a status-change event for the watcher. */
-async function follow(watcher: Watcher, runId: string): Promise<void> {
+/**
+ * The stack's engine feed, on Argo: every watch event of the run's workflow becomes a status-change event for the
+ * stack's watcher, which publishes to the bus, until the workflow is completed.
+ */
+async function follow(runId: string): Promise<void> {
+  const watcher = new Watcher({
+    runs: stack.runs,
+    outbox: stack.outbox,
+    engine,
+    bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
+  });
   const controller = new AbortController();
   for await (const event of engine.watch({
     labelSelector: `${LABEL_RUN_ID}=${runId}`,
@@ -117,13 +126,7 @@ describe("the stack with SKIFF_ENGINE=argo (fake API server)", () => {
     );
     expect(server.requests.find((r) => r.method === "POST")?.authorization).toBe("Bearer lambda-token");
 
-    const watcher = new Watcher({
-      runs: stack.runs,
-      outbox: stack.outbox,
-      engine,
-      bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
-    });
-    await follow(watcher, runId);
+    await follow(runId);
     await busServer.router.idle();
 
     const run = await stack.call("GET", `/runs/${runId}`);
@@ -205,13 +208,7 @@ export default workflow({ generateName: "caller-", entrypoint: main });
     const created = await stack.call("POST", "/pipelines/argo-caller/runs", { body: {} });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const runId: string = created.body.runId;
-    const watcher = new Watcher({
-      runs: stack.runs,
-      outbox: stack.outbox,
-      engine,
-      bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
-    });
-    await follow(watcher, runId);
+    await follow(runId);
 
     const run = await stack.call("GET", `/runs/${runId}`);
     expect(run.body.status).toBe("Succeeded");
@@ -250,13 +247,7 @@ export default cronWorkflow({
     const at = scheduledTime.replace(".000Z", "Z");
     expect(submitted?.metadata.annotations?.[ANNOTATION_SCHEDULED_TIME]).toBe(at);
 
-    const watcher = new Watcher({
-      runs: stack.runs,
-      outbox: stack.outbox,
-      engine,
-      bus: new EventBridgeBus({ busName: "skiff", client: eventBridge }),
-    });
-    await follow(watcher, runId);
+    await follow(runId);
     await busServer.router.idle();
     const run = await stack.call("GET", `/runs/${runId}`);
     expect(run.body).toMatchObject({ status: "Succeeded", caller: "schedule", engine: { kind: "argo" } });
