@@ -2,13 +2,6 @@ import { strategicMerge } from "./strategic-merge";
 import type { Parameter, WorkflowSpec } from "./types.generated";
 
 /**
- * A Workflow's spec joined over the spec of the WorkflowTemplate its `workflowTemplateRef` names, as Argo's
- * JoinWorkflowSpec does (workflow/util/merge.go): the workflow's fields are a strategic merge patch over the
- * template's (objects merge key by key; templates, argument parameters and artifacts, volumes merge item by item by
- * name; other lists and scalars are the workflow's), `suspend` is always the workflow's, and an argument the
- * workflow gives replaces the template's argument of that name whole (a value never mixes with the other's default).
- */
-/**
  * Argo's ValidateWorkflowTemplateRefFields (workflow/validate/validate.go): a spec that runs a WorkflowTemplate by
  * `workflowTemplateRef` may not carry templates of its own. Argo refuses such a workflow with this message.
  */
@@ -19,9 +12,16 @@ export const TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF =
 export function templatesBesideWorkflowTemplateRef(
   spec: Pick<WorkflowSpec, "workflowTemplateRef" | "templates">,
 ): boolean {
-  return spec.workflowTemplateRef != null && (spec.templates?.length ?? 0) > 0;
+  return spec.workflowTemplateRef != null && Array.isArray(spec.templates) && spec.templates.length > 0;
 }
 
+/**
+ * A Workflow's spec joined over the spec of the WorkflowTemplate its `workflowTemplateRef` names, as Argo's
+ * JoinWorkflowSpec does (workflow/util/merge.go): the workflow's fields are a strategic merge patch over the
+ * template's (objects merge key by key; templates, argument parameters and artifacts, volumes merge item by item by
+ * name; other lists and scalars are the workflow's), `suspend` is always the workflow's, and an argument the
+ * workflow gives replaces the template's argument of that name whole (a value never mixes with the other's default).
+ */
 export function joinWorkflowSpec(wfSpec: WorkflowSpec, wftSpec: WorkflowSpec): WorkflowSpec {
   // Cloned first, so that the joined spec shares nothing with either input.
   const joined = strategicMerge(

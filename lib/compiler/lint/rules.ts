@@ -1,6 +1,9 @@
 import { findCycle } from "../../argo/cycles";
 import { parseDepends, TASK_RESULTS } from "../../argo/depends";
-import { TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF } from "../../argo/join-spec";
+import {
+  TEMPLATES_WITH_WORKFLOW_TEMPLATE_REF,
+  templatesBesideWorkflowTemplateRef,
+} from "../../argo/join-spec";
 import type { Diagnostic } from "../diagnostics";
 import { errorAt } from "../diagnostics";
 import { checkItemFields } from "./item-fields";
@@ -183,7 +186,7 @@ function checkEntrypoint(
   out: Diagnostic[],
 ): void {
   const fromTemplateRef = isObject(spec.workflowTemplateRef);
-  if (fromTemplateRef && Array.isArray(spec.templates) && spec.templates.length > 0) {
+  if (fromTemplateRef && templatesBesideWorkflowTemplateRef(spec)) {
     out.push(
       errorAt(
         "workflowTemplateRef.templates",
