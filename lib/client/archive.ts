@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
-import { gunzipSync } from "node:zlib";
 
 /** gzip's magic bytes: how Argo's default artifact archive (tar+gzip) is told from an unarchived object. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -16,6 +15,8 @@ export interface ArchiveEntry {
 /** The regular files of a tar+gzip archive, refusing entries that would land outside where they are unpacked. */
 export async function readTarGzip(bytes: Uint8Array): Promise<ArchiveEntry[]> {
   let tar: Buffer;
+  // Loaded on use: every CLI command imports this module, and only downloads unpack.
+  const { gunzipSync } = await import("node:zlib");
   try {
     tar = gunzipSync(bytes);
   } catch (cause) {

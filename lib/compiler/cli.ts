@@ -1,9 +1,7 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../cli/exit";
-import { compilePipeline } from "./compile";
 import { type Diagnostic, formatDiagnostic, hasErrors } from "./diagnostics";
-import { directorySourceFiles } from "./source-files";
 
 export interface BuildCommandOptions {
   /** Spec file to write; `.json` writes JSON, anything else YAML. Default: the YAML on stdout. */
@@ -14,12 +12,16 @@ export interface BuildCommandOptions {
   typecheck: boolean;
   /** `text` (default) or `json`: a machine-readable report on stdout. */
   format: string;
+  /** Hand the build to the build daemon (./daemon), starting one when none runs. Default true (`--no-daemon`). */
+  daemon?: boolean;
 }
 
 export interface LintCommandOptions {
   params: Record<string, string>;
   typecheck: boolean;
   format: string;
+  /** As for `skiff build`. */
+  daemon?: boolean;
 }
 
 const isPipeline = (file: string) => [".ts", ".mts"].includes(extname(file));
@@ -59,18 +61,60 @@ async function cliLimits(): Promise<{ timeoutMs: number } | undefined> {
   return timeoutMs === undefined ? undefined : { timeoutMs };
 }
 
-async function compileFile(file: string, params: Record<string, string>, typecheck: boolean) {
+/** What the commands use of a build: the spec's text in the formats asked for, and the diagnostics. */
+interface FileBuild {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  yaml?: string;
+  json?: string;
+}
+
+interface FileBuildOptions {
+  params: Record<string, string>;
+  typecheck: boolean;
+  daemon: boolean;
+  yaml: boolean;
+  json: boolean;
+}
+
+async function compileFile(file: string, options: FileBuildOptions): Promise<FileBuild> {
   const root = dirname(file);
-  const result = await compilePipeline({
-    entry: basename(file),
-    files: directorySourceFiles(root),
-    buildParameters: params,
-    typecheck,
-    limits: await cliLimits(),
-  });
-  // Assigned, not spread: spreading would render every lazy field (YAML, JSON, sites) of the result.
-  result.diagnostics = relativeTo(root, result.diagnostics);
-  return result;
+  const limits = await cliLimits();
+  let built: FileBuild | undefined;
+  let startDaemon: (() => void) | undefined;
+  if (options.daemon) {
+    // Loaded only when asked for: `--no-daemon` builds load nothing of it.
+    const { buildInDaemon } = await import("./daemon/client");
+    const { params, typecheck, yaml, json } = options;
+    const answer = await buildInDaemon({ file, params, typecheck, limits, yaml, json });
+    if (answer.kind === "reply") built = answer.reply;
+    else startDaemon = answer.start;
+  }
+  if (!built) {
+    // The compiler loads only here: a build the daemon answers needs none of it.
+    const [{ compilePipeline }, { directorySourceFiles }] = await Promise.all([
+      import("./compile"),
+      import("./source-files"),
+    ]);
+    const result = await compilePipeline({
+      entry: basename(file),
+      files: directorySourceFiles(root),
+      buildParameters: options.params,
+      typecheck: options.typecheck,
+      limits,
+    });
+    const ok = result.ok && result.spec !== undefined;
+    built = {
+      ok,
+      diagnostics: result.diagnostics,
+      // Each rendering only when asked for: the result renders it on first read.
+      ...(ok && options.yaml ? { yaml: result.yaml } : {}),
+      ...(ok && options.json ? { json: result.json } : {}),
+    };
+    // Started once this build is done, not to slow it down.
+    startDaemon?.();
+  }
+  return { ...built, diagnostics: relativeTo(root, built.diagnostics) };
 }
 
 /** `skiff build`: compiles pipeline.ts; writes the spec only when there is no error. */
@@ -78,12 +122,17 @@ export async function runBuild(pipeline: string, options: BuildCommandOptions): 
   const format = checkFormat(options.format);
   const file = existingFile(pipeline);
   if (!isPipeline(file)) throw new UsageError(`skiff build takes a pipeline .ts file, got ${pipeline}`);
-  const result = await compileFile(file, options.params, options.typecheck);
-  const ok = result.ok && result.spec !== undefined;
+  const asJson = options.output?.endsWith(".json") === true;
+  const result = await compileFile(file, {
+    params: options.params,
+    typecheck: options.typecheck,
+    daemon: options.daemon !== false,
+    yaml: !asJson,
+    json: asJson || format === "json",
+  });
+  const { ok } = result;
   let spec: string | undefined;
   if (ok) {
-    const asJson = options.output?.endsWith(".json") === true;
-    // The result renders each format once, on first read.
     spec = asJson ? result.json : result.yaml;
     if (spec === undefined) throw new Error("the compiler returned a spec without its spec text");
     // One synchronous write: the CLI has nothing else to do meanwhile (and no thread-pool round trips).
@@ -93,7 +142,7 @@ export async function runBuild(pipeline: string, options: BuildCommandOptions): 
     const out = {
       ok,
       diagnostics: result.diagnostics,
-      ...(ok ? { output: options.output ?? null, spec: result.spec } : {}),
+      ...(ok ? { output: options.output ?? null, spec: JSON.parse(result.json ?? "null") } : {}),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
@@ -110,7 +159,8 @@ export async function runLint(target: string, options: LintCommandOptions): Prom
   const file = existingFile(target);
   let diagnostics: Diagnostic[];
   if (isPipeline(file)) {
-    diagnostics = (await compileFile(file, options.params, options.typecheck)).diagnostics;
+    const building = { params: options.params, typecheck: options.typecheck, yaml: false, json: false };
+    diagnostics = (await compileFile(file, { ...building, daemon: options.daemon !== false })).diagnostics;
   } else {
     // Loaded here: `skiff build` needs no spec parser.
     const { lintSpecText } = await import("./lint-spec");

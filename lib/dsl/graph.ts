@@ -25,7 +25,7 @@ import { localTemplate } from "./declare";
 import { DslError, type SourceSite } from "./errors";
 import { type Expr, exprText, isExpr } from "./ex";
 import { and, type Operand } from "./expr";
-import { checkItemFields, type ItemString } from "./items";
+import { checkItemFields, type ItemKeys, type ItemString } from "./items";
 import { clean, deepMerge } from "./merge";
 import { expressionNodes, referencedNodes } from "./node-references";
 import { type Runnable, type SkiffTemplate, TemplateRefHandle } from "./template";
@@ -35,8 +35,11 @@ export type Empty = Record<never, never>;
 /** What an artifact input accepts: a reference (`a.outputs.data`, becomes `from`) or an inline artifact. */
 export type ArtifactArg = string | ArtifactOptions | ArtifactDecl;
 
-/** A parameter argument; with literal items `W`, an `itemField` must name a key the items have. */
-export type ArgValue<W = never> = Exclude<Value, string> | ItemString<W>;
+/**
+ * A parameter argument; with literal items `W`, an `itemField` must name a key the items have. Without them any
+ * string goes, and saying `Value` outright spares the checker relating each string literal to `ItemString`.
+ */
+export type ArgValue<W = never> = string extends ItemKeys<W> ? Value : Exclude<Value, string> | ItemString<W>;
 
 /** Arguments for a template's inputs: required parameters must be given, names must exist. */
 export type ArgValues<I, W = never> = { [K in RequiredParamKeys<I>]: ArgValue<W> } & {

@@ -6,7 +6,11 @@ interface Flags {
   param: string[];
   typecheck: boolean;
   format: string;
+  daemon: boolean;
 }
+
+const DAEMON_HELP =
+  "build in this process, without the build daemon (which later builds are otherwise handed to)";
 
 /** `skiff build` and `skiff lint`. The compiler loads only when one of them runs. */
 export function registerBuildCommands(program: Command): void {
@@ -22,6 +26,7 @@ export function registerBuildCommands(program: Command): void {
     )
     .option("--no-typecheck", "skip TypeScript's type check (faster)")
     .option("--format <format>", "report format: text, or json (a machine-readable report on stdout)", "text")
+    .option("--no-daemon", DAEMON_HELP)
     .action(async (pipeline: string, flags: Flags) => {
       const { runBuild } = await import("../../compiler/cli");
       process.exitCode = await runBuild(pipeline, {
@@ -29,6 +34,7 @@ export function registerBuildCommands(program: Command): void {
         params: parseKeyValues(flags.param, "--param"),
         typecheck: flags.typecheck,
         format: flags.format,
+        daemon: flags.daemon,
       });
     });
   program
@@ -37,12 +43,14 @@ export function registerBuildCommands(program: Command): void {
     .option("-p, --param <k=v>", "build parameter, for a pipeline (repeatable)", collect, [])
     .option("--no-typecheck", "skip TypeScript's type check of a pipeline")
     .option("--format <format>", "report format: text, or json (on stdout)", "text")
+    .option("--no-daemon", DAEMON_HELP)
     .action(async (file: string, flags: Flags) => {
       const { runLint } = await import("../../compiler/cli");
       process.exitCode = await runLint(file, {
         params: parseKeyValues(flags.param, "--param"),
         typecheck: flags.typecheck,
         format: flags.format,
+        daemon: flags.daemon,
       });
     });
 }
