@@ -2,6 +2,8 @@
 // with the default flags (type-checked), and with --no-typecheck, against Hera 7 printing `to_yaml()` of the
 // same graph, run from Hera's source (HERA_SRC) by python3: each spawn → exit, in turns, medians and the ratio of
 // the medians. Both print their YAML on stdout. The inputs are kept in .bench/compile-hera/ with rerun.sh.
+// With the default flags a build after the first is handed to the build daemon the first one started (the
+// warm-up round starts it); the same builds with --no-daemon, as a first build runs, are reported beside them.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -32,6 +34,8 @@ console.log(`inputs and rerun.sh in ${dir}`);
 
 const checked = { ...skiff("build", "pipeline.ts"), cwd: dir };
 const unchecked = { ...skiff("build", "pipeline.ts", "--no-typecheck"), cwd: dir };
+const checkedAlone = { ...skiff("build", "pipeline.ts", "--no-daemon"), cwd: dir };
+const uncheckedAlone = { ...skiff("build", "pipeline.ts", "--no-typecheck", "--no-daemon"), cwd: dir };
 const nodeStart: Command = { file: node, args: ["-e", "0"], cwd: dir };
 
 const heraSrc = process.env.HERA_SRC;
@@ -69,24 +73,29 @@ writeRerun(dir, [
   `skiff="${node} ${join(root, "bin", "skiff.js")}"`,
   "time $skiff build pipeline.ts >/dev/null",
   "time $skiff build pipeline.ts --no-typecheck >/dev/null",
+  "time $skiff build pipeline.ts --no-daemon >/dev/null",
+  "time $skiff build pipeline.ts --no-typecheck --no-daemon >/dev/null",
   `time env PYTHONPATH="\${HERA_SRC:?set HERA_SRC to the src folder of Hera 7}" "\${HERA_PYTHON:-${hera?.file ?? "python3"}}" hera_pipeline.py >/dev/null`,
 ]);
 
 const commands = [
   checked,
   unchecked,
+  checkedAlone,
+  uncheckedAlone,
   ...(hera && pythonStart ? [hera, nodeStart, pythonStart] : [nodeStart]),
 ];
 console.log(`\ntiming ${commands.length} commands in turns, ${RUNS} rounds after a warm-up round…`);
 const { times, loadBefore, loadAfter } = timeInTurns(commands);
-const [tChecked, tUnchecked, tHera = [], tNode = [], tPython = []] = hera
-  ? times
-  : [times[0], times[1], [], times[2]];
+const [tChecked, tUnchecked, tCheckedAlone, tUncheckedAlone] = times;
+const [tHera = [], tNode = [], tPython = []] = hera ? times.slice(4) : [[], times[4]];
 const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
 console.log(`load average ${loadBefore} before the rounds, ${loadAfter} after`);
 for (const [name, xs] of [
   ["skiff build (type check)", tChecked],
   ["skiff build --no-typecheck", tUnchecked],
+  ["skiff build --no-daemon", tCheckedAlone],
+  ["  … --no-typecheck --no-daemon", tUncheckedAlone],
   ["Hera to_yaml()", tHera],
   ["node -e 0", tNode],
   ["python3 -c pass", tPython],
@@ -109,6 +118,18 @@ const rows: Row[] = [
     baselineName: "Hera 7 `to_yaml()`",
     baseline: heraMedian,
     target: { ratio: 0.15 },
+  },
+  {
+    what: `\`skiff build --no-daemon\` ${TASKS} tasks (as a first build runs), whole process`,
+    figure: median(tCheckedAlone),
+    baselineName: "Hera 7 `to_yaml()`",
+    baseline: heraMedian,
+  },
+  {
+    what: `\`skiff build --no-typecheck --no-daemon\` ${TASKS} tasks, whole process`,
+    figure: median(tUncheckedAlone),
+    baselineName: "Hera 7 `to_yaml()`",
+    baseline: heraMedian,
   },
 ];
 printTable(rows);

@@ -8,7 +8,7 @@ import { unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { basename, dirname } from "node:path";
 import { compilePipeline } from "../compile";
-import { directorySourceFiles } from "../source-files";
+import { directorySourceFiles, memorySourceFiles } from "../source-files";
 import { sharedTypecheckSession } from "../typecheck-session";
 import { DAEMON_IDLE_MS, type DaemonReply, type DaemonRequest, readMessage } from "./protocol";
 
@@ -59,6 +59,24 @@ async function build(request: DaemonRequest): Promise<DaemonReply> {
   };
 }
 
+// Built once when the daemon starts, before any user's build: it loads the compiler's lazy parts and readies
+// TypeScript's session (the lib files and the DSL's declarations parsed), which a first build would wait for.
+const WARM_UP = `import { container, dag, param, workflow } from "skiff";
+const say = container({ name: "say", image: "alpine", inputs: { msg: param() }, args: ["{{inputs.parameters.msg}}"] });
+const main = dag("main", (d) => {
+  const a = d.task("a", say, { args: { msg: "a" } });
+  d.task("b", say, { args: { msg: "b" } }).after(a);
+});
+export default workflow({ generateName: "warm-up-", entrypoint: main });
+`;
+
+async function warmUp(): Promise<void> {
+  const files = memorySourceFiles({ "pipeline.ts": WARM_UP });
+  await compilePipeline({ entry: "pipeline.ts", files, typecheck: true, warmTypecheck: true }).catch(
+    () => undefined,
+  );
+}
+
 async function stop(): Promise<void> {
   server.close();
   await sharedTypecheckSession().close();
@@ -78,6 +96,7 @@ function listen(retried: boolean): void {
   });
   server.listen(socketPath, () => {
     idle = setTimeout(stop, DAEMON_IDLE_MS);
+    void warmUp();
   });
 }
 

@@ -1,5 +1,14 @@
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,11 +30,15 @@ afterAll(() => {
 });
 
 function run(...args: string[]) {
+  return runIn(temp, ...args);
+}
+
+function runIn(tmp: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [skiff, ...args], {
     cwd: work,
     encoding: "utf8",
     timeout: 60_000,
-    env: { ...process.env, TMPDIR: temp },
+    env: { ...process.env, TMPDIR: tmp },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -175,6 +188,19 @@ describe("the build daemon", () => {
         await new Promise((resolve) => faulty.close(resolve));
       }
     }
+  });
+
+  it("is not started where its socket's folder is open to others: builds run in the command's own process", async () => {
+    const open = join(dir, "open-tmp");
+    const folder = join(open, `skiff-${process.getuid?.() ?? 0}`);
+    mkdirSync(folder, { recursive: true, mode: 0o755 });
+    chmodSync(folder, 0o755);
+    const built = runIn(open, "build", "pipeline.ts");
+    expect(built.code).toBe(0);
+    expect(built.stdout).toContain("generateName: daemon-dev-");
+    // A daemon would have been started by now (the others answer within a second of a build).
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it("is replaced when it dies: a build still succeeds, and starts a new one", async () => {
