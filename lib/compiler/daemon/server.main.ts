@@ -8,6 +8,7 @@ import { unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { basename, dirname } from "node:path";
 import { compilePipeline } from "../compile";
+import { IsolateSandbox } from "../sandbox/sandbox";
 import { directorySourceFiles, memorySourceFiles } from "../source-files";
 import { sharedTypecheckSession } from "../typecheck-session";
 import { DAEMON_IDLE_MS, type DaemonReply, type DaemonRequest, readMessage } from "./protocol";
@@ -17,6 +18,9 @@ if (!socketPath) {
   process.stderr.write("usage: server.js <socket>\n");
   process.exit(2);
 }
+
+// Builds with the default limits get an isolate made while the daemon waited for them (a fresh one each).
+const sandbox = new IsolateSandbox({}, { spare: true });
 
 let building = 0;
 let idle: NodeJS.Timeout | undefined;
@@ -48,7 +52,7 @@ async function build(request: DaemonRequest): Promise<DaemonReply> {
     buildParameters: request.params,
     typecheck: request.typecheck,
     warmTypecheck: true,
-    limits: request.limits,
+    ...(request.limits ? { limits: request.limits } : { sandbox }),
   });
   const ok = result.ok && result.spec !== undefined;
   return {
@@ -72,7 +76,7 @@ export default workflow({ generateName: "warm-up-", entrypoint: main });
 
 async function warmUp(): Promise<void> {
   const files = memorySourceFiles({ "pipeline.ts": WARM_UP });
-  await compilePipeline({ entry: "pipeline.ts", files, typecheck: true, warmTypecheck: true }).catch(
+  await compilePipeline({ entry: "pipeline.ts", files, typecheck: true, warmTypecheck: true, sandbox }).catch(
     () => undefined,
   );
 }
