@@ -62,22 +62,28 @@ async function cliLimits(): Promise<{ timeoutMs: number } | undefined> {
 }
 
 /** What the commands use of a build: the spec's text in the formats asked for, and the diagnostics. */
-interface FileBuild {
+export interface FileBuild {
   ok: boolean;
   diagnostics: Diagnostic[];
   yaml?: string;
   json?: string;
 }
 
-interface FileBuildOptions {
+export interface FileBuildOptions {
   params: Record<string, string>;
   typecheck: boolean;
+  /** Hand the build to the build daemon, starting one when none answers (./daemon). */
   daemon: boolean;
+  /** Render the spec as YAML (`yaml`) and as canonical JSON (`json`). */
   yaml: boolean;
   json: boolean;
 }
 
-async function compileFile(file: string, options: FileBuildOptions): Promise<FileBuild> {
+/**
+ * Builds a pipeline file (its folder is the upload) as the CLI's commands do: in the build daemon when one
+ * answers, else in this process. Diagnostics name files relative to the current directory.
+ */
+export async function buildPipelineFile(file: string, options: FileBuildOptions): Promise<FileBuild> {
   const root = dirname(file);
   const limits = await cliLimits();
   let built: FileBuild | undefined;
@@ -123,7 +129,7 @@ export async function runBuild(pipeline: string, options: BuildCommandOptions): 
   const file = existingFile(pipeline);
   if (!isPipeline(file)) throw new UsageError(`skiff build takes a pipeline .ts file, got ${pipeline}`);
   const asJson = options.output?.endsWith(".json") === true;
-  const result = await compileFile(file, {
+  const result = await buildPipelineFile(file, {
     params: options.params,
     typecheck: options.typecheck,
     daemon: options.daemon !== false,
@@ -160,7 +166,8 @@ export async function runLint(target: string, options: LintCommandOptions): Prom
   let diagnostics: Diagnostic[];
   if (isPipeline(file)) {
     const building = { params: options.params, typecheck: options.typecheck, yaml: false, json: false };
-    diagnostics = (await compileFile(file, { ...building, daemon: options.daemon !== false })).diagnostics;
+    diagnostics = (await buildPipelineFile(file, { ...building, daemon: options.daemon !== false }))
+      .diagnostics;
   } else {
     // Loaded here: `skiff build` needs no spec parser.
     const { lintSpecText } = await import("./lint-spec");

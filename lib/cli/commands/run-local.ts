@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { extname, join, resolve } from "node:path";
 import type { Workflow } from "../../argo";
 // From their modules, not the engine's index: that one also exports the S3 artifact store, whose AWS SDK a
 // local run never uses.
@@ -13,27 +13,30 @@ import type { RunCommandOptions } from "./run";
 /** Where `skiff run --local` keeps step directories, logs and artifacts (relative to the working directory). */
 export const LOCAL_STATE_DIR = ".skiff/local";
 
-async function loadWorkflow(target: string): Promise<Workflow> {
+async function loadWorkflow(target: string, daemon: boolean): Promise<Workflow> {
   const ext = extname(target).toLowerCase();
   if (ext === ".ts") {
-    // Loaded only for pipelines, and from its modules: the compiler's index also brings the linter, which
-    // the compiler loads itself while the sandbox evaluates, and the YAML writer, which a run never needs.
-    const [{ compilePipeline }, { formatDiagnostic }, { directorySourceFiles }] = await Promise.all([
-      import("../../compiler/compile"),
+    // Loaded only for pipelines: the build of `skiff build`, in the build daemon when one answers.
+    const [{ buildPipelineFile }, { formatDiagnostic }] = await Promise.all([
+      import("../../compiler/cli"),
       import("../../compiler/diagnostics"),
-      import("../../compiler/source-files"),
     ]);
-    const result = await compilePipeline({
-      entry: basename(target),
-      files: directorySourceFiles(dirname(resolve(target))),
+    const result = await buildPipelineFile(resolve(target), {
+      params: {},
       typecheck: true,
+      daemon,
+      yaml: false,
+      json: true,
     });
     for (const d of result.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    if (!result.ok || !result.spec) throw new RunLocalFailure(`${target}: the pipeline did not build`);
-    if (result.spec.kind !== "Workflow") {
-      throw new UsageError(`${target} builds a ${result.spec.kind}; --local runs Workflow specs`);
+    if (!result.ok || result.json === undefined) {
+      throw new RunLocalFailure(`${target}: the pipeline did not build`);
     }
-    return result.spec as Workflow;
+    const spec = JSON.parse(result.json) as { kind?: string };
+    if (spec.kind !== "Workflow") {
+      throw new UsageError(`${target} builds a ${spec.kind}; --local runs Workflow specs`);
+    }
+    return spec as Workflow;
   }
   if (ext !== ".yaml" && ext !== ".yml" && ext !== ".json") {
     throw new UsageError(`${target}: expected a pipeline .ts or a spec .yaml/.yml/.json`);
@@ -116,7 +119,7 @@ export async function runLocal(target: string, options: RunCommandOptions): Prom
   const parameters = parseKeyValues(options.param, "-p");
   let spec: Workflow;
   try {
-    spec = await loadWorkflow(target);
+    spec = await loadWorkflow(target, options.daemon !== false);
   } catch (error) {
     if (error instanceof RunLocalFailure) {
       process.stderr.write(`${error.message}\n`);

@@ -13,6 +13,8 @@ export interface RunCommandOptions {
   overrideFile?: string;
   idempotencyKey?: string;
   timeout?: string;
+  /** `--no-daemon`: with --local, build a pipeline.ts in this process. */
+  daemon?: boolean;
 }
 
 /** `skiff run`: on the local engine directly (`--local`), or through the run endpoint. */
@@ -38,6 +40,7 @@ export function registerRunCommand(program: Command): void {
     .option("--override-file <file>", "run-time overrides as YAML or JSON (the API's overrides object)")
     .option("--idempotency-key <key>", "the same key answers with the same run instead of starting another")
     .option("--timeout <duration>", "with --wait/--watch: give up after this long (exit 3)")
+    .option("--no-daemon", "with --local: build a pipeline.ts in this process, without the build daemon")
     .action(async (target: string, options: RunCommandOptions) => {
       if (options.local && (options.override?.length || options.overrideFile)) {
         throw new UsageError("--override and --override-file apply to runs through the API, not --local");

@@ -159,6 +159,12 @@ describe("the build daemon", () => {
     const lint = run("lint", "typo.ts");
     expect(lint.code).toBe(1);
     expect(lint.stderr).toBe(alone.stderr);
+    // `run --local` builds a pipeline.ts the same way, before anything runs.
+    const local = run("run", "--local", "typo.ts");
+    expect(local.code).toBe(1);
+    expect(local.stderr).toMatch(/^typo\.ts:3:\d+: error typecheck: TS2322/m);
+    expect(local.stderr).toContain("typo.ts: the pipeline did not build");
+    expect(run("run", "--local", "typo.ts", "--no-daemon")).toEqual(local);
   });
 
   it("answers a request it cannot read with a failure", async () => {
