@@ -8,7 +8,6 @@ import { unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { basename, dirname } from "node:path";
 import { compilePipeline } from "../compile";
-import { IsolateSandbox } from "../sandbox/sandbox";
 import { directorySourceFiles, memorySourceFiles } from "../source-files";
 import { sharedTypecheckSession } from "../typecheck-session";
 import { DAEMON_IDLE_MS, type DaemonReply, type DaemonRequest, readMessage } from "./protocol";
@@ -18,9 +17,6 @@ if (!socketPath) {
   process.stderr.write("usage: server.js <socket>\n");
   process.exit(2);
 }
-
-// Builds with the default limits get an isolate made while the daemon waited for them (a fresh one each).
-const sandbox = new IsolateSandbox({}, { spare: true });
 
 let building = 0;
 let idle: NodeJS.Timeout | undefined;
@@ -52,7 +48,7 @@ async function build(request: DaemonRequest): Promise<DaemonReply> {
     buildParameters: request.params,
     typecheck: request.typecheck,
     warmTypecheck: true,
-    ...(request.limits ? { limits: request.limits } : { sandbox }),
+    limits: request.limits,
   });
   const ok = result.ok && result.spec !== undefined;
   return {
@@ -76,7 +72,7 @@ export default workflow({ generateName: "warm-up-", entrypoint: main });
 
 async function warmUp(): Promise<void> {
   const files = memorySourceFiles({ "pipeline.ts": WARM_UP });
-  await compilePipeline({ entry: "pipeline.ts", files, typecheck: true, warmTypecheck: true, sandbox }).catch(
+  await compilePipeline({ entry: "pipeline.ts", files, typecheck: true, warmTypecheck: true }).catch(
     () => undefined,
   );
 }

@@ -85,31 +85,11 @@ const isolatedVm = () => {
   return addon;
 };
 
-export interface IsolateSandboxOptions {
-  /**
-   * Keep one fresh isolate ready for the next evaluation (created, the DSL's script run in it), made once an
-   * evaluation is done, while a long-lived process waits for its next build; each such isolate is given to one
-   * evaluation only, and disposed after it like any other. Default: false: an isolate is made when an
-   * evaluation starts (a one-shot build has no wait to make one in).
-   */
-  spare?: boolean;
-}
-
-/** An isolate with the DSL's script run in it, not yet given a pipeline. */
-interface ReadyIsolate {
-  isolate: ivm.Isolate;
-  context: ivm.Context;
-}
-
 /** A fresh isolate for every build (see the top of this file). */
 export class IsolateSandbox implements Sandbox {
   private readonly limits: Required<SandboxLimits>;
-  private spare: { dsl: string; ready: Promise<ReadyIsolate> } | undefined;
 
-  constructor(
-    limits: SandboxLimits = {},
-    private readonly options: IsolateSandboxOptions = {},
-  ) {
+  constructor(limits: SandboxLimits = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
@@ -117,12 +97,11 @@ export class IsolateSandbox implements Sandbox {
     const { timeoutMs, heapMb, outputChars } = this.limits;
     let started = Date.now();
     const remaining = () => Math.max(1, timeoutMs - (Date.now() - started));
-    const spare = this.spare?.dsl === request.dsl.code ? this.spare.ready : undefined;
-    this.spare = undefined;
-    const made = spare ? await spare.catch(() => undefined) : undefined;
-    const isolate = made?.isolate ?? new (isolatedVm().Isolate)({ memoryLimit: heapMb });
+    const isolate = new (isolatedVm().Isolate)({ memoryLimit: heapMb });
     try {
-      const context = made?.context ?? (await this.runDsl(isolate, request.dsl, timeoutMs));
+      const context = await isolate.createContext();
+      const dsl = await this.compileIsolateScript(isolate, request.dsl);
+      await dsl.run(context, { timeout: remaining() });
       const code = await request.code;
       if (code === undefined) return failure("sandbox.unused", "there was no pipeline code to evaluate");
       started = Date.now();
@@ -148,26 +127,7 @@ export class IsolateSandbox implements Sandbox {
       return { ok: false, error: this.stopped(error, isolate) };
     } finally {
       if (!isolate.isDisposed) isolate.dispose();
-      if (this.options.spare) this.makeSpare(request.dsl);
     }
-  }
-
-  /** The context of `isolate` with the DSL's script run in it. */
-  private async runDsl(isolate: ivm.Isolate, dsl: DslBundle, timeoutMs: number): Promise<ivm.Context> {
-    const context = await isolate.createContext();
-    const script = await this.compileIsolateScript(isolate, dsl);
-    await script.run(context, { timeout: timeoutMs });
-    return context;
-  }
-
-  private makeSpare(dsl: DslBundle): void {
-    if (this.spare) return;
-    const isolate = new (isolatedVm().Isolate)({ memoryLimit: this.limits.heapMb });
-    const ready = this.runDsl(isolate, dsl, this.limits.timeoutMs).then((context) => ({ isolate, context }));
-    ready.catch(() => {
-      if (!isolate.isDisposed) isolate.dispose();
-    });
-    this.spare = { dsl: dsl.code, ready };
   }
 
   private async compileIsolateScript(isolate: ivm.Isolate, dsl: DslBundle): Promise<ivm.Script> {

@@ -97,39 +97,6 @@ s.container = () => { throw new Error("tampered"); };`,
     ).toEqual(["undefined", "undefined", "true", "true"]);
   });
 
-  it("with a spare isolate (the build daemon's), shares nothing either: each spare goes to one build only", async () => {
-    const sandbox = new IsolateSandbox({}, { spare: true });
-    const dsl = await bundleDsl();
-    const run = (code: string) => sandbox.evaluate({ code, filename: "p.js", parametersJson: "{}", dsl });
-    const tamper = reporting(
-      `globalThis.leaked = "yes";
-Object.prototype.polluted = "yes";
-Array.prototype.push = function () { return 0; };
-s.container = () => { throw new Error("tampered"); };
-JSON.stringify = () => "{}";`,
-      `"tampered"`,
-    );
-    const check = reporting(
-      "",
-      "typeof globalThis.leaked",
-      "typeof ({}).polluted",
-      "String(Array.prototype.push).includes('[native code]')",
-    );
-    const clean = ["undefined", "undefined", "true"];
-    const args = (outcome: Awaited<ReturnType<typeof run>>) => {
-      if (!outcome.ok) throw new Error(JSON.stringify(outcome.error));
-      return JSON.parse(outcome.resultJson).spec.spec.templates[0].container.args;
-    };
-    // One after the other, the second in the spare the first left; then two at once, one of them in a spare.
-    // A tampering build sees its own tampering (JSON.stringify is replaced, so its output is no spec).
-    expect(await run(tamper)).toMatchObject({ ok: true, resultJson: "{}" });
-    expect(args(await run(check))).toEqual(clean);
-    const [tampered, checked] = await Promise.all([run(tamper), run(check)]);
-    expect(tampered).toMatchObject({ ok: true, resultJson: "{}" });
-    expect(args(checked)).toEqual(clean);
-    expect(args(await run(check))).toEqual(clean);
-  });
-
   it("gets ready before the code arrives: evaluates code given later, its time budget from its arrival", async () => {
     const sandbox = new IsolateSandbox({ timeoutMs: 300 });
     const dsl = await bundleDsl();
