@@ -1,6 +1,6 @@
-// The build daemon: a process `skiff build` and `skiff lint` start in the background and hand their later
-// builds to, so that those builds skip Node's start, loading the compiler, and starting TypeScript's checker
-// (it keeps a warm one). Each build still gets a fresh isolate, as in the CLI and the build function: the
+// The build daemon: a process that `skiff build`, `skiff lint` and `skiff run --local` start in the background and
+// hand their later builds to, so that those skip Node's start, loading the compiler and starting TypeScript's
+// checker (it keeps a warm one). Each build still gets a fresh isolate, as in the CLI and the build function: the
 // daemon's own code never runs pipeline code, and nothing of one build reaches the next. It reads the
 // pipeline's folder as the CLI would (./protocol.ts keeps the socket to this user), and exits after
 // DAEMON_IDLE_MS without a build. Usage: node dist/compiler/daemon/server.js <socket>
