@@ -1,7 +1,8 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { dirname, extname, join, relative, resolve } from "node:path";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "../cli/exit";
 import { type Diagnostic, formatDiagnostic, hasErrors } from "./diagnostics";
+import type { FileBuild } from "./file-build";
 
 export interface BuildCommandOptions {
   /** Spec file to write; `.json` writes JSON, anything else YAML. Default: the YAML on stdout. */
@@ -61,14 +62,6 @@ async function cliLimits(): Promise<{ timeoutMs: number } | undefined> {
   return timeoutMs === undefined ? undefined : { timeoutMs };
 }
 
-/** What the commands use of a build: the spec's text in the formats asked for, and the diagnostics. */
-export interface FileBuild {
-  ok: boolean;
-  diagnostics: Diagnostic[];
-  yaml?: string;
-  json?: string;
-}
-
 export interface FileBuildOptions {
   params: Record<string, string>;
   typecheck: boolean;
@@ -85,38 +78,21 @@ export interface FileBuildOptions {
  */
 export async function buildPipelineFile(file: string, options: FileBuildOptions): Promise<FileBuild> {
   const root = dirname(file);
-  const limits = await cliLimits();
+  const { params, typecheck, yaml, json } = options;
+  const request = { file, params, typecheck, limits: await cliLimits(), yaml, json };
   let built: FileBuild | undefined;
   let startDaemon: (() => void) | undefined;
   if (options.daemon) {
     // Loaded only when asked for: `--no-daemon` builds load nothing of it.
     const { buildInDaemon } = await import("./daemon/client");
-    const { params, typecheck, yaml, json } = options;
-    const answer = await buildInDaemon({ file, params, typecheck, limits, yaml, json });
+    const answer = await buildInDaemon(request);
     if (answer.kind === "reply") built = answer.reply;
     else startDaemon = answer.start;
   }
   if (!built) {
     // The compiler loads only here: a build the daemon answers needs none of it.
-    const [{ compilePipeline }, { directorySourceFiles }] = await Promise.all([
-      import("./compile"),
-      import("./source-files"),
-    ]);
-    const result = await compilePipeline({
-      entry: basename(file),
-      files: directorySourceFiles(root),
-      buildParameters: options.params,
-      typecheck: options.typecheck,
-      limits,
-    });
-    const ok = result.ok && result.spec !== undefined;
-    built = {
-      ok,
-      diagnostics: result.diagnostics,
-      // Each rendering only when asked for: the result renders it on first read.
-      ...(ok && options.yaml ? { yaml: result.yaml } : {}),
-      ...(ok && options.json ? { json: result.json } : {}),
-    };
+    const { buildFile } = await import("./file-build");
+    built = await buildFile(request);
     // Started once this build is done, not to slow it down.
     startDaemon?.();
   }

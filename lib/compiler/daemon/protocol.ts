@@ -3,9 +3,8 @@
 import { lstatSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Diagnostic } from "../diagnostics";
+import type { FileBuild, FileBuildRequest } from "../file-build";
 import { findInstalled } from "../install-paths";
-import type { SandboxLimits } from "../sandbox/sandbox";
 
 /** Install-relative path of the daemon's program (lib/compiler/daemon/server.main.ts, bundled). */
 export const DAEMON_PROGRAM = "dist/compiler/daemon/server.js";
@@ -13,19 +12,11 @@ export const DAEMON_PROGRAM = "dist/compiler/daemon/server.js";
 /** A daemon with no build for this long exits. */
 export const DAEMON_IDLE_MS = 15 * 60_000;
 
-export interface DaemonRequest {
-  /** Absolute path of the pipeline's entry; its folder is the upload. */
-  file: string;
-  params: Record<string, string>;
-  typecheck: boolean;
-  limits?: SandboxLimits;
-  /** Which renderings of the spec the command prints or writes. */
-  yaml: boolean;
-  json: boolean;
-}
+/** A build the CLI hands over: the same as it would build itself. */
+export type DaemonRequest = FileBuildRequest;
 
 export type DaemonReply =
-  | { ok: boolean; diagnostics: Diagnostic[]; yaml?: string; json?: string }
+  | FileBuild
   /** The daemon could not build at all (not a bad pipeline: that is a reply with diagnostics). */
   | { failure: string };
 

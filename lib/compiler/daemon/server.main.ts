@@ -6,9 +6,9 @@
 // DAEMON_IDLE_MS without a build. Usage: node dist/compiler/daemon/server.js <socket>
 import { unlinkSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
-import { basename, dirname } from "node:path";
 import { compilePipeline } from "../compile";
-import { directorySourceFiles, memorySourceFiles } from "../source-files";
+import { buildFile } from "../file-build";
+import { memorySourceFiles } from "../source-files";
 import { sharedTypecheckSession } from "../typecheck-session";
 import { DAEMON_IDLE_MS, type DaemonReply, type DaemonRequest, readMessage } from "./protocol";
 
@@ -34,29 +34,11 @@ async function serve(socket: Socket): Promise<void> {
   socket.on("error", () => undefined);
   let reply: DaemonReply;
   try {
-    reply = await build(await readMessage<DaemonRequest>(socket));
+    reply = await buildFile(await readMessage<DaemonRequest>(socket), true);
   } catch (error) {
     reply = { failure: error instanceof Error ? error.message : String(error) };
   }
   socket.end(`${JSON.stringify(reply)}\n`);
-}
-
-async function build(request: DaemonRequest): Promise<DaemonReply> {
-  const result = await compilePipeline({
-    entry: basename(request.file),
-    files: directorySourceFiles(dirname(request.file)),
-    buildParameters: request.params,
-    typecheck: request.typecheck,
-    warmTypecheck: true,
-    limits: request.limits,
-  });
-  const ok = result.ok && result.spec !== undefined;
-  return {
-    ok,
-    diagnostics: result.diagnostics,
-    ...(ok && request.yaml ? { yaml: result.yaml } : {}),
-    ...(ok && request.json ? { json: result.json } : {}),
-  };
 }
 
 // Built once when the daemon starts, before any user's build: it loads the compiler's lazy parts and readies
